@@ -1,0 +1,873 @@
+//! Evaluates [`ast`] expressions to [`Value`]s with Terraform's semantics. Names are
+//! resolved through a [`Resolver`] (variables, locals, modules, resources), so this file
+//! knows nothing about modules or files. Unknown values flow through every operation and
+//! keep the reason they are unknown.
+
+use std::collections::BTreeMap;
+
+use super::ast::{
+    BinaryOp, Expr, ExprKind, ForExpr, ObjectKey, Operator, Span, TemplatePart, UnaryOp,
+};
+use super::convert::{equals, to_bool, to_integer, to_number, to_string};
+use super::functions::{self, FunctionError, Unknowns};
+use crate::model::{format_number, Map, Unknown, Value};
+
+/// An expression that cannot be evaluated: what went wrong and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalError {
+    pub message: String,
+    pub span: Span,
+    pub help: Option<String>,
+}
+
+impl EvalError {
+    pub fn new(message: impl Into<String>, span: Span) -> EvalError {
+        EvalError {
+            message: message.into(),
+            span,
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> EvalError {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Resolves the names an expression refers to. `path` is the root name followed by the
+/// attribute names written after it (`["var", "region"]`, `["aws_instance", "gpu", "id"]`);
+/// the resolver returns the value and how many path elements it consumed (at least 1).
+pub trait Resolver {
+    fn resolve(&self, path: &[&str], span: Span) -> Result<(Value, usize), EvalError>;
+}
+
+/// A resolver that knows no names: used for standalone expressions such as `--var` values.
+pub struct NoNames;
+
+impl Resolver for NoNames {
+    fn resolve(&self, path: &[&str], span: Span) -> Result<(Value, usize), EvalError> {
+        let name = path.first().copied().unwrap_or("");
+        Err(EvalError::new(
+            format!("`{name}` cannot be used here: only literal values are allowed"),
+            span,
+        ))
+    }
+}
+
+/// Evaluation state: the resolver and the stack of local names bound by `for`
+/// expressions and `dynamic` blocks.
+pub struct Evaluator<'r> {
+    resolver: &'r dyn Resolver,
+    bindings: Vec<(String, Value)>,
+}
+
+impl<'r> Evaluator<'r> {
+    pub fn new(resolver: &'r dyn Resolver) -> Evaluator<'r> {
+        Evaluator {
+            resolver,
+            bindings: Vec::new(),
+        }
+    }
+
+    /// Evaluates with extra names bound (`each`, `count`, a `dynamic` iterator).
+    pub fn with_bindings(
+        resolver: &'r dyn Resolver,
+        bindings: Vec<(String, Value)>,
+    ) -> Evaluator<'r> {
+        Evaluator { resolver, bindings }
+    }
+
+    pub fn eval(&mut self, expr: &Expr) -> Result<Value, EvalError> {
+        match &expr.kind {
+            ExprKind::Null => Ok(Value::Null),
+            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
+            ExprKind::Number(n) => Ok(Value::Number(*n)),
+            ExprKind::String(s) => Ok(Value::String(s.clone())),
+            ExprKind::Template(parts) => self.template(parts, expr.span),
+            ExprKind::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.eval(item)?);
+                }
+                Ok(Value::List(out))
+            }
+            ExprKind::Object(items) => self.object(items),
+            ExprKind::Variable(_) | ExprKind::Traversal(..) => self.traversal(expr),
+            ExprKind::Call {
+                name,
+                args,
+                expand_final,
+            } => self.call(name, args, *expand_final, expr.span),
+            ExprKind::Conditional(cond, then, otherwise) => {
+                let c = self.eval(cond)?;
+                match to_bool(&c)
+                    .map_err(|m| EvalError::new(format!("invalid condition: {m}"), cond.span))?
+                {
+                    None => {
+                        // Both branches are still evaluated so errors in them are reported.
+                        let _ = self.eval(then)?;
+                        let _ = self.eval(otherwise)?;
+                        Ok(c)
+                    }
+                    Some(true) => {
+                        let t = self.eval(then)?;
+                        let o = self.eval(otherwise)?;
+                        Ok(unify_branch(t, &o))
+                    }
+                    Some(false) => {
+                        let t = self.eval(then)?;
+                        let o = self.eval(otherwise)?;
+                        Ok(unify_branch(o, &t))
+                    }
+                }
+            }
+            ExprKind::Unary(op, inner) => {
+                let v = self.eval(inner)?;
+                unary(*op, &v, inner.span)
+            }
+            ExprKind::Binary(op, lhs, rhs) => {
+                let l = self.eval(lhs)?;
+                let r = self.eval(rhs)?;
+                binary(*op, &l, &r, expr.span)
+            }
+            ExprKind::For(f) => self.for_expr(f, expr.span),
+        }
+    }
+
+    fn lookup_binding(&self, name: &str) -> Option<&Value> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    fn object(&mut self, items: &[(ObjectKey, Expr)]) -> Result<Value, EvalError> {
+        let mut map = Map::new();
+        for (key, value) in items {
+            let k = match key {
+                ObjectKey::Ident(s) => Value::String(s.clone()),
+                ObjectKey::Expr(e) => {
+                    // `{ (local.key) = 1 }` and a bare `var.x` key are both expressions.
+                    self.eval(e)?
+                }
+            };
+            let v = self.eval(value)?;
+            match &k {
+                Value::Unknown(u) => {
+                    map.more = Some(u.clone());
+                }
+                other => {
+                    let span = match key {
+                        ObjectKey::Expr(e) => e.span,
+                        ObjectKey::Ident(_) => value.span,
+                    };
+                    let s = to_string(other)
+                        .map_err(|m| EvalError::new(format!("invalid object key: {m}"), span))?
+                        .unwrap_or_default();
+                    // A later duplicate key wins, as in Terraform.
+                    map.insert(s, v);
+                }
+            }
+        }
+        Ok(Value::Map(map))
+    }
+
+    fn template(&mut self, parts: &[TemplatePart], span: Span) -> Result<Value, EvalError> {
+        let mut out = String::new();
+        let mut unknown: Option<Unknown> = None;
+        self.render_parts(parts, &mut out, &mut unknown, span)?;
+        Ok(match unknown {
+            Some(u) => Value::Unknown(u),
+            None => Value::String(out),
+        })
+    }
+
+    fn render_parts(
+        &mut self,
+        parts: &[TemplatePart],
+        out: &mut String,
+        unknown: &mut Option<Unknown>,
+        span: Span,
+    ) -> Result<(), EvalError> {
+        let mut strip_next = false;
+        for part in parts {
+            let (strip_before, strip_after) = match part {
+                TemplatePart::Literal(_) => (false, false),
+                TemplatePart::Interpolation {
+                    strip_before,
+                    strip_after,
+                    ..
+                }
+                | TemplatePart::If {
+                    strip_before,
+                    strip_after,
+                    ..
+                }
+                | TemplatePart::For {
+                    strip_before,
+                    strip_after,
+                    ..
+                } => (*strip_before, *strip_after),
+            };
+            if strip_before {
+                let trimmed = out.trim_end().len();
+                out.truncate(trimmed);
+            }
+            match part {
+                TemplatePart::Literal(s) => {
+                    if strip_next {
+                        out.push_str(s.trim_start());
+                    } else {
+                        out.push_str(s);
+                    }
+                }
+                TemplatePart::Interpolation { expr, .. } => {
+                    let v = self.eval(expr)?;
+                    match v {
+                        Value::Unknown(u) => {
+                            unknown.get_or_insert(u);
+                        }
+                        Value::Null => {
+                            return Err(EvalError::new(
+                                "invalid template interpolation value: the expression result is null",
+                                expr.span,
+                            ))
+                        }
+                        other => match to_string(&other) {
+                            Ok(Some(s)) => out.push_str(&s),
+                            Ok(None) => {}
+                            Err(_) => {
+                                return Err(EvalError::new(
+                                    format!(
+                                        "invalid template interpolation value: cannot include a {} in a string template",
+                                        other.type_name()
+                                    ),
+                                    expr.span,
+                                ))
+                            }
+                        },
+                    }
+                }
+                TemplatePart::If {
+                    cond,
+                    then,
+                    otherwise,
+                    ..
+                } => {
+                    let c = self.eval(cond)?;
+                    match to_bool(&c).map_err(|m| {
+                        EvalError::new(format!("invalid template condition: {m}"), cond.span)
+                    })? {
+                        None => {
+                            if let Value::Unknown(u) = c {
+                                unknown.get_or_insert(u);
+                            }
+                        }
+                        Some(true) => self.render_parts(then, out, unknown, span)?,
+                        Some(false) => self.render_parts(otherwise, out, unknown, span)?,
+                    }
+                }
+                TemplatePart::For {
+                    key_var,
+                    value_var,
+                    collection,
+                    body,
+                    ..
+                } => {
+                    let coll = self.eval(collection)?;
+                    let items = match iterate(&coll, collection.span)? {
+                        Some(items) => items,
+                        None => {
+                            if let Some(u) = coll.first_unknown() {
+                                unknown.get_or_insert(u.clone());
+                            }
+                            Vec::new()
+                        }
+                    };
+                    for (k, v) in items {
+                        let depth = self.bindings.len();
+                        if let Some(kv) = key_var {
+                            self.bindings.push((kv.clone(), k));
+                        }
+                        self.bindings.push((value_var.clone(), v));
+                        let r = self.render_parts(body, out, unknown, span);
+                        self.bindings.truncate(depth);
+                        r?;
+                    }
+                }
+            }
+            strip_next = strip_after;
+        }
+        Ok(())
+    }
+
+    /// Resolves a variable or traversal: bound names first, then the resolver, then the
+    /// remaining operators.
+    fn traversal(&mut self, expr: &Expr) -> Result<Value, EvalError> {
+        let (root_name, ops): (&str, &[Operator]) = match &expr.kind {
+            ExprKind::Variable(name) => (name, &[]),
+            ExprKind::Traversal(base, ops) => match &base.kind {
+                ExprKind::Variable(name) => (name, ops),
+                _ => {
+                    let v = self.eval(base)?;
+                    return self.apply_operators(v, ops, expr.span);
+                }
+            },
+            _ => return self.eval(expr),
+        };
+        if let Some(v) = self.lookup_binding(root_name) {
+            let v = v.clone();
+            return self.apply_operators(v, ops, expr.span);
+        }
+        let mut path = vec![root_name];
+        for op in ops {
+            match op {
+                Operator::GetAttr(a) => path.push(a),
+                _ => break,
+            }
+        }
+        let (value, consumed) = self.resolver.resolve(&path, expr.span)?;
+        let rest = ops.get(consumed.saturating_sub(1)..).unwrap_or(&[]);
+        self.apply_operators(value, rest, expr.span)
+    }
+
+    fn apply_operators(
+        &mut self,
+        mut value: Value,
+        ops: &[Operator],
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        let mut i = 0;
+        while let Some(op) = ops.get(i) {
+            match op {
+                Operator::GetAttr(name) => value = get_attr(&value, name, span)?,
+                Operator::Index(e) => {
+                    let key = self.eval(e)?;
+                    value = index(&value, &key, e.span)?;
+                }
+                Operator::AttrSplat | Operator::FullSplat => {
+                    // Which operators apply to each element: for `.*` only the attribute
+                    // accesses right after it, for `[*]` everything that follows.
+                    let rest = ops.get(i + 1..).unwrap_or(&[]);
+                    let take = if matches!(op, Operator::AttrSplat) {
+                        rest.iter()
+                            .take_while(|o| matches!(o, Operator::GetAttr(_)))
+                            .count()
+                    } else {
+                        rest.len()
+                    };
+                    let per_element = rest.get(..take).unwrap_or(&[]);
+                    value = match value {
+                        Value::Unknown(_) => value,
+                        Value::Null => Value::List(Vec::new()),
+                        Value::List(items) | Value::Set(items) => {
+                            let mut out = Vec::with_capacity(items.len());
+                            for item in items {
+                                out.push(self.apply_operators(item, per_element, span)?);
+                            }
+                            Value::List(out)
+                        }
+                        single => {
+                            Value::List(vec![self.apply_operators(single, per_element, span)?])
+                        }
+                    };
+                    i += take;
+                }
+            }
+            i += 1;
+        }
+        Ok(value)
+    }
+
+    fn call(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        expand_final: bool,
+        span: Span,
+    ) -> Result<Value, EvalError> {
+        // try and can look at errors, so they evaluate their own arguments.
+        match name {
+            "try" => return self.call_try(args, span),
+            "can" => return self.call_can(args, span),
+            _ => {}
+        }
+        let Some(function) = functions::lookup(name) else {
+            if functions::is_terraform_builtin(name) || name.starts_with("provider::") {
+                for a in args {
+                    self.eval(a)?;
+                }
+                return Ok(Value::unknown(format!(
+                    "{name}() is not evaluated by aicost-policy"
+                )));
+            }
+            return Err(
+                EvalError::new(format!("call to unknown function `{name}`"), span)
+                    .with_help("check the function name against the Terraform documentation"),
+            );
+        };
+        let mut values = Vec::with_capacity(args.len());
+        let mut spans = Vec::with_capacity(args.len());
+        for (i, a) in args.iter().enumerate() {
+            let v = self.eval(a)?;
+            if expand_final && i + 1 == args.len() {
+                match v {
+                    Value::List(items) | Value::Set(items) => {
+                        for item in items {
+                            values.push(item);
+                            spans.push(a.span);
+                        }
+                    }
+                    Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                    other => {
+                        return Err(EvalError::new(
+                            format!("invalid expanding argument: `...` needs a list, set or tuple, not a {}", other.type_name()),
+                            a.span,
+                        ))
+                    }
+                }
+            } else {
+                values.push(v);
+                spans.push(a.span);
+            }
+        }
+        if function.unknowns == Unknowns::Propagate {
+            if let Some(u) = values.iter().find_map(Value::first_unknown) {
+                return Ok(Value::Unknown(u.clone()));
+            }
+        }
+        (function.call)(values).map_err(|e| {
+            let at = e.arg.and_then(|i| spans.get(i).copied()).unwrap_or(span);
+            function_error(name, e, at)
+        })
+    }
+
+    fn call_try(&mut self, args: &[Expr], span: Span) -> Result<Value, EvalError> {
+        if args.is_empty() {
+            return Err(EvalError::new("try() needs at least one argument", span));
+        }
+        let mut last_error = None;
+        for a in args {
+            match self.eval(a) {
+                Ok(v) => {
+                    if let Some(u) = v.first_unknown() {
+                        // Terraform cannot tell yet whether this argument will succeed.
+                        return Ok(Value::Unknown(u.clone()));
+                    }
+                    return Ok(v);
+                }
+                Err(e) => last_error = Some(e),
+            }
+        }
+        let e = last_error.unwrap_or_else(|| EvalError::new("no argument succeeded", span));
+        Err(EvalError::new(
+            format!(
+                "no expression in try() succeeded; the last error was: {}",
+                e.message
+            ),
+            span,
+        ))
+    }
+
+    fn call_can(&mut self, args: &[Expr], span: Span) -> Result<Value, EvalError> {
+        let [arg] = args else {
+            return Err(EvalError::new("can() takes exactly one argument", span));
+        };
+        Ok(match self.eval(arg) {
+            Ok(v) => match v.first_unknown() {
+                Some(u) => Value::Unknown(u.clone()),
+                None => Value::Bool(true),
+            },
+            Err(_) => Value::Bool(false),
+        })
+    }
+
+    fn for_expr(&mut self, f: &ForExpr, span: Span) -> Result<Value, EvalError> {
+        let coll = self.eval(&f.collection)?;
+        let Some(items) = iterate(&coll, f.collection.span)? else {
+            return Ok(Value::Unknown(
+                coll.first_unknown()
+                    .cloned()
+                    .unwrap_or_else(|| Unknown::new("unknown collection")),
+            ));
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut unknown_key: Option<Unknown> = None;
+        for (k, v) in items {
+            let depth = self.bindings.len();
+            if let Some(kv) = &f.key_var {
+                self.bindings.push((kv.clone(), k));
+            }
+            self.bindings.push((f.value_var.clone(), v));
+            let result = self.for_item(f, &mut list, &mut map, &mut groups, &mut unknown_key);
+            self.bindings.truncate(depth);
+            if let Some(u) = result? {
+                return Ok(Value::Unknown(u));
+            }
+        }
+        if f.key.is_none() {
+            return Ok(Value::List(list));
+        }
+        let mut out = Map::new();
+        if f.grouping {
+            for (k, vs) in groups {
+                out.insert(k, Value::List(vs));
+            }
+        } else {
+            out.entries = map;
+        }
+        out.more = unknown_key;
+        let _ = span;
+        Ok(Value::Map(out))
+    }
+
+    /// One iteration of a `for` expression. Returns `Some` when the whole result becomes
+    /// unknown (an unknown condition).
+    fn for_item(
+        &mut self,
+        f: &ForExpr,
+        list: &mut Vec<Value>,
+        map: &mut BTreeMap<String, Value>,
+        groups: &mut BTreeMap<String, Vec<Value>>,
+        unknown_key: &mut Option<Unknown>,
+    ) -> Result<Option<Unknown>, EvalError> {
+        if let Some(cond) = &f.cond {
+            let c = self.eval(cond)?;
+            match to_bool(&c)
+                .map_err(|m| EvalError::new(format!("invalid for condition: {m}"), cond.span))?
+            {
+                None => return Ok(c.first_unknown().cloned()),
+                Some(false) => return Ok(None),
+                Some(true) => {}
+            }
+        }
+        let value = self.eval(&f.value)?;
+        let Some(key_expr) = &f.key else {
+            list.push(value);
+            return Ok(None);
+        };
+        let key = self.eval(key_expr)?;
+        let key = match to_string(&key) {
+            Ok(Some(k)) => k,
+            Ok(None) => {
+                if let Value::Unknown(u) = key {
+                    unknown_key.get_or_insert(u);
+                }
+                return Ok(None);
+            }
+            Err(m) => {
+                return Err(EvalError::new(
+                    format!("invalid object key: {m}"),
+                    key_expr.span,
+                ))
+            }
+        };
+        if f.grouping {
+            groups.entry(key).or_default().push(value);
+        } else if map.contains_key(&key) {
+            return Err(EvalError::new(
+                format!("duplicate object key `{key}` in a for expression"),
+                key_expr.span,
+            )
+            .with_help("add `...` after the value to group values with the same key into lists"));
+        } else {
+            map.insert(key, value);
+        }
+        Ok(None)
+    }
+}
+
+/// The (key, value) pairs a `for` expression or `for_each` visits: index and element for
+/// lists, the element twice for sets, key and value for maps. `None` when unknown.
+pub fn iterate(coll: &Value, span: Span) -> Result<Option<Vec<(Value, Value)>>, EvalError> {
+    match coll {
+        Value::List(items) => Ok(Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(usize_to_f64(i)), v.clone()))
+                .collect(),
+        )),
+        Value::Set(items) => Ok(Some(items.iter().map(|v| (v.clone(), v.clone())).collect())),
+        Value::Map(m) => {
+            if m.more.is_some() {
+                return Ok(None);
+            }
+            Ok(Some(
+                m.entries
+                    .iter()
+                    .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+                    .collect(),
+            ))
+        }
+        Value::Unknown(_) => Ok(None),
+        Value::Null => Err(EvalError::new("cannot iterate over a null value", span)),
+        other => Err(EvalError::new(
+            format!(
+                "cannot iterate over a {}: a list, set or map is required",
+                other.type_name()
+            ),
+            span,
+        )),
+    }
+}
+
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "collection indexes are far below 2^52"
+)]
+fn usize_to_f64(i: usize) -> f64 {
+    i as f64
+}
+
+fn function_error(name: &str, e: FunctionError, span: Span) -> EvalError {
+    EvalError::new(format!("invalid call to {name}(): {}", e.message), span)
+}
+
+/// Terraform converts the two results of a conditional to one type; the common case that
+/// matters here is a number or bool meeting a string.
+fn unify_branch(chosen: Value, other: &Value) -> Value {
+    match (&chosen, other) {
+        (Value::Number(_) | Value::Bool(_), Value::String(_)) => match to_string(&chosen) {
+            Ok(Some(s)) => Value::String(s),
+            _ => chosen,
+        },
+        _ => chosen,
+    }
+}
+
+pub fn get_attr(value: &Value, name: &str, span: Span) -> Result<Value, EvalError> {
+    match value {
+        Value::Unknown(_) => Ok(value.clone()),
+        Value::Map(m) => match m.entries.get(name) {
+            Some(v) => Ok(v.clone()),
+            None => match &m.more {
+                Some(u) => Ok(Value::Unknown(u.clone())),
+                None => Err(EvalError::new(
+                    format!("this object does not have an attribute named `{name}`"),
+                    span,
+                )),
+            },
+        },
+        Value::Null => Err(EvalError::new(
+            format!("attempt to get attribute `{name}` from a null value"),
+            span,
+        )),
+        other => Err(EvalError::new(
+            format!("cannot get attribute `{name}` from a {}", other.type_name()),
+            span,
+        )),
+    }
+}
+
+pub fn index(value: &Value, key: &Value, span: Span) -> Result<Value, EvalError> {
+    if let Value::Unknown(u) = key {
+        return Ok(Value::Unknown(u.clone()));
+    }
+    match value {
+        Value::Unknown(_) => Ok(value.clone()),
+        Value::List(items) => {
+            let i =
+                to_integer(key).map_err(|m| EvalError::new(format!("invalid index: {m}"), span))?;
+            let Some(i) = i else {
+                return Ok(Value::unknown("unknown index"));
+            };
+            usize::try_from(i)
+                .ok()
+                .and_then(|i| items.get(i))
+                .cloned()
+                .ok_or_else(|| {
+                    EvalError::new(
+                        format!(
+                            "invalid index: the list has {} elements, index {i} is out of range",
+                            items.len()
+                        ),
+                        span,
+                    )
+                })
+        }
+        Value::Map(_) => {
+            let k = to_string(key)
+                .map_err(|m| EvalError::new(format!("invalid key: {m}"), span))?
+                .unwrap_or_default();
+            get_attr(value, &k, span).map_err(|_| {
+                EvalError::new(
+                    format!("invalid index: the map has no element for the key \"{k}\""),
+                    span,
+                )
+            })
+        }
+        Value::Set(_) => Err(EvalError::new(
+            "elements of a set cannot be selected by index; convert it with tolist() first",
+            span,
+        )),
+        Value::Null => Err(EvalError::new("cannot index a null value", span)),
+        other => Err(EvalError::new(
+            format!("cannot index a {}", other.type_name()),
+            span,
+        )),
+    }
+}
+
+fn unary(op: UnaryOp, v: &Value, span: Span) -> Result<Value, EvalError> {
+    match op {
+        UnaryOp::Neg => {
+            match to_number(v).map_err(|m| EvalError::new(format!("invalid operand: {m}"), span))? {
+                Some(n) => Ok(Value::Number(-n)),
+                None => Ok(v.clone()),
+            }
+        }
+        UnaryOp::Not => {
+            match to_bool(v).map_err(|m| EvalError::new(format!("invalid operand: {m}"), span))? {
+                Some(b) => Ok(Value::Bool(!b)),
+                None => Ok(v.clone()),
+            }
+        }
+    }
+}
+
+fn binary(op: BinaryOp, l: &Value, r: &Value, span: Span) -> Result<Value, EvalError> {
+    let operand = |m: String| EvalError::new(format!("invalid operand: {m}"), span);
+    match op {
+        BinaryOp::Eq | BinaryOp::NotEq => match equals(l, r) {
+            Some(eq) => Ok(Value::Bool(eq == (op == BinaryOp::Eq))),
+            None => Ok(first_unknown_of(l, r)),
+        },
+        BinaryOp::And | BinaryOp::Or => {
+            let a = to_bool(l).map_err(operand)?;
+            let b = to_bool(r).map_err(operand)?;
+            let decisive = op == BinaryOp::Or;
+            // A known decisive operand decides even when the other is unknown.
+            if a == Some(decisive) || b == Some(decisive) {
+                return Ok(Value::Bool(decisive));
+            }
+            match (a, b) {
+                (Some(_), Some(_)) => Ok(Value::Bool(!decisive)),
+                _ => Ok(first_unknown_of(l, r)),
+            }
+        }
+        _ => {
+            let (Some(a), Some(b)) = (
+                to_number(l).map_err(operand)?,
+                to_number(r).map_err(operand)?,
+            ) else {
+                return Ok(first_unknown_of(l, r));
+            };
+            let n = match op {
+                BinaryOp::Plus => a + b,
+                BinaryOp::Minus => a - b,
+                BinaryOp::Mul => a * b,
+                BinaryOp::Div => {
+                    if b == 0.0 {
+                        return Err(EvalError::new("division by zero", span));
+                    }
+                    a / b
+                }
+                BinaryOp::Mod => {
+                    if b == 0.0 {
+                        return Err(EvalError::new("modulo by zero", span));
+                    }
+                    a % b
+                }
+                BinaryOp::Less => return Ok(Value::Bool(a < b)),
+                BinaryOp::LessEq => return Ok(Value::Bool(a <= b)),
+                BinaryOp::Greater => return Ok(Value::Bool(a > b)),
+                BinaryOp::GreaterEq => return Ok(Value::Bool(a >= b)),
+                BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::And | BinaryOp::Or => {
+                    return Err(EvalError::new("internal: operator handled above", span))
+                }
+            };
+            if !n.is_finite() {
+                return Err(EvalError::new(
+                    format!(
+                        "arithmetic overflow: the result of {} and {} is too large",
+                        format_number(a),
+                        format_number(b)
+                    ),
+                    span,
+                ));
+            }
+            Ok(Value::Number(n))
+        }
+    }
+}
+
+fn first_unknown_of(l: &Value, r: &Value) -> Value {
+    match l.first_unknown().or_else(|| r.first_unknown()) {
+        Some(u) => Value::Unknown(u.clone()),
+        None => Value::unknown("unknown operand"),
+    }
+}
+
+/// Parses and evaluates a standalone expression with no names in scope.
+pub fn eval_standalone(source: &str) -> Result<Value, EvalError> {
+    let expr = super::hcl::parse_expression(source)
+        .map_err(|e| EvalError::new(e.message, (e.offset, e.offset)))?;
+    Evaluator::new(&NoNames).eval(&expr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(src: &str) -> Value {
+        eval_standalone(src).unwrap_or_else(|e| panic!("{src}: {e:?}"))
+    }
+
+    #[test]
+    fn arithmetic_and_strings() {
+        assert_eq!(eval("1 + 2 * 3"), Value::Number(7.0));
+        assert_eq!(eval("\"5\" + 1"), Value::Number(6.0));
+        assert_eq!(eval("\"a-${1 + 1}-${true}\""), Value::string("a-2-true"));
+    }
+
+    #[test]
+    fn for_expressions_build_lists_and_maps() {
+        assert_eq!(
+            eval("[for x in [1, 2, 3] : x * 2 if x > 1]"),
+            Value::List(vec![Value::Number(4.0), Value::Number(6.0)])
+        );
+        assert_eq!(
+            eval("{for k, v in {a = 1, b = 2} : v => k}").display(),
+            "{1 = \"a\", 2 = \"b\"}"
+        );
+        assert_eq!(
+            eval("{for s in [\"a\", \"b\", \"a\"] : s => s...}").display(),
+            "{a = [\"a\", \"a\"], b = [\"b\"]}"
+        );
+    }
+
+    #[test]
+    fn duplicate_object_keys_keep_the_last() {
+        assert_eq!(eval("{a = 1, a = 2}").display(), "{a = 2}");
+    }
+
+    #[test]
+    fn splats_apply_to_each_element() {
+        assert_eq!(eval("[{a = 1}, {a = 2}][*].a").display(), "[1, 2]");
+        assert_eq!(eval("[{a = {b = 1}}].*.a.b").display(), "[1]");
+    }
+
+    #[test]
+    fn template_strip_markers() {
+        assert_eq!(eval("\"a  ${~ \"b\" ~}  c\""), Value::string("abc"));
+        assert_eq!(
+            eval("\"%{ for x in [1,2] }${x},%{ endfor }\""),
+            Value::string("1,2,")
+        );
+        assert_eq!(
+            eval("\"%{ if true }yes%{ else }no%{ endif }\""),
+            Value::string("yes")
+        );
+    }
+
+    #[test]
+    fn errors_point_at_the_expression() {
+        let err = eval_standalone("[1][5]").unwrap_err();
+        assert!(err.message.contains("out of range"), "{err:?}");
+    }
+}

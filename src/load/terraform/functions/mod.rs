@@ -1,0 +1,250 @@
+//! Terraform's built-in functions. Each group lives in its own file; [`REGISTRY`] maps a
+//! name to its implementation in one line, sorted so lookup is a binary search.
+//!
+//! A function receives evaluated arguments. Functions marked [`Unknowns::Propagate`] never
+//! see an unknown: the evaluator answers unknown for them. Functions marked
+//! [`Unknowns::Handled`] receive unknowns and decide what is still known (the length of a
+//! list with unknown elements, the known keys of a merge).
+
+mod collections;
+mod encoding;
+mod numeric;
+mod paths;
+mod strings;
+
+use crate::model::Value;
+
+/// Why a call failed; `arg` is the index of the argument to point at, when there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionError {
+    pub arg: Option<usize>,
+    pub message: String,
+}
+
+impl FunctionError {
+    pub fn new(message: impl Into<String>) -> FunctionError {
+        FunctionError {
+            arg: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn at(arg: usize, message: impl Into<String>) -> FunctionError {
+        FunctionError {
+            arg: Some(arg),
+            message: message.into(),
+        }
+    }
+}
+
+pub type FunctionResult = Result<Value, FunctionError>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unknowns {
+    /// Any unknown argument makes the result unknown; the function never sees one.
+    Propagate,
+    /// The function handles unknown arguments itself.
+    Handled,
+}
+
+pub struct Function {
+    pub call: fn(Vec<Value>) -> FunctionResult,
+    pub unknowns: Unknowns,
+}
+
+const fn f(call: fn(Vec<Value>) -> FunctionResult) -> Function {
+    Function {
+        call,
+        unknowns: Unknowns::Propagate,
+    }
+}
+
+const fn handled(call: fn(Vec<Value>) -> FunctionResult) -> Function {
+    Function {
+        call,
+        unknowns: Unknowns::Handled,
+    }
+}
+
+/// Every implemented function, sorted by name. `try` and `can` are evaluated by the
+/// evaluator itself because they look at errors rather than values.
+static REGISTRY: &[(&str, Function)] = &[
+    ("abs", f(numeric::abs)),
+    ("alltrue", f(collections::alltrue)),
+    ("anytrue", f(collections::anytrue)),
+    ("basename", f(paths::basename)),
+    ("ceil", f(numeric::ceil)),
+    ("chomp", f(strings::chomp)),
+    ("coalesce", handled(collections::coalesce)),
+    ("coalescelist", handled(collections::coalescelist)),
+    ("compact", f(collections::compact)),
+    ("concat", handled(collections::concat)),
+    ("contains", f(collections::contains)),
+    ("dirname", f(paths::dirname)),
+    ("distinct", f(collections::distinct)),
+    ("element", handled(collections::element)),
+    ("endswith", f(strings::endswith)),
+    ("flatten", handled(collections::flatten)),
+    ("floor", f(numeric::floor)),
+    ("format", f(strings::format)),
+    ("formatlist", f(strings::formatlist)),
+    ("index", f(collections::index)),
+    ("join", f(strings::join)),
+    ("jsondecode", f(encoding::jsondecode)),
+    ("jsonencode", f(encoding::jsonencode)),
+    ("keys", handled(collections::keys)),
+    ("length", handled(collections::length)),
+    ("log", f(numeric::log)),
+    ("lookup", handled(collections::lookup)),
+    ("lower", f(strings::lower)),
+    ("max", f(numeric::max)),
+    ("merge", handled(collections::merge)),
+    ("min", f(numeric::min)),
+    ("one", handled(collections::one)),
+    ("parseint", f(numeric::parseint)),
+    ("pow", f(numeric::pow)),
+    ("range", f(collections::range)),
+    ("replace", f(strings::replace)),
+    ("reverse", handled(collections::reverse)),
+    ("setintersection", f(collections::setintersection)),
+    ("setsubtract", f(collections::setsubtract)),
+    ("setunion", f(collections::setunion)),
+    ("signum", f(numeric::signum)),
+    ("slice", handled(collections::slice)),
+    ("sort", f(collections::sort)),
+    ("split", f(strings::split)),
+    ("startswith", f(strings::startswith)),
+    ("strrev", f(strings::strrev)),
+    ("substr", f(strings::substr)),
+    ("sum", f(collections::sum)),
+    ("title", f(strings::title)),
+    ("tobool", f(collections::tobool)),
+    ("tolist", handled(collections::tolist)),
+    ("tomap", handled(collections::tomap)),
+    ("tonumber", f(collections::tonumber)),
+    ("toset", f(collections::toset)),
+    ("tostring", f(collections::tostring)),
+    ("transpose", f(collections::transpose)),
+    ("trim", f(strings::trim)),
+    ("trimprefix", f(strings::trimprefix)),
+    ("trimspace", f(strings::trimspace)),
+    ("trimsuffix", f(strings::trimsuffix)),
+    ("upper", f(strings::upper)),
+    ("values", handled(collections::values)),
+    ("zipmap", handled(collections::zipmap)),
+];
+
+/// Names of Terraform built-ins that exist but are not evaluated here (they need the file
+/// system, the network, randomness or the clock). Calls to them give an unknown value
+/// instead of an error.
+static NOT_EVALUATED: &[&str] = &[
+    "abspath",
+    "base64decode",
+    "base64encode",
+    "base64gzip",
+    "base64sha256",
+    "base64sha512",
+    "bcrypt",
+    "cidrhost",
+    "cidrnetmask",
+    "cidrsubnet",
+    "cidrsubnets",
+    "chunklist",
+    "csvdecode",
+    "ephemeralasnull",
+    "file",
+    "filebase64",
+    "filebase64sha256",
+    "filebase64sha512",
+    "fileexists",
+    "filemd5",
+    "fileset",
+    "filesha1",
+    "filesha256",
+    "filesha512",
+    "formatdate",
+    "indent",
+    "issensitive",
+    "md5",
+    "matchkeys",
+    "nonsensitive",
+    "pathexpand",
+    "plantimestamp",
+    "regex",
+    "regexall",
+    "rsadecrypt",
+    "sensitive",
+    "sha1",
+    "sha256",
+    "sha512",
+    "templatefile",
+    "templatestring",
+    "textdecodebase64",
+    "textencodebase64",
+    "timeadd",
+    "timecmp",
+    "timestamp",
+    "type",
+    "urlencode",
+    "uuid",
+    "uuidv5",
+    "yamldecode",
+    "yamlencode",
+];
+
+pub fn lookup(name: &str) -> Option<&'static Function> {
+    REGISTRY
+        .binary_search_by(|(n, _)| (*n).cmp(name))
+        .ok()
+        .and_then(|i| REGISTRY.get(i))
+        .map(|(_, f)| f)
+}
+
+/// Whether `name` is a Terraform built-in, implemented here or not.
+pub fn is_terraform_builtin(name: &str) -> bool {
+    lookup(name).is_some() || NOT_EVALUATED.contains(&name)
+}
+
+/// Checks the number of arguments.
+pub fn arity(args: &[Value], min: usize, max: usize) -> Result<(), FunctionError> {
+    if args.len() < min {
+        return Err(FunctionError::new(format!(
+            "not enough arguments: expected {}, got {}",
+            if min == max {
+                min.to_string()
+            } else {
+                format!("at least {min}")
+            },
+            args.len()
+        )));
+    }
+    if args.len() > max {
+        return Err(FunctionError::new(format!(
+            "too many arguments: expected {}, got {}",
+            if min == max {
+                max.to_string()
+            } else {
+                format!("at most {max}")
+            },
+            args.len()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_sorted_and_unique() {
+        for pair in REGISTRY.windows(2) {
+            assert!(
+                pair[0].0 < pair[1].0,
+                "{} must sort before {}",
+                pair[0].0,
+                pair[1].0
+            );
+        }
+    }
+}

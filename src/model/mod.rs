@@ -1,0 +1,86 @@
+//! The public data model: values, locations, normalized resources, and what loading found
+//! (errors, modules it could not load, the sources it read). No I/O happens here.
+
+mod location;
+mod resource;
+mod value;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub use location::{line_col, line_start_offset, Location};
+pub use resource::{
+    Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, SourceFormat, Tags, UnitCounts,
+};
+pub use value::{format_number, set_order, Map, Unknown, Value};
+
+/// A problem in the user's input that stopped part of it from being checked: a file that
+/// does not parse, an expression that cannot be evaluated, a cycle between locals.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InputError {
+    pub location: Location,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl InputError {
+    pub fn new(location: Location, message: impl Into<String>) -> InputError {
+        InputError {
+            location,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> InputError {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// A module call whose source is not on disk (registry, git, http): recorded and reported
+/// as not loaded; not an error.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ModuleNotLoaded {
+    /// `module.eks` or `module.platform.module.eks`.
+    pub address: String,
+    pub source: String,
+    pub version: Option<String>,
+    pub location: Location,
+}
+
+/// Something the user may want to know that does not affect the result (`--verbose`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Note {
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+/// The text of every file read, keyed by repository-relative path, for source snippets.
+pub type SourceMap = BTreeMap<Arc<str>, Arc<str>>;
+
+/// Everything the load and model stages produced for one run, sorted.
+#[derive(Clone, Debug, Default)]
+pub struct Inventory {
+    pub resources: Vec<Resource>,
+    pub errors: Vec<InputError>,
+    pub modules_not_loaded: Vec<ModuleNotLoaded>,
+    pub notes: Vec<Note>,
+    pub sources: SourceMap,
+    /// Number of input files read.
+    pub files: usize,
+}
+
+impl Inventory {
+    /// Puts everything in a stable order so output is byte-identical between runs.
+    pub fn sort(&mut self) {
+        self.resources
+            .sort_by(|a, b| (&a.root, &a.address).cmp(&(&b.root, &b.address)));
+        self.errors.sort();
+        self.errors.dedup();
+        self.modules_not_loaded.sort();
+        self.modules_not_loaded.dedup();
+        self.notes.sort();
+        self.notes.dedup();
+    }
+}

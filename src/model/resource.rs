@@ -1,0 +1,186 @@
+//! The normalized record for one resource instance, whatever format it came from. Policies,
+//! prices and reports read only these records, never the input files.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::{Location, Map, Unknown};
+
+/// A fact about a resource that is either known or unknown with a reason.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fact<T> {
+    Known(T),
+    Unknown(Unknown),
+}
+
+impl<T> Fact<T> {
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Fact::Known(v) => Some(v),
+            Fact::Unknown(_) => None,
+        }
+    }
+
+    pub fn unknown(&self) -> Option<&Unknown> {
+        match self {
+            Fact::Known(_) => None,
+            Fact::Unknown(u) => Some(u),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fact<U> {
+        match self {
+            Fact::Known(v) => Fact::Known(f(v)),
+            Fact::Unknown(u) => Fact::Unknown(u),
+        }
+    }
+
+    pub fn as_ref(&self) -> Fact<&T> {
+        match self {
+            Fact::Known(v) => Fact::Known(v),
+            Fact::Unknown(u) => Fact::Unknown(u.clone()),
+        }
+    }
+}
+
+/// The input format a resource was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SourceFormat {
+    Terraform,
+}
+
+impl SourceFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceFormat::Terraform => "terraform",
+        }
+    }
+}
+
+/// The provider configuration a resource is managed by: `aws`, or `aws.west` for an alias.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ProviderRef {
+    pub name: String,
+    pub alias: Option<String>,
+}
+
+impl ProviderRef {
+    pub fn address(&self) -> String {
+        match &self.alias {
+            Some(a) => format!("{}.{}", self.name, a),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// Cloud tags (AWS, Azure) or labels (Google) after provider defaults are merged in.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Tags {
+    pub entries: BTreeMap<String, Fact<String>>,
+    /// Set when the resource may carry keys beyond `entries`; the reason names the value
+    /// that could not be resolved.
+    pub more: Option<Unknown>,
+}
+
+impl Tags {
+    pub fn is_complete(&self) -> bool {
+        self.more.is_none()
+    }
+}
+
+/// How a machine is bought.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Capacity {
+    OnDemand,
+    Spot,
+    Reserved,
+    CapacityBlock,
+}
+
+impl Capacity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capacity::OnDemand => "on-demand",
+            Capacity::Spot => "spot",
+            Capacity::Reserved => "reserved",
+            Capacity::CapacityBlock => "capacity-block",
+        }
+    }
+}
+
+/// Accelerators attached to one unit (instance, node, VM).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Accelerator {
+    /// Canonical model name: `H100`, `A100`, `L4`, `Trainium2`, ...
+    pub model: Fact<String>,
+    pub count: Fact<i64>,
+    /// Memory per accelerator in GiB, where the catalog knows it.
+    pub memory_gib: Option<u32>,
+}
+
+/// How many units a resource runs: the baseline (desired, else min, else 1) and the ceiling.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnitCounts {
+    pub min: Fact<i64>,
+    pub desired: Fact<i64>,
+    pub max: Fact<i64>,
+}
+
+impl UnitCounts {
+    pub fn fixed(n: i64) -> UnitCounts {
+        UnitCounts {
+            min: Fact::Known(n),
+            desired: Fact::Known(n),
+            max: Fact::Known(n),
+        }
+    }
+}
+
+/// The facts that decide what a compute resource costs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compute {
+    /// Instance type, machine type or VM size. The first one where several are allowed.
+    pub instance_type: Fact<String>,
+    /// Every allowed type, for node groups that list several.
+    pub instance_types: Fact<Vec<String>>,
+    /// `None` when the type is known to carry no accelerator.
+    pub accelerator: Fact<Option<Accelerator>>,
+    pub count: UnitCounts,
+    pub capacity: Fact<Capacity>,
+    /// A scalable group of machines (node group, node pool, autoscaling group).
+    pub pool: bool,
+}
+
+/// One resource instance after evaluation, in the shape every later stage reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resource {
+    /// The root configuration the resource was evaluated in (its directory, relative to
+    /// the repository). Addresses are unique within a root, not across roots.
+    pub root: Arc<str>,
+    /// Instance address as Terraform writes it: `module.a[0].aws_instance.gpu["x"]`.
+    pub address: String,
+    pub resource_type: String,
+    pub source: SourceFormat,
+    /// The block that declares the resource.
+    pub location: Location,
+    /// Lines of individual arguments (`instance_type`, `tags`, `scaling_config.max_size`),
+    /// so findings can point at the argument rather than the block.
+    pub argument_locations: BTreeMap<String, Location>,
+    pub provider: ProviderRef,
+    /// `None` for resources that have no region at all.
+    pub region: Option<Fact<String>>,
+    /// The environment the resource belongs to (from config), when one could be decided.
+    pub environment: Option<Fact<String>>,
+    pub taggable: bool,
+    pub tags: Tags,
+    pub compute: Option<Compute>,
+    /// Evaluated arguments, blocks as lists of maps (the shape of Terraform's plan JSON).
+    pub attributes: Map,
+}
+
+impl Resource {
+    /// The location of an argument, falling back to the block.
+    pub fn argument_location(&self, path: &str) -> &Location {
+        self.argument_locations.get(path).unwrap_or(&self.location)
+    }
+}
