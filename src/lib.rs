@@ -2,9 +2,14 @@
 //! every resource, and checks those records against Cedar policies.
 //!
 //! The pipeline, one module per stage: [`discover`] finds input files, [`load`] parses and
-//! evaluates them, [`model`] holds the normalized records, [`policy`] evaluates Cedar,
-//! [`report`] renders results. [`config`] reads `aicost-policy.toml`; [`cli`] is the
-//! command line and the only place that prints or decides exit codes.
+//! evaluates them, [`model`] holds the normalized records, [`environment`] decides which
+//! environment each resource is in, `policy` evaluates Cedar, [`report`] renders results.
+//! [`config`] reads `aicost-policy.toml`; [`catalog`] is the data compiled into the binary.
 
+pub mod catalog;
+pub mod config;
+pub mod discover;
+pub mod environment;
 pub mod load;
 pub mod model;
+pub mod report;

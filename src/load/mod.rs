@@ -1,4 +1,5 @@
 //! The load stage: parses input files and evaluates them into [`crate::model::Resource`]
-//! records. One submodule per input format.
+//! records. One submodule per input format; [`source`] reads files for all of them.
 
+pub mod source;
 pub mod terraform;

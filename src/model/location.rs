@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+/// A byte range in a file.
+pub type Span = (usize, usize);
+
 /// A position in an input file. `file` is relative to the repository root and always uses
 /// forward slashes, so reports are identical across machines.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

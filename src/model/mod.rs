@@ -1,6 +1,7 @@
 //! The public data model: values, locations, normalized resources, and what loading found
 //! (errors, modules it could not load, the sources it read). No I/O happens here.
 
+mod finding;
 mod location;
 mod resource;
 mod value;
@@ -8,7 +9,8 @@ mod value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub use location::{line_col, line_start_offset, Location};
+pub use finding::{Finding, Severity, Status, Suppression, UnknownInput};
+pub use location::{line_col, line_start_offset, Location, Span};
 pub use resource::{
     Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, SourceFormat, Tags, UnitCounts,
 };

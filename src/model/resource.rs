@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{Location, Map, Unknown};
+use super::{Location, Map, Suppression, Unknown};
 
 /// A fact about a resource that is either known or unknown with a reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -174,6 +174,11 @@ pub struct Resource {
     pub taggable: bool,
     pub tags: Tags,
     pub compute: Option<Compute>,
+    /// Where each fact policies read came from, keyed by the fact's name in the policy
+    /// schema (`instance_type`, `tags`, `capacity_type`, `count_max`, `environment`).
+    pub fact_locations: BTreeMap<String, Location>,
+    /// Inline waivers written next to the resource: policy id, then the waiver.
+    pub waivers: Vec<(String, Suppression)>,
     /// Evaluated arguments, blocks as lists of maps (the shape of Terraform's plan JSON).
     pub attributes: Map,
 }
@@ -182,5 +187,10 @@ impl Resource {
     /// The location of an argument, falling back to the block.
     pub fn argument_location(&self, path: &str) -> &Location {
         self.argument_locations.get(path).unwrap_or(&self.location)
+    }
+
+    /// The location of a fact (see [`Resource::fact_locations`]), falling back to the block.
+    pub fn fact_location(&self, fact: &str) -> &Location {
+        self.fact_locations.get(fact).unwrap_or(&self.location)
     }
 }

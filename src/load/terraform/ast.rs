@@ -3,7 +3,7 @@
 //! span of the text it came from.
 
 /// Byte range in the file the node came from.
-pub type Span = (usize, usize);
+pub use crate::model::Span;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Body {

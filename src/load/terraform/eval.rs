@@ -84,7 +84,7 @@ impl<'r> Evaluator<'r> {
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
             ExprKind::Number(n) => Ok(Value::Number(*n)),
             ExprKind::String(s) => Ok(Value::String(s.clone())),
-            ExprKind::Template(parts) => self.template(parts, expr.span),
+            ExprKind::Template(parts) => self.template(parts),
             ExprKind::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -131,7 +131,7 @@ impl<'r> Evaluator<'r> {
                 let r = self.eval(rhs)?;
                 binary(*op, &l, &r, expr.span)
             }
-            ExprKind::For(f) => self.for_expr(f, expr.span),
+            ExprKind::For(f) => self.for_expr(f),
         }
     }
 
@@ -174,23 +174,17 @@ impl<'r> Evaluator<'r> {
         Ok(Value::Map(map))
     }
 
-    fn template(&mut self, parts: &[TemplatePart], span: Span) -> Result<Value, EvalError> {
+    fn template(&mut self, parts: &[TemplatePart]) -> Result<Value, EvalError> {
         let mut out = String::new();
         let mut unknown: Option<Unknown> = None;
-        self.render_parts(parts, &mut out, &mut unknown, span)?;
+        self.render_parts(parts, &mut out, &mut unknown)?;
         Ok(match unknown {
             Some(u) => Value::Unknown(u),
             None => Value::String(out),
         })
     }
 
-    fn render_parts(
-        &mut self,
-        parts: &[TemplatePart],
-        out: &mut String,
-        unknown: &mut Option<Unknown>,
-        span: Span,
-    ) -> Result<(), EvalError> {
+    fn render_parts(&mut self, parts: &[TemplatePart], out: &mut String, unknown: &mut Option<Unknown>) -> Result<(), EvalError> {
         let mut strip_next = false;
         for part in parts {
             let (strip_before, strip_after) = match part {
@@ -265,8 +259,8 @@ impl<'r> Evaluator<'r> {
                                 unknown.get_or_insert(u);
                             }
                         }
-                        Some(true) => self.render_parts(then, out, unknown, span)?,
-                        Some(false) => self.render_parts(otherwise, out, unknown, span)?,
+                        Some(true) => self.render_parts(then, out, unknown)?,
+                        Some(false) => self.render_parts(otherwise, out, unknown)?,
                     }
                 }
                 TemplatePart::For {
@@ -292,7 +286,7 @@ impl<'r> Evaluator<'r> {
                             self.bindings.push((kv.clone(), k));
                         }
                         self.bindings.push((value_var.clone(), v));
-                        let r = self.render_parts(body, out, unknown, span);
+                        let r = self.render_parts(body, out, unknown);
                         self.bindings.truncate(depth);
                         r?;
                     }
@@ -484,7 +478,7 @@ impl<'r> Evaluator<'r> {
         })
     }
 
-    fn for_expr(&mut self, f: &ForExpr, span: Span) -> Result<Value, EvalError> {
+    fn for_expr(&mut self, f: &ForExpr) -> Result<Value, EvalError> {
         let coll = self.eval(&f.collection)?;
         let Some(items) = iterate(&coll, f.collection.span)? else {
             return Ok(Value::Unknown(
@@ -521,7 +515,6 @@ impl<'r> Evaluator<'r> {
             out.entries = map;
         }
         out.more = unknown_key;
-        let _ = span;
         Ok(Value::Map(out))
     }
 
@@ -568,14 +561,19 @@ impl<'r> Evaluator<'r> {
         };
         if f.grouping {
             groups.entry(key).or_default().push(value);
-        } else if map.contains_key(&key) {
-            return Err(EvalError::new(
-                format!("duplicate object key `{key}` in a for expression"),
-                key_expr.span,
-            )
-            .with_help("add `...` after the value to group values with the same key into lists"));
         } else {
-            map.insert(key, value);
+            match map.entry(key) {
+                std::collections::btree_map::Entry::Occupied(e) => {
+                    return Err(EvalError::new(
+                        format!("duplicate object key `{}` in a for expression", e.key()),
+                        key_expr.span,
+                    )
+                    .with_help("add `...` after the value to group values with the same key into lists"));
+                }
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(value);
+                }
+            }
         }
         Ok(None)
     }

@@ -1,8 +1,231 @@
 //! Terraform configurations (`.tf`, `.tf.json`, tfvars): parsed, evaluated the way
 //! Terraform would resolve them, and expanded into one record per resource instance.
+//!
+//! Every scanned directory with `.tf` files is a module; a module that no other scanned
+//! module calls is a root. Each root is evaluated on its own (in parallel), following its
+//! local module calls; remote modules are recorded as not loaded.
 
+pub mod address;
 pub mod ast;
+pub mod config;
 pub mod convert;
 pub mod eval;
+pub mod facts;
 pub mod functions;
 pub mod hcl;
+pub mod instance;
+pub mod json;
+pub mod providers;
+pub mod types;
+pub mod variables;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use self::config::ModuleConfig;
+use self::instance::{EvaluatedResource, Instance, ModuleSource, RootContext};
+pub use self::variables::CliVariable;
+use crate::discover::is_terraform_file;
+use crate::load::source::{read_source, PathNamer, SourceFile};
+use crate::model::{InputError, Inventory, Location};
+
+/// A `--var` or `--var-file` argument, in command-line order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VarArg {
+    File(PathBuf),
+    Assign { name: String, value: String },
+}
+
+/// What the Terraform loader needs from the command line and config.
+#[derive(Clone, Debug)]
+pub struct TerraformOptions {
+    pub vars: Vec<VarArg>,
+    /// `TF_VAR_*` environment variables (passed in so tests control them).
+    pub env: Vec<(String, String)>,
+    pub max_file_size: u64,
+}
+
+/// Module configurations by canonical directory, loading unscanned local modules on demand.
+struct ModuleCache<'a> {
+    modules: Mutex<HashMap<PathBuf, Option<Arc<ModuleConfig>>>>,
+    namer: &'a PathNamer,
+    max_file_size: u64,
+}
+
+impl ModuleSource for ModuleCache<'_> {
+    fn module(&self, dir: &Path) -> Option<Arc<ModuleConfig>> {
+        let canonical = dir.canonicalize().ok()?;
+        if let Ok(cache) = self.modules.lock() {
+            if let Some(found) = cache.get(&canonical) {
+                return found.clone();
+            }
+        }
+        let loaded = load_module_dir(&canonical, self.namer, self.max_file_size);
+        if let Ok(mut cache) = self.modules.lock() {
+            cache.insert(canonical, loaded.clone());
+        }
+        loaded
+    }
+}
+
+/// Reads and parses a module directory that was not part of the scan.
+fn load_module_dir(dir: &Path, namer: &PathNamer, max_size: u64) -> Option<Arc<ModuleConfig>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| is_terraform_file(&n.to_string_lossy())))
+        .collect();
+    if files.is_empty() {
+        return None;
+    }
+    files.sort();
+    Some(Arc::new(parse_module(dir.to_path_buf(), &files, namer, max_size)))
+}
+
+/// Reads and parses the files of one module; read errors go into the config's errors.
+fn parse_module(dir: PathBuf, files: &[PathBuf], namer: &PathNamer, max_size: u64) -> ModuleConfig {
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for path in files {
+        match read_source(path, namer.name(path), max_size) {
+            Ok(s) => sources.push(s),
+            Err(e) => errors.push(e),
+        }
+    }
+    let rel = namer.name(&dir);
+    let mut config = ModuleConfig::parse(dir, rel, sources);
+    config.errors.extend(errors);
+    config
+}
+
+/// Loads every Terraform module found by discovery into `inventory`.
+pub fn load(modules: &BTreeMap<PathBuf, Vec<PathBuf>>, namer: &PathNamer, options: &TerraformOptions, inventory: &mut Inventory) {
+    let parsed: Vec<(PathBuf, Arc<ModuleConfig>)> = modules
+        .par_iter()
+        .map(|(dir, files)| {
+            (dir.clone(), Arc::new(parse_module(dir.clone(), files, namer, options.max_file_size)))
+        })
+        .collect();
+
+    // A scanned module that another scanned module calls is not a root.
+    let called: BTreeSet<PathBuf> = parsed
+        .iter()
+        .flat_map(|(_, c)| c.local_module_dirs())
+        .filter_map(|d| d.canonicalize().ok())
+        .collect();
+    let cache = ModuleCache {
+        modules: Mutex::new(parsed.iter().map(|(d, c)| (d.clone(), Some(c.clone()))).collect()),
+        namer,
+        max_file_size: options.max_file_size,
+    };
+    let (cli_vars, cli_errors) = read_cli_vars(&options.vars, namer, options.max_file_size);
+    inventory.errors.extend(cli_errors);
+
+    let roots: Vec<&Arc<ModuleConfig>> = parsed.iter().filter(|(d, _)| !called.contains(d)).map(|(_, c)| c).collect();
+    let results: Vec<RootResult> = roots
+        .par_iter()
+        .map(|config| evaluate_root(config, &cache, &cli_vars, options))
+        .collect();
+
+    for result in results {
+        inventory.errors.extend(result.errors);
+        inventory.modules_not_loaded.extend(result.not_loaded);
+        inventory.notes.extend(result.notes);
+        for file in result.var_files {
+            inventory.sources.insert(file.path.clone(), file.text.clone());
+        }
+        inventory.resources.extend(facts::extract_all(result.resources));
+    }
+    // Every module that was read, scanned or loaded on demand, contributes its errors
+    // and its sources once.
+    let all = cache.modules.into_inner().unwrap_or_default();
+    let mut configs: Vec<&Arc<ModuleConfig>> = all.values().flatten().collect();
+    configs.sort_by(|a, b| a.dir.cmp(&b.dir));
+    {
+        for config in configs {
+            inventory.errors.extend(config.errors.iter().cloned());
+            inventory.files += config.files.len();
+            for file in &config.files {
+                inventory.sources.insert(file.path.clone(), file.text.clone());
+            }
+        }
+    }
+}
+
+struct RootResult {
+    resources: Vec<EvaluatedResource>,
+    errors: Vec<InputError>,
+    not_loaded: Vec<crate::model::ModuleNotLoaded>,
+    notes: Vec<crate::model::Note>,
+    var_files: Vec<Arc<SourceFile>>,
+}
+
+fn evaluate_root(config: &Arc<ModuleConfig>, cache: &ModuleCache<'_>, cli: &[CliVariable], options: &TerraformOptions) -> RootResult {
+    let (auto_files, mut errors) = read_auto_var_files(&config.dir, cache.namer, options.max_file_size);
+    let (variables, var_errors) = variables::root_values(config, &auto_files, cli, &options.env);
+    errors.extend(var_errors);
+    let cx = RootContext::new(cache, config.rel_dir.clone());
+    let root = Instance::root(&cx, config.clone(), variables);
+    let mut resources = Vec::new();
+    root.collect(&mut resources);
+    drop(root);
+    errors.extend(cx.errors.into_inner());
+    RootResult {
+        resources,
+        errors,
+        not_loaded: cx.not_loaded.into_inner(),
+        notes: cx.notes.into_inner(),
+        var_files: auto_files,
+    }
+}
+
+/// `terraform.tfvars`, `terraform.tfvars.json` and `*.auto.tfvars[.json]` of a root.
+fn read_auto_var_files(dir: &Path, namer: &PathNamer, max_size: u64) -> (Vec<Arc<SourceFile>>, Vec<InputError>) {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.path().is_file())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for name in variables::automatic_var_file_names(names) {
+        let path = dir.join(&name);
+        match read_source(&path, namer.name(&path), max_size) {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    (files, errors)
+}
+
+fn read_cli_vars(args: &[VarArg], namer: &PathNamer, max_size: u64) -> (Vec<CliVariable>, Vec<InputError>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for arg in args {
+        match arg {
+            VarArg::Assign { name, value } => out.push(CliVariable::Assign {
+                name: name.clone(),
+                value: value.clone(),
+            }),
+            VarArg::File(path) => {
+                let abs = path.canonicalize().unwrap_or_else(|_| path.clone());
+                match read_source(&abs, namer.name(&abs), max_size) {
+                    Ok(f) => out.push(CliVariable::File(f)),
+                    Err(mut e) => {
+                        e.message = format!("--var-file {}: {}", path.display(), e.message);
+                        e.location = Location::file_start(namer.name(&abs));
+                        errors.push(e);
+                    }
+                }
+            }
+        }
+    }
+    (out, errors)
+}

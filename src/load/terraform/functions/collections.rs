@@ -1,137 +1,507 @@
-//! Stub: replaced by the real implementations.
-use super::{FunctionError, FunctionResult};
+//! List and set functions: `length`, `concat`, `flatten`, `element`, `index`,
+//! `contains`, `coalesce`, `coalescelist`, `compact`, `distinct`, `one`, `reverse`,
+//! `slice`, `sort`, `sum`, `range`, `alltrue` and `anytrue`.
+
+use super::args::{
+    a_type, arg, bool_value, count, elements_arg, integer_arg, number_arg, number_value, ordinal,
+    wrong_type,
+};
+use super::unify::unify;
+use super::{arity, FunctionError, FunctionResult};
+use crate::load::terraform::convert::{equals, to_string};
 use crate::model::Value;
 
-pub fn alltrue(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("alltrue() is not implemented yet"))
+/// Terraform's `range` refuses to build more elements than this.
+const RANGE_LIMIT: usize = 1024;
+
+/// Strings count characters (Terraform counts grapheme clusters, so a letter followed by
+/// a combining accent is 1 there and 2 here). Collections with unknown elements still
+/// have a known length, except sets (unknown elements may turn out equal) and maps that
+/// may hold more keys.
+pub fn length(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, 1)?;
+    match arg(&args, 0)? {
+        Value::Unknown(u) => Ok(Value::Unknown(u.clone())),
+        Value::String(s) => Ok(count(s.chars().count())),
+        Value::List(items) => Ok(count(items.len())),
+        Value::Set(items) => match items.iter().find_map(Value::first_unknown) {
+            Some(u) => Ok(Value::Unknown(u.clone())),
+            None => Ok(count(items.len())),
+        },
+        Value::Map(m) => match &m.more {
+            Some(u) => Ok(Value::Unknown(u.clone())),
+            None => Ok(count(m.entries.len())),
+        },
+        other => Err(wrong_type(0, "a string, list, set or map", other)),
+    }
 }
 
-pub fn anytrue(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("anytrue() is not implemented yet"))
+/// Lists only (not sets); an unknown list makes the result unknown.
+pub fn concat(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, usize::MAX)?;
+    let mut out = Vec::new();
+    let mut unknown = None;
+    for (i, a) in args.iter().enumerate() {
+        match a {
+            Value::List(items) => out.extend(items.iter().cloned()),
+            Value::Unknown(u) => {
+                unknown.get_or_insert_with(|| u.clone());
+            }
+            other => return Err(wrong_type(i, "a list or tuple", other)),
+        }
+    }
+    Ok(match unknown {
+        Some(u) => Value::Unknown(u),
+        None => Value::List(out),
+    })
 }
 
-pub fn coalesce(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("coalesce() is not implemented yet"))
+/// An unknown element might be a list, so it makes the whole result unknown.
+pub fn flatten(args: Vec<Value>) -> FunctionResult {
+    fn walk(items: &[Value], out: &mut Vec<Value>) -> Option<Value> {
+        for item in items {
+            match item {
+                Value::List(inner) | Value::Set(inner) => {
+                    if let Some(u) = walk(inner, out) {
+                        return Some(u);
+                    }
+                }
+                Value::Unknown(_) => return Some(item.clone()),
+                other => out.push(other.clone()),
+            }
+        }
+        None
+    }
+    arity(&args, 1, 1)?;
+    match arg(&args, 0)? {
+        Value::Unknown(u) => Ok(Value::Unknown(u.clone())),
+        Value::List(items) | Value::Set(items) => {
+            let mut out = Vec::new();
+            Ok(walk(items, &mut out).unwrap_or(Value::List(out)))
+        }
+        other => Err(wrong_type(0, "a list, tuple or set", other)),
+    }
 }
 
-pub fn coalescelist(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("coalescelist() is not implemented yet"))
+/// `element(list, n)` wraps around: it reads element `n mod length`.
+pub fn element(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 2, 2)?;
+    let index = match arg(&args, 1)? {
+        Value::Unknown(u) => Some(Value::Unknown(u.clone())),
+        _ => None,
+    };
+    let i = match index {
+        Some(_) => 0,
+        None => integer_arg(&args, 1)?,
+    };
+    if i < 0 {
+        return Err(FunctionError::at(
+            1,
+            "cannot use element() with a negative index",
+        ));
+    }
+    match arg(&args, 0)? {
+        Value::Unknown(u) => Ok(Value::Unknown(u.clone())),
+        Value::List(items) => {
+            if let Some(u) = index {
+                return Ok(u);
+            }
+            if items.is_empty() {
+                return Err(FunctionError::at(
+                    0,
+                    "cannot use element() with an empty list",
+                ));
+            }
+            let at = usize::try_from(i).unwrap_or(0) % items.len();
+            items
+                .get(at)
+                .cloned()
+                .ok_or_else(|| FunctionError::at(1, "index out of range"))
+        }
+        other => Err(wrong_type(0, "a list or tuple", other)),
+    }
 }
 
-pub fn compact(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("compact() is not implemented yet"))
+/// The position of the first element equal to the value.
+pub fn index(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 2, 2)?;
+    let items = match arg(&args, 0)? {
+        Value::List(items) => items,
+        other => return Err(wrong_type(0, "a list or tuple", other)),
+    };
+    if items.is_empty() {
+        return Err(FunctionError::at(0, "cannot search an empty list"));
+    }
+    let value = arg(&args, 1)?;
+    items
+        .iter()
+        .position(|e| equals(e, value) == Some(true))
+        .map(count)
+        .ok_or_else(|| FunctionError::new("item not found"))
 }
 
-pub fn concat(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("concat() is not implemented yet"))
-}
-
-pub fn contains(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("contains() is not implemented yet"))
-}
-
-pub fn distinct(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("distinct() is not implemented yet"))
-}
-
-pub fn element(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("element() is not implemented yet"))
-}
-
-pub fn flatten(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("flatten() is not implemented yet"))
-}
-
-pub fn index(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("index() is not implemented yet"))
-}
-
-pub fn keys(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("keys() is not implemented yet"))
-}
-
-pub fn length(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("length() is not implemented yet"))
-}
-
-pub fn lookup(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("lookup() is not implemented yet"))
-}
-
-pub fn merge(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("merge() is not implemented yet"))
-}
-
-pub fn one(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("one() is not implemented yet"))
-}
-
-pub fn range(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("range() is not implemented yet"))
-}
-
-pub fn reverse(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("reverse() is not implemented yet"))
-}
-
-pub fn setintersection(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new(
-        "setintersection() is not implemented yet",
+/// Elements compare with `==`: `1` and `"1"` differ.
+pub fn contains(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 2, 2)?;
+    let items = match arg(&args, 0)? {
+        Value::List(items) | Value::Set(items) => items,
+        other => return Err(wrong_type(0, "a list, tuple or set", other)),
+    };
+    let value = arg(&args, 1)?;
+    if value.is_null() {
+        return Err(FunctionError::at(
+            1,
+            "the value to search for must not be null",
+        ));
+    }
+    Ok(Value::Bool(
+        items.iter().any(|e| equals(e, value) == Some(true)),
     ))
 }
 
-pub fn setsubtract(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("setsubtract() is not implemented yet"))
+/// The first argument that is neither null nor an empty string, after converting all of
+/// them to one type. An unknown before it makes the result unknown.
+pub fn coalesce(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, usize::MAX)?;
+    let values = unify(args)
+        .map_err(|m| FunctionError::new(format!("all arguments must have the same type: {m}")))?;
+    for v in values {
+        match &v {
+            Value::Unknown(_) => return Ok(v),
+            Value::Null => {}
+            Value::String(s) if s.is_empty() => {}
+            _ => return Ok(v),
+        }
+    }
+    Err(FunctionError::new(
+        "no non-null, non-empty-string arguments",
+    ))
 }
 
-pub fn setunion(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("setunion() is not implemented yet"))
+/// The first non-empty list. An unknown before it makes the result unknown.
+pub fn coalescelist(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, usize::MAX)?;
+    let any_unknown = args.iter().any(|a| matches!(a, Value::Unknown(_)));
+    for (i, a) in args.iter().enumerate() {
+        match a {
+            Value::Unknown(_) => return Ok(a.clone()),
+            Value::List(items) if !items.is_empty() && any_unknown => return Ok(a.clone()),
+            Value::List(_) => {}
+            other => return Err(wrong_type(i, "a list or tuple", other)),
+        }
+    }
+    args.into_iter()
+        .find(|a| matches!(a, Value::List(items) if !items.is_empty()))
+        .ok_or_else(|| FunctionError::new("all the lists are empty"))
 }
 
-pub fn slice(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("slice() is not implemented yet"))
+/// The elements of a list of strings; numbers and bools convert, `None` for nulls.
+fn string_elements(args: &[Value], i: usize) -> Result<Vec<Option<String>>, FunctionError> {
+    elements_arg(args, i)?
+        .iter()
+        .map(|e| match (e, to_string(e)) {
+            (Value::Null, _) => Ok(None),
+            (_, Ok(Some(s))) => Ok(Some(s)),
+            _ => Err(FunctionError::at(
+                i,
+                format!(
+                    "the {} argument must be a list of strings, but it contains {}",
+                    ordinal(i),
+                    a_type(e)
+                ),
+            )),
+        })
+        .collect()
 }
 
-pub fn sort(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("sort() is not implemented yet"))
+/// Drops empty strings and nulls.
+pub fn compact(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, 1)?;
+    Ok(Value::List(
+        string_elements(&args, 0)?
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .map(Value::String)
+            .collect(),
+    ))
 }
 
-pub fn sum(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("sum() is not implemented yet"))
+/// Keeps the first occurrence of each element, in order.
+pub fn distinct(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, 1)?;
+    let items = unify(elements_arg(&args, 0)?.to_vec())
+        .map_err(|m| FunctionError::at(0, format!("cannot convert to a list: {m}")))?;
+    let mut out: Vec<Value> = Vec::new();
+    for item in items {
+        if !out.iter().any(|seen| equals(seen, &item) == Some(true)) {
+            out.push(item);
+        }
+    }
+    Ok(Value::List(out))
 }
 
-pub fn tobool(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("tobool() is not implemented yet"))
+/// The only element of a list or set, null for an empty one, an error for more.
+pub fn one(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, 1)?;
+    match arg(&args, 0)? {
+        Value::Unknown(u) => Ok(Value::Unknown(u.clone())),
+        v @ (Value::List(items) | Value::Set(items)) => match items.as_slice() {
+            [] => Ok(Value::Null),
+            [only] => Ok(only.clone()),
+            _ => match (v, items.iter().find_map(Value::first_unknown)) {
+                // Unknown set elements may turn out equal and collapse to one.
+                (Value::Set(_), Some(u)) => Ok(Value::Unknown(u.clone())),
+                _ => Err(FunctionError::at(
+                    0,
+                    format!("must have zero or one elements, but has {}", items.len()),
+                )),
+            },
+        },
+        other => Err(wrong_type(0, "a list, tuple or set", other)),
+    }
 }
 
-pub fn tolist(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("tolist() is not implemented yet"))
+pub fn reverse(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, 1)?;
+    match arg(&args, 0)? {
+        Value::Unknown(u) => Ok(Value::Unknown(u.clone())),
+        Value::List(items) | Value::Set(items) => {
+            Ok(Value::List(items.iter().rev().cloned().collect()))
+        }
+        other => Err(wrong_type(0, "a list, tuple or set", other)),
+    }
 }
 
-pub fn tomap(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("tomap() is not implemented yet"))
+/// `slice(list, start, end)`: elements from `start` up to but not including `end`.
+pub fn slice(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 3, 3)?;
+    if let Some(u) = args.iter().find_map(Value::as_unknown) {
+        if !matches!(arg(&args, 0)?, Value::List(_) | Value::Unknown(_)) {
+            return Err(wrong_type(0, "a list or tuple", arg(&args, 0)?));
+        }
+        return Ok(Value::Unknown(u.clone()));
+    }
+    let items = match arg(&args, 0)? {
+        Value::List(items) => items,
+        other => return Err(wrong_type(0, "a list or tuple", other)),
+    };
+    let start = integer_arg(&args, 1)?;
+    let end = integer_arg(&args, 2)?;
+    if start < 0 {
+        return Err(FunctionError::at(1, "the start index must not be negative"));
+    }
+    let (Ok(start), Ok(end)) = (usize::try_from(start), usize::try_from(end)) else {
+        return Err(FunctionError::at(2, "the end index must not be negative"));
+    };
+    if end > items.len() {
+        return Err(FunctionError::at(
+            2,
+            format!(
+                "the end index {end} is greater than the length of the list ({})",
+                items.len()
+            ),
+        ));
+    }
+    if start > end {
+        return Err(FunctionError::at(
+            1,
+            "the start index must not be greater than the end index",
+        ));
+    }
+    Ok(Value::List(
+        items.get(start..end).unwrap_or_default().to_vec(),
+    ))
 }
 
-pub fn tonumber(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("tonumber() is not implemented yet"))
+/// Sorts strings by their bytes; numbers and bools are converted to strings first.
+pub fn sort(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, 1)?;
+    let mut items = string_elements(&args, 0)?
+        .into_iter()
+        .collect::<Option<Vec<String>>>()
+        .ok_or_else(|| FunctionError::at(0, "a null string cannot be sorted"))?;
+    items.sort();
+    Ok(Value::List(items.into_iter().map(Value::String).collect()))
 }
 
-pub fn toset(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("toset() is not implemented yet"))
+pub fn sum(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, 1)?;
+    let items = elements_arg(&args, 0)?;
+    if items.is_empty() {
+        return Err(FunctionError::at(0, "cannot sum an empty list"));
+    }
+    let mut total = 0.0;
+    for item in items {
+        total += number_value(item)
+            .map_err(|m| FunctionError::at(0, format!("every element to sum {m}")))?;
+    }
+    if !total.is_finite() {
+        return Err(FunctionError::at(0, "the sum is too large"));
+    }
+    Ok(Value::Number(total))
 }
 
-pub fn tostring(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("tostring() is not implemented yet"))
+/// `range(end)`, `range(start, end)` or `range(start, end, step)`; the default step is
+/// 1, or -1 when `end` is below `start`.
+pub fn range(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, 3)?;
+    let nums = (0..args.len())
+        .map(|i| number_arg(&args, i))
+        .collect::<Result<Vec<f64>, FunctionError>>()?;
+    let (start, end, step) = match nums.as_slice() {
+        [end] => (0.0, *end, if *end < 0.0 { -1.0 } else { 1.0 }),
+        [start, end] => (*start, *end, if end < start { -1.0 } else { 1.0 }),
+        [start, end, step] => (*start, *end, *step),
+        _ => return Err(FunctionError::new("range() takes one to three arguments")),
+    };
+    if step == 0.0 {
+        return Err(FunctionError::at(2, "the step must not be zero"));
+    }
+    let down = step < 0.0;
+    if down && end > start {
+        return Err(FunctionError::new(
+            "when the step is negative, the start must not be less than the end",
+        ));
+    }
+    if !down && end < start {
+        return Err(FunctionError::new(
+            "when the step is positive, the start must not be greater than the end",
+        ));
+    }
+    let mut out = Vec::new();
+    let mut n = start;
+    while if down { n > end } else { n < end } {
+        if out.len() >= RANGE_LIMIT {
+            return Err(FunctionError::new(format!(
+                "more than {RANGE_LIMIT} values would be generated; use a smaller range or a larger step"
+            )));
+        }
+        out.push(Value::Number(n));
+        n += step;
+    }
+    Ok(Value::List(out))
 }
 
-pub fn transpose(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("transpose() is not implemented yet"))
+/// The elements of a list of bools ("true"/"false" convert), `None` for nulls.
+fn bool_elements(args: &[Value]) -> Result<Vec<Option<bool>>, FunctionError> {
+    elements_arg(args, 0)?
+        .iter()
+        .map(|e| match e {
+            Value::Null => Ok(None),
+            other => bool_value(other).map(Some).ok_or_else(|| {
+                FunctionError::at(
+                    0,
+                    format!("the list must contain only bools, not {}", a_type(other)),
+                )
+            }),
+        })
+        .collect()
 }
 
-pub fn values(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("values() is not implemented yet"))
+/// True when every element is true; a null element counts as false.
+pub fn alltrue(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, 1)?;
+    Ok(Value::Bool(
+        bool_elements(&args)?.iter().all(|b| *b == Some(true)),
+    ))
 }
 
-pub fn zipmap(_args: Vec<Value>) -> FunctionResult {
-    Err(FunctionError::new("zipmap() is not implemented yet"))
+pub fn anytrue(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, 1)?;
+    Ok(Value::Bool(bool_elements(&args)?.contains(&Some(true))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::maps::open_map;
+    use super::*;
+
+    fn n(x: f64) -> Value {
+        Value::Number(x)
+    }
+
+    fn u(why: &str) -> Value {
+        Value::unknown(why)
+    }
+
+    #[test]
+    fn length_of_partly_unknown_values() {
+        assert_eq!(length(vec![Value::List(vec![u("a"), n(1.0)])]), Ok(n(2.0)));
+        assert_eq!(
+            length(vec![u("var.x has no default")]),
+            Ok(u("var.x has no default"))
+        );
+        assert_eq!(
+            length(vec![open_map(&[("a", n(1.0))], "var.tags has no default")]),
+            Ok(u("var.tags has no default"))
+        );
+        assert_eq!(length(vec![Value::Set(vec![n(1.0), u("b")])]), Ok(u("b")));
+        assert!(length(vec![Value::Null]).is_err());
+    }
+
+    #[test]
+    fn coalesce_stops_at_unknowns() {
+        assert_eq!(
+            coalesce(vec![
+                Value::Null,
+                u("var.x has no default"),
+                Value::string("b")
+            ]),
+            Ok(u("var.x has no default"))
+        );
+        assert_eq!(
+            coalesce(vec![Value::string("a"), u("var.x has no default")]),
+            Ok(Value::string("a"))
+        );
+        assert_eq!(coalesce(vec![Value::string(""), u("x")]), Ok(u("x")));
+    }
+
+    #[test]
+    fn coalescelist_stops_at_unknowns() {
+        let empty = Value::List(vec![]);
+        let full = Value::List(vec![n(1.0)]);
+        assert_eq!(
+            coalescelist(vec![empty.clone(), u("x"), full.clone()]),
+            Ok(u("x"))
+        );
+        assert_eq!(coalescelist(vec![full.clone(), u("x")]), Ok(full));
+    }
+
+    #[test]
+    fn concat_and_flatten_with_unknowns() {
+        let list = Value::List(vec![n(1.0), u("e")]);
+        assert_eq!(
+            concat(vec![list.clone(), Value::List(vec![n(2.0)])]),
+            Ok(Value::List(vec![n(1.0), u("e"), n(2.0)]))
+        );
+        assert_eq!(concat(vec![list.clone(), u("var.l")]), Ok(u("var.l")));
+        assert_eq!(flatten(vec![Value::List(vec![list])]), Ok(u("e")));
+        assert_eq!(flatten(vec![u("var.l")]), Ok(u("var.l")));
+    }
+
+    #[test]
+    fn element_slice_one_reverse_with_unknowns() {
+        let list = Value::List(vec![n(1.0), n(2.0)]);
+        assert_eq!(element(vec![list.clone(), u("i")]), Ok(u("i")));
+        assert_eq!(element(vec![u("l"), n(0.0)]), Ok(u("l")));
+        assert!(element(vec![u("l"), n(-1.0)]).is_err());
+        assert_eq!(slice(vec![list.clone(), n(0.0), u("end")]), Ok(u("end")));
+        assert_eq!(one(vec![u("l")]), Ok(u("l")));
+        assert_eq!(one(vec![Value::Set(vec![u("a"), u("b")])]), Ok(u("a")));
+        assert_eq!(reverse(vec![u("l")]), Ok(u("l")));
+        assert_eq!(
+            reverse(vec![Value::List(vec![u("a"), n(1.0)])]),
+            Ok(Value::List(vec![n(1.0), u("a")]))
+        );
+    }
+
+    #[test]
+    fn range_counts_down_and_limits_its_size() {
+        assert_eq!(
+            range(vec![n(3.0), n(0.0)]),
+            Ok(Value::List(vec![n(3.0), n(2.0), n(1.0)]))
+        );
+        assert!(range(vec![n(2000.0)]).is_err());
+    }
 }

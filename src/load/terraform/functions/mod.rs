@@ -6,11 +6,18 @@
 //! [`Unknowns::Handled`] receive unknowns and decide what is still known (the length of a
 //! list with unknown elements, the known keys of a merge).
 
+mod args;
 mod collections;
+mod conversions;
 mod encoding;
+mod format;
+mod maps;
 mod numeric;
 mod paths;
+mod regex;
+mod sets;
 mod strings;
+mod unify;
 
 use crate::model::Value;
 
@@ -86,29 +93,31 @@ static REGISTRY: &[(&str, Function)] = &[
     ("endswith", f(strings::endswith)),
     ("flatten", handled(collections::flatten)),
     ("floor", f(numeric::floor)),
-    ("format", f(strings::format)),
-    ("formatlist", f(strings::formatlist)),
+    ("format", f(format::format)),
+    ("formatlist", f(format::formatlist)),
     ("index", f(collections::index)),
     ("join", f(strings::join)),
     ("jsondecode", f(encoding::jsondecode)),
     ("jsonencode", f(encoding::jsonencode)),
-    ("keys", handled(collections::keys)),
+    ("keys", handled(maps::keys)),
     ("length", handled(collections::length)),
     ("log", f(numeric::log)),
-    ("lookup", handled(collections::lookup)),
+    ("lookup", handled(maps::lookup)),
     ("lower", f(strings::lower)),
     ("max", f(numeric::max)),
-    ("merge", handled(collections::merge)),
+    ("merge", handled(maps::merge)),
     ("min", f(numeric::min)),
     ("one", handled(collections::one)),
     ("parseint", f(numeric::parseint)),
     ("pow", f(numeric::pow)),
     ("range", f(collections::range)),
+    ("regex", f(regex::regex)),
+    ("regexall", f(regex::regexall)),
     ("replace", f(strings::replace)),
     ("reverse", handled(collections::reverse)),
-    ("setintersection", f(collections::setintersection)),
-    ("setsubtract", f(collections::setsubtract)),
-    ("setunion", f(collections::setunion)),
+    ("setintersection", f(sets::setintersection)),
+    ("setsubtract", f(sets::setsubtract)),
+    ("setunion", f(sets::setunion)),
     ("signum", f(numeric::signum)),
     ("slice", handled(collections::slice)),
     ("sort", f(collections::sort)),
@@ -118,20 +127,20 @@ static REGISTRY: &[(&str, Function)] = &[
     ("substr", f(strings::substr)),
     ("sum", f(collections::sum)),
     ("title", f(strings::title)),
-    ("tobool", f(collections::tobool)),
-    ("tolist", handled(collections::tolist)),
-    ("tomap", handled(collections::tomap)),
-    ("tonumber", f(collections::tonumber)),
-    ("toset", f(collections::toset)),
-    ("tostring", f(collections::tostring)),
-    ("transpose", f(collections::transpose)),
+    ("tobool", f(conversions::tobool)),
+    ("tolist", handled(conversions::tolist)),
+    ("tomap", handled(conversions::tomap)),
+    ("tonumber", f(conversions::tonumber)),
+    ("toset", f(conversions::toset)),
+    ("tostring", f(conversions::tostring)),
+    ("transpose", f(maps::transpose)),
     ("trim", f(strings::trim)),
     ("trimprefix", f(strings::trimprefix)),
     ("trimspace", f(strings::trimspace)),
     ("trimsuffix", f(strings::trimsuffix)),
     ("upper", f(strings::upper)),
-    ("values", handled(collections::values)),
-    ("zipmap", handled(collections::zipmap)),
+    ("values", handled(maps::values)),
+    ("zipmap", handled(maps::zipmap)),
 ];
 
 /// Names of Terraform built-ins that exist but are not evaluated here (they need the file
@@ -170,8 +179,6 @@ static NOT_EVALUATED: &[&str] = &[
     "nonsensitive",
     "pathexpand",
     "plantimestamp",
-    "regex",
-    "regexall",
     "rsadecrypt",
     "sensitive",
     "sha1",

@@ -1,0 +1,328 @@
+//! `aicost-policy.toml`: found from the scanned path upward to the repository root, or
+//! given with `--config`. Unknown keys are errors with a suggestion, because a typo that is
+//! silently ignored turns a policy off without anyone noticing.
+
+mod error;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub use self::error::ConfigError;
+
+/// The file name looked for.
+pub const FILE_NAME: &str = "aicost-policy.toml";
+
+/// The commented starter file `aicost-policy init` writes.
+pub const STARTER: &str = include_str!("starter.toml");
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Tag (or label) keys every taggable resource must carry.
+    #[serde(default = "default_required_tags")]
+    pub required_tags: Vec<String>,
+    /// Glob patterns, relative to the repository root, of paths not to scan.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Directories of `.cedar` files, relative to this file.
+    #[serde(default)]
+    pub policy_dirs: Vec<PathBuf>,
+    /// Whether the built-in policy pack runs.
+    #[serde(default = "yes")]
+    pub builtin_policies: bool,
+    /// Files larger than this many bytes are skipped.
+    #[serde(default = "default_max_file_size")]
+    pub max_file_size: u64,
+    #[serde(default)]
+    pub environment: EnvironmentRules,
+    /// Per-environment settings, by environment name.
+    #[serde(default = "default_environments")]
+    pub environments: BTreeMap<String, EnvironmentConfig>,
+    #[serde(default)]
+    pub accelerators: AcceleratorConfig,
+    #[serde(default)]
+    pub waivers: Vec<WaiverConfig>,
+}
+
+/// How a resource's environment is decided: its tag first, then path patterns.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentRules {
+    /// The tag or label whose value names the environment.
+    #[serde(default = "default_environment_tag")]
+    pub tag: Option<String>,
+    /// Path patterns (globs relative to the repository root) and the environment they mean,
+    /// tried in order.
+    #[serde(default)]
+    pub paths: Vec<PathRule>,
+    /// Environment names that count as production.
+    #[serde(default = "default_production")]
+    pub production: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PathRule {
+    pub pattern: String,
+    pub environment: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentConfig {
+    /// Instance families with accelerators that may run here (`g5`, `a3`, `NCads_A100_v4`).
+    pub allowed_accelerator_families: Option<Vec<String>>,
+    /// Most accelerators one resource may have at its maximum scale.
+    pub max_accelerators: Option<i64>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AcceleratorConfig {
+    /// Most accelerators one resource may have at its maximum scale, in any environment.
+    #[serde(default = "default_max_accelerators")]
+    pub max_per_resource: Option<i64>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WaiverConfig {
+    /// Policy id (`AIC-TAG-001`).
+    pub policy: String,
+    /// Resource address; `*` matches any run of characters.
+    pub resource: String,
+    /// Only in this root directory, when given.
+    #[serde(default)]
+    pub root: Option<String>,
+    pub reason: String,
+    /// `YYYY-MM-DD`; the waiver stops applying after this day.
+    #[serde(default)]
+    pub expires: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_max_file_size() -> u64 {
+    crate::load::source::DEFAULT_MAX_FILE_SIZE
+}
+
+fn default_required_tags() -> Vec<String> {
+    ["team", "cost-center", "env"].map(String::from).to_vec()
+}
+
+fn default_environment_tag() -> Option<String> {
+    Some("env".to_string())
+}
+
+fn default_production() -> Vec<String> {
+    ["prod", "production"].map(String::from).to_vec()
+}
+
+/// Accelerator families small enough for inference and development: AWS, Google, Azure.
+pub const INFERENCE_FAMILIES: &[&str] = &["g4dn", "g5", "g6", "g6e", "inf2", "g2", "NCasT4_v3", "NVads_A10_v5"];
+
+fn default_environments() -> BTreeMap<String, EnvironmentConfig> {
+    ["dev", "staging"]
+        .into_iter()
+        .map(|env| {
+            (
+                env.to_string(),
+                EnvironmentConfig {
+                    allowed_accelerator_families: Some(INFERENCE_FAMILIES.iter().map(|s| s.to_string()).collect()),
+                    max_accelerators: None,
+                },
+            )
+        })
+        .collect()
+}
+
+fn default_max_accelerators() -> Option<i64> {
+    Some(64)
+}
+
+impl Default for EnvironmentRules {
+    fn default() -> Self {
+        EnvironmentRules {
+            tag: default_environment_tag(),
+            paths: Vec::new(),
+            production: default_production(),
+        }
+    }
+}
+
+impl Default for AcceleratorConfig {
+    fn default() -> Self {
+        AcceleratorConfig {
+            max_per_resource: default_max_accelerators(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            required_tags: default_required_tags(),
+            exclude: Vec::new(),
+            policy_dirs: Vec::new(),
+            builtin_policies: true,
+            max_file_size: default_max_file_size(),
+            environment: EnvironmentRules::default(),
+            environments: default_environments(),
+            accelerators: AcceleratorConfig::default(),
+            waivers: Vec::new(),
+        }
+    }
+}
+
+/// A configuration and the file it came from (`None` for the built-in defaults).
+#[derive(Clone, Debug, Default)]
+pub struct LoadedConfig {
+    pub config: Config,
+    pub path: Option<PathBuf>,
+}
+
+impl LoadedConfig {
+    /// The directory relative paths in the file are resolved against.
+    pub fn base_dir(&self) -> Option<&Path> {
+        self.path.as_deref().and_then(Path::parent)
+    }
+}
+
+/// Parses configuration text; `path` is used in error messages.
+pub fn parse(text: &str, path: &Path) -> Result<Config, Box<ConfigError>> {
+    let config: Config = toml::from_str(text).map_err(|e| ConfigError::parse(path, text, &e))?;
+    validate(&config, path, text)?;
+    Ok(config)
+}
+
+/// Checks values serde cannot: glob syntax, dates, positive limits.
+fn validate(config: &Config, path: &Path, text: &str) -> Result<(), Box<ConfigError>> {
+    let locate = |needle: &str| text.find(needle).unwrap_or(0);
+    for pattern in config.exclude.iter().chain(config.environment.paths.iter().map(|p| &p.pattern)) {
+        if let Err(e) = globset::Glob::new(pattern) {
+            return Err(ConfigError::invalid(path, text, locate(pattern), format!("invalid glob pattern `{pattern}`: {}", e.kind()), None));
+        }
+    }
+    for waiver in &config.waivers {
+        if let Some(date) = &waiver.expires {
+            if !is_date(date) {
+                return Err(ConfigError::invalid(
+                    path,
+                    text,
+                    locate(date),
+                    format!("invalid expiry date `{date}`"),
+                    Some("write dates as YYYY-MM-DD".to_string()),
+                ));
+            }
+        }
+    }
+    let limits = config
+        .environments
+        .values()
+        .filter_map(|e| e.max_accelerators)
+        .chain(config.accelerators.max_per_resource);
+    for limit in limits {
+        if limit < 0 {
+            return Err(ConfigError::invalid(path, text, locate(&limit.to_string()), "accelerator limits must not be negative".to_string(), None));
+        }
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+pub fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => {
+            y.len() == 4
+                && m.len() == 2
+                && d.len() == 2
+                && [y, m, d].iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+                && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+                && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
+        }
+        _ => false,
+    }
+}
+
+/// Reads the configuration: `explicit` if given, else the nearest `aicost-policy.toml`
+/// from `start` upward, stopping at `repo_root`; the defaults when there is none.
+pub fn load(explicit: Option<&Path>, start: &Path, repo_root: &Path) -> Result<LoadedConfig, Box<ConfigError>> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => find(start, repo_root),
+    };
+    let Some(path) = path else {
+        return Ok(LoadedConfig::default());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::io(&path, &e))?;
+    let config = parse(&text, &path)?;
+    Ok(LoadedConfig {
+        config,
+        path: Some(path),
+    })
+}
+
+fn find(start: &Path, repo_root: &Path) -> Option<PathBuf> {
+    let mut dir = if start.is_file() { start.parent()? } else { start };
+    loop {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir == repo_root {
+            return None;
+        }
+        dir = dir.parent()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_file_parses_to_the_defaults_it_documents() {
+        let config = parse(STARTER, Path::new("aicost-policy.toml")).unwrap();
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn an_empty_file_gives_the_defaults() {
+        assert_eq!(parse("", Path::new("x.toml")).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_suggestion() {
+        let err = parse("requred_tags = [\"team\"]\n", Path::new("aicost-policy.toml")).unwrap_err();
+        assert_eq!(err.message(), "unknown key `requred_tags`");
+        assert_eq!(err.help(), Some("did you mean `required_tags`?"));
+        assert_eq!(err.line(), 1);
+    }
+
+    #[test]
+    fn nested_unknown_keys_are_found_too() {
+        let text = "[environments.dev]\nallowed_families = [\"g5\"]\n";
+        let err = parse(text, Path::new("aicost-policy.toml")).unwrap_err();
+        assert_eq!(err.message(), "unknown key `allowed_families`");
+        assert_eq!(err.help(), Some("did you mean `allowed_accelerator_families`?"));
+        assert_eq!(err.line(), 2);
+    }
+
+    #[test]
+    fn bad_dates_and_globs_are_errors() {
+        let err = parse(
+            "[[waivers]]\npolicy = \"AIC-TAG-001\"\nresource = \"*\"\nreason = \"x\"\nexpires = \"2027-13-01\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(err.message(), "invalid expiry date `2027-13-01`");
+        assert_eq!(err.line(), 5);
+        let err = parse("exclude = [\"a/[\"]\n", Path::new("c.toml")).unwrap_err();
+        assert!(err.message().starts_with("invalid glob pattern `a/[`"), "{}", err.message());
+    }
+}

@@ -1,0 +1,119 @@
+//! Reading input files safely: size limits, binary files and unreadable files become
+//! messages, never panics, and every file is named by its repository-relative path.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::model::{InputError, Location, Span};
+
+/// Files larger than this are skipped unless configured otherwise (10 MiB).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// One input file: its repository-relative path and its text.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: Arc<str>,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn location(&self, span: Span) -> Location {
+        Location::from_span(self.path.clone(), &self.text, span.0, span.1)
+    }
+}
+
+/// Turns absolute paths into the repository-relative, forward-slash paths reports use.
+#[derive(Clone, Debug)]
+pub struct PathNamer {
+    root: PathBuf,
+}
+
+impl PathNamer {
+    /// `root` should be canonical.
+    pub fn new(root: PathBuf) -> PathNamer {
+        PathNamer { root }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `infra/eks.tf` for a file under the root; the path as given otherwise.
+    pub fn name(&self, path: &Path) -> Arc<str> {
+        let Ok(rel) = path.strip_prefix(&self.root) else {
+            return Arc::from(path.to_string_lossy().as_ref());
+        };
+        let text = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if text.is_empty() {
+            Arc::from(".")
+        } else {
+            Arc::from(text.as_str())
+        }
+    }
+}
+
+/// Reads a text file, refusing ones that are too large, binary or not UTF-8.
+pub fn read_source(path: &Path, name: Arc<str>, max_size: u64) -> Result<Arc<SourceFile>, InputError> {
+    let here = Location::file_start(name.clone());
+    let file = std::fs::File::open(path).map_err(|e| {
+        InputError::new(here.clone(), format!("cannot read the file: {e}")).with_help("check that the file exists and is readable")
+    })?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > max_size {
+        return Err(InputError::new(
+            here,
+            format!("the file is {size} bytes, over the {max_size}-byte limit, and was skipped"),
+        )
+        .with_help("raise `max_file_size` in aicost-policy.toml, or exclude the file"));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(max_size + 1).read_to_end(&mut bytes).map_err(|e| {
+        InputError::new(here.clone(), format!("cannot read the file: {e}"))
+    })?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max_size {
+        return Err(InputError::new(here, format!("the file is over the {max_size}-byte limit and was skipped")));
+    }
+    if bytes.contains(&0) {
+        return Err(InputError::new(here, "the file looks binary (it contains NUL bytes) and was skipped"));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        InputError::new(here.clone(), format!("the file is not valid UTF-8 (at byte {}) and was skipped", e.utf8_error().valid_up_to()))
+    })?;
+    // A UTF-8 byte order mark is not part of the content.
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    Ok(Arc::new(SourceFile {
+        path: name,
+        text: Arc::from(text),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_relative_with_forward_slashes() {
+        let namer = PathNamer::new(PathBuf::from("/repo"));
+        assert_eq!(namer.name(Path::new("/repo/infra/eks.tf")).as_ref(), "infra/eks.tf");
+        assert_eq!(namer.name(Path::new("/repo")).as_ref(), ".");
+        assert_eq!(namer.name(Path::new("/elsewhere/x.tf")).as_ref(), "/elsewhere/x.tf");
+    }
+
+    #[test]
+    fn binary_and_oversized_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("a.tf");
+        std::fs::write(&bin, b"resource \0").unwrap();
+        let err = read_source(&bin, "a.tf".into(), 100).unwrap_err();
+        assert!(err.message.contains("binary"), "{err:?}");
+        let big = dir.path().join("b.tf");
+        std::fs::write(&big, vec![b'a'; 200]).unwrap();
+        let err = read_source(&big, "b.tf".into(), 100).unwrap_err();
+        assert_eq!(err.message, "the file is 200 bytes, over the 100-byte limit, and was skipped");
+    }
+}

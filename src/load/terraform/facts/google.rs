@@ -1,0 +1,231 @@
+//! Compute facts of Google Cloud resources: Compute Engine instances with guest
+//! accelerators and GKE node pools, whose node counts are per zone.
+
+use std::collections::BTreeMap;
+
+use super::super::instance::EvaluatedResource;
+use super::{arg, blocks, bool_arg, catalog_accelerator, int_arg, note_location, string_arg, Index};
+use crate::catalog;
+use crate::model::{Accelerator, Capacity, Compute, Fact, Location, UnitCounts, Unknown, Value};
+
+type Locations = BTreeMap<String, Location>;
+
+/// A zone (`us-central1-a`) or region (`us-central1`) → the region.
+fn region_of(location: &str) -> String {
+    match location.rsplit_once('-') {
+        Some((region, zone)) if zone.len() == 1 && zone.chars().all(|c| c.is_ascii_lowercase()) => region.to_string(),
+        _ => location.to_string(),
+    }
+}
+
+fn is_zone(location: &str) -> bool {
+    region_of(location) != location
+}
+
+/// The region: from the resource's `region`, `zone` or `location`, else the provider's.
+pub fn region(r: &EvaluatedResource, locations: &mut Locations) -> Fact<String> {
+    for arg_name in ["region", "zone", "location"] {
+        if let Some(f) = string_arg(r, arg_name) {
+            note_location(r, locations, "region", arg_name);
+            return f.map(|s| region_of(&s));
+        }
+    }
+    match (&r.provider.region, &r.provider.zone) {
+        (Some(Value::String(s)), _) => Fact::Known(s.clone()),
+        (Some(Value::Unknown(u)), _) => Fact::Unknown(u.clone()),
+        (_, Some(Value::String(z))) => Fact::Known(region_of(z)),
+        (_, Some(Value::Unknown(u))) => Fact::Unknown(u.clone()),
+        _ => Fact::Unknown(Unknown::new(format!(
+            "provider \"{}\" sets no region or zone (it comes from the environment when Terraform runs)",
+            r.provider.address()
+        ))),
+    }
+}
+
+pub fn compute(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locations) -> Option<Compute> {
+    match r.resource_type.as_str() {
+        "google_compute_instance" => Some(instance(r, locations)),
+        "google_container_node_pool" => Some(node_pool(r, index, locations)),
+        _ => None,
+    }
+}
+
+/// Accelerators from `guest_accelerator` blocks under `prefix`, else bundled with the
+/// machine type (a2, a3, g2).
+fn accelerators(r: &EvaluatedResource, prefix: &str, machine_type: &Fact<String>, locations: &mut Locations) -> Fact<Option<Accelerator>> {
+    let path = format!("{prefix}guest_accelerator");
+    let attached = match prefix.strip_suffix('.') {
+        Some(parent) => match arg(&r.attributes, parent) {
+            Some(Value::Map(m)) => blocks(m, "guest_accelerator").into_iter().cloned().collect::<Vec<_>>(),
+            Some(Value::List(items)) => match items.first() {
+                Some(Value::Map(m)) => blocks(m, "guest_accelerator").into_iter().cloned().collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        },
+        None => blocks(&r.attributes, "guest_accelerator").into_iter().cloned().collect(),
+    };
+    let Some(first) = attached.first() else {
+        return catalog_accelerator("google", machine_type);
+    };
+    note_location(r, locations, "accelerator_type", &path);
+    note_location(r, locations, "accelerator_count", &path);
+    let Value::Map(m) = first else {
+        return match first {
+            Value::Unknown(u) => Fact::Unknown(u.clone()),
+            _ => Fact::Known(None),
+        };
+    };
+    let (model, memory_gib) = match m.entries.get("type") {
+        Some(Value::String(t)) => match catalog::gpu_type(t) {
+            Some(g) => (Fact::Known(g.model.clone()), Some(g.memory_gib)),
+            // An unfamiliar name is still the accelerator's name.
+            None => (Fact::Known(t.clone()), None),
+        },
+        Some(Value::Unknown(u)) => (Fact::Unknown(u.clone()), None),
+        _ => (Fact::Unknown(Unknown::new("guest_accelerator.type is not set")), None),
+    };
+    let count = match m.entries.get("count") {
+        Some(Value::Unknown(u)) => Fact::Unknown(u.clone()),
+        Some(v) => match super::super::convert::to_integer(v) {
+            Ok(Some(n)) => Fact::Known(n),
+            _ => Fact::Unknown(Unknown::new("guest_accelerator.count is not a whole number")),
+        },
+        None => Fact::Unknown(Unknown::new("guest_accelerator.count is not set")),
+    };
+    if count == Fact::Known(0) {
+        return Fact::Known(None);
+    }
+    Fact::Known(Some(Accelerator { model, count, memory_gib }))
+}
+
+fn instance(r: &EvaluatedResource, locations: &mut Locations) -> Compute {
+    note_location(r, locations, "instance_type", "machine_type");
+    let machine_type = string_arg(r, "machine_type").unwrap_or_else(|| Fact::Unknown(Unknown::new("machine_type is not set")));
+    let accelerator = accelerators(r, "", &machine_type, locations);
+    let capacity = scheduling_capacity(r, "scheduling.", locations);
+    Compute {
+        instance_types: machine_type.clone().map(|t| vec![t]),
+        instance_type: machine_type,
+        accelerator,
+        count: UnitCounts::fixed(1),
+        capacity,
+        pool: false,
+    }
+}
+
+/// `scheduling { preemptible = true }` or `provisioning_model = "SPOT"`.
+fn scheduling_capacity(r: &EvaluatedResource, prefix: &str, locations: &mut Locations) -> Fact<Capacity> {
+    let model = string_arg(r, &format!("{prefix}provisioning_model"));
+    let preemptible = bool_arg(r, &format!("{prefix}preemptible"));
+    if model.is_some() || preemptible.is_some() {
+        note_location(r, locations, "capacity_type", prefix.trim_end_matches('.'));
+    }
+    match (model, preemptible) {
+        (Some(Fact::Unknown(u)), _) | (_, Some(Fact::Unknown(u))) => Fact::Unknown(u),
+        (Some(Fact::Known(m)), _) if m == "SPOT" => Fact::Known(Capacity::Spot),
+        (_, Some(Fact::Known(true))) => Fact::Known(Capacity::Spot),
+        _ => Fact::Known(Capacity::OnDemand),
+    }
+}
+
+/// How many zones a node pool spans: its `node_locations`, else its cluster's, else one
+/// when its location is a zone.
+fn zone_count(r: &EvaluatedResource, index: &Index<'_>) -> Fact<i64> {
+    let from_list = |v: &Value| -> Option<Fact<i64>> {
+        match v {
+            Value::List(items) | Value::Set(items) => Some(Fact::Known(i64::try_from(items.len()).unwrap_or(i64::MAX))),
+            Value::Unknown(u) => Some(Fact::Unknown(u.clone())),
+            _ => None,
+        }
+    };
+    if let Some(f) = arg(&r.attributes, "node_locations").and_then(from_list) {
+        return f;
+    }
+    let cluster = arg(&r.attributes, "cluster").and_then(|v| index.referenced(r, v));
+    if let Some(f) = cluster.and_then(|c| arg(&c.attributes, "node_locations")).and_then(from_list) {
+        return f;
+    }
+    let location = string_arg(r, "location").or_else(|| cluster.and_then(|c| string_arg(c, "location")));
+    match location {
+        Some(Fact::Known(l)) if is_zone(&l) => Fact::Known(1),
+        Some(Fact::Known(l)) => Fact::Unknown(Unknown::new(format!(
+            "the pool is regional ({l}) and node_locations is not set, so Google picks the zones"
+        ))),
+        Some(Fact::Unknown(u)) => Fact::Unknown(u),
+        None => Fact::Unknown(Unknown::new("the pool's location is not set")),
+    }
+}
+
+fn times(a: &Fact<i64>, zones: &Fact<i64>) -> Fact<i64> {
+    match (a, zones) {
+        (Fact::Known(x), Fact::Known(z)) => Fact::Known(x.saturating_mul(*z)),
+        (Fact::Unknown(u), _) | (_, Fact::Unknown(u)) => Fact::Unknown(u.clone()),
+    }
+}
+
+fn node_pool(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locations) -> Compute {
+    note_location(r, locations, "instance_type", "node_config.machine_type");
+    if !locations.contains_key("instance_type") {
+        note_location(r, locations, "instance_type", "node_config");
+    }
+    for (fact, path) in [
+        ("count_min", "autoscaling.min_node_count"),
+        ("count_max", "autoscaling.max_node_count"),
+        ("count_min", "autoscaling.total_min_node_count"),
+        ("count_max", "autoscaling.total_max_node_count"),
+        ("count_desired", "node_count"),
+        ("count_desired", "initial_node_count"),
+    ] {
+        note_location(r, locations, fact, path);
+    }
+    // GKE's default machine type.
+    let machine_type = string_arg(r, "node_config.machine_type").unwrap_or_else(|| Fact::Known("e2-medium".to_string()));
+    let accelerator = accelerators(r, "node_config.", &machine_type, locations);
+    let spot = bool_arg(r, "node_config.spot");
+    let preemptible = bool_arg(r, "node_config.preemptible");
+    if spot.is_some() || preemptible.is_some() {
+        note_location(r, locations, "capacity_type", "node_config.spot");
+        note_location(r, locations, "capacity_type", "node_config.preemptible");
+    }
+    let capacity = match (spot, preemptible) {
+        (Some(Fact::Known(true)), _) | (_, Some(Fact::Known(true))) => Fact::Known(Capacity::Spot),
+        (Some(Fact::Unknown(u)), _) | (_, Some(Fact::Unknown(u))) => Fact::Unknown(u),
+        _ => Fact::Known(Capacity::OnDemand),
+    };
+
+    let zones = zone_count(r, index);
+    let per_zone_desired = int_arg(r, "node_count").or_else(|| int_arg(r, "initial_node_count"));
+    let total_min = int_arg(r, "autoscaling.total_min_node_count");
+    let total_max = int_arg(r, "autoscaling.total_max_node_count");
+    let min = total_min.or_else(|| int_arg(r, "autoscaling.min_node_count").map(|m| times(&m, &zones)));
+    let max = total_max.or_else(|| int_arg(r, "autoscaling.max_node_count").map(|m| times(&m, &zones)));
+    let desired = per_zone_desired.map(|d| times(&d, &zones));
+    let baseline = desired.or_else(|| min.clone()).unwrap_or_else(|| times(&Fact::Known(1), &zones));
+    let count = UnitCounts {
+        min: min.unwrap_or_else(|| baseline.clone()),
+        max: max.unwrap_or_else(|| baseline.clone()),
+        desired: baseline,
+    };
+    Compute {
+        instance_types: machine_type.clone().map(|t| vec![t]),
+        instance_type: machine_type,
+        accelerator,
+        count,
+        capacity,
+        pool: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zones_map_to_regions() {
+        assert_eq!(region_of("us-central1-a"), "us-central1");
+        assert_eq!(region_of("europe-west4"), "europe-west4");
+        assert!(is_zone("us-east4-c"));
+        assert!(!is_zone("us-east4"));
+    }
+}

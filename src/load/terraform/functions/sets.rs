@@ -1,0 +1,108 @@
+//! Set functions: `setunion`, `setintersection` and `setsubtract`. Every argument becomes
+//! a set and all of them share one element type, so `setunion([1], ["a"])` is
+//! `["1", "a"]`; results are in Terraform's set order.
+
+use super::args::{elements_arg, ordinal};
+use super::unify::unify;
+use super::{arity, FunctionError, FunctionResult};
+use crate::load::terraform::convert::equals;
+use crate::model::Value;
+
+/// The arguments as sets of one common element type.
+fn as_sets(args: &[Value]) -> Result<Vec<Vec<Value>>, FunctionError> {
+    let mut all = Vec::new();
+    let mut sizes = Vec::with_capacity(args.len());
+    for i in 0..args.len() {
+        let items = elements_arg(args, i)?;
+        sizes.push(items.len());
+        all.extend(items.iter().cloned());
+    }
+    let mut unified = unify(all)
+        .map_err(|m| FunctionError::new(format!("the sets cannot be combined: {m}")))?
+        .into_iter();
+    Ok(sizes
+        .into_iter()
+        .map(|n| match Value::set(unified.by_ref().take(n).collect()) {
+            Value::Set(items) => items,
+            _ => Vec::new(),
+        })
+        .collect())
+}
+
+fn contains(set: &[Value], v: &Value) -> bool {
+    set.iter().any(|e| equals(e, v) == Some(true))
+}
+
+pub fn setunion(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, usize::MAX)?;
+    let sets = as_sets(&args)?;
+    Ok(Value::set(sets.into_iter().flatten().collect()))
+}
+
+pub fn setintersection(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 1, usize::MAX)?;
+    let mut sets = as_sets(&args)?.into_iter();
+    let first = sets.next().unwrap_or_default();
+    let rest: Vec<Vec<Value>> = sets.collect();
+    Ok(Value::set(
+        first
+            .into_iter()
+            .filter(|v| rest.iter().all(|s| contains(s, v)))
+            .collect(),
+    ))
+}
+
+pub fn setsubtract(args: Vec<Value>) -> FunctionResult {
+    arity(&args, 2, 2)?;
+    let mut sets = as_sets(&args)?.into_iter();
+    let (Some(a), Some(b)) = (sets.next(), sets.next()) else {
+        return Err(FunctionError::new(format!(
+            "the {} argument is missing",
+            ordinal(1)
+        )));
+    };
+    Ok(Value::set(
+        a.into_iter().filter(|v| !contains(&b, v)).collect(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(xs: &[&str]) -> Value {
+        Value::List(xs.iter().map(|x| Value::string(*x)).collect())
+    }
+
+    #[test]
+    fn results_are_sorted_sets() {
+        assert_eq!(
+            setunion(vec![strings(&["b", "a"]), strings(&["c", "a"])]),
+            Ok(Value::Set(vec![
+                Value::string("a"),
+                Value::string("b"),
+                Value::string("c")
+            ]))
+        );
+        assert_eq!(
+            setsubtract(vec![strings(&["a", "b"]), strings(&["a"])]),
+            Ok(Value::Set(vec![Value::string("b")]))
+        );
+    }
+
+    #[test]
+    fn elements_share_one_type() {
+        assert_eq!(
+            setintersection(vec![
+                Value::List(vec![Value::Number(1.0), Value::Number(2.0)]),
+                strings(&["2"])
+            ]),
+            Ok(Value::Set(vec![Value::string("2")]))
+        );
+        assert!(setunion(vec![
+            Value::List(vec![Value::Number(1.0)]),
+            Value::List(vec![Value::Bool(true)])
+        ])
+        .is_err());
+    }
+}

@@ -1,0 +1,291 @@
+//! Values of a root module's input variables, in Terraform's order of precedence (later
+//! wins): `default`, `TF_VAR_name` environment variables, `terraform.tfvars`,
+//! `terraform.tfvars.json`, `*.auto.tfvars[.json]` in lexical order, then `-var-file` and
+//! `-var` in the order given on the command line. A variable with no value from any of
+//! these is Unknown, never invented.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::ast::{Expr, ExprKind, ObjectKey};
+use super::config::{ModuleConfig, SourceFile, Variable};
+use super::eval::{Evaluator, NoNames};
+use super::types::{convert, parse_type, Type};
+use super::hcl;
+use crate::model::{InputError, Location, Value};
+
+/// A `-var name=value` or a `-var-file` that was already read.
+#[derive(Clone, Debug)]
+pub enum CliVariable {
+    File(Arc<SourceFile>),
+    Assign { name: String, value: String },
+}
+
+/// Where a variable's value came from, for error messages and unknown origins.
+#[derive(Clone, Debug)]
+enum Assigned {
+    /// An expression from a tfvars file.
+    Expr(Expr, Arc<SourceFile>),
+    /// A raw string from the command line or the environment, parsed by type later.
+    Raw { text: String, origin: String },
+}
+
+/// The variable files Terraform reads automatically from a root directory, in order.
+pub fn automatic_var_file_names(mut names: Vec<String>) -> Vec<String> {
+    let mut auto: Vec<String> = names
+        .iter()
+        .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+        .cloned()
+        .collect();
+    auto.sort();
+    let mut out = Vec::new();
+    for fixed in ["terraform.tfvars", "terraform.tfvars.json"] {
+        if let Some(pos) = names.iter().position(|n| n == fixed) {
+            out.push(names.swap_remove(pos));
+        }
+    }
+    out.extend(auto);
+    out
+}
+
+/// Resolves every declared variable of a root module.
+pub fn root_values(
+    config: &ModuleConfig,
+    auto_files: &[Arc<SourceFile>],
+    cli: &[CliVariable],
+    env: &[(String, String)],
+) -> (BTreeMap<String, Value>, Vec<InputError>) {
+    let mut errors = Vec::new();
+    let mut assigned: BTreeMap<String, Assigned> = BTreeMap::new();
+    for (key, value) in env {
+        if let Some(name) = key.strip_prefix("TF_VAR_") {
+            assigned.insert(
+                name.to_string(),
+                Assigned::Raw {
+                    text: value.clone(),
+                    origin: format!("environment variable {key}"),
+                },
+            );
+        }
+    }
+    for file in auto_files {
+        read_var_file(file, &mut assigned, &mut errors);
+    }
+    for arg in cli {
+        match arg {
+            CliVariable::File(file) => read_var_file(file, &mut assigned, &mut errors),
+            CliVariable::Assign { name, value } => {
+                assigned.insert(
+                    name.clone(),
+                    Assigned::Raw {
+                        text: value.clone(),
+                        origin: format!("--var {name}"),
+                    },
+                );
+            }
+        }
+    }
+    let mut values = BTreeMap::new();
+    for (name, variable) in &config.variables {
+        let value = resolve(variable, assigned.get(name), &mut errors);
+        values.insert(name.clone(), value);
+    }
+    (values, errors)
+}
+
+fn read_var_file(file: &Arc<SourceFile>, assigned: &mut BTreeMap<String, Assigned>, errors: &mut Vec<InputError>) {
+    let is_json = file.path.ends_with(".json");
+    let parsed = if is_json {
+        parse_json_var_file(&file.text)
+    } else {
+        hcl::parse_body(&file.text).map(|body| {
+            body.attributes
+                .into_iter()
+                .map(|a| (a.name, a.expr))
+                .collect::<Vec<_>>()
+        })
+    };
+    match parsed {
+        Ok(attrs) => {
+            for (name, expr) in attrs {
+                assigned.insert(name, Assigned::Expr(expr, file.clone()));
+            }
+        }
+        Err(e) => errors.push(
+            InputError::new(file.location((e.offset, e.offset)), format!("syntax error in variable file: {}", e.message))
+                .with_help("the values in this file are ignored until the syntax is fixed"),
+        ),
+    }
+}
+
+/// A `.tfvars.json` file is one object of literal values.
+fn parse_json_var_file(text: &str) -> Result<Vec<(String, Expr)>, hcl::SyntaxError> {
+    // Reuse the HCL expression parser: JSON objects are valid HCL object expressions when
+    // keys are quoted, and values in var files are literal.
+    let expr = hcl::parse_expression(text)?;
+    match expr.kind {
+        ExprKind::Object(items) => Ok(items
+            .into_iter()
+            .filter_map(|(k, v)| match k {
+                ObjectKey::Ident(name) => Some((name, v)),
+                ObjectKey::Expr(e) => e.as_literal_str().map(|s| (s.to_string(), v)),
+            })
+            .collect()),
+        _ => Err(hcl::SyntaxError {
+            message: "a variables JSON file must contain one object".to_string(),
+            offset: 0,
+        }),
+    }
+}
+
+fn resolve(variable: &Variable, assigned: Option<&Assigned>, errors: &mut Vec<InputError>) -> Value {
+    let decl_location = variable.file.location(variable.span);
+    let ty = match variable.type_expr.as_ref().map(parse_type) {
+        None => Type::Any,
+        Some(Ok(t)) => t,
+        Some(Err(message)) => {
+            errors.push(InputError::new(decl_location.clone(), format!("invalid type for variable `{}`: {message}", variable.name)));
+            Type::Any
+        }
+    };
+    let (value, location) = match assigned {
+        Some(Assigned::Expr(expr, file)) => match Evaluator::new(&NoNames).eval(expr) {
+            Ok(v) => (v, file.location(expr.span)),
+            Err(e) => {
+                errors.push(InputError::new(file.location(e.span), format!("invalid value for variable `{}`: {}", variable.name, e.message)));
+                return Value::unknown(format!("var.{} has an invalid value", variable.name));
+            }
+        },
+        Some(Assigned::Raw { text, origin }) => {
+            let location = Location::file_start(Arc::from(origin.as_str()));
+            if ty.is_complex() {
+                match hcl::parse_expression(text).map_err(|e| e.message).and_then(|expr| {
+                    Evaluator::new(&NoNames).eval(&expr).map_err(|e| e.message)
+                }) {
+                    Ok(v) => (v, location),
+                    Err(message) => {
+                        errors.push(InputError::new(location, format!("invalid value for variable `{}` from {origin}: {message}", variable.name)));
+                        return Value::unknown(format!("var.{} has an invalid value", variable.name));
+                    }
+                }
+            } else {
+                (Value::String(text.clone()), location)
+            }
+        }
+        None => match &variable.default {
+            Some(expr) => match Evaluator::new(&NoNames).eval(expr) {
+                Ok(v) => (v, variable.file.location(expr.span)),
+                Err(e) => {
+                    errors.push(InputError::new(variable.file.location(e.span), format!("invalid default for variable `{}`: {}", variable.name, e.message)));
+                    return Value::unknown(format!("var.{} has an invalid default", variable.name));
+                }
+            },
+            None => return Value::unknown(format!("var.{} has no default", variable.name)),
+        },
+    };
+    // A null value for a non-nullable variable means "use the default".
+    let value = if value.is_null() && !variable.nullable {
+        match &variable.default {
+            Some(expr) => Evaluator::new(&NoNames).eval(expr).unwrap_or(Value::Null),
+            None => value,
+        }
+    } else {
+        value
+    };
+    match convert(value, &ty) {
+        Ok(v) => v,
+        Err(message) => {
+            errors.push(InputError::new(location, format!("invalid value for variable `{}`: {message}", variable.name)));
+            Value::unknown(format!("var.{} has an invalid value", variable.name))
+        }
+    }
+}
+
+/// Evaluates a module input against the child's variable declaration (type conversion,
+/// defaults). `given` is `None` when the caller did not set it.
+pub fn module_input(variable: &Variable, given: Option<Value>, call_location: &Location, errors: &mut Vec<InputError>) -> Value {
+    let ty = match variable.type_expr.as_ref().map(parse_type) {
+        Some(Ok(t)) => t,
+        _ => Type::Any,
+    };
+    let value = match given {
+        Some(v) if !v.is_null() || variable.nullable => v,
+        _ => match &variable.default {
+            Some(expr) => match Evaluator::new(&NoNames).eval(expr) {
+                Ok(v) => v,
+                Err(e) => {
+                    errors.push(InputError::new(variable.file.location(e.span), format!("invalid default for variable `{}`: {}", variable.name, e.message)));
+                    return Value::unknown(format!("var.{} has an invalid default", variable.name));
+                }
+            },
+            None => {
+                errors.push(
+                    InputError::new(call_location.clone(), format!("the module call does not set the required input `{}`", variable.name))
+                        .with_help(format!("add `{} = ...` to the module block, or give the variable a default", variable.name)),
+                );
+                return Value::unknown(format!("module input `{}` is not set", variable.name));
+            }
+        },
+    };
+    match convert(value, &ty) {
+        Ok(v) => v,
+        Err(message) => {
+            errors.push(InputError::new(call_location.clone(), format!("invalid value for module input `{}`: {message}", variable.name)));
+            Value::unknown(format!("module input `{}` has an invalid value", variable.name))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn file(path: &str, text: &str) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            path: path.into(),
+            text: text.into(),
+        })
+    }
+
+    fn config(src: &str) -> ModuleConfig {
+        ModuleConfig::parse(PathBuf::from("/r"), ".".into(), vec![file("variables.tf", src)])
+    }
+
+    #[test]
+    fn automatic_files_are_ordered_like_terraform() {
+        let names = ["b.auto.tfvars", "terraform.tfvars.json", "a.auto.tfvars.json", "terraform.tfvars", "x.tfvars"];
+        let ordered = automatic_var_file_names(names.iter().map(|s| s.to_string()).collect());
+        assert_eq!(ordered, vec!["terraform.tfvars", "terraform.tfvars.json", "a.auto.tfvars.json", "b.auto.tfvars"]);
+    }
+
+    #[test]
+    fn later_sources_win_and_missing_values_are_unknown() {
+        let c = config(
+            "variable \"a\" { default = \"default\" }\nvariable \"b\" {}\nvariable \"c\" { type = number }\nvariable \"d\" { type = list(string) }\n",
+        );
+        let env = vec![("TF_VAR_a".to_string(), "env".to_string()), ("TF_VAR_d".to_string(), "[\"x\", \"y\"]".to_string())];
+        let auto = vec![file("terraform.tfvars", "a = \"tfvars\"\nc = \"5\"\n")];
+        let cli = vec![CliVariable::Assign {
+            name: "a".to_string(),
+            value: "cli".to_string(),
+        }];
+        let (values, errors) = root_values(&c, &auto, &cli, &env);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(values["a"], Value::string("cli"));
+        assert_eq!(values["b"], Value::unknown("var.b has no default"));
+        assert_eq!(values["c"], Value::Number(5.0));
+        assert_eq!(values["d"].display(), "[\"x\", \"y\"]");
+    }
+
+    #[test]
+    fn a_bad_value_is_reported_and_unknown() {
+        let c = config("variable \"n\" { type = number }\n");
+        let auto = vec![file("terraform.tfvars", "n = \"many\"\n")];
+        let (values, errors) = root_values(&c, &auto, &[], &[]);
+        assert_eq!(values["n"], Value::unknown("var.n has an invalid value"));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].location.file.as_ref(), "terraform.tfvars");
+        assert_eq!(errors[0].message, "invalid value for variable `n`: a number is required, but \"many\" is not a number");
+    }
+}

@@ -1,0 +1,103 @@
+//! The outcome of one policy on one resource, as every report format shows it.
+
+use std::sync::Arc;
+
+use super::Location;
+
+/// How serious a policy says its violation is (`@severity`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|sev| sev.as_str() == s)
+    }
+}
+
+/// What a policy concluded about a resource. Passing results are counted, not listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// The resource violates the policy.
+    Fail,
+    /// The answer depends on a value that could not be resolved.
+    Unknown,
+    /// The resource violates the policy but a waiver covers it.
+    Suppressed,
+    /// The policy could not be evaluated for this resource.
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Fail => "fail",
+            Status::Unknown => "unknown",
+            Status::Suppressed => "suppressed",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// A value an unknown finding depended on: which fact, and why it is unknown.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnknownInput {
+    /// The fact as policies name it: `instance_type`, `tags`, `tag:team`, `environment`.
+    pub fact: String,
+    /// Why it is unknown: `var.instance_type has no default`.
+    pub origin: String,
+}
+
+/// The waiver that turned a failure into [`Status::Suppressed`].
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Suppression {
+    pub reason: String,
+    /// `YYYY-MM-DD`, when the waiver has an end date.
+    pub expires: Option<String>,
+    /// Where the waiver was written (a comment or the config file).
+    pub location: Option<Location>,
+}
+
+/// One (policy, resource) outcome that is not a pass.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Finding {
+    pub policy_id: String,
+    pub severity: Severity,
+    pub status: Status,
+    /// The root the resource was evaluated in; with `address` it identifies the resource.
+    pub root: Arc<str>,
+    pub address: String,
+    pub resource_type: String,
+    /// The argument that decided the finding where there is one, else the block.
+    pub location: Location,
+    /// What is wrong, with the resource's own values filled in.
+    pub message: String,
+    /// How to fix or waive it.
+    pub help: Option<String>,
+    /// For [`Status::Unknown`]: the values the answer depends on.
+    pub unknowns: Vec<UnknownInput>,
+    pub suppression: Option<Suppression>,
+}

@@ -1,0 +1,141 @@
+//! The JSON report (`--format json`), documented in `docs/json-report.md`. Keys appear in
+//! a fixed order and arrays are sorted, so the output is byte-identical between runs.
+
+use serde_json::{json, Map as JsonMap, Value as Json};
+
+use super::{Report, JSON_FORMAT_VERSION};
+use crate::model::{Compute, Fact, Finding, InputError, Location, ModuleNotLoaded, Resource};
+
+/// Renders the report as pretty-printed JSON with a trailing newline.
+pub fn render(report: &Report) -> String {
+    let summary = report.summary();
+    let doc = json!({
+        "version": JSON_FORMAT_VERSION,
+        "tool": {"name": "aicost-policy", "version": env!("CARGO_PKG_VERSION")},
+        "resources": report.resources.iter().map(resource).collect::<Vec<_>>(),
+        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
+        "errors": report.errors.iter().map(error).collect::<Vec<_>>(),
+        "modules_not_loaded": report.modules_not_loaded.iter().map(not_loaded).collect::<Vec<_>>(),
+        "summary": {
+            "resources": summary.resources,
+            "files": summary.files,
+            "policies": summary.policies,
+            "failed": summary.failed,
+            "unknown": summary.unknown,
+            "suppressed": summary.suppressed,
+            "errors": summary.policy_errors,
+            "passed": summary.passed,
+            "input_errors": summary.input_errors,
+            "modules_not_loaded": summary.modules_not_loaded,
+        },
+    });
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
+    out.push('\n');
+    out
+}
+
+/// A known fact as its value, an unknown one as `{"unknown": "why"}`.
+fn fact<T>(f: &Fact<T>, known: impl Fn(&T) -> Json) -> Json {
+    match f {
+        Fact::Known(v) => known(v),
+        Fact::Unknown(u) => json!({"unknown": u.origin.as_ref()}),
+    }
+}
+
+fn string_fact(f: &Fact<String>) -> Json {
+    fact(f, |s| Json::String(s.clone()))
+}
+
+fn resource(r: &Resource) -> Json {
+    let mut tags = JsonMap::new();
+    for (k, v) in &r.tags.entries {
+        tags.insert(k.clone(), string_fact(v));
+    }
+    json!({
+        "address": r.address,
+        "root": r.root.as_ref(),
+        "type": r.resource_type,
+        "source": r.source.as_str(),
+        "file": r.location.file.as_ref(),
+        "line": r.location.line,
+        "end_line": r.location.end_line,
+        "provider": r.provider.name,
+        "provider_alias": r.provider.alias,
+        "region": r.region.as_ref().map_or(Json::Null, string_fact),
+        "environment": r.environment.as_ref().map_or(Json::Null, string_fact),
+        "taggable": r.taggable,
+        "tags": tags,
+        "tags_complete": r.tags.is_complete(),
+        "tags_unknown": r.tags.more.as_ref().map(|u| u.origin.as_ref()),
+        "compute": r.compute.as_ref().map_or(Json::Null, compute),
+    })
+}
+
+fn compute(c: &Compute) -> Json {
+    json!({
+        "instance_type": string_fact(&c.instance_type),
+        "instance_types": fact(&c.instance_types, |v| json!(v)),
+        "accelerator": fact(&c.accelerator, |a| match a {
+            None => Json::Null,
+            Some(a) => json!({
+                "type": string_fact(&a.model),
+                "count": fact(&a.count, |n| json!(n)),
+                "memory_gib": a.memory_gib,
+            }),
+        }),
+        "count": {
+            "min": fact(&c.count.min, |n| json!(n)),
+            "desired": fact(&c.count.desired, |n| json!(n)),
+            "max": fact(&c.count.max, |n| json!(n)),
+        },
+        "capacity": fact(&c.capacity, |cap| json!(cap.as_str())),
+        "pool": c.pool,
+    })
+}
+
+fn location_fields(l: &Location) -> (Json, Json) {
+    (json!(l.file.as_ref()), json!(l.line))
+}
+
+fn finding(f: &Finding) -> Json {
+    let (file, line) = location_fields(&f.location);
+    json!({
+        "policy_id": f.policy_id,
+        "severity": f.severity.as_str(),
+        "status": f.status.as_str(),
+        "resource": f.address,
+        "root": f.root.as_ref(),
+        "type": f.resource_type,
+        "file": file,
+        "line": line,
+        "message": f.message,
+        "help": f.help,
+        "unknowns": f.unknowns.iter().map(|u| json!({"fact": u.fact, "origin": u.origin})).collect::<Vec<_>>(),
+        "suppression": f.suppression.as_ref().map(|s| json!({
+            "reason": s.reason,
+            "expires": s.expires,
+            "file": s.location.as_ref().map(|l| l.file.as_ref()),
+            "line": s.location.as_ref().map(|l| l.line),
+        })),
+    })
+}
+
+fn error(e: &InputError) -> Json {
+    json!({
+        "file": e.location.file.as_ref(),
+        "line": e.location.line,
+        "column": e.location.column,
+        "message": e.message,
+        "help": e.help,
+    })
+}
+
+fn not_loaded(m: &ModuleNotLoaded) -> Json {
+    json!({
+        "address": m.address,
+        "source": m.source,
+        "version": m.version,
+        "file": m.location.file.as_ref(),
+        "line": m.location.line,
+    })
+}

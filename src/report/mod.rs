@@ -1,0 +1,83 @@
+//! The report stage: everything a run found, in one sorted [`Report`], and one renderer per
+//! output format. Renderers are pure functions from a report to text.
+
+pub mod json;
+pub mod text;
+
+use crate::model::{Finding, InputError, ModuleNotLoaded, Note, Resource, SourceMap, Status};
+
+/// The version of the JSON report format (`docs/json-report.md`).
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// Everything one run found.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub resources: Vec<Resource>,
+    pub findings: Vec<Finding>,
+    /// Input that could not be checked.
+    pub errors: Vec<InputError>,
+    pub modules_not_loaded: Vec<ModuleNotLoaded>,
+    pub notes: Vec<Note>,
+    pub sources: SourceMap,
+    /// Input files read.
+    pub files: usize,
+    /// Policies evaluated.
+    pub policies: usize,
+    /// (policy, resource) pairs that passed.
+    pub passed: usize,
+}
+
+/// Counts for the summary line and the JSON `summary` object.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub resources: usize,
+    pub files: usize,
+    pub policies: usize,
+    pub failed: usize,
+    pub unknown: usize,
+    pub suppressed: usize,
+    /// Policy evaluations that failed with an error.
+    pub policy_errors: usize,
+    pub passed: usize,
+    /// Problems in the input (files that did not parse, expressions that failed).
+    pub input_errors: usize,
+    pub modules_not_loaded: usize,
+}
+
+impl Report {
+    /// Puts findings in reading order: by file, line, policy and resource.
+    pub fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (a.location.file.as_ref(), a.location.line, &a.policy_id, &a.root, &a.address)
+                .cmp(&(b.location.file.as_ref(), b.location.line, &b.policy_id, &b.root, &b.address))
+        });
+        self.errors.sort();
+        self.errors.dedup();
+        self.modules_not_loaded.sort();
+        self.modules_not_loaded.dedup();
+        self.notes.sort();
+        self.notes.dedup();
+        self.resources.sort_by(|a, b| (&a.root, &a.address).cmp(&(&b.root, &b.address)));
+    }
+
+    pub fn summary(&self) -> Summary {
+        let count = |s: Status| self.findings.iter().filter(|f| f.status == s).count();
+        Summary {
+            resources: self.resources.len(),
+            files: self.files,
+            policies: self.policies,
+            failed: count(Status::Fail),
+            unknown: count(Status::Unknown),
+            suppressed: count(Status::Suppressed),
+            policy_errors: count(Status::Error),
+            passed: self.passed,
+            input_errors: self.errors.len(),
+            modules_not_loaded: self.modules_not_loaded.len(),
+        }
+    }
+}
+
+/// `1 resource`, `2 resources`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -1,0 +1,268 @@
+//! The human report: one compiler-style block per failure, unknown and error (drawn by
+//! miette, with the source snippet), then a one-line summary.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use super::{plural, Report};
+use crate::model::{line_start_offset, Compute, Fact, Finding, InputError, Location, Resource, Severity, Status};
+
+/// How the text report looks.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextOptions {
+    pub color: bool,
+    /// Show unknown findings in detail (they are always counted).
+    pub show_unknown: bool,
+    /// List notes and skipped inputs.
+    pub verbose: bool,
+}
+
+/// A finding or input error as a miette diagnostic.
+struct Block {
+    code: Option<String>,
+    message: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<NamedSource<Arc<str>>>,
+    label: Option<(SourceSpan, Option<String>)>,
+}
+
+impl fmt::Debug for Block {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Block {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Block {}
+
+impl Diagnostic for Block {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (span, text) = self.label.clone()?;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(text, span))))
+    }
+}
+
+/// Renders the whole report.
+pub fn render(report: &Report, options: TextOptions) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let mut out = String::new();
+    for e in &report.errors {
+        render_block(&handler, &error_block(report, e), &mut out);
+    }
+    let by_address: std::collections::HashMap<(&str, &str), &Resource> = report
+        .resources
+        .iter()
+        .map(|r| ((r.root.as_ref(), r.address.as_str()), r))
+        .collect();
+    for f in &report.findings {
+        if f.status == Status::Unknown && !options.show_unknown {
+            continue;
+        }
+        if f.status == Status::Suppressed && !options.verbose {
+            continue;
+        }
+        let resource = by_address.get(&(f.root.as_ref(), f.address.as_str())).copied();
+        render_block(&handler, &finding_block(report, f, resource), &mut out);
+    }
+    if options.verbose {
+        for m in &report.modules_not_loaded {
+            let version = m.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+            out.push_str(&format!(
+                "note: {} ({}{version}) at {}:{} is a remote module and was not loaded\n",
+                m.address, m.source, m.location.file, m.location.line
+            ));
+        }
+        for n in &report.notes {
+            match &n.location {
+                Some(l) => out.push_str(&format!("note: {}:{}: {}\n", l.file, l.line, n.message)),
+                None => out.push_str(&format!("note: {}\n", n.message)),
+            }
+        }
+    }
+    out.push_str(&summary_line(report, options));
+    out
+}
+
+fn render_block(handler: &GraphicalReportHandler, block: &Block, out: &mut String) {
+    let mut rendered = String::new();
+    if handler.render_report(&mut rendered, block).is_err() {
+        rendered = format!("{}\n", block.message);
+    }
+    out.push_str(&rendered);
+    if !rendered.ends_with('\n') {
+        out.push('\n');
+    }
+}
+
+fn source_for(report: &Report, location: &Location) -> Option<NamedSource<Arc<str>>> {
+    let text = report.sources.get(&location.file)?;
+    Some(NamedSource::new(&location.file, text.clone()))
+}
+
+/// The span to underline: the first line of the located text, trimmed.
+fn span_for(report: &Report, location: &Location) -> Option<SourceSpan> {
+    let text = report.sources.get(&location.file)?;
+    let (start, end) = location.span;
+    let start = if start == 0 && end == 0 {
+        line_start_offset(text, location.line)
+    } else {
+        start
+    };
+    let line_end = text.get(start..).and_then(|rest| rest.find('\n')).map_or(text.len(), |i| start + i);
+    let end = if end > start { end.min(line_end) } else { line_end };
+    let slice = text.get(start..end).unwrap_or("");
+    let trimmed = slice.trim_end();
+    Some(SourceSpan::from((start, trimmed.len().max(1).min(end.saturating_sub(start).max(1)))))
+}
+
+fn severity_of(severity: Severity) -> miette::Severity {
+    match severity {
+        Severity::Critical | Severity::High => miette::Severity::Error,
+        Severity::Medium | Severity::Low => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn finding_block(report: &Report, f: &Finding, resource: Option<&Resource>) -> Block {
+    let (severity, status_word) = match f.status {
+        Status::Fail => (severity_of(f.severity), None),
+        Status::Unknown => (miette::Severity::Warning, Some("unknown")),
+        Status::Suppressed => (miette::Severity::Advice, Some("suppressed")),
+        Status::Error => (miette::Severity::Error, Some("error")),
+    };
+    let code = match status_word {
+        Some(word) => format!("{} [{}, {word}]", f.policy_id, f.severity.as_str()),
+        None => format!("{} [{}]", f.policy_id, f.severity.as_str()),
+    };
+    let label = match f.status {
+        Status::Unknown => Some(
+            f.unknowns
+                .iter()
+                .map(|u| format!("{} is unknown: {}", u.fact, u.origin))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Status::Suppressed => f.suppression.as_ref().map(|s| match &s.expires {
+            Some(d) => format!("waived until {d}: {}", s.reason),
+            None => format!("waived: {}", s.reason),
+        }),
+        _ => resource.and_then(|r| r.compute.as_ref()).and_then(describe_compute),
+    };
+    let mut help = f.help.clone();
+    if f.status == Status::Unknown {
+        let hint = "give the value a default or pass it with --var / --var-file, or run with --unknown fail to treat this as a failure";
+        help = Some(match help {
+            Some(h) => format!("{h}\n{hint}"),
+            None => hint.to_string(),
+        });
+    }
+    Block {
+        code: Some(code),
+        message: f.message.clone(),
+        severity,
+        help,
+        source: source_for(report, &f.location),
+        label: span_for(report, &f.location).map(|s| (s, label)),
+    }
+}
+
+/// `4 × p5.48xlarge (8 × H100 each), on-demand`
+fn describe_compute(c: &Compute) -> Option<String> {
+    let count = match &c.count.desired {
+        Fact::Known(n) => n.to_string(),
+        Fact::Unknown(_) => "?".to_string(),
+    };
+    let max = match &c.count.max {
+        Fact::Known(m) if c.count.desired != c.count.max => format!(" (up to {m})"),
+        _ => String::new(),
+    };
+    let instance_type = c.instance_type.known()?;
+    let accelerators = match &c.accelerator {
+        Fact::Known(Some(a)) => match (&a.count, &a.model) {
+            (Fact::Known(n), Fact::Known(m)) => format!(", {n} × {m} each"),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    let capacity = match &c.capacity {
+        Fact::Known(cap) => format!(", {}", cap.as_str()),
+        Fact::Unknown(_) => String::new(),
+    };
+    Some(format!("{count} × {instance_type}{max}{accelerators}{capacity}"))
+}
+
+fn error_block(report: &Report, e: &InputError) -> Block {
+    Block {
+        code: None,
+        message: e.message.clone(),
+        severity: miette::Severity::Error,
+        help: e.help.clone(),
+        source: source_for(report, &e.location),
+        label: if report.sources.contains_key(&e.location.file) {
+            let text = report.sources.get(&e.location.file).map_or(0, |t| t.len());
+            let start = e.location.span.0.min(text);
+            Some((SourceSpan::from((start, 0)), None))
+        } else {
+            None
+        },
+    }
+}
+
+fn summary_line(report: &Report, options: TextOptions) -> String {
+    let s = report.summary();
+    let mut parts = vec![
+        plural(s.resources, "resource", "resources"),
+        plural(s.policies, "policy", "policies"),
+        format!("{} failed", s.failed),
+    ];
+    let mut unknown = format!("{} unknown", s.unknown);
+    if s.unknown > 0 && !options.show_unknown {
+        unknown.push_str(" (not shown)");
+    }
+    parts.push(unknown);
+    if s.suppressed > 0 {
+        parts.push(format!("{} suppressed", s.suppressed));
+    }
+    if s.policy_errors > 0 {
+        parts.push(plural(s.policy_errors, "policy error", "policy errors"));
+    }
+    if s.input_errors > 0 {
+        parts.push(plural(s.input_errors, "input error", "input errors"));
+    }
+    if s.modules_not_loaded > 0 {
+        parts.push(format!(
+            "{} not loaded",
+            plural(s.modules_not_loaded, "remote module", "remote modules")
+        ));
+    }
+    format!("\n  {}\n", parts.join(", "))
+}
