@@ -15,7 +15,10 @@ pub struct EnvironmentClassifier {
 
 /// Compiles a glob the way users expect from `.gitignore`: `*` stays within one directory.
 pub fn glob(pattern: &str) -> Result<GlobMatcher, globset::Error> {
-    Ok(GlobBuilder::new(pattern).literal_separator(true).build()?.compile_matcher())
+    Ok(GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()?
+        .compile_matcher())
 }
 
 impl EnvironmentClassifier {
@@ -38,7 +41,9 @@ impl EnvironmentClassifier {
             if let (Some(tag), Some(_)) = (&self.tag, &r.environment) {
                 if r.tags.entries.contains_key(tag) || r.tags.more.is_some() {
                     if let Some(loc) = r.fact_locations.get("tags").cloned() {
-                        r.fact_locations.entry("environment".to_string()).or_insert(loc);
+                        r.fact_locations
+                            .entry("environment".to_string())
+                            .or_insert(loc);
                     }
                 }
             }
@@ -80,12 +85,18 @@ mod tests {
             source: SourceFormat::Terraform,
             location: Location::file_start(format!("{root}/main.tf").into()),
             argument_locations: BTreeMap::new(),
-            provider: ProviderRef { name: "aws".into(), alias: None },
+            provider: ProviderRef {
+                name: "aws".into(),
+                alias: None,
+            },
             region: None,
             environment: None,
             taggable: true,
             tags: Tags {
-                entries: tags.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+                entries: tags
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
                 more: open.then(|| Unknown::new("var.extra has no default")),
             },
             compute: None,
@@ -122,6 +133,9 @@ mod tests {
     fn an_open_tag_map_makes_the_environment_unknown() {
         let c = classifier();
         let open = resource("envs/prod", &[], true);
-        assert_eq!(c.classify(&open), Some(Fact::Unknown(Unknown::new("var.extra has no default"))));
+        assert_eq!(
+            c.classify(&open),
+            Some(Fact::Unknown(Unknown::new("var.extra has no default")))
+        );
     }
 }

@@ -3,13 +3,15 @@
 //!
 //! The pipeline, one module per stage: [`discover`] finds input files, [`load`] parses and
 //! evaluates them, [`model`] holds the normalized records, [`environment`] decides which
-//! environment each resource is in, `policy` evaluates Cedar, [`report`] renders results.
-//! [`config`] reads `aicost-policy.toml`; [`catalog`] is the data compiled into the binary.
+//! environment each resource is in, [`policy`] evaluates Cedar, [`report`] renders results.
+//! [`config`] reads `aicost-policy.toml`; [`cli`] is the command line; [`catalog`] is the data compiled into the binary.
 
 pub mod catalog;
+pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod environment;
 pub mod load;
 pub mod model;
+pub mod policy;
 pub mod report;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `aicost-policy` binary: everything happens in the library's `cli` module.
+
+fn main() -> std::process::ExitCode {
+    aicost_policy::cli::run()
+}

@@ -69,9 +69,14 @@ fn rows(csv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
 
 /// The accelerators a machine type carries, if it carries any the catalog knows.
 /// `provider` is `aws`, `google` or `azurerm`; SageMaker `ml.` types use their EC2 type.
-pub fn machine_accelerators(provider: &str, machine_type: &str) -> Option<&'static MachineAccelerators> {
+pub fn machine_accelerators(
+    provider: &str,
+    machine_type: &str,
+) -> Option<&'static MachineAccelerators> {
     let machine = machine_type.strip_prefix("ml.").unwrap_or(machine_type);
-    tables().machines.get(&(provider.to_string(), machine.to_string()))
+    tables()
+        .machines
+        .get(&(provider.to_string(), machine.to_string()))
 }
 
 /// The canonical model of a GPU type name (`nvidia-tesla-t4` → T4).
@@ -100,7 +105,10 @@ mod tests {
                 memory_gib: 80
             })
         );
-        assert_eq!(machine_accelerators("aws", "ml.g5.2xlarge").map(|m| m.count), Some(1));
+        assert_eq!(
+            machine_accelerators("aws", "ml.g5.2xlarge").map(|m| m.count),
+            Some(1)
+        );
         assert_eq!(machine_accelerators("aws", "m5.large"), None);
         assert_eq!(gpu_type("nvidia-l4").map(|g| g.model.as_str()), Some("L4"));
     }

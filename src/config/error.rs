@@ -69,7 +69,13 @@ impl ConfigError {
         })
     }
 
-    pub(super) fn invalid(path: &Path, text: &str, offset: usize, message: String, help: Option<String>) -> Box<ConfigError> {
+    pub(super) fn invalid(
+        path: &Path,
+        text: &str,
+        offset: usize,
+        message: String,
+        help: Option<String>,
+    ) -> Box<ConfigError> {
         let (line, _) = line_col(text, offset);
         Box::new(ConfigError {
             message,
@@ -88,7 +94,12 @@ impl ConfigError {
             Some(key) => {
                 let help = suggestion(key, &expected_keys(&raw))
                     .map(|s| format!("did you mean `{s}`?"))
-                    .or_else(|| Some("remove the key; see `aicost-policy init` for every accepted key".to_string()));
+                    .or_else(|| {
+                        Some(
+                            "remove the key; see `aicost-policy init` for every accepted key"
+                                .to_string(),
+                        )
+                    });
                 (format!("unknown key `{key}`"), help)
             }
             None => (format!("invalid configuration: {raw}"), None),
@@ -115,7 +126,11 @@ fn expected_keys(message: &str) -> Vec<String> {
     let Some((_, rest)) = message.split_once("expected") else {
         return Vec::new();
     };
-    rest.split('`').skip(1).step_by(2).map(str::to_string).collect()
+    rest.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 /// The accepted key closest to a mistyped one: among the keys of its own table when
@@ -140,11 +155,25 @@ mod tests {
 
     #[test]
     fn suggestions_pick_the_closest_key() {
-        assert_eq!(suggestion("requried_tags", &[]).as_deref(), Some("required_tags"));
-        assert_eq!(suggestion("max_accelerator", &[]).as_deref(), Some("max_accelerators"));
+        assert_eq!(
+            suggestion("requried_tags", &[]).as_deref(),
+            Some("required_tags")
+        );
+        assert_eq!(
+            suggestion("max_accelerator", &[]).as_deref(),
+            Some("max_accelerators")
+        );
         assert_eq!(suggestion("zzz", &[]), None);
-        let expected = expected_keys("unknown field `x`, expected `allowed_accelerator_families` or `max_accelerators`");
-        assert_eq!(expected, vec!["allowed_accelerator_families", "max_accelerators"]);
-        assert_eq!(suggestion("allowed_families", &expected).as_deref(), Some("allowed_accelerator_families"));
+        let expected = expected_keys(
+            "unknown field `x`, expected `allowed_accelerator_families` or `max_accelerators`",
+        );
+        assert_eq!(
+            expected,
+            vec!["allowed_accelerator_families", "max_accelerators"]
+        );
+        assert_eq!(
+            suggestion("allowed_families", &expected).as_deref(),
+            Some("allowed_accelerator_families")
+        );
     }
 }

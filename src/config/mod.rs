@@ -122,9 +122,6 @@ fn default_production() -> Vec<String> {
     ["prod", "production"].map(String::from).to_vec()
 }
 
-/// Accelerator families small enough for inference and development: AWS, Google, Azure.
-pub const INFERENCE_FAMILIES: &[&str] = &["g4dn", "g5", "g6", "g6e", "inf2", "g2", "NCasT4_v3", "NVads_A10_v5"];
-
 fn default_environments() -> BTreeMap<String, EnvironmentConfig> {
     ["dev", "staging"]
         .into_iter()
@@ -132,7 +129,12 @@ fn default_environments() -> BTreeMap<String, EnvironmentConfig> {
             (
                 env.to_string(),
                 EnvironmentConfig {
-                    allowed_accelerator_families: Some(INFERENCE_FAMILIES.iter().map(|s| s.to_string()).collect()),
+                    allowed_accelerator_families: Some(
+                        crate::policy::INFERENCE_FAMILIES
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect(),
+                    ),
                     max_accelerators: None,
                 },
             )
@@ -183,6 +185,8 @@ impl Default for Config {
 pub struct LoadedConfig {
     pub config: Config,
     pub path: Option<PathBuf>,
+    /// The file's text, for locating entries in messages.
+    pub text: String,
 }
 
 impl LoadedConfig {
@@ -202,9 +206,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Box<ConfigError>> {
 /// Checks values serde cannot: glob syntax, dates, positive limits.
 fn validate(config: &Config, path: &Path, text: &str) -> Result<(), Box<ConfigError>> {
     let locate = |needle: &str| text.find(needle).unwrap_or(0);
-    for pattern in config.exclude.iter().chain(config.environment.paths.iter().map(|p| &p.pattern)) {
+    for pattern in config
+        .exclude
+        .iter()
+        .chain(config.environment.paths.iter().map(|p| &p.pattern))
+    {
         if let Err(e) = globset::Glob::new(pattern) {
-            return Err(ConfigError::invalid(path, text, locate(pattern), format!("invalid glob pattern `{pattern}`: {}", e.kind()), None));
+            return Err(ConfigError::invalid(
+                path,
+                text,
+                locate(pattern),
+                format!("invalid glob pattern `{pattern}`: {}", e.kind()),
+                None,
+            ));
         }
     }
     for waiver in &config.waivers {
@@ -227,7 +241,13 @@ fn validate(config: &Config, path: &Path, text: &str) -> Result<(), Box<ConfigEr
         .chain(config.accelerators.max_per_resource);
     for limit in limits {
         if limit < 0 {
-            return Err(ConfigError::invalid(path, text, locate(&limit.to_string()), "accelerator limits must not be negative".to_string(), None));
+            return Err(ConfigError::invalid(
+                path,
+                text,
+                locate(&limit.to_string()),
+                "accelerator limits must not be negative".to_string(),
+                None,
+            ));
         }
     }
     Ok(())
@@ -241,7 +261,9 @@ pub fn is_date(s: &str) -> bool {
             y.len() == 4
                 && m.len() == 2
                 && d.len() == 2
-                && [y, m, d].iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+                && [y, m, d]
+                    .iter()
+                    .all(|p| p.chars().all(|c| c.is_ascii_digit()))
                 && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
                 && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
         }
@@ -251,7 +273,11 @@ pub fn is_date(s: &str) -> bool {
 
 /// Reads the configuration: `explicit` if given, else the nearest `aicost-policy.toml`
 /// from `start` upward, stopping at `repo_root`; the defaults when there is none.
-pub fn load(explicit: Option<&Path>, start: &Path, repo_root: &Path) -> Result<LoadedConfig, Box<ConfigError>> {
+pub fn load(
+    explicit: Option<&Path>,
+    start: &Path,
+    repo_root: &Path,
+) -> Result<LoadedConfig, Box<ConfigError>> {
     let path = match explicit {
         Some(p) => Some(p.to_path_buf()),
         None => find(start, repo_root),
@@ -264,11 +290,16 @@ pub fn load(explicit: Option<&Path>, start: &Path, repo_root: &Path) -> Result<L
     Ok(LoadedConfig {
         config,
         path: Some(path),
+        text,
     })
 }
 
 fn find(start: &Path, repo_root: &Path) -> Option<PathBuf> {
-    let mut dir = if start.is_file() { start.parent()? } else { start };
+    let mut dir = if start.is_file() {
+        start.parent()?
+    } else {
+        start
+    };
     loop {
         let candidate = dir.join(FILE_NAME);
         if candidate.is_file() {
@@ -298,7 +329,11 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors_with_a_suggestion() {
-        let err = parse("requred_tags = [\"team\"]\n", Path::new("aicost-policy.toml")).unwrap_err();
+        let err = parse(
+            "requred_tags = [\"team\"]\n",
+            Path::new("aicost-policy.toml"),
+        )
+        .unwrap_err();
         assert_eq!(err.message(), "unknown key `requred_tags`");
         assert_eq!(err.help(), Some("did you mean `required_tags`?"));
         assert_eq!(err.line(), 1);
@@ -309,7 +344,10 @@ mod tests {
         let text = "[environments.dev]\nallowed_families = [\"g5\"]\n";
         let err = parse(text, Path::new("aicost-policy.toml")).unwrap_err();
         assert_eq!(err.message(), "unknown key `allowed_families`");
-        assert_eq!(err.help(), Some("did you mean `allowed_accelerator_families`?"));
+        assert_eq!(
+            err.help(),
+            Some("did you mean `allowed_accelerator_families`?")
+        );
         assert_eq!(err.line(), 2);
     }
 
@@ -323,6 +361,10 @@ mod tests {
         assert_eq!(err.message(), "invalid expiry date `2027-13-01`");
         assert_eq!(err.line(), 5);
         let err = parse("exclude = [\"a/[\"]\n", Path::new("c.toml")).unwrap_err();
-        assert!(err.message().starts_with("invalid glob pattern `a/[`"), "{}", err.message());
+        assert!(
+            err.message().starts_with("invalid glob pattern `a/[`"),
+            "{}",
+            err.message()
+        );
     }
 }

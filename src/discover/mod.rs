@@ -59,7 +59,15 @@ pub fn discover(paths: &[PathBuf], namer: &PathNamer, excludes: &GlobSet) -> Dis
         } else {
             (canonical, true)
         };
-        walk(&start, recursive, namer, excludes, &mut seen_files, &mut seen_dirs, &mut found);
+        walk(
+            &start,
+            recursive,
+            namer,
+            excludes,
+            &mut seen_files,
+            &mut seen_dirs,
+            &mut found,
+        );
     }
     found
 }
@@ -73,7 +81,9 @@ fn walk(
     seen_dirs: &mut BTreeSet<PathBuf>,
     found: &mut Discovered,
 ) {
-    let mut walker = walkdir::WalkDir::new(start).follow_links(true).sort_by_file_name();
+    let mut walker = walkdir::WalkDir::new(start)
+        .follow_links(true)
+        .sort_by_file_name();
     if !recursive {
         walker = walker.max_depth(1);
     }
@@ -82,7 +92,10 @@ fn walk(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let at = e.path().map(|p| namer.name(p).to_string()).unwrap_or_default();
+                let at = e
+                    .path()
+                    .map(|p| namer.name(p).to_string())
+                    .unwrap_or_default();
                 if e.loop_ancestor().is_some() {
                     found.notes.push(Note {
                         location: None,
@@ -113,7 +126,10 @@ fn walk(
                 continue;
             }
             // A directory reached again through a link is scanned once.
-            let canonical = entry.path().canonicalize().unwrap_or_else(|_| entry.path().to_path_buf());
+            let canonical = entry
+                .path()
+                .canonicalize()
+                .unwrap_or_else(|_| entry.path().to_path_buf());
             if !seen_dirs.insert(canonical) && entry.depth() > 0 {
                 it.skip_current_dir();
             }
@@ -129,7 +145,10 @@ fn walk(
             });
             continue;
         }
-        let canonical = entry.path().canonicalize().unwrap_or_else(|_| entry.path().to_path_buf());
+        let canonical = entry
+            .path()
+            .canonicalize()
+            .unwrap_or_else(|_| entry.path().to_path_buf());
         if !seen_files.insert(canonical.clone()) {
             continue;
         }
@@ -140,7 +159,11 @@ fn walk(
             .and_then(|p| p.canonicalize().ok())
             .or_else(|| canonical.parent().map(Path::to_path_buf));
         if let Some(dir) = dir {
-            found.terraform_modules.entry(dir).or_default().push(canonical);
+            found
+                .terraform_modules
+                .entry(dir)
+                .or_default()
+                .push(canonical);
         }
     }
     for files in found.terraform_modules.values_mut() {
@@ -175,7 +198,14 @@ mod tests {
         std::fs::write(root.join("infra/modules/gpu/main.tf"), "").unwrap();
         let namer = PathNamer::new(root.clone());
         let found = discover(&[root.join("infra")], &namer, &GlobSet::empty());
-        assert_eq!(names(&found, &namer), vec!["infra/extra.tf.json", "infra/main.tf", "infra/modules/gpu/main.tf"]);
+        assert_eq!(
+            names(&found, &namer),
+            vec![
+                "infra/extra.tf.json",
+                "infra/main.tf",
+                "infra/modules/gpu/main.tf"
+            ]
+        );
     }
 
     #[cfg(unix)]
@@ -197,7 +227,11 @@ mod tests {
     #[test]
     fn a_missing_path_is_an_error() {
         let namer = PathNamer::new(PathBuf::from("/"));
-        let found = discover(&[PathBuf::from("/definitely/not/here")], &namer, &GlobSet::empty());
+        let found = discover(
+            &[PathBuf::from("/definitely/not/here")],
+            &namer,
+            &GlobSet::empty(),
+        );
         assert_eq!(found.errors.len(), 1);
     }
 }

@@ -58,10 +58,15 @@ impl PathNamer {
 }
 
 /// Reads a text file, refusing ones that are too large, binary or not UTF-8.
-pub fn read_source(path: &Path, name: Arc<str>, max_size: u64) -> Result<Arc<SourceFile>, InputError> {
+pub fn read_source(
+    path: &Path,
+    name: Arc<str>,
+    max_size: u64,
+) -> Result<Arc<SourceFile>, InputError> {
     let here = Location::file_start(name.clone());
     let file = std::fs::File::open(path).map_err(|e| {
-        InputError::new(here.clone(), format!("cannot read the file: {e}")).with_help("check that the file exists and is readable")
+        InputError::new(here.clone(), format!("cannot read the file: {e}"))
+            .with_help("check that the file exists and is readable")
     })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > max_size {
@@ -72,20 +77,35 @@ pub fn read_source(path: &Path, name: Arc<str>, max_size: u64) -> Result<Arc<Sou
         .with_help("raise `max_file_size` in aicost-policy.toml, or exclude the file"));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(max_size + 1).read_to_end(&mut bytes).map_err(|e| {
-        InputError::new(here.clone(), format!("cannot read the file: {e}"))
-    })?;
+    file.take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::new(here.clone(), format!("cannot read the file: {e}")))?;
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max_size {
-        return Err(InputError::new(here, format!("the file is over the {max_size}-byte limit and was skipped")));
+        return Err(InputError::new(
+            here,
+            format!("the file is over the {max_size}-byte limit and was skipped"),
+        ));
     }
     if bytes.contains(&0) {
-        return Err(InputError::new(here, "the file looks binary (it contains NUL bytes) and was skipped"));
+        return Err(InputError::new(
+            here,
+            "the file looks binary (it contains NUL bytes) and was skipped",
+        ));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
-        InputError::new(here.clone(), format!("the file is not valid UTF-8 (at byte {}) and was skipped", e.utf8_error().valid_up_to()))
+        InputError::new(
+            here.clone(),
+            format!(
+                "the file is not valid UTF-8 (at byte {}) and was skipped",
+                e.utf8_error().valid_up_to()
+            ),
+        )
     })?;
     // A UTF-8 byte order mark is not part of the content.
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     Ok(Arc::new(SourceFile {
         path: name,
         text: Arc::from(text),
@@ -99,9 +119,15 @@ mod tests {
     #[test]
     fn paths_are_relative_with_forward_slashes() {
         let namer = PathNamer::new(PathBuf::from("/repo"));
-        assert_eq!(namer.name(Path::new("/repo/infra/eks.tf")).as_ref(), "infra/eks.tf");
+        assert_eq!(
+            namer.name(Path::new("/repo/infra/eks.tf")).as_ref(),
+            "infra/eks.tf"
+        );
         assert_eq!(namer.name(Path::new("/repo")).as_ref(), ".");
-        assert_eq!(namer.name(Path::new("/elsewhere/x.tf")).as_ref(), "/elsewhere/x.tf");
+        assert_eq!(
+            namer.name(Path::new("/elsewhere/x.tf")).as_ref(),
+            "/elsewhere/x.tf"
+        );
     }
 
     #[test]
@@ -114,6 +140,9 @@ mod tests {
         let big = dir.path().join("b.tf");
         std::fs::write(&big, vec![b'a'; 200]).unwrap();
         let err = read_source(&big, "b.tf".into(), 100).unwrap_err();
-        assert_eq!(err.message, "the file is 200 bytes, over the 100-byte limit, and was skipped");
+        assert_eq!(
+            err.message,
+            "the file is 200 bytes, over the 100-byte limit, and was skipped"
+        );
     }
 }

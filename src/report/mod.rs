@@ -48,8 +48,20 @@ impl Report {
     /// Puts findings in reading order: by file, line, policy and resource.
     pub fn sort(&mut self) {
         self.findings.sort_by(|a, b| {
-            (a.location.file.as_ref(), a.location.line, &a.policy_id, &a.root, &a.address)
-                .cmp(&(b.location.file.as_ref(), b.location.line, &b.policy_id, &b.root, &b.address))
+            (
+                a.location.file.as_ref(),
+                a.location.line,
+                &a.policy_id,
+                &a.root,
+                &a.address,
+            )
+                .cmp(&(
+                    b.location.file.as_ref(),
+                    b.location.line,
+                    &b.policy_id,
+                    &b.root,
+                    &b.address,
+                ))
         });
         self.errors.sort();
         self.errors.dedup();
@@ -57,7 +69,8 @@ impl Report {
         self.modules_not_loaded.dedup();
         self.notes.sort();
         self.notes.dedup();
-        self.resources.sort_by(|a, b| (&a.root, &a.address).cmp(&(&b.root, &b.address)));
+        self.resources
+            .sort_by(|a, b| (&a.root, &a.address).cmp(&(&b.root, &b.address)));
     }
 
     pub fn summary(&self) -> Summary {

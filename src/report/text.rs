@@ -4,10 +4,14 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+};
 
 use super::{plural, Report};
-use crate::model::{line_start_offset, Compute, Fact, Finding, InputError, Location, Resource, Severity, Status};
+use crate::model::{
+    line_start_offset, Compute, Fact, Finding, InputError, Location, Resource, Severity, Status,
+};
 
 /// How the text report looks.
 #[derive(Clone, Copy, Debug, Default)]
@@ -45,7 +49,9 @@ impl std::error::Error for Block {}
 
 impl Diagnostic for Block {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -53,7 +59,9 @@ impl Diagnostic for Block {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -62,7 +70,9 @@ impl Diagnostic for Block {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let (span, text) = self.label.clone()?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(text, span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            text, span,
+        ))))
     }
 }
 
@@ -73,7 +83,9 @@ pub fn render(report: &Report, options: TextOptions) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     let mut out = String::new();
     for e in &report.errors {
         render_block(&handler, &error_block(report, e), &mut out);
@@ -90,12 +102,18 @@ pub fn render(report: &Report, options: TextOptions) -> String {
         if f.status == Status::Suppressed && !options.verbose {
             continue;
         }
-        let resource = by_address.get(&(f.root.as_ref(), f.address.as_str())).copied();
+        let resource = by_address
+            .get(&(f.root.as_ref(), f.address.as_str()))
+            .copied();
         render_block(&handler, &finding_block(report, f, resource), &mut out);
     }
     if options.verbose {
         for m in &report.modules_not_loaded {
-            let version = m.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+            let version = m
+                .version
+                .as_deref()
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default();
             out.push_str(&format!(
                 "note: {} ({}{version}) at {}:{} is a remote module and was not loaded\n",
                 m.address, m.source, m.location.file, m.location.line
@@ -137,11 +155,21 @@ fn span_for(report: &Report, location: &Location) -> Option<SourceSpan> {
     } else {
         start
     };
-    let line_end = text.get(start..).and_then(|rest| rest.find('\n')).map_or(text.len(), |i| start + i);
-    let end = if end > start { end.min(line_end) } else { line_end };
+    let line_end = text
+        .get(start..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |i| start + i);
+    let end = if end > start {
+        end.min(line_end)
+    } else {
+        line_end
+    };
     let slice = text.get(start..end).unwrap_or("");
     let trimmed = slice.trim_end();
-    Some(SourceSpan::from((start, trimmed.len().max(1).min(end.saturating_sub(start).max(1)))))
+    Some(SourceSpan::from((
+        start,
+        trimmed.len().max(1).min(end.saturating_sub(start).max(1)),
+    )))
 }
 
 fn severity_of(severity: Severity) -> miette::Severity {
@@ -175,16 +203,11 @@ fn finding_block(report: &Report, f: &Finding, resource: Option<&Resource>) -> B
             Some(d) => format!("waived until {d}: {}", s.reason),
             None => format!("waived: {}", s.reason),
         }),
-        _ => resource.and_then(|r| r.compute.as_ref()).and_then(describe_compute),
+        _ => resource
+            .and_then(|r| r.compute.as_ref())
+            .and_then(describe_compute),
     };
-    let mut help = f.help.clone();
-    if f.status == Status::Unknown {
-        let hint = "give the value a default or pass it with --var / --var-file, or run with --unknown fail to treat this as a failure";
-        help = Some(match help {
-            Some(h) => format!("{h}\n{hint}"),
-            None => hint.to_string(),
-        });
-    }
+    let help = f.help.clone();
     Block {
         code: Some(code),
         message: f.message.clone(),
@@ -217,7 +240,9 @@ fn describe_compute(c: &Compute) -> Option<String> {
         Fact::Known(cap) => format!(", {}", cap.as_str()),
         Fact::Unknown(_) => String::new(),
     };
-    Some(format!("{count} × {instance_type}{max}{accelerators}{capacity}"))
+    Some(format!(
+        "{count} × {instance_type}{max}{accelerators}{capacity}"
+    ))
 }
 
 fn error_block(report: &Report, e: &InputError) -> Block {

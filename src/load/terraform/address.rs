@@ -73,7 +73,10 @@ mod tests {
     fn keys_are_quoted_like_terraform() {
         assert_eq!(InstanceKey::Index(3).suffix(), "[3]");
         assert_eq!(InstanceKey::Key("a\"b".into()).suffix(), "[\"a\\\"b\"]");
-        assert_eq!(join("module.a[0]", "aws_instance.x[1]"), "module.a[0].aws_instance.x[1]");
+        assert_eq!(
+            join("module.a[0]", "aws_instance.x[1]"),
+            "module.a[0].aws_instance.x[1]"
+        );
         assert_eq!(join("", "aws_instance.x"), "aws_instance.x");
     }
 }

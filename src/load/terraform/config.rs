@@ -112,8 +112,11 @@ impl ModuleConfig {
             match parsed {
                 Ok(body) => config.add_file(file, body),
                 Err(e) => config.errors.push(
-                    InputError::new(file.location((e.offset, e.offset)), format!("syntax error: {}", e.message))
-                        .with_help("fix the syntax; the other files are still checked"),
+                    InputError::new(
+                        file.location((e.offset, e.offset)),
+                        format!("syntax error: {}", e.message),
+                    )
+                    .with_help("fix the syntax; the other files are still checked"),
                 ),
             }
         }
@@ -125,7 +128,10 @@ impl ModuleConfig {
         if let Some(attr) = body.attributes.first() {
             self.errors.push(InputError::new(
                 file.location(attr.span),
-                format!("unexpected argument `{}` at the top level of a Terraform file", attr.name),
+                format!(
+                    "unexpected argument `{}` at the top level of a Terraform file",
+                    attr.name
+                ),
             ));
         }
         for block in body.blocks {
@@ -139,7 +145,12 @@ impl ModuleConfig {
             ("variable", [name]) => {
                 let name = name.clone();
                 if let Some(previous) = self.variables.get(&name) {
-                    self.errors.push(duplicate("variable", &name, &location, previous.file.location(previous.span)));
+                    self.errors.push(duplicate(
+                        "variable",
+                        &name,
+                        &location,
+                        previous.file.location(previous.span),
+                    ));
                     return;
                 }
                 let nullable = match block.body.attribute("nullable").map(|a| &a.expr.kind) {
@@ -212,7 +223,10 @@ impl ModuleConfig {
                     name: name.clone(),
                     count: block.body.attribute("count").map(|a| a.expr.clone()),
                     for_each: block.body.attribute("for_each").map(|a| a.expr.clone()),
-                    provider: block.body.attribute("provider").and_then(|a| provider_reference(&a.expr)),
+                    provider: block
+                        .body
+                        .attribute("provider")
+                        .and_then(|a| provider_reference(&a.expr)),
                     block,
                     file: file.clone(),
                 });
@@ -287,11 +301,14 @@ pub fn is_local_source(source: &str) -> bool {
 }
 
 fn duplicate(what: &str, name: &str, location: &Location, previous: Location) -> InputError {
-    InputError::new(location.clone(), format!("{what} `{name}` is declared twice"))
-        .with_help(format!(
-            "the first declaration is at {}:{}; remove or rename one of them",
-            previous.file, previous.line
-        ))
+    InputError::new(
+        location.clone(),
+        format!("{what} `{name}` is declared twice"),
+    )
+    .with_help(format!(
+        "the first declaration is at {}:{}; remove or rename one of them",
+        previous.file, previous.line
+    ))
 }
 
 /// `provider = aws.west` (or `"aws.west"` in JSON).
@@ -355,7 +372,10 @@ data "aws_ami" "ubuntu" {}
         assert_eq!(m.resources[0].provider.as_deref(), Some("aws.west"));
         assert_eq!(
             m.module_calls[0].providers,
-            vec![("aws".to_string(), "aws.west".to_string()), ("aws.east".to_string(), "aws.east".to_string())]
+            vec![
+                ("aws".to_string(), "aws.west".to_string()),
+                ("aws.east".to_string(), "aws.east".to_string())
+            ]
         );
         assert_eq!(m.data, vec!["aws_ami.ubuntu"]);
     }
@@ -372,7 +392,11 @@ data "aws_ami" "ubuntu" {}
     fn a_syntax_error_is_recorded_with_its_line() {
         let m = module("resource \"a\" \"b\" {\n  x = \n}\n");
         assert_eq!(m.errors.len(), 1);
-        assert!(m.errors[0].message.starts_with("syntax error"), "{:?}", m.errors);
+        assert!(
+            m.errors[0].message.starts_with("syntax error"),
+            "{:?}",
+            m.errors
+        );
         assert!(m.errors[0].location.line >= 2);
     }
 }

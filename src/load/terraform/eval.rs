@@ -184,7 +184,12 @@ impl<'r> Evaluator<'r> {
         })
     }
 
-    fn render_parts(&mut self, parts: &[TemplatePart], out: &mut String, unknown: &mut Option<Unknown>) -> Result<(), EvalError> {
+    fn render_parts(
+        &mut self,
+        parts: &[TemplatePart],
+        out: &mut String,
+        unknown: &mut Option<Unknown>,
+    ) -> Result<(), EvalError> {
         let mut strip_next = false;
         for part in parts {
             let (strip_before, strip_after) = match part {
@@ -568,7 +573,9 @@ impl<'r> Evaluator<'r> {
                         format!("duplicate object key `{}` in a for expression", e.key()),
                         key_expr.span,
                     )
-                    .with_help("add `...` after the value to group values with the same key into lists"));
+                    .with_help(
+                        "add `...` after the value to group values with the same key into lists",
+                    ));
                 }
                 std::collections::btree_map::Entry::Vacant(e) => {
                     e.insert(value);

@@ -415,12 +415,17 @@ mod tests {
     #[test]
     fn repeated_object_keys_parse_and_the_last_wins_later() {
         let e = parse_expression("{a = 1, \"a\" = 2, bb = 3, bb = 4, a = 5}").unwrap();
-        let ExprKind::Object(items) = e.kind else { panic!() };
+        let ExprKind::Object(items) = e.kind else {
+            panic!()
+        };
         let keys: Vec<String> = items
             .iter()
             .map(|(k, _)| match k {
                 ObjectKey::Ident(s) => s.clone(),
-                ObjectKey::Expr(Expr { kind: ExprKind::String(s), .. }) => s.clone(),
+                ObjectKey::Expr(Expr {
+                    kind: ExprKind::String(s),
+                    ..
+                }) => s.clone(),
                 other => panic!("{other:?}"),
             })
             .collect();

@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 use super::address::{join, InstanceKey};
 use super::ast::{Block, Body, Expr, Span};
-use super::config::{is_local_source, ModuleCall, ModuleConfig, ResourceBlock, SourceFile, META_ARGUMENTS, META_BLOCKS};
+use super::config::{
+    is_local_source, ModuleCall, ModuleConfig, ResourceBlock, SourceFile, META_ARGUMENTS,
+    META_BLOCKS,
+};
 use super::convert::{to_integer, to_string};
 use super::eval::{iterate, EvalError, Evaluator, Resolver};
 use super::providers::{implied_provider, inherit, ProviderConfig, ProviderMap};
@@ -110,7 +113,11 @@ pub struct Instance<'r> {
 }
 
 impl<'r> Instance<'r> {
-    pub fn root(cx: &'r RootContext<'r>, config: Arc<ModuleConfig>, variables: BTreeMap<String, Value>) -> Instance<'r> {
+    pub fn root(
+        cx: &'r RootContext<'r>,
+        config: Arc<ModuleConfig>,
+        variables: BTreeMap<String, Value>,
+    ) -> Instance<'r> {
         let ancestry = vec![config.dir.clone()];
         Instance {
             cx,
@@ -139,7 +146,12 @@ impl<'r> Instance<'r> {
     }
 
     /// Evaluates an expression in this module; errors are recorded and give an unknown.
-    fn eval_or_unknown(&self, expr: &Expr, file: &SourceFile, bindings: &[(String, Value)]) -> Value {
+    fn eval_or_unknown(
+        &self,
+        expr: &Expr,
+        file: &SourceFile,
+        bindings: &[(String, Value)],
+    ) -> Value {
         match Evaluator::with_bindings(self, bindings.to_vec()).eval(expr) {
             Ok(v) => v,
             Err(e) => {
@@ -164,10 +176,16 @@ impl<'r> Instance<'r> {
     fn eval_provider(&self, block: &super::config::ProviderBlock) -> ProviderConfig {
         let body = &block.block.body;
         let file = &block.file;
-        let attr = |name: &str| body.attribute(name).map(|a| self.eval_or_unknown(&a.expr, file, &[]));
+        let attr = |name: &str| {
+            body.attribute(name)
+                .map(|a| self.eval_or_unknown(&a.expr, file, &[]))
+        };
         // default_tags is a block in HCL and an object in JSON.
         let default_tags = match body.blocks("default_tags").last() {
-            Some(b) => b.body.attribute("tags").map(|a| self.eval_or_unknown(&a.expr, file, &[])),
+            Some(b) => b
+                .body
+                .attribute("tags")
+                .map(|a| self.eval_or_unknown(&a.expr, file, &[])),
             None => attr("default_tags").map(|v| match v {
                 Value::Map(m) => m.entries.get("tags").cloned().unwrap_or(Value::Null),
                 other => other,
@@ -191,10 +209,15 @@ impl<'r> Instance<'r> {
             None => {}
         }
         let Some(local) = self.config.locals.get(name) else {
-            return Err(EvalError::new(format!("reference to undeclared local value `local.{name}`"), span)
-                .with_help(format!("declare it in a `locals {{ {name} = ... }}` block")));
+            return Err(EvalError::new(
+                format!("reference to undeclared local value `local.{name}`"),
+                span,
+            )
+            .with_help(format!("declare it in a `locals {{ {name} = ... }}` block")));
         };
-        self.locals.borrow_mut().insert(name.to_string(), LocalState::InProgress);
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), LocalState::InProgress);
         self.local_stack.borrow_mut().push(name.to_string());
         let result = Evaluator::new(self).eval(&local.expr);
         self.local_stack.borrow_mut().pop();
@@ -203,7 +226,9 @@ impl<'r> Instance<'r> {
             Err(e) => {
                 let in_cycle = self.cycle_start.borrow().clone();
                 let value = Value::unknown(format!("local.{name} could not be evaluated"));
-                self.locals.borrow_mut().insert(name.to_string(), LocalState::Done(value.clone()));
+                self.locals
+                    .borrow_mut()
+                    .insert(name.to_string(), LocalState::Done(value.clone()));
                 match in_cycle {
                     // Unwind to the local that starts the cycle; outside it, the value is
                     // just unknown.
@@ -216,7 +241,9 @@ impl<'r> Instance<'r> {
                 return Ok(value);
             }
         };
-        self.locals.borrow_mut().insert(name.to_string(), LocalState::Done(value.clone()));
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), LocalState::Done(value.clone()));
         Ok(value)
     }
 
@@ -225,9 +252,17 @@ impl<'r> Instance<'r> {
     fn report_cycle(&self, name: &str, span: Span) -> EvalError {
         let stack = self.local_stack.borrow();
         let start = stack.iter().position(|n| n == name).unwrap_or(0);
-        let mut cycle: Vec<String> = stack.get(start..).unwrap_or(&[]).iter().map(|n| format!("local.{n}")).collect();
+        let mut cycle: Vec<String> = stack
+            .get(start..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|n| format!("local.{n}"))
+            .collect();
         cycle.push(format!("local.{name}"));
-        let message = format!("local values refer to each other in a cycle: {}", cycle.join(" -> "));
+        let message = format!(
+            "local values refer to each other in a cycle: {}",
+            cycle.join(" -> ")
+        );
         if let Some(local) = self.config.locals.get(name) {
             self.cx.error(
                 InputError::new(local.file.location(local.span), message.clone())
@@ -243,23 +278,36 @@ impl<'r> Instance<'r> {
         match self.children.borrow().get(name) {
             Some(ChildState::Done(c)) => return Ok(c.value.clone()),
             Some(ChildState::InProgress) => {
-                return Err(EvalError::new(format!("module `{name}` depends on its own outputs"), span));
+                return Err(EvalError::new(
+                    format!("module `{name}` depends on its own outputs"),
+                    span,
+                ));
             }
             None => {}
         }
         let Some(call) = self.config.module_calls.iter().find(|m| m.name == name) else {
-            return Err(EvalError::new(format!("reference to undeclared module `module.{name}`"), span));
+            return Err(EvalError::new(
+                format!("reference to undeclared module `module.{name}`"),
+                span,
+            ));
         };
-        self.children.borrow_mut().insert(name.to_string(), ChildState::InProgress);
+        self.children
+            .borrow_mut()
+            .insert(name.to_string(), ChildState::InProgress);
         let children = self.instantiate(call);
         let value = children.value.clone();
-        self.children.borrow_mut().insert(name.to_string(), ChildState::Done(children));
+        self.children
+            .borrow_mut()
+            .insert(name.to_string(), ChildState::Done(children));
         Ok(value)
     }
 
     fn ensure_children(&self) {
         for call in &self.config.module_calls {
-            let done = matches!(self.children.borrow().get(&call.name), Some(ChildState::Done(_)));
+            let done = matches!(
+                self.children.borrow().get(&call.name),
+                Some(ChildState::Done(_))
+            );
             if !done {
                 let _ = self.resolve_module(&call.name, call.block.header_span);
             }
@@ -275,7 +323,10 @@ impl<'r> Instance<'r> {
             value: Value::unknown(why.to_string()),
         };
         let Some(source) = call.source.as_deref() else {
-            self.cx.error(InputError::new(header, format!("module `{}` has no literal `source`", call.name)));
+            self.cx.error(InputError::new(
+                header,
+                format!("module `{}` has no literal `source`", call.name),
+            ));
             return unknown_outputs("the module has no source");
         };
         if !is_local_source(source) {
@@ -285,18 +336,31 @@ impl<'r> Instance<'r> {
                 version: call.version.clone(),
                 location: header,
             });
-            return unknown_outputs(&format!("{call_address} comes from {source}, which is not loaded"));
+            return unknown_outputs(&format!(
+                "{call_address} comes from {source}, which is not loaded"
+            ));
         }
         let dir = self.config.dir.join(source);
         let Some(config) = self.cx.modules.module(&dir) else {
             self.cx.error(
-                InputError::new(header, format!("module source `{source}` was not found or has no .tf files"))
-                    .with_help("check the path; local sources are relative to the calling module's directory"),
+                InputError::new(
+                    header,
+                    format!("module source `{source}` was not found or has no .tf files"),
+                )
+                .with_help(
+                    "check the path; local sources are relative to the calling module's directory",
+                ),
             );
             return unknown_outputs(&format!("{call_address} could not be loaded"));
         };
         if self.ancestry.contains(&config.dir) || self.ancestry.len() >= MAX_MODULE_DEPTH {
-            self.cx.error(InputError::new(header, format!("module `{}` calls itself (directly or through other modules)", call.name)));
+            self.cx.error(InputError::new(
+                header,
+                format!(
+                    "module `{}` calls itself (directly or through other modules)",
+                    call.name
+                ),
+            ));
             return unknown_outputs(&format!("{call_address} is recursive"));
         }
 
@@ -351,7 +415,10 @@ impl<'r> Instance<'r> {
                 .body
                 .attribute(name)
                 .map(|a| self.eval_or_unknown(&a.expr, &call.file, bindings));
-            variables.insert(name.clone(), module_input(variable, given, &header, &mut errors));
+            variables.insert(
+                name.clone(),
+                module_input(variable, given, &header, &mut errors),
+            );
         }
         for attr in &call.block.body.attributes {
             let known = config.variables.contains_key(&attr.name)
@@ -359,8 +426,20 @@ impl<'r> Instance<'r> {
                 || META_ARGUMENTS.contains(&attr.name.as_str());
             if !known {
                 errors.push(
-                    InputError::new(call.file.location(attr.span), format!("module `{}` has no input named `{}`", call.name, attr.name))
-                        .with_help(format!("the module at {} declares: {}", config.rel_dir, config.variables.keys().cloned().collect::<Vec<_>>().join(", "))),
+                    InputError::new(
+                        call.file.location(attr.span),
+                        format!("module `{}` has no input named `{}`", call.name, attr.name),
+                    )
+                    .with_help(format!(
+                        "the module at {} declares: {}",
+                        config.rel_dir,
+                        config
+                            .variables
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
                 );
             }
         }
@@ -369,7 +448,13 @@ impl<'r> Instance<'r> {
         }
         let (inherited, missing) = inherit(self.providers(), &call.providers);
         for m in missing {
-            self.cx.error(InputError::new(header.clone(), format!("provider configuration `{m}` passed to module `{}` is not declared here", call.name)));
+            self.cx.error(InputError::new(
+                header.clone(),
+                format!(
+                    "provider configuration `{m}` passed to module `{}` is not declared here",
+                    call.name
+                ),
+            ));
         }
         let mut ancestry = self.ancestry.clone();
         ancestry.push(config.dir.clone());
@@ -393,24 +478,38 @@ impl<'r> Instance<'r> {
     fn outputs(&self) -> Value {
         let mut map = Map::new();
         for (name, output) in &self.config.outputs {
-            map.insert(name.clone(), self.eval_or_unknown(&output.expr, &output.file, &[]));
+            map.insert(
+                name.clone(),
+                self.eval_or_unknown(&output.expr, &output.file, &[]),
+            );
         }
         Value::Map(map)
     }
 
     /// Decides the instances of a block from its `count` or `for_each`.
-    fn expand(&self, count: Option<&Expr>, for_each: Option<&Expr>, file: &SourceFile) -> Expansion {
+    fn expand(
+        &self,
+        count: Option<&Expr>,
+        for_each: Option<&Expr>,
+        file: &SourceFile,
+    ) -> Expansion {
         if let Some(expr) = count {
             let v = self.eval_or_unknown(expr, file, &[]);
             return match to_integer(&v) {
                 Ok(Some(n)) if n >= 0 => Expansion::Count(n),
                 Ok(Some(n)) => {
-                    self.cx.error(InputError::new(file.location(expr.span), format!("invalid count: {n} is negative")));
+                    self.cx.error(InputError::new(
+                        file.location(expr.span),
+                        format!("invalid count: {n} is negative"),
+                    ));
                     Expansion::Count(0)
                 }
                 Ok(None) => Expansion::Unknown(unknown_reason(&v, "count")),
                 Err(m) => {
-                    self.cx.error(InputError::new(file.location(expr.span), format!("invalid count: {m}")));
+                    self.cx.error(InputError::new(
+                        file.location(expr.span),
+                        format!("invalid count: {m}"),
+                    ));
                     Expansion::Unknown(Unknown::new("count is invalid"))
                 }
             };
@@ -430,8 +529,13 @@ impl<'r> Instance<'r> {
                 Ok(None) => Expansion::Unknown(unknown_reason(&v, "for_each")),
                 Err(m) => {
                     self.cx.error(
-                        InputError::new(file.location(expr.span), format!("invalid for_each argument: {m}"))
-                            .with_help("for_each needs a map, or a set of strings: wrap a list in toset()"),
+                        InputError::new(
+                            file.location(expr.span),
+                            format!("invalid for_each argument: {m}"),
+                        )
+                        .with_help(
+                            "for_each needs a map, or a set of strings: wrap a list in toset()",
+                        ),
                     );
                     Expansion::Unknown(Unknown::new("for_each is invalid"))
                 }
@@ -484,7 +588,14 @@ impl<'r> Instance<'r> {
                 None => base.clone(),
             };
             let mut argument_locations = BTreeMap::new();
-            let attributes = self.eval_body(&block.block.body, &bindings, &block.file, "", &mut argument_locations, true);
+            let attributes = self.eval_body(
+                &block.block.body,
+                &bindings,
+                &block.file,
+                "",
+                &mut argument_locations,
+                true,
+            );
             out.push(EvaluatedResource {
                 root: self.cx.root.clone(),
                 address,
@@ -494,7 +605,9 @@ impl<'r> Instance<'r> {
                 argument_locations,
                 attributes,
                 provider: provider.clone(),
-                instances_unknown: expansion.unknown().or_else(|| self.instances_unknown.clone()),
+                instances_unknown: expansion
+                    .unknown()
+                    .or_else(|| self.instances_unknown.clone()),
                 file: block.file.clone(),
                 block_span: block.block.span,
             });
@@ -518,8 +631,13 @@ impl<'r> Instance<'r> {
                 continue;
             }
             let path = format!("{prefix}{}", attr.name);
-            locations.entry(path).or_insert_with(|| file.location(attr.span));
-            map.insert(attr.name.clone(), self.eval_or_unknown(&attr.expr, file, bindings));
+            locations
+                .entry(path)
+                .or_insert_with(|| file.location(attr.span));
+            map.insert(
+                attr.name.clone(),
+                self.eval_or_unknown(&attr.expr, file, bindings),
+            );
         }
         for block in &body.blocks {
             if top && META_BLOCKS.contains(&block.kind.as_str()) {
@@ -530,8 +648,17 @@ impl<'r> Instance<'r> {
                 continue;
             }
             let path = format!("{prefix}{}", block.kind);
-            locations.entry(path.clone()).or_insert_with(|| file.location(block.header_span));
-            let inner = self.eval_body(&block.body, bindings, file, &format!("{path}."), locations, false);
+            locations
+                .entry(path.clone())
+                .or_insert_with(|| file.location(block.header_span));
+            let inner = self.eval_body(
+                &block.body,
+                bindings,
+                file,
+                &format!("{path}."),
+                locations,
+                false,
+            );
             push_block(&mut map, &block.kind, Value::Map(inner));
         }
         map
@@ -547,29 +674,43 @@ impl<'r> Instance<'r> {
         map: &mut Map,
     ) {
         let Some(kind) = block.labels.first() else {
-            self.cx.error(InputError::new(file.location(block.header_span), "a dynamic block needs a label naming the block type"));
+            self.cx.error(InputError::new(
+                file.location(block.header_span),
+                "a dynamic block needs a label naming the block type",
+            ));
             return;
         };
         let path = format!("{prefix}{kind}");
-        locations.entry(path.clone()).or_insert_with(|| file.location(block.header_span));
+        locations
+            .entry(path.clone())
+            .or_insert_with(|| file.location(block.header_span));
         let iterator = block
             .body
             .attribute("iterator")
             .and_then(|a| a.expr.as_static_path())
             .unwrap_or_else(|| kind.clone());
         let Some(content) = block.body.blocks("content").next() else {
-            self.cx.error(InputError::new(file.location(block.header_span), format!("dynamic \"{kind}\" has no content block")));
+            self.cx.error(InputError::new(
+                file.location(block.header_span),
+                format!("dynamic \"{kind}\" has no content block"),
+            ));
             return;
         };
         let Some(for_each) = block.body.attribute("for_each") else {
-            self.cx.error(InputError::new(file.location(block.header_span), format!("dynamic \"{kind}\" has no for_each")));
+            self.cx.error(InputError::new(
+                file.location(block.header_span),
+                format!("dynamic \"{kind}\" has no for_each"),
+            ));
             return;
         };
         let coll = self.eval_or_unknown(&for_each.expr, file, bindings);
         let items = match iterate(&coll, for_each.expr.span) {
             Ok(Some(items)) => items,
             Ok(None) => {
-                map.insert(kind.clone(), Value::Unknown(unknown_reason(&coll, "the dynamic block's for_each")));
+                map.insert(
+                    kind.clone(),
+                    Value::Unknown(unknown_reason(&coll, "the dynamic block's for_each")),
+                );
                 return;
             }
             Err(e) => {
@@ -586,7 +727,14 @@ impl<'r> Instance<'r> {
             it.insert("key", k);
             it.insert("value", v);
             inner_bindings.push((iterator.clone(), Value::Map(it)));
-            let inner = self.eval_body(&content.body, &inner_bindings, file, &format!("{path}."), locations, false);
+            let inner = self.eval_body(
+                &content.body,
+                &inner_bindings,
+                file,
+                &format!("{path}."),
+                locations,
+                false,
+            );
             push_block(map, kind, Value::Map(inner));
         }
     }
@@ -612,7 +760,12 @@ fn unknown_reason(v: &Value, what: &str) -> Unknown {
 /// The instance keys of a `for_each` value: a map, or a set of strings. `None` if unknown.
 fn for_each_keys(v: &Value) -> Result<Option<Vec<(String, Value)>>, String> {
     match v {
-        Value::Map(m) => Ok(Some(m.entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect())),
+        Value::Map(m) => Ok(Some(
+            m.entries
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        )),
         Value::Set(items) => {
             let mut out = Vec::new();
             for item in items {
@@ -620,7 +773,10 @@ fn for_each_keys(v: &Value) -> Result<Option<Vec<(String, Value)>>, String> {
                     Value::String(s) => out.push((s.clone(), item.clone())),
                     Value::Unknown(_) => return Ok(None),
                     other => {
-                        return Err(format!("a set of strings is required, but it contains a {}", other.type_name()));
+                        return Err(format!(
+                            "a set of strings is required, but it contains a {}",
+                            other.type_name()
+                        ));
                     }
                 }
             }
@@ -628,8 +784,13 @@ fn for_each_keys(v: &Value) -> Result<Option<Vec<(String, Value)>>, String> {
         }
         Value::Unknown(_) => Ok(None),
         Value::Null => Err("the value is null".to_string()),
-        Value::List(_) => Err("a list was given; for_each needs a map or a set of strings".to_string()),
-        other => Err(format!("a {} was given; for_each needs a map or a set of strings", other.type_name())),
+        Value::List(_) => {
+            Err("a list was given; for_each needs a map or a set of strings".to_string())
+        }
+        other => Err(format!(
+            "a {} was given; for_each needs a map or a set of strings",
+            other.type_name()
+        )),
     }
 }
 
@@ -663,7 +824,10 @@ impl Expansion {
                     let mut each = Map::new();
                     each.insert("key", Value::String(k.clone()));
                     each.insert("value", v.clone());
-                    (Some(InstanceKey::Key(k.clone())), vec![("each".to_string(), Value::Map(each))])
+                    (
+                        Some(InstanceKey::Key(k.clone())),
+                        vec![("each".to_string(), Value::Map(each))],
+                    )
                 })
                 .collect(),
             Expansion::Unknown(u) => {
@@ -674,7 +838,10 @@ impl Expansion {
                 each.insert("value", Value::Unknown(u.clone()));
                 vec![(
                     None,
-                    vec![("count".to_string(), Value::Map(count)), ("each".to_string(), Value::Map(each))],
+                    vec![
+                        ("count".to_string(), Value::Map(count)),
+                        ("each".to_string(), Value::Map(each)),
+                    ],
                 )]
             }
         }
@@ -692,14 +859,22 @@ impl Resolver for Instance<'_> {
     fn resolve(&self, path: &[&str], span: Span) -> Result<(Value, usize), EvalError> {
         let root = path.first().copied().unwrap_or("");
         let attr = path.get(1).copied();
-        let need_attr = |what: &str| EvalError::new(format!("`{root}` must be followed by an attribute naming the {what}"), span);
+        let need_attr = |what: &str| {
+            EvalError::new(
+                format!("`{root}` must be followed by an attribute naming the {what}"),
+                span,
+            )
+        };
         match root {
             "var" => {
                 let name = attr.ok_or_else(|| need_attr("variable"))?;
                 match self.variables.get(name) {
                     Some(v) => Ok((v.clone(), 2)),
-                    None => Err(EvalError::new(format!("reference to undeclared input variable `var.{name}`"), span)
-                        .with_help(format!("declare it with `variable \"{name}\" {{}}`"))),
+                    None => Err(EvalError::new(
+                        format!("reference to undeclared input variable `var.{name}`"),
+                        span,
+                    )
+                    .with_help(format!("declare it with `variable \"{name}\" {{}}`"))),
                 }
             }
             "local" => {
@@ -715,29 +890,58 @@ impl Resolver for Instance<'_> {
                     "module" => Value::String(relative_path(&self.cx.root, &self.config.rel_dir)),
                     "root" => Value::string("."),
                     "cwd" => Value::unknown("path.cwd is the directory Terraform runs in"),
-                    other => return Err(EvalError::new(format!("`path.{other}` does not exist: use path.module, path.root or path.cwd"), span)),
+                    other => {
+                        return Err(EvalError::new(
+                            format!(
+                            "`path.{other}` does not exist: use path.module, path.root or path.cwd"
+                        ),
+                            span,
+                        ))
+                    }
                 };
                 Ok((value, 2))
             }
             "terraform" => match attr.ok_or_else(|| need_attr("attribute"))? {
-                "workspace" => Ok((Value::unknown("terraform.workspace is chosen when Terraform runs"), 2)),
-                other => Err(EvalError::new(format!("`terraform.{other}` does not exist"), span)),
+                "workspace" => Ok((
+                    Value::unknown("terraform.workspace is chosen when Terraform runs"),
+                    2,
+                )),
+                other => Err(EvalError::new(
+                    format!("`terraform.{other}` does not exist"),
+                    span,
+                )),
             },
-            "count" => Err(EvalError::new("`count.index` can only be used in a block that sets `count`", span)),
-            "each" => Err(EvalError::new("`each` can only be used in a block that sets `for_each`", span)),
+            "count" => Err(EvalError::new(
+                "`count.index` can only be used in a block that sets `count`",
+                span,
+            )),
+            "each" => Err(EvalError::new(
+                "`each` can only be used in a block that sets `for_each`",
+                span,
+            )),
             "self" => Ok((Value::unknown("self is known only after apply"), 1)),
             "data" => {
                 let text = path.iter().take(3).copied().collect::<Vec<_>>().join(".");
                 let consumed = path.len().min(3);
                 Ok((
-                    Value::unknown(format!("{text} is read from the provider when Terraform runs")),
+                    Value::unknown(format!(
+                        "{text} is read from the provider when Terraform runs"
+                    )),
                     consumed,
                 ))
             }
             resource_type if resource_type.contains('_') => {
                 let name = attr.ok_or_else(|| need_attr("resource"))?;
-                if !self.config.resources.iter().any(|r| r.resource_type == resource_type && r.name == name) {
-                    return Err(EvalError::new(format!("reference to undeclared resource `{resource_type}.{name}`"), span));
+                if !self
+                    .config
+                    .resources
+                    .iter()
+                    .any(|r| r.resource_type == resource_type && r.name == name)
+                {
+                    return Err(EvalError::new(
+                        format!("reference to undeclared resource `{resource_type}.{name}`"),
+                        span,
+                    ));
                 }
                 let local = format!("{resource_type}.{name}");
                 let shown = path.join(".");
@@ -749,8 +953,11 @@ impl Resolver for Instance<'_> {
                     2,
                 ))
             }
-            other => Err(EvalError::new(format!("unknown name `{other}`"), span)
-                .with_help("names in Terraform start with var., local., module., data. or a resource type")),
+            other => Err(
+                EvalError::new(format!("unknown name `{other}`"), span).with_help(
+                    "names in Terraform start with var., local., module., data. or a resource type",
+                ),
+            ),
         }
     }
 }
@@ -760,9 +967,21 @@ fn relative_path(root: &str, module: &str) -> String {
     if root == module {
         return ".".to_string();
     }
-    let root_parts: Vec<&str> = if root == "." { Vec::new() } else { root.split('/').collect() };
-    let module_parts: Vec<&str> = if module == "." { Vec::new() } else { module.split('/').collect() };
-    let common = root_parts.iter().zip(&module_parts).take_while(|(a, b)| a == b).count();
+    let root_parts: Vec<&str> = if root == "." {
+        Vec::new()
+    } else {
+        root.split('/').collect()
+    };
+    let module_parts: Vec<&str> = if module == "." {
+        Vec::new()
+    } else {
+        module.split('/').collect()
+    };
+    let common = root_parts
+        .iter()
+        .zip(&module_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut out: Vec<&str> = vec![".."; root_parts.len() - common];
     out.extend(module_parts.iter().skip(common));
     if out.is_empty() {
@@ -784,7 +1003,10 @@ mod tests {
     #[test]
     fn path_module_is_relative_to_the_root() {
         assert_eq!(relative_path("envs/prod", "envs/prod"), ".");
-        assert_eq!(relative_path("envs/prod", "modules/gpu"), "../../modules/gpu");
+        assert_eq!(
+            relative_path("envs/prod", "modules/gpu"),
+            "../../modules/gpu"
+        );
         assert_eq!(relative_path(".", "modules/gpu"), "modules/gpu");
         assert_eq!(relative_path("envs/prod", "envs/prod/sub"), "sub");
     }

@@ -35,12 +35,13 @@ pub fn parse_body(source: &str) -> Result<Body, SyntaxError> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let parsed = jsonc_parser::parse_to_ast(source, &CollectOptions::default(), &options).map_err(|e| {
-        SyntaxError {
-            message: e.kind().to_string(),
-            offset: e.range().start,
-        }
-    })?;
+    let parsed =
+        jsonc_parser::parse_to_ast(source, &CollectOptions::default(), &options).map_err(|e| {
+            SyntaxError {
+                message: e.kind().to_string(),
+                offset: e.range().start,
+            }
+        })?;
     let Some(JsonValue::Object(root)) = parsed.value else {
         return Err(SyntaxError {
             message: "a Terraform JSON file must contain one object".to_string(),
@@ -57,7 +58,14 @@ pub fn parse_body(source: &str) -> Result<Body, SyntaxError> {
             continue;
         };
         let span = (prop.range.start, prop.range.end);
-        collect_blocks(&kind, labels, &prop.value, Vec::new(), span, &mut body.blocks)?;
+        collect_blocks(
+            &kind,
+            labels,
+            &prop.value,
+            Vec::new(),
+            span,
+            &mut body.blocks,
+        )?;
     }
     Ok(body)
 }
@@ -109,7 +117,14 @@ fn collect_blocks(
                 } else {
                     span
                 };
-                collect_blocks(kind, labels - 1, &prop.value, labels_so_far, inner_span, out)?;
+                collect_blocks(
+                    kind,
+                    labels - 1,
+                    &prop.value,
+                    labels_so_far,
+                    inner_span,
+                    out,
+                )?;
             }
             Ok(())
         }
@@ -181,7 +196,12 @@ fn collect_nested_blocks(
     for mut block in found {
         if kind == "dynamic" {
             // The content of a dynamic block is itself a block.
-            if let Some(pos) = block.body.attributes.iter().position(|a| a.name == "content") {
+            if let Some(pos) = block
+                .body
+                .attributes
+                .iter()
+                .position(|a| a.name == "content")
+            {
                 let content = block.body.attributes.remove(pos);
                 if let ExprKind::Object(items) = content.expr.kind {
                     let attributes = items
@@ -237,7 +257,12 @@ fn expression(v: &JsonValue<'_>) -> Result<Expr, SyntaxError> {
             }
         }
         JsonValue::Array(a) => Expr::new(
-            ExprKind::Array(a.elements.iter().map(expression).collect::<Result<_, _>>()?),
+            ExprKind::Array(
+                a.elements
+                    .iter()
+                    .map(expression)
+                    .collect::<Result<_, _>>()?,
+            ),
             span,
         ),
         JsonValue::Object(o) => {
@@ -297,7 +322,10 @@ mod tests {
         let it = res.body.attribute("instance_type").unwrap();
         assert!(matches!(it.expr.kind, ExprKind::Template(_)));
         let var = body.blocks.iter().find(|b| b.kind == "variable").unwrap();
-        assert_eq!(var.body.attribute("default").unwrap().expr.kind, ExprKind::String("us-east-1".into()));
+        assert_eq!(
+            var.body.attribute("default").unwrap().expr.kind,
+            ExprKind::String("us-east-1".into())
+        );
     }
 
     #[test]

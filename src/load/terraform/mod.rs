@@ -77,13 +77,22 @@ fn load_module_dir(dir: &Path, namer: &PathNamer, max_size: u64) -> Option<Arc<M
         .ok()?
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| is_terraform_file(&n.to_string_lossy())))
+        .filter(|p| {
+            p.is_file()
+                && p.file_name()
+                    .is_some_and(|n| is_terraform_file(&n.to_string_lossy()))
+        })
         .collect();
     if files.is_empty() {
         return None;
     }
     files.sort();
-    Some(Arc::new(parse_module(dir.to_path_buf(), &files, namer, max_size)))
+    Some(Arc::new(parse_module(
+        dir.to_path_buf(),
+        &files,
+        namer,
+        max_size,
+    )))
 }
 
 /// Reads and parses the files of one module; read errors go into the config's errors.
@@ -103,11 +112,24 @@ fn parse_module(dir: PathBuf, files: &[PathBuf], namer: &PathNamer, max_size: u6
 }
 
 /// Loads every Terraform module found by discovery into `inventory`.
-pub fn load(modules: &BTreeMap<PathBuf, Vec<PathBuf>>, namer: &PathNamer, options: &TerraformOptions, inventory: &mut Inventory) {
+pub fn load(
+    modules: &BTreeMap<PathBuf, Vec<PathBuf>>,
+    namer: &PathNamer,
+    options: &TerraformOptions,
+    inventory: &mut Inventory,
+) {
     let parsed: Vec<(PathBuf, Arc<ModuleConfig>)> = modules
         .par_iter()
         .map(|(dir, files)| {
-            (dir.clone(), Arc::new(parse_module(dir.clone(), files, namer, options.max_file_size)))
+            (
+                dir.clone(),
+                Arc::new(parse_module(
+                    dir.clone(),
+                    files,
+                    namer,
+                    options.max_file_size,
+                )),
+            )
         })
         .collect();
 
@@ -118,14 +140,23 @@ pub fn load(modules: &BTreeMap<PathBuf, Vec<PathBuf>>, namer: &PathNamer, option
         .filter_map(|d| d.canonicalize().ok())
         .collect();
     let cache = ModuleCache {
-        modules: Mutex::new(parsed.iter().map(|(d, c)| (d.clone(), Some(c.clone()))).collect()),
+        modules: Mutex::new(
+            parsed
+                .iter()
+                .map(|(d, c)| (d.clone(), Some(c.clone())))
+                .collect(),
+        ),
         namer,
         max_file_size: options.max_file_size,
     };
     let (cli_vars, cli_errors) = read_cli_vars(&options.vars, namer, options.max_file_size);
     inventory.errors.extend(cli_errors);
 
-    let roots: Vec<&Arc<ModuleConfig>> = parsed.iter().filter(|(d, _)| !called.contains(d)).map(|(_, c)| c).collect();
+    let roots: Vec<&Arc<ModuleConfig>> = parsed
+        .iter()
+        .filter(|(d, _)| !called.contains(d))
+        .map(|(_, c)| c)
+        .collect();
     let results: Vec<RootResult> = roots
         .par_iter()
         .map(|config| evaluate_root(config, &cache, &cli_vars, options))
@@ -136,9 +167,13 @@ pub fn load(modules: &BTreeMap<PathBuf, Vec<PathBuf>>, namer: &PathNamer, option
         inventory.modules_not_loaded.extend(result.not_loaded);
         inventory.notes.extend(result.notes);
         for file in result.var_files {
-            inventory.sources.insert(file.path.clone(), file.text.clone());
+            inventory
+                .sources
+                .insert(file.path.clone(), file.text.clone());
         }
-        inventory.resources.extend(facts::extract_all(result.resources));
+        inventory
+            .resources
+            .extend(facts::extract_all(result.resources));
     }
     // Every module that was read, scanned or loaded on demand, contributes its errors
     // and its sources once.
@@ -150,7 +185,9 @@ pub fn load(modules: &BTreeMap<PathBuf, Vec<PathBuf>>, namer: &PathNamer, option
             inventory.errors.extend(config.errors.iter().cloned());
             inventory.files += config.files.len();
             for file in &config.files {
-                inventory.sources.insert(file.path.clone(), file.text.clone());
+                inventory
+                    .sources
+                    .insert(file.path.clone(), file.text.clone());
             }
         }
     }
@@ -164,8 +201,14 @@ struct RootResult {
     var_files: Vec<Arc<SourceFile>>,
 }
 
-fn evaluate_root(config: &Arc<ModuleConfig>, cache: &ModuleCache<'_>, cli: &[CliVariable], options: &TerraformOptions) -> RootResult {
-    let (auto_files, mut errors) = read_auto_var_files(&config.dir, cache.namer, options.max_file_size);
+fn evaluate_root(
+    config: &Arc<ModuleConfig>,
+    cache: &ModuleCache<'_>,
+    cli: &[CliVariable],
+    options: &TerraformOptions,
+) -> RootResult {
+    let (auto_files, mut errors) =
+        read_auto_var_files(&config.dir, cache.namer, options.max_file_size);
     let (variables, var_errors) = variables::root_values(config, &auto_files, cli, &options.env);
     errors.extend(var_errors);
     let cx = RootContext::new(cache, config.rel_dir.clone());
@@ -184,7 +227,11 @@ fn evaluate_root(config: &Arc<ModuleConfig>, cache: &ModuleCache<'_>, cli: &[Cli
 }
 
 /// `terraform.tfvars`, `terraform.tfvars.json` and `*.auto.tfvars[.json]` of a root.
-fn read_auto_var_files(dir: &Path, namer: &PathNamer, max_size: u64) -> (Vec<Arc<SourceFile>>, Vec<InputError>) {
+fn read_auto_var_files(
+    dir: &Path,
+    namer: &PathNamer,
+    max_size: u64,
+) -> (Vec<Arc<SourceFile>>, Vec<InputError>) {
     let names: Vec<String> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
@@ -205,7 +252,11 @@ fn read_auto_var_files(dir: &Path, namer: &PathNamer, max_size: u64) -> (Vec<Arc
     (files, errors)
 }
 
-fn read_cli_vars(args: &[VarArg], namer: &PathNamer, max_size: u64) -> (Vec<CliVariable>, Vec<InputError>) {
+fn read_cli_vars(
+    args: &[VarArg],
+    namer: &PathNamer,
+    max_size: u64,
+) -> (Vec<CliVariable>, Vec<InputError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for arg in args {

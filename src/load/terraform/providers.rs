@@ -72,7 +72,10 @@ pub fn inherit(parent: &ProviderMap, mapping: &[(String, String)]) -> (ProviderM
                 child.insert(child_addr.clone(), config.clone());
             }
             None if !parent_addr.contains('.') => {
-                child.insert(child_addr.clone(), Arc::new(ProviderConfig::implied(parent_addr)));
+                child.insert(
+                    child_addr.clone(),
+                    Arc::new(ProviderConfig::implied(parent_addr)),
+                );
             }
             None => missing.push(parent_addr.clone()),
         }
@@ -101,7 +104,13 @@ mod tests {
         assert_eq!(child.keys().collect::<Vec<_>>(), vec!["aws"]);
         assert!(missing.is_empty());
 
-        let (child, missing) = inherit(&parent, &[("aws".into(), "aws.west".into()), ("aws.x".into(), "aws.nope".into())]);
+        let (child, missing) = inherit(
+            &parent,
+            &[
+                ("aws".into(), "aws.west".into()),
+                ("aws.x".into(), "aws.nope".into()),
+            ],
+        );
         assert_eq!(child["aws"].region, Some(Value::string("us-west-2")));
         assert_eq!(missing, vec!["aws.nope"]);
     }

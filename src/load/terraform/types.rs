@@ -74,7 +74,9 @@ pub fn parse_type(expr: &Expr) -> Result<Type, String> {
                     [Expr {
                         kind: ExprKind::Array(items),
                         ..
-                    }] => Ok(Type::Tuple(items.iter().map(parse_type).collect::<Result<_, _>>()?)),
+                    }] => Ok(Type::Tuple(
+                        items.iter().map(parse_type).collect::<Result<_, _>>()?,
+                    )),
                     _ => Err("`tuple(...)` takes a list of types".to_string()),
                 },
                 "object" => match args.as_slice() {
@@ -89,7 +91,11 @@ pub fn parse_type(expr: &Expr) -> Result<Type, String> {
                                 ObjectKey::Expr(e) => match &e.kind {
                                     ExprKind::String(s) => s.clone(),
                                     ExprKind::Variable(s) => s.clone(),
-                                    _ => return Err("object attribute names must be names".to_string()),
+                                    _ => {
+                                        return Err(
+                                            "object attribute names must be names".to_string()
+                                        )
+                                    }
                                 },
                             };
                             attrs.insert(name, parse_attribute(value)?);
@@ -115,7 +121,8 @@ fn parse_attribute(expr: &Expr) -> Result<Attribute, String> {
                     let value = Evaluator::new(&NoNames)
                         .eval(d)
                         .map_err(|e| format!("invalid optional default: {}", e.message))?;
-                    let value = convert(value, &ty).map_err(|e| format!("invalid optional default: {e}"))?;
+                    let value = convert(value, &ty)
+                        .map_err(|e| format!("invalid optional default: {e}"))?;
                     (ty, Some(value))
                 }
                 _ => return Err("`optional(...)` takes a type and an optional default".to_string()),
@@ -147,7 +154,12 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
         Type::List(inner) | Type::Set(inner) => {
             let items = match value {
                 Value::List(items) | Value::Set(items) => items,
-                other => return Err(format!("a list is required, but a {} was given", other.type_name())),
+                other => {
+                    return Err(format!(
+                        "a list is required, but a {} was given",
+                        other.type_name()
+                    ))
+                }
             };
             let converted = items
                 .into_iter()
@@ -162,10 +174,19 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
         Type::Tuple(types) => {
             let items = match value {
                 Value::List(items) | Value::Set(items) => items,
-                other => return Err(format!("a tuple is required, but a {} was given", other.type_name())),
+                other => {
+                    return Err(format!(
+                        "a tuple is required, but a {} was given",
+                        other.type_name()
+                    ))
+                }
             };
             if items.len() != types.len() {
-                return Err(format!("a tuple of {} elements is required, but {} were given", types.len(), items.len()));
+                return Err(format!(
+                    "a tuple of {} elements is required, but {} were given",
+                    types.len(),
+                    items.len()
+                ));
             }
             let converted = items
                 .into_iter()
@@ -176,7 +197,10 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
         }
         Type::Map(inner) => {
             let Value::Map(map) = value else {
-                return Err(format!("a map is required, but a {} was given", value.type_name()));
+                return Err(format!(
+                    "a map is required, but a {} was given",
+                    value.type_name()
+                ));
             };
             let mut out = Map::new();
             for (k, v) in map.entries {
@@ -188,7 +212,10 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
         }
         Type::Object(attrs) => {
             let Value::Map(mut map) = value else {
-                return Err(format!("an object is required, but a {} was given", value.type_name()));
+                return Err(format!(
+                    "an object is required, but a {} was given",
+                    value.type_name()
+                ));
             };
             let mut out = Map::new();
             for (name, attr) in attrs {
@@ -197,7 +224,9 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
                     Some(Value::Null) | None if attr.optional => {
                         attr.default.clone().unwrap_or(Value::Null)
                     }
-                    Some(v) => convert(v, &attr.ty).map_err(|e| format!("attribute \"{name}\": {e}"))?,
+                    Some(v) => {
+                        convert(v, &attr.ty).map_err(|e| format!("attribute \"{name}\": {e}"))?
+                    }
                     None => match &map.more {
                         Some(u) => Value::Unknown(u.clone()),
                         None => return Err(format!("attribute \"{name}\" is required")),
@@ -223,9 +252,15 @@ mod tests {
     #[test]
     fn optional_attributes_get_defaults_and_extras_are_dropped() {
         let t = ty("map(object({ size = optional(number, 100), type = string }))");
-        let v = eval_standalone("{ a = { type = \"gp3\", extra = 1 }, b = { type = \"io2\", size = \"50\" } }").unwrap();
+        let v = eval_standalone(
+            "{ a = { type = \"gp3\", extra = 1 }, b = { type = \"io2\", size = \"50\" } }",
+        )
+        .unwrap();
         let out = convert(v, &t).unwrap();
-        assert_eq!(out.display(), "{a = {size = 100, type = \"gp3\"}, b = {size = 50, type = \"io2\"}}");
+        assert_eq!(
+            out.display(),
+            "{a = {size = 100, type = \"gp3\"}, b = {size = 50, type = \"io2\"}}"
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use super::ast::{Expr, ExprKind, ObjectKey};
 use super::config::{ModuleConfig, SourceFile, Variable};
 use super::eval::{Evaluator, NoNames};
-use super::types::{convert, parse_type, Type};
 use super::hcl;
+use super::types::{convert, parse_type, Type};
 use crate::model::{InputError, Location, Value};
 
 /// A `-var name=value` or a `-var-file` that was already read.
@@ -93,7 +93,11 @@ pub fn root_values(
     (values, errors)
 }
 
-fn read_var_file(file: &Arc<SourceFile>, assigned: &mut BTreeMap<String, Assigned>, errors: &mut Vec<InputError>) {
+fn read_var_file(
+    file: &Arc<SourceFile>,
+    assigned: &mut BTreeMap<String, Assigned>,
+    errors: &mut Vec<InputError>,
+) {
     let is_json = file.path.ends_with(".json");
     let parsed = if is_json {
         parse_json_var_file(&file.text)
@@ -112,8 +116,11 @@ fn read_var_file(file: &Arc<SourceFile>, assigned: &mut BTreeMap<String, Assigne
             }
         }
         Err(e) => errors.push(
-            InputError::new(file.location((e.offset, e.offset)), format!("syntax error in variable file: {}", e.message))
-                .with_help("the values in this file are ignored until the syntax is fixed"),
+            InputError::new(
+                file.location((e.offset, e.offset)),
+                format!("syntax error in variable file: {}", e.message),
+            )
+            .with_help("the values in this file are ignored until the syntax is fixed"),
         ),
     }
 }
@@ -138,13 +145,20 @@ fn parse_json_var_file(text: &str) -> Result<Vec<(String, Expr)>, hcl::SyntaxErr
     }
 }
 
-fn resolve(variable: &Variable, assigned: Option<&Assigned>, errors: &mut Vec<InputError>) -> Value {
+fn resolve(
+    variable: &Variable,
+    assigned: Option<&Assigned>,
+    errors: &mut Vec<InputError>,
+) -> Value {
     let decl_location = variable.file.location(variable.span);
     let ty = match variable.type_expr.as_ref().map(parse_type) {
         None => Type::Any,
         Some(Ok(t)) => t,
         Some(Err(message)) => {
-            errors.push(InputError::new(decl_location.clone(), format!("invalid type for variable `{}`: {message}", variable.name)));
+            errors.push(InputError::new(
+                decl_location.clone(),
+                format!("invalid type for variable `{}`: {message}", variable.name),
+            ));
             Type::Any
         }
     };
@@ -152,20 +166,36 @@ fn resolve(variable: &Variable, assigned: Option<&Assigned>, errors: &mut Vec<In
         Some(Assigned::Expr(expr, file)) => match Evaluator::new(&NoNames).eval(expr) {
             Ok(v) => (v, file.location(expr.span)),
             Err(e) => {
-                errors.push(InputError::new(file.location(e.span), format!("invalid value for variable `{}`: {}", variable.name, e.message)));
+                errors.push(InputError::new(
+                    file.location(e.span),
+                    format!(
+                        "invalid value for variable `{}`: {}",
+                        variable.name, e.message
+                    ),
+                ));
                 return Value::unknown(format!("var.{} has an invalid value", variable.name));
             }
         },
         Some(Assigned::Raw { text, origin }) => {
             let location = Location::file_start(Arc::from(origin.as_str()));
             if ty.is_complex() {
-                match hcl::parse_expression(text).map_err(|e| e.message).and_then(|expr| {
-                    Evaluator::new(&NoNames).eval(&expr).map_err(|e| e.message)
-                }) {
+                match hcl::parse_expression(text)
+                    .map_err(|e| e.message)
+                    .and_then(|expr| Evaluator::new(&NoNames).eval(&expr).map_err(|e| e.message))
+                {
                     Ok(v) => (v, location),
                     Err(message) => {
-                        errors.push(InputError::new(location, format!("invalid value for variable `{}` from {origin}: {message}", variable.name)));
-                        return Value::unknown(format!("var.{} has an invalid value", variable.name));
+                        errors.push(InputError::new(
+                            location,
+                            format!(
+                                "invalid value for variable `{}` from {origin}: {message}",
+                                variable.name
+                            ),
+                        ));
+                        return Value::unknown(format!(
+                            "var.{} has an invalid value",
+                            variable.name
+                        ));
                     }
                 }
             } else {
@@ -176,7 +206,13 @@ fn resolve(variable: &Variable, assigned: Option<&Assigned>, errors: &mut Vec<In
             Some(expr) => match Evaluator::new(&NoNames).eval(expr) {
                 Ok(v) => (v, variable.file.location(expr.span)),
                 Err(e) => {
-                    errors.push(InputError::new(variable.file.location(e.span), format!("invalid default for variable `{}`: {}", variable.name, e.message)));
+                    errors.push(InputError::new(
+                        variable.file.location(e.span),
+                        format!(
+                            "invalid default for variable `{}`: {}",
+                            variable.name, e.message
+                        ),
+                    ));
                     return Value::unknown(format!("var.{} has an invalid default", variable.name));
                 }
             },
@@ -195,7 +231,10 @@ fn resolve(variable: &Variable, assigned: Option<&Assigned>, errors: &mut Vec<In
     match convert(value, &ty) {
         Ok(v) => v,
         Err(message) => {
-            errors.push(InputError::new(location, format!("invalid value for variable `{}`: {message}", variable.name)));
+            errors.push(InputError::new(
+                location,
+                format!("invalid value for variable `{}`: {message}", variable.name),
+            ));
             Value::unknown(format!("var.{} has an invalid value", variable.name))
         }
     }
@@ -203,7 +242,12 @@ fn resolve(variable: &Variable, assigned: Option<&Assigned>, errors: &mut Vec<In
 
 /// Evaluates a module input against the child's variable declaration (type conversion,
 /// defaults). `given` is `None` when the caller did not set it.
-pub fn module_input(variable: &Variable, given: Option<Value>, call_location: &Location, errors: &mut Vec<InputError>) -> Value {
+pub fn module_input(
+    variable: &Variable,
+    given: Option<Value>,
+    call_location: &Location,
+    errors: &mut Vec<InputError>,
+) -> Value {
     let ty = match variable.type_expr.as_ref().map(parse_type) {
         Some(Ok(t)) => t,
         _ => Type::Any,
@@ -214,14 +258,29 @@ pub fn module_input(variable: &Variable, given: Option<Value>, call_location: &L
             Some(expr) => match Evaluator::new(&NoNames).eval(expr) {
                 Ok(v) => v,
                 Err(e) => {
-                    errors.push(InputError::new(variable.file.location(e.span), format!("invalid default for variable `{}`: {}", variable.name, e.message)));
+                    errors.push(InputError::new(
+                        variable.file.location(e.span),
+                        format!(
+                            "invalid default for variable `{}`: {}",
+                            variable.name, e.message
+                        ),
+                    ));
                     return Value::unknown(format!("var.{} has an invalid default", variable.name));
                 }
             },
             None => {
                 errors.push(
-                    InputError::new(call_location.clone(), format!("the module call does not set the required input `{}`", variable.name))
-                        .with_help(format!("add `{} = ...` to the module block, or give the variable a default", variable.name)),
+                    InputError::new(
+                        call_location.clone(),
+                        format!(
+                            "the module call does not set the required input `{}`",
+                            variable.name
+                        ),
+                    )
+                    .with_help(format!(
+                        "add `{} = ...` to the module block, or give the variable a default",
+                        variable.name
+                    )),
                 );
                 return Value::unknown(format!("module input `{}` is not set", variable.name));
             }
@@ -230,8 +289,17 @@ pub fn module_input(variable: &Variable, given: Option<Value>, call_location: &L
     match convert(value, &ty) {
         Ok(v) => v,
         Err(message) => {
-            errors.push(InputError::new(call_location.clone(), format!("invalid value for module input `{}`: {message}", variable.name)));
-            Value::unknown(format!("module input `{}` has an invalid value", variable.name))
+            errors.push(InputError::new(
+                call_location.clone(),
+                format!(
+                    "invalid value for module input `{}`: {message}",
+                    variable.name
+                ),
+            ));
+            Value::unknown(format!(
+                "module input `{}` has an invalid value",
+                variable.name
+            ))
         }
     }
 }
@@ -249,14 +317,32 @@ mod tests {
     }
 
     fn config(src: &str) -> ModuleConfig {
-        ModuleConfig::parse(PathBuf::from("/r"), ".".into(), vec![file("variables.tf", src)])
+        ModuleConfig::parse(
+            PathBuf::from("/r"),
+            ".".into(),
+            vec![file("variables.tf", src)],
+        )
     }
 
     #[test]
     fn automatic_files_are_ordered_like_terraform() {
-        let names = ["b.auto.tfvars", "terraform.tfvars.json", "a.auto.tfvars.json", "terraform.tfvars", "x.tfvars"];
+        let names = [
+            "b.auto.tfvars",
+            "terraform.tfvars.json",
+            "a.auto.tfvars.json",
+            "terraform.tfvars",
+            "x.tfvars",
+        ];
         let ordered = automatic_var_file_names(names.iter().map(|s| s.to_string()).collect());
-        assert_eq!(ordered, vec!["terraform.tfvars", "terraform.tfvars.json", "a.auto.tfvars.json", "b.auto.tfvars"]);
+        assert_eq!(
+            ordered,
+            vec![
+                "terraform.tfvars",
+                "terraform.tfvars.json",
+                "a.auto.tfvars.json",
+                "b.auto.tfvars"
+            ]
+        );
     }
 
     #[test]
@@ -264,7 +350,10 @@ mod tests {
         let c = config(
             "variable \"a\" { default = \"default\" }\nvariable \"b\" {}\nvariable \"c\" { type = number }\nvariable \"d\" { type = list(string) }\n",
         );
-        let env = vec![("TF_VAR_a".to_string(), "env".to_string()), ("TF_VAR_d".to_string(), "[\"x\", \"y\"]".to_string())];
+        let env = vec![
+            ("TF_VAR_a".to_string(), "env".to_string()),
+            ("TF_VAR_d".to_string(), "[\"x\", \"y\"]".to_string()),
+        ];
         let auto = vec![file("terraform.tfvars", "a = \"tfvars\"\nc = \"5\"\n")];
         let cli = vec![CliVariable::Assign {
             name: "a".to_string(),
@@ -286,6 +375,9 @@ mod tests {
         assert_eq!(values["n"], Value::unknown("var.n has an invalid value"));
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].location.file.as_ref(), "terraform.tfvars");
-        assert_eq!(errors[0].message, "invalid value for variable `n`: a number is required, but \"many\" is not a number");
+        assert_eq!(
+            errors[0].message,
+            "invalid value for variable `n`: a number is required, but \"many\" is not a number"
+        );
     }
 }

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::super::instance::EvaluatedResource;
 use super::{
-    arg, blocks, catalog_accelerator, int_arg, not_set, note_location, scaled_counts, single_type_compute, string_arg,
-    Index,
+    arg, blocks, catalog_accelerator, int_arg, not_set, note_location, scaled_counts,
+    single_type_compute, string_arg, Index,
 };
 use crate::model::{Capacity, Compute, Fact, Location, UnitCounts, Unknown, Value};
 
@@ -28,7 +28,11 @@ pub fn region(r: &EvaluatedResource, locations: &mut Locations) -> Fact<String> 
     }
 }
 
-pub fn compute(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locations) -> Option<Compute> {
+pub fn compute(
+    r: &EvaluatedResource,
+    index: &Index<'_>,
+    locations: &mut Locations,
+) -> Option<Compute> {
     match r.resource_type.as_str() {
         "aws_instance" => Some(instance(r, index, locations)),
         "aws_launch_template" => Some(launch_template(r, locations)),
@@ -41,12 +45,21 @@ pub fn compute(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locatio
 }
 
 /// `instance_market_options { market_type = "spot" | "capacity-block" }`.
-fn market_capacity(r: &EvaluatedResource, prefix: &str, locations: &mut Locations) -> Fact<Capacity> {
+fn market_capacity(
+    r: &EvaluatedResource,
+    prefix: &str,
+    locations: &mut Locations,
+) -> Fact<Capacity> {
     let path = format!("{prefix}instance_market_options.market_type");
     match string_arg(r, &path) {
         None => Fact::Known(Capacity::OnDemand),
         Some(f) => {
-            note_location(r, locations, "capacity_type", &format!("{prefix}instance_market_options"));
+            note_location(
+                r,
+                locations,
+                "capacity_type",
+                &format!("{prefix}instance_market_options"),
+            );
             f.map(|m| match m.as_str() {
                 "spot" => Capacity::Spot,
                 "capacity-block" => Capacity::CapacityBlock,
@@ -60,9 +73,18 @@ fn market_capacity(r: &EvaluatedResource, prefix: &str, locations: &mut Location
 fn instance_capacity(r: &EvaluatedResource, locations: &mut Locations) -> Fact<Capacity> {
     let market = market_capacity(r, "", locations);
     if market == Fact::Known(Capacity::OnDemand)
-        && arg(&r.attributes, "capacity_reservation_specification.capacity_reservation_target").is_some()
+        && arg(
+            &r.attributes,
+            "capacity_reservation_specification.capacity_reservation_target",
+        )
+        .is_some()
     {
-        note_location(r, locations, "capacity_type", "capacity_reservation_specification");
+        note_location(
+            r,
+            locations,
+            "capacity_type",
+            "capacity_reservation_specification",
+        );
         return Fact::Known(Capacity::Reserved);
     }
     market
@@ -72,8 +94,11 @@ fn instance(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locations)
     note_location(r, locations, "instance_type", "instance_type");
     let instance_type = match string_arg(r, "instance_type") {
         Some(t) => t,
-        None => match template_of(r, index, "launch_template.id").or_else(|| template_of(r, index, "launch_template.name")) {
-            Some(lt) => string_arg(lt, "instance_type").unwrap_or_else(|| Fact::Unknown(not_set("instance_type"))),
+        None => match template_of(r, index, "launch_template.id")
+            .or_else(|| template_of(r, index, "launch_template.name"))
+        {
+            Some(lt) => string_arg(lt, "instance_type")
+                .unwrap_or_else(|| Fact::Unknown(not_set("instance_type"))),
             None => Fact::Unknown(not_set("instance_type")),
         },
     };
@@ -85,29 +110,60 @@ fn instance(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locations)
 /// carry the counts.
 fn launch_template(r: &EvaluatedResource, locations: &mut Locations) -> Compute {
     note_location(r, locations, "instance_type", "instance_type");
-    let instance_type = string_arg(r, "instance_type")
-        .unwrap_or_else(|| Fact::Unknown(Unknown::new("instance_type is not set in the launch template")));
+    let instance_type = string_arg(r, "instance_type").unwrap_or_else(|| {
+        Fact::Unknown(Unknown::new(
+            "instance_type is not set in the launch template",
+        ))
+    });
     let capacity = market_capacity(r, "", locations);
     single_type_compute("aws", instance_type, UnitCounts::fixed(0), capacity, false)
 }
 
 /// The launch template a `launch_template { id = ... }` argument refers to, if it is in
 /// the same configuration.
-fn template_of<'a>(r: &EvaluatedResource, index: &Index<'a>, path: &str) -> Option<&'a EvaluatedResource> {
+fn template_of<'a>(
+    r: &EvaluatedResource,
+    index: &Index<'a>,
+    path: &str,
+) -> Option<&'a EvaluatedResource> {
     let v = arg(&r.attributes, path)?;
     index.referenced(r, v)
 }
 
-fn autoscaling_group(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locations) -> Compute {
-    for (fact, path) in [("count_min", "min_size"), ("count_desired", "desired_capacity"), ("count_max", "max_size")] {
+fn autoscaling_group(
+    r: &EvaluatedResource,
+    index: &Index<'_>,
+    locations: &mut Locations,
+) -> Compute {
+    for (fact, path) in [
+        ("count_min", "min_size"),
+        ("count_desired", "desired_capacity"),
+        ("count_max", "max_size"),
+    ] {
         note_location(r, locations, fact, path);
     }
-    let count = scaled_counts(int_arg(r, "min_size"), int_arg(r, "desired_capacity"), int_arg(r, "max_size"));
+    let count = scaled_counts(
+        int_arg(r, "min_size"),
+        int_arg(r, "desired_capacity"),
+        int_arg(r, "max_size"),
+    );
     let mixed = "mixed_instances_policy.launch_template";
     let template = template_of(r, index, "launch_template.id")
         .or_else(|| template_of(r, index, "launch_template.name"))
-        .or_else(|| template_of(r, index, &format!("{mixed}.launch_template_specification.launch_template_id")))
-        .or_else(|| template_of(r, index, &format!("{mixed}.launch_template_specification.launch_template_name")));
+        .or_else(|| {
+            template_of(
+                r,
+                index,
+                &format!("{mixed}.launch_template_specification.launch_template_id"),
+            )
+        })
+        .or_else(|| {
+            template_of(
+                r,
+                index,
+                &format!("{mixed}.launch_template_specification.launch_template_name"),
+            )
+        });
 
     // Overrides list the types a mixed-instances group may launch.
     let overrides: Vec<Fact<String>> = match arg(&r.attributes, mixed) {
@@ -123,7 +179,9 @@ fn autoscaling_group(r: &EvaluatedResource, index: &Index<'_>, locations: &mut L
                         Value::Map(om) => om.entries.get("instance_type").map(|t| match t {
                             Value::String(s) => Fact::Known(s.clone()),
                             Value::Unknown(u) => Fact::Unknown(u.clone()),
-                            _ => Fact::Unknown(Unknown::new("override instance_type is not a string")),
+                            _ => Fact::Unknown(Unknown::new(
+                                "override instance_type is not a string",
+                            )),
                         }),
                         Value::Unknown(u) => Some(Fact::Unknown(u.clone())),
                         _ => None,
@@ -140,7 +198,11 @@ fn autoscaling_group(r: &EvaluatedResource, index: &Index<'_>, locations: &mut L
         note_location(r, locations, "instance_type", "launch_template");
     }
     let template_type = template.map(|lt| {
-        string_arg(lt, "instance_type").unwrap_or_else(|| Fact::Unknown(Unknown::new("instance_type is not set in the launch template")))
+        string_arg(lt, "instance_type").unwrap_or_else(|| {
+            Fact::Unknown(Unknown::new(
+                "instance_type is not set in the launch template",
+            ))
+        })
     });
     let types: Fact<Vec<String>> = if overrides.is_empty() {
         match template_type {
@@ -152,11 +214,17 @@ fn autoscaling_group(r: &EvaluatedResource, index: &Index<'_>, locations: &mut L
     } else {
         collect_facts(overrides)
     };
-    let capacity = match arg(&r.attributes, "mixed_instances_policy.instances_distribution") {
+    let capacity = match arg(
+        &r.attributes,
+        "mixed_instances_policy.instances_distribution",
+    ) {
         Some(_) => {
             note_location(r, locations, "capacity_type", "mixed_instances_policy");
-            let base = int_arg(r, "mixed_instances_policy.instances_distribution.on_demand_base_capacity")
-                .unwrap_or(Fact::Known(0));
+            let base = int_arg(
+                r,
+                "mixed_instances_policy.instances_distribution.on_demand_base_capacity",
+            )
+            .unwrap_or(Fact::Known(0));
             let pct = int_arg(r, "mixed_instances_policy.instances_distribution.on_demand_percentage_above_base_capacity")
                 .unwrap_or(Fact::Known(100));
             match (base, pct) {
@@ -192,11 +260,17 @@ fn eks_node_group(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Loca
             note_location(r, locations, "instance_type", "instance_types");
             string_list(v)
         }
-        None => match template_of(r, index, "launch_template.id").or_else(|| template_of(r, index, "launch_template.name")) {
+        None => match template_of(r, index, "launch_template.id")
+            .or_else(|| template_of(r, index, "launch_template.name"))
+        {
             Some(lt) => {
                 note_location(r, locations, "instance_type", "launch_template");
                 string_arg(lt, "instance_type")
-                    .unwrap_or_else(|| Fact::Unknown(Unknown::new("instance_type is not set in the launch template")))
+                    .unwrap_or_else(|| {
+                        Fact::Unknown(Unknown::new(
+                            "instance_type is not set in the launch template",
+                        ))
+                    })
                     .map(|t| vec![t])
             }
             None if arg(&r.attributes, "launch_template").is_some() => Fact::Unknown(Unknown::new(
@@ -220,15 +294,34 @@ fn eks_node_group(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Loca
 fn sagemaker_endpoint(r: &EvaluatedResource, locations: &mut Locations) -> Option<Compute> {
     let variants = blocks(&r.attributes, "production_variants");
     let first = variants.first()?;
-    note_location(r, locations, "instance_type", "production_variants.instance_type");
-    note_location(r, locations, "count_desired", "production_variants.initial_instance_count");
+    note_location(
+        r,
+        locations,
+        "instance_type",
+        "production_variants.instance_type",
+    );
+    note_location(
+        r,
+        locations,
+        "count_desired",
+        "production_variants.initial_instance_count",
+    );
     let Value::Map(v) = first else {
-        let u = first.as_unknown().cloned().unwrap_or_else(|| Unknown::new("production_variants is not a block"));
-        return Some(multi_type_compute(Fact::Unknown(u.clone()), unknown_counts(&u), Fact::Known(Capacity::OnDemand)));
+        let u = first
+            .as_unknown()
+            .cloned()
+            .unwrap_or_else(|| Unknown::new("production_variants is not a block"));
+        return Some(multi_type_compute(
+            Fact::Unknown(u.clone()),
+            unknown_counts(&u),
+            Fact::Known(Capacity::OnDemand),
+        ));
     };
     let field = |name: &str| v.entries.get(name).cloned().unwrap_or(Value::Null);
     // Serverless variants have no instances.
-    if !matches!(field("serverless_config"), Value::Null) && matches!(field("instance_type"), Value::Null) {
+    if !matches!(field("serverless_config"), Value::Null)
+        && matches!(field("instance_type"), Value::Null)
+    {
         return None;
     }
     let instance_type = match field("instance_type") {
@@ -249,20 +342,41 @@ fn sagemaker_endpoint(r: &EvaluatedResource, locations: &mut Locations) -> Optio
     let scaling = |name: &str| -> Option<Fact<i64>> {
         match v.entries.get("managed_instance_scaling") {
             Some(Value::List(items)) => match items.first() {
-                Some(Value::Map(m)) => m.entries.get(name).and_then(|x| super::super::convert::to_integer(x).ok().flatten()).map(Fact::Known),
+                Some(Value::Map(m)) => m
+                    .entries
+                    .get(name)
+                    .and_then(|x| super::super::convert::to_integer(x).ok().flatten())
+                    .map(Fact::Known),
                 _ => None,
             },
             _ => None,
         }
     };
-    let count = scaled_counts(scaling("min_instance_count"), int("initial_instance_count"), scaling("max_instance_count"));
-    Some(single_type_compute("aws", instance_type, count, Fact::Known(Capacity::OnDemand), false))
+    let count = scaled_counts(
+        scaling("min_instance_count"),
+        int("initial_instance_count"),
+        scaling("max_instance_count"),
+    );
+    Some(single_type_compute(
+        "aws",
+        instance_type,
+        count,
+        Fact::Known(Capacity::OnDemand),
+        false,
+    ))
 }
 
 fn sagemaker_notebook(r: &EvaluatedResource, locations: &mut Locations) -> Compute {
     note_location(r, locations, "instance_type", "instance_type");
-    let instance_type = string_arg(r, "instance_type").unwrap_or_else(|| Fact::Unknown(not_set("instance_type")));
-    single_type_compute("aws", instance_type, UnitCounts::fixed(1), Fact::Known(Capacity::OnDemand), false)
+    let instance_type =
+        string_arg(r, "instance_type").unwrap_or_else(|| Fact::Unknown(not_set("instance_type")));
+    single_type_compute(
+        "aws",
+        instance_type,
+        UnitCounts::fixed(1),
+        Fact::Known(Capacity::OnDemand),
+        false,
+    )
 }
 
 fn unknown_counts(u: &Unknown) -> UnitCounts {
@@ -303,7 +417,11 @@ fn collect_facts(items: Vec<Fact<String>>) -> Fact<Vec<String>> {
 }
 
 /// A group that may launch several types: the first is the primary one.
-fn multi_type_compute(types: Fact<Vec<String>>, count: UnitCounts, capacity: Fact<Capacity>) -> Compute {
+fn multi_type_compute(
+    types: Fact<Vec<String>>,
+    count: UnitCounts,
+    capacity: Fact<Capacity>,
+) -> Compute {
     let instance_type = match &types {
         Fact::Known(list) => match list.first() {
             Some(t) => Fact::Known(t.clone()),

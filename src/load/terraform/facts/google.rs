@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::super::instance::EvaluatedResource;
-use super::{arg, blocks, bool_arg, catalog_accelerator, int_arg, note_location, string_arg, Index};
+use super::{
+    arg, blocks, bool_arg, catalog_accelerator, int_arg, note_location, string_arg, Index,
+};
 use crate::catalog;
 use crate::model::{Accelerator, Capacity, Compute, Fact, Location, UnitCounts, Unknown, Value};
 
@@ -13,7 +15,9 @@ type Locations = BTreeMap<String, Location>;
 /// A zone (`us-central1-a`) or region (`us-central1`) → the region.
 fn region_of(location: &str) -> String {
     match location.rsplit_once('-') {
-        Some((region, zone)) if zone.len() == 1 && zone.chars().all(|c| c.is_ascii_lowercase()) => region.to_string(),
+        Some((region, zone)) if zone.len() == 1 && zone.chars().all(|c| c.is_ascii_lowercase()) => {
+            region.to_string()
+        }
         _ => location.to_string(),
     }
 }
@@ -42,7 +46,11 @@ pub fn region(r: &EvaluatedResource, locations: &mut Locations) -> Fact<String> 
     }
 }
 
-pub fn compute(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locations) -> Option<Compute> {
+pub fn compute(
+    r: &EvaluatedResource,
+    index: &Index<'_>,
+    locations: &mut Locations,
+) -> Option<Compute> {
     match r.resource_type.as_str() {
         "google_compute_instance" => Some(instance(r, locations)),
         "google_container_node_pool" => Some(node_pool(r, index, locations)),
@@ -52,18 +60,32 @@ pub fn compute(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locatio
 
 /// Accelerators from `guest_accelerator` blocks under `prefix`, else bundled with the
 /// machine type (a2, a3, g2).
-fn accelerators(r: &EvaluatedResource, prefix: &str, machine_type: &Fact<String>, locations: &mut Locations) -> Fact<Option<Accelerator>> {
+fn accelerators(
+    r: &EvaluatedResource,
+    prefix: &str,
+    machine_type: &Fact<String>,
+    locations: &mut Locations,
+) -> Fact<Option<Accelerator>> {
     let path = format!("{prefix}guest_accelerator");
     let attached = match prefix.strip_suffix('.') {
         Some(parent) => match arg(&r.attributes, parent) {
-            Some(Value::Map(m)) => blocks(m, "guest_accelerator").into_iter().cloned().collect::<Vec<_>>(),
+            Some(Value::Map(m)) => blocks(m, "guest_accelerator")
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>(),
             Some(Value::List(items)) => match items.first() {
-                Some(Value::Map(m)) => blocks(m, "guest_accelerator").into_iter().cloned().collect(),
+                Some(Value::Map(m)) => blocks(m, "guest_accelerator")
+                    .into_iter()
+                    .cloned()
+                    .collect(),
                 _ => Vec::new(),
             },
             _ => Vec::new(),
         },
-        None => blocks(&r.attributes, "guest_accelerator").into_iter().cloned().collect(),
+        None => blocks(&r.attributes, "guest_accelerator")
+            .into_iter()
+            .cloned()
+            .collect(),
     };
     let Some(first) = attached.first() else {
         return catalog_accelerator("google", machine_type);
@@ -83,25 +105,35 @@ fn accelerators(r: &EvaluatedResource, prefix: &str, machine_type: &Fact<String>
             None => (Fact::Known(t.clone()), None),
         },
         Some(Value::Unknown(u)) => (Fact::Unknown(u.clone()), None),
-        _ => (Fact::Unknown(Unknown::new("guest_accelerator.type is not set")), None),
+        _ => (
+            Fact::Unknown(Unknown::new("guest_accelerator.type is not set")),
+            None,
+        ),
     };
     let count = match m.entries.get("count") {
         Some(Value::Unknown(u)) => Fact::Unknown(u.clone()),
         Some(v) => match super::super::convert::to_integer(v) {
             Ok(Some(n)) => Fact::Known(n),
-            _ => Fact::Unknown(Unknown::new("guest_accelerator.count is not a whole number")),
+            _ => Fact::Unknown(Unknown::new(
+                "guest_accelerator.count is not a whole number",
+            )),
         },
         None => Fact::Unknown(Unknown::new("guest_accelerator.count is not set")),
     };
     if count == Fact::Known(0) {
         return Fact::Known(None);
     }
-    Fact::Known(Some(Accelerator { model, count, memory_gib }))
+    Fact::Known(Some(Accelerator {
+        model,
+        count,
+        memory_gib,
+    }))
 }
 
 fn instance(r: &EvaluatedResource, locations: &mut Locations) -> Compute {
     note_location(r, locations, "instance_type", "machine_type");
-    let machine_type = string_arg(r, "machine_type").unwrap_or_else(|| Fact::Unknown(Unknown::new("machine_type is not set")));
+    let machine_type = string_arg(r, "machine_type")
+        .unwrap_or_else(|| Fact::Unknown(Unknown::new("machine_type is not set")));
     let accelerator = accelerators(r, "", &machine_type, locations);
     let capacity = scheduling_capacity(r, "scheduling.", locations);
     Compute {
@@ -115,7 +147,11 @@ fn instance(r: &EvaluatedResource, locations: &mut Locations) -> Compute {
 }
 
 /// `scheduling { preemptible = true }` or `provisioning_model = "SPOT"`.
-fn scheduling_capacity(r: &EvaluatedResource, prefix: &str, locations: &mut Locations) -> Fact<Capacity> {
+fn scheduling_capacity(
+    r: &EvaluatedResource,
+    prefix: &str,
+    locations: &mut Locations,
+) -> Fact<Capacity> {
     let model = string_arg(r, &format!("{prefix}provisioning_model"));
     let preemptible = bool_arg(r, &format!("{prefix}preemptible"));
     if model.is_some() || preemptible.is_some() {
@@ -134,7 +170,9 @@ fn scheduling_capacity(r: &EvaluatedResource, prefix: &str, locations: &mut Loca
 fn zone_count(r: &EvaluatedResource, index: &Index<'_>) -> Fact<i64> {
     let from_list = |v: &Value| -> Option<Fact<i64>> {
         match v {
-            Value::List(items) | Value::Set(items) => Some(Fact::Known(i64::try_from(items.len()).unwrap_or(i64::MAX))),
+            Value::List(items) | Value::Set(items) => {
+                Some(Fact::Known(i64::try_from(items.len()).unwrap_or(i64::MAX)))
+            }
             Value::Unknown(u) => Some(Fact::Unknown(u.clone())),
             _ => None,
         }
@@ -143,10 +181,14 @@ fn zone_count(r: &EvaluatedResource, index: &Index<'_>) -> Fact<i64> {
         return f;
     }
     let cluster = arg(&r.attributes, "cluster").and_then(|v| index.referenced(r, v));
-    if let Some(f) = cluster.and_then(|c| arg(&c.attributes, "node_locations")).and_then(from_list) {
+    if let Some(f) = cluster
+        .and_then(|c| arg(&c.attributes, "node_locations"))
+        .and_then(from_list)
+    {
         return f;
     }
-    let location = string_arg(r, "location").or_else(|| cluster.and_then(|c| string_arg(c, "location")));
+    let location =
+        string_arg(r, "location").or_else(|| cluster.and_then(|c| string_arg(c, "location")));
     match location {
         Some(Fact::Known(l)) if is_zone(&l) => Fact::Known(1),
         Some(Fact::Known(l)) => Fact::Unknown(Unknown::new(format!(
@@ -180,7 +222,8 @@ fn node_pool(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locations
         note_location(r, locations, fact, path);
     }
     // GKE's default machine type.
-    let machine_type = string_arg(r, "node_config.machine_type").unwrap_or_else(|| Fact::Known("e2-medium".to_string()));
+    let machine_type = string_arg(r, "node_config.machine_type")
+        .unwrap_or_else(|| Fact::Known("e2-medium".to_string()));
     let accelerator = accelerators(r, "node_config.", &machine_type, locations);
     let spot = bool_arg(r, "node_config.spot");
     let preemptible = bool_arg(r, "node_config.preemptible");
@@ -198,10 +241,14 @@ fn node_pool(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locations
     let per_zone_desired = int_arg(r, "node_count").or_else(|| int_arg(r, "initial_node_count"));
     let total_min = int_arg(r, "autoscaling.total_min_node_count");
     let total_max = int_arg(r, "autoscaling.total_max_node_count");
-    let min = total_min.or_else(|| int_arg(r, "autoscaling.min_node_count").map(|m| times(&m, &zones)));
-    let max = total_max.or_else(|| int_arg(r, "autoscaling.max_node_count").map(|m| times(&m, &zones)));
+    let min =
+        total_min.or_else(|| int_arg(r, "autoscaling.min_node_count").map(|m| times(&m, &zones)));
+    let max =
+        total_max.or_else(|| int_arg(r, "autoscaling.max_node_count").map(|m| times(&m, &zones)));
     let desired = per_zone_desired.map(|d| times(&d, &zones));
-    let baseline = desired.or_else(|| min.clone()).unwrap_or_else(|| times(&Fact::Known(1), &zones));
+    let baseline = desired
+        .or_else(|| min.clone())
+        .unwrap_or_else(|| times(&Fact::Known(1), &zones));
     let count = UnitCounts {
         min: min.unwrap_or_else(|| baseline.clone()),
         max: max.unwrap_or_else(|| baseline.clone()),

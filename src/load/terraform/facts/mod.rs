@@ -5,15 +5,16 @@
 mod aws;
 mod azure;
 mod google;
-mod tags;
 mod taggable;
+mod tags;
 
 use std::collections::{BTreeMap, HashMap};
 
 use super::instance::EvaluatedResource;
 use crate::catalog;
 use crate::model::{
-    Accelerator, Compute, Fact, Location, Map, ProviderRef, Resource, SourceFormat, UnitCounts, Unknown, Value,
+    Accelerator, Compute, Fact, Location, Map, ProviderRef, Resource, SourceFormat, UnitCounts,
+    Unknown, Value,
 };
 
 /// Looks up other resources of the same root by address, to follow references such as a
@@ -26,16 +27,27 @@ impl<'a> Index<'a> {
     fn new(resources: &'a [EvaluatedResource]) -> Index<'a> {
         let mut by_base: HashMap<(&str, &str), Vec<&EvaluatedResource>> = HashMap::new();
         for r in resources {
-            by_base.entry((r.root.as_ref(), r.base_address.as_str())).or_default().push(r);
+            by_base
+                .entry((r.root.as_ref(), r.base_address.as_str()))
+                .or_default()
+                .push(r);
         }
         Index { by_base }
     }
 
     /// The resource a value refers to (`aws_launch_template.gpu.id`), when the value is a
     /// reference to exactly one instance.
-    pub fn referenced(&self, from: &EvaluatedResource, value: &Value) -> Option<&'a EvaluatedResource> {
+    pub fn referenced(
+        &self,
+        from: &EvaluatedResource,
+        value: &Value,
+    ) -> Option<&'a EvaluatedResource> {
         let reference = value.as_unknown()?.reference.as_deref()?;
-        match self.by_base.get(&(from.root.as_ref(), reference))?.as_slice() {
+        match self
+            .by_base
+            .get(&(from.root.as_ref(), reference))?
+            .as_slice()
+        {
             [only] => Some(only),
             _ => None,
         }
@@ -102,7 +114,9 @@ fn extract(r: &EvaluatedResource, index: &Index<'_>) -> Resource {
 
 /// A resource that sets a tag argument is taggable whatever its type.
 fn tags_location_known(r: &EvaluatedResource) -> bool {
-    ["tags", "labels"].iter().any(|a| r.attributes.entries.contains_key(*a))
+    ["tags", "labels"]
+        .iter()
+        .any(|a| r.attributes.entries.contains_key(*a))
 }
 
 /// Reads an argument by dotted path; a nested block (a list of maps) is read through its
@@ -171,27 +185,45 @@ pub fn bool_arg(r: &EvaluatedResource, path: &str) -> Option<Fact<bool>> {
 }
 
 /// Records where a fact came from, when the argument is written in the source.
-pub fn note_location(r: &EvaluatedResource, locations: &mut BTreeMap<String, Location>, fact: &str, path: &str) {
+pub fn note_location(
+    r: &EvaluatedResource,
+    locations: &mut BTreeMap<String, Location>,
+    fact: &str,
+    path: &str,
+) {
     if let Some(loc) = r.argument_locations.get(path) {
-        locations.entry(fact.to_string()).or_insert_with(|| loc.clone());
+        locations
+            .entry(fact.to_string())
+            .or_insert_with(|| loc.clone());
     }
 }
 
 /// The accelerators of a machine type, from the catalog. Unknown when the type is.
-pub fn catalog_accelerator(provider: &str, machine_type: &Fact<String>) -> Fact<Option<Accelerator>> {
+pub fn catalog_accelerator(
+    provider: &str,
+    machine_type: &Fact<String>,
+) -> Fact<Option<Accelerator>> {
     match machine_type {
         Fact::Unknown(u) => Fact::Unknown(u.clone()),
-        Fact::Known(t) => Fact::Known(catalog::machine_accelerators(provider, t).map(|m| Accelerator {
-            model: Fact::Known(m.model.clone()),
-            count: Fact::Known(m.count),
-            memory_gib: Some(m.memory_gib),
-        })),
+        Fact::Known(t) => {
+            Fact::Known(
+                catalog::machine_accelerators(provider, t).map(|m| Accelerator {
+                    model: Fact::Known(m.model.clone()),
+                    count: Fact::Known(m.count),
+                    memory_gib: Some(m.memory_gib),
+                }),
+            )
+        }
     }
 }
 
 /// Baseline and ceiling counts from min / desired / max arguments: desired, else min,
 /// else 1 for the baseline; max (else the baseline) for the ceiling.
-pub fn scaled_counts(min: Option<Fact<i64>>, desired: Option<Fact<i64>>, max: Option<Fact<i64>>) -> UnitCounts {
+pub fn scaled_counts(
+    min: Option<Fact<i64>>,
+    desired: Option<Fact<i64>>,
+    max: Option<Fact<i64>>,
+) -> UnitCounts {
     let desired = desired.or_else(|| min.clone()).unwrap_or(Fact::Known(1));
     let min = min.unwrap_or_else(|| desired.clone());
     let max = max.unwrap_or_else(|| desired.clone());

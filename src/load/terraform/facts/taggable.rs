@@ -128,7 +128,12 @@ mod tests {
     #[test]
     fn list_is_sorted() {
         for pair in TAGGABLE.windows(2) {
-            assert!(pair[0] < pair[1], "{} must sort before {}", pair[0], pair[1]);
+            assert!(
+                pair[0] < pair[1],
+                "{} must sort before {}",
+                pair[0],
+                pair[1]
+            );
         }
     }
 

@@ -17,7 +17,9 @@ fn tag_source(r: &EvaluatedResource) -> (&'static str, bool) {
         ("aws", _) => ("tags", true),
         ("google" | "google-beta", "google_container_cluster") => ("resource_labels", true),
         // Node VMs get node_config.resource_labels; default_labels apply to top-level labels only.
-        ("google" | "google-beta", "google_container_node_pool") => ("node_config.resource_labels", false),
+        ("google" | "google-beta", "google_container_node_pool") => {
+            ("node_config.resource_labels", false)
+        }
         ("google" | "google-beta", _) => ("labels", true),
         _ => ("tags", false),
     }
@@ -129,14 +131,23 @@ mod tests {
         apply(&mut tags, &Value::unknown("var.tags has no default"));
         assert_eq!(tags.entries.keys().collect::<Vec<_>>(), vec!["team"]);
         assert!(tags.entries["team"].unknown().is_some());
-        assert_eq!(tags.more.as_ref().map(|u| u.origin.as_ref()), Some("var.tags has no default"));
+        assert_eq!(
+            tags.more.as_ref().map(|u| u.origin.as_ref()),
+            Some("var.tags has no default")
+        );
     }
 
     #[test]
     fn later_maps_win_and_nulls_are_dropped() {
         let mut tags = Tags::default();
-        apply(&mut tags, &map(&[("team", Value::string("a")), ("x", Value::string("1"))]));
-        apply(&mut tags, &map(&[("team", Value::string("b")), ("x", Value::Null)]));
+        apply(
+            &mut tags,
+            &map(&[("team", Value::string("a")), ("x", Value::string("1"))]),
+        );
+        apply(
+            &mut tags,
+            &map(&[("team", Value::string("b")), ("x", Value::Null)]),
+        );
         assert_eq!(tags.entries["team"], Fact::Known("b".into()));
         assert_eq!(tags.entries["x"], Fact::Known("1".into()));
         assert!(tags.is_complete());

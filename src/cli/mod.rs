@@ -1,0 +1,77 @@
+//! The command line: argument definitions (clap), one module per subcommand, and the
+//! mapping from outcomes to exit codes. The only module that prints.
+
+mod args;
+mod check;
+mod date;
+mod init;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+pub use self::args::{Cli, Command};
+
+/// Exit codes, as documented in `--help` and the README.
+pub mod exit {
+    /// Every policy passed (or only findings below the failing severity).
+    pub const CLEAN: u8 = 0;
+    /// At least one policy failed.
+    pub const FAILED: u8 = 1;
+    /// Usage error, invalid configuration or policy, or input that could not be checked.
+    pub const ERROR: u8 = 2;
+}
+
+/// Parses the command line, runs the command and returns the process exit code.
+pub fn run() -> ExitCode {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::CLEAN
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(exit::ERROR);
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => {
+            let var_order = matches
+                .subcommand_matches("check")
+                .map(args::var_order)
+                .unwrap_or_default();
+            check::run(&args, &var_order)
+        }
+        Command::Init(args) => init::run(&args),
+    };
+    let _ = std::io::stdout().flush();
+    ExitCode::from(code)
+}
+
+/// Prints a diagnostic to stderr the way every other error is shown.
+pub(crate) fn print_diagnostic(diagnostic: miette::Report, color: bool) {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    if handler
+        .render_report(&mut out, diagnostic.as_ref())
+        .is_err()
+    {
+        out = format!("error: {diagnostic}\n");
+    }
+    let _ = std::io::stderr().write_all(out.as_bytes());
+}

@@ -1,0 +1,252 @@
+//! Checks a policy's annotations: `@id`, `@severity` and `@message` are required,
+//! `@help` and `@location` are optional, and message texts must use known placeholders. Other annotations
+//! are allowed and ignored. Returns every problem found, each naming the annotation it is
+//! about so the loader can point at it; does not know about files.
+
+use cedar_policy::Policy;
+
+use crate::model::Severity;
+
+use super::message::Template;
+
+/// The annotations of a valid policy.
+#[derive(Clone, Debug)]
+pub(crate) struct Meta {
+    pub id: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub message_template: Template,
+    pub help_template: Option<Template>,
+    /// `@location("capacity_type, instance_type")`: the facts a finding points at, tried in
+    /// order, before the resource block.
+    pub location: Option<Vec<String>>,
+}
+
+/// Facts a `@location` annotation may name: the resource attributes that have a place in
+/// the source.
+pub(crate) const LOCATABLE_FACTS: &[&str] = &[
+    "accelerator_count",
+    "accelerator_type",
+    "accelerators_max",
+    "capacity_type",
+    "count_desired",
+    "count_max",
+    "count_min",
+    "environment",
+    "instance_families",
+    "instance_type",
+    "instance_types",
+    "region",
+    "tags",
+];
+
+/// One annotation problem. `annotation` is the annotation to point at, if it exists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Problem {
+    pub annotation: &'static str,
+    pub message: String,
+    pub help: String,
+}
+
+const SEVERITIES: &str = "critical, high, medium, low or info";
+
+/// Checks the annotations of `policy`.
+pub(crate) fn check(policy: &Policy) -> Result<Meta, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let id = match policy.annotation("id") {
+        None => {
+            problems.push(Problem {
+                annotation: "id",
+                message: "policy has no `@id` annotation".to_string(),
+                help: "add `@id(\"ORG-AREA-001\")` before the policy; the id names the policy in findings and waivers"
+                    .to_string(),
+            });
+            None
+        }
+        Some(id) if id.is_empty() || id.chars().any(char::is_whitespace) => {
+            problems.push(Problem {
+                annotation: "id",
+                message: format!("policy id `{id}` is empty or contains whitespace"),
+                help: "use letters, digits and dashes, e.g. `@id(\"ORG-GPU-001\")`".to_string(),
+            });
+            None
+        }
+        Some(id) => Some(id.to_string()),
+    };
+    let severity = match policy.annotation("severity") {
+        None => {
+            problems.push(Problem {
+                annotation: "severity",
+                message: "policy has no `@severity` annotation".to_string(),
+                help: format!("add `@severity(\"high\")`; the severity is one of {SEVERITIES}"),
+            });
+            None
+        }
+        Some(s) => match Severity::parse(s) {
+            Some(sev) => Some(sev),
+            None => {
+                problems.push(Problem {
+                    annotation: "severity",
+                    message: format!("unknown severity `{s}`"),
+                    help: format!("the severity is one of {SEVERITIES}"),
+                });
+                None
+            }
+        },
+    };
+    let message = match policy.annotation("message") {
+        None => {
+            problems.push(Problem {
+                annotation: "message",
+                message: "policy has no `@message` annotation".to_string(),
+                help: "add `@message(\"{address} ...\")` saying what is wrong with the resource"
+                    .to_string(),
+            });
+            None
+        }
+        Some(m) if m.trim().is_empty() => {
+            problems.push(Problem {
+                annotation: "message",
+                message: "`@message` is empty".to_string(),
+                help: "say what is wrong with the resource, e.g. `@message(\"{address} ...\")`"
+                    .to_string(),
+            });
+            None
+        }
+        Some(m) => template("message", m, &mut problems).map(|t| (m.to_string(), t)),
+    };
+    let location = match policy.annotation("location") {
+        None => Some(None),
+        Some(l) => {
+            let facts: Vec<String> = l
+                .split(',')
+                .map(|f| f.trim().to_string())
+                .filter(|f| !f.is_empty())
+                .collect();
+            let unknown: Vec<&String> = facts
+                .iter()
+                .filter(|f| !LOCATABLE_FACTS.contains(&f.as_str()))
+                .collect();
+            if facts.is_empty() || !unknown.is_empty() {
+                problems.push(Problem {
+                    annotation: "location",
+                    message: match unknown.first() {
+                        Some(f) => format!("`@location` names `{f}`, which is not a fact with a place in the source"),
+                        None => "`@location` is empty".to_string(),
+                    },
+                    help: format!("name one or more of: {}", LOCATABLE_FACTS.join(", ")),
+                });
+                None
+            } else {
+                Some(Some(facts))
+            }
+        }
+    };
+    let help = match policy.annotation("help") {
+        None => Some(None),
+        Some(h) => template("help", h, &mut problems).map(|t| Some((h.to_string(), t))),
+    };
+    match (id, severity, message, help, location) {
+        (
+            Some(id),
+            Some(severity),
+            Some((message, message_template)),
+            Some(help),
+            Some(location),
+        ) if problems.is_empty() => {
+            let (help, help_template) = match help {
+                Some((h, t)) => (Some(h), Some(t)),
+                None => (None, None),
+            };
+            Ok(Meta {
+                id,
+                severity,
+                message,
+                help,
+                message_template,
+                help_template,
+                location,
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+fn template(annotation: &'static str, text: &str, problems: &mut Vec<Problem>) -> Option<Template> {
+    match Template::parse(text) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            problems.push(Problem {
+                annotation,
+                message: format!("in `@{annotation}`: {}", e.message),
+                help: e.help,
+            });
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cedar_policy::PolicyId;
+
+    fn parse(annotations: &str) -> Policy {
+        let text = format!("{annotations}\nforbid (principal, action, resource);");
+        Policy::parse(Some(PolicyId::new("p")), text).unwrap()
+    }
+
+    #[test]
+    fn complete_annotations_are_accepted() {
+        let meta = check(&parse(
+            "@id(\"X-1\") @severity(\"low\") @message(\"{address} is bad\") @help(\"fix {type}\")",
+        ))
+        .unwrap();
+        assert_eq!(meta.id, "X-1");
+        assert_eq!(meta.severity, Severity::Low);
+        assert_eq!(meta.help.as_deref(), Some("fix {type}"));
+    }
+
+    #[test]
+    fn location_names_known_facts_only() {
+        let meta = check(&parse(
+            "@id(\"X-1\") @severity(\"low\") @message(\"m\") @location(\"capacity_type, instance_type\")",
+        ))
+        .unwrap();
+        assert_eq!(
+            meta.location,
+            Some(vec![
+                "capacity_type".to_string(),
+                "instance_type".to_string()
+            ])
+        );
+        let problems = check(&parse(
+            "@id(\"X-1\") @severity(\"low\") @message(\"m\") @location(\"cost\")",
+        ))
+        .unwrap_err();
+        assert_eq!(
+            problems[0].message,
+            "`@location` names `cost`, which is not a fact with a place in the source"
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let problems = check(&parse("@severity(\"urgent\") @help(\"{nope}\")")).unwrap_err();
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "policy has no `@id` annotation",
+                "unknown severity `urgent`",
+                "policy has no `@message` annotation",
+                "in `@help`: unknown placeholder `{nope}`",
+            ]
+        );
+        assert_eq!(
+            problems.iter().map(|p| p.annotation).collect::<Vec<_>>(),
+            vec!["id", "severity", "message", "help"]
+        );
+    }
+}

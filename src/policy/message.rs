@@ -1,0 +1,243 @@
+//! `@message` and `@help` templates: parsing `{placeholder}`s at load time (an unknown
+//! name is an error) and filling them with one resource's values at evaluation time.
+//! The values themselves are computed elsewhere ([`super::entities::Facts`],
+//! [`super::context::EnvParams`]); this module only formats them.
+
+use crate::model::{Fact, Resource};
+
+use super::context::{EnvParams, Param};
+use super::entities::Facts;
+
+/// A value a template can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Placeholder {
+    Address,
+    Type,
+    MissingTags,
+    Environment,
+    InstanceType,
+    InstanceFamilies,
+    AcceleratorType,
+    AcceleratorCount,
+    AcceleratorsMax,
+    CountMax,
+    CapacityType,
+    AllowedAcceleratorFamilies,
+    MaxAccelerators,
+    Provider,
+}
+
+/// Every placeholder, by the name written between braces.
+pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 14] = [
+    ("address", Placeholder::Address),
+    ("type", Placeholder::Type),
+    ("missing_tags", Placeholder::MissingTags),
+    ("environment", Placeholder::Environment),
+    ("instance_type", Placeholder::InstanceType),
+    ("instance_families", Placeholder::InstanceFamilies),
+    ("accelerator_type", Placeholder::AcceleratorType),
+    ("accelerator_count", Placeholder::AcceleratorCount),
+    ("accelerators_max", Placeholder::AcceleratorsMax),
+    ("count_max", Placeholder::CountMax),
+    ("capacity_type", Placeholder::CapacityType),
+    (
+        "allowed_accelerator_families",
+        Placeholder::AllowedAcceleratorFamilies,
+    ),
+    ("max_accelerators", Placeholder::MaxAccelerators),
+    ("provider", Placeholder::Provider),
+];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Segment {
+    Text(String),
+    Value(Placeholder),
+}
+
+/// A parsed `@message` or `@help` text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Template {
+    segments: Vec<Segment>,
+}
+
+/// Why a template is invalid, and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TemplateError {
+    pub message: String,
+    pub help: String,
+}
+
+/// What a placeholder is filled from.
+pub(crate) struct RenderInput<'a> {
+    pub resource: &'a Resource,
+    pub facts: &'a Facts,
+    pub env: &'a EnvParams,
+    pub required_tags: &'a [String],
+}
+
+impl Template {
+    /// Parses `text`: `{name}` (a name of letters, digits and `_`) is a placeholder and
+    /// must be a known one; `{{` and `}}` are literal braces; any other brace is literal
+    /// (so help texts can show HCL such as `default_tags { ... }`).
+    pub(crate) fn parse(text: &str) -> Result<Template, TemplateError> {
+        let mut segments = Vec::new();
+        let mut literal = String::new();
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            let after = rest.get(c.len_utf8()..).unwrap_or("");
+            if (c == '{' || c == '}') && after.starts_with(c) {
+                literal.push(c);
+                rest = after.get(1..).unwrap_or("");
+                continue;
+            }
+            if c == '{' {
+                let name_len = after
+                    .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                    .unwrap_or(after.len());
+                let name = after.get(..name_len).unwrap_or("");
+                let closes = after.get(name_len..).is_some_and(|t| t.starts_with('}'));
+                if !name.is_empty() && closes {
+                    let Some((_, p)) = PLACEHOLDERS.iter().find(|(n, _)| *n == name) else {
+                        return Err(TemplateError {
+                            message: format!("unknown placeholder `{{{name}}}`"),
+                            help: format!("known placeholders: {}", known_placeholders()),
+                        });
+                    };
+                    if !literal.is_empty() {
+                        segments.push(Segment::Text(std::mem::take(&mut literal)));
+                    }
+                    segments.push(Segment::Value(*p));
+                    rest = after.get(name_len + 1..).unwrap_or("");
+                    continue;
+                }
+            }
+            literal.push(c);
+            rest = after;
+        }
+        if !literal.is_empty() {
+            segments.push(Segment::Text(literal));
+        }
+        Ok(Template { segments })
+    }
+
+    /// The text with every placeholder filled from `input`.
+    pub(crate) fn render(&self, input: &RenderInput<'_>) -> String {
+        let mut out = String::new();
+        for segment in &self.segments {
+            match segment {
+                Segment::Text(t) => out.push_str(t),
+                Segment::Value(p) => out.push_str(&value(*p, input)),
+            }
+        }
+        out
+    }
+}
+
+fn known_placeholders() -> String {
+    PLACEHOLDERS
+        .iter()
+        .map(|(n, _)| format!("{{{n}}}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+const UNKNOWN: &str = "(unknown)";
+const NONE: &str = "(none)";
+
+fn value(p: Placeholder, input: &RenderInput<'_>) -> String {
+    let r = input.resource;
+    let f = input.facts;
+    match p {
+        Placeholder::Address => r.address.clone(),
+        Placeholder::Type => r.resource_type.clone(),
+        Placeholder::Provider => r.provider.name.clone(),
+        Placeholder::MissingTags => {
+            let missing = missing_tags(r, input.required_tags);
+            if missing.is_empty() {
+                NONE.to_string()
+            } else {
+                missing.join(", ")
+            }
+        }
+        Placeholder::Environment => opt_fact(r.environment.as_ref(), |s| s.clone()),
+        Placeholder::InstanceType => opt_fact(f.instance_type.as_ref(), |s| s.clone()),
+        Placeholder::InstanceFamilies => opt_fact(f.instance_families.as_ref(), |v| v.join(", ")),
+        Placeholder::AcceleratorType => opt_fact(f.accelerator_type.as_ref(), |s| {
+            if s.is_empty() {
+                NONE.to_string()
+            } else {
+                s.clone()
+            }
+        }),
+        Placeholder::AcceleratorCount => opt_fact(f.accelerator_count.as_ref(), i64::to_string),
+        Placeholder::AcceleratorsMax => opt_fact(f.accelerators_max.as_ref(), i64::to_string),
+        Placeholder::CountMax => opt_fact(f.count_max.as_ref(), i64::to_string),
+        Placeholder::CapacityType => opt_fact(f.capacity_type.as_ref(), |s| s.clone()),
+        Placeholder::AllowedAcceleratorFamilies => match &input.env.allowed_families {
+            Param::Absent => "(any)".to_string(),
+            Param::Known(v) if v.is_empty() => NONE.to_string(),
+            Param::Known(v) => v.join(", "),
+            Param::Unknown => UNKNOWN.to_string(),
+        },
+        Placeholder::MaxAccelerators => match &input.env.max_accelerators {
+            Param::Absent => "(no limit)".to_string(),
+            Param::Known(n) => n.to_string(),
+            Param::Unknown => UNKNOWN.to_string(),
+        },
+    }
+}
+
+fn opt_fact<T>(fact: Option<&Fact<T>>, show: impl FnOnce(&T) -> String) -> String {
+    match fact {
+        None => NONE.to_string(),
+        Some(Fact::Known(v)) => show(v),
+        Some(Fact::Unknown(_)) => UNKNOWN.to_string(),
+    }
+}
+
+/// The required tags whose key the resource does not carry, in required order.
+pub(crate) fn missing_tags(r: &Resource, required: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in required {
+        if !r.tags.entries.contains_key(t) && !out.contains(t) {
+            out.push(t.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_and_escaped_braces_parse() {
+        let t = Template::parse("{address} lacks {{x}}: {missing_tags}").unwrap();
+        assert_eq!(
+            t.segments,
+            vec![
+                Segment::Value(Placeholder::Address),
+                Segment::Text(" lacks {x}: ".into()),
+                Segment::Value(Placeholder::MissingTags),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_placeholders_are_errors() {
+        let e = Template::parse("{adress} is bad").unwrap_err();
+        assert_eq!(e.message, "unknown placeholder `{adress}`");
+        assert!(e.help.starts_with("known placeholders: {address}, {type}"));
+    }
+
+    #[test]
+    fn other_braces_are_literal() {
+        let t = Template::parse("use default_tags { tags = {} } on {provider").unwrap();
+        assert_eq!(
+            t.segments,
+            vec![Segment::Text(
+                "use default_tags { tags = {} } on {provider".into()
+            )]
+        );
+    }
+}

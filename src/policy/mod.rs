@@ -1,0 +1,139 @@
+//! Cedar policies over normalized resources: loading and validating policy files
+//! ([`Policies::load`]), and evaluating them over [`Resource`]s ([`Policies::evaluate`]),
+//! with a fail, pass, unknown, suppressed or error outcome per (policy, resource).
+//!
+//! The schema (`policies/schema.cedarschema`) and the default pack (`policies/*.cedar`)
+//! are compiled in; `docs/policies.md` documents the interface. This module does no
+//! printing and reads no configuration file: [`Settings`] arrives filled in.
+//!
+//! Submodules: `load` (files → validated set), `annotations`, `message` (placeholders),
+//! `source` (text positions), `schema`, `entities` (resource → Cedar entities),
+//! `context`, `evaluate`, `residual` (three-valued decisions), `settings`, `error`.
+
+mod annotations;
+mod context;
+mod entities;
+mod error;
+mod evaluate;
+mod load;
+mod message;
+mod residual;
+mod schema;
+mod settings;
+mod source;
+
+use std::collections::{BTreeSet, HashMap};
+
+use cedar_policy::{PolicyId, PolicySet, Schema};
+
+use crate::model::{Resource, Severity};
+
+pub use entities::instance_family;
+pub use error::{PolicyLoadError, PolicyLoadErrors};
+pub use evaluate::Evaluation;
+pub use load::LoadOptions;
+pub use schema::{BUILTIN_POLICIES, SCHEMA};
+pub use settings::{
+    glob_match, is_date, EnvironmentSettings, Settings, Waiver, INFERENCE_FAMILIES,
+};
+
+/// A loaded, validated policy set, ready to evaluate. Load once per run.
+#[derive(Debug)]
+pub struct Policies {
+    schema: Schema,
+    set: PolicySet,
+    /// Sorted by id.
+    rules: Vec<PolicyInfo>,
+    index: HashMap<PolicyId, usize>,
+    /// Every string literal in any policy (part of the tag key universe).
+    literals: BTreeSet<String>,
+    /// Every `Environment::"..."` literal in any policy.
+    environments: BTreeSet<String>,
+    uids: entities::Uids,
+    warnings: Vec<PolicyLoadError>,
+}
+
+/// What reports need to know about one policy (rule metadata for SARIF, listings).
+#[derive(Clone, Debug)]
+pub struct PolicyInfo {
+    /// `@id`.
+    pub id: String,
+    /// `@severity`.
+    pub severity: Severity,
+    /// `@message`, with its placeholders unfilled.
+    pub message: String,
+    /// `@help`, with its placeholders unfilled.
+    pub help: Option<String>,
+    /// The file the policy was read from (`builtin/<name>.cedar` for the default pack).
+    pub file: String,
+    /// 1-based line where the policy starts (its first annotation).
+    pub line: u32,
+    /// Whether the policy is part of the built-in default pack.
+    pub builtin: bool,
+    message_template: message::Template,
+    help_template: Option<message::Template>,
+    /// `@location`: facts to point findings at, tried in order.
+    location: Option<Vec<String>>,
+    facts: Vec<source::FactRef>,
+}
+
+impl Policies {
+    /// Loads the built-in pack (unless disabled) and the user's policy files, and
+    /// validates them against the schema. All problems are returned together.
+    pub fn load(options: &LoadOptions) -> Result<Policies, PolicyLoadErrors> {
+        let (files, errors) = load::read(options);
+        load::compile(&files, errors)
+    }
+
+    /// Like [`Policies::load`], with policy files given as (file name, text) pairs
+    /// instead of directories.
+    pub fn from_sources(
+        builtin: bool,
+        sources: &[(String, String)],
+    ) -> Result<Policies, PolicyLoadErrors> {
+        let (mut files, errors) = load::read(&LoadOptions {
+            builtin,
+            dirs: Vec::new(),
+        });
+        files.extend(sources.iter().map(|(name, text)| load::PolicyFile {
+            name: name.clone(),
+            text: text.as_str().into(),
+            builtin: false,
+        }));
+        load::compile(&files, errors)
+    }
+
+    /// Number of policies.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Policy ids, sorted.
+    pub fn ids(&self) -> impl Iterator<Item = &str> + '_ {
+        self.rules.iter().map(|r| r.id.as_str())
+    }
+
+    /// Every policy's metadata, sorted by id.
+    pub fn rules(&self) -> &[PolicyInfo] {
+        &self.rules
+    }
+
+    /// One policy's metadata.
+    pub fn rule(&self, id: &str) -> Option<&PolicyInfo> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Cedar's validation warnings (policies that can never apply, confusable strings).
+    pub fn warnings(&self) -> &[PolicyLoadError] {
+        &self.warnings
+    }
+
+    /// Evaluates every policy on every resource.
+    pub fn evaluate(&self, resources: &[Resource], settings: &Settings) -> Evaluation {
+        evaluate::evaluate(self, resources, settings)
+    }
+}

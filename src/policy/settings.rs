@@ -1,0 +1,210 @@
+//! Configuration the policy engine reads: required tags, production environments,
+//! per-environment accelerator rules, waivers and today's date. A plain struct the config
+//! module fills in; this module does no I/O and never reads the clock.
+
+use std::collections::BTreeMap;
+
+use crate::model::Location;
+
+/// Everything policies can be configured with, beyond the policy files themselves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// Tag keys every taggable resource must carry (`context.required_tags`).
+    pub required_tags: Vec<String>,
+    /// Environment names that count as production (`context.production`).
+    pub production_environments: Vec<String>,
+    /// Settings per environment name; environments not listed use the global values.
+    pub environments: BTreeMap<String, EnvironmentSettings>,
+    /// Accelerator families allowed where the environment sets none; `None` = any.
+    pub allowed_accelerator_families: Option<Vec<String>>,
+    /// Most accelerators at maximum scale where the environment sets none; `None` = no limit.
+    pub max_accelerators: Option<i64>,
+    /// Waivers from the configuration file.
+    pub waivers: Vec<Waiver>,
+    /// Today's date, `YYYY-MM-DD`, for waiver expiry. Empty means no waiver expires.
+    pub today: String,
+}
+
+/// Settings for one environment. `None` falls back to the global setting.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnvironmentSettings {
+    pub allowed_accelerator_families: Option<Vec<String>>,
+    pub max_accelerators: Option<i64>,
+}
+
+/// A waiver from the configuration file: findings of `policy_id` on resources whose
+/// address matches `address` become suppressed until `expires` has passed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiver {
+    /// Policy id; `*` matches any run of characters (`AIC-GPU-*`).
+    pub policy_id: String,
+    /// Resource address; `*` matches any run of characters (`module.train.*`).
+    pub address: String,
+    /// Root configuration the waiver is limited to (same `*` syntax); `None` = every root.
+    pub root: Option<String>,
+    pub reason: String,
+    /// Last day the waiver applies, `YYYY-MM-DD`.
+    pub expires: Option<String>,
+    /// Where the waiver was written, for reports.
+    pub location: Option<Location>,
+}
+
+/// Families the default configuration allows in `dev` and `staging`: inference-class
+/// accelerators only (AWS, then Google, then Azure families).
+pub const INFERENCE_FAMILIES: [&str; 8] = [
+    "g4dn",
+    "g5",
+    "g6",
+    "g6e",
+    "inf2",
+    "g2",
+    "NCas_T4_v3",
+    "NVads_A10_v5",
+];
+
+impl Default for Settings {
+    fn default() -> Settings {
+        let inference = EnvironmentSettings {
+            allowed_accelerator_families: Some(
+                INFERENCE_FAMILIES.iter().map(|f| f.to_string()).collect(),
+            ),
+            max_accelerators: None,
+        };
+        Settings {
+            required_tags: vec!["team".into(), "cost-center".into(), "env".into()],
+            production_environments: vec!["prod".into(), "production".into()],
+            environments: BTreeMap::from([
+                ("dev".to_string(), inference.clone()),
+                ("staging".to_string(), inference),
+            ]),
+            allowed_accelerator_families: None,
+            max_accelerators: Some(64),
+            waivers: Vec::new(),
+            today: String::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Whether `environment` is a production environment.
+    pub fn is_production(&self, environment: &str) -> bool {
+        self.production_environments
+            .iter()
+            .any(|p| p == environment)
+    }
+
+    /// Accelerator families allowed in `environment` (`None` = any).
+    pub fn allowed_families_for(&self, environment: Option<&str>) -> Option<&Vec<String>> {
+        environment
+            .and_then(|e| self.environments.get(e))
+            .and_then(|e| e.allowed_accelerator_families.as_ref())
+            .or(self.allowed_accelerator_families.as_ref())
+    }
+
+    /// The accelerator limit for `environment` (`None` = no limit).
+    pub fn max_accelerators_for(&self, environment: Option<&str>) -> Option<i64> {
+        environment
+            .and_then(|e| self.environments.get(e))
+            .and_then(|e| e.max_accelerators)
+            .or(self.max_accelerators)
+    }
+
+    /// Whether a waiver ending on `expires` still applies today. A waiver applies through
+    /// its expiry date; a date that is not `YYYY-MM-DD` never applies.
+    pub fn waiver_active(&self, expires: Option<&str>) -> bool {
+        match expires {
+            None => true,
+            Some(date) if !is_date(date) => false,
+            Some(date) => self.today.is_empty() || date >= self.today.as_str(),
+        }
+    }
+}
+
+/// Whether `s` has the shape `YYYY-MM-DD`.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// Matches `text` against `pattern`, where `*` matches any run of characters (also
+/// none) and every other character matches itself.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    // Greedy match with backtracking to the last `*`.
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(c) if Some(c) == t.get(ti) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_runs_of_characters() {
+        assert!(glob_match(
+            "module.train.*",
+            "module.train.aws_instance.a[0]"
+        ));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("a*b*c", "axxbyyc"));
+        assert!(glob_match("AIC-GPU-00*", "AIC-GPU-001"));
+        assert!(!glob_match("AIC-GPU-*", "AIC-TAG-001"));
+        assert!(!glob_match("aws_instance.a", "aws_instance.ab"));
+        assert!(glob_match("aws_instance.a", "aws_instance.a"));
+        assert!(!glob_match("a*c", "abcd"));
+    }
+
+    #[test]
+    fn waivers_apply_through_their_expiry_date() {
+        let s = Settings {
+            today: "2026-03-10".into(),
+            ..Settings::default()
+        };
+        assert!(s.waiver_active(None));
+        assert!(s.waiver_active(Some("2026-03-10")));
+        assert!(s.waiver_active(Some("2026-12-31")));
+        assert!(!s.waiver_active(Some("2026-03-09")));
+        assert!(!s.waiver_active(Some("next week")));
+    }
+
+    #[test]
+    fn environments_fall_back_to_global_settings() {
+        let s = Settings::default();
+        assert_eq!(
+            s.allowed_families_for(Some("dev")).map(Vec::len),
+            Some(INFERENCE_FAMILIES.len())
+        );
+        assert_eq!(s.allowed_families_for(Some("prod")), None);
+        assert_eq!(s.allowed_families_for(None), None);
+        assert_eq!(s.max_accelerators_for(Some("dev")), Some(64));
+        assert!(s.is_production("prod"));
+        assert!(!s.is_production("dev"));
+    }
+}
