@@ -18,6 +18,7 @@ pub mod json;
 pub mod providers;
 pub mod types;
 pub mod variables;
+pub mod waivers;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

@@ -78,6 +78,19 @@ struct Verb {
     precision: Option<usize>,
 }
 
+/// Widths and precisions above Go's own limit (10^6) would only exhaust memory.
+const MAX_WIDTH: usize = 1_000_000;
+
+fn bounded(n: usize, what: &str) -> Result<usize, String> {
+    if n > MAX_WIDTH {
+        Err(format!(
+            "the {what} {n} is too large (the limit is {MAX_WIDTH})"
+        ))
+    } else {
+        Ok(n)
+    }
+}
+
 fn digits_while(chars: &[char], i: &mut usize) -> usize {
     let mut n: usize = 0;
     while let Some(d) = chars.get(*i).and_then(|c| c.to_digit(10)) {
@@ -137,11 +150,11 @@ fn render(spec: &str, args: &[Value]) -> Result<String, String> {
             i += 1;
         }
         if chars.get(i).is_some_and(|c| matches!(c, '1'..='9')) {
-            verb.width = Some(digits_while(&chars, &mut i));
+            verb.width = Some(bounded(digits_while(&chars, &mut i), "width")?);
         }
         if chars.get(i) == Some(&'.') {
             i += 1;
-            verb.precision = Some(digits_while(&chars, &mut i));
+            verb.precision = Some(bounded(digits_while(&chars, &mut i), "precision")?);
         }
         match chars.get(i) {
             Some(&m) if m.is_ascii_alphabetic() => verb.mode = m,
@@ -480,6 +493,19 @@ fn float_g(abs: f64, precision: Option<usize>, upper: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn huge_widths_are_refused() {
+        let err = super::format(vec![
+            crate::model::Value::string("%999999999d"),
+            crate::model::Value::Number(1.0),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            "the width 999999999 is too large (the limit is 1000000)"
+        );
+    }
+
     use super::*;
 
     fn fmt(spec: &str, args: &[Value]) -> Result<String, String> {
