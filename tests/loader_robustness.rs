@@ -2,6 +2,9 @@
 //! expressions and every real fixture cut short must each give resources or errors, never a
 //! panic or an abort. `PROPTEST_CASES` raises the number of random cases (CI uses more).
 
+// Test code: a failed setup step should stop the test loudly.
+#![allow(clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -120,8 +123,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 
 #[test]
 fn huge_counts_and_widths_are_errors_not_exhaustion() {
-    let text = r#"
-resource "aws_instance" "many" {
+    let text = r#"resource "aws_instance" "many" {
   count         = 1000000000
   instance_type = format("%999999999d", 1)
 }

@@ -36,6 +36,9 @@ pub(crate) enum EnvKey {
     None,
     Known(String),
     Unknown,
+    /// One world of an unknown environment: an environment the configuration and policies
+    /// do not name, so it is not production and gets the global settings.
+    Other,
 }
 
 impl EnvKey {
@@ -70,7 +73,7 @@ fn agree<T: PartialEq>(mut candidates: impl Iterator<Item = Param<T>>) -> Param<
 /// The parameters for the environment `key`.
 pub(crate) fn env_params(settings: &Settings, key: &EnvKey) -> EnvParams {
     match key {
-        EnvKey::None => EnvParams {
+        EnvKey::None | EnvKey::Other => EnvParams {
             production: Param::Known(false),
             allowed_families: param(settings.allowed_families_for(None).cloned()),
             max_accelerators: param(settings.max_accelerators_for(None)),
@@ -179,15 +182,23 @@ pub(crate) struct Contexts {
 }
 
 impl Contexts {
+    /// Contexts for every environment of `resources`; when some environment is unknown,
+    /// also for every environment it could be (`candidates`) and for any other.
     pub(crate) fn new(
         resources: &[Resource],
+        candidates: &[String],
         settings: &Settings,
         schema: &Schema,
         action: &EntityUid,
     ) -> Contexts {
+        let mut keys: Vec<EnvKey> = resources.iter().map(EnvKey::of).collect();
+        if keys.contains(&EnvKey::Unknown) {
+            keys.extend(candidates.iter().cloned().map(EnvKey::Known));
+            keys.push(EnvKey::Other);
+        }
         let mut by_env = HashMap::new();
-        for r in resources {
-            if let Entry::Vacant(slot) = by_env.entry(EnvKey::of(r)) {
+        for key in keys {
+            if let Entry::Vacant(slot) = by_env.entry(key) {
                 let params = env_params(settings, slot.key());
                 let context = build(settings, &params, schema, action);
                 slot.insert((params, context));

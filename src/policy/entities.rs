@@ -168,6 +168,9 @@ pub(crate) struct World {
     pub open_tags: bool,
     /// The environment the resource is `in`, if any.
     pub parent: Option<String>,
+    /// Whether `parent` also replaces the resource's unknown `environment` attribute (one
+    /// world of an unknown environment).
+    pub assume_environment: bool,
 }
 
 /// The parts of a resource's entities that do not change between worlds.
@@ -306,6 +309,13 @@ impl ResourceEntities {
             }
         }
         let mut attrs = self.attrs.clone();
+        if let (true, Some(name)) = (world.assume_environment, &world.parent) {
+            for (attr, value) in &mut attrs {
+                if attr == "environment" {
+                    *value = RestrictedExpression::new_string(name.clone());
+                }
+            }
+        }
         attrs.push((
             "tag_keys".to_string(),
             RestrictedExpression::new_set(keys.into_iter().map(RestrictedExpression::new_string)),

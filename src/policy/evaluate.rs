@@ -51,12 +51,14 @@ impl Outcome {
 pub(crate) fn evaluate(p: &Policies, resources: &[Resource], settings: &Settings) -> Evaluation {
     let mut universe = p.literals.clone();
     universe.extend(settings.required_tags.iter().cloned());
-    let contexts = Contexts::new(resources, settings, &p.schema, &p.uids.action);
+    let candidates = environment_candidates(p, settings);
+    let contexts = Contexts::new(resources, &candidates, settings, &p.schema, &p.uids.action);
     let run = Run {
         p,
         settings,
         universe: &universe,
         contexts: &contexts,
+        candidates: &candidates,
     };
     let parts: Vec<(Vec<Finding>, usize)> = resources.par_iter().map(|r| run.resource(r)).collect();
     let mut evaluation = Evaluation::default();
@@ -73,6 +75,17 @@ struct Run<'a> {
     settings: &'a Settings,
     universe: &'a BTreeSet<String>,
     contexts: &'a Contexts,
+    /// The environments an unknown environment could be.
+    candidates: &'a [String],
+}
+
+/// Every environment the configuration or a policy names: what an unknown environment is
+/// tried as (besides "any other").
+fn environment_candidates(p: &Policies, settings: &Settings) -> Vec<String> {
+    let mut names: BTreeSet<String> = settings.environments.keys().cloned().collect();
+    names.extend(settings.production_environments.iter().cloned());
+    names.extend(p.environments.iter().cloned());
+    names.into_iter().collect()
 }
 
 impl Run<'_> {
@@ -122,12 +135,22 @@ impl Run<'_> {
         } else {
             &[false]
         };
-        let env_worlds: Vec<Option<String>> = match &r.environment {
-            None => vec![None],
-            Some(Fact::Known(name)) => vec![Some(name.clone())],
-            Some(Fact::Unknown(_)) => std::iter::once(None)
-                .chain(self.p.environments.iter().cloned().map(Some))
-                .collect(),
+        // An unknown environment is tried as each environment the configuration or a
+        // policy names, with that environment's settings, and as any other one.
+        let env_worlds: Vec<(Option<String>, bool, Option<&Context>)> = match &r.environment {
+            None => vec![(None, false, Some(context))],
+            Some(Fact::Known(name)) => vec![(Some(name.clone()), false, Some(context))],
+            Some(Fact::Unknown(_)) => {
+                std::iter::once((None, false, self.world_context(&EnvKey::Other)))
+                    .chain(self.candidates.iter().map(|name| {
+                        (
+                            Some(name.clone()),
+                            true,
+                            self.world_context(&EnvKey::Known(name.clone())),
+                        )
+                    }))
+                    .collect()
+            }
         };
         // grid[tag world][environment world][policy]
         let grid: Vec<Vec<Vec<Outcome>>> = tag_worlds
@@ -135,17 +158,30 @@ impl Run<'_> {
             .map(|open_tags| {
                 env_worlds
                     .iter()
-                    .map(|parent| {
+                    .map(|(parent, assume, world_context)| {
                         let world = World {
                             open_tags: *open_tags,
                             parent: parent.clone(),
+                            assume_environment: *assume,
                         };
-                        self.world(r, context, e, &world)
+                        match world_context {
+                            Some(c) => self.world(r, c, e, &world),
+                            None => vec![
+                                Outcome::Error(
+                                    "no request context for this environment".to_string()
+                                );
+                                self.p.rules.len()
+                            ],
+                        }
                     })
                     .collect()
             })
             .collect();
         (0..self.p.rules.len()).map(|i| combine(&grid, i)).collect()
+    }
+
+    fn world_context(&self, key: &EnvKey) -> Option<&Context> {
+        self.contexts.get(key).and_then(|(_, c)| c.as_ref().ok())
     }
 
     /// The outcome of every policy in one world.

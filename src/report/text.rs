@@ -108,29 +108,43 @@ pub fn render(report: &Report, options: TextOptions) -> String {
         render_block(&handler, &finding_block(report, f, resource), &mut out);
     }
     if options.verbose {
+        let mut notes = String::new();
         for m in &report.modules_not_loaded {
             let version = m
                 .version
                 .as_deref()
                 .map(|v| format!(" {v}"))
                 .unwrap_or_default();
-            out.push_str(&format!(
+            notes.push_str(&format!(
                 "note: {} ({}{version}) at {}:{} is a remote module and was not loaded\n",
                 m.address, m.source, m.location.file, m.location.line
             ));
         }
         for n in &report.notes {
             match &n.location {
-                Some(l) => out.push_str(&format!("note: {}:{}: {}\n", l.file, l.line, n.message)),
-                None => out.push_str(&format!("note: {}\n", n.message)),
+                Some(l) => notes.push_str(&format!("note: {}:{}: {}\n", l.file, l.line, n.message)),
+                None => notes.push_str(&format!("note: {}\n", n.message)),
             }
         }
+        // The notes are one more section, set apart like a diagnostic.
+        if !notes.is_empty() && !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&notes);
+    }
+    // Set the summary apart from what comes before it; a clean run prints only the summary.
+    if !out.is_empty() {
+        out.push('\n');
     }
     out.push_str(&summary_line(report, options));
     out
 }
 
 fn render_block(handler: &GraphicalReportHandler, block: &Block, out: &mut String) {
+    // A blank line between diagnostics, as compilers print them.
+    if !out.is_empty() {
+        out.push('\n');
+    }
     let mut rendered = String::new();
     if handler.render_report(&mut rendered, block).is_err() {
         rendered = format!("{}\n", block.message);
@@ -246,13 +260,24 @@ fn describe_compute(c: &Compute) -> Option<String> {
 }
 
 fn error_block(report: &Report, e: &InputError) -> Block {
+    let has_source = report.sources.contains_key(&e.location.file);
+    // Without a snippet (a binary or unreadable file) the file must still be named.
+    let message =
+        if has_source || e.location.file.is_empty() || e.message.contains(&*e.location.file) {
+            e.message.clone()
+        } else {
+            format!(
+                "{}:{}:{}: {}",
+                e.location.file, e.location.line, e.location.column, e.message
+            )
+        };
     Block {
         code: None,
-        message: e.message.clone(),
+        message,
         severity: miette::Severity::Error,
         help: e.help.clone(),
         source: source_for(report, &e.location),
-        label: if report.sources.contains_key(&e.location.file) {
+        label: if has_source {
             let text = report.sources.get(&e.location.file).map_or(0, |t| t.len());
             let start = e.location.span.0.min(text);
             Some((SourceSpan::from((start, 0)), None))
@@ -289,5 +314,93 @@ fn summary_line(report: &Report, options: TextOptions) -> String {
             plural(s.modules_not_loaded, "remote module", "remote modules")
         ));
     }
-    format!("\n  {}\n", parts.join(", "))
+    format!("  {}\n", parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_at(file: &str, line: u32, message: &str) -> InputError {
+        InputError::new(
+            Location {
+                file: Arc::from(file),
+                line,
+                column: 1,
+                end_line: line,
+                span: (0, 0),
+            },
+            message,
+        )
+    }
+
+    fn plain() -> TextOptions {
+        TextOptions {
+            color: false,
+            show_unknown: true,
+            verbose: false,
+        }
+    }
+
+    #[test]
+    fn an_input_error_without_a_snippet_still_names_its_file() {
+        let report = Report {
+            errors: vec![error_at("infra/blob.tf", 1, "the file looks binary")],
+            ..Report::default()
+        };
+        let text = render(&report, plain());
+        assert!(
+            text.contains("× infra/blob.tf:1:1: the file looks binary"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_error_that_names_its_file_is_not_prefixed_twice() {
+        let report = Report {
+            errors: vec![error_at("infra", 1, "cannot read `infra`: not found")],
+            ..Report::default()
+        };
+        let text = render(&report, plain());
+        assert!(text.contains("× cannot read `infra`: not found"), "{text}");
+    }
+
+    #[test]
+    fn a_clean_run_prints_only_the_summary() {
+        let text = render(&Report::default(), plain());
+        assert_eq!(text, "  0 resources, 0 policies, 0 failed, 0 unknown\n");
+    }
+
+    #[test]
+    fn verbose_notes_are_a_section_of_their_own() {
+        let report = Report {
+            errors: vec![error_at("a.tf", 1, "first")],
+            notes: vec![crate::model::Note {
+                location: None,
+                message: "skipped x".to_string(),
+            }],
+            ..Report::default()
+        };
+        let options = TextOptions {
+            verbose: true,
+            ..plain()
+        };
+        assert_eq!(
+            render(&report, options),
+            "  × a.tf:1:1: first\n\nnote: skipped x\n\n  0 resources, 0 policies, 0 failed, 0 unknown, 1 input error\n"
+        );
+    }
+
+    #[test]
+    fn diagnostics_are_separated_by_a_blank_line() {
+        let report = Report {
+            errors: vec![error_at("a.tf", 1, "first"), error_at("b.tf", 1, "second")],
+            ..Report::default()
+        };
+        let text = render(&report, plain());
+        assert_eq!(
+            text,
+            "  × a.tf:1:1: first\n\n  × b.tf:1:1: second\n\n  0 resources, 0 policies, 0 failed, 0 unknown, 2 input errors\n"
+        );
+    }
 }

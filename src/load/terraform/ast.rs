@@ -125,28 +125,22 @@ pub struct ForExpr {
     pub grouping: bool,
 }
 
+/// A piece of a string template. Strip markers (`~`) are already applied to the
+/// neighbouring literals when the template is lowered.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TemplatePart {
     Literal(String),
-    Interpolation {
-        expr: Expr,
-        strip_before: bool,
-        strip_after: bool,
-    },
+    Interpolation(Expr),
     If {
         cond: Expr,
         then: Vec<TemplatePart>,
         otherwise: Vec<TemplatePart>,
-        strip_before: bool,
-        strip_after: bool,
     },
     For {
         key_var: Option<String>,
         value_var: String,
         collection: Expr,
         body: Vec<TemplatePart>,
-        strip_before: bool,
-        strip_after: bool,
     },
 }
 

@@ -91,7 +91,9 @@ pub fn parse_number(s: &str) -> Option<f64> {
 }
 
 /// Deep equality as Terraform's `==`: values of different types are unequal; lists,
-/// tuples and sets compare element-wise. `None` when an unknown decides the answer.
+/// tuples and sets compare element-wise, in order, and the first pair that is not known
+/// to be equal decides (`[1, unknown] == [2, "a"]` is false, `[unknown, 1] == ["a", 2]` is
+/// unknown). `None` when an unknown decides the answer.
 pub fn equals(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
         (Value::Unknown(_), _) | (_, Value::Unknown(_)) => None,
@@ -103,20 +105,15 @@ pub fn equals(a: &Value, b: &Value) -> Option<bool> {
             if x.len() != y.len() {
                 return Some(false);
             }
-            let mut unknown = false;
             for (l, r) in x.iter().zip(y) {
-                match equals(l, r) {
-                    Some(false) => return Some(false),
-                    None => unknown = true,
-                    Some(true) => {}
+                if !equals(l, r)? {
+                    return Some(false);
                 }
             }
-            if unknown {
-                None
-            } else {
-                Some(true)
-            }
+            Some(true)
         }
+        // Terraform compares object attributes in no fixed order, so an unknown attribute
+        // and a differing one give either answer there; a known difference decides here.
         (Value::Map(x), Value::Map(y)) => {
             if x.more.is_some() || y.more.is_some() {
                 return None;
@@ -162,5 +159,24 @@ mod tests {
             Some(false)
         );
         assert_eq!(equals(&Value::unknown("x"), &Value::Null), None);
+    }
+
+    #[test]
+    fn the_first_undecided_element_decides_list_equality() {
+        let list = |a: Value, b: Value| Value::List(vec![a, b]);
+        let u = || Value::unknown("x");
+        let n = |x: f64| Value::Number(x);
+        assert_eq!(
+            equals(&list(u(), n(1.0)), &list(Value::string("a"), n(2.0))),
+            None
+        );
+        assert_eq!(
+            equals(&list(n(1.0), u()), &list(n(2.0), Value::string("a"))),
+            Some(false)
+        );
+        assert_eq!(
+            equals(&list(u(), n(1.0)), &Value::List(vec![u()])),
+            Some(false)
+        );
     }
 }

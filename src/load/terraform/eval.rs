@@ -60,13 +60,20 @@ impl Resolver for NoNames {
 pub struct Evaluator<'r> {
     resolver: &'r dyn Resolver,
     bindings: Vec<(String, Value)>,
+    /// Expressions evaluated so far, bounded by [`MAX_STEPS`].
+    steps: usize,
 }
+
+/// Most sub-expressions one evaluation may visit. Real configurations stay far below; a
+/// nested `for` over `range(1024)` three deep would otherwise build a billion values.
+pub const MAX_STEPS: usize = 2_000_000;
 
 impl<'r> Evaluator<'r> {
     pub fn new(resolver: &'r dyn Resolver) -> Evaluator<'r> {
         Evaluator {
             resolver,
             bindings: Vec::new(),
+            steps: 0,
         }
     }
 
@@ -75,10 +82,22 @@ impl<'r> Evaluator<'r> {
         resolver: &'r dyn Resolver,
         bindings: Vec<(String, Value)>,
     ) -> Evaluator<'r> {
-        Evaluator { resolver, bindings }
+        Evaluator {
+            resolver,
+            bindings,
+            steps: 0,
+        }
     }
 
     pub fn eval(&mut self, expr: &Expr) -> Result<Value, EvalError> {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return Err(EvalError::new(
+                format!("the expression is too large to evaluate (more than {MAX_STEPS} steps)"),
+                expr.span,
+            )
+            .with_help("simplify the expression; nested for expressions multiply their sizes"));
+        }
         match &expr.kind {
             ExprKind::Null => Ok(Value::Null),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
@@ -190,39 +209,10 @@ impl<'r> Evaluator<'r> {
         out: &mut String,
         unknown: &mut Option<Unknown>,
     ) -> Result<(), EvalError> {
-        let mut strip_next = false;
         for part in parts {
-            let (strip_before, strip_after) = match part {
-                TemplatePart::Literal(_) => (false, false),
-                TemplatePart::Interpolation {
-                    strip_before,
-                    strip_after,
-                    ..
-                }
-                | TemplatePart::If {
-                    strip_before,
-                    strip_after,
-                    ..
-                }
-                | TemplatePart::For {
-                    strip_before,
-                    strip_after,
-                    ..
-                } => (*strip_before, *strip_after),
-            };
-            if strip_before {
-                let trimmed = out.trim_end().len();
-                out.truncate(trimmed);
-            }
             match part {
-                TemplatePart::Literal(s) => {
-                    if strip_next {
-                        out.push_str(s.trim_start());
-                    } else {
-                        out.push_str(s);
-                    }
-                }
-                TemplatePart::Interpolation { expr, .. } => {
+                TemplatePart::Literal(s) => out.push_str(s),
+                TemplatePart::Interpolation(expr) => {
                     let v = self.eval(expr)?;
                     match v {
                         Value::Unknown(u) => {
@@ -297,7 +287,6 @@ impl<'r> Evaluator<'r> {
                     }
                 }
             }
-            strip_next = strip_after;
         }
         Ok(())
     }
@@ -745,13 +734,10 @@ fn binary(op: BinaryOp, l: &Value, r: &Value, span: Span) -> Result<Value, EvalE
         BinaryOp::And | BinaryOp::Or => {
             let a = to_bool(l).map_err(operand)?;
             let b = to_bool(r).map_err(operand)?;
-            let decisive = op == BinaryOp::Or;
-            // A known decisive operand decides even when the other is unknown.
-            if a == Some(decisive) || b == Some(decisive) {
-                return Ok(Value::Bool(decisive));
-            }
+            // Terraform does not short-circuit: `false && unknown` is unknown.
             match (a, b) {
-                (Some(_), Some(_)) => Ok(Value::Bool(!decisive)),
+                (Some(a), Some(b)) if op == BinaryOp::And => Ok(Value::Bool(a && b)),
+                (Some(a), Some(b)) => Ok(Value::Bool(a || b)),
                 _ => Ok(first_unknown_of(l, r)),
             }
         }
@@ -868,6 +854,34 @@ mod tests {
             eval("\"%{ if true }yes%{ else }no%{ endif }\""),
             Value::string("yes")
         );
+    }
+
+    #[test]
+    fn logical_operators_with_an_unknown_operand_are_unknown() {
+        let resolver = Unknowns;
+        let mut ev = Evaluator::new(&resolver);
+        for src in [
+            "false && var.u",
+            "var.u && false",
+            "true || var.u",
+            "var.u || true",
+        ] {
+            let expr = super::super::hcl::parse_expression(src).unwrap();
+            assert!(
+                matches!(ev.eval(&expr), Ok(Value::Unknown(_))),
+                "{src} should be unknown"
+            );
+        }
+        assert_eq!(eval("true && !false || false"), Value::Bool(true));
+    }
+
+    /// Every name is an unknown value.
+    struct Unknowns;
+
+    impl Resolver for Unknowns {
+        fn resolve(&self, path: &[&str], _span: Span) -> Result<(Value, usize), EvalError> {
+            Ok((Value::unknown(path.join(".")), path.len()))
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `.tf` files: parsed with hcl-edit (which keeps byte spans) and lowered into [`ast`].
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use hcl::edit::expr::{
@@ -23,22 +24,32 @@ pub struct SyntaxError {
 
 /// Parses the text of a `.tf` file.
 pub fn parse_body(source: &str) -> Result<Body, SyntaxError> {
-    let (body, renamed) = parse_allowing_duplicate_keys(source, hcl::edit::parser::parse_body)?;
+    let parsed = parse_allowing_duplicate_keys(source, hcl::edit::parser::parse_body)?;
     Ok(Cx {
         base: 0,
-        renamed: &renamed,
+        source: &parsed.text,
+        renamed: &parsed.renamed,
     }
-    .body(&body))
+    .body(&parsed.value))
 }
 
 /// Parses a standalone expression (used for `--var` values and tests).
 pub fn parse_expression(source: &str) -> Result<Expr, SyntaxError> {
-    let (expr, renamed) = parse_allowing_duplicate_keys(source, hcl::edit::parser::parse_expr)?;
+    let parsed = parse_allowing_duplicate_keys(source, hcl::edit::parser::parse_expr)?;
     Ok(Cx {
         base: 0,
-        renamed: &renamed,
+        source: &parsed.text,
+        renamed: &parsed.renamed,
     }
-    .expr(&expr))
+    .expr(&parsed.value))
+}
+
+/// What hcl-edit parsed, from which text (with repeated keys renamed), and the original
+/// name of each renamed key by where it starts.
+struct Parsed<'a, T> {
+    value: T,
+    text: Cow<'a, str>,
+    renamed: BTreeMap<usize, String>,
 }
 
 /// Most repeated object keys a file may contain before we give up renaming them.
@@ -50,12 +61,18 @@ const MAX_DUPLICATE_KEYS: usize = 256;
 fn parse_allowing_duplicate_keys<T>(
     source: &str,
     parse: fn(&str) -> Result<T, hcl::edit::parser::Error>,
-) -> Result<(T, BTreeMap<usize, String>), SyntaxError> {
-    let mut text = std::borrow::Cow::Borrowed(source);
+) -> Result<Parsed<'_, T>, SyntaxError> {
+    let mut text = Cow::Borrowed(source);
     let mut renamed = BTreeMap::new();
     loop {
         match parse(&text) {
-            Ok(parsed) => return Ok((parsed, renamed)),
+            Ok(value) => {
+                return Ok(Parsed {
+                    value,
+                    text,
+                    renamed,
+                })
+            }
             Err(e) => {
                 let offset = e.location().offset();
                 let error = SyntaxError {
@@ -142,9 +159,10 @@ pub fn parse_template(source: &str, base: usize) -> Result<Expr, SyntaxError> {
     Ok(template_expr(
         Cx {
             base,
+            source,
             renamed: &renamed,
         }
-        .template(&template),
+        .template(&template, Literals::Lines, false),
         span,
     ))
 }
@@ -167,10 +185,216 @@ fn strips(strip: Strip) -> (bool, bool) {
     }
 }
 
-/// Lowering state: the offset added to spans and the object keys renamed before parsing.
+/// Lowering state: the offset added to spans, the text spans point into (before the
+/// offset is added), and the object keys renamed before parsing.
 struct Cx<'a> {
     base: usize,
+    source: &'a str,
     renamed: &'a BTreeMap<usize, String>,
+}
+
+/// How the literal text of a template is cut into HCL's literal tokens, which decides how
+/// far a strip marker reaches: a quoted string's literal is one token; heredocs and bare
+/// (JSON) templates have one token per line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Literals {
+    Quoted,
+    Lines,
+}
+
+/// One token of a template in source order, as HCL's parser sees it.
+enum Token {
+    Literal(String),
+    Interpolation(Expr),
+    If(Expr),
+    Else,
+    EndIf,
+    For {
+        key_var: Option<String>,
+        value_var: String,
+        collection: Expr,
+    },
+    EndFor,
+}
+
+/// A token with its strip markers: `~` after the opening `${`/`%{`, before the `}`.
+struct Marked {
+    token: Token,
+    strip_before: bool,
+    strip_after: bool,
+}
+
+impl Marked {
+    fn literal(text: &str) -> Marked {
+        Marked {
+            token: Token::Literal(text.to_string()),
+            strip_before: false,
+            strip_after: false,
+        }
+    }
+
+    fn marker(token: Token, strip: Strip) -> Marked {
+        let (strip_before, strip_after) = strips(strip);
+        Marked {
+            token,
+            strip_before,
+            strip_after,
+        }
+    }
+}
+
+/// Applies strip markers as HCL's parser does: each trims only the literal token right
+/// next to it, never the output of an interpolation.
+fn apply_strip_markers(tokens: &mut [Marked]) {
+    for i in 0..tokens.len() {
+        let Some((strip_before, strip_after)) = tokens
+            .get(i)
+            .filter(|t| !matches!(t.token, Token::Literal(_)))
+            .map(|t| (t.strip_before, t.strip_after))
+        else {
+            continue;
+        };
+        if strip_before {
+            if let Some(Token::Literal(s)) = i
+                .checked_sub(1)
+                .and_then(|p| tokens.get_mut(p))
+                .map(|t| &mut t.token)
+            {
+                s.truncate(s.trim_end().len());
+            }
+        }
+        if strip_after {
+            if let Some(Token::Literal(s)) = tokens.get_mut(i + 1).map(|t| &mut t.token) {
+                *s = s.trim_start().to_string();
+            }
+        }
+    }
+}
+
+/// Removes the common indentation of a `<<-` heredoc the way HCL does, after strip markers
+/// were applied: lines are judged by the token that starts them; a line that starts with
+/// an interpolation or directive allows no removal; whitespace-only lines do not count
+/// and keep their spaces.
+fn flush_heredoc(tokens: &mut [Marked]) {
+    let mut min_spaces = usize::MAX;
+    let mut line_start = true;
+    let mut adjust = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if line_start {
+            line_start = false;
+            let spaces = match &t.token {
+                Token::Literal(s) => {
+                    let spaces = s.chars().take_while(|c| c.is_whitespace()).count();
+                    if spaces == s.chars().count() && s.ends_with('\n') {
+                        usize::MAX
+                    } else {
+                        adjust.push(i);
+                        spaces
+                    }
+                }
+                _ => 0,
+            };
+            min_spaces = min_spaces.min(spaces);
+        }
+        if let Token::Literal(s) = &t.token {
+            line_start = s.ends_with('\n');
+        }
+    }
+    for i in adjust {
+        if let Some(Token::Literal(s)) = tokens.get_mut(i).map(|t| &mut t.token) {
+            *s = s.chars().skip(min_spaces).collect();
+        }
+    }
+}
+
+/// Processes the backslash escapes of a quoted string (`\n`, `\"`, `\u00e9`, ...); an
+/// escape HCL does not know is kept as written.
+fn unescape_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let simple = match chars.peek() {
+            Some('n') => Some('\n'),
+            Some('r') => Some('\r'),
+            Some('t') => Some('\t'),
+            Some('"') => Some('"'),
+            Some('\\') => Some('\\'),
+            _ => None,
+        };
+        if let Some(simple) = simple {
+            chars.next();
+            out.push(simple);
+            continue;
+        }
+        let digits = match chars.peek() {
+            Some('u') => 4,
+            Some('U') => 8,
+            _ => 0,
+        };
+        let mut ahead = chars.clone();
+        ahead.next();
+        let hex: String = ahead.by_ref().take(digits).collect();
+        match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+            Some(decoded) if digits > 0 && hex.len() == digits => {
+                out.push(decoded);
+                chars = ahead;
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Rebuilds the nested template from tokens, up to the `else`/`endif`/`endfor` that ends
+/// the current body (left for the caller). Adjacent literals are joined, empty ones dropped.
+fn build_parts(tokens: &mut std::iter::Peekable<std::vec::IntoIter<Token>>) -> Vec<TemplatePart> {
+    let mut parts = Vec::new();
+    while let Some(token) =
+        tokens.next_if(|t| !matches!(t, Token::Else | Token::EndIf | Token::EndFor))
+    {
+        match token {
+            Token::Literal(s) => match parts.last_mut() {
+                _ if s.is_empty() => {}
+                Some(TemplatePart::Literal(prev)) => prev.push_str(&s),
+                _ => parts.push(TemplatePart::Literal(s)),
+            },
+            Token::Interpolation(expr) => parts.push(TemplatePart::Interpolation(expr)),
+            Token::If(cond) => {
+                let then = build_parts(tokens);
+                let otherwise = if tokens.next_if(|t| matches!(t, Token::Else)).is_some() {
+                    build_parts(tokens)
+                } else {
+                    Vec::new()
+                };
+                tokens.next_if(|t| matches!(t, Token::EndIf));
+                parts.push(TemplatePart::If {
+                    cond,
+                    then,
+                    otherwise,
+                });
+            }
+            Token::For {
+                key_var,
+                value_var,
+                collection,
+            } => {
+                let body = build_parts(tokens);
+                tokens.next_if(|t| matches!(t, Token::EndFor));
+                parts.push(TemplatePart::For {
+                    key_var,
+                    value_var,
+                    collection,
+                    body,
+                });
+            }
+            Token::Else | Token::EndIf | Token::EndFor => {}
+        }
+    }
+    parts
 }
 
 fn span_of(node: &impl hcl::edit::Span, base: usize) -> Span {
@@ -226,7 +450,7 @@ impl Cx<'_> {
                     .map(|(k, v)| {
                         let key = match k {
                             HclKey::Ident(id) => {
-                                let start = id.span().map_or(usize::MAX, |r| r.start);
+                                let start = id.span().map_or(usize::MAX, |r| base + r.start);
                                 let name = self
                                     .renamed
                                     .get(&start)
@@ -249,11 +473,9 @@ impl Cx<'_> {
                     .collect(),
             ),
             Expression::StringTemplate(t) => {
-                return template_expr(self.template(t), span);
+                return template_expr(self.template(t, Literals::Quoted, false), span);
             }
-            Expression::HeredocTemplate(h) => {
-                return template_expr(self.template(&h.template), span);
-            }
+            Expression::HeredocTemplate(h) => return template_expr(self.heredoc(h), span),
             Expression::Parenthesis(p) => return self.expr(p.inner()),
             Expression::Variable(v) => ExprKind::Variable(v.as_str().to_string()),
             Expression::Conditional(c) => ExprKind::Conditional(
@@ -337,51 +559,91 @@ impl Cx<'_> {
         Expr::new(kind, span)
     }
 
-    fn template(&self, template: &Template) -> Vec<TemplatePart> {
-        let mut parts = Vec::new();
+    /// A heredoc's parts. hcl-edit removes a `<<-` heredoc's indentation before strip
+    /// markers are applied, which is not HCL's order, so the body is read again from the
+    /// source as written.
+    fn heredoc(&self, h: &hcl::edit::template::HeredocTemplate) -> Vec<TemplatePart> {
+        let flush = h
+            .span()
+            .and_then(|r| self.source.get(r.start..))
+            .is_some_and(|text| text.starts_with("<<-"));
+        let raw = h.template.span().and_then(|r| {
+            let text = self.source.get(r.clone())?;
+            let template = hcl::edit::parser::parse_template(text).ok()?;
+            Some((r.start, text, template))
+        });
+        match raw {
+            Some((start, text, template)) => Cx {
+                base: self.base + start,
+                source: text,
+                renamed: self.renamed,
+            }
+            .template(&template, Literals::Lines, flush),
+            None => self.template(&h.template, Literals::Lines, false),
+        }
+    }
+
+    fn template(&self, template: &Template, literals: Literals, flush: bool) -> Vec<TemplatePart> {
+        let mut tokens = Vec::new();
+        self.tokens(template, literals, false, &mut tokens);
+        apply_strip_markers(&mut tokens);
+        if flush {
+            flush_heredoc(&mut tokens);
+        }
+        let tokens: Vec<Token> = tokens.into_iter().map(|t| t.token).collect();
+        build_parts(&mut tokens.into_iter().peekable())
+    }
+
+    /// Flattens a template into tokens in source order. `nested` is set inside directives.
+    fn tokens(&self, template: &Template, literals: Literals, nested: bool, out: &mut Vec<Marked>) {
         for element in template.iter() {
             match element {
-                Element::Literal(s) => parts.push(TemplatePart::Literal(s.value().clone())),
-                Element::Interpolation(i) => {
-                    let (strip_before, strip_after) = strips(i.strip);
-                    parts.push(TemplatePart::Interpolation {
-                        expr: self.expr(&i.expr),
-                        strip_before,
-                        strip_after,
-                    });
+                // hcl-edit leaves the escapes of a quoted string's directive bodies as written.
+                Element::Literal(s) if nested && literals == Literals::Quoted => {
+                    out.push(Marked::literal(&unescape_quoted(s.value())));
                 }
+                Element::Literal(s) => match literals {
+                    Literals::Quoted => out.push(Marked::literal(s.value())),
+                    Literals::Lines => {
+                        out.extend(s.value().split_inclusive('\n').map(Marked::literal))
+                    }
+                },
+                Element::Interpolation(i) => out.push(Marked::marker(
+                    Token::Interpolation(self.expr(&i.expr)),
+                    i.strip,
+                )),
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(d) => {
-                        let (strip_before, _) = strips(d.if_expr.strip);
-                        let (_, strip_after) = strips(d.endif_expr.strip);
-                        parts.push(TemplatePart::If {
-                            cond: self.expr(&d.if_expr.cond_expr),
-                            then: self.template(&d.if_expr.template),
-                            otherwise: d
-                                .else_expr
-                                .as_ref()
-                                .map(|e| self.template(&e.template))
-                                .unwrap_or_default(),
-                            strip_before,
-                            strip_after,
-                        });
+                        out.push(Marked::marker(
+                            Token::If(self.expr(&d.if_expr.cond_expr)),
+                            d.if_expr.strip,
+                        ));
+                        self.tokens(&d.if_expr.template, literals, true, out);
+                        if let Some(e) = &d.else_expr {
+                            out.push(Marked::marker(Token::Else, e.strip));
+                            self.tokens(&e.template, literals, true, out);
+                        }
+                        out.push(Marked::marker(Token::EndIf, d.endif_expr.strip));
                     }
                     Directive::For(d) => {
-                        let (strip_before, _) = strips(d.for_expr.strip);
-                        let (_, strip_after) = strips(d.endfor_expr.strip);
-                        parts.push(TemplatePart::For {
-                            key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
-                            value_var: d.for_expr.value_var.as_str().to_string(),
-                            collection: self.expr(&d.for_expr.collection_expr),
-                            body: self.template(&d.for_expr.template),
-                            strip_before,
-                            strip_after,
-                        });
+                        out.push(Marked::marker(
+                            Token::For {
+                                key_var: d
+                                    .for_expr
+                                    .key_var
+                                    .as_ref()
+                                    .map(|k| k.as_str().to_string()),
+                                value_var: d.for_expr.value_var.as_str().to_string(),
+                                collection: self.expr(&d.for_expr.collection_expr),
+                            },
+                            d.for_expr.strip,
+                        ));
+                        self.tokens(&d.for_expr.template, literals, true, out);
+                        out.push(Marked::marker(Token::EndFor, d.endfor_expr.strip));
                     }
                 },
             }
         }
-        parts
     }
 }
 
@@ -430,6 +692,68 @@ mod tests {
             })
             .collect();
         assert_eq!(keys, vec!["a", "a", "bb", "bb", "a"]);
+    }
+
+    /// Expected values are what Terraform 1.11 gives for the same templates.
+    #[test]
+    fn strip_markers_and_heredoc_indentation_follow_hcl() {
+        let eval = |src: &str| {
+            crate::load::terraform::eval::eval_standalone(src)
+                .unwrap_or_else(|e| panic!("{src}: {e:?}"))
+                .display()
+        };
+        // In a heredoc a strip marker reaches only to the end of its line.
+        assert_eq!(
+            eval("<<EOT\n%{ for x in [1, 2] ~}\n   a${x}\n%{ endfor ~}\nb\nEOT"),
+            "   a1\n   a2\nb\n"
+        );
+        assert_eq!(
+            eval("<<EOT\nx  %{~ if true ~}  \n  yes  \n  %{~ else ~}\n  no\n%{~ endif ~}   \n  z\nEOT"),
+            "x  yes  \n  z\n"
+        );
+        // In a quoted string it reaches through the whole literal, but never into the
+        // output of an interpolation.
+        assert_eq!(
+            eval("\"%{ for x in [1, 2] ~}\\n   a${x}  %{~ endfor ~}  \\n end\""),
+            "a1a2end"
+        );
+        assert_eq!(
+            eval("\"p ${\"s \"}${~ \"t\"}  ${~ \"u\" ~}  v\""),
+            "p s tuv"
+        );
+        // Escapes in a quoted string's directive bodies are processed too.
+        assert_eq!(
+            eval(
+                "\"%{ for x in [1, 2] }${x}\\n%{ endfor }%{ if true }\\\"q\\\" \\u00e9%{ endif }\""
+            ),
+            "1\n2\n\"q\" \u{e9}"
+        );
+        assert_eq!(
+            unescape_quoted("a\\tb\\U0001F600\\x\\u12"),
+            "a\tb\u{1F600}\\x\\u12"
+        );
+        // `<<-` removes indentation after strip markers were applied.
+        assert_eq!(
+            eval("<<-EOT\n    %{ for x in [1] ~}\n    a${x}\n    %{ endfor ~}\n    b\n  EOT"),
+            "    a1\n    b\n"
+        );
+        assert_eq!(
+            eval("<<-EOT\n    x\n      %{~ if true ~}\n      y\n      %{~ endif ~}\n  EOT"),
+            "    x\n      y\n"
+        );
+        // Whitespace-only lines do not count and keep their spaces.
+        assert_eq!(
+            eval("<<-EOT\n      a\n        \n    b\n  EOT"),
+            "  a\n        \nb\n"
+        );
+        assert_eq!(eval("<<-EOT\n    ${\"x\"} a\n      b\n  EOT"), "x a\n  b\n");
+        // Bare (JSON) templates are cut into lines like heredocs.
+        let json = parse_template("%{ for x in [1, 2] ~}\n   a${x}\n%{ endfor ~}\nb", 0).unwrap();
+        let value =
+            crate::load::terraform::eval::Evaluator::new(&crate::load::terraform::eval::NoNames)
+                .eval(&json)
+                .unwrap();
+        assert_eq!(value.display(), "   a1\n   a2\nb");
     }
 
     #[test]

@@ -21,9 +21,9 @@ fn label_count(kind: &str) -> Option<usize> {
     }
 }
 
-/// Parses the text of a `.tf.json` file.
-pub fn parse_body(source: &str) -> Result<Body, SyntaxError> {
-    let options = ParseOptions {
+/// Strict JSON, as Terraform's JSON parser accepts it.
+fn strict_options() -> ParseOptions {
+    ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,
         allow_trailing_commas: false,
@@ -34,15 +34,33 @@ pub fn parse_body(source: &str) -> Result<Body, SyntaxError> {
         allow_bare_decimal_point_numbers: false,
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
-    };
-    let parsed =
-        jsonc_parser::parse_to_ast(source, &CollectOptions::default(), &options).map_err(|e| {
-            SyntaxError {
-                message: e.kind().to_string(),
-                offset: e.range().start,
-            }
-        })?;
-    let Some(JsonValue::Object(root)) = parsed.value else {
+    }
+}
+
+fn parse_document(source: &str) -> Result<Option<JsonValue<'_>>, SyntaxError> {
+    jsonc_parser::parse_to_ast(source, &CollectOptions::default(), &strict_options())
+        .map(|parsed| parsed.value)
+        .map_err(|e| SyntaxError {
+            message: e.kind().to_string(),
+            offset: e.range().start,
+        })
+}
+
+/// Parses a JSON document whose values are all literal: a `.tfvars.json` file, which
+/// Terraform reads without an evaluation context, so `${` there is not a template.
+pub fn parse_literal(source: &str) -> Result<Expr, SyntaxError> {
+    match parse_document(source)? {
+        Some(value) => Ok(literal(&value)),
+        None => Err(SyntaxError {
+            message: "the file contains no JSON value".to_string(),
+            offset: 0,
+        }),
+    }
+}
+
+/// Parses the text of a `.tf.json` file.
+pub fn parse_body(source: &str) -> Result<Body, SyntaxError> {
+    let Some(JsonValue::Object(root)) = parse_document(source)? else {
         return Err(SyntaxError {
             message: "a Terraform JSON file must contain one object".to_string(),
             offset: 0,
@@ -326,6 +344,17 @@ mod tests {
             var.body.attribute("default").unwrap().expr.kind,
             ExprKind::String("us-east-1".into())
         );
+    }
+
+    #[test]
+    fn literal_documents_keep_template_sequences() {
+        let expr = parse_literal(r#"{"a": "x-${var.y}", "b": [1, {"c": null}]}"#).unwrap();
+        let ExprKind::Object(items) = &expr.kind else {
+            panic!("{expr:?}")
+        };
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].1.kind, ExprKind::String("x-${var.y}".into()));
+        assert!(parse_literal("{\"a\": }").is_err());
     }
 
     #[test]

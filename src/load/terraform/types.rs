@@ -30,17 +30,6 @@ pub struct Attribute {
     pub default: Option<Value>,
 }
 
-impl Type {
-    /// Whether `--var` and `TF_VAR_` values for this type are parsed as expressions
-    /// rather than taken as strings.
-    pub fn is_complex(&self) -> bool {
-        matches!(
-            self,
-            Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Tuple(_) | Type::Object(_)
-        )
-    }
-}
-
 /// Reads a type constraint expression.
 pub fn parse_type(expr: &Expr) -> Result<Type, String> {
     match &expr.kind {

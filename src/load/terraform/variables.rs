@@ -10,8 +10,8 @@ use std::sync::Arc;
 use super::ast::{Expr, ExprKind, ObjectKey};
 use super::config::{ModuleConfig, SourceFile, Variable};
 use super::eval::{Evaluator, NoNames};
-use super::hcl;
 use super::types::{convert, parse_type, Type};
+use super::{hcl, json};
 use crate::model::{InputError, Location, Value};
 
 /// A `-var name=value` or a `-var-file` that was already read.
@@ -127,9 +127,7 @@ fn read_var_file(
 
 /// A `.tfvars.json` file is one object of literal values.
 fn parse_json_var_file(text: &str) -> Result<Vec<(String, Expr)>, hcl::SyntaxError> {
-    // Reuse the HCL expression parser: JSON objects are valid HCL object expressions when
-    // keys are quoted, and values in var files are literal.
-    let expr = hcl::parse_expression(text)?;
+    let expr = json::parse_literal(text)?;
     match expr.kind {
         ExprKind::Object(items) => Ok(items
             .into_iter()
@@ -178,7 +176,11 @@ fn resolve(
         },
         Some(Assigned::Raw { text, origin }) => {
             let location = Location::file_start(Arc::from(origin.as_str()));
-            if ty.is_complex() {
+            // Terraform takes the text literally only for primitive types and for a
+            // variable with no type at all; `type = any` parses it as an expression.
+            let literal = variable.type_expr.is_none()
+                || matches!(ty, Type::String | Type::Number | Type::Bool);
+            if !literal {
                 match hcl::parse_expression(text)
                     .map_err(|e| e.message)
                     .and_then(|expr| Evaluator::new(&NoNames).eval(&expr).map_err(|e| e.message))
@@ -365,6 +367,42 @@ mod tests {
         assert_eq!(values["b"], Value::unknown("var.b has no default"));
         assert_eq!(values["c"], Value::Number(5.0));
         assert_eq!(values["d"].display(), "[\"x\", \"y\"]");
+    }
+
+    #[test]
+    fn cli_text_is_an_expression_except_for_primitive_and_untyped_variables() {
+        let c = config(
+            "variable \"any\" { type = any }\nvariable \"untyped\" {}\nvariable \"s\" { type = string }\n",
+        );
+        let assign = |name: &str| CliVariable::Assign {
+            name: name.to_string(),
+            value: "[1, 2]".to_string(),
+        };
+        let cli = vec![assign("any"), assign("untyped"), assign("s")];
+        let (values, errors) = root_values(&c, &[], &cli, &[]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            values["any"],
+            Value::List(vec![Value::Number(1.0), Value::Number(2.0)])
+        );
+        assert_eq!(values["untyped"], Value::string("[1, 2]"));
+        assert_eq!(values["s"], Value::string("[1, 2]"));
+    }
+
+    #[test]
+    fn json_var_files_are_json_and_literal() {
+        let c = config("variable \"a\" {}\nvariable \"b\" { type = list(string) }\n");
+        let auto = vec![file(
+            "terraform.tfvars.json",
+            "{\n  \"a\": \"x-${var.y}\",\n  \"b\": [\"p\", 1]\n}\n",
+        )];
+        let (values, errors) = root_values(&c, &auto, &[], &[]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(values["a"], Value::string("x-${var.y}"));
+        assert_eq!(
+            values["b"],
+            Value::List(vec![Value::string("p"), Value::string("1")])
+        );
     }
 
     #[test]

@@ -4,17 +4,67 @@
 use std::collections::BTreeMap;
 
 use super::super::instance::EvaluatedResource;
-use super::{bool_arg, int_arg, note_location, scaled_counts, single_type_compute, string_arg};
-use crate::model::{Capacity, Compute, Fact, Location, UnitCounts, Unknown};
+use super::{
+    arg, bool_arg, int_arg, note_location, scaled_counts, single_type_compute, string_arg, Index,
+};
+use crate::model::{Capacity, Compute, Fact, Location, UnitCounts, Unknown, Value};
 
 type Locations = BTreeMap<String, Location>;
 
-/// The region is the resource's `location`; resources without one have no region.
-pub fn region(r: &EvaluatedResource, locations: &mut Locations) -> Option<Fact<String>> {
-    let f = string_arg(r, "location")?;
-    note_location(r, locations, "region", "location");
-    // Azure accepts display names ("East US") and ARM names ("eastus") alike.
-    Some(f.map(|l| l.to_lowercase().replace(' ', "")))
+/// How many `location = other.location` references are followed before giving up.
+const MAX_LOCATION_HOPS: usize = 8;
+
+/// The region is the resource's `location`; an AKS node pool runs in its cluster's.
+/// Resources without either have no region.
+pub fn region(
+    r: &EvaluatedResource,
+    index: &Index<'_>,
+    locations: &mut Locations,
+) -> Option<Fact<String>> {
+    if let Some(f) = string_arg(r, "location") {
+        note_location(r, locations, "region", "location");
+        return Some(normalize(follow_location(r, f, index, MAX_LOCATION_HOPS)));
+    }
+    if r.resource_type != "azurerm_kubernetes_cluster_node_pool" {
+        return None;
+    }
+    let cluster = arg(&r.attributes, "kubernetes_cluster_id")
+        .and_then(|id| index.referenced(r, id))
+        .and_then(|c| Some((c, string_arg(c, "location")?)));
+    Some(match cluster {
+        Some((c, f)) => normalize(follow_location(c, f, index, MAX_LOCATION_HOPS)),
+        None => Fact::Unknown(Unknown::new(
+            "the node pool runs in its cluster's region, and the cluster is not in this configuration",
+        )),
+    })
+}
+
+/// `location = azurerm_resource_group.ml.location` is known at plan time: it is the
+/// other resource's configured location, so follow the reference to it.
+fn follow_location(
+    r: &EvaluatedResource,
+    f: Fact<String>,
+    index: &Index<'_>,
+    hops: usize,
+) -> Fact<String> {
+    let Fact::Unknown(u) = &f else {
+        return f;
+    };
+    if hops == 0 {
+        return f;
+    }
+    let next = index
+        .referenced(r, &Value::Unknown(u.clone()))
+        .and_then(|other| Some((other, string_arg(other, "location")?)));
+    match next {
+        Some((other, location)) => follow_location(other, location, index, hops - 1),
+        None => f,
+    }
+}
+
+/// Azure accepts display names ("East US") and ARM names ("eastus") alike.
+fn normalize(f: Fact<String>) -> Fact<String> {
+    f.map(|l| l.to_lowercase().replace(' ', ""))
 }
 
 pub fn compute(r: &EvaluatedResource, locations: &mut Locations) -> Option<Compute> {
@@ -114,4 +164,77 @@ fn ml_cluster(r: &EvaluatedResource, locations: &mut Locations) -> Compute {
         spot_if(string_arg(r, "vm_priority"), "LowPriority"),
         true,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::resources_of;
+    use crate::model::{Fact, Resource, Unknown};
+
+    fn region_of<'a>(resources: &'a [Resource], address: &str) -> Option<&'a Fact<String>> {
+        resources
+            .iter()
+            .find(|r| r.address == address)
+            .and_then(|r| r.region.as_ref())
+    }
+
+    #[test]
+    fn a_location_taken_from_another_resource_is_that_resources_location() {
+        let resources = resources_of(
+            r#"
+            resource "azurerm_resource_group" "ml" {
+              name     = "rg-ml"
+              location = "West Europe"
+            }
+            resource "azurerm_network_interface" "nic" {
+              name     = "nic"
+              location = azurerm_resource_group.ml.location
+            }
+            "#,
+        );
+        assert_eq!(
+            region_of(&resources, "azurerm_network_interface.nic"),
+            Some(&Fact::Known("westeurope".to_string()))
+        );
+    }
+
+    #[test]
+    fn an_aks_node_pool_runs_in_its_clusters_region() {
+        let resources = resources_of(
+            r#"
+            resource "azurerm_resource_group" "ml" {
+              name     = "rg-ml"
+              location = "East US"
+            }
+            resource "azurerm_kubernetes_cluster" "aks" {
+              name     = "aks"
+              location = azurerm_resource_group.ml.location
+              default_node_pool {
+                name    = "system"
+                vm_size = "Standard_D4s_v5"
+              }
+            }
+            resource "azurerm_kubernetes_cluster_node_pool" "gpu" {
+              name                  = "gpu"
+              kubernetes_cluster_id = azurerm_kubernetes_cluster.aks.id
+              vm_size               = "Standard_NC24ads_A100_v4"
+            }
+            resource "azurerm_kubernetes_cluster_node_pool" "elsewhere" {
+              name                  = "gpu2"
+              kubernetes_cluster_id = "/subscriptions/x/resourceGroups/y/providers/Microsoft.ContainerService/managedClusters/z"
+              vm_size               = "Standard_NC24ads_A100_v4"
+            }
+            "#,
+        );
+        assert_eq!(
+            region_of(&resources, "azurerm_kubernetes_cluster_node_pool.gpu"),
+            Some(&Fact::Known("eastus".to_string()))
+        );
+        assert_eq!(
+            region_of(&resources, "azurerm_kubernetes_cluster_node_pool.elsewhere"),
+            Some(&Fact::Unknown(Unknown::new(
+                "the node pool runs in its cluster's region, and the cluster is not in this configuration"
+            )))
+        );
+    }
 }

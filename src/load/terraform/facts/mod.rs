@@ -77,7 +77,7 @@ fn extract(r: &EvaluatedResource, index: &Index<'_>) -> Resource {
     let region = match provider_name.as_str() {
         "aws" => Some(aws::region(r, &mut fact_locations)),
         "google" | "google-beta" => Some(google::region(r, &mut fact_locations)),
-        "azurerm" => azure::region(r, &mut fact_locations),
+        "azurerm" => azure::region(r, index, &mut fact_locations),
         _ => None,
     };
     let compute = compute.map(|mut c| {
@@ -252,4 +252,39 @@ pub fn single_type_compute(
 /// A reason for a value that is missing and has no default.
 pub fn not_set(what: &str) -> Unknown {
     Unknown::new(format!("{what} is not set"))
+}
+
+/// Evaluates one in-memory `main.tf` as a root module, for the provider modules' tests.
+#[cfg(test)]
+pub(crate) fn resources_of(hcl: &str) -> Vec<Resource> {
+    use super::config::ModuleConfig;
+    use super::instance::{Instance, ModuleSource, RootContext};
+    use crate::load::source::SourceFile;
+    use std::sync::Arc;
+
+    struct NoModules;
+    impl ModuleSource for NoModules {
+        fn module(&self, _: &std::path::Path) -> Option<Arc<ModuleConfig>> {
+            None
+        }
+    }
+    let file = Arc::new(SourceFile {
+        path: Arc::from("infra/main.tf"),
+        text: Arc::from(hcl),
+    });
+    let config = Arc::new(ModuleConfig::parse(
+        std::path::PathBuf::from("infra"),
+        Arc::from("infra"),
+        vec![file],
+    ));
+    assert!(config.errors.is_empty(), "{:?}", config.errors);
+    let (variables, errors) = super::variables::root_values(&config, &[], &[], &[]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let cx = RootContext::new(&NoModules, Arc::from("infra"));
+    let root = Instance::root(&cx, config, variables);
+    let mut evaluated = Vec::new();
+    root.collect(&mut evaluated);
+    drop(root);
+    assert!(cx.errors.borrow().is_empty(), "{:?}", cx.errors.borrow());
+    extract_all(evaluated)
 }

@@ -123,9 +123,20 @@ pub fn element(args: Vec<Value>) -> FunctionResult {
 }
 
 /// The position of the first element equal to the value.
+/// The unknown that leaves a comparison of `a` and `b` undecided.
+fn undecided(a: &Value, b: &Value) -> Value {
+    match a.first_unknown().or_else(|| b.first_unknown()) {
+        Some(u) => Value::Unknown(u.clone()),
+        None => Value::unknown("unknown comparison"),
+    }
+}
+
+/// Handles unknowns: elements are searched in order, and one whose comparison is unknown
+/// before a match makes the answer unknown.
 pub fn index(args: Vec<Value>) -> FunctionResult {
     arity(&args, 2, 2)?;
     let items = match arg(&args, 0)? {
+        Value::Unknown(u) => return Ok(Value::Unknown(u.clone())),
         Value::List(items) => items,
         other => return Err(wrong_type(0, "a list or tuple", other)),
     };
@@ -133,17 +144,26 @@ pub fn index(args: Vec<Value>) -> FunctionResult {
         return Err(FunctionError::at(0, "cannot search an empty list"));
     }
     let value = arg(&args, 1)?;
-    items
-        .iter()
-        .position(|e| equals(e, value) == Some(true))
-        .map(count)
-        .ok_or_else(|| FunctionError::new("item not found"))
+    if let Value::Unknown(u) = value {
+        return Ok(Value::Unknown(u.clone()));
+    }
+    for (i, e) in items.iter().enumerate() {
+        match equals(e, value) {
+            Some(true) => return Ok(count(i)),
+            Some(false) => {}
+            None => return Ok(undecided(e, value)),
+        }
+    }
+    Err(FunctionError::new("item not found"))
 }
 
-/// Elements compare with `==`: `1` and `"1"` differ.
+/// Elements compare with `==`: `1` and `"1"` differ. Handles unknowns: a known match
+/// decides even when other elements are unknown; without one, an unknown element makes
+/// the answer unknown.
 pub fn contains(args: Vec<Value>) -> FunctionResult {
     arity(&args, 2, 2)?;
     let items = match arg(&args, 0)? {
+        Value::Unknown(u) => return Ok(Value::Unknown(u.clone())),
         Value::List(items) | Value::Set(items) => items,
         other => return Err(wrong_type(0, "a list, tuple or set", other)),
     };
@@ -154,9 +174,20 @@ pub fn contains(args: Vec<Value>) -> FunctionResult {
             "the value to search for must not be null",
         ));
     }
-    Ok(Value::Bool(
-        items.iter().any(|e| equals(e, value) == Some(true)),
-    ))
+    if let Value::Unknown(u) = value {
+        return Ok(Value::Unknown(u.clone()));
+    }
+    let mut unknown = None;
+    for e in items {
+        match equals(e, value) {
+            Some(true) => return Ok(Value::Bool(true)),
+            Some(false) => {}
+            None => {
+                unknown.get_or_insert_with(|| undecided(e, value));
+            }
+        }
+    }
+    Ok(unknown.unwrap_or(Value::Bool(false)))
 }
 
 /// The first argument that is neither null nor an empty string, after converting all of
@@ -423,6 +454,23 @@ mod tests {
 
     fn u(why: &str) -> Value {
         Value::unknown(why)
+    }
+
+    #[test]
+    fn searches_decide_around_unknown_elements() {
+        let list = |items: Vec<Value>| Value::List(items);
+        let a = || Value::string("a");
+        let b = || Value::string("b");
+        // What Terraform gives for the same calls.
+        assert_eq!(
+            contains(vec![list(vec![u("x"), a()]), a()]),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(contains(vec![list(vec![u("x"), a()]), b()]), Ok(u("x")));
+        assert_eq!(contains(vec![list(vec![]), u("y")]), Ok(u("y")));
+        assert_eq!(index(vec![list(vec![a(), u("x")]), a()]), Ok(n(0.0)));
+        assert_eq!(index(vec![list(vec![u("x"), a()]), a()]), Ok(u("x")));
+        assert_eq!(index(vec![list(vec![a(), u("x")]), b()]), Ok(u("x")));
     }
 
     #[test]

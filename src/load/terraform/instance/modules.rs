@@ -1,0 +1,245 @@
+//! Module calls: instances created on first use of `module.<name>` (or when resources are
+//! collected), inputs evaluated in the caller's scope, providers passed down, remote
+//! sources recorded as not loaded.
+
+use super::*;
+use std::cell::{OnceCell, RefCell};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::load::terraform::address::{join, InstanceKey};
+use crate::load::terraform::ast::Span;
+use crate::load::terraform::config::{is_local_source, ModuleCall, ModuleConfig, META_ARGUMENTS};
+use crate::load::terraform::eval::EvalError;
+use crate::load::terraform::providers::inherit;
+use crate::load::terraform::variables::module_input;
+use crate::model::{InputError, Map, ModuleNotLoaded, Unknown, Value};
+
+/// The evaluated instances of one module call.
+pub(super) struct Children<'r> {
+    /// (key, instance); key is `None` for a call without count/for_each.
+    pub(super) instances: Vec<(Option<InstanceKey>, Instance<'r>)>,
+    /// What `module.<name>` evaluates to.
+    pub(super) value: Value,
+}
+
+pub(super) enum ChildState<'r> {
+    InProgress,
+    Done(Children<'r>),
+}
+
+impl<'r> Instance<'r> {
+    /// `module.<name>`: the outputs of the call's instances, creating them on first use.
+    pub(super) fn resolve_module(&self, name: &str, span: Span) -> Result<Value, EvalError> {
+        match self.children.borrow().get(name) {
+            Some(ChildState::Done(c)) => return Ok(c.value.clone()),
+            Some(ChildState::InProgress) => {
+                return Err(EvalError::new(
+                    format!("module `{name}` depends on its own outputs"),
+                    span,
+                ));
+            }
+            None => {}
+        }
+        let Some(call) = self.config.module_calls.iter().find(|m| m.name == name) else {
+            return Err(EvalError::new(
+                format!("reference to undeclared module `module.{name}`"),
+                span,
+            ));
+        };
+        self.children
+            .borrow_mut()
+            .insert(name.to_string(), ChildState::InProgress);
+        let children = self.instantiate(call);
+        let value = children.value.clone();
+        self.children
+            .borrow_mut()
+            .insert(name.to_string(), ChildState::Done(children));
+        Ok(value)
+    }
+
+    pub(super) fn ensure_children(&self) {
+        for call in &self.config.module_calls {
+            let done = matches!(
+                self.children.borrow().get(&call.name),
+                Some(ChildState::Done(_))
+            );
+            if !done {
+                let _ = self.resolve_module(&call.name, call.block.header_span);
+            }
+        }
+    }
+
+    /// Expands a module call by count/for_each and builds each child instance.
+    pub(super) fn instantiate(&self, call: &ModuleCall) -> Children<'r> {
+        let call_address = join(&self.address, &format!("module.{}", call.name));
+        let header = call.file.location(call.block.header_span);
+        let unknown_outputs = |why: &str| Children {
+            instances: Vec::new(),
+            value: Value::unknown(why.to_string()),
+        };
+        let Some(source) = call.source.as_deref() else {
+            self.cx.error(InputError::new(
+                header,
+                format!("module `{}` has no literal `source`", call.name),
+            ));
+            return unknown_outputs("the module has no source");
+        };
+        if !is_local_source(source) {
+            self.cx.not_loaded.borrow_mut().push(ModuleNotLoaded {
+                address: call_address.clone(),
+                source: source.to_string(),
+                version: call.version.clone(),
+                location: header,
+            });
+            return unknown_outputs(&format!(
+                "{call_address} comes from {source}, which is not loaded"
+            ));
+        }
+        let dir = self.config.dir.join(source);
+        let Some(config) = self.cx.modules.module(&dir) else {
+            self.cx.error(
+                InputError::new(
+                    header,
+                    format!("module source `{source}` was not found or has no .tf files"),
+                )
+                .with_help(
+                    "check the path; local sources are relative to the calling module's directory",
+                ),
+            );
+            return unknown_outputs(&format!("{call_address} could not be loaded"));
+        };
+        if self.ancestry.contains(&config.dir) || self.ancestry.len() >= MAX_MODULE_DEPTH {
+            self.cx.error(InputError::new(
+                header,
+                format!(
+                    "module `{}` calls itself (directly or through other modules)",
+                    call.name
+                ),
+            ));
+            return unknown_outputs(&format!("{call_address} is recursive"));
+        }
+
+        let expansion = self.expand(call.count.as_ref(), call.for_each.as_ref(), &call.file);
+        let mut instances = Vec::new();
+        let value = match &expansion {
+            Expansion::Single => Value::Null,
+            Expansion::Unknown(u) => Value::Unknown(u.clone()),
+            Expansion::Count(_) => Value::List(Vec::new()),
+            Expansion::ForEach(_) => Value::Map(Map::new()),
+        };
+        let mut list = Vec::new();
+        let mut map = Map::new();
+        let mut single = Value::Null;
+        for (key, bindings) in expansion.instances() {
+            let address = match &key {
+                Some(k) => format!("{call_address}{}", k.suffix()),
+                None => call_address.clone(),
+            };
+            let child = self.child_instance(call, &config, address, &bindings, expansion.unknown());
+            let outputs = child.outputs();
+            match &key {
+                Some(InstanceKey::Index(_)) => list.push(outputs),
+                Some(InstanceKey::Key(k)) => map.insert(k.clone(), outputs),
+                None => single = outputs,
+            }
+            instances.push((key, child));
+        }
+        let value = match value {
+            Value::Null => single,
+            Value::List(_) => Value::List(list),
+            Value::Map(_) => Value::Map(map),
+            unknown => unknown,
+        };
+        Children { instances, value }
+    }
+
+    pub(super) fn child_instance(
+        &self,
+        call: &ModuleCall,
+        config: &Arc<ModuleConfig>,
+        address: String,
+        bindings: &[(String, Value)],
+        instances_unknown: Option<Unknown>,
+    ) -> Instance<'r> {
+        let header = call.file.location(call.block.header_span);
+        let mut errors = Vec::new();
+        let mut variables = BTreeMap::new();
+        for (name, variable) in &config.variables {
+            let given = call
+                .block
+                .body
+                .attribute(name)
+                .map(|a| self.eval_or_unknown(&a.expr, &call.file, bindings));
+            variables.insert(
+                name.clone(),
+                module_input(variable, given, &header, &mut errors),
+            );
+        }
+        for attr in &call.block.body.attributes {
+            let known = config.variables.contains_key(&attr.name)
+                || matches!(attr.name.as_str(), "source" | "version" | "providers")
+                || META_ARGUMENTS.contains(&attr.name.as_str());
+            if !known {
+                errors.push(
+                    InputError::new(
+                        call.file.location(attr.span),
+                        format!("module `{}` has no input named `{}`", call.name, attr.name),
+                    )
+                    .with_help(format!(
+                        "the module at {} declares: {}",
+                        config.rel_dir,
+                        config
+                            .variables
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
+            }
+        }
+        for e in errors {
+            self.cx.error(e);
+        }
+        let (inherited, missing) = inherit(self.providers(), &call.providers);
+        for m in missing {
+            self.cx.error(InputError::new(
+                header.clone(),
+                format!(
+                    "provider configuration `{m}` passed to module `{}` is not declared here",
+                    call.name
+                ),
+            ));
+        }
+        let mut ancestry = self.ancestry.clone();
+        ancestry.push(config.dir.clone());
+        Instance {
+            cx: self.cx,
+            config: config.clone(),
+            address,
+            variables,
+            inherited_providers: inherited,
+            providers: OnceCell::new(),
+            instances_unknown: instances_unknown.or_else(|| self.instances_unknown.clone()),
+            locals: RefCell::new(BTreeMap::new()),
+            local_stack: RefCell::new(Vec::new()),
+            cycle_start: RefCell::new(None),
+            children: RefCell::new(BTreeMap::new()),
+            expansions: RefCell::new(BTreeMap::new()),
+            ancestry,
+        }
+    }
+
+    /// All outputs of this instance as a map.
+    pub(super) fn outputs(&self) -> Value {
+        let mut map = Map::new();
+        for (name, output) in &self.config.outputs {
+            map.insert(
+                name.clone(),
+                self.eval_or_unknown(&output.expr, &output.file, &[]),
+            );
+        }
+        Value::Map(map)
+    }
+}

@@ -1,0 +1,6 @@
+# Values for one person's GPU workstation:
+#   terraform apply -var-file=workstation.tfvars
+extra_tags = {
+  team  = "ml-research"
+  owner = "jdoe"
+}

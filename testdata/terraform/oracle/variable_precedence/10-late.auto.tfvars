@@ -1,0 +1,1 @@
+numeric_names = "10-late.auto.tfvars"

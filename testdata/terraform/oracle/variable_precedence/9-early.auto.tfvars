@@ -1,0 +1,1 @@
+numeric_names = "9-early.auto.tfvars"

@@ -1,0 +1,2 @@
+json_vs_auto = "a.auto.tfvars"
+auto_order   = "a.auto.tfvars"
