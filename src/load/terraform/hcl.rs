@@ -1,18 +1,21 @@
 //! `.tf` files: parsed with hcl-edit (which keeps byte spans) and lowered into [`ast`].
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use hcl::edit::expr::{
     BinaryOperator, Expression, ObjectKey as HclKey, TraversalOperator, UnaryOperator,
 };
 use hcl::edit::structure::{Body as HclBody, Structure};
-use hcl::edit::template::{Directive, Element, Strip, Template};
+use hcl::edit::template::{Directive, Element, Template};
 use hcl::edit::Span as _;
 
 use super::ast::{
     Attribute, BinaryOp, Block, Body, Expr, ExprKind, ForExpr, ObjectKey, Operator, Span,
     TemplatePart, UnaryOp,
+};
+use super::duplicate_keys::parse_allowing_duplicate_keys;
+use super::template::{
+    apply_strip_markers, build_parts, flush_heredoc, unescape_quoted, Literals, Marked, Token,
 };
 
 /// A syntax error: message and 1-based line and column.
@@ -44,109 +47,6 @@ pub fn parse_expression(source: &str) -> Result<Expr, SyntaxError> {
     .expr(&parsed.value))
 }
 
-/// What hcl-edit parsed, from which text (with repeated keys renamed), and the original
-/// name of each renamed key by where it starts.
-struct Parsed<'a, T> {
-    value: T,
-    text: Cow<'a, str>,
-    renamed: BTreeMap<usize, String>,
-}
-
-/// Most repeated object keys a file may contain before we give up renaming them.
-const MAX_DUPLICATE_KEYS: usize = 256;
-
-/// Terraform accepts `{ a = 1, a = 2 }` (the last wins) but hcl-edit rejects it. Each
-/// rejected key is renamed in a copy of the source to a unique name of the same length,
-/// so spans stay valid, and the original name is put back after lowering.
-fn parse_allowing_duplicate_keys<T>(
-    source: &str,
-    parse: fn(&str) -> Result<T, hcl::edit::parser::Error>,
-) -> Result<Parsed<'_, T>, SyntaxError> {
-    let mut text = Cow::Borrowed(source);
-    let mut renamed = BTreeMap::new();
-    loop {
-        match parse(&text) {
-            Ok(value) => {
-                return Ok(Parsed {
-                    value,
-                    text,
-                    renamed,
-                })
-            }
-            Err(e) => {
-                let offset = e.location().offset();
-                let error = SyntaxError {
-                    message: e.message().to_string(),
-                    offset,
-                };
-                if !e.message().contains("redefined object key")
-                    || renamed.len() >= MAX_DUPLICATE_KEYS
-                {
-                    return Err(error);
-                }
-                let owned = text.to_mut();
-                let Some((key_start, original)) = rename_key_at(owned, offset, renamed.len())
-                else {
-                    return Err(error);
-                };
-                renamed.insert(key_start, original);
-            }
-        }
-    }
-}
-
-/// Renames the object key starting at `offset` in place; returns where the name starts and
-/// the original name.
-fn rename_key_at(text: &mut String, offset: usize, attempt: usize) -> Option<(usize, String)> {
-    let rest = text.get(offset..)?;
-    let (start, len) = if rest.starts_with('"') {
-        let mut escaped = false;
-        let mut end = None;
-        for (i, c) in rest.char_indices().skip(1) {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                end = Some(i);
-                break;
-            }
-        }
-        (offset + 1, end? - 1)
-    } else {
-        let len = rest
-            .char_indices()
-            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-'))
-            .map_or(rest.len(), |(i, _)| i);
-        (offset, len)
-    };
-    if len == 0 {
-        return None;
-    }
-    let original = text.get(start..start + len)?.to_string();
-    if !original.is_ascii() {
-        return None;
-    }
-    let replacement = placeholder_name(len, attempt);
-    text.replace_range(start..start + len, &replacement);
-    Some((start, original))
-}
-
-/// A name of exactly `len` ASCII characters, different for each attempt.
-fn placeholder_name(len: usize, attempt: usize) -> String {
-    const FIRST: &[u8] = b"_ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkjihgfedcba";
-    const REST: &[u8] = b"_0123456789zyxwvutsrqponmlkjihgfedcba";
-    let mut n = attempt;
-    let mut out = String::with_capacity(len);
-    for i in 0..len {
-        let alphabet = if i == 0 { FIRST } else { REST };
-        let pick = alphabet.get(n % alphabet.len()).copied().unwrap_or(b'_');
-        out.push(char::from(pick));
-        n /= alphabet.len();
-    }
-    out
-}
-
 /// Parses the inside of a string as a template (used for `.tf.json` strings); spans are
 /// shifted by `base` so they point into the JSON file.
 pub fn parse_template(source: &str, base: usize) -> Result<Expr, SyntaxError> {
@@ -176,225 +76,12 @@ fn template_expr(parts: Vec<TemplatePart>, span: Span) -> Expr {
     }
 }
 
-fn strips(strip: Strip) -> (bool, bool) {
-    match strip {
-        Strip::None => (false, false),
-        Strip::Start => (true, false),
-        Strip::End => (false, true),
-        Strip::Both => (true, true),
-    }
-}
-
 /// Lowering state: the offset added to spans, the text spans point into (before the
 /// offset is added), and the object keys renamed before parsing.
 struct Cx<'a> {
     base: usize,
     source: &'a str,
     renamed: &'a BTreeMap<usize, String>,
-}
-
-/// How the literal text of a template is cut into HCL's literal tokens, which decides how
-/// far a strip marker reaches: a quoted string's literal is one token; heredocs and bare
-/// (JSON) templates have one token per line.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Literals {
-    Quoted,
-    Lines,
-}
-
-/// One token of a template in source order, as HCL's parser sees it.
-enum Token {
-    Literal(String),
-    Interpolation(Expr),
-    If(Expr),
-    Else,
-    EndIf,
-    For {
-        key_var: Option<String>,
-        value_var: String,
-        collection: Expr,
-    },
-    EndFor,
-}
-
-/// A token with its strip markers: `~` after the opening `${`/`%{`, before the `}`.
-struct Marked {
-    token: Token,
-    strip_before: bool,
-    strip_after: bool,
-}
-
-impl Marked {
-    fn literal(text: &str) -> Marked {
-        Marked {
-            token: Token::Literal(text.to_string()),
-            strip_before: false,
-            strip_after: false,
-        }
-    }
-
-    fn marker(token: Token, strip: Strip) -> Marked {
-        let (strip_before, strip_after) = strips(strip);
-        Marked {
-            token,
-            strip_before,
-            strip_after,
-        }
-    }
-}
-
-/// Applies strip markers as HCL's parser does: each trims only the literal token right
-/// next to it, never the output of an interpolation.
-fn apply_strip_markers(tokens: &mut [Marked]) {
-    for i in 0..tokens.len() {
-        let Some((strip_before, strip_after)) = tokens
-            .get(i)
-            .filter(|t| !matches!(t.token, Token::Literal(_)))
-            .map(|t| (t.strip_before, t.strip_after))
-        else {
-            continue;
-        };
-        if strip_before {
-            if let Some(Token::Literal(s)) = i
-                .checked_sub(1)
-                .and_then(|p| tokens.get_mut(p))
-                .map(|t| &mut t.token)
-            {
-                s.truncate(s.trim_end().len());
-            }
-        }
-        if strip_after {
-            if let Some(Token::Literal(s)) = tokens.get_mut(i + 1).map(|t| &mut t.token) {
-                *s = s.trim_start().to_string();
-            }
-        }
-    }
-}
-
-/// Removes the common indentation of a `<<-` heredoc the way HCL does, after strip markers
-/// were applied: lines are judged by the token that starts them; a line that starts with
-/// an interpolation or directive allows no removal; whitespace-only lines do not count
-/// and keep their spaces.
-fn flush_heredoc(tokens: &mut [Marked]) {
-    let mut min_spaces = usize::MAX;
-    let mut line_start = true;
-    let mut adjust = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        if line_start {
-            line_start = false;
-            let spaces = match &t.token {
-                Token::Literal(s) => {
-                    let spaces = s.chars().take_while(|c| c.is_whitespace()).count();
-                    if spaces == s.chars().count() && s.ends_with('\n') {
-                        usize::MAX
-                    } else {
-                        adjust.push(i);
-                        spaces
-                    }
-                }
-                _ => 0,
-            };
-            min_spaces = min_spaces.min(spaces);
-        }
-        if let Token::Literal(s) = &t.token {
-            line_start = s.ends_with('\n');
-        }
-    }
-    for i in adjust {
-        if let Some(Token::Literal(s)) = tokens.get_mut(i).map(|t| &mut t.token) {
-            *s = s.chars().skip(min_spaces).collect();
-        }
-    }
-}
-
-/// Processes the backslash escapes of a quoted string (`\n`, `\"`, `\u00e9`, ...); an
-/// escape HCL does not know is kept as written.
-fn unescape_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let simple = match chars.peek() {
-            Some('n') => Some('\n'),
-            Some('r') => Some('\r'),
-            Some('t') => Some('\t'),
-            Some('"') => Some('"'),
-            Some('\\') => Some('\\'),
-            _ => None,
-        };
-        if let Some(simple) = simple {
-            chars.next();
-            out.push(simple);
-            continue;
-        }
-        let digits = match chars.peek() {
-            Some('u') => 4,
-            Some('U') => 8,
-            _ => 0,
-        };
-        let mut ahead = chars.clone();
-        ahead.next();
-        let hex: String = ahead.by_ref().take(digits).collect();
-        match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
-            Some(decoded) if digits > 0 && hex.len() == digits => {
-                out.push(decoded);
-                chars = ahead;
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Rebuilds the nested template from tokens, up to the `else`/`endif`/`endfor` that ends
-/// the current body (left for the caller). Adjacent literals are joined, empty ones dropped.
-fn build_parts(tokens: &mut std::iter::Peekable<std::vec::IntoIter<Token>>) -> Vec<TemplatePart> {
-    let mut parts = Vec::new();
-    while let Some(token) =
-        tokens.next_if(|t| !matches!(t, Token::Else | Token::EndIf | Token::EndFor))
-    {
-        match token {
-            Token::Literal(s) => match parts.last_mut() {
-                _ if s.is_empty() => {}
-                Some(TemplatePart::Literal(prev)) => prev.push_str(&s),
-                _ => parts.push(TemplatePart::Literal(s)),
-            },
-            Token::Interpolation(expr) => parts.push(TemplatePart::Interpolation(expr)),
-            Token::If(cond) => {
-                let then = build_parts(tokens);
-                let otherwise = if tokens.next_if(|t| matches!(t, Token::Else)).is_some() {
-                    build_parts(tokens)
-                } else {
-                    Vec::new()
-                };
-                tokens.next_if(|t| matches!(t, Token::EndIf));
-                parts.push(TemplatePart::If {
-                    cond,
-                    then,
-                    otherwise,
-                });
-            }
-            Token::For {
-                key_var,
-                value_var,
-                collection,
-            } => {
-                let body = build_parts(tokens);
-                tokens.next_if(|t| matches!(t, Token::EndFor));
-                parts.push(TemplatePart::For {
-                    key_var,
-                    value_var,
-                    collection,
-                    body,
-                });
-            }
-            Token::Else | Token::EndIf | Token::EndFor => {}
-        }
-    }
-    parts
 }
 
 fn span_of(node: &impl hcl::edit::Span, base: usize) -> Span {

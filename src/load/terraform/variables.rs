@@ -204,28 +204,22 @@ fn resolve(
                 (Value::String(text.clone()), location)
             }
         }
-        None => match &variable.default {
-            Some(expr) => match Evaluator::new(&NoNames).eval(expr) {
-                Ok(v) => (v, variable.file.location(expr.span)),
-                Err(e) => {
-                    errors.push(InputError::new(
-                        variable.file.location(e.span),
-                        format!(
-                            "invalid default for variable `{}`: {}",
-                            variable.name, e.message
-                        ),
-                    ));
-                    return Value::unknown(format!("var.{} has an invalid default", variable.name));
-                }
-            },
+        None => match default_value(variable, errors) {
+            Some(Ok(v)) => (
+                v,
+                variable
+                    .file
+                    .location(variable.default.as_ref().map_or(variable.span, |e| e.span)),
+            ),
+            Some(Err(unknown)) => return unknown,
             None => return Value::unknown(format!("var.{} has no default", variable.name)),
         },
     };
     // A null value for a non-nullable variable means "use the default".
     let value = if value.is_null() && !variable.nullable {
-        match &variable.default {
-            Some(expr) => Evaluator::new(&NoNames).eval(expr).unwrap_or(Value::Null),
-            None => value,
+        match default_value(variable, &mut Vec::new()) {
+            Some(Ok(v)) => v,
+            _ => value,
         }
     } else {
         value
@@ -242,6 +236,25 @@ fn resolve(
     }
 }
 
+/// The variable's `default`: `None` without one; `Err` with the value to use (unknown)
+/// when the default cannot be evaluated, after recording the error.
+fn default_value(
+    variable: &Variable,
+    errors: &mut Vec<InputError>,
+) -> Option<Result<Value, Value>> {
+    let expr = variable.default.as_ref()?;
+    Some(Evaluator::new(&NoNames).eval(expr).map_err(|e| {
+        errors.push(InputError::new(
+            variable.file.location(e.span),
+            format!(
+                "invalid default for variable `{}`: {}",
+                variable.name, e.message
+            ),
+        ));
+        Value::unknown(format!("var.{} has an invalid default", variable.name))
+    }))
+}
+
 /// Evaluates a module input against the child's variable declaration (type conversion,
 /// defaults). `given` is `None` when the caller did not set it.
 pub fn module_input(
@@ -256,20 +269,9 @@ pub fn module_input(
     };
     let value = match given {
         Some(v) if !v.is_null() || variable.nullable => v,
-        _ => match &variable.default {
-            Some(expr) => match Evaluator::new(&NoNames).eval(expr) {
-                Ok(v) => v,
-                Err(e) => {
-                    errors.push(InputError::new(
-                        variable.file.location(e.span),
-                        format!(
-                            "invalid default for variable `{}`: {}",
-                            variable.name, e.message
-                        ),
-                    ));
-                    return Value::unknown(format!("var.{} has an invalid default", variable.name));
-                }
-            },
+        _ => match default_value(variable, errors) {
+            Some(Ok(v)) => v,
+            Some(Err(unknown)) => return unknown,
             None => {
                 errors.push(
                     InputError::new(

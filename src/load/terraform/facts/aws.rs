@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::super::instance::EvaluatedResource;
 use super::{
-    arg, blocks, catalog_accelerator, int_arg, not_set, note_location, scaled_counts,
-    single_type_compute, string_arg, Index,
+    arg, blocks, catalog_accelerator, counts_from_arguments, int_arg, not_set, note_location,
+    scaled_counts, single_type_compute, string_arg, Index,
 };
 use crate::model::{Capacity, Compute, Fact, Location, UnitCounts, Unknown, Value};
 
@@ -135,17 +135,10 @@ fn autoscaling_group(
     index: &Index<'_>,
     locations: &mut Locations,
 ) -> Compute {
-    for (fact, path) in [
-        ("count_min", "min_size"),
-        ("count_desired", "desired_capacity"),
-        ("count_max", "max_size"),
-    ] {
-        note_location(r, locations, fact, path);
-    }
-    let count = scaled_counts(
-        int_arg(r, "min_size"),
-        int_arg(r, "desired_capacity"),
-        int_arg(r, "max_size"),
+    let count = counts_from_arguments(
+        r,
+        locations,
+        [Some("min_size"), Some("desired_capacity"), Some("max_size")],
     );
     let mixed = "mixed_instances_policy.launch_template";
     let template = template_of(r, index, "launch_template.id")
@@ -242,18 +235,15 @@ fn autoscaling_group(
 }
 
 fn eks_node_group(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locations) -> Compute {
-    for (fact, path) in [
-        ("count_min", "scaling_config.min_size"),
-        ("count_desired", "scaling_config.desired_size"),
-        ("count_max", "scaling_config.max_size"),
-        ("capacity_type", "capacity_type"),
-    ] {
-        note_location(r, locations, fact, path);
-    }
-    let count = scaled_counts(
-        int_arg(r, "scaling_config.min_size"),
-        int_arg(r, "scaling_config.desired_size"),
-        int_arg(r, "scaling_config.max_size"),
+    note_location(r, locations, "capacity_type", "capacity_type");
+    let count = counts_from_arguments(
+        r,
+        locations,
+        [
+            Some("scaling_config.min_size"),
+            Some("scaling_config.desired_size"),
+            Some("scaling_config.max_size"),
+        ],
     );
     let types: Fact<Vec<String>> = match arg(&r.attributes, "instance_types") {
         Some(v) => {

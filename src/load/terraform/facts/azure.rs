@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::super::instance::EvaluatedResource;
 use super::{
-    arg, bool_arg, int_arg, note_location, scaled_counts, single_type_compute, string_arg, Index,
+    arg, bool_arg, counts_from_arguments, note_location, single_type_compute, string_arg, Index,
 };
 use crate::model::{Capacity, Compute, Fact, Location, UnitCounts, Unknown, Value};
 
@@ -111,30 +111,22 @@ fn node_pool(r: &EvaluatedResource, prefix: &str, locations: &mut Locations) -> 
     let p = |name: &str| format!("{prefix}{name}");
     note_location(r, locations, "instance_type", &p("vm_size"));
     note_location(r, locations, "capacity_type", &p("priority"));
-    for (fact, path) in [
-        ("count_min", "min_count"),
-        ("count_max", "max_count"),
-        ("count_desired", "node_count"),
-    ] {
-        note_location(r, locations, fact, &p(path));
-    }
     let size = string_arg(r, &p("vm_size"))
         .unwrap_or_else(|| Fact::Unknown(Unknown::new("vm_size is not set")));
     // azurerm 4 names it auto_scaling_enabled, azurerm 3 enable_auto_scaling.
     let autoscaling =
         bool_arg(r, &p("auto_scaling_enabled")).or_else(|| bool_arg(r, &p("enable_auto_scaling")));
+    let (min, desired, max) = (p("min_count"), p("node_count"), p("max_count"));
     let count = match autoscaling {
-        Some(Fact::Known(true)) => scaled_counts(
-            int_arg(r, &p("min_count")),
-            int_arg(r, &p("node_count")),
-            int_arg(r, &p("max_count")),
-        ),
+        Some(Fact::Known(true)) => {
+            counts_from_arguments(r, locations, [Some(&min), Some(&desired), Some(&max)])
+        }
         Some(Fact::Unknown(u)) => UnitCounts {
             min: Fact::Unknown(u.clone()),
-            desired: int_arg(r, &p("node_count")).unwrap_or(Fact::Unknown(u.clone())),
+            desired: counts_from_arguments(r, locations, [None, Some(&desired), None]).desired,
             max: Fact::Unknown(u),
         },
-        _ => scaled_counts(None, int_arg(r, &p("node_count")), None),
+        _ => counts_from_arguments(r, locations, [None, Some(&desired), None]),
     };
     single_type_compute(
         "azurerm",
@@ -148,14 +140,16 @@ fn node_pool(r: &EvaluatedResource, prefix: &str, locations: &mut Locations) -> 
 fn ml_cluster(r: &EvaluatedResource, locations: &mut Locations) -> Compute {
     note_location(r, locations, "instance_type", "vm_size");
     note_location(r, locations, "capacity_type", "vm_priority");
-    note_location(r, locations, "count_min", "scale_settings.min_node_count");
-    note_location(r, locations, "count_max", "scale_settings.max_node_count");
     let size = string_arg(r, "vm_size")
         .unwrap_or_else(|| Fact::Unknown(Unknown::new("vm_size is not set")));
-    let count = scaled_counts(
-        int_arg(r, "scale_settings.min_node_count"),
-        None,
-        int_arg(r, "scale_settings.max_node_count"),
+    let count = counts_from_arguments(
+        r,
+        locations,
+        [
+            Some("scale_settings.min_node_count"),
+            None,
+            Some("scale_settings.max_node_count"),
+        ],
     );
     single_type_compute(
         "azurerm",

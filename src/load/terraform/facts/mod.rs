@@ -230,6 +230,28 @@ pub fn scaled_counts(
     UnitCounts { min, desired, max }
 }
 
+/// Counts read from the arguments at `paths` (min, desired, max; any may be absent), noting
+/// where each is written.
+pub fn counts_from_arguments(
+    r: &EvaluatedResource,
+    locations: &mut BTreeMap<String, Location>,
+    paths: [Option<&str>; 3],
+) -> UnitCounts {
+    let mut values: [Option<Fact<i64>>; 3] = [None, None, None];
+    for ((fact, path), value) in ["count_min", "count_desired", "count_max"]
+        .iter()
+        .zip(paths)
+        .zip(values.iter_mut())
+    {
+        if let Some(path) = path {
+            note_location(r, locations, fact, path);
+            *value = int_arg(r, path);
+        }
+    }
+    let [min, desired, max] = values;
+    scaled_counts(min, desired, max)
+}
+
 /// A compute record for a single machine type.
 pub fn single_type_compute(
     provider: &str,

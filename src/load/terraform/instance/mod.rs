@@ -111,14 +111,35 @@ impl<'r> Instance<'r> {
         variables: BTreeMap<String, Value>,
     ) -> Instance<'r> {
         let ancestry = vec![config.dir.clone()];
+        Instance::new(
+            cx,
+            config,
+            String::new(),
+            variables,
+            ProviderMap::new(),
+            None,
+            ancestry,
+        )
+    }
+
+    /// An instance with nothing evaluated yet.
+    fn new(
+        cx: &'r RootContext<'r>,
+        config: Arc<ModuleConfig>,
+        address: String,
+        variables: BTreeMap<String, Value>,
+        inherited_providers: ProviderMap,
+        instances_unknown: Option<Unknown>,
+        ancestry: Vec<PathBuf>,
+    ) -> Instance<'r> {
         Instance {
             cx,
             config,
-            address: String::new(),
+            address,
             variables,
-            inherited_providers: ProviderMap::new(),
+            inherited_providers,
             providers: OnceCell::new(),
-            instances_unknown: None,
+            instances_unknown,
             locals: RefCell::new(BTreeMap::new()),
             local_stack: RefCell::new(Vec::new()),
             cycle_start: RefCell::new(None),

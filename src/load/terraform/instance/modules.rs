@@ -3,7 +3,6 @@
 //! sources recorded as not loaded.
 
 use super::*;
-use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -214,21 +213,15 @@ impl<'r> Instance<'r> {
         }
         let mut ancestry = self.ancestry.clone();
         ancestry.push(config.dir.clone());
-        Instance {
-            cx: self.cx,
-            config: config.clone(),
+        Instance::new(
+            self.cx,
+            config.clone(),
             address,
             variables,
-            inherited_providers: inherited,
-            providers: OnceCell::new(),
-            instances_unknown: instances_unknown.or_else(|| self.instances_unknown.clone()),
-            locals: RefCell::new(BTreeMap::new()),
-            local_stack: RefCell::new(Vec::new()),
-            cycle_start: RefCell::new(None),
-            children: RefCell::new(BTreeMap::new()),
-            expansions: RefCell::new(BTreeMap::new()),
+            inherited,
+            instances_unknown.or_else(|| self.instances_unknown.clone()),
             ancestry,
-        }
+        )
     }
 
     /// All outputs of this instance as a map.
