@@ -443,8 +443,9 @@ const EKS_TEXT: &str = r##"AIC-GPU-002 [medium]
     ·               ╰── 0 × g6e.12xlarge (up to 20), 4 × L40S each, on-demand
  21 │   vpc_zone_identifier = var.subnet_ids
     ╰────
-  help: lower the maximum size or the accelerators per node, raise max_accelerators for
-        environment (none) in the configuration, or waive AIC-GPU-002 for this resource
+  help: lower the maximum size or the accelerators per node, raise the limit in the configuration
+        (max_accelerators under [environments.NAME], or max_per_resource under [accelerators]), or
+        waive AIC-GPU-002 for this resource
 
 AIC-TAG-001 [high]
 
@@ -500,8 +501,9 @@ AIC-GPU-002 [medium]
     ·                      ╰── 2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand
  34 │   }
     ╰────
-  help: lower the maximum size or the accelerators per node, raise max_accelerators for
-        environment dev in the configuration, or waive AIC-GPU-002 for this resource
+  help: lower the maximum size or the accelerators per node, raise the limit in the configuration
+        (max_accelerators under [environments.NAME], or max_per_resource under [accelerators]), or
+        waive AIC-GPU-002 for this resource
 
 AIC-TAG-001 [high]
 

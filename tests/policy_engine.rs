@@ -673,7 +673,7 @@ fn accelerators_at_maximum_scale_over_the_limit_fail() {
             &big,
             loc(10),
             "aws_eks_node_group.big can scale to 128 accelerators (16 x 8 H100), more than the limit of 64",
-            Some("lower the maximum size or the accelerators per node, raise max_accelerators for environment prod in the configuration, or waive AIC-GPU-002 for this resource"),
+            Some("lower the maximum size or the accelerators per node, raise the limit in the configuration (max_accelerators under [environments.NAME], or max_per_resource under [accelerators]), or waive AIC-GPU-002 for this resource"),
         )]
     );
 }
