@@ -484,13 +484,119 @@ mod tests {
             ".".into(),
             vec![file],
         ));
+        let (variables, _) = crate::load::terraform::variables::root_values(&config, &[], &[], &[]);
         let modules = NoModules;
         let cx = RootContext::new(&modules, ".".into());
-        let root = Instance::root(&cx, config, BTreeMap::new());
+        let root = Instance::root(&cx, config, variables);
         let mut out = Vec::new();
         root.collect(&mut out);
         drop(root);
         (out, cx.errors.into_inner())
+    }
+
+    fn input_of<'a>(resources: &'a [EvaluatedResource], address: &str) -> &'a Value {
+        resources
+            .iter()
+            .find(|r| r.address == address)
+            .and_then(|r| r.attributes.get("input"))
+            .unwrap_or_else(|| panic!("no input on {address}"))
+    }
+
+    #[test]
+    fn locals_resolve_in_any_order() {
+        let (resources, errors) = evaluate(
+            r#"
+resource "terraform_data" "x" { input = local.c }
+locals {
+  c = "${local.b}-c"
+  b = "${local.a}-b"
+  a = "a"
+}
+"#,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            input_of(&resources, "terraform_data.x"),
+            &Value::string("a-b-c")
+        );
+    }
+
+    #[test]
+    fn a_cycle_of_locals_is_reported_once_naming_every_local_in_it() {
+        let (resources, errors) = evaluate(
+            r#"
+locals {
+  outside = local.a
+  a       = local.b
+  b       = local.c
+  c       = local.a
+}
+resource "terraform_data" "x" { input = local.outside }
+"#,
+        );
+        let messages: Vec<(&str, u32)> = errors
+            .iter()
+            .map(|e| (e.message.as_str(), e.location.line))
+            .collect();
+        assert_eq!(
+            messages,
+            vec![(
+                "local values refer to each other in a cycle: local.a -> local.b -> local.c -> local.a",
+                4
+            )]
+        );
+        // Whatever depends on the cycle is unknown, not another error.
+        assert_eq!(
+            input_of(&resources, "terraform_data.x"),
+            &Value::unknown("local.a could not be evaluated")
+        );
+    }
+
+    #[test]
+    fn dynamic_blocks_expand_with_their_iterator() {
+        let (resources, errors) = evaluate(
+            r#"
+variable "unknown_tags" {}
+locals {
+  tags = { team = "ml", env = "dev" }
+}
+resource "aws_autoscaling_group" "known" {
+  dynamic "tag" {
+    for_each = local.tags
+    iterator = t
+    content {
+      key   = t.key
+      value = upper(t.value)
+    }
+  }
+}
+resource "aws_autoscaling_group" "unknown" {
+  dynamic "tag" {
+    for_each = var.unknown_tags
+    content {
+      key = tag.key
+    }
+  }
+}
+"#,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let known = resources
+            .iter()
+            .find(|r| r.address == "aws_autoscaling_group.known")
+            .unwrap();
+        assert_eq!(
+            known.attributes.get("tag").map(Value::display).as_deref(),
+            Some("[{key = \"env\", value = \"DEV\"}, {key = \"team\", value = \"ML\"}]")
+        );
+        let unknown = resources
+            .iter()
+            .find(|r| r.address == "aws_autoscaling_group.unknown")
+            .unwrap();
+        assert_eq!(
+            unknown.attributes.get("tag"),
+            Some(&Value::unknown("the dynamic block's for_each depends on an unknown value: var.unknown_tags has no default"))
+        );
     }
 
     #[test]
