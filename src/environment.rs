@@ -103,6 +103,7 @@ mod tests {
             fact_locations: BTreeMap::new(),
             waivers: Vec::new(),
             attributes: Map::new(),
+            cost: None,
         }
     }
 

@@ -14,4 +14,5 @@ pub mod environment;
 pub mod load;
 pub mod model;
 pub mod policy;
+pub mod price;
 pub mod report;

@@ -262,6 +262,14 @@ fn eks() -> Root {
 fn eks_findings() -> Vec<Value> {
     let eks = eks();
     vec![
+        // At max_size: 20 nodes x 730 h x $10.49264 (g6e.12xlarge, us-east-1) = $153,192.544;
+        // the launch template has no block devices, so nothing else is billed.
+        eks.fail(
+            "AIC-COST-002",
+            "aws_autoscaling_group.batch",
+            "batch.tf:20",
+            "aws_autoscaling_group.batch can cost $153,192.54 a month at maximum scale, more than the limit of $100,000.00",
+        ),
         // max_size 20 x 4 L40S from the launch template; the group has no env tag (the
         // provider does not apply default_tags to ASGs), so the global limit of 64 applies.
         eks.fail(
@@ -288,7 +296,16 @@ fn eks_findings() -> Vec<Value> {
             "main.tf:27",
             "aws_eks_node_group.train is an accelerator pool in non-production environment dev on on-demand capacity (10 x p5.48xlarge)",
         ),
-        // terraform.tfvars raises max_size from the default 4 to 10: 10 x 8 H100.
+        // terraform.tfvars raises max_size from the default 4 to 10: 10 x 730 h x $55.04
+        // (p5.48xlarge) = $401,792.00, plus 10 x 20 GB of the default gp2 node disk x $0.10 =
+        // $20.00.
+        eks.fail(
+            "AIC-COST-002",
+            "aws_eks_node_group.train",
+            "main.tf:33",
+            "aws_eks_node_group.train can cost $401,812.00 a month at maximum scale, more than the limit of $100,000.00",
+        ),
+        // 10 x 8 H100.
         eks.fail(
             "AIC-GPU-002",
             "aws_eks_node_group.train",
@@ -336,9 +353,15 @@ fn eks_root_fails_with_every_expected_finding() {
     assert_eq!(
         report["summary"],
         json!({
-            "resources": 10, "files": 7, "policies": 4, "failed": 7, "unknown": 2,
-            "suppressed": 0, "errors": 0, "passed": 31, "input_errors": 0,
+            // 8 policies x 10 resources = 9 failed + 2 unknown + 69 passed.
+            "resources": 10, "files": 7, "policies": 8, "failed": 9, "unknown": 2,
+            "suppressed": 0, "errors": 0, "passed": 69, "input_errors": 0,
             "modules_not_loaded": 0,
+            // The sums of the resources' exact amounts (see eks_resources_are_priced_...),
+            // rounded to cents once; the two buckets depend on usage and add nothing.
+            "monthly_cost": {
+                "baseline": "93416.50", "ceiling": "570549.98", "priced": 8, "incomplete": 0,
+            },
         })
     );
     assert_eq!(report["errors"], json!([]));
@@ -432,7 +455,79 @@ fn eks_resources_merge_default_tags_per_provider_alias() {
     );
 }
 
-const EKS_TEXT: &str = r##"AIC-GPU-002 [medium]
+/// (address, baseline, ceiling, complete) of each priced resource.
+fn costs_of(report: &Value) -> Vec<(String, String, String, bool)> {
+    report["resources"]
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter(|r| !r["monthly_cost"].is_null())
+        .map(|r| {
+            let c = &r["monthly_cost"];
+            (
+                r["address"].as_str().unwrap().to_string(),
+                c["baseline"].as_str().unwrap().to_string(),
+                c["ceiling"].as_str().unwrap().to_string(),
+                c["complete"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn cost(address: &str, baseline: &str, ceiling: &str) -> (String, String, String, bool) {
+    (address.into(), baseline.into(), ceiling.into(), true)
+}
+
+/// Each amount worked out from the catalog: 730 hours a month; us-east-1 EC2 prices
+/// (`catalog/aws_ec2_ondemand.csv`), the AWS spot factor 0.4 (`spot_factors.csv`), EBS gp2
+/// $0.10 and gp3 $0.08 per GB-month, EKS $0.10 an hour, SageMaker `ml.g5.12xlarge` $7.09 an
+/// hour (listed for us-east-1 only, so us-west-2 falls back to it).
+#[test]
+fn eks_resources_are_priced_from_the_catalog() {
+    let (_, report) = eks().json(&[]);
+    assert_eq!(
+        costs_of(&report),
+        vec![
+            // desired 0 (written), max 20: 14,600 h x $10.49264 = $153,192.544.
+            cost("aws_autoscaling_group.batch", "0.00", "153192.54"),
+            cost("aws_eks_cluster.main", "73.00", "73.00"),
+            // Spot, priced as the first type: g5.2xlarge $1.212 x 0.4 = $0.4848 an hour;
+            // 1 node: 730 h = $353.904 + 20 GB gp2 = $2.00; 8 nodes: $2,831.232 + $16.00.
+            cost("aws_eks_node_group.inference", "355.90", "2847.23"),
+            // 2 nodes: 1,460 h x $55.04 = $80,358.40 + 40 GB gp2 = $4.00; 10 nodes: $401,812.00.
+            cost("aws_eks_node_group.train", "80362.40", "401812.00"),
+            // p3.2xlarge 730 h x $3.06 = $2,233.80 + 500 GB gp3 root volume = $40.00.
+            cost("aws_instance.workstation", "2273.80", "2273.80"),
+            // No usage file: storage depends on usage, nothing fixed.
+            cost("aws_s3_bucket.checkpoints", "0.00", "0.00"),
+            cost("aws_s3_bucket.checkpoints_replica", "0.00", "0.00"),
+            // 2 instances: 1,460 h x $7.09.
+            cost(
+                "aws_sagemaker_endpoint_configuration.llama",
+                "10351.40",
+                "10351.40"
+            ),
+        ]
+    );
+}
+
+/// The text report labels each failing resource with its monthly cost (and the ceiling when
+/// it differs), points new cost findings at the maximum size, and ends with the totals.
+const EKS_TEXT: &str = r##"AIC-COST-002 [high]
+
+  × aws_autoscaling_group.batch can cost $153,192.54 a month at maximum scale, more than the limit
+  │ of $100,000.00
+    ╭─[testdata/terraform/eks_gpu_training/batch.tf:20:3]
+ 19 │   desired_capacity    = 0
+ 20 │   max_size            = 20
+    ·   ────────────┬───────────
+    ·               ╰── 0 × g6e.12xlarge (up to 20), 4 × L40S each, on-demand, $0.00/month (ceiling $153,192.54)
+ 21 │   vpc_zone_identifier = var.subnet_ids
+    ╰────
+  help: lower the maximum size or choose a smaller type, raise max_resource_ceiling under [costs]
+        in the configuration, or waive AIC-COST-002 for this resource
+
+AIC-GPU-002 [medium]
 
   ⚠ aws_autoscaling_group.batch can scale to 80 accelerators (20 x 4 L40S), more than the limit of
   │ 64
@@ -440,7 +535,7 @@ const EKS_TEXT: &str = r##"AIC-GPU-002 [medium]
  19 │   desired_capacity    = 0
  20 │   max_size            = 20
     ·   ────────────┬───────────
-    ·               ╰── 0 × g6e.12xlarge (up to 20), 4 × L40S each, on-demand
+    ·               ╰── 0 × g6e.12xlarge (up to 20), 4 × L40S each, on-demand, $0.00/month (ceiling $153,192.54)
  21 │   vpc_zone_identifier = var.subnet_ids
     ╰────
   help: lower the maximum size or the accelerators per node, raise the limit in the configuration
@@ -454,7 +549,7 @@ AIC-TAG-001 [high]
  27 │ 
  28 │   tag {
     ·   ─┬─
-    ·    ╰── 0 × g6e.12xlarge (up to 20), 4 × L40S each, on-demand
+    ·    ╰── 0 × g6e.12xlarge (up to 20), 4 × L40S each, on-demand, $0.00/month (ceiling $153,192.54)
  29 │     key                 = "team"
     ╰────
   help: add the tags to the resource, or set them once for every resource of a provider with
@@ -470,7 +565,7 @@ AIC-GPU-001 [high]
  25 │   subnet_ids      = var.subnet_ids
  26 │   instance_types  = ["p5.48xlarge"]
     ·   ────────────────┬────────────────
-    ·                   ╰── 2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand
+    ·                   ╰── 2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand, $80,362.40/month (ceiling $401,812.00)
  27 │   capacity_type   = "ON_DEMAND"
     ╰────
   help: use an instance type from an allowed family (g4dn, g5, g6, g6e, inf2, g2, NCas_T4_v3,
@@ -485,11 +580,25 @@ AIC-GPU-003 [medium]
  26 │   instance_types  = ["p5.48xlarge"]
  27 │   capacity_type   = "ON_DEMAND"
     ·   ──────────────┬──────────────
-    ·                 ╰── 2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand
+    ·                 ╰── 2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand, $80,362.40/month (ceiling $401,812.00)
  28 │   ami_type        = "AL2_x86_64_GPU"
     ╰────
   help: use spot capacity: capacity_type = "SPOT" (EKS), spot = true or preemptible = true (GKE),
         priority = "Spot" (AKS); or waive AIC-GPU-003 for this resource
+
+AIC-COST-002 [high]
+
+  × aws_eks_node_group.train can cost $401,812.00 a month at maximum scale, more than the limit of
+  │ $100,000.00
+    ╭─[testdata/terraform/eks_gpu_training/main.tf:33:5]
+ 32 │     min_size     = 0
+ 33 │     max_size     = var.train_max_nodes
+    ·     ─────────────────┬────────────────
+    ·                      ╰── 2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand, $80,362.40/month (ceiling $401,812.00)
+ 34 │   }
+    ╰────
+  help: lower the maximum size or choose a smaller type, raise max_resource_ceiling under [costs]
+        in the configuration, or waive AIC-COST-002 for this resource
 
 AIC-GPU-002 [medium]
 
@@ -498,7 +607,7 @@ AIC-GPU-002 [medium]
  32 │     min_size     = 0
  33 │     max_size     = var.train_max_nodes
     ·     ─────────────────┬────────────────
-    ·                      ╰── 2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand
+    ·                      ╰── 2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand, $80,362.40/month (ceiling $401,812.00)
  34 │   }
     ╰────
   help: lower the maximum size or the accelerators per node, raise the limit in the configuration
@@ -512,7 +621,7 @@ AIC-TAG-001 [high]
  25 │ 
  26 │   tags = {
     ·   ────┬───
-    ·       ╰── 2 × ml.g5.12xlarge, 4 × A10G each, on-demand
+    ·       ╰── 2 × ml.g5.12xlarge, 4 × A10G each, on-demand, $10,351.40/month
  27 │     model = "llama-3-8b-instruct"
     ╰────
   help: add the tags to the resource, or set them once for every resource of a provider with
@@ -526,7 +635,8 @@ AIC-TAG-001 [high]
     ╭─[testdata/terraform/eks_gpu_training/serving.tf:36:1]
  35 │ 
  36 │ resource "aws_s3_bucket" "checkpoints_replica" {
-    · ────────────────────────────────────────────────
+    · ────────────────────────┬───────────────────────
+    ·                         ╰── cost depends on usage
  37 │   provider = aws.west
     ╰────
   help: add the tags to the resource, or set them once for every resource of a provider with
@@ -560,7 +670,7 @@ AIC-TAG-001 [high, unknown]
   help: resolve the value (give the variable a default, or pass it with --var or --var-file) to
         get a definite answer; --unknown fail counts this as a failure
 
-  10 resources, 4 policies, 7 failed, 2 unknown
+  10 resources, 8 policies, 9 failed, 2 unknown, $93,416.50/month (ceiling $570,549.98)
 "##;
 
 #[test]
@@ -673,7 +783,8 @@ fn unknown_ignore_counts_unknowns_without_showing_them() {
     assert_eq!(run.code, 0);
     assert_eq!(
         run.stdout,
-        "  1 resource, 4 policies, 0 failed, 1 unknown (not shown)\n"
+        // The bucket's only cost is storage, which depends on usage: nothing fixed.
+        "  1 resource, 8 policies, 0 failed, 1 unknown (not shown), $0.00/month (ceiling $0.00)\n"
     );
 }
 
@@ -687,9 +798,9 @@ fn unknown_warn_shows_unknowns() {
         "{}",
         run.stdout
     );
-    assert!(run
-        .stdout
-        .ends_with("\n  1 resource, 4 policies, 0 failed, 1 unknown\n"));
+    assert!(run.stdout.ends_with(
+        "\n  1 resource, 8 policies, 0 failed, 1 unknown, $0.00/month (ceiling $0.00)\n"
+    ));
 }
 
 #[test]
@@ -739,6 +850,14 @@ fn gke_root_fails_on_the_h100_pool_the_unlabelled_pool_and_the_a100_notebook() {
     assert_eq!(
         findings_of(&report),
         vec![
+            // At max: 4 nodes per zone x 2 zones = 8 x 730 h x $87.83247 (a3-highgpu-8g,
+            // us-central1) = $512,941.6248, plus 8 x 200 GB pd-balanced x $0.10 = $160.00.
+            gke.fail(
+                "AIC-COST-002",
+                "google_container_node_pool.h100_train",
+                "main.tf:44",
+                "google_container_node_pool.h100_train can cost $513,101.62 a month at maximum scale, more than the limit of $100,000.00",
+            ),
             gke.fail(
                 "AIC-GPU-001",
                 "google_container_node_pool.h100_train",
@@ -768,8 +887,41 @@ fn gke_root_fails_on_the_h100_pool_the_unlabelled_pool_and_the_a100_notebook() {
         ]
     );
     // h100_train reaches exactly 64 H100 (4 per zone x 2 zones x 8): at the limit, not over.
-    assert_eq!(report["summary"]["failed"], 4);
-    assert_eq!(report["summary"]["passed"], 20);
+    assert_eq!(report["summary"]["failed"], 5);
+    // 8 policies x 6 resources.
+    assert_eq!(report["summary"]["passed"], 43);
+}
+
+/// us-central1 prices from `catalog/gcp_machine_types.csv` and `gcp_gpus.csv` (spot prices
+/// are listed), persistent disks from `storage.csv`; node counts per zone x zones.
+#[test]
+fn gke_resources_are_priced_per_zone_from_the_catalog() {
+    let (_, report) = Root::new("gke_gpu_pool").json(&[]);
+    assert_eq!(
+        costs_of(&report),
+        vec![
+            // a2-highgpu-1g (A100 included) 730 h x $3.673385 = $2,681.57105; the 200 GB boot
+            // disk has no type: pd-standard $0.04 = $8.00.
+            cost("google_compute_instance.notebook", "2689.57", "2689.57"),
+            cost("google_container_cluster.ml", "73.00", "73.00"),
+            // min 0: nothing at the baseline; see the AIC-COST-002 finding for the ceiling.
+            cost("google_container_node_pool.h100_train", "0.00", "513101.62"),
+            // Spot g2-standard-24 $0.63 (L4s included); 1 node per zone x 3 zones: 2,190 h =
+            // $1,379.70 + 3 x 100 GB pd-balanced = $30.00; max 3 x 3 zones: $4,139.10 + $90.00.
+            cost("google_container_node_pool.l4_serve", "1409.70", "4229.10"),
+            // Preemptible n1-standard-8 $0.08 + T4 $0.11 per node-hour; 2 nodes x 3 cluster
+            // zones: 4,380 h = $350.40 + $481.80 + 6 x 100 GB pd-balanced = $60.00.
+            cost("google_container_node_pool.t4_batch", "892.20", "892.20"),
+            // GCS STANDARD in US depends on usage.
+            cost("google_storage_bucket.datasets", "0.00", "0.00"),
+        ]
+    );
+    // The totals add the exact amounts and round once: the ceilings' exact sum is
+    // $520,985.49585.
+    assert_eq!(
+        report["summary"]["monthly_cost"],
+        json!({"baseline": "5064.47", "ceiling": "520985.50", "priced": 6, "incomplete": 0})
+    );
 }
 
 #[test]
@@ -843,6 +995,28 @@ fn azure_root_fails_on_a100_outside_production_and_untagged_nics() {
             &format!("azurerm_linux_virtual_machine.a100[{i}] uses Standard_NC24ads_A100_v4 (family NCads_A100_v4), which is not allowed in environment staging; allowed families: {INFERENCE_FAMILIES}"),
         )
     };
+    // The 256 GB Premium_LRS OS disk is billed as a P15, whose price the catalog does not
+    // have: the estimate is incomplete, so the ceiling cannot be compared with the limit.
+    let p15 = "price unknown: azure managed disk tier P15 (Premium_LRS, up to 256 GiB) has no price in the Azure managed disk price table (as of 2026-11-28)";
+    let no_estimate = |i: u32| {
+        az.fail(
+            "AIC-COST-001",
+            &format!("azurerm_linux_virtual_machine.a100[{i}]"),
+            "vms.tf:20",
+            &format!(
+                "azurerm_linux_virtual_machine.a100[{i}] has no complete cost estimate: {p15}"
+            ),
+        )
+    };
+    let ceiling_unknown = |i: u32| {
+        az.unknown(
+            "AIC-COST-002",
+            &format!("azurerm_linux_virtual_machine.a100[{i}]"),
+            "vms.tf:20",
+            &format!("cannot decide AIC-COST-002 for azurerm_linux_virtual_machine.a100[{i}]: monthly_cost_ceiling is unknown"),
+            &[("monthly_cost_ceiling", p15)],
+        )
+    };
     let untagged_nic = |i: u32| {
         az.fail(
             "AIC-TAG-001",
@@ -881,8 +1055,55 @@ fn azure_root_fails_on_a100_outside_production_and_untagged_nics() {
             ),
             untagged_nic(0),
             untagged_nic(1),
+            no_estimate(0),
+            no_estimate(1),
+            ceiling_unknown(0),
+            ceiling_unknown(1),
             a100_vm(0),
             a100_vm(1),
+        ]
+    );
+}
+
+/// The catalog prices the Azure VM sizes in eastus (`catalog/azure_vms.csv`) and spot as
+/// on-demand x 0.20; of the Premium SSD tiers it has P1, P4 and P10 only.
+#[test]
+fn azure_resources_are_priced_from_the_catalog() {
+    let (_, report) = Root::new("azure_nc_a100").json(&[]);
+    let vm = |i: u32| {
+        (
+            format!("azurerm_linux_virtual_machine.a100[{i}]"),
+            // 730 h x $3.673; the P15 OS disk is not priced.
+            "2681.29".to_string(),
+            "2681.29".to_string(),
+            false,
+        )
+    };
+    assert_eq!(
+        costs_of(&report),
+        vec![
+            // 3 system nodes x 730 h x $0.192 (Standard_D4s_v5); the Free tier costs $0.
+            cost("azurerm_kubernetes_cluster.aks", "420.48", "420.48"),
+            // Spot: $3.673 x 0.20 = $0.7346; min 0, max 8: 5,840 h = $4,290.064.
+            cost(
+                "azurerm_kubernetes_cluster_node_pool.a100spot",
+                "0.00",
+                "4290.06"
+            ),
+            // node_count 2, max 4, x 730 h x $0.752 (Standard_NC8as_T4_v3).
+            cost(
+                "azurerm_kubernetes_cluster_node_pool.t4",
+                "1097.92",
+                "2195.84"
+            ),
+            vm(0),
+            vm(1),
+            // LowPriority: $32.77 x 0.20 = $6.554; max 10: 7,300 h = $47,844.20.
+            cost(
+                "azurerm_machine_learning_compute_cluster.train",
+                "0.00",
+                "47844.20"
+            ),
         ]
     );
 }
@@ -1029,13 +1250,55 @@ fn module_tree_expands_module_instances_and_passes_providers_down() {
 }
 
 #[test]
+fn every_module_and_count_instance_is_priced() {
+    let (_, report) = Root::new("module_tree").json(&[]);
+    // p4d.24xlarge: 730 h x $21.957642 = $16,029.07866 per node, four nodes.
+    let train = |cell: u32, node: u32| {
+        cost(
+            &format!("module.train[{cell}].aws_instance.node[{node}]"),
+            "16029.08",
+            "16029.08",
+        )
+    };
+    let endpoint = |key: &str, amount: &str| {
+        cost(
+            &format!(
+                "module.serve[\"{key}\"].module.endpoint.aws_sagemaker_endpoint_configuration.this"
+            ),
+            amount,
+            amount,
+        )
+    };
+    assert_eq!(
+        costs_of(&report),
+        vec![
+            cost("aws_s3_bucket.artifacts", "0.00", "0.00"),
+            // us-west-2 is not in the EC2 table: us-east-1's $55.04 x 730 h.
+            cost("module.dr.aws_instance.node[0]", "40179.20", "40179.20"),
+            // 2 instances x 730 h x $1.515 (ml.g5.2xlarge) and x $1.222 (ml.g6.2xlarge).
+            endpoint("a", "2211.90"),
+            endpoint("b", "1784.12"),
+            train(0, 0),
+            train(0, 1),
+            train(1, 0),
+            train(1, 1),
+        ]
+    );
+    // 4 x $16,029.07866 + $40,179.20 + $2,211.90 + $1,784.12 = $108,291.53464.
+    assert_eq!(
+        report["summary"]["monthly_cost"]["baseline"],
+        json!("108291.53")
+    );
+}
+
+#[test]
 fn verbose_text_names_the_remote_module_that_was_not_loaded() {
     let run = Root::new("module_tree").text(&["--verbose"]);
     assert_eq!(run.code, 1);
     assert!(
         run.stdout.ends_with(
             "\nnote: module.vpc (terraform-aws-modules/vpc/aws 5.16.0) at testdata/terraform/module_tree/main.tf:36 is a remote module and was not loaded\n\
-             \n  8 resources, 4 policies, 1 failed, 0 unknown, 1 remote module not loaded\n"
+             \n  8 resources, 8 policies, 1 failed, 0 unknown, 1 remote module not loaded, $108,291.53/month (ceiling $108,291.53)\n"
         ),
         "{}",
         run.stdout
@@ -1286,7 +1549,8 @@ fn broken_files_are_named_with_line_and_column_in_the_text_report() {
     );
     assert!(run
         .stdout
-        .ends_with("\n  1 resource, 4 policies, 1 failed, 0 unknown, 2 input errors\n"));
+        // g5.xlarge: 730 h x $1.006 = $734.38.
+        .ends_with("\n  1 resource, 8 policies, 1 failed, 0 unknown, 2 input errors, $734.38/month (ceiling $734.38)\n"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1423,7 +1687,12 @@ fn init_writes_a_config_that_check_accepts_and_that_means_the_defaults() {
         findings_of(&parse_report(&with_starter)),
         findings_of(&parse_report(&without))
     );
-    assert_eq!(findings_of(&parse_report(&without)).len(), 9);
+    // As many as eks_findings(): 9 failures (two of them AIC-COST-002) and 2 unknowns.
+    assert_eq!(
+        findings_of(&parse_report(&without)).len(),
+        eks_findings().len()
+    );
+    assert_eq!(eks_findings().len(), 11);
 }
 
 #[test]

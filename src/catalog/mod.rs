@@ -1,8 +1,27 @@
 //! The data compiled into the binary from `catalog/`: which accelerators each machine type
-//! carries. Tables are parsed once, on first use.
+//! carries, and the offline price catalog (compute, storage, Kubernetes, LLM tokens).
+//!
+//! Every table is a CSV file embedded with `include_str!` and parsed once, on first use, into
+//! typed lookups; a malformed row is skipped, never a panic. Each table records its source,
+//! `as_of` date and licence ([`tables`]). A price the catalog does not have is an `Err` with
+//! the reason, never a zero. `catalog/README.md` describes the tables and how to rebuild them.
+
+mod compute;
+mod kubernetes;
+mod storage;
+mod table;
+mod tokens;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+pub use compute::{attached_gpu_price, gpus_included, machine_price, spot_price};
+pub use kubernetes::{control_plane_price, gpu_hour_rate, kubernetes_unit_rates, UnitRates};
+pub use storage::{azure_disk_price, storage_price, volume_extras, VolumeExtras};
+pub use table::{Price, TableInfo};
+pub use tokens::{token_prices, TokenPrices};
+
+use table::{load, Loaded};
 
 const ACCELERATORS_CSV: &str = include_str!("../../catalog/accelerators.csv");
 const GPU_TYPES_CSV: &str = include_str!("../../catalog/gpu_types.csv");
@@ -22,49 +41,113 @@ pub struct GpuType {
     pub memory_gib: u32,
 }
 
-struct Tables {
-    /// (provider, machine type) → accelerators.
-    machines: HashMap<(String, String), MachineAccelerators>,
-    gpu_types: HashMap<String, GpuType>,
+/// A provider as the catalog names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Provider {
+    Aws,
+    Google,
+    Azure,
 }
 
-fn tables() -> &'static Tables {
-    static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(|| Tables {
-        machines: rows(ACCELERATORS_CSV)
-            .filter_map(|r| match r.as_slice() {
+impl Provider {
+    /// `aws`, `google` (also `google-beta`, `gcp`) or `azurerm` (also `azure`).
+    pub(crate) fn parse(name: &str) -> Result<Provider, String> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "aws" => Ok(Provider::Aws),
+            "google" | "google-beta" | "gcp" => Ok(Provider::Google),
+            "azurerm" | "azure" => Ok(Provider::Azure),
+            _ => Err(format!(
+                "unknown provider {name:?}: the catalog knows aws, google and azurerm"
+            )),
+        }
+    }
+
+    /// The region priced when the asked one is not listed.
+    pub(crate) fn fallback_region(self) -> &'static str {
+        match self {
+            Provider::Aws => "us-east-1",
+            Provider::Google => "us-central1",
+            Provider::Azure => "eastus",
+        }
+    }
+
+    /// The name used in the tables' provider columns.
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Provider::Aws => "aws",
+            Provider::Google => "google",
+            Provider::Azure => "azurerm",
+        }
+    }
+}
+
+struct Accelerators {
+    /// (provider, machine type) → accelerators.
+    machines: Loaded<((String, String), MachineAccelerators)>,
+    by_machine: HashMap<(String, String), usize>,
+    gpu_types: Loaded<(String, GpuType)>,
+    by_gpu: HashMap<String, usize>,
+}
+
+fn accelerators() -> &'static Accelerators {
+    static TABLES: OnceLock<Accelerators> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let machines = load(
+            "accelerators",
+            ACCELERATORS_CSV,
+            &[
+                "provider",
+                "machine_type",
+                "accelerator",
+                "count",
+                "memory_gib",
+            ],
+            |r| match r {
                 [provider, machine, model, count, memory] => Some((
-                    (provider.to_string(), machine.to_string()),
+                    (provider.clone(), machine.clone()),
                     MachineAccelerators {
-                        model: model.to_string(),
+                        model: model.clone(),
                         count: count.parse().ok()?,
                         memory_gib: memory.parse().ok()?,
                     },
                 )),
                 _ => None,
-            })
-            .collect(),
-        gpu_types: rows(GPU_TYPES_CSV)
-            .filter_map(|r| match r.as_slice() {
+            },
+        );
+        let gpu_types = load(
+            "gpu_types",
+            GPU_TYPES_CSV,
+            &["name", "accelerator", "memory_gib"],
+            |r| match r {
                 [name, model, memory] => Some((
-                    name.to_string(),
+                    name.clone(),
                     GpuType {
-                        model: model.to_string(),
+                        model: model.clone(),
                         memory_gib: memory.parse().ok()?,
                     },
                 )),
                 _ => None,
-            })
-            .collect(),
+            },
+        );
+        let by_machine = machines
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, (key, _))| (key.clone(), i))
+            .collect();
+        let by_gpu = gpu_types
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (name.clone(), i))
+            .collect();
+        Accelerators {
+            machines,
+            by_machine,
+            gpu_types,
+            by_gpu,
+        }
     })
-}
-
-/// Data rows of a catalog CSV: comments and the header skipped, fields split on commas.
-fn rows(csv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    csv.lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .skip(1)
-        .map(|l| l.split(',').map(str::trim).collect())
 }
 
 /// The accelerators a machine type carries, if it carries any the catalog knows.
@@ -74,14 +157,43 @@ pub fn machine_accelerators(
     machine_type: &str,
 ) -> Option<&'static MachineAccelerators> {
     let machine = machine_type.strip_prefix("ml.").unwrap_or(machine_type);
-    tables()
-        .machines
-        .get(&(provider.to_string(), machine.to_string()))
+    let t = accelerators();
+    let i = t
+        .by_machine
+        .get(&(provider.to_string(), machine.to_string()))?;
+    t.machines.items.get(*i).map(|(_, m)| m)
 }
 
 /// The canonical model of a GPU type name (`nvidia-tesla-t4` → T4).
 pub fn gpu_type(name: &str) -> Option<&'static GpuType> {
-    tables().gpu_types.get(name)
+    let t = accelerators();
+    let i = t.by_gpu.get(name)?;
+    t.gpu_types.items.get(*i).map(|(_, g)| g)
+}
+
+/// Every table of the catalog, for `pricing show` and the docs. Parses all of them.
+pub fn tables() -> Vec<&'static TableInfo> {
+    let mut out = compute::tables();
+    out.extend(storage::tables());
+    out.push(kubernetes::table());
+    out.push(tokens::table());
+    let a = accelerators();
+    out.push(&a.machines.info);
+    out.push(&a.gpu_types.info);
+    out
+}
+
+/// Every table with its row counts, for the tests.
+#[cfg(test)]
+fn row_counts() -> Vec<(&'static TableInfo, table::Counts)> {
+    let mut out = compute::row_counts();
+    out.extend(storage::row_counts());
+    out.push(kubernetes::row_count());
+    out.push(tokens::row_count());
+    let a = accelerators();
+    out.push((&a.machines.info, a.machines.counts()));
+    out.push((&a.gpu_types.info, a.gpu_types.counts()));
+    out
 }
 
 #[cfg(test)]
@@ -89,10 +201,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_catalog_row_parses() {
-        let machine_rows = rows(ACCELERATORS_CSV).count();
-        assert_eq!(tables().machines.len(), machine_rows);
-        assert_eq!(tables().gpu_types.len(), rows(GPU_TYPES_CSV).count());
+    fn every_catalog_row_parses_and_every_table_has_metadata() {
+        let counts = row_counts();
+        assert_eq!(counts.len(), 12);
+        for (info, c) in counts {
+            assert!(c.data_rows > 0, "{} has no rows", info.name);
+            assert_eq!(c.data_rows, c.parsed, "{}: {c:?}", info.name);
+            assert!(!info.source.is_empty(), "{} has no source", info.name);
+            assert!(!info.license.is_empty(), "{} has no license", info.name);
+            let date = info.as_of.as_bytes();
+            assert!(
+                date.len() == 10
+                    && date.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 {
+                        *b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }),
+                "{} as_of {:?} is not YYYY-MM-DD",
+                info.name,
+                info.as_of
+            );
+        }
+        let names: Vec<_> = tables().iter().map(|t| t.name).collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
     }
 
     #[test]
@@ -111,5 +245,30 @@ mod tests {
         );
         assert_eq!(machine_accelerators("aws", "m5.large"), None);
         assert_eq!(gpu_type("nvidia-l4").map(|g| g.model.as_str()), Some("L4"));
+    }
+
+    #[test]
+    fn accelerated_ec2_types_have_accelerators() {
+        // Every size the EC2 price table lists for these families must say what it carries.
+        let families = [
+            "p3", "p3dn", "p4d", "p4de", "p5", "p5e", "p5en", "p6-b200", "p6-b300", "g4dn", "g5",
+            "g6", "g6e", "trn1", "trn1n", "trn2", "inf2",
+        ];
+        let priced = compute::ec2_types();
+        let mut missing: Vec<_> = priced
+            .iter()
+            .filter(|t| families.contains(&t.split('.').next().unwrap_or("")))
+            .filter(|t| machine_accelerators("aws", t).is_none())
+            .collect();
+        missing.sort();
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    #[test]
+    fn providers() {
+        assert_eq!(Provider::parse("google-beta"), Ok(Provider::Google));
+        assert!(Provider::parse("oracle")
+            .unwrap_err()
+            .contains("aws, google and azurerm"));
     }
 }

@@ -37,12 +37,100 @@ pub enum Command {
     /// Check files or directories against the policies
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Show the estimated monthly cost of every resource, with totals
+    Cost(CostArgs),
     /// Write a commented aicost-policy.toml with the defaults
     Init(InitArgs),
+    /// Show catalog prices and their sources, or install a price overlay
+    #[command(subcommand)]
+    Pricing(PricingCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PricingCommand {
+    /// Show the price of a machine type, storage class, control plane, GPU or LLM model,
+    /// with its unit, region and source
+    Show(PricingShowArgs),
+    /// Install a price overlay (a CSV in the catalog's format) from a URL or a file
+    #[command(after_help = OVERLAY_FORMAT)]
+    Update(PricingUpdateArgs),
+}
+
+const OVERLAY_FORMAT: &str = "\
+Overlay format (validated completely before anything is replaced):
+  # source: <where the prices come from>
+  # as_of: YYYY-MM-DD
+  # license: <licence of the data>
+  provider,region,item,usd_per_hour
+  aws,us-east-1,p5.48xlarge,39.80
+  aws,,g5.xlarge,0.75            (an empty region means every region)
+
+check and cost read the installed overlay from the repository; they never use the network.";
+
+#[derive(Debug, Args)]
+pub struct PricingShowArgs {
+    /// What to price: a machine type or VM size (p5.48xlarge, n2-standard-8,
+    /// Standard_NC24ads_A100_v4), a storage class (gp3, STANDARD, pd-ssd, Premium_LRS), a
+    /// control plane (eks, gke, aks), a GPU type (nvidia-tesla-t4) or an LLM model (gpt-4o)
+    #[arg(value_name = "ITEM")]
+    pub item: String,
+
+    /// Only look in this provider's prices [default: every provider]
+    #[arg(long, value_enum)]
+    pub provider: Option<ProviderArg>,
+
+    /// The region to price in [default: each provider's default region: us-east-1,
+    /// us-central1, eastus]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = PricingFormat::Text)]
+    pub format: PricingFormat,
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub struct PricingUpdateArgs {
+    /// Where to read the overlay: an https:// URL (plain http:// only for loopback addresses
+    /// such as 127.0.0.1, [::1] and localhost), or a file
+    #[arg(long, value_name = "URL|FILE")]
+    pub from: String,
+
+    /// Where to install it [default: .aicost-policy/prices.csv at the repository root, where
+    /// check and cost read it]
+    #[arg(long, value_name = "PATH")]
+    pub to: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProviderArg {
+    Aws,
+    Google,
+    Azurerm,
+}
+
+impl ProviderArg {
+    /// The name the catalog uses.
+    pub fn key(self) -> &'static str {
+        match self {
+            ProviderArg::Aws => "aws",
+            ProviderArg::Google => "google",
+            ProviderArg::Azurerm => "azurerm",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PricingFormat {
+    /// One block per match: prices, regions, notes and source rows
+    Text,
+    /// The same as a JSON object; amounts are decimal strings
+    Json,
+}
+
+/// What to read and how: shared by `check` and `cost`.
+#[derive(Debug, Args)]
+pub struct InputArgs {
     /// Files or directories to check; a file stands for the module directory it is in
     /// [default: the current directory]
     #[arg(value_name = "PATH")]
@@ -53,14 +141,6 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Directory of extra .cedar policies, validated against the schema (repeatable)
-    #[arg(long = "policy-dir", value_name = "DIR")]
-    pub policy_dirs: Vec<PathBuf>,
-
-    /// Do not run the built-in policy pack
-    #[arg(long)]
-    pub no_builtin_policies: bool,
-
     /// Set a root module variable, as `terraform -var` does (repeatable; later wins)
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
@@ -69,6 +149,43 @@ pub struct CheckArgs {
     /// applied in command-line order together with --var)
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+
+    /// Usage values for what is billed by use (hours, stored GB, tokens) [default:
+    /// `usage_file` in the configuration, else aicost-usage.yml next to it]
+    #[arg(long, value_name = "FILE")]
+    pub usage_file: Option<PathBuf>,
+
+    /// Skip paths matching this glob, relative to the repository root (repeatable; adds to
+    /// `exclude` in the configuration)
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
+
+    /// Skip files larger than this many bytes [default: 10485760, or max_file_size in the
+    /// configuration]
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+
+    /// When to use colour in text output (NO_COLOR is honoured)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Also show suppressed findings, remote modules not loaded, and what was skipped
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Directory of extra .cedar policies, validated against the schema (repeatable)
+    #[arg(long = "policy-dir", value_name = "DIR")]
+    pub policy_dirs: Vec<PathBuf>,
+
+    /// Do not run the built-in policy pack
+    #[arg(long)]
+    pub no_builtin_policies: bool,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -91,27 +208,52 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
     pub fail_severity: SeverityArg,
 
-    /// Skip paths matching this glob, relative to the repository root (repeatable; adds to
-    /// `exclude` in the configuration)
-    #[arg(long = "exclude", value_name = "GLOB")]
-    pub excludes: Vec<String>,
-
-    /// Skip files larger than this many bytes [default: 10485760, or max_file_size in the
-    /// configuration]
-    #[arg(long, value_name = "BYTES")]
-    pub max_file_size: Option<u64>,
-
     /// The date waivers are checked against [default: today, in UTC]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+}
 
-    /// When to use colour in text output (NO_COLOR is honoured)
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
 
-    /// Also show suppressed findings, remote modules not loaded, and what was skipped
-    #[arg(long, short)]
-    pub verbose: bool,
+    /// Group the table by a tag (`tag:team`), or by `file`, `root`, `provider` or `type`
+    #[arg(long, value_name = "KEY", value_parser = parse_group_by)]
+    pub group_by: Option<GroupBy>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to this file instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// How `cost --group-by` groups resources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GroupBy {
+    Tag(String),
+    File,
+    Root,
+    Provider,
+    Type,
+}
+
+fn parse_group_by(s: &str) -> Result<GroupBy, String> {
+    match s {
+        "file" => Ok(GroupBy::File),
+        "root" => Ok(GroupBy::Root),
+        "provider" => Ok(GroupBy::Provider),
+        "type" => Ok(GroupBy::Type),
+        _ => match s.strip_prefix("tag:") {
+            Some(key) if !key.is_empty() => Ok(GroupBy::Tag(key.to_string())),
+            _ => Err(format!(
+                "`{s}` is not a grouping: use tag:KEY, file, root, provider or type"
+            )),
+        },
+    }
 }
 
 #[derive(Debug, Args)]

@@ -3,8 +3,12 @@
 
 mod args;
 mod check;
+mod cost;
 mod date;
 mod init;
+mod pipeline;
+mod pricing;
+mod settings;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -52,7 +56,15 @@ pub fn run() -> ExitCode {
                 .unwrap_or_default();
             check::run(&args, &var_order)
         }
+        Command::Cost(args) => {
+            let var_order = matches
+                .subcommand_matches("cost")
+                .map(args::var_order)
+                .unwrap_or_default();
+            cost::run(&args, &var_order)
+        }
         Command::Init(args) => init::run(&args),
+        Command::Pricing(command) => pricing::run(&command),
     };
     let _ = std::io::stdout().flush();
     ExitCode::from(code)

@@ -29,6 +29,23 @@ const KNOWN_KEYS: &[&str] = &[
     "root",
     "reason",
     "expires",
+    "pricing",
+    "costs",
+    "budget",
+    "usage_file",
+    "spot_factors",
+    "overrides",
+    "discounts",
+    "provider",
+    "item",
+    "region",
+    "usd_per_hour",
+    "percent",
+    "name",
+    "max_resource_ceiling",
+    "monthly_limit",
+    "warn_ratio",
+    "tags",
 ];
 
 #[derive(Debug, thiserror::Error, Diagnostic)]

@@ -3,6 +3,7 @@
 //! silently ignored turns a policy off without anyone noticing.
 
 mod error;
+mod pricing;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use self::error::ConfigError;
+pub use self::pricing::{BudgetConfig, CostsConfig, DiscountConfig, OverrideConfig, PricingConfig};
 
 /// The file name looked for.
 pub const FILE_NAME: &str = "aicost-policy.toml";
@@ -44,6 +46,13 @@ pub struct Config {
     pub accelerators: AcceleratorConfig,
     #[serde(default)]
     pub waivers: Vec<WaiverConfig>,
+    #[serde(default)]
+    pub pricing: PricingConfig,
+    #[serde(default)]
+    pub costs: CostsConfig,
+    /// Budget caps, each over the resources its scope selects.
+    #[serde(default)]
+    pub budget: Vec<BudgetConfig>,
 }
 
 /// How a resource's environment is decided: its tag first, then path patterns.
@@ -176,6 +185,9 @@ impl Default for Config {
             environments: default_environments(),
             accelerators: AcceleratorConfig::default(),
             waivers: Vec::new(),
+            pricing: PricingConfig::default(),
+            costs: CostsConfig::default(),
+            budget: Vec::new(),
         }
     }
 }
@@ -250,7 +262,9 @@ fn validate(config: &Config, path: &Path, text: &str) -> Result<(), Box<ConfigEr
             ));
         }
     }
-    Ok(())
+    pricing::validate_ranges(config).map_err(|(key, message, help)| {
+        ConfigError::invalid(path, text, locate(key), message, Some(help))
+    })
 }
 
 /// `YYYY-MM-DD` with a plausible month and day.

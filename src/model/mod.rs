@@ -1,6 +1,8 @@
 //! The public data model: values, locations, normalized resources, and what loading found
 //! (errors, modules it could not load, the sources it read). No I/O happens here.
 
+mod budget;
+mod cost;
 mod finding;
 mod location;
 mod resource;
@@ -9,6 +11,8 @@ mod value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub use budget::Budget;
+pub use cost::{CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};
 pub use finding::{Finding, Severity, Status, Suppression, UnknownInput};
 pub use location::{line_col, line_start_offset, Location, Span};
 pub use resource::{

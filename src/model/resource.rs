@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{Location, Map, Suppression, Unknown};
+use super::{CostEstimate, Location, Map, Suppression, Unknown};
 
 /// A fact about a resource that is either known or unknown with a reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -181,6 +181,8 @@ pub struct Resource {
     pub waivers: Vec<(String, Suppression)>,
     /// Evaluated arguments, blocks as lists of maps (the shape of Terraform's plan JSON).
     pub attributes: Map,
+    /// The monthly cost estimate; `None` for resource types that are not priced.
+    pub cost: Option<CostEstimate>,
 }
 
 impl Resource {

@@ -37,6 +37,10 @@ pub(crate) const LOCATABLE_FACTS: &[&str] = &[
     "instance_families",
     "instance_type",
     "instance_types",
+    "monthly_cost",
+    "monthly_cost_at_least",
+    "monthly_cost_ceiling",
+    "monthly_cost_ceiling_at_least",
     "region",
     "tags",
 ];

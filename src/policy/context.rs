@@ -147,6 +147,12 @@ fn pairs(
             unknown(strings(&[])),
         )),
     }
+    if let Some(limit) = settings.max_resource_ceiling {
+        out.push((
+            "max_resource_ceiling".to_string(),
+            RestrictedExpression::new_decimal(limit.to_cedar_decimal()),
+        ));
+    }
     match params.max_accelerators {
         Param::Absent => {}
         Param::Known(n) => out.push((

@@ -127,8 +127,10 @@ pub(crate) struct Uids {
     resource: EntityTypeName,
     attributes: EntityTypeName,
     environment: EntityTypeName,
+    budget: EntityTypeName,
     pub scanner: EntityUid,
     pub action: EntityUid,
+    pub budget_action: EntityUid,
 }
 
 impl Uids {
@@ -140,12 +142,21 @@ impl Uids {
             resource: name("Resource")?,
             attributes: name("Attributes")?,
             environment: name("Environment")?,
+            budget: name("Budget")?,
             scanner: EntityUid::from_type_name_and_id(
                 name("Scanner")?,
                 EntityId::new("aicost-policy"),
             ),
             action: EntityUid::from_type_name_and_id(name("Action")?, EntityId::new("check")),
+            budget_action: EntityUid::from_type_name_and_id(
+                name("Action")?,
+                EntityId::new("budget"),
+            ),
         })
+    }
+
+    pub(crate) fn budget(&self, name: &str) -> EntityUid {
+        EntityUid::from_type_name_and_id(self.budget.clone(), EntityId::new(name))
     }
 
     pub(crate) fn resource(&self, address: &str) -> EntityUid {
@@ -245,6 +256,42 @@ impl ResourceEntities {
         b.fact("capacity_type", facts.capacity_type.as_ref(), s);
         if let Some(pool) = facts.pool {
             b.known("pool", RestrictedExpression::new_bool(pool));
+        }
+        if let Some(cost) = &r.cost {
+            b.known("cost_known", RestrictedExpression::new_bool(cost.complete));
+            // Known floors: costs only add up, so what is priced is a lower bound even when
+            // the estimate is incomplete.
+            let cedar_max = crate::model::Usd(rust_decimal::Decimal::from(900_000_000_000_000_i64));
+            for (name, amount) in [
+                ("monthly_cost_at_least", cost.baseline),
+                ("monthly_cost_ceiling_at_least", cost.ceiling),
+            ] {
+                b.known(
+                    name,
+                    RestrictedExpression::new_decimal(amount.min(cedar_max).to_cedar_decimal()),
+                );
+            }
+            for (name, amount) in [
+                ("monthly_cost", cost.baseline),
+                ("monthly_cost_ceiling", cost.ceiling),
+            ] {
+                // Cedar decimals stop below a quadrillion; a larger estimate is unknown.
+                let fits = amount.0.abs() < rust_decimal::Decimal::from(900_000_000_000_000_i64);
+                if cost.complete && fits {
+                    b.known(
+                        name,
+                        RestrictedExpression::new_decimal(amount.to_cedar_decimal()),
+                    );
+                } else {
+                    let why = if fits {
+                        cost.missing.join("; ")
+                    } else {
+                        "the estimate is too large".to_string()
+                    };
+                    let expr = b.unknown(name.to_string(), &Unknown::new(why));
+                    b.attrs.push((name.to_string(), expr));
+                }
+            }
         }
 
         let mut tags = Vec::new();

@@ -14,7 +14,7 @@ use super::context::{self, Contexts, EnvKey};
 use super::entities::{Facts, ResourceEntities, World};
 use super::message::RenderInput;
 use super::residual::{self, Tri};
-use super::settings::{glob_match, Settings};
+use super::settings::Settings;
 use super::source::FactRef;
 use super::{Policies, PolicyInfo};
 
@@ -29,7 +29,7 @@ pub struct Evaluation {
 
 /// What one policy concluded about one resource.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Outcome {
+pub(crate) enum Outcome {
     Fail,
     Pass,
     /// Depends on the named unknowns.
@@ -115,6 +115,7 @@ impl Run<'_> {
             facts: &facts,
             env: params,
             required_tags: &self.settings.required_tags,
+            max_resource_ceiling: self.settings.max_resource_ceiling,
         };
         let mut findings = Vec::new();
         let mut passes = 0;
@@ -208,47 +209,7 @@ impl Run<'_> {
             Err(m) => return vec![Outcome::Error(format!("cannot build the request: {m}")); n],
         };
         let response = Authorizer::new().is_authorized_partial(&request, &self.p.set, &entities);
-        let mut out = vec![Outcome::Pass; n];
-        let mut set = |id: &PolicyId, outcome: Outcome| {
-            if let Some(slot) = self.p.index.get(id).and_then(|i| out.get_mut(*i)) {
-                *slot = outcome;
-            }
-        };
-        for policy in response.definitely_satisfied() {
-            set(policy.id(), Outcome::Fail);
-        }
-        for policy in response.nontrivial_residuals() {
-            let outcome = match policy.to_json() {
-                Err(m) => Outcome::Error(format!("cannot read the residual policy: {m}")),
-                Ok(est) => match residual::policy_truth(&est) {
-                    Tri::True => Outcome::Fail,
-                    Tri::False => Outcome::Pass,
-                    Tri::Unknown => {
-                        let mut names = BTreeSet::new();
-                        residual::unknown_names(&est, &mut names);
-                        Outcome::Unknown(names)
-                    }
-                },
-            };
-            set(policy.id(), outcome);
-        }
-        let errored: Vec<PolicyId> = response.definitely_errored().cloned().collect();
-        if !errored.is_empty() {
-            let mut messages: HashMap<PolicyId, String> = HashMap::new();
-            for error in response.clone().concretize().diagnostics().errors() {
-                let AuthorizationError::PolicyEvaluationError(pe) = error;
-                messages
-                    .entry(pe.policy_id().clone())
-                    .or_insert_with(|| pe.inner().to_string());
-            }
-            for id in errored {
-                let message = messages
-                    .remove(&id)
-                    .unwrap_or_else(|| "evaluation failed".to_string());
-                set(&id, Outcome::Error(message));
-            }
-        }
-        out
+        outcomes_of(self.p, &response)
     }
 
     fn finding<'o>(
@@ -328,21 +289,7 @@ impl Run<'_> {
             .iter()
             .find(|(id, w)| id == policy_id && s.waiver_active(w.expires.as_deref()))
             .map(|(_, w)| w.clone())
-            .or_else(|| {
-                s.waivers
-                    .iter()
-                    .find(|w| {
-                        glob_match(&w.policy_id, policy_id)
-                            && glob_match(&w.address, &r.address)
-                            && w.root.as_ref().is_none_or(|root| glob_match(root, &r.root))
-                            && s.waiver_active(w.expires.as_deref())
-                    })
-                    .map(|w| Suppression {
-                        reason: w.reason.clone(),
-                        expires: w.expires.clone(),
-                        location: w.location.clone(),
-                    })
-            })
+            .or_else(|| s.config_waiver(policy_id, &r.root, &r.address))
     }
 }
 
@@ -383,6 +330,53 @@ fn combine(grid: &[Vec<Vec<Outcome>>], i: usize) -> Outcome {
         names.insert("environment".to_string());
     }
     Outcome::Unknown(names)
+}
+
+/// The outcome of every policy (in rule order) from one partial response: satisfied is a
+/// failure, a residual is decided three-valued, an error is reported as an error.
+pub(crate) fn outcomes_of(p: &Policies, response: &cedar_policy::PartialResponse) -> Vec<Outcome> {
+    let n = p.rules.len();
+    let mut out = vec![Outcome::Pass; n];
+    let mut set = |id: &PolicyId, outcome: Outcome| {
+        if let Some(slot) = p.index.get(id).and_then(|i| out.get_mut(*i)) {
+            *slot = outcome;
+        }
+    };
+    for policy in response.definitely_satisfied() {
+        set(policy.id(), Outcome::Fail);
+    }
+    for policy in response.nontrivial_residuals() {
+        let outcome = match policy.to_json() {
+            Err(m) => Outcome::Error(format!("cannot read the residual policy: {m}")),
+            Ok(est) => match residual::policy_truth(&est) {
+                Tri::True => Outcome::Fail,
+                Tri::False => Outcome::Pass,
+                Tri::Unknown => {
+                    let mut names = BTreeSet::new();
+                    residual::unknown_names(&est, &mut names);
+                    Outcome::Unknown(names)
+                }
+            },
+        };
+        set(policy.id(), outcome);
+    }
+    let errored: Vec<PolicyId> = response.definitely_errored().cloned().collect();
+    if !errored.is_empty() {
+        let mut messages: HashMap<PolicyId, String> = HashMap::new();
+        for error in response.clone().concretize().diagnostics().errors() {
+            let AuthorizationError::PolicyEvaluationError(pe) = error;
+            messages
+                .entry(pe.policy_id().clone())
+                .or_insert_with(|| pe.inner().to_string());
+        }
+        for id in errored {
+            let message = messages
+                .remove(&id)
+                .unwrap_or_else(|| "evaluation failed".to_string());
+            set(&id, Outcome::Error(message));
+        }
+    }
+    out
 }
 
 /// Facts that have no location of their own use the location of the fact they derive

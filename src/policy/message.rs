@@ -3,7 +3,7 @@
 //! The values themselves are computed elsewhere ([`super::entities::Facts`],
 //! [`super::context::EnvParams`]); this module only formats them.
 
-use crate::model::{Fact, Resource};
+use crate::model::{Budget, Fact, Resource, Usd};
 
 use super::context::{EnvParams, Param};
 use super::entities::Facts;
@@ -25,10 +25,20 @@ pub(crate) enum Placeholder {
     AllowedAcceleratorFamilies,
     MaxAccelerators,
     Provider,
+    MonthlyCost,
+    MonthlyCostCeiling,
+    CostMissing,
+    MaxResourceCeiling,
+    Budget,
+    BudgetUsed,
+    BudgetCeiling,
+    BudgetLimit,
+    BudgetWarnAt,
+    BudgetPercent,
 }
 
 /// Every placeholder, by the name written between braces.
-pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 14] = [
+pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 24] = [
     ("address", Placeholder::Address),
     ("type", Placeholder::Type),
     ("missing_tags", Placeholder::MissingTags),
@@ -46,6 +56,16 @@ pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 14] = [
     ),
     ("max_accelerators", Placeholder::MaxAccelerators),
     ("provider", Placeholder::Provider),
+    ("monthly_cost", Placeholder::MonthlyCost),
+    ("monthly_cost_ceiling", Placeholder::MonthlyCostCeiling),
+    ("cost_missing", Placeholder::CostMissing),
+    ("max_resource_ceiling", Placeholder::MaxResourceCeiling),
+    ("budget", Placeholder::Budget),
+    ("budget_used", Placeholder::BudgetUsed),
+    ("budget_ceiling", Placeholder::BudgetCeiling),
+    ("budget_limit", Placeholder::BudgetLimit),
+    ("budget_warn_at", Placeholder::BudgetWarnAt),
+    ("budget_percent", Placeholder::BudgetPercent),
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +93,7 @@ pub(crate) struct RenderInput<'a> {
     pub facts: &'a Facts,
     pub env: &'a EnvParams,
     pub required_tags: &'a [String],
+    pub max_resource_ceiling: Option<Usd>,
 }
 
 impl Template {
@@ -122,11 +143,20 @@ impl Template {
 
     /// The text with every placeholder filled from `input`.
     pub(crate) fn render(&self, input: &RenderInput<'_>) -> String {
+        self.fill(|p| value(p, input))
+    }
+
+    /// Fills the template for a budget finding; resource placeholders are `(none)`.
+    pub(crate) fn render_budget(&self, b: &Budget) -> String {
+        self.fill(|p| budget_value(p, b))
+    }
+
+    fn fill(&self, value: impl Fn(Placeholder) -> String) -> String {
         let mut out = String::new();
         for segment in &self.segments {
             match segment {
                 Segment::Text(t) => out.push_str(t),
-                Segment::Value(p) => out.push_str(&value(*p, input)),
+                Segment::Value(p) => out.push_str(&value(*p)),
             }
         }
         out
@@ -179,11 +209,67 @@ fn value(p: Placeholder, input: &RenderInput<'_>) -> String {
             Param::Known(v) => v.join(", "),
             Param::Unknown => UNKNOWN.to_string(),
         },
+        Placeholder::MonthlyCost => r
+            .cost
+            .as_ref()
+            .map_or(NONE.to_string(), |c| money(c.baseline, c.complete)),
+        Placeholder::MonthlyCostCeiling => r
+            .cost
+            .as_ref()
+            .map_or(NONE.to_string(), |c| money(c.ceiling, c.complete)),
+        Placeholder::CostMissing => r
+            .cost
+            .as_ref()
+            .filter(|c| !c.missing.is_empty())
+            .map_or(NONE.to_string(), |c| c.missing.join("; ")),
+        Placeholder::MaxResourceCeiling => input
+            .max_resource_ceiling
+            .map_or("(no limit)".to_string(), |l| l.to_string()),
+        Placeholder::Budget
+        | Placeholder::BudgetUsed
+        | Placeholder::BudgetCeiling
+        | Placeholder::BudgetLimit
+        | Placeholder::BudgetWarnAt
+        | Placeholder::BudgetPercent => NONE.to_string(),
         Placeholder::MaxAccelerators => match &input.env.max_accelerators {
             Param::Absent => "(no limit)".to_string(),
             Param::Known(n) => n.to_string(),
             Param::Unknown => UNKNOWN.to_string(),
         },
+    }
+}
+
+fn budget_value(p: Placeholder, b: &Budget) -> String {
+    match p {
+        Placeholder::Address => format!("budget.{}", b.name),
+        Placeholder::Type => "budget".to_string(),
+        Placeholder::Budget => b.name.clone(),
+        Placeholder::BudgetUsed | Placeholder::MonthlyCost => money(b.monthly_cost, b.complete),
+        Placeholder::BudgetCeiling | Placeholder::MonthlyCostCeiling => {
+            money(b.ceiling, b.complete)
+        }
+        Placeholder::BudgetLimit => b.limit.to_string(),
+        Placeholder::BudgetWarnAt => b.warn_at.to_string(),
+        Placeholder::BudgetPercent => b
+            .percent_used()
+            .map_or(NONE.to_string(), |p| format!("{p}%")),
+        Placeholder::CostMissing => {
+            if b.missing.is_empty() {
+                NONE.to_string()
+            } else {
+                b.missing.join("; ")
+            }
+        }
+        _ => NONE.to_string(),
+    }
+}
+
+/// `$1,234.00`, or `at least $1,234.00` when parts of the estimate are missing.
+fn money(amount: Usd, complete: bool) -> String {
+    if complete {
+        amount.to_string()
+    } else {
+        format!("at least {amount}")
     }
 }
 

@@ -11,6 +11,7 @@
 //! `context`, `evaluate`, `residual` (three-valued decisions), `settings`, `error`.
 
 mod annotations;
+mod budgets;
 mod context;
 mod entities;
 mod error;
@@ -26,7 +27,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use cedar_policy::{PolicyId, PolicySet, Schema};
 
-use crate::model::{Resource, Severity};
+use crate::model::{Finding, Resource, Severity};
 
 pub use entities::instance_family;
 pub use error::{PolicyLoadError, PolicyLoadErrors};
@@ -135,5 +136,14 @@ impl Policies {
     /// Evaluates every policy on every resource.
     pub fn evaluate(&self, resources: &[Resource], settings: &Settings) -> Evaluation {
         evaluate::evaluate(self, resources, settings)
+    }
+
+    /// Evaluates every policy on every budget (`Action::"budget"` requests).
+    pub fn evaluate_budgets(
+        &self,
+        budgets: &[crate::model::Budget],
+        settings: &Settings,
+    ) -> Vec<Finding> {
+        budgets::evaluate(self, budgets, settings)
     }
 }

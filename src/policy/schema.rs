@@ -8,7 +8,23 @@ use cedar_policy::Schema;
 pub const SCHEMA: &str = include_str!("../../policies/schema.cedarschema");
 
 /// The default policy pack: file name and text, in load order.
-pub const BUILTIN_POLICIES: [(&str, &str); 4] = [
+pub const BUILTIN_POLICIES: [(&str, &str); 8] = [
+    (
+        "budget_over_limit.cedar",
+        include_str!("../../policies/budget_over_limit.cedar"),
+    ),
+    (
+        "budget_near_limit.cedar",
+        include_str!("../../policies/budget_near_limit.cedar"),
+    ),
+    (
+        "cost_estimate_missing.cedar",
+        include_str!("../../policies/cost_estimate_missing.cedar"),
+    ),
+    (
+        "cost_ceiling_over_limit.cedar",
+        include_str!("../../policies/cost_ceiling_over_limit.cedar"),
+    ),
     (
         "required_tags_missing.cedar",
         include_str!("../../policies/required_tags_missing.cedar"),

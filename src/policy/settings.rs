@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Location;
+use crate::model::{Location, Suppression, Usd};
 
 /// Everything policies can be configured with, beyond the policy files themselves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +19,9 @@ pub struct Settings {
     pub allowed_accelerator_families: Option<Vec<String>>,
     /// Most accelerators at maximum scale where the environment sets none; `None` = no limit.
     pub max_accelerators: Option<i64>,
+    /// Most a resource may cost per month at maximum scale (`context.max_resource_ceiling`);
+    /// `None` = no limit.
+    pub max_resource_ceiling: Option<Usd>,
     /// Waivers from the configuration file.
     pub waivers: Vec<Waiver>,
     /// Today's date, `YYYY-MM-DD`, for waiver expiry. Empty means no waiver expires.
@@ -79,6 +82,7 @@ impl Default for Settings {
             ]),
             allowed_accelerator_families: None,
             max_accelerators: Some(64),
+            max_resource_ceiling: Some(Usd(rust_decimal::Decimal::from(100_000))),
             waivers: Vec::new(),
             today: String::new(),
         }
@@ -107,6 +111,23 @@ impl Settings {
             .and_then(|e| self.environments.get(e))
             .and_then(|e| e.max_accelerators)
             .or(self.max_accelerators)
+    }
+
+    /// The first unexpired configuration waiver covering `policy_id` on `address` in `root`.
+    pub fn config_waiver(&self, policy_id: &str, root: &str, address: &str) -> Option<Suppression> {
+        self.waivers
+            .iter()
+            .find(|w| {
+                glob_match(&w.policy_id, policy_id)
+                    && glob_match(&w.address, address)
+                    && w.root.as_ref().is_none_or(|r| glob_match(r, root))
+                    && self.waiver_active(w.expires.as_deref())
+            })
+            .map(|w| Suppression {
+                reason: w.reason.clone(),
+                expires: w.expires.clone(),
+                location: w.location.clone(),
+            })
     }
 
     /// Whether a waiver ending on `expires` still applies today. A waiver applies through

@@ -4,18 +4,23 @@
 use serde_json::{json, Map as JsonMap, Value as Json};
 
 use super::{Report, JSON_FORMAT_VERSION};
-use crate::model::{Compute, Fact, Finding, InputError, Location, ModuleNotLoaded, Resource};
+use crate::model::{
+    Budget, Compute, CostEstimate, Fact, Finding, InputError, Location, ModuleNotLoaded, Resource,
+    Usd,
+};
 
 /// Renders the report as pretty-printed JSON with a trailing newline.
 pub fn render(report: &Report) -> String {
     let summary = report.summary();
+    let totals = super::cost::Totals::of(report.resources.iter());
     let doc = json!({
         "version": JSON_FORMAT_VERSION,
         "tool": {"name": "aicost-policy", "version": env!("CARGO_PKG_VERSION")},
-        "resources": report.resources.iter().map(resource).collect::<Vec<_>>(),
+        "resources": report.resources.iter().map(resource_json).collect::<Vec<_>>(),
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
-        "errors": report.errors.iter().map(error).collect::<Vec<_>>(),
+        "errors": report.errors.iter().map(error_json).collect::<Vec<_>>(),
         "modules_not_loaded": report.modules_not_loaded.iter().map(not_loaded).collect::<Vec<_>>(),
+        "budgets": report.budgets.iter().map(budget_json).collect::<Vec<_>>(),
         "summary": {
             "resources": summary.resources,
             "files": summary.files,
@@ -27,6 +32,12 @@ pub fn render(report: &Report) -> String {
             "passed": summary.passed,
             "input_errors": summary.input_errors,
             "modules_not_loaded": summary.modules_not_loaded,
+            "monthly_cost": {
+                "baseline": totals.baseline.to_json_string(),
+                "ceiling": totals.ceiling.to_json_string(),
+                "priced": totals.priced,
+                "incomplete": totals.incomplete,
+            },
         },
     });
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
@@ -46,7 +57,7 @@ fn string_fact(f: &Fact<String>) -> Json {
     fact(f, |s| Json::String(s.clone()))
 }
 
-fn resource(r: &Resource) -> Json {
+pub fn resource_json(r: &Resource) -> Json {
     let mut tags = JsonMap::new();
     for (k, v) in &r.tags.entries {
         tags.insert(k.clone(), string_fact(v));
@@ -68,6 +79,30 @@ fn resource(r: &Resource) -> Json {
         "tags_complete": r.tags.is_complete(),
         "tags_unknown": r.tags.more.as_ref().map(|u| u.origin.as_ref()),
         "compute": r.compute.as_ref().map_or(Json::Null, compute),
+        "monthly_cost": r.cost.as_ref().map_or(Json::Null, cost_json),
+    })
+}
+
+/// An estimate: amounts are decimal strings (two decimals; unit prices exact).
+pub fn cost_json(c: &CostEstimate) -> Json {
+    let money = |u: Option<Usd>| u.map(|u| u.to_json_string());
+    json!({
+        "baseline": c.baseline.to_json_string(),
+        "ceiling": c.ceiling.to_json_string(),
+        "complete": c.complete,
+        "components": c.components.iter().map(|k| json!({
+            "name": k.name,
+            "unit": k.unit,
+            "unit_price": k.unit_price.map(|p| p.exact_string()),
+            "quantity": k.quantity.map(|q| q.normalize().to_string()),
+            "ceiling_quantity": k.ceiling_quantity.map(|q| q.normalize().to_string()),
+            "monthly": money(k.monthly),
+            "ceiling_monthly": money(k.ceiling_monthly),
+            "usage_based": k.usage_based,
+            "missing": k.missing,
+        })).collect::<Vec<_>>(),
+        "missing": c.missing,
+        "notes": c.notes,
     })
 }
 
@@ -120,7 +155,24 @@ fn finding(f: &Finding) -> Json {
     })
 }
 
-fn error(e: &InputError) -> Json {
+fn budget_json(b: &Budget) -> Json {
+    json!({
+        "name": b.name,
+        "monthly_cost": b.monthly_cost.to_json_string(),
+        "ceiling": b.ceiling.to_json_string(),
+        "limit": b.limit.to_json_string(),
+        "warn_at": b.warn_at.to_json_string(),
+        "percent_used": b.percent_used().map(|p| p.to_string()),
+        "complete": b.complete,
+        "resources": b.members,
+        "maybe_resources": b.maybe_members.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
+        "missing": b.missing,
+        "file": b.location.file.as_ref(),
+        "line": b.location.line,
+    })
+}
+
+pub fn error_json(e: &InputError) -> Json {
     json!({
         "file": e.location.file.as_ref(),
         "line": e.location.line,

@@ -1,10 +1,13 @@
 //! The report stage: everything a run found, in one sorted [`Report`], and one renderer per
 //! output format. Renderers are pure functions from a report to text.
 
+pub mod cost;
 pub mod json;
 pub mod text;
 
-use crate::model::{Finding, InputError, ModuleNotLoaded, Note, Resource, SourceMap, Status};
+use crate::model::{
+    Budget, Finding, InputError, ModuleNotLoaded, Note, Resource, SourceMap, Status,
+};
 
 /// The version of the JSON report format (`docs/json-report.md`).
 pub const JSON_FORMAT_VERSION: u32 = 1;
@@ -25,6 +28,8 @@ pub struct Report {
     pub policies: usize,
     /// (policy, resource) pairs that passed.
     pub passed: usize,
+    /// Budget caps with their projections.
+    pub budgets: Vec<Budget>,
 }
 
 /// Counts for the summary line and the JSON `summary` object.

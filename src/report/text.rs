@@ -132,6 +132,26 @@ pub fn render(report: &Report, options: TextOptions) -> String {
         }
         out.push_str(&notes);
     }
+    // Budgets are their own section: used against limit.
+    let mut budgets = String::new();
+    for b in &report.budgets {
+        let at_least = if b.complete { "" } else { "at least " };
+        let percent = b
+            .percent_used()
+            .map(|p| format!(" ({p}%)"))
+            .unwrap_or_default();
+        budgets.push_str(&format!(
+            "budget {}: {at_least}{} of {} a month{percent}, {} in scope\n",
+            b.name,
+            b.monthly_cost,
+            b.limit,
+            super::plural(b.members.len(), "resource", "resources")
+        ));
+    }
+    if !budgets.is_empty() && !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&budgets);
     // Set the summary apart from what comes before it; a clean run prints only the summary.
     if !out.is_empty() {
         out.push('\n');
@@ -217,9 +237,7 @@ fn finding_block(report: &Report, f: &Finding, resource: Option<&Resource>) -> B
             Some(d) => format!("waived until {d}: {}", s.reason),
             None => format!("waived: {}", s.reason),
         }),
-        _ => resource
-            .and_then(|r| r.compute.as_ref())
-            .and_then(describe_compute),
+        _ => resource.and_then(describe_resource),
     };
     let help = f.help.clone();
     Block {
@@ -229,6 +247,17 @@ fn finding_block(report: &Report, f: &Finding, resource: Option<&Resource>) -> B
         help,
         source: source_for(report, &f.location),
         label: span_for(report, &f.location).map(|s| (s, label)),
+    }
+}
+
+/// What the resource runs and costs: `4 × p5.48xlarge, 8 × H100 each, on-demand,
+/// $160,716.80/month`.
+fn describe_resource(r: &Resource) -> Option<String> {
+    let compute = r.compute.as_ref().and_then(describe_compute);
+    let cost = r.cost.as_ref().map(super::cost::describe);
+    match (compute, cost) {
+        (Some(a), Some(b)) => Some(format!("{a}, {b}")),
+        (a, b) => a.or(b),
     }
 }
 
@@ -312,6 +341,18 @@ fn summary_line(report: &Report, options: TextOptions) -> String {
         parts.push(format!(
             "{} not loaded",
             plural(s.modules_not_loaded, "remote module", "remote modules")
+        ));
+    }
+    let totals = super::cost::Totals::of(report.resources.iter());
+    if totals.priced > 0 {
+        let at_least = if totals.incomplete > 0 {
+            "at least "
+        } else {
+            ""
+        };
+        parts.push(format!(
+            "{at_least}{}/month (ceiling {})",
+            totals.baseline, totals.ceiling
         ));
     }
     format!("  {}\n", parts.join(", "))

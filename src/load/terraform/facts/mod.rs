@@ -109,6 +109,7 @@ fn extract(r: &EvaluatedResource, index: &Index<'_>) -> Resource {
         fact_locations,
         waivers: Vec::new(),
         attributes: r.attributes.clone(),
+        cost: None,
     }
 }
 

@@ -1,0 +1,60 @@
+//! `aicost-policy cost`: the shared pipeline, then the cost table or JSON.
+
+use super::args::{CostArgs, Format, GroupBy};
+use super::{exit, pipeline, print_diagnostic};
+use crate::load::terraform::VarArg;
+use crate::report::cost::{render_json, render_text, Grouping};
+use crate::report::Report;
+
+pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
+    let prepared = match pipeline::prepare(&args.input) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let inventory = match pipeline::analyze(&prepared, &args.input, var_order) {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let mut report = Report {
+        resources: inventory.resources,
+        errors: inventory.errors,
+        modules_not_loaded: inventory.modules_not_loaded,
+        notes: inventory.notes,
+        sources: inventory.sources,
+        files: inventory.files,
+        ..Report::default()
+    };
+    report.sort();
+    let grouping = args.group_by.as_ref().map(|g| match g {
+        GroupBy::Tag(k) => Grouping::Tag(k.clone()),
+        GroupBy::File => Grouping::File,
+        GroupBy::Root => Grouping::Root,
+        GroupBy::Provider => Grouping::Provider,
+        GroupBy::Type => Grouping::Type,
+    });
+    let rendered = match args.format {
+        Format::Text => {
+            // Input errors go to standard error so the table stays clean.
+            for e in &report.errors {
+                let mut err = miette::MietteDiagnostic::new(format!(
+                    "{}:{}: {}",
+                    e.location.file, e.location.line, e.message
+                ));
+                if let Some(h) = &e.help {
+                    err = err.with_help(h.clone());
+                }
+                print_diagnostic(miette::Report::new(err), prepared.color);
+            }
+            render_text(&report, grouping.as_ref())
+        }
+        Format::Json => render_json(&report, grouping.as_ref()),
+    };
+    if let Err(code) = pipeline::write_output(&rendered, args.output.as_deref()) {
+        return code;
+    }
+    if report.errors.is_empty() {
+        exit::CLEAN
+    } else {
+        exit::ERROR
+    }
+}

@@ -1,0 +1,158 @@
+//! The stages every command shares: find the repository and configuration, then discover →
+//! load → environment → price. Problems that stop a run (invalid configuration or
+//! patterns) are printed here and returned as the exit code.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use globset::{GlobSet, GlobSetBuilder};
+
+use super::args::{ColorChoice, InputArgs};
+use super::settings::pricing_settings;
+use super::{exit, print_diagnostic};
+use crate::config::{self, LoadedConfig};
+use crate::discover;
+use crate::environment::EnvironmentClassifier;
+use crate::load::source::PathNamer;
+use crate::load::terraform::{self, TerraformOptions, VarArg};
+use crate::model::Inventory;
+use crate::price;
+
+/// The configuration and where paths are resolved from.
+pub struct Prepared {
+    pub paths: Vec<PathBuf>,
+    pub namer: PathNamer,
+    pub loaded: LoadedConfig,
+    pub color: bool,
+}
+
+/// Finds the repository root and reads the configuration.
+pub fn prepare(args: &InputArgs) -> Result<Prepared, u8> {
+    let color = use_color(args.color);
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let repo_root = repository_root(&first);
+    let namer = PathNamer::new(repo_root.clone());
+    let start = first.canonicalize().unwrap_or(first);
+    let loaded = config::load(args.config.as_deref(), &start, &repo_root).map_err(|e| {
+        print_diagnostic(miette::Report::new(*e), color);
+        exit::ERROR
+    })?;
+    Ok(Prepared {
+        paths,
+        namer,
+        loaded,
+        color,
+    })
+}
+
+/// Reads, evaluates, classifies and prices everything under the paths.
+pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<Inventory, u8> {
+    let excludes = excludes(&p.loaded, &args.excludes)?;
+    let classifier = EnvironmentClassifier::new(&p.loaded.config.environment).map_err(|e| {
+        eprintln!("error: invalid environment path pattern: {}", e.kind());
+        exit::ERROR
+    })?;
+    let found = discover::discover(&p.paths, &p.namer, &excludes);
+    let mut inventory = Inventory {
+        errors: found.errors,
+        notes: found.notes,
+        ..Inventory::default()
+    };
+    let options = TerraformOptions {
+        vars: var_order.to_vec(),
+        env: std::env::vars()
+            .filter(|(k, _)| k.starts_with("TF_VAR_"))
+            .collect(),
+        max_file_size: args.max_file_size.unwrap_or(p.loaded.config.max_file_size),
+    };
+    terraform::load(&found.terraform_modules, &p.namer, &options, &mut inventory);
+    classifier.assign(&mut inventory.resources);
+    let pricing = pricing_settings(
+        &p.loaded,
+        args.usage_file.as_deref(),
+        &p.namer,
+        &mut inventory,
+    );
+    price::estimate_all(&mut inventory.resources, &pricing);
+    inventory.sort();
+    Ok(inventory)
+}
+
+fn excludes(loaded: &LoadedConfig, extra: &[String]) -> Result<GlobSet, u8> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in loaded.config.exclude.iter().chain(extra) {
+        match globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+        {
+            Ok(g) => {
+                builder.add(g);
+            }
+            Err(e) => {
+                eprintln!("error: invalid exclude pattern `{pattern}`: {}", e.kind());
+                return Err(exit::ERROR);
+            }
+        }
+    }
+    builder.build().map_err(|_| {
+        eprintln!("error: the exclude patterns could not be compiled");
+        exit::ERROR
+    })
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// The nearest directory at or above `path` with a `.git`, else the current directory
+/// when `path` is inside it, else the path's own directory.
+pub(super) fn repository_root(path: &Path) -> PathBuf {
+    let start = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let start_dir = if start.is_file() {
+        start
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(start.clone())
+    } else {
+        start.clone()
+    };
+    let mut dir = Some(start_dir.as_path());
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    match std::env::current_dir().and_then(|c| c.canonicalize()) {
+        Ok(cwd) if start_dir.starts_with(&cwd) => cwd,
+        _ => start_dir,
+    }
+}
+
+/// Writes a rendered report to the file or standard output; a closed pipe is not an error.
+pub fn write_output(rendered: &str, output: Option<&Path>) -> Result<(), u8> {
+    use std::io::Write;
+    let written = match output {
+        Some(path) => std::fs::write(path, rendered.as_bytes()),
+        None => std::io::stdout().write_all(rendered.as_bytes()),
+    };
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write the report: {e}");
+            Err(exit::ERROR)
+        }
+        _ => Ok(()),
+    }
+}

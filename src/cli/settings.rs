@@ -1,0 +1,191 @@
+//! Turning the configuration (and the usage file) into the settings the policy and price
+//! stages take.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, LoadedConfig};
+use crate::load::source::{read_source, PathNamer};
+use crate::model::{Inventory, Location, Usd};
+use crate::policy::{EnvironmentSettings, Settings, Waiver};
+use crate::price::{overlay, usage, Discount, PriceOverride, PricingSettings, Usage};
+
+/// Policy directories from the configuration (relative to its file) and the command line.
+pub fn policy_dirs(loaded: &LoadedConfig, extra: &[PathBuf]) -> Vec<PathBuf> {
+    let base = loaded.base_dir().map(Path::to_path_buf).unwrap_or_default();
+    loaded
+        .config
+        .policy_dirs
+        .iter()
+        .map(|d| base.join(d))
+        .chain(extra.iter().cloned())
+        .collect()
+}
+
+/// The policy settings the configuration describes.
+pub fn policy_settings(loaded: &LoadedConfig, namer: &PathNamer, today: String) -> Settings {
+    let config: &Config = &loaded.config;
+    let waiver_locations = config_entry_locations(loaded, namer, "[[waivers]]");
+    Settings {
+        required_tags: config.required_tags.clone(),
+        production_environments: config.environment.production.clone(),
+        environments: config
+            .environments
+            .iter()
+            .map(|(name, env)| {
+                (
+                    name.clone(),
+                    EnvironmentSettings {
+                        allowed_accelerator_families: env.allowed_accelerator_families.clone(),
+                        max_accelerators: env.max_accelerators,
+                    },
+                )
+            })
+            .collect(),
+        allowed_accelerator_families: None,
+        max_accelerators: config.accelerators.max_per_resource,
+        max_resource_ceiling: config.costs.max_resource_ceiling.map(Usd),
+        waivers: config
+            .waivers
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Waiver {
+                policy_id: w.policy.clone(),
+                address: w.resource.clone(),
+                root: w.root.clone(),
+                reason: w.reason.clone(),
+                expires: w.expires.clone(),
+                location: waiver_locations.get(i).cloned(),
+            })
+            .collect(),
+        today,
+    }
+}
+
+/// Where each `[[waivers]]` or `[[budget]]` entry of the configuration is written, in
+/// order, for findings and messages that point at it.
+pub fn config_entry_locations(
+    loaded: &LoadedConfig,
+    namer: &PathNamer,
+    header: &str,
+) -> Vec<Location> {
+    let name = loaded
+        .path
+        .as_ref()
+        .map(|p| namer.name(&p.canonicalize().unwrap_or_else(|_| p.clone())))
+        .unwrap_or_else(|| "aicost-policy.toml".into());
+    loaded
+        .text
+        .match_indices(header)
+        .map(|(offset, _)| {
+            Location::from_span(name.clone(), &loaded.text, offset, offset + header.len())
+        })
+        .collect()
+}
+
+/// Price settings from `[pricing]`, and the usage file: `--usage-file`, else `usage_file` in
+/// the configuration, else `aicost-usage.yml` next to the configuration when it exists. A
+/// usage file that cannot be read is an input error; pricing goes on without it. The same for
+/// the installed price overlay (`.aicost-policy/prices.csv` at the repository root).
+pub fn pricing_settings(
+    loaded: &LoadedConfig,
+    usage_file: Option<&Path>,
+    namer: &PathNamer,
+    inventory: &mut Inventory,
+) -> PricingSettings {
+    let pricing = &loaded.config.pricing;
+    let base = loaded.base_dir().map(Path::to_path_buf);
+    let path: Option<PathBuf> = match (usage_file, &pricing.usage_file) {
+        (Some(p), _) => Some(p.to_path_buf()),
+        (None, Some(p)) => Some(base.clone().unwrap_or_default().join(p)),
+        (None, None) => base
+            .map(|b| b.join(usage::FILE_NAME))
+            .filter(|p| p.is_file()),
+    };
+    let usage = match path {
+        None => Usage::default(),
+        Some(path) => {
+            let abs = path.canonicalize().unwrap_or_else(|_| path.clone());
+            let name = namer.name(&abs);
+            match read_source(&abs, name.clone(), loaded.config.max_file_size) {
+                Ok(file) => {
+                    inventory
+                        .sources
+                        .insert(file.path.clone(), file.text.clone());
+                    match Usage::parse(&file.text, &name) {
+                        Ok(u) => u,
+                        Err(e) => {
+                            inventory.errors.push(e);
+                            Usage::default()
+                        }
+                    }
+                }
+                Err(mut e) => {
+                    e.location = Location::file_start(name);
+                    inventory.errors.push(e);
+                    Usage::default()
+                }
+            }
+        }
+    };
+    PricingSettings {
+        overrides: pricing
+            .overrides
+            .iter()
+            .map(|o| PriceOverride {
+                provider: o.provider.clone(),
+                item: o.item.clone(),
+                region: o.region.clone(),
+                usd_per_hour: o.usd_per_hour,
+            })
+            .collect(),
+        discounts: pricing
+            .discounts
+            .iter()
+            .map(|d| Discount {
+                provider: d.provider.clone(),
+                percent: d.percent,
+                name: d.name.clone(),
+            })
+            .collect(),
+        spot_factors: pricing.spot_factors.clone(),
+        overlay: installed_overlay(namer, loaded.config.max_file_size, inventory),
+        usage,
+    }
+}
+
+/// The prices of the installed overlay, when `.aicost-policy/prices.csv` exists at the
+/// repository root. One that cannot be read or is invalid is an input error (file and line)
+/// and prices come from the configuration and the catalog without it. Never the network.
+fn installed_overlay(
+    namer: &PathNamer,
+    max_size: u64,
+    inventory: &mut Inventory,
+) -> Vec<PriceOverride> {
+    let path = overlay::installed_path(namer.root());
+    if !path.is_file() {
+        return Vec::new();
+    }
+    let name = namer.name(&path);
+    let file = match read_source(&path, name.clone(), max_size) {
+        Ok(file) => file,
+        Err(mut e) => {
+            e.location = Location::file_start(name);
+            e.message = format!("the price overlay is not used: {}", e.message);
+            inventory.errors.push(e);
+            return Vec::new();
+        }
+    };
+    inventory
+        .sources
+        .insert(file.path.clone(), file.text.clone());
+    match overlay::parse(&file.text, &name) {
+        Ok(o) => o.prices(),
+        Err(errors) => {
+            inventory.errors.extend(errors.into_iter().map(|mut e| {
+                e.message = format!("the price overlay is not used: {}", e.message);
+                e
+            }));
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,433 @@
+//! Machines: EC2 instances, autoscaling groups, EKS node groups, SageMaker endpoints and
+//! notebooks, GCE instances and GKE node pools (with separately billed GPUs), Azure VMs,
+//! AKS pools and Azure ML clusters. Hours per month × units at the baseline and ceiling.
+
+use rust_decimal::Decimal;
+
+use super::line::{component, PriceResult, Units};
+use super::settings::PricingSettings;
+use super::usage::UsageValues;
+use crate::catalog;
+use crate::load::terraform::facts::arg;
+use crate::model::{Capacity, CostComponent, Fact, Resource, Value, HOURS_PER_MONTH};
+
+/// The provider name the catalog knows (`google-beta` is priced as `google`).
+pub(super) fn catalog_provider(provider: &str) -> &str {
+    match provider {
+        "google-beta" => "google",
+        p => p,
+    }
+}
+
+/// The region to price in: the resource's when known; otherwise "" (the catalog's fallback
+/// region), with a note.
+pub(super) fn pricing_region(r: &Resource, notes: &mut Vec<String>) -> String {
+    match &r.region {
+        Some(Fact::Known(region)) => region.clone(),
+        Some(Fact::Unknown(u)) => {
+            notes.push(format!(
+                "the region is unknown ({}); priced in the catalog's default region",
+                u.origin
+            ));
+            String::new()
+        }
+        None => String::new(),
+    }
+}
+
+/// Notes for a catalog price: where it came from, and a regional fallback.
+pub(super) fn price_notes(
+    price: &catalog::Price,
+    asked_region: &str,
+    mut notes: Vec<String>,
+) -> Vec<String> {
+    if !price.exact_region {
+        let asked = if asked_region.is_empty() {
+            "the region"
+        } else {
+            asked_region
+        };
+        notes.push(format!(
+            "estimated from {} ({asked} is not in the catalog)",
+            price.region
+        ));
+    }
+    notes.push(format!(
+        "{} (as of {})",
+        price.table.name, price.table.as_of
+    ));
+    notes
+}
+
+pub(super) fn components(
+    r: &Resource,
+    s: &PricingSettings,
+    usage: &UsageValues,
+    notes: &mut Vec<String>,
+) -> Option<Vec<CostComponent>> {
+    let c = r.compute.as_ref()?;
+    // A launch template launches nothing; the groups that use it are priced.
+    if r.resource_type == "aws_launch_template" {
+        return None;
+    }
+    let provider = catalog_provider(&r.provider.name);
+    let region = pricing_region(r, notes);
+    let hours = usage.monthly_hours.unwrap_or(HOURS_PER_MONTH);
+    if r.resource_type == "aws_sagemaker_endpoint_configuration" {
+        return Some(sagemaker_variants(r, s, &region, hours));
+    }
+    if usage.monthly_hours.is_some() {
+        notes.push(format!(
+            "{} hours a month, from the usage file",
+            hours.normalize()
+        ));
+    }
+    let units = Units::from_counts(&c.count);
+    if let Fact::Known(types) = &c.instance_types {
+        if types.len() > 1 {
+            if let Some(first) = types.first() {
+                notes.push(format!(
+                    "priced as {first}, the first of {} allowed instance types",
+                    types.len()
+                ));
+            }
+        }
+    }
+    let capacity_word = match &c.capacity {
+        Fact::Known(cap) => cap.as_str(),
+        Fact::Unknown(_) => "unknown capacity",
+    };
+    let type_word = c
+        .instance_type
+        .known()
+        .map_or("unknown type", String::as_str);
+    let mut out = vec![component(
+        format!("Instance usage ({capacity_word}, {type_word})"),
+        "hours",
+        machine_price(provider, &c.instance_type, &c.capacity, &region, s),
+        Ok(hours),
+        &units,
+    )];
+    if provider == "google" {
+        out.extend(attached_gpus(
+            r,
+            c.instance_type.known().map(String::as_str),
+            &c.capacity,
+            &region,
+            hours,
+            &units,
+        ));
+    }
+    Some(out)
+}
+
+/// The hourly price of one unit of `instance_type` bought as `capacity`.
+fn machine_price(
+    provider: &str,
+    instance_type: &Fact<String>,
+    capacity: &Fact<Capacity>,
+    region: &str,
+    s: &PricingSettings,
+) -> PriceResult {
+    let instance_type = match instance_type {
+        Fact::Known(t) => t,
+        Fact::Unknown(u) => return Err(format!("instance_type is unknown: {}", u.origin)),
+    };
+    let capacity = match capacity {
+        Fact::Known(c) => *c,
+        Fact::Unknown(u) => return Err(format!("capacity_type is unknown: {}", u.origin)),
+    };
+    let region_opt = (!region.is_empty()).then_some(region);
+    if let Some((price, from)) = s.override_for(provider, instance_type, region_opt) {
+        let mut notes = vec![format!("{instance_type} priced from {from}")];
+        let price = match capacity {
+            Capacity::Spot => match s.spot_factors.get(provider) {
+                Some(f) => {
+                    notes.push(format!(
+                        "spot priced at {} × the configured price",
+                        f.normalize()
+                    ));
+                    price.checked_mul(*f).unwrap_or(price)
+                }
+                None => price,
+            },
+            _ => price,
+        };
+        return Ok((price, notes));
+    }
+    match capacity {
+        Capacity::Spot => match s.spot_factors.get(provider) {
+            Some(factor) => {
+                let (on_demand, notes) = catalog::machine_price(provider, instance_type, region)
+                    .map_err(unknown_price)?;
+                let mut notes = price_notes(&on_demand, region, notes);
+                notes.push(format!(
+                    "spot priced at {} × on-demand (configured factor)",
+                    factor.normalize()
+                ));
+                let price = on_demand
+                    .usd
+                    .checked_mul(*factor)
+                    .ok_or_else(|| "the spot price is too large to compute".to_string())?;
+                Ok((price, notes))
+            }
+            None => {
+                let (price, notes) =
+                    catalog::spot_price(provider, instance_type, region).map_err(unknown_price)?;
+                let notes = price_notes(&price, region, notes);
+                Ok((price.usd, notes))
+            }
+        },
+        Capacity::OnDemand | Capacity::Reserved | Capacity::CapacityBlock => {
+            let (price, notes) =
+                catalog::machine_price(provider, instance_type, region).map_err(unknown_price)?;
+            let mut notes = price_notes(&price, region, notes);
+            match capacity {
+                Capacity::Reserved => {
+                    notes.push("reserved capacity, priced at the on-demand list price".to_string())
+                }
+                Capacity::CapacityBlock => {
+                    notes.push("capacity block, priced at the on-demand list price".to_string())
+                }
+                Capacity::OnDemand | Capacity::Spot => {}
+            }
+            Ok((price.usd, notes))
+        }
+    }
+}
+
+/// The default node pool of a GKE cluster, which exists unless `remove_default_node_pool`
+/// is set: `initial_node_count` nodes per zone of `node_config.machine_type` (GKE's default
+/// e2-medium) with their boot disks.
+pub(super) fn gke_default_pool(
+    r: &Resource,
+    s: &PricingSettings,
+    notes: &mut Vec<String>,
+) -> Vec<CostComponent> {
+    let attrs = &r.attributes;
+    if matches!(
+        arg(attrs, "remove_default_node_pool"),
+        Some(Value::Bool(true))
+    ) {
+        return Vec::new();
+    }
+    let per_zone: Fact<i64> = match arg(attrs, "initial_node_count") {
+        Some(Value::Unknown(u)) => Fact::Unknown(u.clone()),
+        Some(v) => match crate::load::terraform::convert::to_integer(v) {
+            Ok(Some(n)) => Fact::Known(n),
+            _ => Fact::Unknown(crate::model::Unknown::new(
+                "initial_node_count is not a whole number",
+            )),
+        },
+        None => {
+            notes.push(
+                "initial_node_count is not set; the default pool is priced with one node per zone"
+                    .to_string(),
+            );
+            Fact::Known(1)
+        }
+    };
+    let zones: Fact<i64> = match arg(attrs, "node_locations") {
+        Some(Value::List(items) | Value::Set(items)) => Fact::Known(i64::try_from(items.len()).unwrap_or(i64::MAX)),
+        Some(Value::Unknown(u)) => Fact::Unknown(u.clone()),
+        _ => match arg(attrs, "location") {
+            Some(Value::String(l)) if l.rsplit_once('-').is_some_and(|(_, z)| z.len() == 1) => Fact::Known(1),
+            Some(Value::String(l)) => Fact::Unknown(crate::model::Unknown::new(format!(
+                "the default pool is regional ({l}) and node_locations is not set, so Google picks the zones"
+            ))),
+            Some(Value::Unknown(u)) => Fact::Unknown(u.clone()),
+            _ => Fact::Unknown(crate::model::Unknown::new("the cluster's location is not set")),
+        },
+    };
+    let nodes = match (&per_zone, &zones) {
+        (Fact::Known(n), Fact::Known(z)) => Fact::Known(n.saturating_mul(*z)),
+        (Fact::Unknown(u), _) | (_, Fact::Unknown(u)) => Fact::Unknown(u.clone()),
+    };
+    let units = Units {
+        baseline: nodes.clone(),
+        ceiling: nodes,
+    };
+    let machine_type = match arg(attrs, "node_config.machine_type") {
+        Some(Value::String(t)) => Fact::Known(t.clone()),
+        Some(Value::Unknown(u)) => Fact::Unknown(u.clone()),
+        _ => Fact::Known("e2-medium".to_string()),
+    };
+    let spot = matches!(arg(attrs, "node_config.spot"), Some(Value::Bool(true)))
+        || matches!(
+            arg(attrs, "node_config.preemptible"),
+            Some(Value::Bool(true))
+        );
+    let capacity = Fact::Known(if spot {
+        Capacity::Spot
+    } else {
+        Capacity::OnDemand
+    });
+    let region = pricing_region(r, &mut Vec::new());
+    let type_word = machine_type
+        .known()
+        .map_or("unknown type", String::as_str)
+        .to_string();
+    let mut out = vec![component(
+        format!(
+            "Default node pool ({}, {type_word})",
+            capacity.known().map_or("", |c| c.as_str())
+        ),
+        "hours",
+        machine_price("google", &machine_type, &capacity, &region, s),
+        Ok(HOURS_PER_MONTH),
+        &units,
+    )];
+    let disk_size = match arg(attrs, "node_config.disk_size_gb") {
+        Some(Value::Number(n)) => Decimal::try_from(*n)
+            .map_err(|_| "node_config.disk_size_gb is not a usable number".to_string()),
+        Some(Value::Unknown(u)) => {
+            Err(format!("node_config.disk_size_gb is unknown: {}", u.origin))
+        }
+        _ => Ok(Decimal::from(100)),
+    };
+    let disk_type = match arg(attrs, "node_config.disk_type") {
+        Some(Value::String(t)) => t.clone(),
+        _ => "pd-balanced".to_string(),
+    };
+    out.extend(super::storage::node_disks(
+        "google", &disk_type, disk_size, &region, &units,
+    ));
+    out
+}
+
+/// Every production variant of a SageMaker endpoint: its instances, from the initial count
+/// (baseline) to the managed scaling maximum (ceiling). Serverless variants have none.
+fn sagemaker_variants(
+    r: &Resource,
+    s: &PricingSettings,
+    region: &str,
+    hours: Decimal,
+) -> Vec<CostComponent> {
+    let mut out = Vec::new();
+    for variant in crate::load::terraform::facts::blocks(&r.attributes, "production_variants") {
+        let Value::Map(v) = variant else {
+            continue;
+        };
+        let text = |name: &str| -> Option<Fact<String>> {
+            match v.entries.get(name) {
+                Some(Value::String(t)) => Some(Fact::Known(t.clone())),
+                Some(Value::Unknown(u)) => Some(Fact::Unknown(u.clone())),
+                _ => None,
+            }
+        };
+        let Some(instance_type) = text("instance_type") else {
+            continue;
+        };
+        let int = |m: &crate::model::Map, name: &str| -> Option<Fact<i64>> {
+            m.entries.get(name).map(|x| match x {
+                Value::Unknown(u) => Fact::Unknown(u.clone()),
+                other => crate::load::terraform::convert::to_integer(other)
+                    .ok()
+                    .flatten()
+                    .map_or_else(
+                        || {
+                            Fact::Unknown(crate::model::Unknown::new(format!(
+                                "{name} is not a whole number"
+                            )))
+                        },
+                        Fact::Known,
+                    ),
+            })
+        };
+        let initial = int(v, "initial_instance_count").unwrap_or(Fact::Known(1));
+        let scaling = match v.entries.get("managed_instance_scaling") {
+            Some(Value::List(items)) => match items.first() {
+                Some(Value::Map(m)) => int(m, "max_instance_count"),
+                _ => None,
+            },
+            Some(Value::Map(m)) => int(m, "max_instance_count"),
+            _ => None,
+        };
+        let units = Units {
+            ceiling: scaling.unwrap_or_else(|| initial.clone()),
+            baseline: initial,
+        };
+        let name = text("variant_name")
+            .and_then(|n| n.known().cloned())
+            .unwrap_or_default();
+        let type_word = instance_type
+            .known()
+            .map_or("unknown type", String::as_str)
+            .to_string();
+        out.push(component(
+            format!("Instance usage (on-demand, {type_word}, variant {name})"),
+            "hours",
+            machine_price(
+                "aws",
+                &instance_type,
+                &Fact::Known(Capacity::OnDemand),
+                region,
+                s,
+            ),
+            Ok(hours),
+            &units,
+        ));
+    }
+    out
+}
+
+pub(super) fn unknown_price(reason: String) -> String {
+    format!("price unknown: {reason}")
+}
+
+/// GPUs a GCE machine bills separately (n1 with `guest_accelerator`); a2, a3 and g2
+/// machine types include theirs.
+fn attached_gpus(
+    r: &Resource,
+    machine_type: Option<&str>,
+    capacity: &Fact<Capacity>,
+    region: &str,
+    hours: Decimal,
+    units: &Units,
+) -> Vec<CostComponent> {
+    if machine_type.is_some_and(|m| catalog::gpus_included("google", m)) {
+        return Vec::new();
+    }
+    let path = if r.resource_type == "google_container_node_pool" {
+        "node_config.guest_accelerator"
+    } else {
+        "guest_accelerator"
+    };
+    let Some(block) = arg(&r.attributes, path) else {
+        return Vec::new();
+    };
+    let first = match block {
+        Value::List(items) => items.first(),
+        other => Some(other),
+    };
+    let Some(Value::Map(m)) = first else {
+        return Vec::new();
+    };
+    let gpu_type = m.entries.get("type").and_then(Value::as_str).unwrap_or("");
+    let count = m.entries.get("count").and_then(|v| match v {
+        Value::Number(n) => Decimal::try_from(*n).ok(),
+        _ => None,
+    });
+    let spot = matches!(capacity, Fact::Known(Capacity::Spot));
+    let price = if gpu_type.is_empty() {
+        Err("guest_accelerator.type is unknown".to_string())
+    } else {
+        catalog::attached_gpu_price("google", gpu_type, region, spot)
+            .map(|(p, notes)| {
+                let notes = price_notes(&p, region, notes);
+                (p.usd, notes)
+            })
+            .map_err(unknown_price)
+    };
+    let per_unit = match count {
+        Some(n) => hours
+            .checked_mul(n)
+            .ok_or_else(|| "the GPU quantity is too large to price".to_string()),
+        None => Err("guest_accelerator.count is unknown".to_string()),
+    };
+    let name = format!(
+        "GPU usage ({}, {gpu_type})",
+        if spot { "spot" } else { "on-demand" }
+    );
+    vec![component(name, "GPU-hours", price, per_unit, units)]
+}

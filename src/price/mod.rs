@@ -1,0 +1,57 @@
+//! The price stage: an estimated monthly cost for every resource it recognises, from the
+//! catalog compiled into the binary, configuration overrides and discounts, and usage
+//! values. A price that is not known is "price unknown" with the reason, never $0; a
+//! quantity that depends on an unresolved value makes the estimate incomplete and says
+//! which value. No I/O: the usage file is read by the caller.
+//!
+//! One file per kind of thing billed: `compute.rs` (machines, node groups, pools, VMs,
+//! endpoints), `storage.rs` (volumes, disks, buckets), `services.rs` (control planes,
+//! provisioned model throughput, token-billed deployments).
+
+pub mod budget;
+mod compute;
+mod line;
+pub mod overlay;
+mod services;
+mod settings;
+mod storage;
+pub mod usage;
+
+use rayon::prelude::*;
+
+use crate::model::{CostComponent, CostEstimate, Resource};
+
+pub use self::settings::{Discount, PriceOverride, PricingSettings};
+pub use self::usage::{Usage, UsageValues};
+
+/// Estimates every resource's monthly cost in place.
+pub fn estimate_all(resources: &mut [Resource], settings: &PricingSettings) {
+    resources
+        .par_iter_mut()
+        .for_each(|r| r.cost = estimate(r, settings));
+}
+
+/// The estimate of one resource; `None` for types that are not priced.
+pub fn estimate(r: &Resource, settings: &PricingSettings) -> Option<CostEstimate> {
+    let usage = settings.usage.for_resource(&r.resource_type, &r.address);
+    let mut components: Vec<CostComponent> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut priced = false;
+    if let Some(c) = compute::components(r, settings, &usage, &mut notes) {
+        components.extend(c);
+        priced = true;
+    }
+    if let Some(c) = storage::components(r, settings, &usage, &mut notes) {
+        components.extend(c);
+        priced = true;
+    }
+    if let Some(c) = services::components(r, settings, &usage, &mut notes) {
+        components.extend(c);
+        priced = true;
+    }
+    if !priced {
+        return None;
+    }
+    settings.apply_discounts(&r.provider.name, &mut components, &mut notes);
+    Some(CostEstimate::from_components(components, notes))
+}

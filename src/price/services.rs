@@ -1,0 +1,371 @@
+//! Managed services: Kubernetes control planes (EKS, GKE, AKS), Bedrock provisioned
+//! throughput (no public price: configuration only), and Azure OpenAI deployments billed by
+//! token.
+
+use rust_decimal::Decimal;
+
+use super::compute::{price_notes, pricing_region, unknown_price};
+use super::line::{component, usage_component, PriceResult, Units};
+use super::settings::PricingSettings;
+use super::usage::UsageValues;
+use crate::catalog;
+use crate::load::terraform::convert::to_number;
+use crate::load::terraform::facts::arg;
+use crate::model::{CostComponent, Resource, Value, HOURS_PER_MONTH};
+
+pub(super) fn components(
+    r: &Resource,
+    s: &PricingSettings,
+    usage: &UsageValues,
+    notes: &mut Vec<String>,
+) -> Option<Vec<CostComponent>> {
+    match r.resource_type.as_str() {
+        "aws_eks_cluster" => Some(vec![control_plane("aws", "EKS control plane", "standard")]),
+        "google_container_cluster" => {
+            notes.push("Google credits one zonal or Autopilot cluster per billing account; the credit is not applied".to_string());
+            let mut out = vec![control_plane(
+                "google",
+                "GKE cluster management",
+                "standard",
+            )];
+            out.extend(super::compute::gke_default_pool(r, s, notes));
+            Some(out)
+        }
+        "azurerm_kubernetes_cluster" => {
+            let tier = match arg(&r.attributes, "sku_tier") {
+                // `Paid` is azurerm 3.x's name for what is now the Standard tier.
+                Some(Value::String(t)) if t.eq_ignore_ascii_case("paid") => "standard".to_string(),
+                Some(Value::String(t)) => t.to_lowercase(),
+                _ => "free".to_string(),
+            };
+            Some(vec![control_plane(
+                "azurerm",
+                &format!("AKS control plane ({tier} tier)"),
+                &tier,
+            )])
+        }
+        "aws_bedrock_provisioned_model_throughput" => Some(vec![bedrock(r, s, notes)]),
+        "azurerm_cognitive_deployment" => Some(cognitive_deployment(r, s, usage, notes)),
+        _ => None,
+    }
+}
+
+fn control_plane(provider: &str, name: &str, tier: &str) -> CostComponent {
+    let price: PriceResult = catalog::control_plane_price(provider, tier)
+        .map(|p| {
+            let notes = price_notes(&p, "", Vec::new());
+            (p.usd, notes)
+        })
+        .map_err(unknown_price);
+    component(
+        name.to_string(),
+        "hours",
+        price,
+        Ok(HOURS_PER_MONTH),
+        &Units::one(),
+    )
+}
+
+/// Bedrock provisioned throughput: model units × hours, at the price the configuration
+/// gives for the model (AWS publishes no list price we can ship).
+fn bedrock(r: &Resource, s: &PricingSettings, notes: &mut Vec<String>) -> CostComponent {
+    let model = match arg(&r.attributes, "model_arn") {
+        Some(Value::String(arn)) => Ok(arn.rsplit('/').next().unwrap_or(arn).to_string()),
+        Some(Value::Unknown(u)) => Err(format!("model_arn is unknown: {}", u.origin)),
+        _ => Err("model_arn is not set".to_string()),
+    };
+    let units = match arg(&r.attributes, "model_units") {
+        Some(Value::Unknown(u)) => Err(format!("model_units is unknown: {}", u.origin)),
+        Some(v) => match to_number(v) {
+            Ok(Some(n)) => {
+                Decimal::try_from(n).map_err(|_| "model_units is not a usable number".to_string())
+            }
+            _ => Err("model_units is not a number".to_string()),
+        },
+        None => Err("model_units is not set".to_string()),
+    };
+    if let Some(Value::String(term)) = arg(&r.attributes, "commitment_duration") {
+        notes.push(format!("commitment {term}: billed for the whole term"));
+    }
+    let region = pricing_region(r, notes);
+    let region = (!region.is_empty()).then_some(region.as_str());
+    let price: PriceResult = match &model {
+        Ok(m) => match s.override_for("aws", m, region) {
+            Some((p, from)) => Ok((p, vec![format!("{m} priced from {from}")])),
+            None => Err(format!(
+                "price unknown: AWS publishes no offline list price for provisioned throughput of {m}; set one in [[pricing.overrides]] (provider = \"aws\", item = \"{m}\")"
+            )),
+        },
+        Err(e) => Err(e.clone()),
+    };
+    let per_unit = units.and_then(|u| {
+        HOURS_PER_MONTH
+            .checked_mul(u)
+            .ok_or_else(|| "the quantity is too large to price".to_string())
+    });
+    let name = format!(
+        "Provisioned throughput ({})",
+        model.as_deref().unwrap_or("unknown model")
+    );
+    component(name, "model-unit-hours", price, per_unit, &Units::one())
+}
+
+/// Azure OpenAI: token prices of the model × tokens from the usage file. Provisioned SKUs
+/// are billed per PTU-hour, which needs a configured price.
+fn cognitive_deployment(
+    r: &Resource,
+    s: &PricingSettings,
+    usage: &UsageValues,
+    notes: &mut Vec<String>,
+) -> Vec<CostComponent> {
+    let model = match arg(&r.attributes, "model.name") {
+        Some(Value::String(m)) => m.clone(),
+        _ => String::new(),
+    };
+    let version = match arg(&r.attributes, "model.version") {
+        Some(Value::String(v)) if !v.is_empty() => Some(v.clone()),
+        _ => None,
+    };
+    let sku = match arg(&r.attributes, "sku.name") {
+        Some(Value::String(n)) => n.clone(),
+        _ => "Standard".to_string(),
+    };
+    if sku.starts_with("Provisioned") {
+        let capacity = match arg(&r.attributes, "sku.capacity") {
+            Some(Value::Unknown(u)) => Err(format!("sku.capacity is unknown: {}", u.origin)),
+            Some(v) => to_number(v)
+                .ok()
+                .flatten()
+                .and_then(|n| Decimal::try_from(n).ok())
+                .ok_or_else(|| "sku.capacity is not a number".to_string()),
+            None => Err("sku.capacity is not set".to_string()),
+        };
+        let item = format!("ptu:{model}");
+        let region = pricing_region(r, notes);
+        let region = (!region.is_empty()).then_some(region.as_str());
+        let price: PriceResult = match s.override_for("azurerm", &item, region) {
+            Some((p, from)) => Ok((p, vec![format!("{item} priced from {from}")])),
+            None => Err(format!(
+                "price unknown: provisioned throughput units have no offline list price; set one in [[pricing.overrides]] (provider = \"azurerm\", item = \"{item}\")"
+            )),
+        };
+        let per_unit = capacity.and_then(|c| {
+            HOURS_PER_MONTH
+                .checked_mul(c)
+                .ok_or_else(|| "too large".to_string())
+        });
+        return vec![component(
+            format!("Provisioned throughput ({sku}, {model})"),
+            "PTU-hours",
+            price,
+            per_unit,
+            &Units::one(),
+        )];
+    }
+    let prices = token_price_ids(&model, version.as_deref(), &sku)
+        .iter()
+        .find_map(|id| catalog::token_prices(id));
+    let per_million = |which: &str| -> PriceResult {
+        match &prices {
+            Some(p) => {
+                let price = match which {
+                    "input" => Some(&p.input),
+                    "output" => Some(&p.output),
+                    _ => p.cached_input.as_ref(),
+                };
+                price
+                    .map(|pr| {
+                        (
+                            pr.usd,
+                            price_notes(pr, "", vec![format!("token prices of {}", p.model)]),
+                        )
+                    })
+                    .ok_or_else(|| format!("price unknown: {model} has no {which} token price"))
+            }
+            None => Err(format!(
+                "price unknown: the model `{model}` is not in the token price table"
+            )),
+        }
+    };
+    let millions =
+        |tokens: Option<Decimal>| tokens.and_then(|t| t.checked_div(Decimal::from(1_000_000)));
+    let mut out = vec![
+        usage_component(
+            format!("Input tokens ({model})"),
+            "1M tokens",
+            per_million("input"),
+            millions(usage.monthly_input_tokens),
+        ),
+        usage_component(
+            format!("Output tokens ({model})"),
+            "1M tokens",
+            per_million("output"),
+            millions(usage.monthly_output_tokens),
+        ),
+    ];
+    if usage.monthly_cached_input_tokens.is_some() {
+        out.push(usage_component(
+            format!("Cached input tokens ({model})"),
+            "1M tokens",
+            per_million("cached input"),
+            millions(usage.monthly_cached_input_tokens),
+        ));
+    }
+    out
+}
+
+/// The token price table ids to try for an Azure OpenAI deployment, most specific first:
+/// the deployment type's own rows for the model version (`azure/global-standard/...` for
+/// GlobalStandard), then the version's regional (Standard) row, then the model's; prices
+/// differ between versions (`gpt-4o` 2024-05-13 costs twice what 2024-08-06 does).
+fn token_price_ids(model: &str, version: Option<&str>, sku: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Some(v) = version {
+        names.push(format!("{model}-{v}"));
+    }
+    names.push(model.to_string());
+    let mut ids = Vec::new();
+    if sku.eq_ignore_ascii_case("GlobalStandard") {
+        for prefix in ["azure/global-standard", "azure/global"] {
+            ids.extend(names.iter().map(|n| format!("{prefix}/{n}")));
+        }
+    }
+    ids.extend(names.iter().map(|n| format!("azure/{n}")));
+    ids.push(model.to_string());
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::terraform::facts::resources_of;
+    use crate::price::{PriceOverride, PricingSettings};
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn only(hcl: &str) -> Resource {
+        let mut all = resources_of(hcl);
+        assert_eq!(all.len(), 1, "{all:?}");
+        all.remove(0)
+    }
+
+    fn usage_tokens(input: &str, output: &str) -> UsageValues {
+        UsageValues {
+            monthly_input_tokens: Some(d(input)),
+            monthly_output_tokens: Some(d(output)),
+            ..UsageValues::default()
+        }
+    }
+
+    fn deployment(version: &str, sku: &str) -> Resource {
+        only(&format!(
+            r#"
+resource "azurerm_cognitive_deployment" "chat" {{
+  name                 = "chat"
+  cognitive_account_id = "/subscriptions/x/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a"
+  model {{
+    format  = "OpenAI"
+    name    = "gpt-4o"
+    version = "{version}"
+  }}
+  sku {{
+    name = "{sku}"
+  }}
+}}
+"#
+        ))
+    }
+
+    #[test]
+    fn azure_openai_tokens_are_priced_for_the_model_version_and_deployment_type() {
+        let s = PricingSettings::default();
+        let usage = usage_tokens("1000000", "1000000");
+        let amounts = |r: &Resource| -> Vec<Option<Decimal>> {
+            cognitive_deployment(r, &s, &usage, &mut Vec::new())
+                .iter()
+                .map(|c| c.unit_price.map(|p| p.0))
+                .collect()
+        };
+        // llm_tokens.csv: azure/gpt-4o-2024-05-13 is $5 / $15, azure/gpt-4o $2.50 / $10.
+        assert_eq!(
+            amounts(&deployment("2024-05-13", "Standard")),
+            vec![Some(d("5")), Some(d("15"))]
+        );
+        // azure/gpt-4o-2024-11-20 (regional) $2.75 / $11; global-standard $2.50 / $10.
+        assert_eq!(
+            amounts(&deployment("2024-11-20", "Standard")),
+            vec![Some(d("2.75")), Some(d("11"))]
+        );
+        assert_eq!(
+            amounts(&deployment("2024-11-20", "GlobalStandard")),
+            vec![Some(d("2.5")), Some(d("10"))]
+        );
+        // A version the table does not list: the model's own row.
+        assert_eq!(
+            amounts(&deployment("2099-01-01", "Standard")),
+            vec![Some(d("2.5")), Some(d("10"))]
+        );
+    }
+
+    #[test]
+    fn a_region_specific_override_prices_bedrock_throughput_in_its_region() {
+        let r = only(
+            r#"
+provider "aws" {
+  region = "us-west-2"
+}
+
+resource "aws_bedrock_provisioned_model_throughput" "claude" {
+  provisioned_model_name = "claude"
+  model_arn              = "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-v2:1"
+  model_units            = 2
+}
+"#,
+        );
+        let s = PricingSettings {
+            overrides: vec![PriceOverride {
+                provider: "aws".into(),
+                item: "anthropic.claude-v2:1".into(),
+                region: Some("us-west-2".into()),
+                usd_per_hour: d("63"),
+            }],
+            ..PricingSettings::default()
+        };
+        let c = bedrock(&r, &s, &mut Vec::new());
+        assert_eq!(c.missing, None);
+        // 2 model units x 730 h x $63.
+        assert_eq!(c.monthly.map(|m| m.0), Some(d("91980")));
+    }
+
+    #[test]
+    fn the_aks_paid_tier_is_the_standard_tier() {
+        let r = only(
+            r#"
+resource "azurerm_kubernetes_cluster" "aks" {
+  name                = "aks"
+  location            = "eastus"
+  resource_group_name = "rg"
+  dns_prefix          = "aks"
+  sku_tier            = "Paid"
+  default_node_pool {
+    name       = "system"
+    vm_size    = "Standard_D4s_v5"
+    node_count = 1
+  }
+}
+"#,
+        );
+        let c = components(
+            &r,
+            &PricingSettings::default(),
+            &UsageValues::default(),
+            &mut Vec::new(),
+        )
+        .unwrap();
+        assert_eq!(c[0].name, "AKS control plane (standard tier)");
+        assert_eq!(c[0].monthly.map(|m| m.0), Some(d("73")));
+    }
+}
