@@ -104,6 +104,7 @@ mod tests {
             waivers: Vec::new(),
             attributes: Map::new(),
             cost: None,
+            workload: None,
         }
     }
 

@@ -94,6 +94,7 @@ fn bucket(address: &str) -> Resource {
         waivers: Vec::new(),
         attributes: Map::new(),
         cost: None,
+        workload: None,
     }
 }
 

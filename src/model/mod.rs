@@ -7,6 +7,7 @@ mod finding;
 mod location;
 mod resource;
 mod value;
+mod workload;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ pub use resource::{
     Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, SourceFormat, Tags, UnitCounts,
 };
 pub use value::{format_number, set_order, Map, Unknown, Value};
+pub use workload::{LlmRoute, NodePoolLimits, PodGroup, Workload, WorkloadDetail};
 
 /// A problem in the user's input that stopped part of it from being checked: a file that
 /// does not parse, an expression that cannot be evaluated, a cycle between locals.

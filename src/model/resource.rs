@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{CostEstimate, Location, Map, Suppression, Unknown};
+use super::{CostEstimate, Location, Map, Suppression, Unknown, Workload};
 
 /// A fact about a resource that is either known or unknown with a reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,12 +47,21 @@ impl<T> Fact<T> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SourceFormat {
     Terraform,
+    /// Kubernetes manifests and AI serving configs in YAML.
+    Kubernetes,
+    /// An LLM gateway configuration (LiteLLM proxy `config.yaml`).
+    LiteLlm,
+    /// vLLM production-stack Helm values.
+    HelmValues,
 }
 
 impl SourceFormat {
     pub fn as_str(self) -> &'static str {
         match self {
             SourceFormat::Terraform => "terraform",
+            SourceFormat::Kubernetes => "kubernetes",
+            SourceFormat::LiteLlm => "litellm",
+            SourceFormat::HelmValues => "helm-values",
         }
     }
 }
@@ -183,6 +192,8 @@ pub struct Resource {
     pub attributes: Map,
     /// The monthly cost estimate; `None` for resource types that are not priced.
     pub cost: Option<CostEstimate>,
+    /// For Kubernetes workloads and AI configs: what runs and how much of it.
+    pub workload: Option<Workload>,
 }
 
 impl Resource {

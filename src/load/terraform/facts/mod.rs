@@ -110,6 +110,7 @@ fn extract(r: &EvaluatedResource, index: &Index<'_>) -> Resource {
         waivers: Vec::new(),
         attributes: r.attributes.clone(),
         cost: None,
+        workload: None,
     }
 }
 

@@ -1,0 +1,101 @@
+//! Kubernetes workloads and AI serving configs, as the price and policy stages read them:
+//! what one replica (pod) requests and how many replicas run, a Karpenter node pool's
+//! limits, or an LLM gateway route. One record per pod group: a KServe predictor and its
+//! transformer, or each Ray worker group, are records of their own.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::{Capacity, Fact, UnitCounts};
+
+/// Where a workload came from and what it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workload {
+    /// `Deployment`, `InferenceService`, `RayCluster`, `NodePool`, `LiteLLMRoute`, ...
+    pub kind: String,
+    /// `apps/v1`, `serving.kserve.io/v1beta1`, ...
+    pub api_version: String,
+    /// `None` for cluster-scoped objects and for files that are not Kubernetes objects.
+    pub namespace: Option<String>,
+    /// The part of the object this record is (`predictor`, `worker:gpu-group`), if any.
+    pub component: Option<String>,
+    /// `metadata.annotations`.
+    pub annotations: BTreeMap<String, String>,
+    pub detail: WorkloadDetail,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkloadDetail {
+    Pods(PodGroup),
+    NodePool(NodePoolLimits),
+    LlmRoute(LlmRoute),
+}
+
+/// Pods of one template, run as replicas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodGroup {
+    /// CPU cores requested per pod (every container; limits when requests are absent).
+    pub cpu_cores: Fact<Decimal>,
+    /// Memory requested per pod, in GiB.
+    pub memory_gib: Fact<Decimal>,
+    /// Accelerators per pod, and the resource name they are requested under
+    /// (`nvidia.com/gpu`, `amd.com/gpu`, `google.com/tpu`, `aws.amazon.com/neuron`).
+    pub accelerators: Fact<i64>,
+    pub accelerator_resource: Option<String>,
+    /// Whether every container that asks for accelerators sets them in `limits`
+    /// (Kubernetes only schedules extended resources by limits).
+    pub accelerators_in_limits: bool,
+    /// Accelerator model from node selectors or affinity (`H100`, `L4`), when named.
+    pub accelerator_model: Option<Fact<String>>,
+    /// Node instance type from `node.kubernetes.io/instance-type` (or the like), when named.
+    pub node_instance_type: Option<Fact<String>>,
+    /// Pods: baseline (replicas, `minReplicas` or an HPA's min) and ceiling (max).
+    pub replicas: UnitCounts,
+    /// Spot when a spot selector or toleration says so.
+    pub capacity: Fact<Capacity>,
+    /// `Some(true)` when the kind can scale to zero and is configured to; `Some(false)` when
+    /// it can but is not; `None` when the kind cannot.
+    pub scale_to_zero: Option<bool>,
+    /// Serving inference (KServe, NIM, Seldon, vLLM, Ray Serve) rather than batch or training.
+    pub inference: bool,
+    /// Hours a month the pods run, for jobs (`activeDeadlineSeconds`); `None` for
+    /// long-running workloads.
+    pub run_hours: Option<Fact<Decimal>>,
+}
+
+/// A Karpenter NodePool: what it may launch and the most it may launch (`spec.limits`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodePoolLimits {
+    /// Allowed instance types (`node.kubernetes.io/instance-type In [...]`); empty = any.
+    pub instance_types: Vec<String>,
+    /// Allowed families (`karpenter.k8s.aws/instance-family In [...]`); empty = any.
+    pub families: Vec<String>,
+    /// Allowed capacity types (`karpenter.sh/capacity-type`); empty = any.
+    pub capacity_types: Vec<String>,
+    /// Whether the pool is for accelerators (a GPU family, GPU name or GPU count requirement).
+    pub accelerators: bool,
+    /// `spec.limits`: `None` when not set (no ceiling).
+    pub cpu: Option<Fact<Decimal>>,
+    pub memory_gib: Option<Fact<Decimal>>,
+    pub gpus: Option<Fact<i64>>,
+}
+
+/// One model route of an LLM gateway (LiteLLM proxy `model_list` entry).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LlmRoute {
+    /// The name clients call (`model_name`).
+    pub model_name: String,
+    /// The provider model (`litellm_params.model`, e.g. `azure/gpt-4o`).
+    pub model: Fact<String>,
+    /// Declared budget in US dollars (`max_budget`), and its period (`budget_duration`).
+    pub max_budget: Option<Decimal>,
+    pub budget_duration: Option<String>,
+    /// Requests and tokens per minute limits.
+    pub rpm: Option<i64>,
+    pub tpm: Option<i64>,
+    /// The cap on generated tokens per request (`max_tokens`), when set.
+    pub max_tokens: Option<i64>,
+    /// Whether responses are cached.
+    pub cache: bool,
+}
