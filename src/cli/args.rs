@@ -131,8 +131,9 @@ pub enum PricingFormat {
 /// What to read and how: shared by `check` and `cost`.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Files or directories to check; a file stands for the module directory it is in
-    /// [default: the current directory]
+    /// Files or directories to check, or `-` for YAML on standard input (`helm template ... |
+    /// aicost-policy check -`); a YAML file stands for itself, any other file for the
+    /// Terraform module directory it is in [default: the current directory]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 

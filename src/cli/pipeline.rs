@@ -13,6 +13,7 @@ use super::{exit, print_diagnostic};
 use crate::config::{self, LoadedConfig};
 use crate::discover;
 use crate::environment::EnvironmentClassifier;
+use crate::load::kubernetes;
 use crate::load::source::PathNamer;
 use crate::load::terraform::{self, TerraformOptions, VarArg};
 use crate::model::Inventory;
@@ -21,6 +22,8 @@ use crate::price;
 /// The configuration and where paths are resolved from.
 pub struct Prepared {
     pub paths: Vec<PathBuf>,
+    /// `-` was among the paths: YAML is read from standard input.
+    pub stdin: bool,
     pub namer: PathNamer,
     pub loaded: LoadedConfig,
     pub color: bool,
@@ -29,11 +32,16 @@ pub struct Prepared {
 /// Finds the repository root and reads the configuration.
 pub fn prepare(args: &InputArgs) -> Result<Prepared, u8> {
     let color = use_color(args.color);
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let mut paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    if paths.is_empty() && !stdin {
+        paths.push(PathBuf::from("."));
+    }
     let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let repo_root = repository_root(&first);
     let namer = PathNamer::new(repo_root.clone());
@@ -44,6 +52,7 @@ pub fn prepare(args: &InputArgs) -> Result<Prepared, u8> {
     })?;
     Ok(Prepared {
         paths,
+        stdin,
         namer,
         loaded,
         color,
@@ -63,14 +72,37 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
         notes: found.notes,
         ..Inventory::default()
     };
+    let max_file_size = args.max_file_size.unwrap_or(p.loaded.config.max_file_size);
     let options = TerraformOptions {
         vars: var_order.to_vec(),
         env: std::env::vars()
             .filter(|(k, _)| k.starts_with("TF_VAR_"))
             .collect(),
-        max_file_size: args.max_file_size.unwrap_or(p.loaded.config.max_file_size),
+        max_file_size,
     };
     terraform::load(&found.terraform_modules, &p.namer, &options, &mut inventory);
+    // Standard input is read once, here, with the same size limit as a file.
+    let stdin = if p.stdin {
+        match kubernetes::read_stdin(std::io::stdin().lock(), max_file_size) {
+            Ok(file) => Some(file),
+            Err(e) => {
+                inventory.errors.push(e);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    kubernetes::load(
+        &found.yaml_files,
+        stdin,
+        &p.namer,
+        max_file_size,
+        &mut inventory,
+    );
+    if let Some(nodes) = p.loaded.config.kubernetes.daemonset_nodes {
+        kubernetes::set_daemonset_nodes(&mut inventory.resources, nodes);
+    }
     classifier.assign(&mut inventory.resources);
     let pricing = pricing_settings(
         &p.loaded,

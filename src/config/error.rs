@@ -46,6 +46,9 @@ const KNOWN_KEYS: &[&str] = &[
     "monthly_limit",
     "warn_ratio",
     "tags",
+    "kubernetes",
+    "max_replicas",
+    "daemonset_nodes",
 ];
 
 #[derive(Debug, thiserror::Error, Diagnostic)]

@@ -50,9 +50,36 @@ pub struct Config {
     pub pricing: PricingConfig,
     #[serde(default)]
     pub costs: CostsConfig,
+    #[serde(default)]
+    pub kubernetes: KubernetesConfig,
     /// Budget caps, each over the resources its scope selects.
     #[serde(default)]
     pub budget: Vec<BudgetConfig>,
+}
+
+/// Settings for Kubernetes workloads.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KubernetesConfig {
+    /// The most replicas a workload may scale to (AIC-K8S-004).
+    #[serde(default = "default_max_replicas")]
+    pub max_replicas: Option<i64>,
+    /// Nodes a DaemonSet runs on, for pricing (unknown otherwise).
+    #[serde(default)]
+    pub daemonset_nodes: Option<i64>,
+}
+
+fn default_max_replicas() -> Option<i64> {
+    Some(50)
+}
+
+impl Default for KubernetesConfig {
+    fn default() -> Self {
+        KubernetesConfig {
+            max_replicas: default_max_replicas(),
+            daemonset_nodes: None,
+        }
+    }
 }
 
 /// How a resource's environment is decided: its tag first, then path patterns.
@@ -187,6 +214,7 @@ impl Default for Config {
             waivers: Vec::new(),
             pricing: PricingConfig::default(),
             costs: CostsConfig::default(),
+            kubernetes: KubernetesConfig::default(),
             budget: Vec::new(),
         }
     }

@@ -138,6 +138,22 @@ pub(super) fn validate_ranges(
             "write US dollars per month".to_string(),
         ));
     }
+    for (key, value, help) in [
+        (
+            "max_replicas",
+            config.kubernetes.max_replicas,
+            "write the most replicas a workload may scale to (the default is 50)",
+        ),
+        (
+            "daemonset_nodes",
+            config.kubernetes.daemonset_nodes,
+            "write how many nodes the cluster's DaemonSets run on",
+        ),
+    ] {
+        if value.is_some_and(|n| n < 0) {
+            return Err((key, format!("{key} is negative"), help.to_string()));
+        }
+    }
     for b in &config.budget {
         if b.monthly_limit <= Decimal::ZERO {
             return Err((

@@ -1,9 +1,10 @@
-//! The discover stage: walks the paths the user gave and finds the input files, grouped
-//! by Terraform module directory. It reads directory listings only, never file contents.
+//! The discover stage: walks the paths the user gave and finds the input files: Terraform
+//! grouped by module directory, and YAML files one by one. It reads directory listings
+//! only, never file contents.
 //!
 //! Symbolic links are followed, but a directory reached twice (a link loop, or a link to a
 //! directory already scanned) is scanned once, and a file reached through two links is
-//! counted once. `.terraform/` and `.git/` are never entered.
+//! counted once. `.terraform/`, `.git/` and `node_modules/` are never entered.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -14,13 +15,15 @@ use crate::load::source::PathNamer;
 use crate::model::{InputError, Location, Note};
 
 /// Directory names that are never scanned.
-const SKIPPED_DIRS: &[&str] = &[".terraform", ".git"];
+const SKIPPED_DIRS: &[&str] = &[".terraform", ".git", "node_modules"];
 
 /// What was found under the given paths.
 #[derive(Debug, Default)]
 pub struct Discovered {
     /// Canonical module directory → its `.tf` and `.tf.json` files, sorted.
     pub terraform_modules: BTreeMap<PathBuf, Vec<PathBuf>>,
+    /// Canonical paths of `.yaml` and `.yml` files, sorted.
+    pub yaml_files: Vec<PathBuf>,
     pub errors: Vec<InputError>,
     /// What was skipped and why (`--verbose`).
     pub notes: Vec<Note>,
@@ -31,8 +34,21 @@ pub fn is_terraform_file(name: &str) -> bool {
     name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
-/// Finds input files under `paths`. A file path stands for its directory. `excludes` are
-/// matched against repository-relative paths.
+/// Whether a file name is YAML (Kubernetes manifests, AI serving configs).
+pub fn is_yaml_file(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+/// What a walk collects.
+#[derive(Clone, Copy)]
+struct WalkMode {
+    recursive: bool,
+    yaml: bool,
+}
+
+/// Finds input files under `paths`. A YAML file path stands for itself; any other file
+/// path stands for the Terraform module directory it is in. `excludes` are matched
+/// against repository-relative paths, explicit files included.
 pub fn discover(paths: &[PathBuf], namer: &PathNamer, excludes: &GlobSet) -> Discovered {
     let mut found = Discovered::default();
     let mut seen_files: BTreeSet<PathBuf> = BTreeSet::new();
@@ -51,17 +67,35 @@ pub fn discover(paths: &[PathBuf], namer: &PathNamer, excludes: &GlobSet) -> Dis
                 continue;
             }
         };
-        let (start, recursive) = if canonical.is_file() {
+        let is_yaml = canonical
+            .file_name()
+            .is_some_and(|n| is_yaml_file(&n.to_string_lossy()));
+        let (start, mode) = if canonical.is_file() && is_yaml {
+            add_yaml_file(canonical, namer, excludes, &mut seen_files, &mut found);
+            continue;
+        } else if canonical.is_file() {
             match canonical.parent() {
-                Some(dir) => (dir.to_path_buf(), false),
+                Some(dir) => (
+                    dir.to_path_buf(),
+                    WalkMode {
+                        recursive: false,
+                        yaml: false,
+                    },
+                ),
                 None => continue,
             }
         } else {
-            (canonical, true)
+            (
+                canonical,
+                WalkMode {
+                    recursive: true,
+                    yaml: true,
+                },
+            )
         };
         walk(
             &start,
-            recursive,
+            mode,
             namer,
             excludes,
             &mut seen_files,
@@ -69,12 +103,35 @@ pub fn discover(paths: &[PathBuf], namer: &PathNamer, excludes: &GlobSet) -> Dis
             &mut found,
         );
     }
+    found.yaml_files.sort();
+    found.yaml_files.dedup();
     found
+}
+
+/// A YAML file named on the command line: read exactly that file, unless excluded.
+fn add_yaml_file(
+    canonical: PathBuf,
+    namer: &PathNamer,
+    excludes: &GlobSet,
+    seen_files: &mut BTreeSet<PathBuf>,
+    found: &mut Discovered,
+) {
+    let rel = namer.name(&canonical);
+    if excludes.is_match(rel.as_ref()) {
+        found.notes.push(Note {
+            location: None,
+            message: format!("`{rel}` is excluded by configuration"),
+        });
+        return;
+    }
+    if seen_files.insert(canonical.clone()) {
+        found.yaml_files.push(canonical);
+    }
 }
 
 fn walk(
     start: &Path,
-    recursive: bool,
+    mode: WalkMode,
     namer: &PathNamer,
     excludes: &GlobSet,
     seen_files: &mut BTreeSet<PathBuf>,
@@ -84,7 +141,7 @@ fn walk(
     let mut walker = walkdir::WalkDir::new(start)
         .follow_links(true)
         .sort_by_file_name();
-    if !recursive {
+    if !mode.recursive {
         walker = walker.max_depth(1);
     }
     let mut it = walker.into_iter();
@@ -135,7 +192,9 @@ fn walk(
             }
             continue;
         }
-        if !is_terraform_file(&name) {
+        let terraform = is_terraform_file(&name);
+        let yaml = mode.yaml && is_yaml_file(&name);
+        if !terraform && !yaml {
             continue;
         }
         if excludes.is_match(rel.as_ref()) {
@@ -150,6 +209,10 @@ fn walk(
             .canonicalize()
             .unwrap_or_else(|_| entry.path().to_path_buf());
         if !seen_files.insert(canonical.clone()) {
+            continue;
+        }
+        if !terraform {
+            found.yaml_files.push(canonical);
             continue;
         }
         // Files are grouped by the directory they are in, as Terraform reads a module.
@@ -222,6 +285,57 @@ mod tests {
         let found = discover(std::slice::from_ref(&root), &namer, &GlobSet::empty());
         assert_eq!(names(&found, &namer), vec!["a/main.tf"]);
         assert!(found.errors.is_empty(), "{:?}", found.errors);
+    }
+
+    #[test]
+    fn finds_yaml_files_and_skips_node_modules() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("k8s/node_modules/pkg")).unwrap();
+        std::fs::create_dir_all(root.join("k8s/skip")).unwrap();
+        std::fs::write(root.join("k8s/a.yaml"), "").unwrap();
+        std::fs::write(root.join("k8s/b.yml"), "").unwrap();
+        std::fs::write(root.join("k8s/c.json"), "").unwrap();
+        std::fs::write(root.join("k8s/node_modules/pkg/x.yaml"), "").unwrap();
+        std::fs::write(root.join("k8s/skip/d.yaml"), "").unwrap();
+        let namer = PathNamer::new(root.clone());
+        let mut excludes = globset::GlobSetBuilder::new();
+        excludes.add(globset::Glob::new("k8s/skip").unwrap());
+        let found = discover(
+            std::slice::from_ref(&root),
+            &namer,
+            &excludes.build().unwrap(),
+        );
+        let yaml: Vec<String> = found
+            .yaml_files
+            .iter()
+            .map(|p| namer.name(p).to_string())
+            .collect();
+        assert_eq!(yaml, vec!["k8s/a.yaml", "k8s/b.yml"]);
+        assert!(found.terraform_modules.is_empty());
+    }
+
+    #[test]
+    fn a_yaml_path_stands_for_itself_and_a_tf_path_for_its_terraform() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("main.tf"), "").unwrap();
+        std::fs::write(root.join("a.yaml"), "").unwrap();
+        std::fs::write(root.join("b.yaml"), "").unwrap();
+        let namer = PathNamer::new(root.clone());
+        let found = discover(&[root.join("a.yaml")], &namer, &GlobSet::empty());
+        assert_eq!(found.yaml_files, vec![root.join("a.yaml")]);
+        assert!(found.terraform_modules.is_empty());
+        let found = discover(&[root.join("main.tf")], &namer, &GlobSet::empty());
+        assert!(found.yaml_files.is_empty());
+        assert_eq!(names(&found, &namer), vec!["main.tf"]);
+        // The same file through its directory and by name is read once.
+        let found = discover(
+            &[root.clone(), root.join("a.yaml")],
+            &namer,
+            &GlobSet::empty(),
+        );
+        assert_eq!(found.yaml_files.len(), 2);
     }
 
     #[test]

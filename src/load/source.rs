@@ -76,32 +76,60 @@ pub fn read_source(
         )
         .with_help("raise `max_file_size` in aicost-policy.toml, or exclude the file"));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(max_size + 1)
+    read_text(
+        file,
+        name,
+        max_size,
+        &Subject {
+            what: "the file",
+            refused: "was skipped",
+        },
+    )
+}
+
+/// How messages name an input: `the file` ... `was skipped`.
+pub struct Subject {
+    pub what: &'static str,
+    pub refused: &'static str,
+}
+
+/// Reads text from `reader`, refusing more than `max_size` bytes, binary (NUL bytes) and
+/// non-UTF-8 input; a UTF-8 byte order mark is dropped.
+pub fn read_text(
+    reader: impl Read,
+    name: Arc<str>,
+    max_size: u64,
+    subject: &Subject,
+) -> Result<Arc<SourceFile>, InputError> {
+    let Subject { what, refused } = subject;
+    let here = Location::file_start(name.clone());
+    let mut bytes = Vec::new();
+    reader
+        .take(max_size.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| InputError::new(here.clone(), format!("cannot read the file: {e}")))?;
+        .map_err(|e| InputError::new(here.clone(), format!("cannot read {what}: {e}")))?;
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max_size {
         return Err(InputError::new(
             here,
-            format!("the file is over the {max_size}-byte limit and was skipped"),
-        ));
+            format!("{what} is over the {max_size}-byte limit and {refused}"),
+        )
+        .with_help("raise `max_file_size` in aicost-policy.toml or pass --max-file-size"));
     }
     if bytes.contains(&0) {
         return Err(InputError::new(
             here,
-            "the file looks binary (it contains NUL bytes) and was skipped",
+            format!("{what} looks binary (it contains NUL bytes) and {refused}"),
         ));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         InputError::new(
             here.clone(),
             format!(
-                "the file is not valid UTF-8 (at byte {}) and was skipped",
+                "{what} is not valid UTF-8 (at byte {}) and {refused}",
                 e.utf8_error().valid_up_to()
             ),
         )
     })?;
-    // A UTF-8 byte order mark is not part of the content.
     let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_string)

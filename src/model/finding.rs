@@ -81,6 +81,29 @@ pub struct Suppression {
     pub location: Option<Location>,
 }
 
+impl Suppression {
+    /// One waiver per policy id, all with the same reason, expiry and place.
+    pub fn for_policies(
+        ids: Vec<String>,
+        reason: &str,
+        expires: Option<&str>,
+        location: &Location,
+    ) -> Vec<(String, Suppression)> {
+        ids.into_iter()
+            .map(|id| {
+                (
+                    id,
+                    Suppression {
+                        reason: reason.to_string(),
+                        expires: expires.map(str::to_string),
+                        location: Some(location.clone()),
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
 /// One (policy, resource) outcome that is not a pass.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Finding {

@@ -73,6 +73,12 @@ pub struct NodePoolLimits {
     pub families: Vec<String>,
     /// Allowed capacity types (`karpenter.sh/capacity-type`); empty = any.
     pub capacity_types: Vec<String>,
+    /// Instance types and families ruled out (`NotIn`).
+    pub excluded_instance_types: Vec<String>,
+    pub excluded_families: Vec<String>,
+    /// Bounds on GPUs per node (`karpenter.k8s.aws/instance-gpu-count` `Gt`, `Lt`, `In`).
+    pub gpus_per_node_min: Option<i64>,
+    pub gpus_per_node_max: Option<i64>,
     /// Whether the pool is for accelerators (a GPU family, GPU name or GPU count requirement).
     pub accelerators: bool,
     /// `spec.limits`: `None` when not set (no ceiling).
@@ -88,6 +94,8 @@ pub struct LlmRoute {
     pub model_name: String,
     /// The provider model (`litellm_params.model`, e.g. `azure/gpt-4o`).
     pub model: Fact<String>,
+    /// `model_info.base_model`: the model LiteLLM prices an Azure deployment name as.
+    pub base_model: Option<String>,
     /// Declared budget in US dollars (`max_budget`), and its period (`budget_duration`).
     pub max_budget: Option<Decimal>,
     pub budget_duration: Option<String>,

@@ -1,6 +1,285 @@
 //! Kubernetes manifests and AI serving configs in YAML (and standard input): documents
 //! are parsed with positions (`yaml.rs`), classified, and turned into resource records
 //! (`kinds/`). A broken document is reported and the others are still read.
+//!
+//! Files are parsed in parallel and their results gathered in input order, so the output
+//! does not depend on scheduling. HorizontalPodAutoscalers are paired with their targets
+//! once every file of a root (the file's directory, or standard input) has been read.
 
 pub mod kinds;
 pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use self::kinds::{Classification, Extracted, Hpa};
+use self::yaml::{Document, DocumentError, Limits, Node, NodeValue};
+use crate::load::source::{read_source, read_text, PathNamer, SourceFile, Subject};
+use crate::model::{InputError, Inventory, Note, Resource, UnitCounts, WorkloadDetail};
+
+/// What standard input (`-` on the command line) is called in reports; also its root.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// What to do with a Helm template.
+pub const HELM_HINT: &str = "render it with `helm template` and pass the output (`helm template ... | aicost-policy check -`)";
+
+/// Reads standard input (or any reader) with the checks a file gets: size limit, no NUL
+/// bytes, UTF-8. The caller passes the reader, so only the CLI touches the process's stdin.
+pub fn read_stdin(reader: impl Read, max_size: u64) -> Result<Arc<SourceFile>, InputError> {
+    read_text(
+        reader,
+        Arc::from(STDIN_NAME),
+        max_size,
+        &Subject {
+            what: "standard input",
+            refused: "was not read",
+        },
+    )
+}
+
+/// Loads YAML files (canonical paths from discovery) and standard input, when given, into
+/// `inventory`: resources, errors, notes for skipped documents, and the texts for snippets.
+pub fn load(
+    files: &[PathBuf],
+    stdin: Option<Arc<SourceFile>>,
+    namer: &PathNamer,
+    max_file_size: u64,
+    inventory: &mut Inventory,
+) {
+    let limits = Limits::default();
+    let mut results: Vec<FileResult> = files
+        .par_iter()
+        .map(|path| read_file(path, namer, max_file_size, &limits))
+        .collect();
+    if let Some(file) = stdin {
+        results.push(load_source(file, Arc::from(STDIN_NAME), &limits));
+    }
+
+    // HPAs pair with targets in the same root only.
+    let mut by_root: BTreeMap<Arc<str>, (Vec<Resource>, Vec<Hpa>)> = BTreeMap::new();
+    for result in results {
+        if let Some(file) = result.file {
+            inventory.files += 1;
+            inventory
+                .sources
+                .insert(file.path.clone(), file.text.clone());
+        }
+        inventory.errors.extend(result.extracted.errors);
+        inventory.notes.extend(result.extracted.notes);
+        let entry = by_root.entry(result.root).or_default();
+        entry.0.extend(result.extracted.resources);
+        entry.1.extend(result.extracted.hpas);
+    }
+    for (mut resources, hpas) in by_root.into_values() {
+        kinds::link_hpas(&mut resources, &hpas);
+        inventory.resources.extend(resources);
+    }
+}
+
+/// Sets the pods of every DaemonSet to one per node of `nodes` (`[kubernetes]
+/// daemonset_nodes`): a manifest does not say how many nodes its cluster has.
+pub fn set_daemonset_nodes(resources: &mut [Resource], nodes: i64) {
+    for r in resources {
+        let Some(w) = r.workload.as_mut().filter(|w| w.kind == "DaemonSet") else {
+            continue;
+        };
+        if let WorkloadDetail::Pods(p) = &mut w.detail {
+            p.replicas = UnitCounts::fixed(nodes);
+        }
+    }
+}
+
+/// What one file gave.
+struct FileResult {
+    /// The file, when it could be read.
+    file: Option<Arc<SourceFile>>,
+    root: Arc<str>,
+    extracted: Extracted,
+}
+
+fn read_file(path: &Path, namer: &PathNamer, max_file_size: u64, limits: &Limits) -> FileResult {
+    let root = path
+        .parent()
+        .map_or_else(|| Arc::from("."), |dir| namer.name(dir));
+    match read_source(path, namer.name(path), max_file_size) {
+        Ok(file) => load_source(file, root, limits),
+        Err(e) => FileResult {
+            file: None,
+            root,
+            extracted: Extracted {
+                errors: vec![e],
+                ..Extracted::default()
+            },
+        },
+    }
+}
+
+/// The documents of a file, with `kind: List` documents unpacked into their items, and
+/// the documents that could not be read as errors at their file and line.
+pub fn read_documents(file: &SourceFile, limits: &Limits) -> (Vec<Document>, Vec<InputError>) {
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for parsed in yaml::parse_stream(&file.text, limits) {
+        match parsed {
+            Err(e) => errors.push(document_error(file, &e)),
+            Ok(doc) => docs.extend(unpack_lists(doc)),
+        }
+    }
+    (docs, errors)
+}
+
+/// Parses one stream and extracts every document of it.
+fn load_source(file: Arc<SourceFile>, root: Arc<str>, limits: &Limits) -> FileResult {
+    let (docs, errors) = read_documents(&file, limits);
+    let mut out = Extracted {
+        errors,
+        ..Extracted::default()
+    };
+    for doc in &docs {
+        extract_document(doc, &file, &root, &mut out);
+    }
+    FileResult {
+        file: Some(file),
+        root,
+        extracted: out,
+    }
+}
+
+fn extract_document(doc: &Document, file: &SourceFile, root: &Arc<str>, out: &mut Extracted) {
+    match kinds::classify(doc) {
+        Classification::Other(reason) => out.notes.push(Note {
+            location: Some(file.location(doc.span).first_line()),
+            message: format!("YAML document skipped: {reason}"),
+        }),
+        class => {
+            let got = kinds::extract(doc, &class, file, root);
+            out.resources.extend(got.resources);
+            out.hpas.extend(got.hpas);
+            out.errors.extend(got.errors);
+            out.notes.extend(got.notes);
+        }
+    }
+}
+
+/// The items of `kind: List` documents (what `kubectl get -o yaml` prints), as documents of
+/// their own; any other document as it is.
+fn unpack_lists(doc: Document) -> Vec<Document> {
+    let mut out = Vec::new();
+    let mut pending = vec![doc];
+    while let Some(doc) = pending.pop() {
+        if !is_list(&doc.root) {
+            out.push(doc);
+            continue;
+        }
+        let NodeValue::Map(entries) = doc.root.value else {
+            continue;
+        };
+        let items = entries
+            .into_iter()
+            .rev()
+            .find(|(k, _)| k == "items")
+            .map(|(_, items)| items.value);
+        if let Some(NodeValue::Seq(items)) = items {
+            // Reversed, so popping keeps document order.
+            pending.extend(
+                items
+                    .into_iter()
+                    .rev()
+                    .filter(|item| item.value != NodeValue::Null)
+                    .map(|item| Document {
+                        span: item.span,
+                        root: item,
+                    }),
+            );
+        }
+    }
+    out
+}
+
+/// `kind: List`, or a typed list such as `DeploymentList`, with `items`.
+fn is_list(root: &Node) -> bool {
+    root.get("apiVersion").is_some()
+        && root
+            .get("kind")
+            .and_then(Node::as_str)
+            .is_some_and(|k| k.ends_with("List"))
+        && matches!(root.get("items").map(|n| &n.value), Some(NodeValue::Seq(_)))
+}
+
+/// A document that could not be read, at its line, with a hint when it looks like a Helm
+/// template (decided only once parsing has failed: `{{` inside strings is valid YAML).
+fn document_error(file: &SourceFile, e: &DocumentError) -> InputError {
+    let location = file.location((e.offset, e.offset));
+    if document_text_around(&file.text, e.offset).contains("{{") {
+        return InputError::new(
+            location,
+            format!(
+                "{} (this looks like an unrendered Helm template)",
+                e.message
+            ),
+        )
+        .with_help(HELM_HINT);
+    }
+    let error = InputError::new(location, e.message.clone());
+    if e.is_syntax_error() {
+        error.with_help(format!(
+            "fix the YAML at this line; if this is a Helm template, {HELM_HINT}"
+        ))
+    } else {
+        error
+    }
+}
+
+/// The text of the document around `offset`: from the nearest `---` line at or before it to
+/// the next `---` or `...` line after it.
+fn document_text_around(text: &str, offset: usize) -> &str {
+    let mut start = 0;
+    let mut end = text.len();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if is_document_marker(line) {
+            if at <= offset {
+                start = at;
+            } else {
+                end = at;
+                break;
+            }
+        }
+        at += line.len();
+    }
+    text.get(start..end).unwrap_or("")
+}
+
+fn is_document_marker(line: &str) -> bool {
+    line.strip_prefix("---")
+        .or_else(|| line.strip_prefix("..."))
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_around_an_offset_stops_at_markers() {
+        let text = "a: 1\n---\nb: {{ x }}\n---\nc: 3\n";
+        let at = text.find("{{").unwrap();
+        assert_eq!(document_text_around(text, at), "---\nb: {{ x }}\n");
+        assert_eq!(document_text_around(text, 0), "a: 1\n");
+    }
+
+    #[test]
+    fn standard_input_is_checked_like_a_file() {
+        let file = read_stdin("\u{feff}a: 1\n".as_bytes(), 100).unwrap();
+        assert_eq!(file.text.as_ref(), "a: 1\n");
+        assert_eq!(file.path.as_ref(), STDIN_NAME);
+        let err = read_stdin(&[b'a'; 200][..], 100).unwrap_err();
+        assert!(err.message.contains("over the 100-byte limit"), "{err:?}");
+        let err = read_stdin(&b"a\0"[..], 100).unwrap_err();
+        assert!(err.message.contains("binary"), "{err:?}");
+    }
+}

@@ -46,18 +46,12 @@ pub fn block_waivers(
                     .trim_end_matches("*/")
                     .trim();
                 match parse(body) {
-                    Ok((ids, expires, reason)) => {
-                        for id in ids {
-                            waivers.push((
-                                id,
-                                Suppression {
-                                    reason: reason.clone(),
-                                    expires: expires.clone(),
-                                    location: Some(location.clone()),
-                                },
-                            ));
-                        }
-                    }
+                    Ok((ids, expires, reason)) => waivers.extend(Suppression::for_policies(
+                        ids,
+                        &reason,
+                        expires.as_deref(),
+                        &location,
+                    )),
                     Err(message) => errors.push(InputError::new(location, message).with_help(
                         "write `# aicost-policy:waive POLICY-ID [expires=YYYY-MM-DD] -- reason`",
                     )),

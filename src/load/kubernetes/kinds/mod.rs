@@ -1,11 +1,37 @@
-//! Turning one YAML document into resource records, one file per family of kinds.
-//! (Interface fixed; the extraction is being written.)
+//! Turning one YAML document into resource records, one file per family of kinds:
+//! built-in workloads, autoscalers, Karpenter, KServe, KubeRay, Seldon, NIM, Knative, and
+//! the two files that are not Kubernetes objects (vLLM production-stack values, LiteLLM
+//! proxy config). Kinds that cost nothing by themselves (Service, ConfigMap...) yield a
+//! note, not a record.
+//!
+//! Addresses: `Kind/namespace/name` (namespace `default` when absent), `Kind/name` for
+//! cluster-scoped kinds, then `/component` for the parts of an object (`predictor`, `head`,
+//! `worker:<group>`); `vLLM/<model>` and `LiteLLMRoute/<model_name>` for the two configs.
+
+mod convert;
+mod cron;
+mod hpa;
+mod karpenter;
+mod knative;
+mod kserve;
+mod litellm;
+mod nim;
+mod podspec;
+mod quantity;
+mod ray;
+mod record;
+mod resources;
+mod scheduling;
+mod seldon;
+mod vllm;
+mod workloads;
 
 use std::sync::Arc;
 
-use super::yaml::Document;
+use super::yaml::{Document, Node, NodeValue};
 use crate::load::source::SourceFile;
-use crate::model::{InputError, Note, Resource};
+use crate::model::{Fact, InputError, Location, Note, Resource};
+use record::{Cx, Object};
 
 /// What a document is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,14 +46,21 @@ pub enum Classification {
     Other(String),
 }
 
-/// A HorizontalPodAutoscaler, to be paired with its target.
+/// A HorizontalPodAutoscaler (or KEDA ScaledObject), to be paired with its target.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hpa {
     pub namespace: String,
     pub target_kind: String,
     pub target_name: String,
-    pub min: crate::model::Fact<i64>,
-    pub max: crate::model::Fact<i64>,
+    pub min: Fact<i64>,
+    pub max: Fact<i64>,
+    /// The autoscaler's own name and kind (`HorizontalPodAutoscaler`, `ScaledObject`).
+    pub name: String,
+    pub kind: String,
+    /// The autoscaler's document, and its min and max fields where written.
+    pub location: Location,
+    pub min_location: Option<Location>,
+    pub max_location: Option<Location>,
 }
 
 /// What one document yielded.
@@ -39,20 +72,134 @@ pub struct Extracted {
     pub notes: Vec<Note>,
 }
 
-pub fn classify(_doc: &Document) -> Classification {
-    Classification::Other("not yet understood".to_string())
+pub fn classify(doc: &Document) -> Classification {
+    classify_node(&doc.root)
+}
+
+fn classify_node(root: &Node) -> Classification {
+    let other = |why: &str| Classification::Other(why.to_string());
+    match &root.value {
+        NodeValue::Null => return other("an empty document"),
+        NodeValue::Scalar { .. } | NodeValue::Seq(_) => {
+            return other("not a map, so not a Kubernetes object or a known config")
+        }
+        NodeValue::Map(_) => {}
+    }
+    let api_version = convert::text(root.get("apiVersion"));
+    let kind = convert::text(root.get("kind"));
+    match (api_version, kind) {
+        (Some(a), Some(k)) => {
+            return Classification::Kubernetes {
+                api_version: a.trim().to_string(),
+                kind: k.trim().to_string(),
+            }
+        }
+        (None, Some(_)) => return other("it has a kind but no apiVersion"),
+        (Some(_), None) if root.get("name").is_some() && root.get("version").is_some() => {
+            return other("a Helm chart description (Chart.yaml)")
+        }
+        (Some(_), None) => return other("it has an apiVersion but no kind"),
+        (None, None) => {}
+    }
+    if root
+        .get("model_list")
+        .is_some_and(|m| matches!(m.value, NodeValue::Seq(_)))
+    {
+        return Classification::LiteLlm;
+    }
+    if let Some(engine) = root.get("servingEngineSpec") {
+        return if engine.get("modelSpec").is_some() {
+            Classification::VllmValues
+        } else {
+            other("vLLM production-stack values without servingEngineSpec.modelSpec")
+        };
+    }
+    let compose = root.get("services").is_some_and(|s| {
+        s.entries()
+            .iter()
+            .any(|(_, v)| v.get("image").is_some() || v.get("build").is_some())
+    });
+    if compose {
+        return other("a docker-compose file");
+    }
+    if root.get("jobs").is_some() && root.get("on").is_some() {
+        return other("a GitHub Actions workflow");
+    }
+    if root.get("resources").is_some() || root.get("resource_type_defaults").is_some() {
+        return other("an aicost-policy usage file");
+    }
+    if root.get("repos").is_some() {
+        return other("a pre-commit configuration");
+    }
+    other("not a Kubernetes object (no apiVersion and kind) or a known AI config")
 }
 
 /// The records of one document (already classified as not `Other`); `root` is the
 /// directory of the file, repository-relative.
 pub fn extract(
-    _doc: &Document,
-    _class: &Classification,
-    _file: &SourceFile,
-    _root: &Arc<str>,
+    doc: &Document,
+    class: &Classification,
+    file: &SourceFile,
+    root: &Arc<str>,
 ) -> Extracted {
-    Extracted::default()
+    let cx = Cx::new(file, root, doc.span);
+    let mut out = Extracted::default();
+    match class {
+        Classification::Kubernetes { api_version, kind } => {
+            object(&cx, &doc.root, api_version, kind, &mut out);
+        }
+        Classification::LiteLlm => litellm::extract(&cx, &doc.root, &mut out),
+        Classification::VllmValues => vllm::extract(&cx, &doc.root, &mut out),
+        Classification::Other(_) => {}
+    }
+    out.errors.append(&mut cx.errors.borrow_mut());
+    out
 }
 
 /// Applies each HPA's min and max replicas to its target, in place.
-pub fn link_hpas(_resources: &mut [Resource], _hpas: &[Hpa]) {}
+pub fn link_hpas(resources: &mut [Resource], hpas: &[Hpa]) {
+    hpa::link(resources, hpas);
+}
+
+/// The records of one Kubernetes object.
+fn object(cx: &Cx, node: &Node, api_version: &str, kind: &str, out: &mut Extracted) {
+    if kind == "List" || (kind.ends_with("List") && node.get("items").is_some()) {
+        // Normally unpacked by the loader; read here too so nothing is lost.
+        for item in node.get("items").map_or(&[][..], Node::items) {
+            if let Classification::Kubernetes { api_version, kind } = classify_node(item) {
+                let item_cx = Cx::new(cx.file, cx.root, item.span);
+                object(&item_cx, item, &api_version, &kind, out);
+                out.errors.append(&mut item_cx.errors.borrow_mut());
+            }
+        }
+        return;
+    }
+    let group = api_version.split_once('/').map_or("", |(g, _)| g);
+    type Extract = fn(&Cx, &Object, &mut Extracted);
+    let (extract, namespaced): (Extract, bool) = if workloads::handles(group, kind) {
+        (workloads::extract, true)
+    } else if hpa::handles(group, kind) {
+        (hpa::extract, true)
+    } else if karpenter::handles(group, kind) {
+        (karpenter::extract, false)
+    } else if kserve::handles(group, kind) {
+        (kserve::extract, true)
+    } else if ray::handles(group, kind) {
+        (ray::extract, true)
+    } else if seldon::handles(group, kind) {
+        (seldon::extract, true)
+    } else if nim::handles(group, kind) {
+        (nim::extract, true)
+    } else if knative::handles(group, kind) {
+        (knative::extract, true)
+    } else {
+        out.notes.push(Note {
+            location: Some(cx.doc_location().first_line()),
+            message: format!("kind {kind} ({api_version}) is not priced or checked"),
+        });
+        return;
+    };
+    if let Some(obj) = Object::read(cx, node, api_version, kind, namespaced, out) {
+        extract(cx, &obj, out);
+    }
+}
