@@ -168,6 +168,16 @@ pub fn gpu_hour_rate(model: &str) -> Option<Price> {
     rate("kubernetes", "gpu", model).map(|r| global(r.usd, r.unit))
 }
 
+/// The spot (preemptible) hourly rate of one GPU of a canonical model, where the catalog
+/// lists one; `None` otherwise (the caller then uses the on-demand rate and says so).
+pub fn gpu_hour_spot_rate(model: &str) -> Option<Price> {
+    if model.trim().eq_ignore_ascii_case("default") {
+        return None;
+    }
+    let r = rate("kubernetes", "gpu", model)?;
+    r.spot.map(|usd| global(usd, r.unit))
+}
+
 pub(super) fn table() -> &'static TableInfo {
     &kubernetes().info
 }

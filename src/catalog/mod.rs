@@ -16,7 +16,9 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use compute::{attached_gpu_price, gpus_included, machine_price, spot_price};
-pub use kubernetes::{control_plane_price, gpu_hour_rate, kubernetes_unit_rates, UnitRates};
+pub use kubernetes::{
+    control_plane_price, gpu_hour_rate, gpu_hour_spot_rate, kubernetes_unit_rates, UnitRates,
+};
 pub use storage::{azure_disk_price, storage_price, volume_extras, VolumeExtras};
 pub use table::{Price, TableInfo};
 pub use tokens::{token_prices, TokenPrices};
@@ -162,6 +164,18 @@ pub fn machine_accelerators(
         .by_machine
         .get(&(provider.to_string(), machine.to_string()))?;
     t.machines.items.get(*i).map(|(_, m)| m)
+}
+
+/// Every machine type of `provider` with accelerators, in table order.
+pub fn accelerator_machines(
+    provider: &str,
+) -> impl Iterator<Item = (&'static str, &'static MachineAccelerators)> + '_ {
+    accelerators()
+        .machines
+        .items
+        .iter()
+        .filter(move |((p, _), _)| p == provider)
+        .map(|((_, machine), m)| (machine.as_str(), m))
 }
 
 /// The canonical model of a GPU type name (`nvidia-tesla-t4` → T4).

@@ -144,7 +144,9 @@ impl CostEstimate {
         let baseline = Usd::sum(components.iter().filter_map(|c| c.monthly.as_ref()));
         let ceiling = Usd::sum(components.iter().filter_map(|c| c.ceiling_monthly.as_ref()));
         let (baseline, ceiling) = match (baseline, ceiling) {
-            (Some(b), Some(c)) => (b, c),
+            // Maximum scale costs at least the baseline, also when a part of the ceiling
+            // is unknown and only the known parts are summed.
+            (Some(b), Some(c)) => (b, c.max(b)),
             _ => {
                 missing.push("the total is too large to compute".to_string());
                 (Usd::ZERO, Usd::ZERO)

@@ -122,7 +122,7 @@ pub(super) fn components(
 }
 
 /// The hourly price of one unit of `instance_type` bought as `capacity`.
-fn machine_price(
+pub(super) fn machine_price(
     provider: &str,
     instance_type: &Fact<String>,
     capacity: &Fact<Capacity>,

@@ -10,6 +10,7 @@
 
 pub mod budget;
 mod compute;
+mod kubernetes;
 mod line;
 pub mod overlay;
 mod services;
@@ -37,6 +38,12 @@ pub fn estimate(r: &Resource, settings: &PricingSettings) -> Option<CostEstimate
     let mut components: Vec<CostComponent> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let mut priced = false;
+    // Workloads are priced as pods (a named node type is their share of it, not a machine).
+    if r.workload.is_some() {
+        let mut c = kubernetes::components(r, settings, &usage, &mut notes)?;
+        settings.apply_discounts(&r.provider.name, &mut c, &mut notes);
+        return Some(CostEstimate::from_components(c, notes));
+    }
     if let Some(c) = compute::components(r, settings, &usage, &mut notes) {
         components.extend(c);
         priced = true;

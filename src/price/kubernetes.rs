@@ -1,0 +1,471 @@
+//! Kubernetes workloads and AI configs. A pod on a named GPU node type is priced as its
+//! share of that node (GPUs requested over GPUs on the node); otherwise at the catalog's
+//! default unit rates per vCPU, GiB and GPU model, the way OpenCost prices without a cloud
+//! bill. A Karpenter NodePool's `limits` give its ceiling; LLM routes are billed by token.
+
+use rust_decimal::Decimal;
+
+use super::compute::{machine_price, unknown_price};
+use super::line::{component, usage_component, PriceResult, Units};
+use super::settings::PricingSettings;
+use super::usage::UsageValues;
+use crate::catalog;
+use crate::model::{
+    Capacity, CostComponent, Fact, LlmRoute, NodePoolLimits, PodGroup, Resource, Usd, Workload,
+    WorkloadDetail, HOURS_PER_MONTH,
+};
+
+pub(super) fn components(
+    r: &Resource,
+    s: &PricingSettings,
+    usage: &UsageValues,
+    notes: &mut Vec<String>,
+) -> Option<Vec<CostComponent>> {
+    let w = r.workload.as_ref()?;
+    match &w.detail {
+        WorkloadDetail::Pods(p) => Some(pods(w, p, s, usage, notes)),
+        WorkloadDetail::NodePool(n) => Some(node_pool(n, s, notes)),
+        WorkloadDetail::LlmRoute(route) => Some(llm_route(route, usage, notes)),
+    }
+}
+
+fn known<T: Copy + Into<Decimal>>(f: &Fact<T>, what: &str) -> Result<Decimal, String> {
+    match f {
+        Fact::Known(v) => Ok((*v).into()),
+        Fact::Unknown(u) => Err(format!("{what} is unknown: {}", u.origin)),
+    }
+}
+
+fn mul(a: Decimal, b: Decimal) -> Result<Decimal, String> {
+    a.checked_mul(b)
+        .ok_or_else(|| "the quantity is too large to price".to_string())
+}
+
+/// Hours a month each pod runs: the usage file, else the job's deadline, else all month.
+fn pod_hours(
+    w: &Workload,
+    p: &PodGroup,
+    usage: &UsageValues,
+    notes: &mut Vec<String>,
+) -> Result<Decimal, String> {
+    if let Some(h) = usage.monthly_hours {
+        notes.push(format!(
+            "{} hours a month, from the usage file",
+            h.normalize()
+        ));
+        return Ok(h);
+    }
+    match &p.run_hours {
+        None => Ok(HOURS_PER_MONTH),
+        Some(Fact::Known(h)) => {
+            notes.push(format!(
+                "runs at most {} hours a month (activeDeadlineSeconds)",
+                h.normalize()
+            ));
+            Ok(*h)
+        }
+        Some(Fact::Unknown(u)) => Err(format!(
+            "how long the {} runs is unknown: {}; give monthly_hours in the usage file",
+            w.kind, u.origin
+        )),
+    }
+}
+
+/// Replicas at the baseline and the ceiling; a DaemonSet runs one pod per node.
+fn replicas(w: &Workload, p: &PodGroup, notes: &mut Vec<String>) -> Units {
+    if w.kind == "DaemonSet" {
+        if let Fact::Known(n) = &p.replicas.desired {
+            notes.push(format!(
+                "one pod on each of {n} nodes ([kubernetes] daemonset_nodes)"
+            ));
+        }
+    }
+    Units::from_counts(&p.replicas)
+}
+
+fn pods(
+    w: &Workload,
+    p: &PodGroup,
+    s: &PricingSettings,
+    usage: &UsageValues,
+    notes: &mut Vec<String>,
+) -> Vec<CostComponent> {
+    let units = replicas(w, p, notes);
+    let hours = pod_hours(w, p, usage, notes);
+    let spot = matches!(p.capacity, Fact::Known(Capacity::Spot));
+    let capacity = match &p.capacity {
+        Fact::Known(c) => c.as_str(),
+        Fact::Unknown(_) => "unknown capacity",
+    };
+    if let Some(c) = node_share(p, spot, capacity, &hours, &units, s) {
+        return vec![c];
+    }
+    if matches!(p.node_instance_type, Some(Fact::Known(_))) {
+        notes.push(
+            "the catalog has no vCPU and memory sizes for node types, so the pod's share of the node is priced at default unit rates"
+                .to_string(),
+        );
+    }
+    let rates = catalog::kubernetes_unit_rates();
+    let (cpu_rate, gib_rate) = if spot {
+        (&rates.spot_cpu_hour, &rates.spot_gib_hour)
+    } else {
+        (&rates.cpu_hour, &rates.gib_hour)
+    };
+    let per_pod = |amount: Result<Decimal, String>| -> Result<Decimal, String> {
+        mul(amount?, hours.clone()?)
+    };
+    let mut out = vec![
+        component(
+            format!("vCPU ({capacity})"),
+            "vCPU-hours",
+            Ok((cpu_rate.usd, Vec::new())),
+            per_pod(known(&p.cpu_cores, "the CPU request")),
+            &units,
+        ),
+        component(
+            format!("Memory ({capacity})"),
+            "GiB-hours",
+            Ok((gib_rate.usd, Vec::new())),
+            per_pod(known(&p.memory_gib, "the memory request")),
+            &units,
+        ),
+    ];
+    if !matches!(p.accelerators, Fact::Known(0)) {
+        let (price, model) = gpu_rate(p, spot);
+        let gpus = known(&p.accelerators, "the accelerator request");
+        out.push(component(
+            format!("GPU ({model}, {capacity})"),
+            "GPU-hours",
+            price,
+            per_pod(gpus),
+            &units,
+        ));
+    }
+    out
+}
+
+/// A pod requesting GPUs on a node type the catalog knows pays that share of the node.
+fn node_share(
+    p: &PodGroup,
+    spot: bool,
+    capacity: &str,
+    hours: &Result<Decimal, String>,
+    units: &Units,
+    s: &PricingSettings,
+) -> Option<CostComponent> {
+    let (Some(Fact::Known(node)), Fact::Known(gpus)) = (&p.node_instance_type, &p.accelerators)
+    else {
+        return None;
+    };
+    if *gpus <= 0 {
+        return None;
+    }
+    let provider = node_provider(node);
+    let on_node = catalog::machine_accelerators(provider, node)
+        .map(|m| m.count)
+        .filter(|c| *c > 0)?;
+    let share = Decimal::from(*gpus)
+        .checked_div(Decimal::from(on_node))
+        .unwrap_or(Decimal::ONE);
+    let price = node_price(provider, node, spot, s).and_then(|(usd, mut notes)| {
+        notes.push(format!(
+            "{gpus} of the node's {on_node} GPUs: {} of its price",
+            share.normalize()
+        ));
+        Ok((mul(usd, share)?, notes))
+    });
+    Some(component(
+        format!("Pod share of {node} ({capacity})"),
+        "pod-hours",
+        price,
+        hours.clone(),
+        units,
+    ))
+}
+
+/// The hourly rate of one accelerator of the pod's model, and the model's name.
+fn gpu_rate(p: &PodGroup, spot: bool) -> (PriceResult, String) {
+    let rates = catalog::kubernetes_unit_rates();
+    let default = |why: String| -> PriceResult { Ok((rates.gpu_hour_default.usd, vec![why])) };
+    match &p.accelerator_model {
+        Some(Fact::Known(model)) => {
+            let on_demand = catalog::gpu_hour_rate(model);
+            let rate = match (spot, catalog::gpu_hour_spot_rate(model), on_demand) {
+                (true, Some(s), _) => Ok((s.usd, Vec::new())),
+                (true, None, Some(o)) => Ok((
+                    o.usd,
+                    vec![format!("no spot rate for {model}; priced on-demand")],
+                )),
+                (false, _, Some(o)) => Ok((o.usd, Vec::new())),
+                (_, _, None) => default(format!(
+                    "{model} has no rate of its own; priced at the default GPU rate"
+                )),
+            };
+            (rate, model.clone())
+        }
+        Some(Fact::Unknown(u)) => (
+            Err(format!("the accelerator model is unknown: {}", u.origin)),
+            "unknown model".to_string(),
+        ),
+        None => (
+            default(
+                "no node selector names the GPU model; priced at the default GPU rate".to_string(),
+            ),
+            "model not named".to_string(),
+        ),
+    }
+}
+
+/// The provider whose catalog names a node type: Azure sizes start with `Standard_`, EC2
+/// types contain a dot, GCE types do not.
+fn node_provider(node: &str) -> &'static str {
+    if node.starts_with("Standard_") {
+        "azurerm"
+    } else if node.contains('.') {
+        "aws"
+    } else {
+        "google"
+    }
+}
+
+/// A node's hourly price (configured prices and spot factors apply). Manifests do not
+/// say their region, so the catalog's reference region for the provider is used and named.
+fn node_price(provider: &str, node: &str, spot: bool, s: &PricingSettings) -> PriceResult {
+    let region = catalog::Provider::parse(provider)
+        .map(|p| p.fallback_region())
+        .unwrap_or("");
+    let capacity = if spot {
+        Capacity::Spot
+    } else {
+        Capacity::OnDemand
+    };
+    let (usd, mut notes) = machine_price(
+        provider,
+        &Fact::Known(node.to_string()),
+        &Fact::Known(capacity),
+        region,
+        s,
+    )?;
+    notes.push(format!(
+        "{node} priced in {region} (a manifest does not name its region)"
+    ));
+    Ok((usd, notes))
+}
+
+/// A Karpenter NodePool launches nothing by itself (its nodes are paid through the pods
+/// that land on them); its `limits` give the most it can spend.
+fn node_pool(
+    n: &NodePoolLimits,
+    s: &PricingSettings,
+    notes: &mut Vec<String>,
+) -> Vec<CostComponent> {
+    let ceiling_only = Units {
+        baseline: Fact::Known(0),
+        ceiling: Fact::Known(1),
+    };
+    if let Some(gpus) = &n.gpus {
+        return gpu_pool_ceiling(n, gpus, &ceiling_only, s, notes);
+    }
+    if n.cpu.is_none() && n.memory_gib.is_none() {
+        return vec![component(
+            "Node pool ceiling".to_string(),
+            "months",
+            Err(
+                "the node pool sets no spec.limits, so nothing bounds what it can launch"
+                    .to_string(),
+            ),
+            Ok(Decimal::ONE),
+            &ceiling_only,
+        )];
+    }
+    let rates = catalog::kubernetes_unit_rates();
+    let mut out = Vec::new();
+    if let Some(cpu) = &n.cpu {
+        out.push(component(
+            "Node pool ceiling: vCPU".to_string(),
+            "vCPU-hours",
+            Ok((rates.cpu_hour.usd, Vec::new())),
+            known(cpu, "limits.cpu").and_then(|c| mul(c, HOURS_PER_MONTH)),
+            &ceiling_only,
+        ));
+    }
+    if let Some(mem) = &n.memory_gib {
+        out.push(component(
+            "Node pool ceiling: memory".to_string(),
+            "GiB-hours",
+            Ok((rates.gib_hour.usd, Vec::new())),
+            known(mem, "limits.memory").and_then(|m| mul(m, HOURS_PER_MONTH)),
+            &ceiling_only,
+        ));
+    }
+    notes.push("ceiling: the pool's cpu and memory limits at default unit rates".to_string());
+    out
+}
+
+/// The GPU types a pool may launch: its instance types, else every type of its families
+/// the catalog knows, with their GPUs per node and hourly price.
+fn gpu_candidates(
+    n: &NodePoolLimits,
+    spot: bool,
+    s: &PricingSettings,
+) -> Vec<(Decimal, String, i64)> {
+    let listed: Vec<String> = if n.instance_types.is_empty() {
+        catalog::accelerator_machines("aws")
+            .filter(|(t, _)| {
+                let family = t.rsplit('.').nth(1).unwrap_or(t);
+                n.families.iter().any(|f| f == family)
+            })
+            .map(|(t, _)| t.to_string())
+            .collect()
+    } else {
+        n.instance_types.clone()
+    };
+    listed
+        .into_iter()
+        .filter(|t| {
+            let family = t.rsplit('.').nth(1).unwrap_or(t);
+            !n.excluded_instance_types.contains(t)
+                && !n.excluded_families.iter().any(|f| f == family)
+        })
+        .filter_map(|t| {
+            let provider = node_provider(&t);
+            let count = catalog::machine_accelerators(provider, &t)?.count;
+            if n.gpus_per_node_min.is_some_and(|m| count < m)
+                || n.gpus_per_node_max.is_some_and(|m| count > m)
+            {
+                return None;
+            }
+            let (usd, _) = node_price(provider, &t, spot, s).ok()?;
+            (count > 0).then_some((usd, t, count))
+        })
+        .collect()
+}
+
+/// GPU limits: as many nodes as the limit allows, of the allowed type that spends the most.
+fn gpu_pool_ceiling(
+    n: &NodePoolLimits,
+    gpus: &Fact<i64>,
+    units: &Units,
+    s: &PricingSettings,
+    notes: &mut Vec<String>,
+) -> Vec<CostComponent> {
+    // Karpenter prefers spot only when the pool allows nothing else.
+    let spot = !n.capacity_types.is_empty() && n.capacity_types.iter().all(|c| c == "spot");
+    let limit = match gpus {
+        Fact::Known(l) => Decimal::from(*l),
+        Fact::Unknown(u) => {
+            return vec![component(
+                "Node pool ceiling".to_string(),
+                "node-hours",
+                Err(format!(
+                    "limits for nvidia.com/gpu is unknown: {}",
+                    u.origin
+                )),
+                Ok(HOURS_PER_MONTH),
+                units,
+            )];
+        }
+    };
+    // Monthly spend at the limit for each candidate: whole nodes only.
+    let mut spends: Vec<(Decimal, Decimal, String, i64, Decimal)> = gpu_candidates(n, spot, s)
+        .into_iter()
+        .filter_map(|(usd, t, per_node)| {
+            let nodes = (limit / Decimal::from(per_node)).floor();
+            let monthly = nodes.checked_mul(HOURS_PER_MONTH)?.checked_mul(usd)?;
+            Some((monthly, nodes, t, per_node, usd))
+        })
+        .collect();
+    spends.sort();
+    let (Some(low), Some(high)) = (spends.first().cloned(), spends.last().cloned()) else {
+        return vec![component(
+            "Node pool ceiling".to_string(),
+            "node-hours",
+            Err(unknown_price(
+                "the node pool allows no GPU instance type the catalog knows; list the types under node.kubernetes.io/instance-type or karpenter.k8s.aws/instance-family".to_string(),
+            )),
+            Ok(HOURS_PER_MONTH),
+            units,
+        )];
+    };
+    let (_, nodes, dearest, per_node, usd) = high.clone();
+    if low.0 != high.0 {
+        notes.push(format!(
+            "ceiling at the allowed type that spends the most, {dearest}; with {}, the least, it would be {}",
+            low.2,
+            Usd(low.0)
+        ));
+    }
+    let per = if per_node == 1 { "GPU" } else { "GPUs" };
+    notes.push(format!(
+        "GPU limit {} / {per_node} {per} per {dearest} node = {nodes} nodes",
+        limit.normalize()
+    ));
+    if n.cpu.is_some() || n.memory_gib.is_some() {
+        notes.push(
+            "the pool's cpu and memory limits may stop it sooner; the catalog has no node sizes to apply them".to_string(),
+        );
+    }
+    let capacity = if spot { "spot" } else { "on-demand" };
+    vec![component(
+        format!("Node pool ceiling: {nodes} × {dearest} ({capacity})"),
+        "node-hours",
+        Ok((usd, Vec::new())),
+        mul(nodes, HOURS_PER_MONTH),
+        units,
+    )]
+}
+
+/// An LLM route: tokens from the usage file × the model's token prices; a declared budget
+/// is noted beside the estimate.
+fn llm_route(route: &LlmRoute, usage: &UsageValues, notes: &mut Vec<String>) -> Vec<CostComponent> {
+    if let Some(b) = route.max_budget {
+        let period = route.budget_duration.as_deref().unwrap_or("budget period");
+        notes.push(format!("declared budget: {} per {period}", Usd(b)));
+    }
+    let model = match (&route.base_model, &route.model) {
+        (Some(base), _) => {
+            notes.push(format!(
+                "priced as its base model {base} (model_info.base_model)"
+            ));
+            base.clone()
+        }
+        (None, Fact::Known(m)) => m.clone(),
+        (None, Fact::Unknown(u)) => {
+            return vec![usage_component(
+                format!("Tokens ({})", route.model_name),
+                "1M tokens",
+                Err(format!("the model is unknown: {}", u.origin)),
+                None,
+            )];
+        }
+    };
+    let prices = catalog::token_prices(&model);
+    let price = |input: bool| -> PriceResult {
+        let p = prices.as_ref().ok_or_else(|| {
+            unknown_price(format!(
+                "the model `{model}` is not in the token price table"
+            ))
+        })?;
+        let price = if input { &p.input } else { &p.output };
+        let note = (!p.model.eq_ignore_ascii_case(&model))
+            .then(|| format!("token prices of `{}`", p.model));
+        Ok((price.usd, note.into_iter().collect()))
+    };
+    let millions =
+        |tokens: Option<Decimal>| tokens.and_then(|t| t.checked_div(Decimal::from(1_000_000)));
+    vec![
+        usage_component(
+            format!("Input tokens ({model})"),
+            "1M tokens",
+            price(true),
+            millions(usage.monthly_input_tokens),
+        ),
+        usage_component(
+            format!("Output tokens ({model})"),
+            "1M tokens",
+            price(false),
+            millions(usage.monthly_output_tokens),
+        ),
+    ]
+}
