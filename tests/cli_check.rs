@@ -353,9 +353,9 @@ fn eks_root_fails_with_every_expected_finding() {
     assert_eq!(
         report["summary"],
         json!({
-            // 8 policies x 10 resources = 9 failed + 2 unknown + 69 passed.
-            "resources": 10, "files": 7, "policies": 8, "failed": 9, "unknown": 2,
-            "suppressed": 0, "errors": 0, "passed": 69, "input_errors": 0,
+            // 14 policies x 10 resources = 9 failed + 2 unknown + 129 passed.
+            "resources": 10, "files": 7, "policies": 14, "failed": 9, "unknown": 2,
+            "suppressed": 0, "errors": 0, "passed": 129, "input_errors": 0,
             "modules_not_loaded": 0,
             // The sums of the resources' exact amounts (see eks_resources_are_priced_...),
             // rounded to cents once; the two buckets depend on usage and add nothing.
@@ -670,7 +670,7 @@ AIC-TAG-001 [high, unknown]
   help: resolve the value (give the variable a default, or pass it with --var or --var-file) to
         get a definite answer; --unknown fail counts this as a failure
 
-  10 resources, 8 policies, 9 failed, 2 unknown, $93,416.50/month (ceiling $570,549.98)
+  10 resources, 14 policies, 9 failed, 2 unknown, $93,416.50/month (ceiling $570,549.98)
 "##;
 
 #[test]
@@ -784,7 +784,7 @@ fn unknown_ignore_counts_unknowns_without_showing_them() {
     assert_eq!(
         run.stdout,
         // The bucket's only cost is storage, which depends on usage: nothing fixed.
-        "  1 resource, 8 policies, 0 failed, 1 unknown (not shown), $0.00/month (ceiling $0.00)\n"
+        "  1 resource, 14 policies, 0 failed, 1 unknown (not shown), $0.00/month (ceiling $0.00)\n"
     );
 }
 
@@ -799,7 +799,7 @@ fn unknown_warn_shows_unknowns() {
         run.stdout
     );
     assert!(run.stdout.ends_with(
-        "\n  1 resource, 8 policies, 0 failed, 1 unknown, $0.00/month (ceiling $0.00)\n"
+        "\n  1 resource, 14 policies, 0 failed, 1 unknown, $0.00/month (ceiling $0.00)\n"
     ));
 }
 
@@ -888,8 +888,8 @@ fn gke_root_fails_on_the_h100_pool_the_unlabelled_pool_and_the_a100_notebook() {
     );
     // h100_train reaches exactly 64 H100 (4 per zone x 2 zones x 8): at the limit, not over.
     assert_eq!(report["summary"]["failed"], 5);
-    // 8 policies x 6 resources.
-    assert_eq!(report["summary"]["passed"], 43);
+    // 14 policies x 6 resources, less the 5 failures.
+    assert_eq!(report["summary"]["passed"], 79);
 }
 
 /// us-central1 prices from `catalog/gcp_machine_types.csv` and `gcp_gpus.csv` (spot prices
@@ -1298,7 +1298,7 @@ fn verbose_text_names_the_remote_module_that_was_not_loaded() {
     assert!(
         run.stdout.ends_with(
             "\nnote: module.vpc (terraform-aws-modules/vpc/aws 5.16.0) at testdata/terraform/module_tree/main.tf:36 is a remote module and was not loaded\n\
-             \n  8 resources, 8 policies, 1 failed, 0 unknown, 1 remote module not loaded, $108,291.53/month (ceiling $108,291.53)\n"
+             \n  8 resources, 14 policies, 1 failed, 0 unknown, 1 remote module not loaded, $108,291.53/month (ceiling $108,291.53)\n"
         ),
         "{}",
         run.stdout
@@ -1550,7 +1550,7 @@ fn broken_files_are_named_with_line_and_column_in_the_text_report() {
     assert!(run
         .stdout
         // g5.xlarge: 730 h x $1.006 = $734.38.
-        .ends_with("\n  1 resource, 8 policies, 1 failed, 0 unknown, 2 input errors, $734.38/month (ceiling $734.38)\n"));
+        .ends_with("\n  1 resource, 14 policies, 1 failed, 0 unknown, 2 input errors, $734.38/month (ceiling $734.38)\n"));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -226,10 +226,16 @@ fn the_builtin_pack_loads_with_metadata() {
             "AIC-GPU-001",
             "AIC-GPU-002",
             "AIC-GPU-003",
+            "AIC-K8S-001",
+            "AIC-K8S-002",
+            "AIC-K8S-003",
+            "AIC-K8S-004",
+            "AIC-K8S-005",
+            "AIC-K8S-006",
             "AIC-TAG-001"
         ]
     );
-    assert_eq!(p.len(), 8);
+    assert_eq!(p.len(), 14);
     assert!(p.warnings().is_empty());
     let tag = p.rule("AIC-TAG-001").unwrap();
     assert_eq!(tag.severity, Severity::High);
@@ -239,7 +245,7 @@ fn the_builtin_pack_loads_with_metadata() {
     );
     assert_eq!(tag.help.as_deref(), Some(TAG_HELP));
     assert_eq!(tag.file, "builtin/required_tags_missing.cedar");
-    assert_eq!(tag.line, 3);
+    assert_eq!(tag.line, 4);
     assert!(tag.builtin);
     let severities: Vec<Severity> = p.rules().iter().map(|r| r.severity).collect();
     assert_eq!(
@@ -253,6 +259,14 @@ fn the_builtin_pack_loads_with_metadata() {
             Severity::High,
             Severity::High,
             Severity::Medium,
+            Severity::Medium,
+            // Kubernetes: labels, GPU limits, scale to zero, replicas, node pool limits,
+            // LLM routes.
+            Severity::High,
+            Severity::High,
+            Severity::Medium,
+            Severity::Medium,
+            Severity::High,
             Severity::Medium,
             Severity::High
         ]
@@ -300,7 +314,7 @@ fn user_directories_are_loaded_in_name_order_next_to_the_pack() {
         dirs: vec![dir.path().to_path_buf()],
     })
     .unwrap();
-    assert_eq!(both.len(), 10);
+    assert_eq!(both.len(), 16);
 }
 
 #[test]
@@ -454,8 +468,8 @@ fn missing_tags_fail_with_the_missing_keys_in_required_order() {
             Some(TAG_HELP),
         )]
     );
-    // The other 7 policies pass.
-    assert_eq!(e.passes, 7);
+    // The other 13 policies pass.
+    assert_eq!(e.passes, 13);
 }
 
 #[test]
@@ -466,8 +480,8 @@ fn complete_tags_and_untaggable_resources_pass() {
     untaggable.tags = Tags::default();
     let e = p.evaluate(&[bucket("aws_s3_bucket.ok"), untaggable], &settings());
     assert_eq!(e.findings, vec![]);
-    // 8 policies x 2 resources.
-    assert_eq!(e.passes, 16);
+    // 14 policies x 2 resources.
+    assert_eq!(e.passes, 28);
 }
 
 #[test]
@@ -748,7 +762,7 @@ fn per_environment_limits_override_the_global_one() {
     );
     let e = p.evaluate(&[r], &s);
     assert_eq!(e.findings, vec![]);
-    assert_eq!(e.passes, 8);
+    assert_eq!(e.passes, 14);
 }
 
 // ------------------------------------------------------------------------ AIC-GPU-003
@@ -829,8 +843,8 @@ fn an_unknown_environment_is_unknown_for_environment_dependent_rules() {
         ]
     );
     // AIC-GPU-002 (the limit is 64 everywhere), AIC-TAG-001 and the cost and budget
-    // policies (no estimate) pass.
-    assert_eq!(e.passes, 6);
+    // policies (no estimate) and the six Kubernetes policies pass.
+    assert_eq!(e.passes, 12);
 }
 
 #[test]
@@ -994,7 +1008,7 @@ fn aic_cost_002_passes_at_or_below_the_limit() {
     let below = priced_pool("aws_eks_node_group.below", estimate("1", "99999.99", &[]));
     let e = p.evaluate(&[at, below], &settings());
     assert_eq!(e.findings, vec![]);
-    assert_eq!(e.passes, 16);
+    assert_eq!(e.passes, 28);
 }
 
 #[test]
@@ -1273,8 +1287,8 @@ fn findings_are_sorted_and_passes_counted() {
             ("AIC-TAG-001", Status::Fail, "aws_s3_bucket.z"),
         ]
     );
-    // 8 policies x 2 resources, less the 4 failures.
-    assert_eq!(e.passes, 12);
+    // 14 policies x 2 resources, less the 4 failures.
+    assert_eq!(e.passes, 24);
 }
 
 #[test]
@@ -1318,6 +1332,6 @@ fn the_documented_example_policies_load() {
     assert_eq!(examples.len(), 2);
     let p = Policies::from_sources(true, &examples)
         .unwrap_or_else(|e| panic!("{:?}", miette::Report::new(e)));
-    // The 8 built-in policies and the 2 examples.
-    assert_eq!(p.len(), 10);
+    // The 14 built-in policies and the 2 examples.
+    assert_eq!(p.len(), 16);
 }

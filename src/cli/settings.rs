@@ -44,6 +44,7 @@ pub fn policy_settings(loaded: &LoadedConfig, namer: &PathNamer, today: String) 
         allowed_accelerator_families: None,
         max_accelerators: config.accelerators.max_per_resource,
         max_resource_ceiling: config.costs.max_resource_ceiling.map(Usd),
+        max_replicas: config.kubernetes.max_replicas,
         waivers: config
             .waivers
             .iter()

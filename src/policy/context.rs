@@ -153,6 +153,12 @@ fn pairs(
             RestrictedExpression::new_decimal(limit.to_cedar_decimal()),
         ));
     }
+    if let Some(limit) = settings.max_replicas {
+        out.push((
+            "max_replicas".to_string(),
+            RestrictedExpression::new_long(limit),
+        ));
+    }
     match params.max_accelerators {
         Param::Absent => {}
         Param::Known(n) => out.push((

@@ -10,6 +10,7 @@ use std::str::FromStr;
 use cedar_policy::Schema;
 use cedar_policy::{Entities, Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
 
+use super::workload::WorkloadFacts;
 use crate::model::{Fact, Map, Resource, Unknown, Value};
 
 /// The compute facts of a resource as the schema names them; `None` where a fact does
@@ -27,10 +28,15 @@ pub(crate) struct Facts {
     pub accelerators_max: Option<Fact<i64>>,
     pub capacity_type: Option<Fact<String>>,
     pub pool: Option<bool>,
+    /// Kubernetes workloads and AI configs only.
+    pub workload: Option<WorkloadFacts>,
 }
 
 impl Facts {
     pub(crate) fn of(r: &Resource) -> Facts {
+        if let Some(w) = &r.workload {
+            return super::workload::facts(r, w);
+        }
         let Some(c) = &r.compute else {
             return Facts::default();
         };
@@ -67,6 +73,7 @@ impl Facts {
             accelerators_max: Some(accelerators_max),
             capacity_type: Some(c.capacity.as_ref().map(|k| k.as_str().to_string())),
             pool: Some(c.pool),
+            workload: None,
         }
     }
 }
@@ -126,6 +133,7 @@ fn azure_family(t: &str) -> String {
 pub(crate) struct Uids {
     resource: EntityTypeName,
     attributes: EntityTypeName,
+    annotations: EntityTypeName,
     environment: EntityTypeName,
     budget: EntityTypeName,
     pub scanner: EntityUid,
@@ -141,6 +149,7 @@ impl Uids {
         Ok(Uids {
             resource: name("Resource")?,
             attributes: name("Attributes")?,
+            annotations: name("Annotations")?,
             environment: name("Environment")?,
             budget: name("Budget")?,
             scanner: EntityUid::from_type_name_and_id(
@@ -165,6 +174,10 @@ impl Uids {
 
     fn attributes(&self, address: &str) -> EntityUid {
         EntityUid::from_type_name_and_id(self.attributes.clone(), EntityId::new(address))
+    }
+
+    fn annotations(&self, address: &str) -> EntityUid {
+        EntityUid::from_type_name_and_id(self.annotations.clone(), EntityId::new(address))
     }
 
     fn environment(&self, name: &str) -> EntityUid {
@@ -192,6 +205,8 @@ pub(crate) struct ResourceEntities {
     keys: BTreeSet<String>,
     complete: bool,
     arguments: Entity,
+    /// `metadata.annotations` of a Kubernetes object.
+    annotations: Option<Entity>,
     /// Why each named unknown is unknown.
     origins: BTreeMap<String, String>,
     /// Origin of unknown tag keys (open tag maps).
@@ -257,6 +272,24 @@ impl ResourceEntities {
         if let Some(pool) = facts.pool {
             b.known("pool", RestrictedExpression::new_bool(pool));
         }
+        let annotations = match (&facts.workload, &r.workload) {
+            (Some(wf), Some(w)) => {
+                let uid = uids.annotations(&r.address);
+                b.known(
+                    "annotations",
+                    RestrictedExpression::new_entity_uid(uid.clone()),
+                );
+                workload_attributes(&mut b, wf);
+                let tags = w
+                    .annotations
+                    .iter()
+                    .map(|(k, v)| (k.clone(), RestrictedExpression::new_string(v.clone())));
+                let entity = Entity::new_with_tags(uid, [], [], tags)
+                    .map_err(|e| format!("cannot build the annotations of `{}`: {e}", r.address))?;
+                Some(entity)
+            }
+            _ => None,
+        };
         if let Some(cost) = &r.cost {
             b.known("cost_known", RestrictedExpression::new_bool(cost.complete));
             // Known floors: costs only add up, so what is priced is a lower bound even when
@@ -319,6 +352,7 @@ impl ResourceEntities {
             complete: r.tags.more.is_none(),
             tags,
             arguments,
+            annotations,
             origins: b.origins,
             more,
         })
@@ -375,11 +409,42 @@ impl ResourceEntities {
         let resource = Entity::new_with_tags(self.uid.clone(), attrs, parent.clone(), tags)
             .map_err(|e| e.to_string())?;
         let mut all = vec![resource, self.arguments.clone()];
+        all.extend(self.annotations.clone());
         if let Some(p) = parent {
             all.push(Entity::new_no_attrs(p, HashSet::new()));
         }
         Entities::from_entities(all, Some(schema)).map_err(|e| e.to_string())
     }
+}
+
+/// The attributes only workloads have (see the schema).
+fn workload_attributes(b: &mut Builder, w: &WorkloadFacts) {
+    let s = |v: &String| RestrictedExpression::new_string(v.clone());
+    let long = |v: &i64| RestrictedExpression::new_long(*v);
+    let flag = |b: &mut Builder, name: &str, v: Option<bool>| {
+        if let Some(v) = v {
+            b.known(name, RestrictedExpression::new_bool(v));
+        }
+    };
+    b.known("kind", s(&w.kind));
+    if let Some(ns) = &w.namespace {
+        b.known("namespace", s(ns));
+    }
+    if let Some(c) = &w.component {
+        b.known("component", s(c));
+    }
+    b.fact("gpu_count", w.gpu_count.as_ref(), long);
+    b.fact("replicas_min", w.replicas_min.as_ref(), long);
+    b.fact("replicas_desired", w.replicas_desired.as_ref(), long);
+    b.fact("replicas_max", w.replicas_max.as_ref(), long);
+    flag(b, "has_gpu_limits", w.has_gpu_limits);
+    flag(b, "scale_to_zero", w.scale_to_zero);
+    flag(b, "inference", w.inference);
+    flag(b, "nodepool_has_limits", w.nodepool_has_limits);
+    flag(b, "nodepool_accelerators", w.nodepool_accelerators);
+    b.fact("llm_model", w.llm_model.as_ref(), s);
+    flag(b, "llm_has_budget", w.llm_has_budget);
+    flag(b, "llm_has_max_tokens", w.llm_has_max_tokens);
 }
 
 #[derive(Default)]

@@ -116,6 +116,7 @@ impl Run<'_> {
             env: params,
             required_tags: &self.settings.required_tags,
             max_resource_ceiling: self.settings.max_resource_ceiling,
+            max_replicas: self.settings.max_replicas,
         };
         let mut findings = Vec::new();
         let mut passes = 0;
@@ -385,7 +386,19 @@ fn fact_aliases(name: &str) -> &[&str] {
     match name {
         "instance_families" => &["instance_families", "instance_types", "instance_type"],
         "instance_types" => &["instance_types", "instance_type"],
-        "accelerators_max" => &["accelerators_max", "count_max", "accelerator_count"],
+        "accelerators_max" => &[
+            "accelerators_max",
+            "count_max",
+            "replicas_max",
+            "accelerator_count",
+            "gpu_count",
+        ],
+        "count_max" => &["count_max", "replicas_max"],
+        "count_min" => &["count_min", "replicas_min"],
+        "count_desired" => &["count_desired", "replicas_desired"],
+        "accelerator_count" => &["accelerator_count", "gpu_count"],
+        "has_gpu_limits" => &["has_gpu_limits", "gpu_count"],
+        "nodepool_has_limits" | "nodepool_accelerators" => &["nodepool_limits"],
         _ => &[],
     }
 }

@@ -35,10 +35,18 @@ pub(crate) enum Placeholder {
     BudgetLimit,
     BudgetWarnAt,
     BudgetPercent,
+    MissingLabels,
+    Kind,
+    Namespace,
+    GpuCount,
+    ReplicasMax,
+    MaxReplicas,
+    LlmModel,
+    RouteMissing,
 }
 
 /// Every placeholder, by the name written between braces.
-pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 24] = [
+pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 32] = [
     ("address", Placeholder::Address),
     ("type", Placeholder::Type),
     ("missing_tags", Placeholder::MissingTags),
@@ -66,6 +74,14 @@ pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 24] = [
     ("budget_limit", Placeholder::BudgetLimit),
     ("budget_warn_at", Placeholder::BudgetWarnAt),
     ("budget_percent", Placeholder::BudgetPercent),
+    ("missing_labels", Placeholder::MissingLabels),
+    ("kind", Placeholder::Kind),
+    ("namespace", Placeholder::Namespace),
+    ("gpu_count", Placeholder::GpuCount),
+    ("replicas_max", Placeholder::ReplicasMax),
+    ("max_replicas", Placeholder::MaxReplicas),
+    ("llm_model", Placeholder::LlmModel),
+    ("route_missing", Placeholder::RouteMissing),
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,6 +110,7 @@ pub(crate) struct RenderInput<'a> {
     pub env: &'a EnvParams,
     pub required_tags: &'a [String],
     pub max_resource_ceiling: Option<Usd>,
+    pub max_replicas: Option<i64>,
 }
 
 impl Template {
@@ -181,7 +198,7 @@ fn value(p: Placeholder, input: &RenderInput<'_>) -> String {
         Placeholder::Address => r.address.clone(),
         Placeholder::Type => r.resource_type.clone(),
         Placeholder::Provider => r.provider.name.clone(),
-        Placeholder::MissingTags => {
+        Placeholder::MissingTags | Placeholder::MissingLabels => {
             let missing = missing_tags(r, input.required_tags);
             if missing.is_empty() {
                 NONE.to_string()
@@ -231,6 +248,31 @@ fn value(p: Placeholder, input: &RenderInput<'_>) -> String {
         | Placeholder::BudgetLimit
         | Placeholder::BudgetWarnAt
         | Placeholder::BudgetPercent => NONE.to_string(),
+        Placeholder::Kind => f
+            .workload
+            .as_ref()
+            .map_or(NONE.to_string(), |w| w.kind.clone()),
+        Placeholder::Namespace => f
+            .workload
+            .as_ref()
+            .and_then(|w| w.namespace.clone())
+            .unwrap_or_else(|| NONE.to_string()),
+        Placeholder::GpuCount => opt_fact(
+            f.workload.as_ref().and_then(|w| w.gpu_count.as_ref()),
+            i64::to_string,
+        ),
+        Placeholder::ReplicasMax => opt_fact(
+            f.workload.as_ref().and_then(|w| w.replicas_max.as_ref()),
+            i64::to_string,
+        ),
+        Placeholder::MaxReplicas => input
+            .max_replicas
+            .map_or("(no limit)".to_string(), |n| n.to_string()),
+        Placeholder::LlmModel => opt_fact(
+            f.workload.as_ref().and_then(|w| w.llm_model.as_ref()),
+            |s| s.clone(),
+        ),
+        Placeholder::RouteMissing => route_missing(f),
         Placeholder::MaxAccelerators => match &input.env.max_accelerators {
             Param::Absent => "(no limit)".to_string(),
             Param::Known(n) => n.to_string(),
@@ -261,6 +303,25 @@ fn budget_value(p: Placeholder, b: &Budget) -> String {
             }
         }
         _ => NONE.to_string(),
+    }
+}
+
+/// What an LLM route lacks: `a budget (max_budget) and an output token cap (max_tokens)`.
+fn route_missing(f: &Facts) -> String {
+    let Some(w) = &f.workload else {
+        return NONE.to_string();
+    };
+    let mut missing = Vec::new();
+    if w.llm_has_budget == Some(false) {
+        missing.push("a budget (max_budget)");
+    }
+    if w.llm_has_max_tokens == Some(false) {
+        missing.push("an output token cap (max_tokens)");
+    }
+    if missing.is_empty() {
+        NONE.to_string()
+    } else {
+        missing.join(" and ")
     }
 }
 

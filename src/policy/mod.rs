@@ -8,7 +8,8 @@
 //!
 //! Submodules: `load` (files → validated set), `annotations`, `message` (placeholders),
 //! `source` (text positions), `schema`, `entities` (resource → Cedar entities),
-//! `context`, `evaluate`, `residual` (three-valued decisions), `settings`, `error`.
+//! `workload` (facts of Kubernetes workloads), `context`, `evaluate`, `residual`
+//! (three-valued decisions), `settings`, `error`.
 
 mod annotations;
 mod budgets;
@@ -22,6 +23,7 @@ mod residual;
 mod schema;
 mod settings;
 mod source;
+mod workload;
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -8,7 +8,7 @@ use cedar_policy::Schema;
 pub const SCHEMA: &str = include_str!("../../policies/schema.cedarschema");
 
 /// The default policy pack: file name and text, in load order.
-pub const BUILTIN_POLICIES: [(&str, &str); 8] = [
+pub const BUILTIN_POLICIES: [(&str, &str); 14] = [
     (
         "budget_over_limit.cedar",
         include_str!("../../policies/budget_over_limit.cedar"),
@@ -40,6 +40,30 @@ pub const BUILTIN_POLICIES: [(&str, &str); 8] = [
     (
         "nonprod_accelerator_pool_on_demand.cedar",
         include_str!("../../policies/nonprod_accelerator_pool_on_demand.cedar"),
+    ),
+    (
+        "required_labels_missing.cedar",
+        include_str!("../../policies/required_labels_missing.cedar"),
+    ),
+    (
+        "gpu_request_without_limit.cedar",
+        include_str!("../../policies/gpu_request_without_limit.cedar"),
+    ),
+    (
+        "nonprod_inference_not_scale_to_zero.cedar",
+        include_str!("../../policies/nonprod_inference_not_scale_to_zero.cedar"),
+    ),
+    (
+        "replicas_over_limit.cedar",
+        include_str!("../../policies/replicas_over_limit.cedar"),
+    ),
+    (
+        "gpu_nodepool_without_limits.cedar",
+        include_str!("../../policies/gpu_nodepool_without_limits.cedar"),
+    ),
+    (
+        "llm_route_unbounded.cedar",
+        include_str!("../../policies/llm_route_unbounded.cedar"),
     ),
 ];
 

@@ -22,6 +22,9 @@ pub struct Settings {
     /// Most a resource may cost per month at maximum scale (`context.max_resource_ceiling`);
     /// `None` = no limit.
     pub max_resource_ceiling: Option<Usd>,
+    /// Most replicas a Kubernetes workload may scale to (`context.max_replicas`);
+    /// `None` = no limit.
+    pub max_replicas: Option<i64>,
     /// Waivers from the configuration file.
     pub waivers: Vec<Waiver>,
     /// Today's date, `YYYY-MM-DD`, for waiver expiry. Empty means no waiver expires.
@@ -83,6 +86,7 @@ impl Default for Settings {
             allowed_accelerator_families: None,
             max_accelerators: Some(64),
             max_resource_ceiling: Some(Usd(rust_decimal::Decimal::from(100_000))),
+            max_replicas: Some(50),
             waivers: Vec::new(),
             today: String::new(),
         }
