@@ -8,7 +8,7 @@ use serde_json::{json, Value as Json};
 
 use super::json::resource_json;
 use super::{Report, JSON_FORMAT_VERSION};
-use crate::model::{CostEstimate, Fact, Resource, Usd};
+use crate::model::{CostEstimate, Fact, Resource, Usd, WorkloadDetail};
 
 /// What rows are grouped by.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,16 +71,22 @@ fn groups<'a>(report: &'a Report, g: &Grouping) -> BTreeMap<String, Vec<&'a Reso
     out
 }
 
-/// `4 (max 16)`, `1`, `?`.
+/// Units (machines, nodes, pods): `4 (max 16)`, `1`, `?`; `-` for what has no units
+/// (node pool ceilings, LLM routes).
 fn quantity(r: &Resource) -> String {
-    let Some(c) = &r.compute else {
-        return "1".to_string();
+    let counts = match r.workload.as_ref().map(|w| &w.detail) {
+        Some(WorkloadDetail::Pods(p)) => &p.replicas,
+        Some(_) => return "-".to_string(),
+        None => match &r.compute {
+            Some(c) => &c.count,
+            None => return "1".to_string(),
+        },
     };
     let show = |f: &Fact<i64>| f.known().map_or("?".to_string(), i64::to_string);
-    if c.count.desired == c.count.max {
-        show(&c.count.desired)
+    if counts.desired == counts.max {
+        show(&counts.desired)
     } else {
-        format!("{} (max {})", show(&c.count.desired), show(&c.count.max))
+        format!("{} (max {})", show(&counts.desired), show(&counts.max))
     }
 }
 

@@ -4,9 +4,11 @@
 use serde_json::{json, Map as JsonMap, Value as Json};
 
 use super::{Report, JSON_FORMAT_VERSION};
+use rust_decimal::Decimal;
+
 use crate::model::{
     Budget, Compute, CostEstimate, Fact, Finding, InputError, Location, ModuleNotLoaded, Resource,
-    Usd,
+    UnitCounts, Usd, Workload, WorkloadDetail,
 };
 
 /// Renders the report as pretty-printed JSON with a trailing newline.
@@ -79,8 +81,84 @@ pub fn resource_json(r: &Resource) -> Json {
         "tags_complete": r.tags.is_complete(),
         "tags_unknown": r.tags.more.as_ref().map(|u| u.origin.as_ref()),
         "compute": r.compute.as_ref().map_or(Json::Null, compute),
+        "workload": r.workload.as_ref().map_or(Json::Null, workload),
         "monthly_cost": r.cost.as_ref().map_or(Json::Null, cost_json),
     })
+}
+
+fn decimal_fact(f: &Fact<Decimal>) -> Json {
+    fact(f, |d| json!(d.normalize().to_string()))
+}
+
+fn counts(c: &UnitCounts) -> Json {
+    json!({
+        "min": fact(&c.min, |n| json!(n)),
+        "desired": fact(&c.desired, |n| json!(n)),
+        "max": fact(&c.max, |n| json!(n)),
+    })
+}
+
+/// A Kubernetes workload or AI config; quantities are decimal strings (cores, GiB).
+fn workload(w: &Workload) -> Json {
+    let detail = match &w.detail {
+        WorkloadDetail::Pods(p) => json!({
+            "pods": {
+                "cpu_cores": decimal_fact(&p.cpu_cores),
+                "memory_gib": decimal_fact(&p.memory_gib),
+                "accelerators": fact(&p.accelerators, |n| json!(n)),
+                "accelerator_resource": p.accelerator_resource,
+                "accelerators_in_limits": p.accelerators_in_limits,
+                "accelerator_type": p.accelerator_model.as_ref().map_or(Json::Null, string_fact),
+                "node_instance_type": p.node_instance_type.as_ref().map_or(Json::Null, string_fact),
+                "replicas": counts(&p.replicas),
+                "capacity": fact(&p.capacity, |c| json!(c.as_str())),
+                "scale_to_zero": p.scale_to_zero,
+                "inference": p.inference,
+                "run_hours": p.run_hours.as_ref().map_or(Json::Null, decimal_fact),
+            }
+        }),
+        WorkloadDetail::NodePool(n) => json!({
+            "node_pool": {
+                "instance_types": n.instance_types,
+                "families": n.families,
+                "capacity_types": n.capacity_types,
+                "excluded_instance_types": n.excluded_instance_types,
+                "excluded_families": n.excluded_families,
+                "gpus_per_node_min": n.gpus_per_node_min,
+                "gpus_per_node_max": n.gpus_per_node_max,
+                "accelerators": n.accelerators,
+                "limits": {
+                    "cpu": n.cpu.as_ref().map_or(Json::Null, decimal_fact),
+                    "memory_gib": n.memory_gib.as_ref().map_or(Json::Null, decimal_fact),
+                    "gpus": n.gpus.as_ref().map_or(Json::Null, |g| fact(g, |n| json!(n))),
+                },
+            }
+        }),
+        WorkloadDetail::LlmRoute(l) => json!({
+            "llm_route": {
+                "model_name": l.model_name,
+                "model": string_fact(&l.model),
+                "base_model": l.base_model,
+                "max_budget": l.max_budget.map(|b| b.normalize().to_string()),
+                "budget_duration": l.budget_duration,
+                "rpm": l.rpm,
+                "tpm": l.tpm,
+                "max_tokens": l.max_tokens,
+                "cache": l.cache,
+            }
+        }),
+    };
+    let mut out = json!({
+        "kind": w.kind,
+        "api_version": w.api_version,
+        "namespace": w.namespace,
+        "component": w.component,
+        "annotations": w.annotations,
+    });
+    if let (Some(o), Some(d)) = (out.as_object_mut(), detail.as_object()) {
+        o.extend(d.clone());
+    }
+    out
 }
 
 /// An estimate: amounts are decimal strings (two decimals; unit prices exact).
@@ -118,11 +196,7 @@ fn compute(c: &Compute) -> Json {
                 "memory_gib": a.memory_gib,
             }),
         }),
-        "count": {
-            "min": fact(&c.count.min, |n| json!(n)),
-            "desired": fact(&c.count.desired, |n| json!(n)),
-            "max": fact(&c.count.max, |n| json!(n)),
-        },
+        "count": counts(&c.count),
         "capacity": fact(&c.capacity, |cap| json!(cap.as_str())),
         "pool": c.pool,
     })

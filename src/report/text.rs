@@ -11,6 +11,7 @@ use miette::{
 use super::{plural, Report};
 use crate::model::{
     line_start_offset, Compute, Fact, Finding, InputError, Location, Resource, Severity, Status,
+    Workload, WorkloadDetail,
 };
 
 /// How the text report looks.
@@ -253,7 +254,10 @@ fn finding_block(report: &Report, f: &Finding, resource: Option<&Resource>) -> B
 /// What the resource runs and costs: `4 × p5.48xlarge, 8 × H100 each, on-demand,
 /// $160,716.80/month`.
 fn describe_resource(r: &Resource) -> Option<String> {
-    let compute = r.compute.as_ref().and_then(describe_compute);
+    let compute = match &r.workload {
+        Some(w) => describe_workload(w),
+        None => r.compute.as_ref().and_then(describe_compute),
+    };
     let cost = r.cost.as_ref().map(super::cost::describe);
     match (compute, cost) {
         (Some(a), Some(b)) => Some(format!("{a}, {b}")),
@@ -286,6 +290,50 @@ fn describe_compute(c: &Compute) -> Option<String> {
     Some(format!(
         "{count} × {instance_type}{max}{accelerators}{capacity}"
     ))
+}
+
+/// `2 pods (up to 30), 4 × A100 each on p4d.24xlarge, on-demand`; `node pool, up to 32
+/// GPUs`; `azure/gpt-4o`.
+fn describe_workload(w: &Workload) -> Option<String> {
+    match &w.detail {
+        WorkloadDetail::Pods(p) => {
+            let pods = match &p.replicas.desired {
+                Fact::Known(1) => "1 pod".to_string(),
+                Fact::Known(n) => format!("{n} pods"),
+                Fact::Unknown(_) => "? pods".to_string(),
+            };
+            let max = match &p.replicas.max {
+                Fact::Known(m) if p.replicas.desired != p.replicas.max => format!(" (up to {m})"),
+                Fact::Unknown(_) if p.replicas.desired.known().is_some() => {
+                    " (no maximum)".to_string()
+                }
+                _ => String::new(),
+            };
+            let accelerators = match (&p.accelerators, &p.accelerator_model) {
+                (Fact::Known(0), _) => String::new(),
+                (Fact::Known(n), Some(Fact::Known(m))) => format!(", {n} × {m} each"),
+                (Fact::Known(1), _) => ", 1 GPU each".to_string(),
+                (Fact::Known(n), _) => format!(", {n} GPUs each"),
+                (Fact::Unknown(_), _) => ", ? GPUs each".to_string(),
+            };
+            let node = match &p.node_instance_type {
+                Some(Fact::Known(t)) => format!(" on {t}"),
+                _ => String::new(),
+            };
+            let capacity = match &p.capacity {
+                Fact::Known(c) => format!(", {}", c.as_str()),
+                Fact::Unknown(_) => String::new(),
+            };
+            Some(format!("{pods}{max}{accelerators}{node}{capacity}"))
+        }
+        WorkloadDetail::NodePool(n) => Some(match &n.gpus {
+            Some(Fact::Known(g)) => format!("node pool, up to {g} GPUs"),
+            Some(Fact::Unknown(_)) => "node pool, GPU limit unknown".to_string(),
+            None if n.cpu.is_some() || n.memory_gib.is_some() => "node pool".to_string(),
+            None => "node pool without limits".to_string(),
+        }),
+        WorkloadDetail::LlmRoute(l) => l.model.known().cloned(),
+    }
 }
 
 fn error_block(report: &Report, e: &InputError) -> Block {
