@@ -8,8 +8,8 @@ use std::str::FromStr;
 
 use aicost_policy::catalog::{
     attached_gpu_price, azure_disk_price, control_plane_price, gpu_hour_rate, gpus_included,
-    kubernetes_unit_rates, machine_price, spot_price, storage_price, tables, token_prices,
-    volume_extras,
+    kubernetes_unit_rates, machine_price, machine_size, spot_price, storage_price, tables,
+    token_prices, volume_extras,
 };
 use rust_decimal::Decimal;
 
@@ -238,9 +238,20 @@ fn token_prices_per_million() {
 }
 
 #[test]
+fn instance_sizes_are_listed_for_ec2_only() {
+    let g6e = machine_size("aws", "g6e.12xlarge").unwrap();
+    assert_eq!((g6e.vcpus, g6e.memory_gib), (d("48"), d("384")));
+    let m5 = machine_size("aws", "m5.xlarge").unwrap();
+    assert_eq!((m5.vcpus, m5.memory_gib), (d("4"), d("16")));
+    assert_eq!(machine_size("aws", "t3.nano").unwrap().memory_gib, d("0.5"));
+    assert_eq!(machine_size("google", "n2-standard-8"), None);
+    assert_eq!(machine_size("aws", "x9.huge"), None);
+}
+
+#[test]
 fn every_table_names_its_source() {
     let all = tables();
-    assert_eq!(all.len(), 12);
+    assert_eq!(all.len(), 13);
     for t in all {
         assert!(
             !t.source.is_empty() && !t.license.is_empty() && t.as_of.len() == 10,

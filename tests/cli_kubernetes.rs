@@ -809,6 +809,9 @@ fn every_kind_is_priced() {
             "14.63",
             false,
         ),
+        // GPU limit 16, cpu 512, memory 2048 GiB: 16 g6e.4xlarge (16 vCPU, 128 GiB, 1 L40S)
+        // at $3.00424 spend the most; the memory limit stops bigger g6e sooner.
+        c("NodePool/gpu-inference", "0.00", "35089.52", true),
         // A DaemonSet without [kubernetes] daemonset_nodes has no estimate.
         c("DaemonSet/monitoring/dcgm-exporter", "0.00", "0.00", false),
     ] {
@@ -817,7 +820,7 @@ fn every_kind_is_priced() {
     assert_eq!(
         report["summary"]["monthly_cost"],
         // Totals are summed exactly, then rounded.
-        json!({"baseline": "111840.08", "ceiling": "282194.16", "priced": 37, "incomplete": 8})
+        json!({"baseline": "111840.08", "ceiling": "228782.10", "priced": 37, "incomplete": 8})
     );
 }
 

@@ -143,6 +143,53 @@ fn a_gpu_pod_on_a_named_node_pays_its_share_of_the_node() {
 }
 
 #[test]
+fn a_cpu_pod_on_a_named_node_pays_its_cpu_and_memory_share_of_the_node() {
+    // m5.xlarge: 4 vCPU, 16 GiB, $0.192 an hour. 1 vCPU and 4 GiB is a quarter of it:
+    // $0.048 x 730 x 2 replicas.
+    let mut p = pods("1", "4", 0, None, 2);
+    p.node_instance_type = Some(Fact::Known("m5.xlarge".to_string()));
+    let r = resource("Deployment", WorkloadDetail::Pods(p.clone()));
+    let e = price(&r, &PricingSettings::default());
+    assert_eq!(
+        lines(&e),
+        vec![line(
+            "Pod share of m5.xlarge (on-demand)",
+            "0.048",
+            "1460",
+            "70.08"
+        )]
+    );
+    assert_eq!(
+        e.components[0].notes.last().unwrap(),
+        "1 of the node's 4 vCPUs and 4 of its 16 GiB, at 0.031247 per vCPU-hour and 0.004188 per GiB-hour of the node (OpenCost's split)"
+    );
+    // 2 vCPU and 4 GiB: the node's price split per vCPU and GiB in the ratio of the default
+    // rates (0.004237 / 0.031611): 0.192 / (4 + 16 r) per vCPU, r times that per GiB.
+    p.cpu_cores = Fact::Known(d("2"));
+    p.replicas = UnitCounts::fixed(1);
+    let e = price(
+        &resource("Deployment", WorkloadDetail::Pods(p)),
+        &PricingSettings::default(),
+    );
+    assert_eq!(e.baseline.to_json_string(), "57.85");
+}
+
+#[test]
+fn a_node_of_unknown_size_falls_back_to_unit_rates_and_says_so() {
+    let mut p = pods("1", "4", 0, None, 1);
+    p.node_instance_type = Some(Fact::Known("n2-standard-8".to_string()));
+    let e = price(
+        &resource("Deployment", WorkloadDetail::Pods(p)),
+        &PricingSettings::default(),
+    );
+    assert_eq!(e.components.len(), 2);
+    assert_eq!(
+        e.notes,
+        vec!["the catalog has no vCPU and memory size for n2-standard-8, so the pod is priced at default unit rates rather than as its share of the node"]
+    );
+}
+
+#[test]
 fn spot_pods_use_spot_unit_rates_and_the_models_spot_gpu_rate() {
     let mut p = pods("2", "8", 1, Some("A100"), 1);
     p.capacity = Fact::Known(Capacity::Spot);
@@ -261,6 +308,26 @@ fn a_gpu_node_pool_ceiling_is_its_gpu_limit_of_the_type_that_spends_most() {
         vec![
             "ceiling at the allowed type that spends the most, g6e.48xlarge; with g6e.12xlarge, the least, it would be $30,638.51",
             "GPU limit 16 / 8 GPUs per g6e.48xlarge node = 2 nodes",
+        ]
+    );
+}
+
+#[test]
+fn cpu_and_memory_limits_cap_a_gpu_pool_when_node_sizes_are_known() {
+    // g6e.12xlarge: 48 vCPU, 384 GiB, 4 L40S. GPU limit 32 allows 8 nodes, memory 1536 GiB
+    // only 4: 4 x $10.49264 x 730.
+    let mut n = node_pool(&["g6e.12xlarge"], &[], Some(32));
+    n.memory_gib = Some(Fact::Known(d("1536")));
+    let e = price(
+        &resource("NodePool", WorkloadDetail::NodePool(n)),
+        &PricingSettings::default(),
+    );
+    assert_eq!(e.ceiling.to_json_string(), "30638.51");
+    assert_eq!(
+        e.notes,
+        vec![
+            "GPU limit 32 / 4 GPUs per g6e.12xlarge node = 8 nodes",
+            "the pool's cpu or memory limit stops it at 4 g6e.12xlarge nodes",
         ]
     );
 }

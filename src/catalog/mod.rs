@@ -8,6 +8,7 @@
 
 mod compute;
 mod kubernetes;
+mod sizes;
 mod storage;
 mod table;
 mod tokens;
@@ -19,6 +20,7 @@ pub use compute::{attached_gpu_price, gpus_included, machine_price, spot_price};
 pub use kubernetes::{
     control_plane_price, gpu_hour_rate, gpu_hour_spot_rate, kubernetes_unit_rates, UnitRates,
 };
+pub use sizes::{machine_size, MachineSize};
 pub use storage::{azure_disk_price, storage_price, volume_extras, VolumeExtras};
 pub use table::{Price, TableInfo};
 pub use tokens::{token_prices, TokenPrices};
@@ -191,6 +193,7 @@ pub fn tables() -> Vec<&'static TableInfo> {
     out.extend(storage::tables());
     out.push(kubernetes::table());
     out.push(tokens::table());
+    out.push(sizes::table());
     let a = accelerators();
     out.push(&a.machines.info);
     out.push(&a.gpu_types.info);
@@ -204,6 +207,7 @@ fn row_counts() -> Vec<(&'static TableInfo, table::Counts)> {
     out.extend(storage::row_counts());
     out.push(kubernetes::row_count());
     out.push(tokens::row_count());
+    out.push(sizes::row_count());
     let a = accelerators();
     out.push((&a.machines.info, a.machines.counts()));
     out.push((&a.gpu_types.info, a.gpu_types.counts()));
@@ -217,7 +221,7 @@ mod tests {
     #[test]
     fn every_catalog_row_parses_and_every_table_has_metadata() {
         let counts = row_counts();
-        assert_eq!(counts.len(), 12);
+        assert_eq!(counts.len(), 13);
         for (info, c) in counts {
             assert!(c.data_rows > 0, "{} has no rows", info.name);
             assert_eq!(c.data_rows, c.parsed, "{}: {c:?}", info.name);

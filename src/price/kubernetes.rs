@@ -97,14 +97,20 @@ fn pods(
         Fact::Known(c) => c.as_str(),
         Fact::Unknown(_) => "unknown capacity",
     };
-    if let Some(c) = node_share(p, spot, capacity, &hours, &units, s) {
+    let on = OnNode {
+        spot,
+        capacity,
+        hours: hours.clone(),
+        units: units.clone(),
+        settings: s,
+    };
+    if let Some(c) = node_share(p, &on).or_else(|| node_cpu_memory_share(p, &on)) {
         return vec![c];
     }
-    if matches!(p.node_instance_type, Some(Fact::Known(_))) {
-        notes.push(
-            "the catalog has no vCPU and memory sizes for node types, so the pod's share of the node is priced at default unit rates"
-                .to_string(),
-        );
+    if let Some(Fact::Known(node)) = &p.node_instance_type {
+        notes.push(format!(
+            "the catalog has no vCPU and memory size for {node}, so the pod is priced at default unit rates rather than as its share of the node"
+        ));
     }
     let rates = catalog::kubernetes_unit_rates();
     let (cpu_rate, gib_rate) = if spot {
@@ -146,14 +152,7 @@ fn pods(
 }
 
 /// A pod requesting GPUs on a node type the catalog knows pays that share of the node.
-fn node_share(
-    p: &PodGroup,
-    spot: bool,
-    capacity: &str,
-    hours: &Result<Decimal, String>,
-    units: &Units,
-    s: &PricingSettings,
-) -> Option<CostComponent> {
+fn node_share(p: &PodGroup, on: &OnNode) -> Option<CostComponent> {
     let (Some(Fact::Known(node)), Fact::Known(gpus)) = (&p.node_instance_type, &p.accelerators)
     else {
         return None;
@@ -168,20 +167,78 @@ fn node_share(
     let share = Decimal::from(*gpus)
         .checked_div(Decimal::from(on_node))
         .unwrap_or(Decimal::ONE);
-    let price = node_price(provider, node, spot, s).and_then(|(usd, mut notes)| {
+    let price = node_price(provider, node, on.spot, on.settings).and_then(|(usd, mut notes)| {
         notes.push(format!(
             "{gpus} of the node's {on_node} GPUs: {} of its price",
             share.normalize()
         ));
         Ok((mul(usd, share)?, notes))
     });
-    Some(component(
-        format!("Pod share of {node} ({capacity})"),
-        "pod-hours",
-        price,
-        hours.clone(),
-        units,
-    ))
+    Some(on.share(node, price))
+}
+
+/// How the pods of a group are bought and how long they run, for their share of a node.
+struct OnNode<'a> {
+    spot: bool,
+    capacity: &'a str,
+    hours: Result<Decimal, String>,
+    units: Units,
+    settings: &'a PricingSettings,
+}
+
+impl OnNode<'_> {
+    fn share(&self, node: &str, price: PriceResult) -> CostComponent {
+        component(
+            format!("Pod share of {node} ({})", self.capacity),
+            "pod-hours",
+            price,
+            self.hours.clone(),
+            &self.units,
+        )
+    }
+}
+
+/// A pod that requests no GPUs on a node type of known size pays its CPU and memory share
+/// of the node, split as OpenCost splits a node price: per vCPU and per GiB in the ratio of
+/// the default unit rates, so that the node's vCPUs and memory add up to its price.
+fn node_cpu_memory_share(p: &PodGroup, on: &OnNode) -> Option<CostComponent> {
+    let Some(Fact::Known(node)) = &p.node_instance_type else {
+        return None;
+    };
+    if !matches!(p.accelerators, Fact::Known(0)) {
+        return None;
+    }
+    let provider = node_provider(node);
+    let size = catalog::machine_size(provider, node)?;
+    let rates = catalog::kubernetes_unit_rates();
+    let ratio = rates.gib_hour.usd.checked_div(rates.cpu_hour.usd)?;
+    let price = node_price(provider, node, on.spot, on.settings).and_then(|(usd, mut notes)| {
+        let cpu = known(&p.cpu_cores, "the CPU request")?;
+        let memory = known(&p.memory_gib, "the memory request")?;
+        let weight = size
+            .vcpus
+            .checked_add(size.memory_gib.checked_mul(ratio).unwrap_or(Decimal::MAX))
+            .filter(|w| !w.is_zero())
+            .ok_or_else(|| format!("{node} has no size to share"))?;
+        let per_vcpu = usd
+            .checked_div(weight)
+            .ok_or_else(|| "the share is too large to price".to_string())?;
+        let per_gib = mul(per_vcpu, ratio)?;
+        notes.push(format!(
+            "{} of the node's {} vCPUs and {} of its {} GiB, at {} per vCPU-hour and {} per GiB-hour of the node (OpenCost's split)",
+            cpu.normalize(),
+            size.vcpus.normalize(),
+            memory.normalize(),
+            size.memory_gib.normalize(),
+            Usd(per_vcpu.round_dp(6)).exact_string(),
+            Usd(per_gib.round_dp(6)).exact_string(),
+        ));
+        let share = mul(cpu, per_vcpu)?
+            .checked_add(mul(memory, per_gib)?)
+            .ok_or_else(|| "the share is too large to price".to_string())?;
+        Ok((share, notes))
+    });
+    Some(on.share(node, price))
 }
 
 /// The hourly rate of one accelerator of the pod's model, and the model's name.
@@ -342,6 +399,21 @@ fn gpu_candidates(
         .collect()
 }
 
+/// Whole nodes of `node_type` the pool's limits allow: the GPU limit, and the cpu and
+/// memory limits where they and the node's size are known.
+fn max_nodes(n: &NodePoolLimits, gpu_limit: Decimal, node_type: &str, per_node: i64) -> Decimal {
+    let whole = |limit: Decimal, per: Decimal| limit.checked_div(per).map(|x| x.floor());
+    let mut nodes = whole(gpu_limit, Decimal::from(per_node)).unwrap_or(Decimal::ZERO);
+    if let Some(size) = catalog::machine_size(node_provider(node_type), node_type) {
+        for (limit, per) in [(&n.cpu, size.vcpus), (&n.memory_gib, size.memory_gib)] {
+            if let Some(by_limit) = limit.as_ref().and_then(|l| whole(*l.known()?, per)) {
+                nodes = nodes.min(by_limit);
+            }
+        }
+    }
+    nodes
+}
+
 /// GPU limits: as many nodes as the limit allows, of the allowed type that spends the most.
 fn gpu_pool_ceiling(
     n: &NodePoolLimits,
@@ -371,7 +443,7 @@ fn gpu_pool_ceiling(
     let mut spends: Vec<(Decimal, Decimal, String, i64, Decimal)> = gpu_candidates(n, spot, s)
         .into_iter()
         .filter_map(|(usd, t, per_node)| {
-            let nodes = (limit / Decimal::from(per_node)).floor();
+            let nodes = max_nodes(n, limit, &t, per_node);
             let monthly = nodes.checked_mul(HOURS_PER_MONTH)?.checked_mul(usd)?;
             Some((monthly, nodes, t, per_node, usd))
         })
@@ -397,14 +469,23 @@ fn gpu_pool_ceiling(
         ));
     }
     let per = if per_node == 1 { "GPU" } else { "GPUs" };
+    let by_gpus = limit
+        .checked_div(Decimal::from(per_node))
+        .map_or(nodes, |x| x.floor());
     notes.push(format!(
-        "GPU limit {} / {per_node} {per} per {dearest} node = {nodes} nodes",
+        "GPU limit {} / {per_node} {per} per {dearest} node = {by_gpus} nodes",
         limit.normalize()
     ));
-    if n.cpu.is_some() || n.memory_gib.is_some() {
-        notes.push(
-            "the pool's cpu and memory limits may stop it sooner; the catalog has no node sizes to apply them".to_string(),
-        );
+    if nodes < by_gpus {
+        notes.push(format!(
+            "the pool's cpu or memory limit stops it at {nodes} {dearest} nodes"
+        ));
+    }
+    let sized = catalog::machine_size(node_provider(&dearest), &dearest).is_some();
+    if (n.cpu.is_some() || n.memory_gib.is_some()) && !sized {
+        notes.push(format!(
+            "the pool's cpu and memory limits may stop it sooner; the catalog has no size for {dearest} to apply them"
+        ));
     }
     let capacity = if spot { "spot" } else { "on-demand" };
     vec![component(
