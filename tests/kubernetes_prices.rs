@@ -273,6 +273,49 @@ fn jobs_run_for_their_deadline() {
     );
 }
 
+#[test]
+fn a_job_without_a_deadline_is_billed_by_use() {
+    let mut p = pods("8", "32", 1, Some("H100"), 4);
+    p.run_hours = Some(Fact::Unknown(Unknown::new(
+        "spec.activeDeadlineSeconds is not set",
+    )));
+    let r = resource("Job", WorkloadDetail::Pods(p));
+    let e = price(&r, &PricingSettings::default());
+    // Complete: nothing fixed is missing; every part depends on usage, with its price.
+    assert!(e.complete);
+    assert_eq!(e.baseline.to_json_string(), "0.00");
+    assert_eq!(
+        e.components
+            .iter()
+            .map(|c| (
+                c.name.as_str(),
+                c.usage_based,
+                c.unit_price.map(|u| u.exact_string()),
+                c.quantity
+            ))
+            .collect::<Vec<_>>(),
+        vec![
+            ("vCPU (on-demand)", true, Some("0.031611".to_string()), None),
+            (
+                "Memory (on-demand)",
+                true,
+                Some("0.004237".to_string()),
+                None
+            ),
+            (
+                "GPU (H100, on-demand)",
+                true,
+                Some("9.79655".to_string()),
+                None
+            ),
+        ]
+    );
+    assert_eq!(
+        e.notes,
+        vec!["how long the Job runs is unknown (spec.activeDeadlineSeconds is not set); it is billed per hour of use: give monthly_hours in the usage file"]
+    );
+}
+
 fn node_pool(types: &[&str], families: &[&str], gpus: Option<i64>) -> NodePoolLimits {
     NodePoolLimits {
         instance_types: types.iter().map(|t| t.to_string()).collect(),

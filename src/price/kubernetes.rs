@@ -42,33 +42,50 @@ fn mul(a: Decimal, b: Decimal) -> Result<Decimal, String> {
 }
 
 /// Hours a month each pod runs: the usage file, else the job's deadline, else all month.
+/// `None` for a job whose running time is unknown: it is billed by use.
 fn pod_hours(
     w: &Workload,
     p: &PodGroup,
     usage: &UsageValues,
     notes: &mut Vec<String>,
-) -> Result<Decimal, String> {
+) -> Option<Decimal> {
     if let Some(h) = usage.monthly_hours {
         notes.push(format!(
             "{} hours a month, from the usage file",
             h.normalize()
         ));
-        return Ok(h);
+        return Some(h);
     }
     match &p.run_hours {
-        None => Ok(HOURS_PER_MONTH),
+        None => Some(HOURS_PER_MONTH),
         Some(Fact::Known(h)) => {
             notes.push(format!(
                 "runs at most {} hours a month (activeDeadlineSeconds)",
                 h.normalize()
             ));
-            Ok(*h)
+            Some(*h)
         }
-        Some(Fact::Unknown(u)) => Err(format!(
-            "how long the {} runs is unknown: {}; give monthly_hours in the usage file",
-            w.kind, u.origin
-        )),
+        Some(Fact::Unknown(u)) => {
+            notes.push(format!(
+                "how long the {} runs is unknown ({}); it is billed per hour of use: give monthly_hours in the usage file",
+                w.kind, u.origin
+            ));
+            None
+        }
     }
+}
+
+/// A component billed per pod-hour of use that was not given: "depends on usage".
+fn by_usage(mut c: CostComponent) -> CostComponent {
+    c.usage_based = true;
+    c.quantity = None;
+    c.ceiling_quantity = None;
+    c.monthly = None;
+    c.ceiling_monthly = None;
+    if c.unit_price.is_some() {
+        c.missing = None;
+    }
+    c
 }
 
 /// Replicas at the baseline and the ceiling; a DaemonSet runs one pod per node.
@@ -91,7 +108,19 @@ fn pods(
     notes: &mut Vec<String>,
 ) -> Vec<CostComponent> {
     let units = replicas(w, p, notes);
-    let hours = pod_hours(w, p, usage, notes);
+    let Some(run) = pod_hours(w, p, usage, notes) else {
+        // Priced per pod-hour, with the hours left to the usage file.
+        let per_hour = UsageValues {
+            monthly_hours: Some(Decimal::ONE),
+            ..UsageValues::default()
+        };
+        let mut ignored = Vec::new();
+        return pods(w, p, s, &per_hour, &mut ignored)
+            .into_iter()
+            .map(by_usage)
+            .collect();
+    };
+    let hours: Result<Decimal, String> = Ok(run);
     let spot = matches!(p.capacity, Fact::Known(Capacity::Spot));
     let capacity = match &p.capacity {
         Fact::Known(c) => c.as_str(),
