@@ -188,13 +188,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_builtin_policies: bool,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-
-    /// Write the report to this file instead of standard output
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub outputs: OutputArgs,
 
     /// What an unknown result does to the exit code: `fail` counts it as a failure, `warn`
     /// reports it without failing, `ignore` counts it without showing it
@@ -224,12 +219,26 @@ pub struct CostArgs {
     pub group_by: Option<GroupBy>,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CostFormat::Text)]
+    pub format: CostFormat,
 
     /// Write the report to this file instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Where reports go: `--format` and `--output`, repeatable in pairs.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format (repeatable: each --output after a --format is where that format goes;
+    /// at most one format is written to standard output) [default: text]
+    #[arg(long = "format", value_enum, value_name = "FORMAT", action = clap::ArgAction::Append)]
+    pub formats: Vec<Format>,
+
+    /// Write the preceding --format's report to this file instead of standard output
+    /// (repeatable; with a single --format, its place on the line does not matter)
+    #[arg(long = "output", short = 'o', value_name = "FILE", action = clap::ArgAction::Append)]
+    pub outputs: Vec<PathBuf>,
 }
 
 /// How `cost --group-by` groups resources.
@@ -274,6 +283,111 @@ pub enum Format {
     Text,
     /// The versioned JSON report described in docs/json-report.md
     Json,
+    /// A Markdown summary, as posted on pull requests and in the GitHub job summary
+    Markdown,
+    /// GitHub Actions workflow commands: one annotation per failure and unknown
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// JUnit XML: one test suite per policy, one test case per resource it failed or passed
+    Junit,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Github => "github",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CostFormat {
+    /// A table of resources and their monthly cost, with totals
+    Text,
+    /// The versioned JSON report described in docs/json-report.md
+    Json,
+}
+
+/// One report to write: its format, and the file (`None` for standard output).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputTarget {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+}
+
+/// Pairs `--format` and `--output` by their place on the command line: an `--output`
+/// belongs to the nearest `--format` before it. With one `--format` (or none, meaning
+/// text), a single `--output` goes with it wherever it was written.
+pub fn output_targets(matches: &ArgMatches) -> Result<Vec<OutputTarget>, String> {
+    let formats: Vec<(usize, Format)> = match (
+        matches.indices_of("formats"),
+        matches.get_many::<Format>("formats"),
+    ) {
+        (Some(i), Some(f)) => i.zip(f.copied()).collect(),
+        _ => Vec::new(),
+    };
+    let outputs: Vec<(usize, PathBuf)> = match (
+        matches.indices_of("outputs"),
+        matches.get_many::<PathBuf>("outputs"),
+    ) {
+        (Some(i), Some(o)) => i.zip(o.cloned()).collect(),
+        _ => Vec::new(),
+    };
+    if formats.len() <= 1 {
+        let format = formats.first().map_or(Format::Text, |(_, f)| *f);
+        return match outputs.as_slice() {
+            [] => Ok(vec![OutputTarget { format, path: None }]),
+            [(_, path)] => Ok(vec![OutputTarget {
+                format,
+                path: Some(path.clone()),
+            }]),
+            _ => Err(format!(
+                "--output was given {} times for one --format\n  help: write --format FORMAT --output FILE for each report",
+                outputs.len()
+            )),
+        };
+    }
+    let mut targets: Vec<OutputTarget> = formats
+        .iter()
+        .map(|(_, format)| OutputTarget {
+            format: *format,
+            path: None,
+        })
+        .collect();
+    for (index, path) in outputs {
+        let owner = formats.iter().rposition(|(i, _)| *i < index);
+        let Some(target) = owner.and_then(|o| targets.get_mut(o)) else {
+            return Err(format!(
+                "--output {} comes before any --format\n  help: with several formats, write each --output after its --format",
+                path.display()
+            ));
+        };
+        if target.path.is_some() {
+            return Err(format!(
+                "--format {} has more than one --output\n  help: repeat --format for each file",
+                target.format.name()
+            ));
+        }
+        target.path = Some(path);
+    }
+    let to_stdout: Vec<&str> = targets
+        .iter()
+        .filter(|t| t.path.is_none())
+        .map(|t| t.format.name())
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(format!(
+            "formats {} would all be written to standard output\n  help: give all but one of them --output FILE",
+            to_stdout.join(", ")
+        ));
+    }
+    Ok(targets)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

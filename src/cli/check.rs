@@ -1,17 +1,17 @@
 //! `aicost-policy check`: the shared pipeline, then the policies, then the report and
 //! the exit code.
 
-use super::args::{CheckArgs, Format, UnknownMode};
+use super::args::{CheckArgs, Format, OutputTarget, UnknownMode};
 use super::settings::{config_entry_locations, policy_dirs, policy_settings};
-use super::{date, exit, pipeline, print_diagnostic};
+use super::{date, exit, output, pipeline, print_diagnostic};
 use crate::config;
 use crate::load::terraform::VarArg;
 use crate::model::Status;
 use crate::policy::{LoadOptions, Policies};
 use crate::price;
-use crate::report::{json, text, Report};
+use crate::report::{github, json, junit, markdown, sarif, text, Report};
 
-pub fn run(args: &CheckArgs, var_order: &[VarArg]) -> u8 {
+pub fn run(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> u8 {
     let prepared = match pipeline::prepare(&args.input) {
         Ok(p) => p,
         Err(code) => return code,
@@ -84,23 +84,43 @@ pub fn run(args: &CheckArgs, var_order: &[VarArg]) -> u8 {
         policies: policies.len(),
         passed: evaluation.passes,
         budgets,
+        rules: policies.report_rules(),
     };
     report.sort();
-    let rendered = match args.format {
-        Format::Text => text::render(
-            &report,
-            text::TextOptions {
-                color: color && args.output.is_none(),
-                show_unknown: args.unknown != UnknownMode::Ignore,
-                verbose: args.input.verbose,
-            },
-        ),
-        Format::Json => json::render(&report),
+    let text_options = text::TextOptions {
+        color: color
+            && targets
+                .iter()
+                .any(|t| t.format == Format::Text && t.path.is_none()),
+        show_unknown: args.unknown != UnknownMode::Ignore,
+        verbose: args.input.verbose,
     };
-    if let Err(code) = pipeline::write_output(&rendered, args.output.as_deref()) {
+    let context = markdown::Context::from_environment();
+    let written = output::write_targets(targets, |format| {
+        render(&report, format, text_options, &context)
+    });
+    output::append_step_summary(|| markdown::render_check(&report, &context));
+    if let Err(code) = written {
         return code;
     }
     exit_code(&report, args)
+}
+
+/// One report in one format.
+pub(super) fn render(
+    report: &Report,
+    format: Format,
+    text_options: text::TextOptions,
+    context: &markdown::Context,
+) -> String {
+    match format {
+        Format::Text => text::render(report, text_options),
+        Format::Json => json::render(report),
+        Format::Markdown => markdown::render_check(report, context),
+        Format::Github => github::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
+    }
 }
 
 /// 2 when something could not be checked; 1 when a policy failed at or above the failing

@@ -1,7 +1,7 @@
 //! `aicost-policy cost`: the shared pipeline, then the cost table or JSON.
 
-use super::args::{CostArgs, Format, GroupBy};
-use super::{exit, pipeline, print_diagnostic};
+use super::args::{CostArgs, CostFormat, GroupBy};
+use super::{exit, output, pipeline, print_diagnostic};
 use crate::load::terraform::VarArg;
 use crate::report::cost::{render_json, render_text, Grouping};
 use crate::report::Report;
@@ -33,7 +33,7 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
         GroupBy::Type => Grouping::Type,
     });
     let rendered = match args.format {
-        Format::Text => {
+        CostFormat::Text => {
             // Input errors go to standard error so the table stays clean.
             for e in &report.errors {
                 let mut err = miette::MietteDiagnostic::new(format!(
@@ -47,9 +47,9 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
             }
             render_text(&report, grouping.as_ref())
         }
-        Format::Json => render_json(&report, grouping.as_ref()),
+        CostFormat::Json => render_json(&report, grouping.as_ref()),
     };
-    if let Err(code) = pipeline::write_output(&rendered, args.output.as_deref()) {
+    if let Err(code) = output::write(&rendered, args.output.as_deref()) {
         return code;
     }
     if report.errors.is_empty() {

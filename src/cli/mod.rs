@@ -6,6 +6,7 @@ mod check;
 mod cost;
 mod date;
 mod init;
+mod output;
 mod pipeline;
 mod pricing;
 mod settings;
@@ -54,7 +55,18 @@ pub fn run() -> ExitCode {
                 .subcommand_matches("check")
                 .map(args::var_order)
                 .unwrap_or_default();
-            check::run(&args, &var_order)
+            let targets = match matches
+                .subcommand_matches("check")
+                .map(args::output_targets)
+            {
+                Some(Err(message)) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(exit::ERROR);
+                }
+                Some(Ok(t)) => t,
+                None => Vec::new(),
+            };
+            check::run(&args, &var_order, &targets)
         }
         Command::Cost(args) => {
             let var_order = matches

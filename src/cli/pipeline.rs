@@ -172,19 +172,3 @@ pub(super) fn repository_root(path: &Path) -> PathBuf {
         _ => start_dir,
     }
 }
-
-/// Writes a rendered report to the file or standard output; a closed pipe is not an error.
-pub fn write_output(rendered: &str, output: Option<&Path>) -> Result<(), u8> {
-    use std::io::Write;
-    let written = match output {
-        Some(path) => std::fs::write(path, rendered.as_bytes()),
-        None => std::io::stdout().write_all(rendered.as_bytes()),
-    };
-    match written {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: cannot write the report: {e}");
-            Err(exit::ERROR)
-        }
-        _ => Ok(()),
-    }
-}

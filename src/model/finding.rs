@@ -124,3 +124,23 @@ pub struct Finding {
     pub unknowns: Vec<UnknownInput>,
     pub suppression: Option<Suppression>,
 }
+
+/// A policy as reports describe it (SARIF rules, JUnit suites, listings), whether or not it
+/// produced a finding.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rule {
+    /// `@id`.
+    pub id: String,
+    /// `@severity`.
+    pub severity: Severity,
+    /// `@title`, else the id.
+    pub title: String,
+    /// `@message`, with its placeholders unfilled.
+    pub message: String,
+    /// `@help`, with its placeholders unfilled.
+    pub help: Option<String>,
+    /// Where the policy was read from (`builtin/<name>.cedar` for the default pack).
+    pub file: String,
+    pub line: u32,
+    pub builtin: bool,
+}

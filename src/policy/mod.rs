@@ -29,7 +29,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use cedar_policy::{PolicyId, PolicySet, Schema};
 
-use crate::model::{Finding, Resource, Severity};
+use crate::model::{Finding, Resource, Rule, Severity};
 
 pub use entities::instance_family;
 pub use error::{PolicyLoadError, PolicyLoadErrors};
@@ -123,6 +123,23 @@ impl Policies {
     /// Every policy's metadata, sorted by id.
     pub fn rules(&self) -> &[PolicyInfo] {
         &self.rules
+    }
+
+    /// Every policy as reports describe it, sorted by id.
+    pub fn report_rules(&self) -> Vec<Rule> {
+        self.rules
+            .iter()
+            .map(|r| Rule {
+                id: r.id.clone(),
+                severity: r.severity,
+                title: r.id.clone(),
+                message: r.message.clone(),
+                help: r.help.clone(),
+                file: r.file.clone(),
+                line: r.line,
+                builtin: r.builtin,
+            })
+            .collect()
     }
 
     /// One policy's metadata.

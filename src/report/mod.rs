@@ -2,11 +2,15 @@
 //! output format. Renderers are pure functions from a report to text.
 
 pub mod cost;
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use crate::model::{
-    Budget, Finding, InputError, ModuleNotLoaded, Note, Resource, SourceMap, Status,
+    Budget, Finding, InputError, ModuleNotLoaded, Note, Resource, Rule, SourceMap, Status,
 };
 
 /// The version of the JSON report format (`docs/json-report.md`).
@@ -30,6 +34,8 @@ pub struct Report {
     pub passed: usize,
     /// Budget caps with their projections.
     pub budgets: Vec<Budget>,
+    /// Every policy that was evaluated, sorted by id.
+    pub rules: Vec<Rule>,
 }
 
 /// Counts for the summary line and the JSON `summary` object.
