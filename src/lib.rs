@@ -9,10 +9,12 @@
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod discover;
 pub mod environment;
 pub mod load;
 pub mod model;
 pub mod policy;
 pub mod price;
+pub mod publish;
 pub mod report;

@@ -39,12 +39,42 @@ pub enum Command {
     Check(CheckArgs),
     /// Show the estimated monthly cost of every resource, with totals
     Cost(CostArgs),
+    /// Compare the base of a change with its head: each resource's cost before and after,
+    /// and which findings the change introduced
+    #[command(after_help = DIFF_EXIT_CODES)]
+    Diff(DiffArgs),
+    /// Post the diff as one pull-request comment that updates itself
+    #[command(subcommand)]
+    Comment(CommentCommand),
     /// Write a commented aicost-policy.toml with the defaults
     Init(InitArgs),
     /// Show catalog prices and their sources, or install a price overlay
     #[command(subcommand)]
     Pricing(PricingCommand),
 }
+
+#[derive(Debug, Subcommand)]
+pub enum CommentCommand {
+    /// Post or update the comment on a GitHub pull request (REST API; GitHub Enterprise
+    /// Server with --github-api-url)
+    #[command(after_help = COMMENT_EXIT_CODES)]
+    Github(CommentGithubArgs),
+}
+
+const DIFF_EXIT_CODES: &str = "\
+Exit codes:
+  0  no failing finding that counts (--fail-on new: only findings the change introduced)
+  1  at least one such policy failure
+  2  usage error, invalid configuration or policy, the base could not be read, or input
+     of the head that could not be checked";
+
+const COMMENT_EXIT_CODES: &str = "\
+Exit codes:
+  0  no failing finding that counts (see --fail-on), and the comment was posted
+  1  at least one such policy failure (the comment is posted first)
+  2  usage error, invalid input, or GitHub refused the comment for another reason
+  3  the comment was not posted because the token may not write to the pull request
+     (a pull request from a fork gets a read-only GITHUB_TOKEN); reports were written";
 
 #[derive(Debug, Subcommand)]
 pub enum PricingCommand {
@@ -180,6 +210,19 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    #[command(flatten)]
+    pub outputs: OutputArgs,
+
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+/// Which policies run, and the date waivers are checked against.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
     /// Directory of extra .cedar policies, validated against the schema (repeatable)
     #[arg(long = "policy-dir", value_name = "DIR")]
     pub policy_dirs: Vec<PathBuf>,
@@ -188,9 +231,14 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_builtin_policies: bool,
 
-    #[command(flatten)]
-    pub outputs: OutputArgs,
+    /// The date waivers are checked against [default: today, in UTC]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
 
+/// What makes the run fail.
+#[derive(Debug, Args)]
+pub struct GateArgs {
     /// What an unknown result does to the exit code: `fail` counts it as a failure, `warn`
     /// reports it without failing, `ignore` counts it without showing it
     #[arg(long, value_enum, default_value_t = UnknownMode::Warn)]
@@ -203,10 +251,6 @@ pub struct CheckArgs {
     /// Lowest severity that fails the run; findings below it are reported only
     #[arg(long, value_enum, default_value_t = SeverityArg::Low)]
     pub fail_severity: SeverityArg,
-
-    /// The date waivers are checked against [default: today, in UTC]
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -225,6 +269,102 @@ pub struct CostArgs {
     /// Write the report to this file instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub base: BaseArgs,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    #[command(flatten)]
+    pub outputs: OutputArgs,
+
+    #[command(flatten)]
+    pub gate: GateArgs,
+
+    /// Which failures fail the run: `new` only those the change introduced, `all` every
+    /// failure on the head
+    #[arg(long, value_enum, default_value_t = FailOn::New)]
+    pub fail_on: FailOn,
+
+    /// The GitHub repository file links point into, as OWNER/REPO [default:
+    /// $GITHUB_REPOSITORY]
+    #[arg(long, value_name = "OWNER/REPO")]
+    pub repo: Option<String>,
+}
+
+/// The base of a change: a git revision or a directory.
+#[derive(Debug, Args)]
+pub struct BaseArgs {
+    /// The base as a git revision (branch, tag or commit), read from the repository of the
+    /// first path without touching the work tree; in CI, fetch it first [default:
+    /// origin/$GITHUB_BASE_REF inside a GitHub Actions pull-request run]
+    #[arg(long, value_name = "REF", conflicts_with = "base_path")]
+    pub base: Option<String>,
+
+    /// The base as a directory: another checkout of the same repository
+    #[arg(long, value_name = "DIR")]
+    pub base_path: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only failures the change introduced
+    New,
+    /// Every failure on the head
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct CommentGithubArgs {
+    #[command(flatten)]
+    pub diff: DiffArgs,
+
+    /// Post a report written earlier by `diff --format json` instead of analysing
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["base", "base_path", "paths"])]
+    pub report: Option<PathBuf>,
+
+    /// The pull request number [default: from the GitHub Actions event]
+    #[arg(long, value_name = "N")]
+    pub pr: Option<u64>,
+
+    /// Identifies our comment, so separate runs (e.g. per environment) keep separate
+    /// comments; matched exactly (letters, digits, `.`, `_`, `-`)
+    #[arg(long, value_name = "TAG", default_value = "default")]
+    pub tag: String,
+
+    /// What to do with an earlier comment: `update` it in place (or create one),
+    /// always post a `new` one, `delete-and-new`, or `hide-and-new` (minimize the old
+    /// ones as outdated)
+    #[arg(long, value_enum, default_value_t = BehaviorArg::Update)]
+    pub behavior: BehaviorArg,
+
+    /// The environment variable holding the token (never printed)
+    #[arg(long, value_name = "NAME", default_value = "GITHUB_TOKEN")]
+    pub token_env: String,
+
+    /// The GitHub REST API URL; for GitHub Enterprise Server, https://HOST/api/v3
+    /// [default: $GITHUB_API_URL, else https://api.github.com]
+    #[arg(long, value_name = "URL")]
+    pub github_api_url: Option<String>,
+
+    /// Print the comment that would be posted and post nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BehaviorArg {
+    Update,
+    New,
+    DeleteAndNew,
+    HideAndNew,
 }
 
 /// Where reports go: `--format` and `--output`, repeatable in pairs.

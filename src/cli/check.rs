@@ -1,7 +1,7 @@
 //! `aicost-policy check`: the shared pipeline, then the policies, then the report and
 //! the exit code.
 
-use super::args::{CheckArgs, Format, OutputTarget, UnknownMode};
+use super::args::{CheckArgs, Format, GateArgs, InputArgs, OutputTarget, RuleArgs, UnknownMode};
 use super::settings::{config_entry_locations, policy_dirs, policy_settings};
 use super::{date, exit, output, pipeline, print_diagnostic};
 use crate::config;
@@ -12,45 +12,82 @@ use crate::price;
 use crate::report::{github, json, junit, markdown, sarif, text, Report};
 
 pub fn run(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> u8 {
-    let prepared = match pipeline::prepare(&args.input) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+    match run_check(args, var_order, targets) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> Result<u8, u8> {
+    let prepared = pipeline::prepare(&args.input)?;
     let color = prepared.color;
-    let today = match &args.today {
-        Some(d) if config::is_date(d) => d.clone(),
+    let today = today(args.rules.today.as_deref())?;
+    let policies = load_policies(&prepared, &args.rules)?;
+    let report = analyze(&prepared, &args.input, var_order, &policies, today)?;
+    let text_options = text::TextOptions {
+        color: color
+            && targets
+                .iter()
+                .any(|t| t.format == Format::Text && t.path.is_none()),
+        show_unknown: args.gate.unknown != UnknownMode::Ignore,
+        verbose: args.input.verbose,
+    };
+    let context = markdown::Context::from_environment();
+    let written = output::write_targets(targets, |format| {
+        render(&report, format, text_options, &context)
+    });
+    output::append_step_summary(|| markdown::render_check(&report, &context));
+    written?;
+    Ok(exit_code(&report, &args.gate, |_| true))
+}
+
+/// `--today`, else today's date in UTC.
+pub(super) fn today(given: Option<&str>) -> Result<String, u8> {
+    match given {
+        Some(d) if config::is_date(d) => Ok(d.to_string()),
         Some(d) => {
             eprintln!(
                 "error: invalid value `{d}` for --today\n  help: write the date as YYYY-MM-DD"
             );
-            return exit::ERROR;
+            Err(exit::ERROR)
         }
-        None => date::today(),
-    };
-    // Policies are loaded before any input is read: an invalid policy stops the run early.
-    let policy_options = LoadOptions {
-        builtin: prepared.loaded.config.builtin_policies && !args.no_builtin_policies,
-        dirs: policy_dirs(&prepared.loaded, &args.policy_dirs),
-    };
-    let policies = match Policies::load(&policy_options) {
-        Ok(p) => p,
-        Err(errors) => {
-            for e in errors.errors {
-                print_diagnostic(miette::Report::new(e), color);
-            }
-            return exit::ERROR;
-        }
-    };
-    for warning in policies.warnings() {
-        print_diagnostic(miette::Report::new(warning.clone()), color);
+        None => Ok(date::today()),
     }
-    let inventory = match pipeline::analyze(&prepared, &args.input, var_order) {
-        Ok(i) => i,
-        Err(code) => return code,
+}
+
+/// Loads and validates the policies once, before any input is read: an invalid policy stops
+/// the run early.
+pub(super) fn load_policies(
+    prepared: &pipeline::Prepared,
+    rules: &RuleArgs,
+) -> Result<Policies, u8> {
+    let options = LoadOptions {
+        builtin: prepared.loaded.config.builtin_policies && !rules.no_builtin_policies,
+        dirs: policy_dirs(&prepared.loaded, &rules.policy_dirs),
     };
-    let settings = policy_settings(&prepared.loaded, &prepared.namer, today);
+    let policies = Policies::load(&options).map_err(|errors| {
+        for e in errors.errors {
+            print_diagnostic(miette::Report::new(e), prepared.color);
+        }
+        exit::ERROR
+    })?;
+    for warning in policies.warnings() {
+        print_diagnostic(miette::Report::new(warning.clone()), prepared.color);
+    }
+    Ok(policies)
+}
+
+/// Reads, prices and evaluates everything under the prepared paths: the report of one tree.
+pub(super) fn analyze(
+    prepared: &pipeline::Prepared,
+    input: &InputArgs,
+    var_order: &[VarArg],
+    policies: &Policies,
+    today: String,
+) -> Result<Report, u8> {
+    let inventory = pipeline::analyze(prepared, input, var_order)?;
+    let settings = policy_settings(&prepared.loaded, &prepared.config_namer, today);
     let mut evaluation = policies.evaluate(&inventory.resources, &settings);
-    let locations = config_entry_locations(&prepared.loaded, &prepared.namer, "[[budget]]");
+    let locations = config_entry_locations(&prepared.loaded, &prepared.config_namer, "[[budget]]");
     let budgets = match price::budget::project(
         &inventory.resources,
         &prepared.loaded.config.budget,
@@ -59,7 +96,7 @@ pub fn run(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> 
         Ok(b) => b,
         Err(message) => {
             eprintln!("error: {message}");
-            return exit::ERROR;
+            return Err(exit::ERROR);
         }
     };
     evaluation
@@ -69,7 +106,7 @@ pub fn run(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> 
     let mut sources = inventory.sources;
     if let Some(path) = &prepared.loaded.path {
         let name = prepared
-            .namer
+            .config_namer
             .name(&path.canonicalize().unwrap_or_else(|_| path.clone()));
         sources.insert(name, prepared.loaded.text.as_str().into());
     }
@@ -87,23 +124,7 @@ pub fn run(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> 
         rules: policies.report_rules(),
     };
     report.sort();
-    let text_options = text::TextOptions {
-        color: color
-            && targets
-                .iter()
-                .any(|t| t.format == Format::Text && t.path.is_none()),
-        show_unknown: args.unknown != UnknownMode::Ignore,
-        verbose: args.input.verbose,
-    };
-    let context = markdown::Context::from_environment();
-    let written = output::write_targets(targets, |format| {
-        render(&report, format, text_options, &context)
-    });
-    output::append_step_summary(|| markdown::render_check(&report, &context));
-    if let Err(code) = written {
-        return code;
-    }
-    exit_code(&report, args)
+    Ok(report)
 }
 
 /// One report in one format.
@@ -124,21 +145,22 @@ pub(super) fn render(
 }
 
 /// 2 when something could not be checked; 1 when a policy failed at or above the failing
-/// severity (and unknowns, with `--unknown fail`); else 0.
-fn exit_code(report: &Report, args: &CheckArgs) -> u8 {
-    let threshold = args.fail_severity.severity();
+/// severity (and unknowns, with `--unknown fail`) among the findings (by index) `counts` accepts; else 0.
+pub(super) fn exit_code(report: &Report, gate: &GateArgs, counts: impl Fn(usize) -> bool) -> u8 {
+    let threshold = gate.fail_severity.severity();
     if !report.errors.is_empty() || report.findings.iter().any(|f| f.status == Status::Error) {
         return exit::ERROR;
     }
-    let failing = report.findings.iter().any(|f| {
+    let failing = report.findings.iter().enumerate().any(|(i, f)| {
         f.severity >= threshold
+            && counts(i)
             && match f.status {
                 Status::Fail => true,
-                Status::Unknown => args.unknown == UnknownMode::Fail,
+                Status::Unknown => gate.unknown == UnknownMode::Fail,
                 Status::Suppressed | Status::Error => false,
             }
     });
-    if failing && !args.soft_fail {
+    if failing && !gate.soft_fail {
         exit::FAILED
     } else {
         exit::CLEAN

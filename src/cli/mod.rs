@@ -3,8 +3,10 @@
 
 mod args;
 mod check;
+mod comment;
 mod cost;
 mod date;
+mod diff;
 mod init;
 mod output;
 mod pipeline;
@@ -26,6 +28,8 @@ pub mod exit {
     pub const FAILED: u8 = 1;
     /// Usage error, invalid configuration or policy, or input that could not be checked.
     pub const ERROR: u8 = 2;
+    /// The pull-request comment could not be posted: the token may not write (a fork).
+    pub const NOT_POSTED: u8 = 3;
 }
 
 /// Parses the command line, runs the command and returns the process exit code.
@@ -74,6 +78,35 @@ pub fn run() -> ExitCode {
                 .map(args::var_order)
                 .unwrap_or_default();
             cost::run(&args, &var_order)
+        }
+        Command::Diff(args) => {
+            let Some(sub) = matches.subcommand_matches("diff") else {
+                return ExitCode::from(exit::ERROR);
+            };
+            let targets = match args::output_targets(sub) {
+                Ok(t) => t,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(exit::ERROR);
+                }
+            };
+            diff::run(&args, &args::var_order(sub), &targets)
+        }
+        Command::Comment(args::CommentCommand::Github(args)) => {
+            let Some(sub) = matches
+                .subcommand_matches("comment")
+                .and_then(|m| m.subcommand_matches("github"))
+            else {
+                return ExitCode::from(exit::ERROR);
+            };
+            let targets = match args::output_targets(sub) {
+                Ok(t) => t,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(exit::ERROR);
+                }
+            };
+            comment::run(&args, &args::var_order(sub), &targets)
         }
         Command::Init(args) => init::run(&args),
         Command::Pricing(command) => pricing::run(&command),

@@ -25,6 +25,9 @@ pub struct Prepared {
     /// `-` was among the paths: YAML is read from standard input.
     pub stdin: bool,
     pub namer: PathNamer,
+    /// Names the configuration, the usage file and the price overlay. The same as `namer`,
+    /// except for the base of a diff, which is read with the head's configuration and prices.
+    pub config_namer: PathNamer,
     pub loaded: LoadedConfig,
     pub color: bool,
 }
@@ -53,6 +56,7 @@ pub fn prepare(args: &InputArgs) -> Result<Prepared, u8> {
     Ok(Prepared {
         paths,
         stdin,
+        config_namer: namer.clone(),
         namer,
         loaded,
         color,
@@ -107,7 +111,7 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
     let pricing = pricing_settings(
         &p.loaded,
         args.usage_file.as_deref(),
-        &p.namer,
+        &p.config_namer,
         &mut inventory,
     );
     price::estimate_all(&mut inventory.resources, &pricing);
@@ -137,7 +141,7 @@ fn excludes(loaded: &LoadedConfig, extra: &[String]) -> Result<GlobSet, u8> {
     })
 }
 
-fn use_color(choice: ColorChoice) -> bool {
+pub(super) fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

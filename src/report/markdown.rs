@@ -1,17 +1,547 @@
-//! Placeholder: the Markdown renderer.
+//! The Markdown report: the pull-request comment (`diff`/`comment github`), the GitHub job
+//! summary, and `--format markdown`. It never exceeds GitHub's comment limit of 65,536
+//! characters: when it would, the least important lists are cut first (existing findings,
+//! resolved ones, the collapsed resources, unknowns, then the rest), each with a note.
 
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::diff::{self, BudgetEntry, DiffReport, ErrorEntry, FindingEntry, Links, ResourceDelta};
 use super::Report;
+use crate::model::{Status, Usd};
+
+/// GitHub's limit on a comment body, in characters.
+pub const COMMENT_LIMIT: usize = 65_536;
+
+/// Rows of the changed-resources table shown before the rest is collapsed.
+const TOP_ROWS: usize = 10;
 
 /// Where links in the Markdown point.
 #[derive(Clone, Debug, Default)]
-pub struct Context {}
+pub struct Context {
+    pub links: Option<Links>,
+}
 
 impl Context {
+    /// Links to `GITHUB_SERVER_URL/GITHUB_REPOSITORY/blob/GITHUB_SHA` inside GitHub Actions.
     pub fn from_environment() -> Context {
-        Context {}
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Context {
+            links: match (var("GITHUB_REPOSITORY"), var("GITHUB_SHA")) {
+                (Some(repo), Some(sha)) => {
+                    Some(blob_links(var("GITHUB_SERVER_URL").as_deref(), &repo, &sha))
+                }
+                _ => None,
+            },
+        }
     }
 }
 
-pub fn render_check(_report: &Report, _context: &Context) -> String {
-    String::new()
+/// Links into `OWNER/REPO` at `commit` on a GitHub server (github.com by default).
+pub fn blob_links(server: Option<&str>, repository: &str, commit: &str) -> Links {
+    let server = server.unwrap_or("https://github.com").trim_end_matches('/');
+    Links {
+        blob_url: format!("{server}/{repository}/blob/{commit}"),
+    }
+}
+
+/// A list that may be cut to fit the limit: its heading, items and closing text.
+struct Section {
+    head: String,
+    items: Vec<String>,
+    tail: String,
+    kept: usize,
+    /// What to call the items in the "not shown" note.
+    noun: &'static str,
+}
+
+impl Section {
+    fn new(head: String, items: Vec<String>, tail: String, noun: &'static str) -> Section {
+        let kept = items.len();
+        Section {
+            head,
+            items,
+            tail,
+            kept,
+            noun,
+        }
+    }
+
+    fn fixed(text: String) -> Section {
+        Section::new(text, Vec::new(), String::new(), "")
+    }
+
+    fn omission(&self) -> String {
+        let hidden = self.items.len() - self.kept;
+        if hidden == 0 {
+            return String::new();
+        }
+        format!(
+            "\n_… {hidden} more {} not shown: the comment is limited to {} characters. The full list is in the job output (`aicost-policy diff`)._\n",
+            self.noun,
+            thousands(COMMENT_LIMIT)
+        )
+    }
+
+    fn render(&self, out: &mut String) {
+        if self.items.is_empty() && self.head.is_empty() {
+            return;
+        }
+        out.push_str(&self.head);
+        for item in self.items.iter().take(self.kept) {
+            out.push_str(item);
+        }
+        out.push_str(&self.omission());
+        out.push_str(&self.tail);
+    }
+
+    fn chars(&self) -> usize {
+        let items: usize = self
+            .items
+            .iter()
+            .take(self.kept)
+            .map(|i| i.chars().count())
+            .sum();
+        self.head.chars().count()
+            + items
+            + self.omission().chars().count()
+            + self.tail.chars().count()
+    }
+}
+
+/// Joins the sections, cutting items from sections in `cut_order` (indices, least
+/// important first) until the text fits in `limit` characters.
+fn assemble(mut sections: Vec<Section>, cut_order: &[usize], limit: usize) -> String {
+    let mut total: usize = sections.iter().map(Section::chars).sum();
+    for index in cut_order {
+        if total <= limit {
+            break;
+        }
+        let Some(section) = sections.get_mut(*index) else {
+            continue;
+        };
+        let before = section.chars();
+        // Drop items from the end until this section has given back enough, or is empty;
+        // the omission note grows by a few characters, so measure again after.
+        let mut excess = total.saturating_sub(limit);
+        while section.kept > 0 && excess > 0 {
+            section.kept -= 1;
+            let freed = section
+                .items
+                .get(section.kept)
+                .map_or(0, |i| i.chars().count());
+            excess = excess.saturating_sub(freed);
+        }
+        while section.kept > 0 && total - before + section.chars() > limit {
+            section.kept -= 1;
+        }
+        total = total - before + section.chars();
+    }
+    let mut out = String::new();
+    for s in &sections {
+        s.render(&mut out);
+    }
+    if out.chars().count() > limit {
+        // Only the fixed parts are left and they are still too long: cut the text itself.
+        let mut cut: String = out.chars().take(limit.saturating_sub(80)).collect();
+        cut.push_str("\n\n_… cut at the comment size limit._\n");
+        return cut;
+    }
+    out
+}
+
+/// The pull-request comment for a diff, at most `limit` characters.
+pub fn render_diff(report: &DiffReport, limit: usize) -> String {
+    let s = &report.summary;
+    let links = report.links.as_ref();
+    let mut header = format!(
+        "### 💰 aicost-policy: {}\n\n",
+        headline(s.delta.baseline, s.percent)
+    );
+    header.push_str(&format!(
+        "Monthly cost **{} → {}**; ceiling {} → {} ({}).",
+        Usd(s.before.baseline),
+        Usd(s.after.baseline),
+        Usd(s.before.ceiling),
+        Usd(s.after.ceiling),
+        diff::signed(s.delta.ceiling)
+    ));
+    let r = &s.resources;
+    header.push_str(&format!(
+        " {} changed, {} added, {} removed, {} unchanged.",
+        r.changed, r.added, r.removed, r.unchanged
+    ));
+    if s.incomplete_after > 0 {
+        header.push_str(&format!(
+            " {} of the estimates are partial (a price or value is unknown).",
+            s.incomplete_after
+        ));
+    }
+    header.push('\n');
+
+    let mut moved: Vec<&ResourceDelta> = report
+        .resources
+        .iter()
+        .filter(|d| d.change != "unchanged")
+        .collect();
+    moved.sort_by(|a, b| {
+        b.delta
+            .baseline
+            .abs()
+            .cmp(&a.delta.baseline.abs())
+            .then(b.delta.ceiling.abs().cmp(&a.delta.ceiling.abs()))
+            .then((&a.root, &a.address).cmp(&(&b.root, &b.address)))
+    });
+    let rows: Vec<String> = moved.iter().map(|d| resource_row(d, links)).collect();
+    let (top, rest) = rows.split_at(rows.len().min(TOP_ROWS));
+    const TABLE_HEAD: &str =
+        "| Resource | Change | Before | After | Ceiling after |\n|:--|--:|--:|--:|--:|\n";
+    let top_section = if top.is_empty() {
+        Section::fixed("\nNo resource changed.\n".to_string())
+    } else {
+        Section::new(
+            format!("\n{TABLE_HEAD}"),
+            top.to_vec(),
+            String::new(),
+            "resources",
+        )
+    };
+    let rest_section = if rest.is_empty() {
+        Section::fixed(String::new())
+    } else {
+        Section::new(
+            format!(
+                "\n<details><summary>{} more changed resources</summary>\n\n{TABLE_HEAD}",
+                rest.len()
+            ),
+            rest.to_vec(),
+            "\n</details>\n".to_string(),
+            "resources",
+        )
+    };
+
+    let pick = |status: &str, change: &str| -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.status == status && f.change.as_deref() == Some(change))
+            .map(|f| finding_item(f, links))
+            .collect()
+    };
+    let new_failed = pick("fail", "new");
+    let new_unknown = pick("unknown", "new");
+    let clean = if new_failed.is_empty() && new_unknown.is_empty() {
+        "\n✅ This change introduces no policy failures and no unknown results.\n".to_string()
+    } else {
+        String::new()
+    };
+    let mut existing = pick("fail", "existing");
+    existing.extend(pick("unknown", "existing"));
+    let failures = list_section(
+        new_failed,
+        |n| {
+            format!(
+                "\n#### ❌ {} introduced by this change\n\n",
+                count(n, "policy failure", "policy failures")
+            )
+        },
+        "failures",
+    );
+    let unknowns = list_section(
+        new_unknown,
+        |n| {
+            format!("\n#### ❔ {} introduced by this change\n\n_The answer depends on a value that could not be resolved._\n\n", count(n, "unknown result", "unknown results"))
+        },
+        "unknown results",
+    );
+    let existing_section = if existing.is_empty() {
+        Section::fixed(String::new())
+    } else {
+        Section::new(
+            format!(
+                "\n<details><summary>{} already on the base branch</summary>\n\n",
+                count(existing.len(), "finding", "findings")
+            ),
+            existing,
+            "\n</details>\n".to_string(),
+            "findings",
+        )
+    };
+    let resolved: Vec<String> = report
+        .resolved
+        .iter()
+        .map(|f| finding_item(f, None))
+        .collect();
+    let resolved_section = if resolved.is_empty() {
+        Section::fixed(String::new())
+    } else {
+        Section::new(
+            format!(
+                "\n<details><summary>✅ {} fixed by this change</summary>\n\n",
+                count(resolved.len(), "finding", "findings")
+            ),
+            resolved,
+            "\n</details>\n".to_string(),
+            "findings",
+        )
+    };
+    let errors = errors_section(&report.errors, links);
+    let budgets = Section::fixed(budgets_table(&report.budgets, links));
+    let footer = Section::fixed(footer(&report.catalog_as_of, &report.tool.version));
+    let sections = vec![
+        Section::fixed(header), // 0
+        top_section,            // 1
+        failures,               // 2
+        Section::fixed(clean),  // 3
+        unknowns,               // 4
+        errors,                 // 5
+        budgets,                // 6
+        rest_section,           // 7
+        existing_section,       // 8
+        resolved_section,       // 9
+        footer,                 // 10
+    ];
+    assemble(sections, &[8, 9, 7, 4, 5, 1, 2], limit)
+}
+
+/// The Markdown report of `check`: totals, failures, unknowns, budgets.
+pub fn render_check(report: &Report, context: &Context) -> String {
+    let links = context.links.as_ref();
+    let totals = super::cost::Totals::of(report.resources.iter());
+    let summary = report.summary();
+    let mut header = format!(
+        "### 💰 aicost-policy: {} / month\n\n",
+        whole_dollars(totals.baseline.0)
+    );
+    header.push_str(&format!(
+        "{} resources, {} / month (ceiling {}); {} policies: {} failed, {} unknown, {} suppressed.\n",
+        summary.resources,
+        totals.baseline,
+        totals.ceiling,
+        summary.policies,
+        summary.failed,
+        summary.unknown,
+        summary.suppressed
+    ));
+    let entries = |status: Status| -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.status == status)
+            .map(|f| finding_item(&diff::finding_entry(f, None), links))
+            .collect()
+    };
+    let failures = list_section(
+        entries(Status::Fail),
+        |n| {
+            format!(
+                "\n#### ❌ {}\n\n",
+                count(n, "policy failure", "policy failures")
+            )
+        },
+        "failures",
+    );
+    let unknowns = list_section(
+        entries(Status::Unknown),
+        |n| {
+            format!(
+                "\n#### ❔ {}\n\n_The answer depends on a value that could not be resolved._\n\n",
+                count(n, "unknown result", "unknown results")
+            )
+        },
+        "unknown results",
+    );
+    let errors: Vec<ErrorEntry> = report.errors.iter().map(diff::error_entry).collect();
+    let budgets: Vec<BudgetEntry> = report
+        .budgets
+        .iter()
+        .map(|b| diff::budget_entry(b, None))
+        .collect();
+    let sections = vec![
+        Section::fixed(header),
+        failures,
+        unknowns,
+        errors_section(&errors, links),
+        Section::fixed(budgets_table(&budgets, links)),
+        Section::fixed(footer(&diff::catalog_as_of(), env!("CARGO_PKG_VERSION"))),
+    ];
+    assemble(sections, &[2, 3, 1], COMMENT_LIMIT)
+}
+
+fn list_section(items: Vec<String>, head: impl Fn(usize) -> String, noun: &'static str) -> Section {
+    if items.is_empty() {
+        return Section::fixed(String::new());
+    }
+    Section::new(head(items.len()), items, String::new(), noun)
+}
+
+fn errors_section(errors: &[ErrorEntry], links: Option<&Links>) -> Section {
+    let items: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            format!(
+                "- {}: {}\n",
+                place(&e.file, e.line, links),
+                inline(&e.message)
+            )
+        })
+        .collect();
+    list_section(
+        items,
+        |n| {
+            format!(
+                "\n#### ⚠️ {} could not be checked\n\n",
+                count(n, "input", "inputs")
+            )
+        },
+        "inputs",
+    )
+}
+
+/// `+$12,480 / month (+18%)`, `-$300 / month (-2%)`, `no change to the monthly cost`.
+fn headline(delta: Decimal, percent: Option<Decimal>) -> String {
+    if delta.is_zero() {
+        return "no change to the monthly cost".to_string();
+    }
+    let sign = if delta.is_sign_negative() { "-" } else { "+" };
+    let amount = whole_dollars(delta.abs());
+    let pct = match percent {
+        Some(p) => {
+            let p = p.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+            if p.is_zero() {
+                " (<1%)".to_string()
+            } else if p.is_sign_negative() {
+                format!(" ({p}%)")
+            } else {
+                format!(" (+{p}%)")
+            }
+        }
+        None => String::new(),
+    };
+    format!("{sign}{amount} / month{pct}")
+}
+
+/// `$12,480`: rounded to whole dollars, with separators.
+fn whole_dollars(d: Decimal) -> String {
+    let text = Usd(d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)).to_string();
+    text.strip_suffix(".00")
+        .map_or(text.clone(), str::to_string)
+}
+
+fn thousands(n: usize) -> String {
+    whole_dollars(Decimal::from(n))
+        .trim_start_matches('$')
+        .to_string()
+}
+
+fn resource_row(d: &ResourceDelta, links: Option<&Links>) -> String {
+    let name = match (links, d.change.as_str()) {
+        (Some(l), "added" | "changed") => {
+            format!("[`{}`]({})", code(&d.address), l.line(&d.file, d.line))
+        }
+        _ => format!("`{}`", code(&d.address)),
+    };
+    let money = |c: Option<&diff::SideCost>, ceiling: bool| match c {
+        None => "–".to_string(),
+        Some(c) => {
+            let amount = Usd(if ceiling { c.ceiling } else { c.baseline }).to_string();
+            if c.complete {
+                amount
+            } else {
+                format!("{amount}\\*")
+            }
+        }
+    };
+    let change = match d.change.as_str() {
+        "added" => " (added)",
+        "removed" => " (removed)",
+        _ => "",
+    };
+    format!(
+        "| {name}{change} | {} | {} | {} | {} |\n",
+        diff::signed(d.delta.baseline),
+        money(d.before.as_ref(), false),
+        money(d.after.as_ref(), false),
+        money(d.after.as_ref(), true),
+    )
+}
+
+fn finding_item(f: &FindingEntry, links: Option<&Links>) -> String {
+    let mut item = format!(
+        "- **{}** ({}) `{}` at {}: {}",
+        f.policy_id,
+        f.severity,
+        code(&f.resource),
+        place(&f.file, f.line, links),
+        inline(&f.message)
+    );
+    if f.status == "unknown" && !f.unknowns.is_empty() {
+        let because: Vec<String> = f.unknowns.iter().map(|u| inline(&u.origin)).collect();
+        item.push_str(&format!(" — depends on {}", because.join("; ")));
+    }
+    item.push('\n');
+    item
+}
+
+/// `[infra/eks.tf:41](https://…#L41)` or `` `infra/eks.tf:41` ``.
+fn place(file: &str, line: u32, links: Option<&Links>) -> String {
+    match links {
+        Some(l) if !file.is_empty() && file != "<stdin>" => {
+            format!("[`{}:{line}`]({})", code(file), l.line(file, line))
+        }
+        _ => format!("`{}:{line}`", code(file)),
+    }
+}
+
+fn budgets_table(budgets: &[BudgetEntry], links: Option<&Links>) -> String {
+    if budgets.is_empty() {
+        return String::new();
+    }
+    let mut out =
+        String::from("\n#### Budgets\n\n| Budget | Used / limit | Before | |\n|:--|--:|--:|:--|\n");
+    for b in budgets {
+        let used = match b.percent_used {
+            Some(p) => format!("{} / {} ({p}%)", Usd(b.monthly_cost), Usd(b.limit)),
+            None => format!("{} / {}", Usd(b.monthly_cost), Usd(b.limit)),
+        };
+        let state = if b.monthly_cost > b.limit {
+            "❌ over"
+        } else if b.percent_used.is_some_and(|p| p >= Decimal::from(80)) {
+            "⚠️ near"
+        } else {
+            "✅"
+        };
+        let before = b.before.map_or("–".to_string(), |x| Usd(x).to_string());
+        let name = match links {
+            Some(l) => format!("[`{}`]({})", code(&b.name), l.line(&b.file, b.line)),
+            None => format!("`{}`", code(&b.name)),
+        };
+        let partial = if b.complete { "" } else { " (partial)" };
+        out.push_str(&format!(
+            "| {name} | {used}{partial} | {before} | {state} |\n"
+        ));
+    }
+    out
+}
+
+fn footer(as_of: &str, version: &str) -> String {
+    format!(
+        "\n<sub>List prices in USD from the aicost-policy catalog as of {as_of}; 730 hours a month. \\* partial estimate. aicost-policy {version}.</sub>\n"
+    )
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    super::plural(n, one, many)
+}
+
+/// Text inside inline code: backticks would end it, newlines would break the table.
+fn code(s: &str) -> String {
+    s.replace('`', "'").replace(['\n', '\r'], " ")
+}
+
+/// Text in a list item or table cell: one line, no table separators, no HTML.
+fn inline(s: &str) -> String {
+    s.replace(['\n', '\r'], " ")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -2,6 +2,8 @@
 //! output format. Renderers are pure functions from a report to text.
 
 pub mod cost;
+pub mod diff;
+pub mod diff_text;
 pub mod github;
 pub mod json;
 pub mod junit;

@@ -79,6 +79,17 @@ impl Diagnostic for Block {
 
 /// Renders the whole report.
 pub fn render(report: &Report, options: TextOptions) -> String {
+    let mut out = render_body(report, options);
+    // Set the summary apart from what comes before it; a clean run prints only the summary.
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&summary_line(report, options));
+    out
+}
+
+/// Everything but the summary line: errors, findings, notes (verbose) and budgets.
+pub fn render_body(report: &Report, options: TextOptions) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -153,11 +164,6 @@ pub fn render(report: &Report, options: TextOptions) -> String {
         out.push('\n');
     }
     out.push_str(&budgets);
-    // Set the summary apart from what comes before it; a clean run prints only the summary.
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    out.push_str(&summary_line(report, options));
     out
 }
 

@@ -1,0 +1,218 @@
+//! `aicost-policy comment github`: the diff (or a diff report written earlier), rendered as
+//! Markdown and posted as one pull-request comment. Reports are written before anything is
+//! posted, so a comment GitHub refuses never loses the analysis.
+
+use std::path::Path;
+
+use super::args::{
+    BehaviorArg, CommentGithubArgs, FailOn, Format, OutputTarget, SeverityArg, UnknownMode,
+};
+use super::diff::{compare, write_reports};
+use super::{exit, output};
+use crate::load::terraform::VarArg;
+use crate::model::Severity;
+use crate::publish::{self, Behavior, GitHubTarget, Posted, PublishError, RetryPolicy};
+use crate::report::diff::{self as diff_report, DiffReport};
+use crate::report::markdown;
+
+pub fn run(args: &CommentGithubArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> u8 {
+    match run_comment(args, var_order, targets) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+fn run_comment(
+    args: &CommentGithubArgs,
+    var_order: &[VarArg],
+    targets: &[OutputTarget],
+) -> Result<u8, u8> {
+    // Everything that can be wrong with the command line is found before any analysis.
+    let destination = if args.dry_run {
+        None
+    } else {
+        Some(destination(args)?)
+    };
+    let (report, code) = match &args.report {
+        Some(path) => {
+            let report = read_report(path)?;
+            write_saved(args, &report, targets)?;
+            let code = saved_exit_code(&report, args);
+            (report, code)
+        }
+        None => {
+            let compared = compare(&args.diff, var_order)?;
+            write_reports(&args.diff, &compared, targets)?;
+            (compared.report, compared.code)
+        }
+    };
+    let marker_room = publish::marker(&args.tag).chars().count() + 1;
+    let body = markdown::render_diff(&report, markdown::COMMENT_LIMIT - marker_room);
+    let Some((target, token)) = destination else {
+        output::write(&body, None)?;
+        return Ok(code);
+    };
+    let behavior = match args.behavior {
+        BehaviorArg::Update => Behavior::Update,
+        BehaviorArg::New => Behavior::New,
+        BehaviorArg::DeleteAndNew => Behavior::DeleteAndNew,
+        BehaviorArg::HideAndNew => Behavior::HideAndNew,
+    };
+    let posted = publish::post_comment(
+        &target,
+        &token,
+        &args.tag,
+        &body,
+        behavior,
+        &RetryPolicy::default(),
+    );
+    match posted {
+        Ok(Posted::Created { url }) => eprintln!("posted the cost comment: {url}"),
+        Ok(Posted::Updated { url }) => eprintln!("updated the cost comment: {url}"),
+        Ok(Posted::Unchanged { url }) => {
+            eprintln!("the cost comment is already up to date: {url}")
+        }
+        Err(e @ PublishError::NoPermission { .. }) => {
+            eprintln!("warning: the pull-request comment was not posted: {e}");
+            return Ok(if code == exit::CLEAN {
+                exit::NOT_POSTED
+            } else {
+                code
+            });
+        }
+        Err(e) => {
+            eprintln!("error: the pull-request comment was not posted: {e}");
+            return Err(exit::ERROR);
+        }
+    }
+    Ok(code)
+}
+
+/// Repository, pull request, API URL and token, from the flags or GitHub Actions.
+fn destination(args: &CommentGithubArgs) -> Result<(GitHubTarget, String), u8> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let Some(repository) = args.diff.repo.clone().or_else(|| var("GITHUB_REPOSITORY")) else {
+        return usage("no repository to comment on\n  help: give --repo OWNER/REPO (GitHub Actions sets GITHUB_REPOSITORY)");
+    };
+    let Some((owner, repo)) = repository
+        .split_once('/')
+        .filter(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'))
+    else {
+        return usage(&format!(
+            "`{repository}` is not OWNER/REPO\n  help: write the repository as OWNER/REPO, e.g. acme/infra"
+        ));
+    };
+    let Some(pull_request) = args.pr.or_else(pull_request_from_environment) else {
+        return usage("no pull request number\n  help: give --pr N (in GitHub Actions it is read from the pull_request event)");
+    };
+    let api_url = args
+        .github_api_url
+        .clone()
+        .or_else(|| var("GITHUB_API_URL"))
+        .unwrap_or_else(|| "https://api.github.com".to_string());
+    let Some(token) = var(&args.token_env) else {
+        return usage(&format!(
+            "the environment variable {} holds no token\n  help: set it to a token that may write pull-request comments (in a workflow: env: GITHUB_TOKEN: ${{{{ secrets.GITHUB_TOKEN }}}}), or name another variable with --token-env",
+            args.token_env
+        ));
+    };
+    Ok((
+        GitHubTarget {
+            api_url,
+            owner: owner.to_string(),
+            repo: repo.to_string(),
+            pull_request,
+        },
+        token,
+    ))
+}
+
+fn usage<T>(message: &str) -> Result<T, u8> {
+    eprintln!("error: {message}");
+    Err(exit::ERROR)
+}
+
+/// The pull request of a GitHub Actions run: from the event payload, else `refs/pull/N/…`.
+fn pull_request_from_environment() -> Option<u64> {
+    let from_event = std::env::var_os("GITHUB_EVENT_PATH")
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|event| {
+            event
+                .pointer("/pull_request/number")
+                .or_else(|| event.pointer("/issue/number"))
+                .and_then(serde_json::Value::as_u64)
+        });
+    from_event.or_else(|| {
+        std::env::var("GITHUB_REF").ok().and_then(|r| {
+            r.strip_prefix("refs/pull/")
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|n| n.parse().ok())
+        })
+    })
+}
+
+fn read_report(path: &Path) -> Result<DiffReport, u8> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!(
+            "error: cannot read the report {}: {e}\n  help: write it with `aicost-policy diff --format json --output FILE`",
+            path.display()
+        );
+        exit::ERROR
+    })?;
+    diff_report::parse(&text).map_err(|message| {
+        eprintln!("error: {}: {message}", path.display());
+        exit::ERROR
+    })
+}
+
+/// With `--report`, only what the saved report holds can be written again.
+fn write_saved(
+    args: &CommentGithubArgs,
+    report: &DiffReport,
+    targets: &[OutputTarget],
+) -> Result<(), u8> {
+    if args.diff.outputs.formats.is_empty() {
+        return Ok(());
+    }
+    if let Some(t) = targets
+        .iter()
+        .find(|t| !matches!(t.format, Format::Json | Format::Markdown))
+    {
+        return usage(&format!(
+            "--format {} needs the analysis; with --report only json and markdown can be written\n  help: run comment github with --base instead of --report",
+            t.format.name()
+        ));
+    }
+    output::write_targets(targets, |format| match format {
+        Format::Json => diff_report::render_json(report),
+        _ => markdown::render_diff(report, markdown::COMMENT_LIMIT),
+    })
+}
+
+/// The exit code a saved report calls for, under this run's --fail-on, --fail-severity,
+/// --unknown and --soft-fail.
+fn saved_exit_code(report: &DiffReport, args: &CommentGithubArgs) -> u8 {
+    let gate = &args.diff.gate;
+    if !report.errors.is_empty() || report.findings.iter().any(|f| f.status == "error") {
+        return exit::ERROR;
+    }
+    let threshold = severity(gate.fail_severity);
+    let failing = report.findings.iter().any(|f| {
+        let counts = args.diff.fail_on == FailOn::All || f.change.as_deref() == Some("new");
+        let fails = match f.status.as_str() {
+            "fail" => true,
+            "unknown" => gate.unknown == UnknownMode::Fail,
+            _ => false,
+        };
+        counts && fails && Severity::parse(&f.severity).is_some_and(|s| s >= threshold)
+    });
+    if failing && !gate.soft_fail {
+        exit::FAILED
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn severity(arg: SeverityArg) -> Severity {
+    arg.severity()
+}

@@ -1,0 +1,253 @@
+//! `aicost-policy diff`: the head is analysed as `check` does, the base (a git revision or a
+//! directory) with the head's configuration, policies and prices, so the comparison shows
+//! what the change to the infrastructure does. Then the reports and the exit code.
+
+use std::path::{Path, PathBuf};
+
+use super::args::{DiffArgs, FailOn, Format, OutputTarget, UnknownMode};
+use super::check::{analyze, exit_code, load_policies, today};
+use super::pipeline::{self, Prepared};
+use super::{exit, output};
+use crate::diff::{self, git_tree, Diff, Origin};
+use crate::load::source::PathNamer;
+use crate::load::terraform::VarArg;
+use crate::report::diff::{DiffReport, Links, Side};
+use crate::report::{diff_text, github, junit, markdown, sarif, text, Report};
+
+/// A finished comparison: the diff, its report, and the exit code it calls for.
+pub struct Compared {
+    pub diff: Diff,
+    pub report: DiffReport,
+    pub code: u8,
+}
+
+pub fn run(args: &DiffArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> u8 {
+    let compared = match compare(args, var_order) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if let Err(code) = write_reports(args, &compared, targets) {
+        return code;
+    }
+    compared.code
+}
+
+/// Analyses both sides and compares them.
+pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
+    if args.input.paths.iter().any(|p| p.as_os_str() == "-") {
+        eprintln!("error: diff reads both sides from files; `-` (standard input) cannot be compared\n  help: give the files or directories to compare");
+        return Err(exit::ERROR);
+    }
+    let prepared = pipeline::prepare(&args.input)?;
+    let today = today(args.rules.today.as_deref())?;
+    let policies = load_policies(&prepared, &args.rules)?;
+    let base_source = base_source(args)?;
+    let head = analyze(&prepared, &args.input, var_order, &policies, today.clone())?;
+
+    // The base tree: exported from git into a temporary directory, or given.
+    let scratch = tempfile::Builder::new()
+        .prefix("aicost-policy-base-")
+        .tempdir()
+        .map_err(|e| {
+            eprintln!("error: cannot create a temporary directory for the base: {e}");
+            exit::ERROR
+        })?;
+    let head_root = prepared.namer.root().to_path_buf();
+    let (base_root, base_side) = match &base_source {
+        BaseSource::Git(reference) => {
+            let top = git_tree::toplevel(&head_root).map_err(git_error)?;
+            let commit = git_tree::resolve(&top, reference).map_err(git_error)?;
+            git_tree::export(&top, &commit, scratch.path()).map_err(git_error)?;
+            // The repository root the namer uses may be below git's top (no .git there).
+            let inside = head_root
+                .strip_prefix(canonical(&top))
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            (
+                canonical(scratch.path()).join(inside),
+                Side {
+                    reference: Some(reference.clone()),
+                    commit: Some(commit),
+                    path: None,
+                },
+            )
+        }
+        BaseSource::Path(dir) => {
+            if !dir.is_dir() {
+                eprintln!(
+                    "error: the base directory {} does not exist\n  help: give a checkout of the base with --base-path DIR",
+                    dir.display()
+                );
+                return Err(exit::ERROR);
+            }
+            (
+                canonical(dir),
+                Side {
+                    reference: None,
+                    commit: None,
+                    path: Some(dir.display().to_string()),
+                },
+            )
+        }
+    };
+    let base_paths = map_paths(&prepared.paths, &head_root, &base_root)?;
+    let base = if base_paths.is_empty() {
+        // Nothing of what is checked existed on the base: everything is added.
+        Report {
+            rules: head.rules.clone(),
+            policies: head.policies,
+            ..Report::default()
+        }
+    } else {
+        let base_prepared = Prepared {
+            paths: base_paths,
+            stdin: false,
+            namer: PathNamer::new(base_root),
+            config_namer: prepared.config_namer.clone(),
+            loaded: prepared.loaded.clone(),
+            color: prepared.color,
+        };
+        analyze(&base_prepared, &args.input, var_order, &policies, today)?
+    };
+    drop(scratch);
+
+    let diff = diff::compare(base, head);
+    let links = links(args.repo.as_deref(), &head_root);
+    let head_side = Side {
+        reference: None,
+        commit: head_commit(&head_root),
+        path: None,
+    };
+    let report = crate::report::diff::build(&diff, base_side, head_side, links);
+    let origins = &diff.origins;
+    let code = exit_code(&diff.head, &args.gate, |i| {
+        args.fail_on == FailOn::All || origins.get(i) == Some(&Origin::New)
+    });
+    Ok(Compared { diff, report, code })
+}
+
+/// Writes every requested report and the job summary.
+pub fn write_reports(
+    args: &DiffArgs,
+    compared: &Compared,
+    targets: &[OutputTarget],
+) -> Result<(), u8> {
+    let shown = shown_findings(&compared.diff, args.fail_on);
+    let text_options = text::TextOptions {
+        color: pipeline::use_color(args.input.color)
+            && targets
+                .iter()
+                .any(|t| t.format == Format::Text && t.path.is_none()),
+        show_unknown: args.gate.unknown != UnknownMode::Ignore,
+        verbose: args.input.verbose,
+    };
+    let written = output::write_targets(targets, |format| match format {
+        Format::Text => diff_text::render(&shown, &compared.report, text_options),
+        Format::Json => crate::report::diff::render_json(&compared.report),
+        Format::Markdown => markdown::render_diff(&compared.report, markdown::COMMENT_LIMIT),
+        Format::Github => github::render(&shown),
+        Format::Sarif => sarif::render(&compared.diff.head),
+        Format::Junit => junit::render(&shown),
+    });
+    output::append_step_summary(|| {
+        markdown::render_diff(&compared.report, markdown::COMMENT_LIMIT)
+    });
+    written
+}
+
+/// The head report with only the findings `--fail-on` is about.
+fn shown_findings(diff: &Diff, fail_on: FailOn) -> Report {
+    let mut shown = diff.head.clone();
+    if fail_on == FailOn::New {
+        shown.findings = diff
+            .findings()
+            .filter(|(_, origin)| *origin == Origin::New)
+            .map(|(f, _)| f.clone())
+            .collect();
+    }
+    shown
+}
+
+enum BaseSource {
+    Git(String),
+    Path(PathBuf),
+}
+
+fn base_source(args: &DiffArgs) -> Result<BaseSource, u8> {
+    if let Some(dir) = &args.base.base_path {
+        return Ok(BaseSource::Path(dir.clone()));
+    }
+    if let Some(reference) = &args.base.base {
+        return Ok(BaseSource::Git(reference.clone()));
+    }
+    match std::env::var("GITHUB_BASE_REF") {
+        Ok(branch) if !branch.is_empty() => Ok(BaseSource::Git(format!("origin/{branch}"))),
+        _ => {
+            eprintln!("error: no base to compare with\n  help: give --base REF (a branch, tag or commit) or --base-path DIR");
+            Err(exit::ERROR)
+        }
+    }
+}
+
+/// The head's paths, moved to the same place under the base root; those the base does not
+/// have are left out (what is under them is added by the change).
+fn map_paths(paths: &[PathBuf], head_root: &Path, base_root: &Path) -> Result<Vec<PathBuf>, u8> {
+    let mut mapped = Vec::new();
+    for path in paths {
+        let absolute = canonical(path);
+        let Ok(relative) = absolute.strip_prefix(head_root) else {
+            eprintln!(
+                "error: {} is outside the repository {}\n  help: compare paths inside one repository",
+                path.display(),
+                head_root.display()
+            );
+            return Err(exit::ERROR);
+        };
+        let on_base = base_root.join(relative);
+        if on_base.exists() {
+            mapped.push(on_base);
+        }
+    }
+    Ok(mapped)
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn git_error(e: git_tree::GitError) -> u8 {
+    eprintln!("error: {e}");
+    exit::ERROR
+}
+
+/// `git rev-parse HEAD` of the head's repository, else `GITHUB_SHA`.
+fn head_commit(root: &Path) -> Option<String> {
+    let from_git = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--verify", "--quiet", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .filter(|s| !s.is_empty());
+    from_git.or_else(|| std::env::var("GITHUB_SHA").ok().filter(|s| !s.is_empty()))
+}
+
+/// File links for Markdown: the repository from --repo or GITHUB_REPOSITORY, at the head
+/// commit.
+fn links(repo: Option<&str>, root: &Path) -> Option<Links> {
+    let repository = repo
+        .map(str::to_string)
+        .or_else(|| std::env::var("GITHUB_REPOSITORY").ok())
+        .filter(|r| !r.is_empty())?;
+    let commit = head_commit(root)?;
+    let server = std::env::var("GITHUB_SERVER_URL")
+        .ok()
+        .filter(|s| !s.is_empty());
+    Some(markdown::blob_links(
+        server.as_deref(),
+        &repository,
+        &commit,
+    ))
+}

@@ -1,0 +1,113 @@
+//! The human diff report: the findings the change introduced (as `check` shows them), each
+//! resource whose cost changed with before → after, then the totals.
+
+use super::diff::{signed, DiffReport, ResourceDelta};
+use super::text::{self, TextOptions};
+use super::{plural, Report};
+use crate::model::Usd;
+
+/// Renders a diff; `all_findings` shows existing findings too (`--fail-on all`).
+pub fn render(head: &Report, report: &DiffReport, options: TextOptions) -> String {
+    let mut out = text::render_body(head, options);
+    let changed: Vec<&ResourceDelta> = report
+        .resources
+        .iter()
+        .filter(|r| r.change != "unchanged")
+        .collect();
+    if !changed.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str("Cost changes:\n");
+        for r in changed {
+            out.push_str(&resource_lines(r));
+        }
+    }
+    let s = &report.summary;
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    let percent = s.percent.map(|p| {
+        if p.is_sign_positive() && !p.is_zero() {
+            format!(", +{p}%")
+        } else {
+            format!(", {p}%")
+        }
+    });
+    out.push_str(&format!(
+        "  monthly cost {} → {} ({}{}), ceiling {} → {} ({})\n",
+        Usd(s.before.baseline),
+        Usd(s.after.baseline),
+        signed(s.delta.baseline),
+        percent.unwrap_or_default(),
+        Usd(s.before.ceiling),
+        Usd(s.after.ceiling),
+        signed(s.delta.ceiling)
+    ));
+    let r = &s.resources;
+    let f = &s.findings;
+    let mut parts = vec![
+        format!("{} changed", r.changed),
+        format!("{} added", r.added),
+        format!("{} removed", r.removed),
+        format!("{} unchanged", r.unchanged),
+    ];
+    parts.push(format!(
+        "{} ({} existing)",
+        plural(f.new_failed, "new failure", "new failures"),
+        f.existing_failed
+    ));
+    parts.push(format!(
+        "{} ({} existing)",
+        plural(f.new_unknown, "new unknown", "new unknowns"),
+        f.existing_unknown
+    ));
+    if f.resolved > 0 {
+        parts.push(format!("{} fixed", f.resolved));
+    }
+    if s.input_errors > 0 {
+        parts.push(plural(s.input_errors, "input error", "input errors"));
+    }
+    out.push_str(&format!("  {}\n", parts.join(", ")));
+    out
+}
+
+/// `~ aws_instance.gpu (infra/main.tf:12)` and the amounts under it.
+fn resource_lines(r: &ResourceDelta) -> String {
+    let sign = match r.change.as_str() {
+        "added" => '+',
+        "removed" => '-',
+        _ => '~',
+    };
+    let mut out = format!("{sign} {} ({}:{})", r.address, r.file, r.line);
+    if let (Some(file), Some(line)) = (&r.base_file, r.base_line) {
+        if r.change != "removed" {
+            out.push_str(&format!(", was {file}:{line}"));
+        }
+    }
+    out.push('\n');
+    let money = |c: Option<&super::diff::SideCost>, ceiling: bool| {
+        c.map_or("-".to_string(), |c| {
+            let amount = Usd(if ceiling { c.ceiling } else { c.baseline });
+            if c.complete {
+                amount.to_string()
+            } else {
+                format!("at least {amount}")
+            }
+        })
+    };
+    match (r.before.as_ref(), r.after.as_ref()) {
+        (None, None) => out.push_str("    not priced\n"),
+        (before, after) => {
+            out.push_str(&format!(
+                "    {}/month ({} → {}), ceiling {} → {}\n",
+                signed(r.delta.baseline),
+                money(before, false),
+                money(after, false),
+                money(before, true),
+                money(after, true)
+            ));
+        }
+    }
+    out
+}
