@@ -1,5 +1,5 @@
 //! Checks a policy's annotations: `@id`, `@severity` and `@message` are required,
-//! `@help` and `@location` are optional, and message texts must use known placeholders. Other annotations
+//! `@help`, `@location` and `@title` are optional, and message texts must use known placeholders. Other annotations
 //! are allowed and ignored. Returns every problem found, each naming the annotation it is
 //! about so the loader can point at it; does not know about files.
 
@@ -16,6 +16,8 @@ pub(crate) struct Meta {
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
+    /// `@title`: a short name for listings and SARIF rules.
+    pub title: Option<String>,
     pub message_template: Template,
     pub help_template: Option<Template>,
     /// `@location("capacity_type, instance_type")`: the facts a finding points at, tried in
@@ -158,17 +160,31 @@ pub(crate) fn check(policy: &Policy) -> Result<Meta, Vec<Problem>> {
             }
         }
     };
+    let title = match policy.annotation("title") {
+        None => Some(None),
+        Some(t) if t.trim().is_empty() || t.contains(['\n', '\r']) => {
+            problems.push(Problem {
+                annotation: "title",
+                message: "`@title` is empty or spans several lines".to_string(),
+                help: "give the policy a short one-line name, e.g. `@title(\"GPU pool without limits\")`"
+                    .to_string(),
+            });
+            None
+        }
+        Some(t) => Some(Some(t.trim().to_string())),
+    };
     let help = match policy.annotation("help") {
         None => Some(None),
         Some(h) => template("help", h, &mut problems).map(|t| Some((h.to_string(), t))),
     };
-    match (id, severity, message, help, location) {
+    match (id, severity, message, help, location, title) {
         (
             Some(id),
             Some(severity),
             Some((message, message_template)),
             Some(help),
             Some(location),
+            Some(title),
         ) if problems.is_empty() => {
             let (help, help_template) = match help {
                 Some((h, t)) => (Some(h), Some(t)),
@@ -179,6 +195,7 @@ pub(crate) fn check(policy: &Policy) -> Result<Meta, Vec<Problem>> {
                 severity,
                 message,
                 help,
+                title,
                 message_template,
                 help_template,
                 location,
@@ -221,6 +238,30 @@ mod tests {
         assert_eq!(meta.id, "X-1");
         assert_eq!(meta.severity, Severity::Low);
         assert_eq!(meta.help.as_deref(), Some("fix {type}"));
+    }
+
+    #[test]
+    fn title_is_optional_and_one_line() {
+        let meta = check(&parse(
+            "@id(\"X-1\") @severity(\"low\") @message(\"m\") @title(\" GPU pool without limits \")",
+        ))
+        .unwrap();
+        assert_eq!(meta.title.as_deref(), Some("GPU pool without limits"));
+        let meta = check(&parse("@id(\"X-1\") @severity(\"low\") @message(\"m\")")).unwrap();
+        assert_eq!(meta.title, None);
+        let problems = check(&parse(
+            "@id(\"X-1\") @severity(\"low\") @message(\"m\") @title(\"a\\nb\")",
+        ))
+        .unwrap_err();
+        assert_eq!(
+            problems,
+            vec![Problem {
+                annotation: "title",
+                message: "`@title` is empty or spans several lines".to_string(),
+                help: "give the policy a short one-line name, e.g. `@title(\"GPU pool without limits\")`"
+                    .to_string(),
+            }]
+        );
     }
 
     #[test]

@@ -258,6 +258,7 @@ pub(crate) fn compile(
                 severity: meta.severity,
                 message: meta.message,
                 help: meta.help,
+                title: meta.title,
                 file: file.name.clone(),
                 line,
                 builtin: file.builtin,

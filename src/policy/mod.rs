@@ -67,6 +67,8 @@ pub struct PolicyInfo {
     pub message: String,
     /// `@help`, with its placeholders unfilled.
     pub help: Option<String>,
+    /// `@title`, when the policy has one.
+    pub title: Option<String>,
     /// The file the policy was read from (`builtin/<name>.cedar` for the default pack).
     pub file: String,
     /// 1-based line where the policy starts (its first annotation).
@@ -132,7 +134,7 @@ impl Policies {
             .map(|r| Rule {
                 id: r.id.clone(),
                 severity: r.severity,
-                title: r.id.clone(),
+                title: r.title.clone().unwrap_or_else(|| r.id.clone()),
                 message: r.message.clone(),
                 help: r.help.clone(),
                 file: r.file.clone(),

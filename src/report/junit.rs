@@ -1,7 +1,384 @@
-//! Placeholder: the junit renderer.
+//! JUnit XML (`--format junit`), the test report most CI systems display: one test suite per
+//! evaluated policy, one test case per resource it failed, could not decide or had waived,
+//! and one passing case for a policy with no findings, so every policy appears. Input errors
+//! form one more suite, `input`.
+
+use std::fmt::Write as _;
 
 use super::Report;
+use crate::model::{Finding, InputError, Status};
 
-pub fn render(_report: &Report) -> String {
-    String::new()
+/// One `<testcase>`: its attributes and the element inside it, if any.
+struct Case {
+    name: String,
+    classname: String,
+    file: Option<String>,
+    line: Option<u32>,
+    outcome: Outcome,
+}
+
+enum Outcome {
+    Pass,
+    Failure {
+        message: String,
+        kind: String,
+        details: String,
+    },
+    Error {
+        message: String,
+        kind: String,
+        details: String,
+    },
+    Skipped {
+        message: String,
+    },
+}
+
+/// Counts for a `<testsuite>` or `<testsuites>` element.
+#[derive(Clone, Copy, Default)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+impl Counts {
+    fn of(cases: &[Case]) -> Counts {
+        let mut c = Counts {
+            tests: cases.len(),
+            ..Counts::default()
+        };
+        for case in cases {
+            match case.outcome {
+                Outcome::Pass => {}
+                Outcome::Failure { .. } => c.failures += 1,
+                Outcome::Error { .. } => c.errors += 1,
+                Outcome::Skipped { .. } => c.skipped += 1,
+            }
+        }
+        c
+    }
+
+    fn add(self, other: Counts) -> Counts {
+        Counts {
+            tests: self.tests + other.tests,
+            failures: self.failures + other.failures,
+            errors: self.errors + other.errors,
+            skipped: self.skipped + other.skipped,
+        }
+    }
+
+    fn attributes(self) -> String {
+        format!(
+            "tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"",
+            self.tests, self.failures, self.errors, self.skipped
+        )
+    }
+}
+
+/// Renders the report as a JUnit XML document with a trailing newline.
+pub fn render(report: &Report) -> String {
+    let mut suites: Vec<(String, Vec<Case>)> = report
+        .rules
+        .iter()
+        .map(|rule| {
+            let mut cases: Vec<Case> = report
+                .findings
+                .iter()
+                .filter(|f| f.policy_id == rule.id)
+                .map(finding_case)
+                .collect();
+            if cases.is_empty() {
+                cases.push(Case {
+                    name: "all resources".to_string(),
+                    classname: rule.id.clone(),
+                    file: None,
+                    line: None,
+                    outcome: Outcome::Pass,
+                });
+            }
+            (rule.id.clone(), cases)
+        })
+        .collect();
+    if !report.errors.is_empty() {
+        suites.push((
+            "input".to_string(),
+            report.errors.iter().map(error_case).collect(),
+        ));
+    }
+    let total = suites.iter().fold(Counts::default(), |acc, (_, cases)| {
+        acc.add(Counts::of(cases))
+    });
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"aicost-policy\" {}>",
+        total.attributes()
+    );
+    for (name, cases) in &suites {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" {}>",
+            attribute(name),
+            Counts::of(cases).attributes()
+        );
+        for case in cases {
+            write_case(&mut out, case);
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn finding_case(f: &Finding) -> Case {
+    let place = format!("{}:{}", f.location.file, f.location.line);
+    let details = match &f.help {
+        Some(help) => format!("{place}: {}\nhelp: {help}", f.message),
+        None => format!("{place}: {}", f.message),
+    };
+    let outcome = match f.status {
+        Status::Fail => Outcome::Failure {
+            message: f.message.clone(),
+            kind: f.severity.as_str().to_string(),
+            details,
+        },
+        Status::Unknown => Outcome::Skipped {
+            message: if f.unknowns.is_empty() {
+                format!("unknown: {}", f.message)
+            } else {
+                format!("unknown: {}", super::github::unknown_reasons(f))
+            },
+        },
+        Status::Suppressed => Outcome::Skipped {
+            message: match f.suppression.as_ref() {
+                Some(s) => match &s.expires {
+                    Some(d) => format!("suppressed: {} (until {d})", s.reason),
+                    None => format!("suppressed: {}", s.reason),
+                },
+                None => "suppressed".to_string(),
+            },
+        },
+        Status::Error => Outcome::Error {
+            message: f.message.clone(),
+            kind: "policy error".to_string(),
+            details,
+        },
+    };
+    Case {
+        name: f.address.clone(),
+        classname: f.policy_id.clone(),
+        file: Some(f.location.file.to_string()),
+        line: Some(f.location.line),
+        outcome,
+    }
+}
+
+fn error_case(e: &InputError) -> Case {
+    let file = e.location.file.to_string();
+    let place = if file.is_empty() {
+        "input".to_string()
+    } else {
+        format!("{file}:{}", e.location.line)
+    };
+    let details = match &e.help {
+        Some(help) => format!("{place}: {}\nhelp: {help}", e.message),
+        None => format!("{place}: {}", e.message),
+    };
+    Case {
+        name: place,
+        classname: "input".to_string(),
+        file: (!file.is_empty()).then_some(file),
+        line: (!e.location.file.is_empty()).then_some(e.location.line),
+        outcome: Outcome::Error {
+            message: e.message.clone(),
+            kind: "input error".to_string(),
+            details,
+        },
+    }
+}
+
+fn write_case(out: &mut String, case: &Case) {
+    let mut open = format!(
+        "    <testcase name=\"{}\" classname=\"{}\"",
+        attribute(&case.name),
+        attribute(&case.classname)
+    );
+    if let Some(file) = &case.file {
+        let _ = write!(open, " file=\"{}\"", attribute(file));
+    }
+    if let Some(line) = case.line {
+        let _ = write!(open, " line=\"{line}\"");
+    }
+    match &case.outcome {
+        Outcome::Pass => {
+            let _ = writeln!(out, "{open}/>");
+        }
+        Outcome::Skipped { message } => {
+            let _ = writeln!(out, "{open}>");
+            let _ = writeln!(out, "      <skipped message=\"{}\"/>", attribute(message));
+            out.push_str("    </testcase>\n");
+        }
+        Outcome::Failure {
+            message,
+            kind,
+            details,
+        }
+        | Outcome::Error {
+            message,
+            kind,
+            details,
+        } => {
+            let tag = if matches!(case.outcome, Outcome::Failure { .. }) {
+                "failure"
+            } else {
+                "error"
+            };
+            let _ = writeln!(out, "{open}>");
+            let _ = writeln!(
+                out,
+                "      <{tag} message=\"{}\" type=\"{}\">{}</{tag}>",
+                attribute(message),
+                attribute(kind),
+                text(details)
+            );
+            out.push_str("    </testcase>\n");
+        }
+    }
+}
+
+/// Characters XML 1.0 does not allow anywhere, even escaped, become U+FFFD.
+fn allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// An attribute value between double quotes. Line breaks and tabs are written as character
+/// references, because a parser turns literal ones into spaces.
+fn attribute(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if allowed(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
+}
+
+/// Element text. A carriage return is a character reference, because a parser turns a
+/// literal one into a line feed.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            c if allowed(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::model::{Location, Rule, Severity, Suppression};
+
+    #[test]
+    fn attributes_escape_markup_quotes_and_line_breaks() {
+        assert_eq!(
+            attribute("a & b <c> \"d\" 'e'\n\tf\r"),
+            "a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;&#10;&#9;f&#13;"
+        );
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_replaced() {
+        assert_eq!(
+            attribute("a\u{0}b\u{1b}c\u{FFFE}"),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}"
+        );
+        assert_eq!(text("x\u{7}<y>\n"), "x\u{FFFD}&lt;y&gt;\n");
+        assert_eq!(text("é 🚀 \u{D7FF}"), "é 🚀 \u{D7FF}");
+    }
+
+    fn rule(id: &str) -> Rule {
+        Rule {
+            id: id.to_string(),
+            severity: Severity::High,
+            title: id.to_string(),
+            message: "m".to_string(),
+            help: None,
+            file: "builtin/x.cedar".to_string(),
+            line: 1,
+            builtin: true,
+        }
+    }
+
+    #[test]
+    fn counts_match_the_cases() {
+        let location = Location {
+            file: Arc::from("k8s/a.yaml"),
+            line: 4,
+            column: 3,
+            end_line: 4,
+            span: (0, 0),
+        };
+        let waived = Finding {
+            policy_id: "B".to_string(),
+            severity: Severity::Low,
+            status: Status::Suppressed,
+            root: Arc::from("k8s"),
+            address: "Deployment/a/<b>".to_string(),
+            resource_type: "Deployment".to_string(),
+            location: location.clone(),
+            message: "too big".to_string(),
+            help: None,
+            unknowns: Vec::new(),
+            suppression: Some(Suppression {
+                reason: "R&D \"burst\"".to_string(),
+                expires: None,
+                location: Some(location.clone()),
+            }),
+        };
+        let report = Report {
+            rules: vec![rule("A"), rule("B")],
+            findings: vec![waived],
+            errors: vec![InputError::new(location, "bad YAML")],
+            ..Report::default()
+        };
+        assert_eq!(
+            render(&report),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <testsuites name=\"aicost-policy\" tests=\"3\" failures=\"0\" errors=\"1\" skipped=\"1\">\n\
+             \x20 <testsuite name=\"A\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"0\">\n\
+             \x20   <testcase name=\"all resources\" classname=\"A\"/>\n\
+             \x20 </testsuite>\n\
+             \x20 <testsuite name=\"B\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\">\n\
+             \x20   <testcase name=\"Deployment/a/&lt;b&gt;\" classname=\"B\" file=\"k8s/a.yaml\" line=\"4\">\n\
+             \x20     <skipped message=\"suppressed: R&amp;D &quot;burst&quot;\"/>\n\
+             \x20   </testcase>\n\
+             \x20 </testsuite>\n\
+             \x20 <testsuite name=\"input\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n\
+             \x20   <testcase name=\"k8s/a.yaml:4\" classname=\"input\" file=\"k8s/a.yaml\" line=\"4\">\n\
+             \x20     <error message=\"bad YAML\" type=\"input error\">k8s/a.yaml:4: bad YAML</error>\n\
+             \x20   </testcase>\n\
+             \x20 </testsuite>\n\
+             </testsuites>\n"
+        );
+    }
 }

@@ -371,6 +371,19 @@ fn error_block(report: &Report, e: &InputError) -> Block {
 }
 
 fn summary_line(report: &Report, options: TextOptions) -> String {
+    format!(
+        "  {}\n",
+        summary_parts(report, options.show_unknown).join(", ")
+    )
+}
+
+/// The summary as one plain line without indent or line break, every unknown counted as
+/// shown (the other report formats list them all).
+pub(super) fn summary_text(report: &Report) -> String {
+    summary_parts(report, true).join(", ")
+}
+
+fn summary_parts(report: &Report, show_unknown: bool) -> Vec<String> {
     let s = report.summary();
     let mut parts = vec![
         plural(s.resources, "resource", "resources"),
@@ -378,7 +391,7 @@ fn summary_line(report: &Report, options: TextOptions) -> String {
         format!("{} failed", s.failed),
     ];
     let mut unknown = format!("{} unknown", s.unknown);
-    if s.unknown > 0 && !options.show_unknown {
+    if s.unknown > 0 && !show_unknown {
         unknown.push_str(" (not shown)");
     }
     parts.push(unknown);
@@ -409,7 +422,7 @@ fn summary_line(report: &Report, options: TextOptions) -> String {
             totals.baseline, totals.ceiling
         ));
     }
-    format!("  {}\n", parts.join(", "))
+    parts
 }
 
 #[cfg(test)]
