@@ -3,7 +3,8 @@
 //!
 //! The pipeline, one module per stage: [`discover`] finds input files, [`load`] parses and
 //! evaluates them, [`model`] holds the normalized records, [`environment`] decides which
-//! environment each resource is in, [`policy`] evaluates Cedar, [`report`] renders results.
+//! environment each resource is in, [`policy`] evaluates Cedar, [`report`] renders results,
+//! [`publish`] posts a rendered report as a pull-request comment.
 //! [`config`] reads `aicost-policy.toml`; [`cli`] is the command line; [`catalog`] is the data compiled into the binary.
 
 pub mod catalog;

@@ -1,0 +1,309 @@
+//! The four ways to post the comment on a GitHub pull request: update ours in place, always
+//! add a new one, delete ours and add one, or hide ours (minimize as outdated) and add one.
+//!
+//! Our comments are found by listing every comment of the pull request (all pages) and
+//! keeping those whose first line is our marker for the tag.
+
+mod client;
+mod link;
+mod retry;
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub(crate) use client::{check_token, ApiUrl, Client};
+use client::{Method, Reply, Request};
+pub use retry::RetryPolicy;
+
+use super::marker::is_ours;
+use super::{Behavior, GitHubTarget, Posted, PublishError};
+
+/// More pages than this (100 000 comments) means something is wrong, e.g. a `Link` loop.
+const MAX_PAGES: usize = 1000;
+
+const HIDDEN: &str =
+    "query($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }";
+
+const MINIMIZE: &str = "mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) { minimizedComment { isMinimized } } }";
+
+/// An issue comment as the REST API gives it; only what we use.
+#[derive(Debug, Deserialize)]
+struct Comment {
+    id: u64,
+    #[serde(default)]
+    node_id: String,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    created_at: String,
+    #[serde(default)]
+    html_url: String,
+}
+
+/// Checks the owner and repository can be path segments and the number is a real one.
+pub(crate) fn check_target(target: &GitHubTarget) -> Result<(), PublishError> {
+    for (what, name) in [("owner", &target.owner), ("repository", &target.repo)] {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+        if name.is_empty() || name == "." || name == ".." || !name.chars().all(allowed) {
+            return Err(PublishError::InvalidTarget {
+                reason: format!(
+                    "the {what} {name:?} is not a GitHub name (letters, digits, `.`, `_`, `-`)"
+                ),
+            });
+        }
+    }
+    if target.pull_request == 0 {
+        return Err(PublishError::InvalidTarget {
+            reason: "the pull request number is 0; numbers start at 1".to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Posts `body` (marker included) as `behavior` says.
+pub(crate) async fn publish(
+    client: &Client,
+    target: &GitHubTarget,
+    tag: &str,
+    body: &str,
+    behavior: Behavior,
+) -> Result<Posted, PublishError> {
+    let pr = PullRequest { client, target };
+    match behavior {
+        Behavior::New => pr.create(body, 0, 0).await,
+        Behavior::Update => {
+            let ours = pr.ours(tag).await?;
+            match ours.last() {
+                Some(newest) if newest.body.as_deref() == Some(body) => Ok(Posted::Unchanged {
+                    url: newest.html_url.clone(),
+                }),
+                Some(newest) => pr.update(newest.id, body).await,
+                None => pr.create(body, 0, 0).await,
+            }
+        }
+        Behavior::DeleteAndNew => {
+            let mut deleted = 0;
+            for comment in pr.ours(tag).await? {
+                if pr.delete(comment.id).await? {
+                    deleted += 1;
+                }
+            }
+            pr.create(body, 0, deleted).await
+        }
+        Behavior::HideAndNew => {
+            let ours = pr.ours(tag).await?;
+            // Hiding again what an earlier run hid would cost a mutation per old comment on
+            // every run, and mutations are what GitHub's secondary rate limit counts.
+            let shown = pr.not_hidden(ours).await?;
+            for comment in &shown {
+                pr.hide(comment).await?;
+            }
+            pr.create(body, shown.len(), 0).await
+        }
+    }
+}
+
+struct PullRequest<'a> {
+    client: &'a Client,
+    target: &'a GitHubTarget,
+}
+
+impl PullRequest<'_> {
+    fn name(&self) -> String {
+        let t = self.target;
+        format!("{}/{}#{}", t.owner, t.repo, t.pull_request)
+    }
+
+    fn repo_path(&self, rest: &str) -> String {
+        let t = self.target;
+        self.client
+            .rest(&format!("/repos/{}/{}{rest}", t.owner, t.repo))
+    }
+
+    /// Our comments for `tag`, oldest first: by creation time, then id.
+    async fn ours(&self, tag: &str) -> Result<Vec<Comment>, PublishError> {
+        let action = format!("list the comments of {}", self.name());
+        let mut path = self.repo_path(&format!(
+            "/issues/{}/comments?per_page=100",
+            self.target.pull_request
+        ));
+        let mut seen = BTreeSet::new();
+        let mut ours = Vec::new();
+        loop {
+            if seen.len() >= MAX_PAGES || !seen.insert(path.clone()) {
+                return Err(PublishError::Api {
+                    action,
+                    status: 200,
+                    message: format!(
+                        "pagination did not end (page {} links back to an earlier page, or \
+                         there are more than {MAX_PAGES} pages)",
+                        seen.len() + 1
+                    ),
+                });
+            }
+            let reply = self.client.send(&get(path, &action)).await?;
+            let page: Vec<Comment> = parse(&reply, &action)?;
+            ours.extend(
+                page.into_iter()
+                    .filter(|c| c.body.as_deref().is_some_and(|b| is_ours(b, tag))),
+            );
+            match reply.next {
+                Some(next) => path = next,
+                None => break,
+            }
+        }
+        // GitHub writes times as `2026-01-02T09:00:00Z`: text order is time order.
+        ours.sort_by(|a, b| (&a.created_at, a.id).cmp(&(&b.created_at, b.id)));
+        Ok(ours)
+    }
+
+    async fn create(
+        &self,
+        body: &str,
+        hidden: usize,
+        deleted: usize,
+    ) -> Result<Posted, PublishError> {
+        let action = format!("comment on {}", self.name());
+        let path = self.repo_path(&format!("/issues/{}/comments", self.target.pull_request));
+        let json = json!({ "body": body });
+        let reply = self
+            .client
+            .send(&with_body(Method::Post, path, &json, &action))
+            .await?;
+        Ok(Posted::Created {
+            url: html_url(&reply, &action)?,
+            hidden,
+            deleted,
+        })
+    }
+
+    async fn update(&self, id: u64, body: &str) -> Result<Posted, PublishError> {
+        let action = format!("update comment {id} on {}", self.name());
+        let path = self.repo_path(&format!("/issues/comments/{id}"));
+        let json = json!({ "body": body });
+        let reply = self
+            .client
+            .send(&with_body(Method::Patch, path, &json, &action))
+            .await?;
+        Ok(Posted::Updated {
+            url: html_url(&reply, &action)?,
+        })
+    }
+
+    /// Deletes a comment; `false` when it was already gone (another run deleted it first).
+    async fn delete(&self, id: u64) -> Result<bool, PublishError> {
+        let action = format!("delete comment {id} on {}", self.name());
+        let path = self.repo_path(&format!("/issues/comments/{id}"));
+        let req = Request {
+            method: Method::Delete,
+            path,
+            json: None,
+            action: &action,
+        };
+        match self.client.send(&req).await {
+            Ok(_) => Ok(true),
+            Err(PublishError::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The comments not hidden yet. The REST API does not say; GraphQL does, 100 at a time.
+    /// A comment GraphQL does not answer for is kept, to be hidden.
+    async fn not_hidden(&self, comments: Vec<Comment>) -> Result<Vec<Comment>, PublishError> {
+        let action = format!("read which comments on {} are hidden", self.name());
+        let mut hidden = BTreeSet::new();
+        for chunk in comments.chunks(100) {
+            let ids: Vec<&str> = chunk
+                .iter()
+                .map(|c| c.node_id.as_str())
+                .filter(|id| !id.is_empty())
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let data = self
+                .client
+                .graphql(HIDDEN, json!({ "ids": ids }), &action)
+                .await?;
+            for node in data
+                .get("nodes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if node.get("isMinimized").and_then(Value::as_bool) == Some(true) {
+                    if let Some(id) = node.get("id").and_then(Value::as_str) {
+                        hidden.insert(id.to_string());
+                    }
+                }
+            }
+        }
+        Ok(comments
+            .into_iter()
+            .filter(|c| !hidden.contains(&c.node_id))
+            .collect())
+    }
+
+    async fn hide(&self, comment: &Comment) -> Result<(), PublishError> {
+        let action = format!("hide comment {} on {}", comment.id, self.name());
+        if comment.node_id.is_empty() {
+            return Err(PublishError::Api {
+                action,
+                status: 200,
+                message: "the REST answer gave the comment no node_id".to_string(),
+            });
+        }
+        let data = self
+            .client
+            .graphql(MINIMIZE, json!({ "id": comment.node_id }), &action)
+            .await?;
+        let minimized = data
+            .pointer("/minimizeComment/minimizedComment/isMinimized")
+            .and_then(Value::as_bool);
+        if minimized == Some(true) {
+            Ok(())
+        } else {
+            Err(PublishError::Api {
+                action,
+                status: 200,
+                message: format!("GitHub did not confirm the comment is hidden: {data}"),
+            })
+        }
+    }
+}
+
+fn get<'a>(path: String, action: &'a str) -> Request<'a> {
+    Request {
+        method: Method::Get,
+        path,
+        json: None,
+        action,
+    }
+}
+
+fn with_body<'a>(method: Method, path: String, json: &'a Value, action: &'a str) -> Request<'a> {
+    Request {
+        method,
+        path,
+        json: Some(json),
+        action,
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(reply: &Reply, action: &str) -> Result<T, PublishError> {
+    serde_json::from_str(&reply.body).map_err(|e| PublishError::Api {
+        action: action.to_string(),
+        status: reply.status,
+        message: format!("unexpected answer ({e})"),
+    })
+}
+
+fn html_url(reply: &Reply, action: &str) -> Result<String, PublishError> {
+    #[derive(Deserialize)]
+    struct Written {
+        html_url: String,
+    }
+    parse::<Written>(reply, action).map(|w| w.html_url)
+}

@@ -1,0 +1,517 @@
+//! HTTP calls to the GitHub REST and GraphQL APIs through octocrab's raw methods, so we see
+//! every status code and header ourselves, with our retry policy around each call.
+//!
+//! Octocrab's base URI is the API origin alone (`scheme://host:port`) and every request
+//! carries its full path: the REST prefix (`/api/v3` on GitHub Enterprise Server) is ours
+//! to add. That keeps REST and GraphQL (`/api/graphql` on GHES, not `/api/v3/graphql`) on
+//! one client, and lets a pagination link's path be sent as it is. Octocrab adds the token
+//! only to URIs without a host, so no request ever names one.
+
+use std::time::{Duration, SystemTime};
+
+use octocrab::Octocrab;
+use serde_json::{json, Value};
+
+use super::retry::{RateHeaders, RetryPolicy};
+use crate::publish::error::MAX_BODY_CHARS;
+use crate::publish::PublishError;
+
+/// A request method we use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+    Patch,
+    Delete,
+}
+
+/// One request: `path` is path and query, prefix included; `action` says in words what it
+/// does, for error messages ("update comment 7 on octo/app#5").
+pub(crate) struct Request<'a> {
+    pub method: Method,
+    pub path: String,
+    pub json: Option<&'a Value>,
+    pub action: &'a str,
+}
+
+/// A successful (2xx) answer.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub status: u16,
+    pub body: String,
+    /// The next page, from the `Link` header, as path and query.
+    pub next: Option<String>,
+}
+
+/// Any answer, before it is judged.
+struct Raw {
+    status: u16,
+    rate: RateHeaders,
+    link: Option<String>,
+    body: String,
+}
+
+/// Where the API lives: the origin octocrab gets, and the paths we put in front.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ApiUrl {
+    pub origin: String,
+    /// `""` for api.github.com, `/api/v3` for GitHub Enterprise Server.
+    pub rest_prefix: String,
+    /// `/graphql`, or `/api/graphql` on GitHub Enterprise Server.
+    pub graphql_path: String,
+}
+
+impl ApiUrl {
+    pub(crate) fn parse(url: &str) -> Result<ApiUrl, PublishError> {
+        let invalid = |reason: &str| PublishError::InvalidUrl {
+            url: url.to_string(),
+            reason: reason.to_string(),
+        };
+        let trimmed = url.trim();
+        let (scheme, rest) = trimmed
+            .split_once("://")
+            .ok_or_else(|| invalid("it does not start with https:// or http://"))?;
+        if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
+            return Err(invalid("the scheme must be https or http"));
+        }
+        if rest.contains(['?', '#']) {
+            return Err(invalid("a query or fragment is not allowed"));
+        }
+        if rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid("it contains a space or a control character"));
+        }
+        let (authority, path) = match rest.find('/') {
+            Some(slash) => (
+                rest.get(..slash).unwrap_or_default(),
+                rest.get(slash..).unwrap_or_default(),
+            ),
+            None => (rest, ""),
+        };
+        if authority.is_empty() {
+            return Err(invalid("it has no host"));
+        }
+        if authority.contains('@') {
+            return Err(invalid(
+                "credentials in the url are not allowed; pass the token on its own",
+            ));
+        }
+        let rest_prefix = path.trim_end_matches('/').to_string();
+        let graphql_base = rest_prefix.strip_suffix("/v3").unwrap_or(&rest_prefix);
+        Ok(ApiUrl {
+            origin: format!("{}://{authority}", scheme.to_ascii_lowercase()),
+            graphql_path: format!("{graphql_base}/graphql"),
+            rest_prefix,
+        })
+    }
+}
+
+/// Checks the token can go in an `Authorization` header (octocrab would panic otherwise) and
+/// trims the line break a token read from a file often ends with.
+pub(crate) fn check_token(token: &str) -> Result<&str, PublishError> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(PublishError::InvalidToken {
+            reason: "it is empty".to_string(),
+        });
+    }
+    if !token.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(PublishError::InvalidToken {
+            reason: "it contains a space, a control character or a non-ASCII character".to_string(),
+        });
+    }
+    Ok(token)
+}
+
+/// An authenticated GitHub client with a retry policy.
+pub(crate) struct Client {
+    octo: Octocrab,
+    url: ApiUrl,
+    retry: RetryPolicy,
+    /// Kept only to blank it out of any message, should one ever echo it.
+    token: String,
+}
+
+impl Client {
+    pub(crate) fn new(
+        url: ApiUrl,
+        token: &str,
+        retry: &RetryPolicy,
+    ) -> Result<Client, PublishError> {
+        let token = check_token(token)?.to_string();
+        let octo = Octocrab::builder()
+            .personal_token(token.clone())
+            .set_connect_timeout(Some(Duration::from_secs(15)))
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .set_write_timeout(Some(Duration::from_secs(60)))
+            .base_uri(url.origin.as_str())
+            .map_err(|_| PublishError::InvalidUrl {
+                url: url.origin.clone(),
+                reason: "octocrab cannot parse it".to_string(),
+            })?
+            .build()
+            .map_err(|e| PublishError::Network {
+                message: format!("cannot set up the HTTP client: {}", error_chain(&e)),
+            })?;
+        Ok(Client {
+            octo,
+            url,
+            retry: retry.clone(),
+            token,
+        })
+    }
+
+    /// A REST path with the API prefix in front.
+    pub(crate) fn rest(&self, path: &str) -> String {
+        format!("{}{path}", self.url.rest_prefix)
+    }
+
+    /// Sends `req`, retrying as the policy says; any non-2xx final answer is an error.
+    pub(crate) async fn send(&self, req: &Request<'_>) -> Result<Reply, PublishError> {
+        let tries = self.retry.tries();
+        let mut retry = 0u32;
+        loop {
+            let last = retry + 1 >= tries;
+            match self.attempt(req).await {
+                Ok(raw) if (200..300).contains(&raw.status) => {
+                    return Ok(Reply {
+                        status: raw.status,
+                        next: raw.link.as_deref().and_then(super::link::next_page),
+                        body: raw.body,
+                    });
+                }
+                Ok(raw) => {
+                    let wait =
+                        self.retry
+                            .wait(retry, raw.status, &raw.rate, &raw.body, SystemTime::now());
+                    match wait {
+                        Some(wait) if !last => tokio::time::sleep(wait).await,
+                        Some(_) => return Err(self.failure(req, &raw, Some(tries))),
+                        None => return Err(self.failure(req, &raw, None)),
+                    }
+                }
+                Err(_) if !last => tokio::time::sleep(self.retry.backoff(retry)).await,
+                Err(message) => {
+                    return Err(PublishError::Network {
+                        message: self.scrub(format!(
+                            "could not {} ({} {}{}) after {}: {message}",
+                            req.action,
+                            method_name(req.method),
+                            self.url.origin,
+                            req.path,
+                            count_tries(tries)
+                        )),
+                    });
+                }
+            }
+            retry += 1;
+        }
+    }
+
+    /// Posts a GraphQL query and returns its `data`. GraphQL reports errors in an `errors`
+    /// array of an HTTP 200 answer; those are failures too.
+    pub(crate) async fn graphql(
+        &self,
+        query: &str,
+        variables: Value,
+        action: &str,
+    ) -> Result<Value, PublishError> {
+        let json = json!({ "query": query, "variables": variables });
+        let req = Request {
+            method: Method::Post,
+            path: self.url.graphql_path.clone(),
+            json: Some(&json),
+            action,
+        };
+        let reply = self.send(&req).await?;
+        let value: Value = serde_json::from_str(&reply.body).map_err(|e| PublishError::Api {
+            action: action.to_string(),
+            status: reply.status,
+            message: format!("the GraphQL answer is not JSON ({e})"),
+        })?;
+        let errors = value
+            .get("errors")
+            .and_then(Value::as_array)
+            .filter(|errors| !errors.is_empty());
+        if let Some(errors) = errors {
+            let message = self.scrub(github_message(&reply.body));
+            let has_type = |wanted: &str| {
+                errors
+                    .iter()
+                    .any(|e| e.get("type").and_then(Value::as_str) == Some(wanted))
+            };
+            return Err(if has_type("FORBIDDEN") || about_access(&message) {
+                PublishError::NoPermission {
+                    action: action.to_string(),
+                    status: reply.status,
+                    message,
+                }
+            } else if has_type("NOT_FOUND") {
+                PublishError::NotFound {
+                    action: action.to_string(),
+                    message,
+                }
+            } else {
+                PublishError::Api {
+                    action: action.to_string(),
+                    status: reply.status,
+                    message,
+                }
+            });
+        }
+        Ok(value.get("data").cloned().unwrap_or(Value::Null))
+    }
+
+    /// One try. `Err` is a network failure, with its causes.
+    async fn attempt(&self, req: &Request<'_>) -> Result<Raw, String> {
+        let path = req.path.as_str();
+        let response = match req.method {
+            Method::Get => self.octo._get(path).await,
+            Method::Post => self.octo._post(path, req.json).await,
+            Method::Patch => self.octo._patch(path, req.json).await,
+            Method::Delete => self.octo._delete(path, None::<&()>).await,
+        }
+        .map_err(|e| error_chain(&e))?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let rate = RateHeaders {
+            retry_after: header("retry-after"),
+            remaining: header("x-ratelimit-remaining"),
+            reset: header("x-ratelimit-reset"),
+        };
+        let link = header("link");
+        let body = self
+            .octo
+            .body_to_string(response)
+            .await
+            .map_err(|e| error_chain(&e))?;
+        Ok(Raw {
+            status,
+            rate,
+            link,
+            body,
+        })
+    }
+
+    /// The error for a final non-2xx answer; `gave_up_after` is set when it was retryable.
+    fn failure(&self, req: &Request<'_>, raw: &Raw, gave_up_after: Option<u32>) -> PublishError {
+        let mut message = self.scrub(github_message(&raw.body));
+        if let Some(tries) = gave_up_after {
+            message.push_str(&format!(" (gave up after {})", count_tries(tries)));
+        }
+        let action = req.action.to_string();
+        let status = raw.status;
+        match status {
+            401 => PublishError::NoPermission {
+                action,
+                status,
+                message,
+            },
+            403 if gave_up_after.is_none() => PublishError::NoPermission {
+                action,
+                status,
+                message,
+            },
+            404 if about_access(&message) => PublishError::NoPermission {
+                action,
+                status,
+                message,
+            },
+            404 => PublishError::NotFound { action, message },
+            422 if message.to_ascii_lowercase().contains("too long") => PublishError::BodyTooLong {
+                chars: req
+                    .json
+                    .and_then(|j| j.get("body"))
+                    .and_then(Value::as_str)
+                    .map_or(0, |b| b.chars().count()),
+                limit: MAX_BODY_CHARS,
+                message,
+            },
+            _ => PublishError::Api {
+                action,
+                status,
+                message,
+            },
+        }
+    }
+
+    fn scrub(&self, text: String) -> String {
+        // A token shorter than this is not a real one, and blanking it would garble words.
+        if self.token.len() >= 8 && text.contains(&self.token) {
+            text.replace(&self.token, "[token]")
+        } else {
+            text
+        }
+    }
+}
+
+fn count_tries(tries: u32) -> String {
+    if tries == 1 {
+        "1 try".to_string()
+    } else {
+        format!("{tries} tries")
+    }
+}
+
+fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Patch => "PATCH",
+        Method::Delete => "DELETE",
+    }
+}
+
+/// Whether GitHub's message is the one it gives a token without access.
+fn about_access(message: &str) -> bool {
+    message
+        .to_ascii_lowercase()
+        .contains("not accessible by integration")
+}
+
+/// GitHub's `message` and the `message` of each entry of `errors`, joined; else the start of
+/// the body; else a note that there was none.
+pub(crate) fn github_message(body: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Ok(value) = serde_json::from_str::<Value>(body) {
+        if let Some(m) = value.get("message").and_then(Value::as_str) {
+            parts.push(m.to_string());
+        }
+        for error in value
+            .get("errors")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(m) = error.get("message").and_then(Value::as_str) {
+                parts.push(m.to_string());
+            } else if let Some(code) = error.get("code").and_then(Value::as_str) {
+                let field = error
+                    .get("field")
+                    .and_then(Value::as_str)
+                    .unwrap_or("request");
+                parts.push(format!("{field}: {code}"));
+            }
+        }
+    }
+    if !parts.is_empty() {
+        return parts.join("; ");
+    }
+    let text: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        "no message".to_string()
+    } else if text.chars().count() > 200 {
+        format!("{}...", text.chars().take(200).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// An error and its causes, each once: "Service Error: client error (Connect): tcp connect
+/// error: Connection refused (os error 111)".
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = Some(error);
+    while let Some(e) = current {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        current = e.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_urls() {
+        let dotcom = ApiUrl::parse("https://api.github.com/").unwrap();
+        assert_eq!(
+            dotcom,
+            ApiUrl {
+                origin: "https://api.github.com".to_string(),
+                rest_prefix: String::new(),
+                graphql_path: "/graphql".to_string(),
+            }
+        );
+        let ghes = ApiUrl::parse("https://ghe.example.com/api/v3").unwrap();
+        assert_eq!(
+            ghes,
+            ApiUrl {
+                origin: "https://ghe.example.com".to_string(),
+                rest_prefix: "/api/v3".to_string(),
+                graphql_path: "/api/graphql".to_string(),
+            }
+        );
+        let local = ApiUrl::parse("HTTP://127.0.0.1:8080/proxy").unwrap();
+        assert_eq!(local.origin, "http://127.0.0.1:8080");
+        assert_eq!(local.rest_prefix, "/proxy");
+        assert_eq!(local.graphql_path, "/proxy/graphql");
+    }
+
+    #[test]
+    fn bad_api_urls() {
+        let reason = |url: &str| match ApiUrl::parse(url) {
+            Err(PublishError::InvalidUrl { reason, .. }) => reason,
+            other => format!("unexpected {other:?}"),
+        };
+        assert_eq!(
+            reason("api.github.com"),
+            "it does not start with https:// or http://"
+        );
+        assert_eq!(reason("ftp://h/"), "the scheme must be https or http");
+        assert_eq!(reason("https:///api"), "it has no host");
+        assert_eq!(
+            reason("https://h/api?x=1"),
+            "a query or fragment is not allowed"
+        );
+        assert_eq!(
+            reason("https://h/a b"),
+            "it contains a space or a control character"
+        );
+        assert_eq!(
+            reason("https://u:p@h/"),
+            "credentials in the url are not allowed; pass the token on its own"
+        );
+    }
+
+    #[test]
+    fn tokens() {
+        assert_eq!(check_token(" ghp_abc\n").unwrap(), "ghp_abc");
+        for bad in ["", "  \n", "a b", "a\u{0}b", "tökén"] {
+            assert!(
+                matches!(check_token(bad), Err(PublishError::InvalidToken { .. })),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn github_messages() {
+        assert_eq!(
+            github_message(
+                r#"{"message":"Validation Failed","errors":[{"resource":"IssueComment","code":"custom","field":"body","message":"body is too long (maximum is 65536 characters)"}]}"#
+            ),
+            "Validation Failed; body is too long (maximum is 65536 characters)"
+        );
+        assert_eq!(
+            github_message(
+                r#"{"message":"Validation Failed","errors":[{"field":"body","code":"missing_field"}]}"#
+            ),
+            "Validation Failed; body: missing_field"
+        );
+        assert_eq!(
+            github_message("<html>\n  Bad gateway\n</html>"),
+            "<html> Bad gateway </html>"
+        );
+        assert_eq!(github_message(""), "no message");
+    }
+}

@@ -1,0 +1,222 @@
+//! The publish stage: posts a rendered report as one sticky comment on a pull request.
+//!
+//! The comment's first line is a hidden marker naming a tag ([`marker`]), so later runs find
+//! their own comment again ([`is_ours`]) and update it, replace it or hide it, while
+//! comments of other tags and other tools are left alone. GitHub is the only host so far
+//! (`github.rs`); the network is used nowhere else in the pipeline.
+
+mod error;
+mod github;
+mod marker;
+
+pub use error::{PublishError, MAX_BODY_CHARS};
+pub use github::RetryPolicy;
+pub use marker::{is_ours, marker, MAX_TAG_LEN};
+
+/// The pull request to comment on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitHubTarget {
+    /// The REST API root: `https://api.github.com`, or `https://HOST/api/v3` for GitHub
+    /// Enterprise Server (GitHub Actions gives it as `GITHUB_API_URL`).
+    pub api_url: String,
+    pub owner: String,
+    pub repo: String,
+    pub pull_request: u64,
+}
+
+/// What to do with the comments a previous run left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Behavior {
+    /// Edit our newest comment in place (none: create one; same text: leave it).
+    #[default]
+    Update,
+    /// Always add a new comment; older ones stay.
+    New,
+    /// Delete all of ours, then add a new comment.
+    DeleteAndNew,
+    /// Hide (minimize as outdated) all of ours, then add a new comment.
+    HideAndNew,
+}
+
+impl Behavior {
+    /// Every behaviour, in the order the help lists them.
+    pub const ALL: [Behavior; 4] = [
+        Behavior::Update,
+        Behavior::New,
+        Behavior::DeleteAndNew,
+        Behavior::HideAndNew,
+    ];
+
+    /// The behaviour named `update`, `new`, `delete-and-new` or `hide-and-new`.
+    pub fn parse(name: &str) -> Option<Behavior> {
+        Behavior::ALL.into_iter().find(|b| b.as_str() == name)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Behavior::Update => "update",
+            Behavior::New => "new",
+            Behavior::DeleteAndNew => "delete-and-new",
+            Behavior::HideAndNew => "hide-and-new",
+        }
+    }
+}
+
+/// What [`post_comment`] did. `url` is the comment's page on GitHub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Posted {
+    /// A new comment, after hiding or deleting that many of ours (`hide-and-new`,
+    /// `delete-and-new`; both 0 otherwise).
+    Created {
+        url: String,
+        hidden: usize,
+        deleted: usize,
+    },
+    /// Our newest comment now has the new text.
+    Updated { url: String },
+    /// Our newest comment already had exactly this text; nothing was written.
+    Unchanged { url: String },
+}
+
+impl Posted {
+    pub fn url(&self) -> &str {
+        match self {
+            Posted::Created { url, .. } | Posted::Updated { url } | Posted::Unchanged { url } => {
+                url
+            }
+        }
+    }
+}
+
+/// Posts `body` on the pull request as the comment tagged `tag`, as `behavior` says.
+///
+/// The comment is the marker line, a line break, then `body`. Blocking: the HTTP calls run
+/// on a current-thread tokio runtime of a thread of their own, so this may be called from
+/// anywhere, an async runtime included. Input is checked before any request: the tag, the
+/// body length, the API url, the target and the token. Errors never contain the token.
+pub fn post_comment(
+    target: &GitHubTarget,
+    token: &str,
+    tag: &str,
+    body: &str,
+    behavior: Behavior,
+    retry: &RetryPolicy,
+) -> Result<Posted, PublishError> {
+    marker::check_tag(tag)?;
+    let full = format!("{}\n{body}", marker(tag));
+    let chars = full.chars().count();
+    if chars > MAX_BODY_CHARS {
+        return Err(PublishError::BodyTooLong {
+            chars,
+            limit: MAX_BODY_CHARS,
+            message: String::new(),
+        });
+    }
+    let url = github::ApiUrl::parse(&target.api_url)?;
+    github::check_target(target)?;
+    github::check_token(token)?;
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| PublishError::Network {
+                    message: format!("cannot start the HTTP runtime: {e}"),
+                })?;
+            runtime.block_on(async {
+                let client = github::Client::new(url, token, retry)?;
+                github::publish(&client, target, tag, &full, behavior).await
+            })
+        });
+        worker.join().unwrap_or_else(|_| {
+            Err(PublishError::Network {
+                message: "the HTTP client stopped unexpectedly; the comment may or may not \
+                          have been posted"
+                    .to_string(),
+            })
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behaviours_round_trip_their_names() {
+        let names: Vec<&str> = Behavior::ALL.iter().map(|b| b.as_str()).collect();
+        assert_eq!(names, ["update", "new", "delete-and-new", "hide-and-new"]);
+        for b in Behavior::ALL {
+            assert_eq!(Behavior::parse(b.as_str()), Some(b));
+        }
+        assert_eq!(Behavior::parse("Update"), None);
+        assert_eq!(Behavior::parse("hide"), None);
+        assert_eq!(Behavior::default(), Behavior::Update);
+    }
+
+    fn target(api_url: &str, owner: &str, repo: &str, pull_request: u64) -> GitHubTarget {
+        GitHubTarget {
+            api_url: api_url.to_string(),
+            owner: owner.to_string(),
+            repo: repo.to_string(),
+            pull_request,
+        }
+    }
+
+    /// Refusals that need no network: nothing listens on the url given.
+    #[test]
+    fn input_is_checked_before_any_request() {
+        let ok = target("http://127.0.0.1:9/", "octo", "app", 5);
+        let post = |t: &GitHubTarget, token: &str, tag: &str, body: &str| {
+            post_comment(
+                t,
+                token,
+                tag,
+                body,
+                Behavior::Update,
+                &RetryPolicy::default(),
+            )
+            .unwrap_err()
+            .to_string()
+        };
+        assert_eq!(
+            post(&ok, "t0ken-t0ken", "prod -->", "x"),
+            "invalid comment tag \"prod -->\": it contains ' '"
+        );
+        let long = "x".repeat(MAX_BODY_CHARS);
+        assert_eq!(
+            post(&ok, "t0ken-t0ken", "prod", &long),
+            "the comment is too long for GitHub: 65576 characters, the limit is 65536"
+        );
+        assert_eq!(
+            post(
+                &target("api.github.com", "o", "r", 1),
+                "t0ken-t0ken",
+                "prod",
+                "x"
+            ),
+            "invalid GitHub API url \"api.github.com\": it does not start with https:// or http://"
+        );
+        assert_eq!(
+            post(&target("https://api.github.com", "o", "../r", 1), "t0ken-t0ken", "prod", "x"),
+            "invalid pull request target: the repository \"../r\" is not a GitHub name (letters, digits, `.`, `_`, `-`)"
+        );
+        assert_eq!(
+            post(
+                &target("https://api.github.com", "o", "r", 0),
+                "t0ken-t0ken",
+                "prod",
+                "x"
+            ),
+            "invalid pull request target: the pull request number is 0; numbers start at 1"
+        );
+        assert_eq!(
+            post(&ok, "secret token\n", "prod", "x"),
+            "invalid GitHub token: it contains a space, a control character or a non-ASCII character"
+        );
+        assert_eq!(
+            post(&ok, " \n", "prod", "x"),
+            "invalid GitHub token: it is empty"
+        );
+    }
+}
