@@ -625,3 +625,45 @@ fn an_output_before_any_format_is_a_usage_error() {
         "error: --output x.sarif comes before any --format\n  help: with several formats, write each --output after its --format\n"
     );
 }
+
+#[test]
+fn markdown_for_check_lists_failures_with_links_inside_github_actions() {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
+    let out = cmd
+        .current_dir(CRATE_DIR)
+        .args([
+            "check",
+            "testdata/diff/base/infra",
+            "--today",
+            TODAY,
+            "--format",
+            "markdown",
+        ])
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("GITHUB_SERVER_URL")
+        .env("GITHUB_REPOSITORY", "acme/ml-infra")
+        .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let blob = "https://github.com/acme/ml-infra/blob/0123456789abcdef0123456789abcdef01234567";
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "\
+### 💰 aicost-policy: $27,041 / month
+
+6 resources, $27,041.48 / month (ceiling $35,326.60); 14 policies: 2 failed, 0 unknown, 0 suppressed.
+
+#### ❌ 2 policy failures
+
+- **AIC-TAG-001** (high) `aws_instance.legacy` at [`testdata/diff/base/infra/legacy.tf:2`]({blob}/testdata/diff/base/infra/legacy.tf#L2): aws_instance.legacy is missing required tags: cost-center
+- **AIC-TAG-001** (high) `aws_instance.notebook` at [`testdata/diff/base/infra/training.tf:44`]({blob}/testdata/diff/base/infra/training.tf#L44): aws_instance.notebook is missing required tags: cost-center
+
+<sub>List prices in USD from the aicost-policy catalog as of {}; 730 hours a month. \\* partial estimate. aicost-policy {}.</sub>
+",
+            aicost_policy::report::diff::catalog_as_of(),
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}

@@ -27,6 +27,9 @@ fn run_comment(
     targets: &[OutputTarget],
 ) -> Result<u8, u8> {
     // Everything that can be wrong with the command line is found before any analysis.
+    if let Err(e) = publish::check_tag(&args.tag) {
+        return usage(&format!("{e}{}", help(&e)));
+    }
     let destination = if args.dry_run {
         None
     } else {
@@ -66,13 +69,29 @@ fn run_comment(
         &RetryPolicy::default(),
     );
     match posted {
-        Ok(Posted::Created { url }) => eprintln!("posted the cost comment: {url}"),
+        Ok(Posted::Created {
+            url,
+            hidden,
+            deleted,
+        }) => {
+            let mut done = String::new();
+            if hidden > 0 {
+                done.push_str(&format!(" (hid {hidden} earlier)"));
+            }
+            if deleted > 0 {
+                done.push_str(&format!(" (deleted {deleted} earlier)"));
+            }
+            eprintln!("posted the cost comment{done}: {url}");
+        }
         Ok(Posted::Updated { url }) => eprintln!("updated the cost comment: {url}"),
         Ok(Posted::Unchanged { url }) => {
             eprintln!("the cost comment is already up to date: {url}")
         }
         Err(e @ PublishError::NoPermission { .. }) => {
-            eprintln!("warning: the pull-request comment was not posted: {e}");
+            eprintln!(
+                "warning: the pull-request comment was not posted: {e}{}",
+                help(&e)
+            );
             return Ok(if code == exit::CLEAN {
                 exit::NOT_POSTED
             } else {
@@ -80,7 +99,10 @@ fn run_comment(
             });
         }
         Err(e) => {
-            eprintln!("error: the pull-request comment was not posted: {e}");
+            eprintln!(
+                "error: the pull-request comment was not posted: {e}{}",
+                help(&e)
+            );
             return Err(exit::ERROR);
         }
     }
@@ -124,6 +146,13 @@ fn destination(args: &CommentGithubArgs) -> Result<(GitHubTarget, String), u8> {
         },
         token,
     ))
+}
+
+/// `\n  help: …` from the error's diagnostic, when it has one.
+fn help(e: &PublishError) -> String {
+    miette::Diagnostic::help(e)
+        .map(|h| format!("\n  help: {h}"))
+        .unwrap_or_default()
 }
 
 fn usage<T>(message: &str) -> Result<T, u8> {

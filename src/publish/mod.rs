@@ -11,7 +11,7 @@ mod marker;
 
 pub use error::{PublishError, MAX_BODY_CHARS};
 pub use github::RetryPolicy;
-pub use marker::{is_ours, marker, MAX_TAG_LEN};
+pub use marker::{check_tag, is_ours, marker, MAX_TAG_LEN};
 
 /// The pull request to comment on.
 #[derive(Debug, Clone, PartialEq, Eq)]

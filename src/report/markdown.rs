@@ -52,6 +52,9 @@ struct Section {
     kept: usize,
     /// What to call the items in the "not shown" note.
     noun: &'static str,
+    /// Keep the heading when every item is cut (a count worth seeing); else the section
+    /// shrinks to its note.
+    head_when_empty: bool,
 }
 
 impl Section {
@@ -63,7 +66,18 @@ impl Section {
             tail,
             kept,
             noun,
+            head_when_empty: false,
         }
+    }
+
+    fn keeping_head(mut self) -> Section {
+        self.head_when_empty = true;
+        self
+    }
+
+    /// Whether the heading and closing text are shown.
+    fn framed(&self) -> bool {
+        self.kept > 0 || self.items.is_empty() || self.head_when_empty
     }
 
     fn fixed(text: String) -> Section {
@@ -83,15 +97,16 @@ impl Section {
     }
 
     fn render(&self, out: &mut String) {
-        if self.items.is_empty() && self.head.is_empty() {
-            return;
+        if self.framed() {
+            out.push_str(&self.head);
         }
-        out.push_str(&self.head);
         for item in self.items.iter().take(self.kept) {
             out.push_str(item);
         }
         out.push_str(&self.omission());
-        out.push_str(&self.tail);
+        if self.framed() {
+            out.push_str(&self.tail);
+        }
     }
 
     fn chars(&self) -> usize {
@@ -101,10 +116,12 @@ impl Section {
             .take(self.kept)
             .map(|i| i.chars().count())
             .sum();
-        self.head.chars().count()
-            + items
-            + self.omission().chars().count()
-            + self.tail.chars().count()
+        let frame = if self.framed() {
+            self.head.chars().count() + self.tail.chars().count()
+        } else {
+            0
+        };
+        frame + items + self.omission().chars().count()
     }
 }
 
@@ -245,14 +262,16 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
             )
         },
         "failures",
-    );
+    )
+    .keeping_head();
     let unknowns = list_section(
         new_unknown,
         |n| {
             format!("\n#### ❔ {} introduced by this change\n\n_The answer depends on a value that could not be resolved._\n\n", count(n, "unknown result", "unknown results"))
         },
         "unknown results",
-    );
+    )
+    .keeping_head();
     let existing_section = if existing.is_empty() {
         Section::fixed(String::new())
     } else {
@@ -300,7 +319,7 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         resolved_section,       // 9
         footer,                 // 10
     ];
-    assemble(sections, &[8, 9, 7, 4, 5, 1, 2], limit)
+    assemble(sections, &[8, 9, 7, 4, 5, 2, 1], limit)
 }
 
 /// The Markdown report of `check`: totals, failures, unknowns, budgets.
@@ -339,7 +358,8 @@ pub fn render_check(report: &Report, context: &Context) -> String {
             )
         },
         "failures",
-    );
+    )
+    .keeping_head();
     let unknowns = list_section(
         entries(Status::Unknown),
         |n| {
@@ -349,7 +369,8 @@ pub fn render_check(report: &Report, context: &Context) -> String {
             )
         },
         "unknown results",
-    );
+    )
+    .keeping_head();
     let errors: Vec<ErrorEntry> = report.errors.iter().map(diff::error_entry).collect();
     let budgets: Vec<BudgetEntry> = report
         .budgets
@@ -395,6 +416,7 @@ fn errors_section(errors: &[ErrorEntry], links: Option<&Links>) -> Section {
         },
         "inputs",
     )
+    .keeping_head()
 }
 
 /// `+$12,480 / month (+18%)`, `-$300 / month (-2%)`, `no change to the monthly cost`.

@@ -1,0 +1,10 @@
+provider "aws" {
+  region = "us-east-1"
+
+  default_tags {
+    tags = {
+      team = "ml-platform"
+      env  = "prod"
+    }
+  }
+}

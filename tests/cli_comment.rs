@@ -1,0 +1,410 @@
+//! `aicost-policy comment github` end to end: the real binary on the two-commit repository
+//! of tests/cli_diff.rs, posting to a local stand-in for the GitHub API (wiremock on
+//! 127.0.0.1). The behaviours, retries and refusals themselves are tested on the publish
+//! stage in tests/comment_github.rs; here: what the command posts, where its settings come
+//! from, that reports are written before posting, and its exit codes.
+
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use common::git_repo::GitRepo;
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TODAY: &str = "2026-11-28";
+const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
+const TOKEN: &str = "ghs_CLI9fakeTokenXq2Wm8";
+const LIST: &str = "/repos/acme/ml-infra/issues/7/comments";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn aicost(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
+    cmd.current_dir(dir).args(args);
+    for var in [
+        "NO_COLOR",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_BASE_REF",
+        "GITHUB_REPOSITORY",
+        "GITHUB_SERVER_URL",
+        "GITHUB_SHA",
+        "GITHUB_ACTIONS",
+        "GITHUB_EVENT_PATH",
+        "GITHUB_REF",
+        "GITHUB_API_URL",
+        "GITHUB_TOKEN",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn repository() -> GitRepo {
+    let repo = GitRepo::new();
+    let data = Path::new(CRATE_DIR).join("testdata/diff");
+    repo.commit_tree(&data.join("base"), "base");
+    repo.commit_tree(&data.join("head"), "head");
+    repo
+}
+
+/// The Markdown `diff` prints for the same change: what the comment must carry.
+fn expected_markdown(dir: &Path) -> String {
+    let run = aicost(
+        dir,
+        &[
+            "diff",
+            "infra",
+            "--base",
+            "HEAD~1",
+            "--today",
+            TODAY,
+            "--format",
+            "markdown",
+            "--repo",
+            "acme/ml-infra",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    run.stdout
+}
+
+struct Github {
+    runtime: tokio::runtime::Runtime,
+    server: MockServer,
+}
+
+impl Github {
+    /// A server with no comments on pull request 7 that accepts a new one.
+    fn empty() -> Github {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let server = runtime.block_on(MockServer::start());
+        runtime.block_on(
+            Mock::given(method("GET"))
+                .and(path(LIST))
+                .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+                .mount(&server),
+        );
+        Github { runtime, server }
+    }
+
+    fn accept_create(&self) {
+        self.runtime.block_on(
+            Mock::given(method("POST"))
+                .and(path(LIST))
+                .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+                    "id": 901,
+                    "node_id": "IC_901",
+                    "html_url": "https://github.com/acme/ml-infra/pull/7#issuecomment-901",
+                    "body": "",
+                    "created_at": "2026-11-28T10:00:00Z",
+                })))
+                .mount(&self.server),
+        );
+    }
+
+    fn refuse_create(&self) {
+        self.runtime.block_on(
+            Mock::given(method("POST"))
+                .and(path(LIST))
+                .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+                    "message": "Resource not accessible by integration",
+                    "documentation_url": "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
+                })))
+                .mount(&self.server),
+        );
+    }
+
+    /// The bodies of the comments posted.
+    fn posted(&self) -> Vec<String> {
+        let requests = self
+            .runtime
+            .block_on(self.server.received_requests())
+            .unwrap();
+        requests
+            .iter()
+            .filter(|r| r.method.as_str() == "POST")
+            .map(|r| {
+                assert_eq!(
+                    r.headers.get("authorization").unwrap().to_str().unwrap(),
+                    format!("Bearer {TOKEN}")
+                );
+                let body: Value = serde_json::from_slice(&r.body).unwrap();
+                body["body"].as_str().unwrap().to_string()
+            })
+            .collect()
+    }
+
+    fn uri(&self) -> String {
+        self.server.uri()
+    }
+}
+
+#[test]
+fn the_comment_is_the_diff_markdown_under_our_marker() {
+    let repo = repository();
+    let dir = repo.path();
+    let github = Github::empty();
+    github.accept_create();
+    let report = dir.join("diff.json");
+    let run = aicost(
+        &dir,
+        &[
+            "comment",
+            "github",
+            "infra",
+            "--base",
+            "HEAD~1",
+            "--today",
+            TODAY,
+            "--repo",
+            "acme/ml-infra",
+            "--pr",
+            "7",
+            "--tag",
+            "prod",
+            "--github-api-url",
+            &github.uri(),
+            "--format",
+            "json",
+            "--output",
+            report.to_str().unwrap(),
+        ],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    // The new failure fails the run; the comment is posted first.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "posted the cost comment: https://github.com/acme/ml-infra/pull/7#issuecomment-901\n"
+    );
+    assert_eq!(
+        github.posted(),
+        vec![format!(
+            "<!-- aicost-policy:comment tag=prod -->\n{}",
+            expected_markdown(&dir)
+        )]
+    );
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(written["summary"]["delta"]["baseline"], "-347.60");
+}
+
+#[test]
+fn settings_come_from_the_github_actions_environment() {
+    let repo = repository();
+    let dir = repo.path();
+    let github = Github::empty();
+    github.accept_create();
+    let event = dir.join("event.json");
+    std::fs::write(
+        &event,
+        r#"{"action": "synchronize", "pull_request": {"number": 7}}"#,
+    )
+    .unwrap();
+    // The base branch is origin/<GITHUB_BASE_REF>: make it exist.
+    repo.git(&["update-ref", "refs/remotes/origin/main", "HEAD~1"]);
+    let run = aicost(
+        &dir,
+        &[
+            "comment",
+            "github",
+            "infra",
+            "--today",
+            TODAY,
+            "--soft-fail",
+        ],
+        &[
+            ("GITHUB_TOKEN", TOKEN),
+            ("GITHUB_REPOSITORY", "acme/ml-infra"),
+            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+            ("GITHUB_BASE_REF", "main"),
+            ("GITHUB_API_URL", &github.uri()),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let posted = github.posted();
+    assert_eq!(posted.len(), 1);
+    assert_eq!(
+        posted[0],
+        format!(
+            "<!-- aicost-policy:comment tag=default -->\n{}",
+            expected_markdown(&dir)
+        )
+    );
+}
+
+#[test]
+fn a_read_only_token_is_exit_code_3_and_the_reports_are_still_written() {
+    let repo = repository();
+    let dir = repo.path();
+    let github = Github::empty();
+    github.refuse_create();
+    let sarif = dir.join("out.sarif");
+    let args = [
+        "comment",
+        "github",
+        "infra",
+        "--base",
+        "HEAD~1",
+        "--today",
+        TODAY,
+        "--repo",
+        "acme/ml-infra",
+        "--pr",
+        "7",
+        "--github-api-url",
+        &github.uri(),
+        "--format",
+        "sarif",
+        "--output",
+        sarif.to_str().unwrap(),
+        "--soft-fail",
+    ];
+    let run = aicost(&dir, &args, &[("GITHUB_TOKEN", TOKEN)]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(sarif.is_file());
+    assert_eq!(
+        run.stderr,
+        "warning: the pull-request comment was not posted: GitHub refused to comment on acme/ml-infra#7 (HTTP 403): Resource not accessible by integration\n  help: the token needs write access to pull requests: in GitHub Actions give the job `permissions: pull-requests: write`. A pull request from a fork always gets a read-only GITHUB_TOKEN (GitHub answers \"Resource not accessible by integration\"); post the comment from a `workflow_run` workflow instead. HTTP 401 means the token is wrong or expired\n"
+    );
+    // A policy failure outranks the comment that could not be posted.
+    let without_soft_fail: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| *a != "--soft-fail")
+        .collect();
+    let run = aicost(&dir, &without_soft_fail, &[("GITHUB_TOKEN", TOKEN)]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_saved_report_is_posted_as_diff_would_render_it() {
+    let repo = repository();
+    let dir = repo.path();
+    let saved = dir.join("saved.json");
+    let run = aicost(
+        &dir,
+        &[
+            "diff",
+            "infra",
+            "--base",
+            "HEAD~1",
+            "--today",
+            TODAY,
+            "--repo",
+            "acme/ml-infra",
+            "--format",
+            "json",
+            "--output",
+            saved.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1);
+    let github = Github::empty();
+    github.accept_create();
+    let run = aicost(
+        &dir,
+        &[
+            "comment",
+            "github",
+            "--report",
+            saved.to_str().unwrap(),
+            "--repo",
+            "acme/ml-infra",
+            "--pr",
+            "7",
+            "--github-api-url",
+            &github.uri(),
+        ],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        github.posted(),
+        vec![format!(
+            "<!-- aicost-policy:comment tag=default -->\n{}",
+            expected_markdown(&dir)
+        )]
+    );
+    // --fail-on all also counts the existing failure; --soft-fail never fails.
+    let run = aicost(
+        &dir,
+        &[
+            "comment",
+            "github",
+            "--report",
+            saved.to_str().unwrap(),
+            "--dry-run",
+            "--soft-fail",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, expected_markdown(&dir));
+}
+
+/// Arguments, environment, and the exact standard error.
+type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
+#[test]
+fn missing_settings_are_usage_errors_before_any_analysis() {
+    let repo = repository();
+    let dir = repo.path();
+    let cases: [Case; 5] = [
+        (
+            &["comment", "github", "infra", "--base", "HEAD~1", "--pr", "7"],
+            &[("GITHUB_TOKEN", TOKEN)],
+            "error: no repository to comment on\n  help: give --repo OWNER/REPO (GitHub Actions sets GITHUB_REPOSITORY)\n",
+        ),
+        (
+            &["comment", "github", "infra", "--base", "HEAD~1", "--repo", "acme", "--pr", "7"],
+            &[("GITHUB_TOKEN", TOKEN)],
+            "error: `acme` is not OWNER/REPO\n  help: write the repository as OWNER/REPO, e.g. acme/infra\n",
+        ),
+        (
+            &["comment", "github", "infra", "--base", "HEAD~1", "--repo", "acme/ml-infra"],
+            &[("GITHUB_TOKEN", TOKEN)],
+            "error: no pull request number\n  help: give --pr N (in GitHub Actions it is read from the pull_request event)\n",
+        ),
+        (
+            &["comment", "github", "infra", "--base", "HEAD~1", "--repo", "acme/ml-infra", "--pr", "7"],
+            &[],
+            "error: the environment variable GITHUB_TOKEN holds no token\n  help: set it to a token that may write pull-request comments (in a workflow: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}), or name another variable with --token-env\n",
+        ),
+        (
+            &["comment", "github", "infra", "--base", "HEAD~1", "--tag", "non prod"],
+            &[],
+            "error: invalid comment tag \"non prod\": it contains ' '\n  help: a tag is 1 to 64 letters, digits, `.`, `_` or `-`, e.g. `prod` or `eu-west-1`\n",
+        ),
+    ];
+    for (args, env, stderr) in cases {
+        let run = aicost(&dir, args, env);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{args:?}");
+        assert_eq!(run.stderr, stderr, "{args:?}");
+    }
+}
