@@ -183,7 +183,7 @@ fn every_kind_of_change_is_reported_with_exact_costs() {
             "resources": {"added": 1, "removed": 1, "changed": 2, "unchanged": 3},
             "findings": {
                 "new_failed": 1,
-                "existing_failed": 1,
+                "existing_failed": 2,
                 "new_unknown": 0,
                 "existing_unknown": 0,
                 "suppressed": 0,
@@ -213,6 +213,12 @@ fn every_kind_of_change_is_reported_with_exact_costs() {
         findings,
         vec![
             (
+                "existing",
+                "AIC-BUDGET-002",
+                "budget.ml-platform",
+                "budget ml-platform is projected to cost $26,693.88 a month, 89% of its limit of $30,000.00 (warning above $24,000.00)"
+            ),
+            (
                 "new",
                 "AIC-TAG-001",
                 "aws_instance.eval",
@@ -238,6 +244,21 @@ fn every_kind_of_change_is_reported_with_exact_costs() {
         })
         .collect();
     assert_eq!(resolved, vec![("AIC-TAG-001", "aws_instance.legacy")]);
+    // Budgets: the base's projection beside the head's (90% -> 89% of $30,000).
+    assert_eq!(
+        report["budgets"],
+        json!([{
+            "name": "ml-platform",
+            "before": "27041.48",
+            "monthly_cost": "26693.88",
+            "ceiling": "34979.00",
+            "limit": "30000.00",
+            "percent_used": "89",
+            "complete": true,
+            "file": "aicost-policy.toml",
+            "line": 4,
+        }])
+    );
 }
 
 #[test]
@@ -248,7 +269,8 @@ fn fail_on_new_ignores_failures_the_base_already_had() {
     let (code, report) = diff_json(&dir, &["infra", "--base", "HEAD"]);
     assert_eq!(code, 0);
     assert_eq!(report["summary"]["findings"]["new_failed"], 0);
-    assert_eq!(report["summary"]["findings"]["existing_failed"], 2);
+    // The notebook and the budget warning (AIC-BUDGET-002, info) on both sides.
+    assert_eq!(report["summary"]["findings"]["existing_failed"], 3);
     assert_eq!(
         report["summary"]["delta"],
         json!({"baseline": "0.00", "ceiling": "0.00"})
@@ -340,7 +362,7 @@ fn text_output_lists_new_findings_and_cost_changes() {
     +$3,255.80/month ($884.76 → $4,140.56), ceiling $884.76 → $4,140.56
 
   monthly cost $27,041.48 → $26,693.88 (-$347.60, -1.3%), ceiling $35,326.60 → $34,979.00 (-$347.60)
-  2 changed, 1 added, 1 removed, 3 unchanged, 1 new failure (1 existing), 0 new unknowns (0 existing), 1 fixed
+  2 changed, 1 added, 1 removed, 3 unchanged, 1 new failure (2 existing), 0 new unknowns (0 existing), 1 fixed
 "
     );
     // Only the new failure is shown in full; the existing one is counted.
@@ -390,8 +412,15 @@ Monthly cost **$27,041.48 → $26,693.88**; ceiling $35,326.60 → $34,979.00 (-
 
 - **AIC-TAG-001** (high) `aws_instance.eval` at [`infra/eval.tf:2`]({blob}/infra/eval.tf#L2): aws_instance.eval is missing required tags: cost-center
 
-<details><summary>1 finding already on the base branch</summary>
+#### Budgets
 
+| Budget | Used / limit | Before | |
+|:--|--:|--:|:--|
+| [`ml-platform`]({blob}/aicost-policy.toml#L4) | $26,693.88 / $30,000.00 (89%) | $27,041.48 | \u{26a0}\u{fe0f} near |
+
+<details><summary>2 findings already on the base branch</summary>
+
+- **AIC-BUDGET-002** (info) `budget.ml-platform` at [`aicost-policy.toml:4`]({blob}/aicost-policy.toml#L4): budget ml-platform is projected to cost $26,693.88 a month, 89% of its limit of $30,000.00 (warning above $24,000.00)
 - **AIC-TAG-001** (high) `aws_instance.notebook` at [`infra/training.tf:44`]({blob}/infra/training.tf#L44): aws_instance.notebook is missing required tags: cost-center
 
 </details>
@@ -530,4 +559,72 @@ fn a_change_of_5000_resources_fits_in_one_comment() {
         "aicost-policy {}.</sub>\n",
         env!("CARGO_PKG_VERSION")
     )));
+}
+
+#[test]
+fn a_renamed_directory_keeps_its_resources() {
+    let repo = GitRepo::new();
+    let data = Path::new(CRATE_DIR).join("testdata/diff/base");
+    repo.commit_tree(&data, "base");
+    repo.git(&["mv", "infra", "platform"]);
+    repo.git(&["commit", "-q", "-m", "rename"]);
+    let (code, report) = diff_json(&repo.path(), &[".", "--base", "HEAD~1"]);
+    // Nothing new: the two failures are the same ones, in their new place.
+    assert_eq!(code, 0);
+    let rows: Vec<(&str, &str, &str, &str)> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap(),
+                r["change"].as_str().unwrap(),
+                r["file"].as_str().unwrap(),
+                r["base_file"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "aws_eks_cluster.ml",
+                "unchanged",
+                "platform/training.tf",
+                "infra/training.tf"
+            ),
+            (
+                "aws_eks_node_group.train",
+                "unchanged",
+                "platform/training.tf",
+                "infra/training.tf"
+            ),
+            (
+                "aws_instance.inference",
+                "unchanged",
+                "platform/serving.tf",
+                "infra/serving.tf"
+            ),
+            (
+                "aws_instance.legacy",
+                "unchanged",
+                "platform/legacy.tf",
+                "infra/legacy.tf"
+            ),
+            (
+                "aws_instance.notebook",
+                "unchanged",
+                "platform/training.tf",
+                "infra/training.tf"
+            ),
+            (
+                "aws_instance.trainer",
+                "unchanged",
+                "platform/training.tf",
+                "infra/training.tf"
+            ),
+        ]
+    );
+    assert_eq!(report["summary"]["findings"]["new_failed"], 0);
+    assert_eq!(report["summary"]["findings"]["existing_failed"], 3);
 }

@@ -627,7 +627,7 @@ fn an_output_before_any_format_is_a_usage_error() {
 }
 
 #[test]
-fn markdown_for_check_lists_failures_with_links_inside_github_actions() {
+fn markdown_for_check_lists_failures_and_budgets_with_links_inside_github_actions() {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
     let out = cmd
         .current_dir(CRATE_DIR)
@@ -653,17 +653,49 @@ fn markdown_for_check_lists_failures_with_links_inside_github_actions() {
             "\
 ### 💰 aicost-policy: $27,041 / month
 
-6 resources, $27,041.48 / month (ceiling $35,326.60); 14 policies: 2 failed, 0 unknown, 0 suppressed.
+6 resources, $27,041.48 / month (ceiling $35,326.60); 14 policies: 3 failed, 0 unknown, 0 suppressed.
 
-#### ❌ 2 policy failures
+#### ❌ 3 policy failures
 
+- **AIC-BUDGET-002** (info) `budget.ml-platform` at [`testdata/diff/base/aicost-policy.toml:4`]({blob}/testdata/diff/base/aicost-policy.toml#L4): budget ml-platform is projected to cost $27,041.48 a month, 90% of its limit of $30,000.00 (warning above $24,000.00)
 - **AIC-TAG-001** (high) `aws_instance.legacy` at [`testdata/diff/base/infra/legacy.tf:2`]({blob}/testdata/diff/base/infra/legacy.tf#L2): aws_instance.legacy is missing required tags: cost-center
 - **AIC-TAG-001** (high) `aws_instance.notebook` at [`testdata/diff/base/infra/training.tf:44`]({blob}/testdata/diff/base/infra/training.tf#L44): aws_instance.notebook is missing required tags: cost-center
+
+#### Budgets
+
+| Budget | Used / limit | |
+|:--|--:|:--|
+| [`ml-platform`]({blob}/testdata/diff/base/aicost-policy.toml#L4) | $27,041.48 / $30,000.00 (90%) | \u{26a0}\u{fe0f} near |
 
 <sub>List prices in USD from the aicost-policy catalog as of {}; 730 hours a month. \\* partial estimate. aicost-policy {}.</sub>
 ",
             aicost_policy::report::diff::catalog_as_of(),
             env!("CARGO_PKG_VERSION")
         )
+    );
+}
+
+#[test]
+fn check_appends_its_markdown_to_the_github_job_summary() {
+    let summary = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(summary.path(), "earlier step\n").unwrap();
+    let run = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_aicost-policy"))
+            .current_dir(CRATE_DIR)
+            .args(["check", "testdata/diff/base/infra", "--today", TODAY, "--format", format])
+            .env("GITHUB_STEP_SUMMARY", summary.path())
+            .env_remove("GITHUB_REPOSITORY")
+            .env_remove("GITHUB_SHA")
+            .output()
+            .unwrap()
+    };
+    let text = run("text");
+    assert_eq!(text.status.code(), Some(1));
+    // The summary gets the Markdown whatever --format is; the text goes to stdout as usual.
+    let markdown = String::from_utf8(run("markdown").stdout).unwrap();
+    assert!(markdown.starts_with("### 💰 aicost-policy: $27,041 / month\n"));
+    assert_eq!(
+        std::fs::read_to_string(summary.path()).unwrap(),
+        format!("earlier step\n{markdown}{markdown}")
     );
 }

@@ -1,7 +1,8 @@
 //! `aicost-policy check`: the shared pipeline, then the policies, then the report and
 //! the exit code.
 
-use super::args::{CheckArgs, Format, GateArgs, InputArgs, OutputTarget, RuleArgs, UnknownMode};
+use super::args::{CheckArgs, Format, GateArgs, InputArgs, RuleArgs, UnknownMode};
+use super::output::OutputTarget;
 use super::settings::{config_entry_locations, policy_dirs, policy_settings};
 use super::{date, exit, output, pipeline, print_diagnostic};
 use crate::config;

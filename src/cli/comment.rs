@@ -4,10 +4,9 @@
 
 use std::path::Path;
 
-use super::args::{
-    BehaviorArg, CommentGithubArgs, FailOn, Format, OutputTarget, SeverityArg, UnknownMode,
-};
+use super::args::{BehaviorArg, CommentGithubArgs, FailOn, Format, SeverityArg, UnknownMode};
 use super::diff::{compare, write_reports};
+use super::output::OutputTarget;
 use super::{exit, output};
 use crate::load::terraform::VarArg;
 use crate::model::Severity;

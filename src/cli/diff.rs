@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::args::{DiffArgs, FailOn, Format, OutputTarget, UnknownMode};
+use super::args::{DiffArgs, FailOn, Format, UnknownMode};
 use super::check::{analyze, exit_code, load_policies, today};
+use super::output::OutputTarget;
 use super::pipeline::{self, Prepared};
 use super::{exit, output};
 use crate::diff::{self, git_tree, Diff, Origin};

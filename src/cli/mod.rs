@@ -61,7 +61,7 @@ pub fn run() -> ExitCode {
                 .unwrap_or_default();
             let targets = match matches
                 .subcommand_matches("check")
-                .map(args::output_targets)
+                .map(output::output_targets)
             {
                 Some(Err(message)) => {
                     eprintln!("error: {message}");
@@ -83,7 +83,7 @@ pub fn run() -> ExitCode {
             let Some(sub) = matches.subcommand_matches("diff") else {
                 return ExitCode::from(exit::ERROR);
             };
-            let targets = match args::output_targets(sub) {
+            let targets = match output::output_targets(sub) {
                 Ok(t) => t,
                 Err(message) => {
                     eprintln!("error: {message}");
@@ -99,7 +99,7 @@ pub fn run() -> ExitCode {
             else {
                 return ExitCode::from(exit::ERROR);
             };
-            let targets = match args::output_targets(sub) {
+            let targets = match output::output_targets(sub) {
                 Ok(t) => t,
                 Err(message) => {
                     eprintln!("error: {message}");

@@ -1,10 +1,88 @@
 //! Writing reports: every `--format`/`--output` pair of a run, and the GitHub job summary.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::args::{Format, OutputTarget};
+use clap::ArgMatches;
+
+use super::args::Format;
 use super::exit;
+
+/// One report to write: its format, and the file (`None` for standard output).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputTarget {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+}
+
+/// Pairs `--format` and `--output` by their place on the command line: an `--output`
+/// belongs to the nearest `--format` before it. With one `--format` (or none, meaning
+/// text), a single `--output` goes with it wherever it was written.
+pub fn output_targets(matches: &ArgMatches) -> Result<Vec<OutputTarget>, String> {
+    let formats: Vec<(usize, Format)> = match (
+        matches.indices_of("formats"),
+        matches.get_many::<Format>("formats"),
+    ) {
+        (Some(i), Some(f)) => i.zip(f.copied()).collect(),
+        _ => Vec::new(),
+    };
+    let outputs: Vec<(usize, PathBuf)> = match (
+        matches.indices_of("outputs"),
+        matches.get_many::<PathBuf>("outputs"),
+    ) {
+        (Some(i), Some(o)) => i.zip(o.cloned()).collect(),
+        _ => Vec::new(),
+    };
+    if formats.len() <= 1 {
+        let format = formats.first().map_or(Format::Text, |(_, f)| *f);
+        return match outputs.as_slice() {
+            [] => Ok(vec![OutputTarget { format, path: None }]),
+            [(_, path)] => Ok(vec![OutputTarget {
+                format,
+                path: Some(path.clone()),
+            }]),
+            _ => Err(format!(
+                "--output was given {} times for one --format\n  help: write --format FORMAT --output FILE for each report",
+                outputs.len()
+            )),
+        };
+    }
+    let mut targets: Vec<OutputTarget> = formats
+        .iter()
+        .map(|(_, format)| OutputTarget {
+            format: *format,
+            path: None,
+        })
+        .collect();
+    for (index, path) in outputs {
+        let owner = formats.iter().rposition(|(i, _)| *i < index);
+        let Some(target) = owner.and_then(|o| targets.get_mut(o)) else {
+            return Err(format!(
+                "--output {} comes before any --format\n  help: with several formats, write each --output after its --format",
+                path.display()
+            ));
+        };
+        if target.path.is_some() {
+            return Err(format!(
+                "--format {} has more than one --output\n  help: repeat --format for each file",
+                target.format.name()
+            ));
+        }
+        target.path = Some(path);
+    }
+    let to_stdout: Vec<&str> = targets
+        .iter()
+        .filter(|t| t.path.is_none())
+        .map(|t| t.format.name())
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(format!(
+            "formats {} would all be written to standard output\n  help: give all but one of them --output FILE",
+            to_stdout.join(", ")
+        ));
+    }
+    Ok(targets)
+}
 
 /// Renders each target's format once and writes it to its file or standard output.
 /// Every target is attempted; the first failure's exit code is returned.

@@ -3,7 +3,11 @@
 //! characters: when it would, the least important lists are cut first (existing findings,
 //! resolved ones, the collapsed resources, unknowns, then the rest), each with a note.
 
+mod fit;
+
 use rust_decimal::{Decimal, RoundingStrategy};
+
+use fit::{assemble, Section};
 
 use super::diff::{self, BudgetEntry, DiffReport, ErrorEntry, FindingEntry, Links, ResourceDelta};
 use super::Report;
@@ -42,128 +46,6 @@ pub fn blob_links(server: Option<&str>, repository: &str, commit: &str) -> Links
     Links {
         blob_url: format!("{server}/{repository}/blob/{commit}"),
     }
-}
-
-/// A list that may be cut to fit the limit: its heading, items and closing text.
-struct Section {
-    head: String,
-    items: Vec<String>,
-    tail: String,
-    kept: usize,
-    /// What to call the items in the "not shown" note.
-    noun: &'static str,
-    /// Keep the heading when every item is cut (a count worth seeing); else the section
-    /// shrinks to its note.
-    head_when_empty: bool,
-}
-
-impl Section {
-    fn new(head: String, items: Vec<String>, tail: String, noun: &'static str) -> Section {
-        let kept = items.len();
-        Section {
-            head,
-            items,
-            tail,
-            kept,
-            noun,
-            head_when_empty: false,
-        }
-    }
-
-    fn keeping_head(mut self) -> Section {
-        self.head_when_empty = true;
-        self
-    }
-
-    /// Whether the heading and closing text are shown.
-    fn framed(&self) -> bool {
-        self.kept > 0 || self.items.is_empty() || self.head_when_empty
-    }
-
-    fn fixed(text: String) -> Section {
-        Section::new(text, Vec::new(), String::new(), "")
-    }
-
-    fn omission(&self) -> String {
-        let hidden = self.items.len() - self.kept;
-        if hidden == 0 {
-            return String::new();
-        }
-        format!(
-            "\n_… {hidden} more {} not shown: the comment is limited to {} characters. The full list is in the job output (`aicost-policy diff`)._\n",
-            self.noun,
-            thousands(COMMENT_LIMIT)
-        )
-    }
-
-    fn render(&self, out: &mut String) {
-        if self.framed() {
-            out.push_str(&self.head);
-        }
-        for item in self.items.iter().take(self.kept) {
-            out.push_str(item);
-        }
-        out.push_str(&self.omission());
-        if self.framed() {
-            out.push_str(&self.tail);
-        }
-    }
-
-    fn chars(&self) -> usize {
-        let items: usize = self
-            .items
-            .iter()
-            .take(self.kept)
-            .map(|i| i.chars().count())
-            .sum();
-        let frame = if self.framed() {
-            self.head.chars().count() + self.tail.chars().count()
-        } else {
-            0
-        };
-        frame + items + self.omission().chars().count()
-    }
-}
-
-/// Joins the sections, cutting items from sections in `cut_order` (indices, least
-/// important first) until the text fits in `limit` characters.
-fn assemble(mut sections: Vec<Section>, cut_order: &[usize], limit: usize) -> String {
-    let mut total: usize = sections.iter().map(Section::chars).sum();
-    for index in cut_order {
-        if total <= limit {
-            break;
-        }
-        let Some(section) = sections.get_mut(*index) else {
-            continue;
-        };
-        let before = section.chars();
-        // Drop items from the end until this section has given back enough, or is empty;
-        // the omission note grows by a few characters, so measure again after.
-        let mut excess = total.saturating_sub(limit);
-        while section.kept > 0 && excess > 0 {
-            section.kept -= 1;
-            let freed = section
-                .items
-                .get(section.kept)
-                .map_or(0, |i| i.chars().count());
-            excess = excess.saturating_sub(freed);
-        }
-        while section.kept > 0 && total - before + section.chars() > limit {
-            section.kept -= 1;
-        }
-        total = total - before + section.chars();
-    }
-    let mut out = String::new();
-    for s in &sections {
-        s.render(&mut out);
-    }
-    if out.chars().count() > limit {
-        // Only the fixed parts are left and they are still too long: cut the text itself.
-        let mut cut: String = out.chars().take(limit.saturating_sub(80)).collect();
-        cut.push_str("\n\n_… cut at the comment size limit._\n");
-        return cut;
-    }
-    out
 }
 
 /// The pull-request comment for a diff, at most `limit` characters.
@@ -304,7 +186,7 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         )
     };
     let errors = errors_section(&report.errors, links);
-    let budgets = Section::fixed(budgets_table(&report.budgets, links));
+    let budgets = Section::fixed(budgets_table(&report.budgets, links, true));
     let footer = Section::fixed(footer(&report.catalog_as_of, &report.tool.version));
     let sections = vec![
         Section::fixed(header), // 0
@@ -382,7 +264,7 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         failures,
         unknowns,
         errors_section(&errors, links),
-        Section::fixed(budgets_table(&budgets, links)),
+        Section::fixed(budgets_table(&budgets, links, false)),
         Section::fixed(footer(&diff::catalog_as_of(), env!("CARGO_PKG_VERSION"))),
     ];
     assemble(sections, &[2, 3, 1], COMMENT_LIMIT)
@@ -443,16 +325,10 @@ fn headline(delta: Decimal, percent: Option<Decimal>) -> String {
 }
 
 /// `$12,480`: rounded to whole dollars, with separators.
-fn whole_dollars(d: Decimal) -> String {
+pub(super) fn whole_dollars(d: Decimal) -> String {
     let text = Usd(d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)).to_string();
     text.strip_suffix(".00")
         .map_or(text.clone(), str::to_string)
-}
-
-fn thousands(n: usize) -> String {
-    whole_dollars(Decimal::from(n))
-        .trim_start_matches('$')
-        .to_string()
 }
 
 fn resource_row(d: &ResourceDelta, links: Option<&Links>) -> String {
@@ -514,12 +390,16 @@ fn place(file: &str, line: u32, links: Option<&Links>) -> String {
     }
 }
 
-fn budgets_table(budgets: &[BudgetEntry], links: Option<&Links>) -> String {
+/// The budgets table; `with_before` adds the base's projection (in a diff).
+fn budgets_table(budgets: &[BudgetEntry], links: Option<&Links>, with_before: bool) -> String {
     if budgets.is_empty() {
         return String::new();
     }
-    let mut out =
-        String::from("\n#### Budgets\n\n| Budget | Used / limit | Before | |\n|:--|--:|--:|:--|\n");
+    let mut out = if with_before {
+        String::from("\n#### Budgets\n\n| Budget | Used / limit | Before | |\n|:--|--:|--:|:--|\n")
+    } else {
+        String::from("\n#### Budgets\n\n| Budget | Used / limit | |\n|:--|--:|:--|\n")
+    };
     for b in budgets {
         let used = match b.percent_used {
             Some(p) => format!("{} / {} ({p}%)", Usd(b.monthly_cost), Usd(b.limit)),
@@ -532,15 +412,20 @@ fn budgets_table(budgets: &[BudgetEntry], links: Option<&Links>) -> String {
         } else {
             "✅"
         };
-        let before = b.before.map_or("–".to_string(), |x| Usd(x).to_string());
+        let before = if with_before {
+            format!(
+                " {} |",
+                b.before.map_or("–".to_string(), |x| Usd(x).to_string())
+            )
+        } else {
+            String::new()
+        };
         let name = match links {
             Some(l) => format!("[`{}`]({})", code(&b.name), l.line(&b.file, b.line)),
             None => format!("`{}`", code(&b.name)),
         };
         let partial = if b.complete { "" } else { " (partial)" };
-        out.push_str(&format!(
-            "| {name} | {used}{partial} | {before} | {state} |\n"
-        ));
+        out.push_str(&format!("| {name} | {used}{partial} |{before} {state} |\n"));
     }
     out
 }
