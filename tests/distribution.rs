@@ -1,7 +1,7 @@
 //! The files that distribute the tool, read as GitHub and pre-commit read them: the composite
 //! action (`action.yml`), the pre-commit hook (`.pre-commit-hooks.yaml`) and the workflow and
 //! hook configuration that README.md tells users to copy. What the action's scripts do when
-//! they run is tested in `tests/action_scripts.rs`.
+//! they run is tested in `tests/action_scripts/`.
 
 // Test code: a failed expectation should stop the test loudly.
 #![allow(
