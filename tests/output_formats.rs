@@ -682,7 +682,14 @@ fn check_appends_its_markdown_to_the_github_job_summary() {
     let run = |format: &str| {
         Command::new(env!("CARGO_BIN_EXE_aicost-policy"))
             .current_dir(CRATE_DIR)
-            .args(["check", "testdata/diff/base/infra", "--today", TODAY, "--format", format])
+            .args([
+                "check",
+                "testdata/diff/base/infra",
+                "--today",
+                TODAY,
+                "--format",
+                format,
+            ])
             .env("GITHUB_STEP_SUMMARY", summary.path())
             .env_remove("GITHUB_REPOSITORY")
             .env_remove("GITHUB_SHA")

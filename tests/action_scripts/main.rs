@@ -1,8 +1,7 @@
 //! The scripts of the GitHub Action (`.github/action/`), run with bash as the runner runs
 //! them: inputs in environment variables, results in the files named by `GITHUB_OUTPUT` and
-//! `GITHUB_PATH`, in a clean environment. `run.sh` runs the real binary where the command
-//! exists in this crate (`check`) and a stand-in that records its arguments for `diff` and
-//! `comment github`; `fetch-base.sh` fetches from a local repository as if from GitHub.
+//! `GITHUB_PATH`, in a clean environment. `run.sh` runs the real binary (`check`, `diff`) and a
+//! stand-in that records its arguments to see exactly what it passes; `fetch-base.sh` fetches from a local repository as if from GitHub.
 
 // Test code: a failed expectation should stop the test loudly.
 #![allow(
@@ -14,6 +13,9 @@
 
 mod build;
 mod fetch_base;
+#[allow(dead_code)]
+#[path = "../common/git_repo.rs"]
+mod git_repo;
 mod run;
 
 use std::os::unix::fs::PermissionsExt;

@@ -32,7 +32,7 @@ const DIFF_REPORT: &str = r#"{
   "summary": {
     "before": {"baseline": "1034.25", "ceiling": "2000.00"},
     "after": {"baseline": "1234.50", "ceiling": "2400.00"},
-    "delta": {"baseline": "+200.25", "ceiling": "+400.00"},
+    "delta": {"baseline": "200.25", "ceiling": "400.00"},
     "percent": "19.4",
     "findings": {"new_failed": 2, "existing_failed": 3, "new_unknown": 1}
   }
@@ -151,7 +151,7 @@ fn run_comments_on_a_pull_request_with_every_input() {
     );
     assert_eq!(
         read(&job.output),
-        format!("monthly-cost=1234.50\ncost-delta=+200.25\nfailures=5\nreport-file={report}\n")
+        format!("monthly-cost=1234.50\ncost-delta=200.25\nfailures=5\nreport-file={report}\n")
     );
     assert_eq!(read(&job.workspace.join("out/scan.sarif")), "{}\n");
     assert_eq!(
@@ -187,7 +187,7 @@ fn run_turns_a_comment_without_write_access_into_a_warning() {
     assert_eq!(
         read(&job.output),
         format!(
-            "monthly-cost=1234.50\ncost-delta=+200.25\nfailures=2\nreport-file={}\n",
+            "monthly-cost=1234.50\ncost-delta=200.25\nfailures=2\nreport-file={}\n",
             job.report()
         )
     );
@@ -226,7 +226,7 @@ fn run_diffs_outside_pull_requests_and_keeps_policy_failures() {
     assert_eq!(
         read(&job.output),
         format!(
-            "monthly-cost=1234.50\ncost-delta=+200.25\nfailures=2\nreport-file={}\n",
+            "monthly-cost=1234.50\ncost-delta=200.25\nfailures=2\nreport-file={}\n",
             job.report()
         )
     );
@@ -331,6 +331,42 @@ fn run_checks_without_a_base() {
     assert_eq!(
         read(&job.output),
         format!("monthly-cost=16029.08\ncost-delta=\nfailures=1\nreport-file={report}\n")
+    );
+    assert!(Path::new(&sarif).is_file());
+}
+
+/// On a push with a base, the action runs the real `diff` on a two-commit repository and
+/// takes its outputs from the real report (tests/cli_diff.rs has the amounts by hand).
+#[test]
+fn run_diffs_with_the_real_binary() {
+    let job = Job::new();
+    let repo = super::git_repo::GitRepo::new();
+    let data = Path::new(CRATE_DIR).join("testdata/diff");
+    repo.commit_tree(&data.join("base"), "base");
+    repo.commit_tree(&data.join("head"), "head");
+    let sarif = job.runner_temp.join("scan.sarif").display().to_string();
+    let env = with_inputs(&[
+        ("GITHUB_EVENT_NAME", "push"),
+        ("AICOST_BIN", BIN),
+        ("AICOST_BASE", "HEAD~1"),
+        ("INPUT_PATH", "infra"),
+        ("INPUT_SARIF_FILE", &sarif),
+    ]);
+    let run = job.run("run.sh", &repo.path(), &env);
+    // The untagged instance the change adds is a new failure.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        read(&job.output),
+        format!(
+            "monthly-cost=26693.88\ncost-delta=-347.60\nfailures=1\nreport-file={}\n",
+            job.report()
+        )
+    );
+    // The annotation of the new failure, as --format github writes it.
+    assert!(
+        run.stdout.contains("::error file=infra/eval.tf,line=2,"),
+        "{}",
+        run.stdout
     );
     assert!(Path::new(&sarif).is_file());
 }
