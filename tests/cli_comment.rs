@@ -15,8 +15,8 @@ mod common;
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use common::git_repo::GitRepo;
+use common::run::aicost;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -25,41 +25,6 @@ const TODAY: &str = "2026-11-28";
 const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
 const TOKEN: &str = "ghs_CLI9fakeTokenXq2Wm8";
 const LIST: &str = "/repos/acme/ml-infra/issues/7/comments";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn aicost(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
-    cmd.current_dir(dir).args(args);
-    for var in [
-        "NO_COLOR",
-        "GITHUB_STEP_SUMMARY",
-        "GITHUB_BASE_REF",
-        "GITHUB_REPOSITORY",
-        "GITHUB_SERVER_URL",
-        "GITHUB_SHA",
-        "GITHUB_ACTIONS",
-        "GITHUB_EVENT_PATH",
-        "GITHUB_REF",
-        "GITHUB_API_URL",
-        "GITHUB_TOKEN",
-    ] {
-        cmd.env_remove(var);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
 
 fn repository() -> GitRepo {
     let repo = GitRepo::new();

@@ -17,40 +17,12 @@ mod common;
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use common::git_repo::GitRepo;
+use common::run::aicost;
 use serde_json::{json, Value};
 
 const TODAY: &str = "2026-11-28";
 const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn aicost(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
-    cmd.current_dir(dir)
-        .args(args)
-        .env_remove("NO_COLOR")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GITHUB_BASE_REF")
-        .env_remove("GITHUB_REPOSITORY")
-        .env_remove("GITHUB_SERVER_URL")
-        .env_remove("GITHUB_SHA")
-        .env_remove("GITHUB_ACTIONS");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
 
 /// The repository with the base commit, then the head commit; returns (repo, base sha,
 /// head sha).

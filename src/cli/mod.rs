@@ -55,22 +55,9 @@ pub fn run() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => {
-            let var_order = matches
-                .subcommand_matches("check")
-                .map(args::var_order)
-                .unwrap_or_default();
-            let targets = match matches
-                .subcommand_matches("check")
-                .map(output::output_targets)
-            {
-                Some(Err(message)) => {
-                    eprintln!("error: {message}");
-                    return ExitCode::from(exit::ERROR);
-                }
-                Some(Ok(t)) => t,
-                None => Vec::new(),
-            };
-            check::run(&args, &var_order, &targets)
+            with_targets(matches.subcommand_matches("check"), |sub, targets| {
+                check::run(&args, &args::var_order(sub), targets)
+            })
         }
         Command::Cost(args) => {
             let var_order = matches
@@ -79,40 +66,38 @@ pub fn run() -> ExitCode {
                 .unwrap_or_default();
             cost::run(&args, &var_order)
         }
-        Command::Diff(args) => {
-            let Some(sub) = matches.subcommand_matches("diff") else {
-                return ExitCode::from(exit::ERROR);
-            };
-            let targets = match output::output_targets(sub) {
-                Ok(t) => t,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    return ExitCode::from(exit::ERROR);
-                }
-            };
-            diff::run(&args, &args::var_order(sub), &targets)
-        }
-        Command::Comment(args::CommentCommand::Github(args)) => {
-            let Some(sub) = matches
+        Command::Diff(args) => with_targets(matches.subcommand_matches("diff"), |sub, targets| {
+            diff::run(&args, &args::var_order(sub), targets)
+        }),
+        Command::Comment(args::CommentCommand::Github(args)) => with_targets(
+            matches
                 .subcommand_matches("comment")
-                .and_then(|m| m.subcommand_matches("github"))
-            else {
-                return ExitCode::from(exit::ERROR);
-            };
-            let targets = match output::output_targets(sub) {
-                Ok(t) => t,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    return ExitCode::from(exit::ERROR);
-                }
-            };
-            comment::run(&args, &args::var_order(sub), &targets)
-        }
+                .and_then(|m| m.subcommand_matches("github")),
+            |sub, targets| comment::run(&args, &args::var_order(sub), targets),
+        ),
         Command::Init(args) => init::run(&args),
         Command::Pricing(command) => pricing::run(&command),
     };
     let _ = std::io::stdout().flush();
     ExitCode::from(code)
+}
+
+/// Pairs the subcommand's `--format`/`--output` flags and runs it; a bad pairing is a usage
+/// error.
+fn with_targets(
+    sub: Option<&clap::ArgMatches>,
+    run: impl FnOnce(&clap::ArgMatches, &[output::OutputTarget]) -> u8,
+) -> u8 {
+    let Some(sub) = sub else {
+        return exit::ERROR;
+    };
+    match output::output_targets(sub) {
+        Ok(targets) => run(sub, &targets),
+        Err(message) => {
+            eprintln!("error: {message}");
+            exit::ERROR
+        }
+    }
 }
 
 /// Prints a diagnostic to stderr the way every other error is shown.

@@ -190,27 +190,8 @@ pub fn compare(base: Report, head: Report) -> Diff {
     }
     resources.sort_by(|a, b| (&a.root, &a.address, a.change).cmp(&(&b.root, &b.address, b.change)));
 
-    // Head resource key -> base resource key, for findings.
-    let mut to_base: HashMap<Key, Key> = HashMap::new();
-    for (hi, bi) in &matches.head_to_base {
-        if let (Some(h), Some(b)) = (head.resources.get(*hi), base.resources.get(*bi)) {
-            to_base.insert(
-                (h.root.as_ref(), h.address.as_str()),
-                (b.root.as_ref(), b.address.as_str()),
-            );
-        }
-    }
-    let mut on_base: BTreeMap<(&str, Status, &str, &str), usize> = BTreeMap::new();
-    for f in &base.findings {
-        *on_base
-            .entry((
-                f.policy_id.as_str(),
-                f.status,
-                f.root.as_ref(),
-                f.address.as_str(),
-            ))
-            .or_default() += 1;
-    }
+    let to_base = matches.keys(&head.resources, &base.resources, Side::Head);
+    let mut on_base = count_findings(&base.findings);
     let mut origins = Vec::with_capacity(head.findings.len());
     for f in &head.findings {
         let key = (f.root.as_ref(), f.address.as_str());
@@ -224,12 +205,13 @@ pub fn compare(base: Report, head: Report) -> Diff {
             }
             None => key,
         };
-        let origin = match on_base.get_mut(&(f.policy_id.as_str(), f.status, root, address)) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                Origin::Existing
-            }
-            _ => Origin::New,
+        let origin = if take(
+            &mut on_base,
+            (f.policy_id.as_str(), f.status, root, address),
+        ) {
+            Origin::Existing
+        } else {
+            Origin::New
         };
         origins.push(origin);
     }
@@ -251,18 +233,30 @@ fn is_resource(resources: &[Resource], key: Key) -> bool {
 
 /// Base failures and unknowns with no counterpart in the head.
 fn resolved_findings(base: &Report, head: &Report, matches: &Matches) -> Vec<Finding> {
-    let mut to_head: HashMap<Key, Key> = HashMap::new();
-    for (hi, bi) in &matches.head_to_base {
-        if let (Some(h), Some(b)) = (head.resources.get(*hi), base.resources.get(*bi)) {
-            to_head.insert(
-                (b.root.as_ref(), b.address.as_str()),
-                (h.root.as_ref(), h.address.as_str()),
-            );
-        }
-    }
-    let mut on_head: BTreeMap<(&str, Status, &str, &str), usize> = BTreeMap::new();
-    for f in &head.findings {
-        *on_head
+    let to_head = matches.keys(&base.resources, &head.resources, Side::Base);
+    let mut on_head = count_findings(&head.findings);
+    base.findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Unknown))
+        .filter(|f| {
+            let key = (f.root.as_ref(), f.address.as_str());
+            let (root, address) = to_head.get(&key).copied().unwrap_or(key);
+            !take(
+                &mut on_head,
+                (f.policy_id.as_str(), f.status, root, address),
+            )
+        })
+        .cloned()
+        .collect()
+}
+
+/// (policy, outcome, root, address): what makes two findings the same one.
+type FindingKey<'a> = (&'a str, Status, &'a str, &'a str);
+
+fn count_findings(findings: &[Finding]) -> BTreeMap<FindingKey<'_>, usize> {
+    let mut counts = BTreeMap::new();
+    for f in findings {
+        *counts
             .entry((
                 f.policy_id.as_str(),
                 f.status,
@@ -271,25 +265,56 @@ fn resolved_findings(base: &Report, head: &Report, matches: &Matches) -> Vec<Fin
             ))
             .or_default() += 1;
     }
-    let mut resolved = Vec::new();
-    for f in base
-        .findings
-        .iter()
-        .filter(|f| matches!(f.status, Status::Fail | Status::Unknown))
-    {
-        let key = (f.root.as_ref(), f.address.as_str());
-        let (root, address) = to_head.get(&key).copied().unwrap_or(key);
-        match on_head.get_mut(&(f.policy_id.as_str(), f.status, root, address)) {
-            Some(n) if *n > 0 => *n -= 1,
-            _ => resolved.push(f.clone()),
+    counts
+}
+
+/// Takes one finding with this key from the counts; false when none is left.
+fn take<'a>(counts: &mut BTreeMap<FindingKey<'a>, usize>, key: FindingKey<'a>) -> bool {
+    match counts.get_mut(&key) {
+        Some(n) if *n > 0 => {
+            *n -= 1;
+            true
         }
+        _ => false,
     }
-    resolved
+}
+
+/// Which side the resources given first to [`Matches::keys`] are on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Head,
+    Base,
 }
 
 struct Matches {
     /// Head resource index -> base resource index.
     head_to_base: BTreeMap<usize, usize>,
+}
+
+impl Matches {
+    /// (root, address) on the `from` side -> (root, address) of its match on the other.
+    fn keys<'a>(
+        &self,
+        from: &'a [Resource],
+        to: &'a [Resource],
+        side: Side,
+    ) -> HashMap<Key<'a>, Key<'a>> {
+        let mut keys = HashMap::new();
+        for (hi, bi) in &self.head_to_base {
+            let (fi, ti) = if side == Side::Head {
+                (hi, bi)
+            } else {
+                (bi, hi)
+            };
+            if let (Some(f), Some(t)) = (from.get(*fi), to.get(*ti)) {
+                keys.insert(
+                    (f.root.as_ref(), f.address.as_str()),
+                    (t.root.as_ref(), t.address.as_str()),
+                );
+            }
+        }
+        keys
+    }
 }
 
 /// Pairs resources: first by (root, address); then, among the rest, by address and type

@@ -2,3 +2,4 @@
 #![allow(dead_code)]
 
 pub mod git_repo;
+pub mod run;
