@@ -7,7 +7,7 @@
 
 pub mod git_tree;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -192,6 +192,11 @@ pub fn compare(base: Report, head: Report) -> Diff {
 
     let to_base = matches.keys(&head.resources, &base.resources, Side::Head);
     let mut on_base = count_findings(&base.findings);
+    let head_keys: HashSet<Key> = head
+        .resources
+        .iter()
+        .map(|r| (r.root.as_ref(), r.address.as_str()))
+        .collect();
     let mut origins = Vec::with_capacity(head.findings.len());
     for f in &head.findings {
         let key = (f.root.as_ref(), f.address.as_str());
@@ -199,7 +204,7 @@ pub fn compare(base: Report, head: Report) -> Diff {
         // resource (a budget) is compared by its own root and address.
         let (root, address) = match to_base.get(&key) {
             Some(k) => *k,
-            None if is_resource(&head.resources, key) => {
+            None if head_keys.contains(&key) => {
                 origins.push(Origin::New);
                 continue;
             }
@@ -223,12 +228,6 @@ pub fn compare(base: Report, head: Report) -> Diff {
         origins,
         resolved,
     }
-}
-
-fn is_resource(resources: &[Resource], key: Key) -> bool {
-    resources
-        .iter()
-        .any(|r| r.root.as_ref() == key.0 && r.address == key.1)
 }
 
 /// Base failures and unknowns with no counterpart in the head.
