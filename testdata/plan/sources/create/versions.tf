@@ -2,6 +2,6 @@ terraform {
   required_version = ">= 1.5"
 }
 
-# The built-in provider has no arguments; the block makes it appear in
-# configuration.provider_config the way a configured aws provider would.
+# Where an aws provider block with region and default_tags would be. The built-in
+# provider takes no arguments, so Terraform records it the same with or without this.
 provider "terraform" {}
