@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Records real `terraform show -json` plans as fixtures for the plan JSON reader.
+
+Each directory testdata/plan/sources/<name>/ is a small root configuration built only
+from the built-in `terraform_data` resource, so it plans offline. Its scenario.json says
+how to plan it:
+
+    {
+      "description": "...",
+      "base": {"dir": "base", "args": [["-var", "x=1"]]},   (optional: applied first)
+      "plan": {"dir": "change", "args": [["-var-file", "prod.tfvars"]]}
+    }
+
+`dir` is relative to the scenario directory ("." for the scenario directory itself).
+Without "base" the plan starts from no state. With "base", the base configuration is
+applied in a temporary directory, its .tf files are replaced by those of the plan
+directory (the state stays), and the plan is made against that state.
+
+The plan is written to testdata/plan/recorded/<name>.json, pretty-printed with sorted
+keys, with the machine- and run-specific values replaced (see normalise()):
+  - the top-level "timestamp" becomes TIMESTAMP;
+  - the random UUIDs `terraform_data` uses as ids become 00000000-0000-4000-8000-00000000000N,
+    numbered in order of first appearance in the sorted document;
+  - the temporary working directory, if it ever appears in a string, becomes <workdir>.
+`terraform_version` is kept: it is what wrote the file.
+
+Then testdata/plan/adapted/ is rewritten from the recorded files by adapt_plan.py.
+
+Needs `terraform` (1.11) on PATH; `cargo test` reads only the recorded files.
+
+Usage: scripts/golden/plan_fixtures.py [--terraform PATH] [NAME ...]
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import plan_adapt
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PLAN = ROOT / "testdata" / "plan"
+SOURCES = PLAN / "sources"
+RECORDED = PLAN / "recorded"
+
+TIMESTAMP = "2000-01-01T00:00:00Z"
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Files in a source directory that are not configuration and are not copied.
+NOT_COPIED = ("scenario.json", ".terraform", ".terraform.lock.hcl", "terraform.tfstate*")
+
+
+def terraform_env():
+    """No TF_* settings from the caller, no CLI config file, no update checks."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    env["TF_CLI_CONFIG_FILE"] = "/dev/null"
+    env["TF_IN_AUTOMATION"] = "1"
+    env["CHECKPOINT_DISABLE"] = "1"
+    return env
+
+
+def cli_args(step):
+    out = []
+    for kind, value in step.get("args", []):
+        if kind not in ("-var", "-var-file"):
+            raise ValueError(f"unexpected argument kind {kind!r}")
+        out.append(f"{kind}={value}")
+    return out
+
+
+def run(terraform, args, cwd, env):
+    proc = subprocess.run(
+        [terraform, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"terraform {' '.join(args)} failed in {cwd}:\n{proc.stdout}\n{proc.stderr}"
+        )
+    return proc.stdout
+
+
+def put_config(source, work):
+    """Makes `work` hold the configuration of `source`, keeping state and .terraform."""
+    for child in work.iterdir():
+        if child.name in (".terraform", "terraform.tfstate", "terraform.tfstate.backup"):
+            continue
+        if child.is_dir():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    shutil.copytree(
+        source, work, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*NOT_COPIED)
+    )
+
+
+def record(terraform, name):
+    scenario_dir = SOURCES / name
+    scenario = json.loads((scenario_dir / "scenario.json").read_text(encoding="utf-8"))
+    env = terraform_env()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = pathlib.Path(tmp) / name
+        work.mkdir()
+        base = scenario.get("base")
+        if base is not None:
+            put_config(scenario_dir / base["dir"], work)
+            run(terraform, ["init", "-input=false", "-no-color"], work, env)
+            run(
+                terraform,
+                ["apply", "-input=false", "-no-color", "-auto-approve", *cli_args(base)],
+                work,
+                env,
+            )
+        step = scenario["plan"]
+        put_config(scenario_dir / step["dir"], work)
+        run(terraform, ["init", "-input=false", "-no-color"], work, env)
+        run(
+            terraform,
+            ["plan", "-input=false", "-no-color", "-out=plan.out", *cli_args(step)],
+            work,
+            env,
+        )
+        text = run(terraform, ["show", "-json", "plan.out"], work, env)
+        plan = json.loads(text.replace(str(work), "<workdir>").replace(tmp, "<workdir>"))
+    return normalise(plan)
+
+
+def normalise(plan):
+    if "timestamp" in plan:
+        plan["timestamp"] = TIMESTAMP
+    # Number the UUIDs in the order they appear in the sorted text, so the same plan
+    # always gets the same numbers.
+    text = json.dumps(plan, sort_keys=True)
+    numbers = {}
+    for found in UUID.findall(text):
+        numbers.setdefault(found, f"00000000-0000-4000-8000-{len(numbers) + 1:012d}")
+    text = UUID.sub(lambda m: numbers[m.group(0)], text)
+    return json.loads(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--terraform", default="terraform")
+    parser.add_argument("names", nargs="*", help="scenario names (default: all)")
+    args = parser.parse_args()
+
+    names = args.names or sorted(
+        p.name for p in SOURCES.iterdir() if (p / "scenario.json").is_file()
+    )
+    RECORDED.mkdir(parents=True, exist_ok=True)
+    failed = False
+    for name in names:
+        try:
+            plan = record(args.terraform, name)
+        except (RuntimeError, ValueError, KeyError) as e:
+            print(f"{name}: {e}", file=sys.stderr)
+            failed = True
+            continue
+        text = json.dumps(plan, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        (RECORDED / f"{name}.json").write_text(text, encoding="utf-8")
+        print(f"{name}: {len(plan.get('resource_changes', []))} resource changes", file=sys.stderr)
+    if failed:
+        sys.exit(1)
+    plan_adapt.main([n for n in names if n in plan_adapt.ADAPT])
+
+
+if __name__ == "__main__":
+    main()
