@@ -22,6 +22,7 @@ pub use kubernetes::{
 };
 pub use sizes::{machine_size, MachineSize};
 pub use storage::{azure_disk_price, storage_price, volume_extras, VolumeExtras};
+pub(crate) use table::split_line;
 pub use table::{Price, TableInfo};
 pub use tokens::{token_prices, TokenPrices};
 

@@ -236,8 +236,9 @@ pub(crate) fn find<T>(
         .ok_or_else(|| not_in(key, title, &table.info))
 }
 
-/// The fields of one CSV line; `None` when its quoting is malformed.
-fn split_line(line: &str) -> Option<Vec<String>> {
+/// The fields of one CSV line (RFC 4180 quoting, no line breaks in fields); `None` when
+/// its quoting is malformed. The catalog and installed price overlays share this format.
+pub(crate) fn split_line(line: &str) -> Option<Vec<String>> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut chars = line.chars().peekable();

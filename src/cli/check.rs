@@ -7,7 +7,7 @@ use super::settings::{config_entry_locations, policy_dirs, policy_settings};
 use super::{date, exit, output, pipeline, print_diagnostic};
 use crate::config;
 use crate::load::terraform::VarArg;
-use crate::model::Status;
+use crate::model::{Severity, Status};
 use crate::policy::{LoadOptions, Policies};
 use crate::price;
 use crate::report::{github, json, junit, markdown, sarif, text, Report};
@@ -146,22 +146,43 @@ pub(super) fn render(
 }
 
 /// 2 when something could not be checked; 1 when a policy failed at or above the failing
-/// severity (and unknowns, with `--unknown fail`) among the findings (by index) `counts` accepts; else 0.
+/// severity (and unknowns, with `--unknown fail`) among the findings (by index) `counts`
+/// accepts; else 0.
 pub(super) fn exit_code(report: &Report, gate: &GateArgs, counts: impl Fn(usize) -> bool) -> u8 {
+    gate_exit_code(
+        gate,
+        !report.errors.is_empty(),
+        report
+            .findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.status, Some(f.severity), counts(i))),
+    )
+}
+
+/// The exit code for findings given as (outcome, severity, whether it counts for
+/// `--fail-on`), after `input_errors`: an error outcome or input error is 2 whatever its
+/// severity; a counted failure at or above `--fail-severity` (an unknown too, with
+/// `--unknown fail`) is 1 unless `--soft-fail`.
+pub(super) fn gate_exit_code(
+    gate: &GateArgs,
+    input_errors: bool,
+    findings: impl IntoIterator<Item = (Status, Option<Severity>, bool)>,
+) -> u8 {
     let threshold = gate.fail_severity.severity();
-    if !report.errors.is_empty() || report.findings.iter().any(|f| f.status == Status::Error) {
-        return exit::ERROR;
+    let mut failing = false;
+    for (status, severity, counts) in findings {
+        let fails = match status {
+            Status::Error => return exit::ERROR,
+            Status::Fail => true,
+            Status::Unknown => gate.unknown == UnknownMode::Fail,
+            Status::Suppressed => false,
+        };
+        failing |= counts && fails && severity.is_some_and(|s| s >= threshold);
     }
-    let failing = report.findings.iter().enumerate().any(|(i, f)| {
-        f.severity >= threshold
-            && counts(i)
-            && match f.status {
-                Status::Fail => true,
-                Status::Unknown => gate.unknown == UnknownMode::Fail,
-                Status::Suppressed | Status::Error => false,
-            }
-    });
-    if failing && !gate.soft_fail {
+    if input_errors {
+        exit::ERROR
+    } else if failing && !gate.soft_fail {
         exit::FAILED
     } else {
         exit::CLEAN

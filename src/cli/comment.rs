@@ -4,12 +4,13 @@
 
 use std::path::Path;
 
-use super::args::{BehaviorArg, CommentGithubArgs, FailOn, Format, SeverityArg, UnknownMode};
+use super::args::{BehaviorArg, CommentGithubArgs, FailOn, Format};
+use super::check::gate_exit_code;
 use super::diff::{compare, write_reports};
 use super::output::OutputTarget;
 use super::{exit, output};
 use crate::load::terraform::VarArg;
-use crate::model::Severity;
+use crate::model::{Severity, Status};
 use crate::publish::{self, Behavior, GitHubTarget, Posted, PublishError, RetryPolicy};
 use crate::report::diff::{self as diff_report, DiffReport};
 use crate::report::markdown;
@@ -218,29 +219,11 @@ fn write_saved(
 }
 
 /// The exit code a saved report calls for, under this run's --fail-on, --fail-severity,
-/// --unknown and --soft-fail.
+/// --unknown and --soft-fail, decided as for a fresh analysis.
 fn saved_exit_code(report: &DiffReport, args: &CommentGithubArgs) -> u8 {
-    let gate = &args.diff.gate;
-    if !report.errors.is_empty() || report.findings.iter().any(|f| f.status == "error") {
-        return exit::ERROR;
-    }
-    let threshold = severity(gate.fail_severity);
-    let failing = report.findings.iter().any(|f| {
+    let findings = report.findings.iter().filter_map(|f| {
         let counts = args.diff.fail_on == FailOn::All || f.change.as_deref() == Some("new");
-        let fails = match f.status.as_str() {
-            "fail" => true,
-            "unknown" => gate.unknown == UnknownMode::Fail,
-            _ => false,
-        };
-        counts && fails && Severity::parse(&f.severity).is_some_and(|s| s >= threshold)
+        Status::parse(&f.status).map(|status| (status, Severity::parse(&f.severity), counts))
     });
-    if failing && !gate.soft_fail {
-        exit::FAILED
-    } else {
-        exit::CLEAN
-    }
-}
-
-fn severity(arg: SeverityArg) -> Severity {
-    arg.severity()
+    gate_exit_code(&args.diff.gate, !report.errors.is_empty(), findings)
 }

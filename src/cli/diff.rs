@@ -113,10 +113,13 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
     drop(scratch);
 
     let diff = diff::compare(base, head);
-    let links = links(args.repo.as_deref(), &head_root);
+    let commit = head_commit(&head_root);
+    let links = commit
+        .as_deref()
+        .and_then(|commit| links(args.repo.as_deref(), commit));
     let head_side = Side {
         reference: None,
-        commit: head_commit(&head_root),
+        commit,
         path: None,
     };
     let report = crate::report::diff::build(&diff, base_side, head_side, links);
@@ -237,18 +240,13 @@ fn head_commit(root: &Path) -> Option<String> {
 
 /// File links for Markdown: the repository from --repo or GITHUB_REPOSITORY, at the head
 /// commit.
-fn links(repo: Option<&str>, root: &Path) -> Option<Links> {
+fn links(repo: Option<&str>, commit: &str) -> Option<Links> {
     let repository = repo
         .map(str::to_string)
         .or_else(|| std::env::var("GITHUB_REPOSITORY").ok())
         .filter(|r| !r.is_empty())?;
-    let commit = head_commit(root)?;
     let server = std::env::var("GITHUB_SERVER_URL")
         .ok()
         .filter(|s| !s.is_empty());
-    Some(markdown::blob_links(
-        server.as_deref(),
-        &repository,
-        &commit,
-    ))
+    Some(markdown::blob_links(server.as_deref(), &repository, commit))
 }

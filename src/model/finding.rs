@@ -60,6 +60,18 @@ impl Status {
             Status::Error => "error",
         }
     }
+
+    /// The inverse of [`Status::as_str`].
+    pub fn parse(s: &str) -> Option<Status> {
+        [
+            Status::Fail,
+            Status::Unknown,
+            Status::Suppressed,
+            Status::Error,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == s)
+    }
 }
 
 /// A value an unknown finding depended on: which fact, and why it is unknown.

@@ -25,6 +25,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::settings::PriceOverride;
+use crate::catalog::split_line;
 use crate::model::{InputError, Location};
 
 /// Where the installed overlay lives, relative to the repository root.
@@ -158,7 +159,7 @@ pub fn parse(text: &str, file: &Arc<str>) -> Result<Overlay, Vec<InputError>> {
             }
             continue;
         }
-        let Some(fields) = split_fields(line) else {
+        let Some(fields) = split_line(line) else {
             problems.push(
                 span,
                 "the quoting of this line is malformed".to_string(),
@@ -369,52 +370,6 @@ fn is_date(text: &str) -> bool {
         _ => return false,
     };
     (1..=days).contains(&day)
-}
-
-/// The fields of one CSV line (RFC 4180 quoting, no line breaks in fields); `None` when the
-/// quoting is malformed.
-fn split_fields(line: &str) -> Option<Vec<String>> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut open = false;
-    let mut at_start = true;
-    while let Some(c) = chars.next() {
-        if open {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                    field.push('"');
-                } else {
-                    open = false;
-                }
-            } else {
-                field.push(c);
-            }
-            continue;
-        }
-        match c {
-            ',' => {
-                fields.push(std::mem::take(&mut field));
-                quoted = false;
-                at_start = true;
-                continue;
-            }
-            '"' if at_start => {
-                quoted = true;
-                open = true;
-            }
-            _ if quoted || c == '"' => return None,
-            _ => field.push(c),
-        }
-        at_start = false;
-    }
-    if open {
-        return None;
-    }
-    fields.push(field);
-    Some(fields)
 }
 
 #[cfg(test)]

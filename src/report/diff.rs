@@ -60,17 +60,11 @@ pub struct Links {
 
 impl Links {
     pub fn line(&self, file: &str, line: u32) -> String {
-        let path: String = file
-            .chars()
-            .map(|c| match c {
-                ' ' => "%20".to_string(),
-                '#' => "%23".to_string(),
-                '?' => "%3F".to_string(),
-                '%' => "%25".to_string(),
-                c => c.to_string(),
-            })
-            .collect();
-        format!("{}/{path}#L{line}", self.blob_url.trim_end_matches('/'))
+        format!(
+            "{}/{}#L{line}",
+            self.blob_url.trim_end_matches('/'),
+            super::encode_path(file)
+        )
     }
 }
 

@@ -103,6 +103,20 @@ impl Report {
     }
 }
 
+/// Percent-encodes every byte of `path` except unreserved characters and `/`, so spaces,
+/// `%`, `#`, `?` and non-ASCII names make a valid URI reference.
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// `1 resource`, `2 resources`.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -7,7 +7,7 @@
 
 use serde_json::{json, Map as JsonMap, Value as Json};
 
-use super::Report;
+use super::{encode_path, Report};
 use crate::model::{Finding, InputError, Location, Rule, Severity, Status};
 
 const SCHEMA_URI: &str =
@@ -210,20 +210,6 @@ fn artifact(path: &str) -> Json {
         Some(absolute) => json!({"uri": format!("file:///{}", encode_path(absolute))}),
         None => json!({"uri": encode_path(path), "uriBaseId": SRCROOT}),
     }
-}
-
-/// Percent-encodes every byte of `path` except unreserved characters and `/`, so spaces,
-/// `%`, `#`, `?` and non-ASCII names make a valid URI reference.
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// 32 hex digits identifying a finding across runs: FNV-1a 64 over (policy, root,

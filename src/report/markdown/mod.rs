@@ -10,7 +10,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use fit::{assemble, Section};
 
 use super::diff::{self, BudgetEntry, DiffReport, ErrorEntry, FindingEntry, Links, ResourceDelta};
-use super::Report;
+use super::{plural, Report};
 use crate::model::{Status, Usd};
 
 /// GitHub's limit on a comment body, in characters.
@@ -140,7 +140,7 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         |n| {
             format!(
                 "\n#### ❌ {} introduced by this change\n\n",
-                count(n, "policy failure", "policy failures")
+                plural(n, "policy failure", "policy failures")
             )
         },
         "failures",
@@ -149,7 +149,7 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
     let unknowns = list_section(
         new_unknown,
         |n| {
-            format!("\n#### ❔ {} introduced by this change\n\n_The answer depends on a value that could not be resolved._\n\n", count(n, "unknown result", "unknown results"))
+            format!("\n#### ❔ {} introduced by this change\n\n_The answer depends on a value that could not be resolved._\n\n", plural(n, "unknown result", "unknown results"))
         },
         "unknown results",
     )
@@ -160,7 +160,7 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         Section::new(
             format!(
                 "\n<details><summary>{} already on the base branch</summary>\n\n",
-                count(existing.len(), "finding", "findings")
+                plural(existing.len(), "finding", "findings")
             ),
             existing,
             "\n</details>\n".to_string(),
@@ -178,7 +178,7 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         Section::new(
             format!(
                 "\n<details><summary>✅ {} fixed by this change</summary>\n\n",
-                count(resolved.len(), "finding", "findings")
+                plural(resolved.len(), "finding", "findings")
             ),
             resolved,
             "\n</details>\n".to_string(),
@@ -236,7 +236,7 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         |n| {
             format!(
                 "\n#### ❌ {}\n\n",
-                count(n, "policy failure", "policy failures")
+                plural(n, "policy failure", "policy failures")
             )
         },
         "failures",
@@ -247,7 +247,7 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         |n| {
             format!(
                 "\n#### ❔ {}\n\n_The answer depends on a value that could not be resolved._\n\n",
-                count(n, "unknown result", "unknown results")
+                plural(n, "unknown result", "unknown results")
             )
         },
         "unknown results",
@@ -293,7 +293,7 @@ fn errors_section(errors: &[ErrorEntry], links: Option<&Links>) -> Section {
         |n| {
             format!(
                 "\n#### ⚠️ {} could not be checked\n\n",
-                count(n, "input", "inputs")
+                plural(n, "input", "inputs")
             )
         },
         "inputs",
@@ -434,10 +434,6 @@ fn footer(as_of: &str, version: &str) -> String {
     format!(
         "\n<sub>List prices in USD from the aicost-policy catalog as of {as_of}; 730 hours a month. \\* partial estimate. aicost-policy {version}.</sub>\n"
     )
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    super::plural(n, one, many)
 }
 
 /// Text inside inline code: backticks would end it, newlines would break the table.
