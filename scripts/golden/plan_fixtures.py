@@ -33,15 +33,15 @@ Usage: scripts/golden/plan_fixtures.py [--terraform PATH] [NAME ...]
 
 import argparse
 import json
-import os
 import pathlib
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
 import plan_adapt
+# The terraform runner and argument handling of the older golden script, shared.
+from terraform_plans import cli_args, run, terraform_env
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PLAN = ROOT / "testdata" / "plan"
@@ -52,42 +52,6 @@ TIMESTAMP = "2000-01-01T00:00:00Z"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Files in a source directory that are not configuration and are not copied.
 NOT_COPIED = ("scenario.json", ".terraform", ".terraform.lock.hcl", "terraform.tfstate*")
-
-
-def terraform_env():
-    """No TF_* settings from the caller, no CLI config file, no update checks."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
-    env["TF_CLI_CONFIG_FILE"] = "/dev/null"
-    env["TF_IN_AUTOMATION"] = "1"
-    env["CHECKPOINT_DISABLE"] = "1"
-    return env
-
-
-def cli_args(step):
-    out = []
-    for kind, value in step.get("args", []):
-        if kind not in ("-var", "-var-file"):
-            raise ValueError(f"unexpected argument kind {kind!r}")
-        out.append(f"{kind}={value}")
-    return out
-
-
-def run(terraform, args, cwd, env):
-    proc = subprocess.run(
-        [terraform, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(
-            f"terraform {' '.join(args)} failed in {cwd}:\n{proc.stdout}\n{proc.stderr}"
-        )
-    return proc.stdout
 
 
 def put_config(source, work):
@@ -107,7 +71,7 @@ def put_config(source, work):
 def record(terraform, name):
     scenario_dir = SOURCES / name
     scenario = json.loads((scenario_dir / "scenario.json").read_text(encoding="utf-8"))
-    env = terraform_env()
+    env = terraform_env({})
     with tempfile.TemporaryDirectory() as tmp:
         work = pathlib.Path(tmp) / name
         work.mkdir()
