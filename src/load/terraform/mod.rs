@@ -18,6 +18,7 @@ pub mod instance;
 pub mod json;
 pub mod operators;
 pub mod providers;
+pub mod registry;
 mod template;
 pub mod types;
 pub mod variables;

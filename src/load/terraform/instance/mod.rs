@@ -300,9 +300,10 @@ impl<'r> Instance<'r> {
             }
         }
         self.ensure_children();
-        let children = self.children.borrow();
+        let mut children = self.children.borrow_mut();
         for call in &self.config.module_calls {
-            if let Some(ChildState::Done(c)) = children.get(&call.name) {
+            if let Some(ChildState::Done(c)) = children.get_mut(&call.name) {
+                out.append(&mut c.adapted);
                 for (_, child) in &c.instances {
                     child.collect(out);
                 }

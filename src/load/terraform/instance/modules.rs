@@ -10,7 +10,8 @@ use crate::load::terraform::address::{join, InstanceKey};
 use crate::load::terraform::ast::Span;
 use crate::load::terraform::config::{is_local_source, ModuleCall, ModuleConfig, META_ARGUMENTS};
 use crate::load::terraform::eval::EvalError;
-use crate::load::terraform::providers::inherit;
+use crate::load::terraform::providers::{inherit, ProviderConfig};
+use crate::load::terraform::registry;
 use crate::load::terraform::variables::module_input;
 use crate::model::{InputError, Map, ModuleNotLoaded, Unknown, Value};
 
@@ -20,6 +21,8 @@ pub(super) struct Children<'r> {
     pub(super) instances: Vec<(Option<InstanceKey>, Instance<'r>)>,
     /// What `module.<name>` evaluates to.
     pub(super) value: Value,
+    /// Resources of a registry module understood from its inputs.
+    pub(super) adapted: Vec<EvaluatedResource>,
 }
 
 pub(super) enum ChildState<'r> {
@@ -76,6 +79,7 @@ impl<'r> Instance<'r> {
         let unknown_outputs = |why: &str| Children {
             instances: Vec::new(),
             value: Value::unknown(why.to_string()),
+            adapted: Vec::new(),
         };
         let Some(source) = call.source.as_deref() else {
             self.cx.error(InputError::new(
@@ -85,6 +89,9 @@ impl<'r> Instance<'r> {
             return unknown_outputs("the module has no source");
         };
         if !is_local_source(source) {
+            if let Some(adapter) = registry::adapter_for(source) {
+                return self.instantiate_registry(call, adapter, source, &call_address);
+            }
             self.cx.not_loaded.borrow_mut().push(ModuleNotLoaded {
                 address: call_address.clone(),
                 source: source.to_string(),
@@ -150,7 +157,91 @@ impl<'r> Instance<'r> {
             Value::Map(_) => Value::Map(map),
             unknown => unknown,
         };
-        Children { instances, value }
+        Children {
+            instances,
+            value,
+            adapted: Vec::new(),
+        }
+    }
+
+    /// A call to a registry module understood from its inputs: each instance's inputs are
+    /// evaluated here and the adapter turns them into the resources the module creates.
+    fn instantiate_registry(
+        &self,
+        call: &ModuleCall,
+        adapter: &registry::Adapter,
+        source: &str,
+        call_address: &str,
+    ) -> Children<'r> {
+        let expansion = self.expand(call.count.as_ref(), call.for_each.as_ref(), &call.file);
+        let header = call.file.location(call.block.header_span);
+        let (providers, missing) = inherit(self.providers(), &call.providers);
+        for m in missing {
+            self.cx.error(InputError::new(
+                header.clone(),
+                format!(
+                    "provider configuration `{m}` passed to module `{}` is not declared here",
+                    call.name
+                ),
+            ));
+        }
+        let provider = providers
+            .get(adapter.provider)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(ProviderConfig::implied(adapter.provider)));
+        let mut adapted = Vec::new();
+        for (key, bindings) in expansion.instances() {
+            let address = match &key {
+                Some(k) => format!("{call_address}{}", k.suffix()),
+                None => call_address.to_string(),
+            };
+            let inputs = call
+                .block
+                .body
+                .attributes
+                .iter()
+                .filter(|a| {
+                    !matches!(a.name.as_str(), "source" | "version" | "providers")
+                        && !META_ARGUMENTS.contains(&a.name.as_str())
+                })
+                .map(|a| {
+                    let value = self.eval_or_unknown(&a.expr, &call.file, &bindings);
+                    (
+                        a.name.clone(),
+                        registry::Input {
+                            value,
+                            expr: &a.expr,
+                            span: a.span,
+                        },
+                    )
+                })
+                .collect();
+            let registry_call = registry::Call {
+                root: self.cx.root.clone(),
+                address,
+                source,
+                inputs,
+                file: call.file.clone(),
+                header: header.clone(),
+                provider: provider.clone(),
+                instances_unknown: expansion
+                    .unknown()
+                    .or_else(|| self.instances_unknown.clone()),
+            };
+            let result = (adapter.build)(&registry_call);
+            adapted.extend(result.resources);
+            self.cx.notes.borrow_mut().extend(result.notes);
+            for e in result.errors {
+                self.cx.error(e);
+            }
+        }
+        Children {
+            instances: Vec::new(),
+            value: Value::unknown(format!(
+                "the outputs of {call_address} ({source}) are known only after apply"
+            )),
+            adapted,
+        }
     }
 
     pub(super) fn child_instance(

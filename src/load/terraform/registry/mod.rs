@@ -1,0 +1,163 @@
+//! Registry modules understood from their inputs. The modules most AI stacks are built
+//! from (EKS, GKE, AKS) cannot be downloaded offline, so a call to one of them is turned
+//! into the resources the module would create, read from the inputs the caller passes.
+//!
+//! [`ADAPTERS`] maps each supported module (registry address or git URL, any version,
+//! with its submodule path) to the function that reads its inputs. A remote module not
+//! in the table stays listed as not loaded.
+
+mod source;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use self::source::{normalize, ModuleId};
+use super::address::quote;
+use super::ast::{Expr, ExprKind, ObjectKey, Span};
+use super::config::SourceFile;
+use super::instance::EvaluatedResource;
+use super::providers::ProviderConfig;
+use crate::model::{InputError, Location, Map, Note, Unknown, Value};
+
+/// One supported module (or submodule) and the function that reads its inputs.
+pub struct Adapter {
+    /// `namespace/name/provider` as in the registry address.
+    pub module: &'static str,
+    /// The submodule path after `//` (`modules/karpenter`), or `""` for the module itself.
+    pub submodule: &'static str,
+    /// The provider whose configuration the created resources use.
+    pub provider: &'static str,
+    pub build: fn(&Call<'_>) -> Adapted,
+}
+
+/// Every module understood from its inputs. Adding one is a row here and a function.
+pub const ADAPTERS: &[Adapter] = &[];
+
+/// The adapter for a module source, when it is a supported one.
+pub fn adapter_for(source: &str) -> Option<&'static Adapter> {
+    let ModuleId { module, submodule } = normalize(source)?;
+    ADAPTERS
+        .iter()
+        .find(|a| a.module.eq_ignore_ascii_case(&module) && a.submodule == submodule)
+}
+
+/// What an adapter makes of one module instance.
+#[derive(Debug, Default)]
+pub struct Adapted {
+    pub resources: Vec<EvaluatedResource>,
+    pub notes: Vec<Note>,
+    pub errors: Vec<InputError>,
+}
+
+/// One input of the call: its value (evaluated in the caller) and its expression.
+pub struct Input<'a> {
+    pub value: Value,
+    pub expr: &'a Expr,
+    /// The whole `name = value` text.
+    pub span: Span,
+}
+
+/// One instance of a call to a supported module, as the adapter sees it.
+pub struct Call<'a> {
+    pub root: Arc<str>,
+    /// `module.eks`, or `module.eks["prod"]` for a call with for_each.
+    pub address: String,
+    pub source: &'a str,
+    pub inputs: BTreeMap<String, Input<'a>>,
+    pub file: Arc<SourceFile>,
+    /// The `module "eks" {` line.
+    pub header: Location,
+    /// The configuration of the adapter's provider in the module.
+    pub provider: Arc<ProviderConfig>,
+    /// Set when the number of instances of the call (or an enclosing module) is unknown.
+    pub instances_unknown: Option<Unknown>,
+}
+
+impl<'a> Call<'a> {
+    /// The value of an input; `None` when absent or null.
+    pub fn input(&self, name: &str) -> Option<&Value> {
+        self.inputs
+            .get(name)
+            .map(|i| &i.value)
+            .filter(|v| !v.is_null())
+    }
+
+    /// Where `input.keys...` is written in the caller: the innermost entry of the input's
+    /// object literals that exists, else the input, else the module block's header.
+    pub fn location(&self, input: &str, keys: &[&str]) -> Location {
+        let Some(found) = self.inputs.get(input) else {
+            return self.header.clone();
+        };
+        let mut span = found.span;
+        let mut expr = found.expr;
+        for key in keys {
+            match object_entry(expr, key) {
+                Some(inner) => {
+                    span = inner.span;
+                    expr = inner;
+                }
+                None => break,
+            }
+        }
+        self.file.location(span)
+    }
+
+    /// Where `input.keys...` is written, only when the whole path is written literally.
+    pub fn written(&self, input: &str, keys: &[&str]) -> Option<Location> {
+        let found = self.inputs.get(input)?;
+        let mut expr = found.expr;
+        let mut span = found.span;
+        for key in keys {
+            expr = object_entry(expr, key)?;
+            span = expr.span;
+        }
+        Some(self.file.location(span))
+    }
+
+    /// A resource the module creates, named under the call
+    /// (`module.eks.eks_managed_node_groups["gpu"]`).
+    pub fn resource(
+        &self,
+        resource_type: &str,
+        name: &str,
+        key: Option<&str>,
+        location: Location,
+        argument_locations: BTreeMap<String, Location>,
+        attributes: Map,
+    ) -> EvaluatedResource {
+        let base_address = format!("{}.{name}", self.address);
+        let address = match key {
+            Some(k) => format!("{base_address}[{}]", quote(k)),
+            None => base_address.clone(),
+        };
+        let block_span = location.span;
+        EvaluatedResource {
+            root: self.root.clone(),
+            address,
+            base_address,
+            resource_type: resource_type.to_string(),
+            location,
+            argument_locations,
+            attributes,
+            provider: self.provider.clone(),
+            instances_unknown: self.instances_unknown.clone(),
+            file: self.file.clone(),
+            block_span,
+        }
+    }
+}
+
+/// The value written for `key` in an object literal; the last one wins, as in Terraform.
+fn object_entry<'e>(expr: &'e Expr, key: &str) -> Option<&'e Expr> {
+    let ExprKind::Object(entries) = &expr.kind else {
+        return None;
+    };
+    entries
+        .iter()
+        .rev()
+        .find(|(k, _)| match k {
+            ObjectKey::Ident(name) => name == key,
+            ObjectKey::Expr(e) => e.as_literal_str() == Some(key),
+        })
+        .map(|(_, v)| v)
+}
