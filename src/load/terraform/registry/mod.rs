@@ -161,3 +161,114 @@ fn object_entry<'e>(expr: &'e Expr, key: &str) -> Option<&'e Expr> {
         })
         .map(|(_, v)| v)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::load::terraform::config::ModuleConfig;
+
+    const CALLER: &str = r#"module "eks" {
+  source = "terraform-aws-modules/eks/aws"
+  eks_managed_node_groups = {
+    gpu = {
+      instance_types = ["g6.xlarge"]
+    }
+    gpu = {
+      instance_types = ["p5.48xlarge"]
+      min_size       = 1
+    }
+    cpu = local.cpu_group
+  }
+  tags = local.tags
+}
+"#;
+
+    fn with_call(check: impl FnOnce(&Call<'_>)) {
+        let file = Arc::new(SourceFile {
+            path: "infra/eks.tf".into(),
+            text: CALLER.into(),
+        });
+        let config = ModuleConfig::parse("/r".into(), "infra".into(), vec![file.clone()]);
+        assert!(config.errors.is_empty(), "{:?}", config.errors);
+        let block = &config.module_calls[0].block;
+        let inputs = block
+            .body
+            .attributes
+            .iter()
+            .filter(|a| a.name != "source")
+            .map(|a| {
+                let input = Input {
+                    value: Value::Null,
+                    expr: &a.expr,
+                    span: a.span,
+                };
+                (a.name.clone(), input)
+            })
+            .collect();
+        let call = Call {
+            root: "infra".into(),
+            address: "module.eks".into(),
+            source: "terraform-aws-modules/eks/aws",
+            inputs,
+            header: file.location(block.header_span),
+            file,
+            provider: Arc::new(ProviderConfig::implied("aws")),
+            instances_unknown: None,
+        };
+        check(&call);
+    }
+
+    #[test]
+    fn locations_follow_the_literal_and_the_last_repeated_key_wins() {
+        with_call(|call| {
+            let line = |l: Location| l.line;
+            assert_eq!(
+                line(call.location("eks_managed_node_groups", &["gpu", "min_size"])),
+                9
+            );
+            assert_eq!(
+                line(call.location("eks_managed_node_groups", &["gpu", "instance_types"])),
+                8
+            );
+            // Not written literally: the innermost entry that is.
+            assert_eq!(
+                line(call.location("eks_managed_node_groups", &["cpu", "instance_types"])),
+                11
+            );
+            assert_eq!(
+                call.written("eks_managed_node_groups", &["cpu", "instance_types"]),
+                None
+            );
+            assert_eq!(line(call.location("tags", &["team"])), 13);
+            assert_eq!(line(call.location("cluster_name", &[])), 1);
+        });
+    }
+
+    #[test]
+    fn resources_are_named_under_the_call() {
+        with_call(|call| {
+            let location = call.location("eks_managed_node_groups", &["gpu"]);
+            let r = call.resource(
+                "aws_eks_node_group",
+                "eks_managed_node_groups",
+                Some("gpu"),
+                location,
+                BTreeMap::new(),
+                Map::new(),
+            );
+            assert_eq!(r.address, "module.eks.eks_managed_node_groups[\"gpu\"]");
+            assert_eq!(r.base_address, "module.eks.eks_managed_node_groups");
+            assert_eq!(
+                (r.location.file.as_ref(), r.location.line),
+                ("infra/eks.tf", 7)
+            );
+        });
+    }
+
+    #[test]
+    fn only_supported_sources_have_an_adapter() {
+        assert!(adapter_for("./modules/eks").is_none());
+        assert!(adapter_for("acme/widgets/aws").is_none());
+    }
+}
