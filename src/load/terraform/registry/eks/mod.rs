@@ -272,7 +272,7 @@ fn unknown_set(
     out: &mut Adapted,
 ) {
     let g = Group {
-        settings: Settings::unknown(call, why.clone()),
+        settings: Settings::unknown(call, why.clone(), at.clone()),
         name: input,
         key: None,
         location: at,

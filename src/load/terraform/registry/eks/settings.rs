@@ -26,8 +26,8 @@ enum Layer<'a> {
     Defaults { input: &'a str, value: Value },
     /// The call's own inputs: a standalone node-group submodule.
     Inputs,
-    /// The set of groups itself is unknown: so is every setting.
-    Unknown(Unknown),
+    /// The set of groups itself is unknown: so is every setting, written at the input.
+    Unknown(Unknown, Location),
 }
 
 /// The settings of one node group.
@@ -65,11 +65,11 @@ impl<'a> Settings<'a> {
         }
     }
 
-    /// Every setting of a group from a set that is unknown.
-    pub fn unknown(call: &'a Call<'a>, why: Unknown) -> Settings<'a> {
+    /// Every setting of a group from a set that is unknown, written at `at`.
+    pub fn unknown(call: &'a Call<'a>, why: Unknown, at: Location) -> Settings<'a> {
         Settings {
             call,
-            layers: vec![Layer::Unknown(why)],
+            layers: vec![Layer::Unknown(why, at)],
         }
     }
 
@@ -88,9 +88,9 @@ impl<'a> Settings<'a> {
                     value: v.clone(),
                     at: self.call.location(name, &[]),
                 }),
-                Layer::Unknown(u) => Some(Setting {
+                Layer::Unknown(u, at) => Some(Setting {
                     value: Value::Unknown(u.clone()),
-                    at: self.call.header.clone(),
+                    at: at.clone(),
                 }),
             };
             if found.is_some() {
