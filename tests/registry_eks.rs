@@ -514,3 +514,33 @@ fn an_unknown_map_of_groups_is_one_resource_of_unknown_cost() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// wrong_type
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_list_of_groups_is_an_input_error_that_says_how_to_write_it() {
+    let (code, report) = check_json("wrong_type", &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        report["errors"],
+        json!([{
+            "file": "testdata/registry/eks/wrong_type/main.tf",
+            "line": 12,
+            "column": 3,
+            "message": "eks_managed_node_groups of module.eks is a list, not a map of node groups",
+            "help": "write eks_managed_node_groups = { name = { instance_types = [...], \
+                     min_size = ..., max_size = ... } }"
+        }])
+    );
+    // The cluster is still read.
+    assert_eq!(
+        resources(&report),
+        vec![json!([
+            "module.eks.cluster",
+            "aws_eks_cluster",
+            "testdata/registry/eks/wrong_type/main.tf:9"
+        ])]
+    );
+}

@@ -90,7 +90,7 @@ fn module_created(call: &Call<'_>) -> Result<Option<Unknown>, ()> {
         Some(Value::Bool(false)) => Err(()),
         Some(Value::Unknown(u)) => Ok(Some(u.clone())),
         Some(other) => Ok(Some(Unknown::new(format!(
-            "create is {}, not a bool",
+            "create is a {}, not a bool",
             other.type_name()
         )))),
     }
@@ -247,7 +247,7 @@ fn node_groups(
             InputError::new(
                 at,
                 format!(
-                    "{input} of {} is {}, not a map of node groups",
+                    "{input} of {} is a {}, not a map of node groups",
                     call.address,
                     other.type_name()
                 ),

@@ -114,7 +114,7 @@ impl<'a> Settings<'a> {
             Some(Value::String(s)) if s == "true" || s == "false" => Ok(s == "true"),
             Some(Value::Unknown(u)) => Err(u),
             Some(other) => Err(Unknown::new(format!(
-                "{name} is {}, not a bool",
+                "{name} is a {}, not a bool",
                 other.type_name()
             ))),
         }
