@@ -306,3 +306,32 @@ module "eks" {
     .collect();
     assert_eq!(lines, expected);
 }
+
+#[test]
+fn a_self_managed_group_can_launch_from_a_template_of_the_caller() {
+    let hcl = r#"
+resource "aws_launch_template" "gpu" {
+  instance_type = "g5.xlarge"
+  tags          = { team = "ml" }
+}
+module "eks" {
+  source       = "terraform-aws-modules/eks/aws"
+  cluster_name = "ml"
+  self_managed_node_groups = {
+    gpu = {
+      create_launch_template = false
+      launch_template_id     = aws_launch_template.gpu.id
+      max_size               = 2
+    }
+  }
+}
+"#;
+    assert_eq!(
+        summary(hcl),
+        vec![
+            "aws_launch_template.gpu aws_launch_template :2 g5.xlarge 0/0/0 on-demand [team=ml]",
+            "module.eks.cluster aws_eks_cluster :8 [terraform-aws-modules=eks]",
+            "module.eks.self_managed_node_groups[\"gpu\"] aws_autoscaling_group :10 g5.xlarge 0/1/2 on-demand [Name=gpu,k8s.io/cluster/ml=owned,kubernetes.io/cluster/ml=owned]",
+        ]
+    );
+}
