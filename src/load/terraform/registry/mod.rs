@@ -6,6 +6,7 @@
 //! with its submodule path) to the function that reads its inputs. A remote module not
 //! in the table stays listed as not loaded.
 
+mod eks;
 mod source;
 
 use std::collections::BTreeMap;
@@ -31,7 +32,32 @@ pub struct Adapter {
 }
 
 /// Every module understood from its inputs. Adding one is a row here and a function.
-pub const ADAPTERS: &[Adapter] = &[];
+pub const ADAPTERS: &[Adapter] = &[
+    Adapter {
+        module: "terraform-aws-modules/eks/aws",
+        submodule: "",
+        provider: "aws",
+        build: eks::cluster_module,
+    },
+    Adapter {
+        module: "terraform-aws-modules/eks/aws",
+        submodule: "modules/eks-managed-node-group",
+        provider: "aws",
+        build: eks::managed_node_group_module,
+    },
+    Adapter {
+        module: "terraform-aws-modules/eks/aws",
+        submodule: "modules/self-managed-node-group",
+        provider: "aws",
+        build: eks::self_managed_node_group_module,
+    },
+    Adapter {
+        module: "terraform-aws-modules/eks/aws",
+        submodule: "modules/karpenter",
+        provider: "aws",
+        build: eks::karpenter_module,
+    },
+];
 
 /// The adapter for a module source, when it is a supported one.
 pub fn adapter_for(source: &str) -> Option<&'static Adapter> {
