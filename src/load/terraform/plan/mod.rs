@@ -129,14 +129,18 @@ pub fn read(path: &Path, namer: &PathNamer, max_size: u64) -> Result<Plan, Input
     let version = json.get("format_version").and_then(Json::as_str);
     match version.map(|v| v.split('.').next().unwrap_or(v)) {
         Some("1") => {}
-        Some(_) => return Err(InputError::new(
-            Location::file_start(name),
-            format!(
+        Some(_) => {
+            return Err(InputError::new(
+                Location::file_start(name),
+                format!(
                 "the plan has format_version {}; this version of aicost-policy reads format 1.x",
                 version.unwrap_or_default()
             ),
-        )
-        .with_help("write the plan JSON with Terraform 1.x or OpenTofu, or update aicost-policy")),
+            )
+            .with_help(
+                "write the plan JSON with Terraform 1.x or OpenTofu, or update aicost-policy",
+            ))
+        }
         None => {
             return Err(InputError::new(
                 Location::file_start(name),
