@@ -150,7 +150,7 @@ fn tree_base(
             plans: Vec::new(),
             plan_side: PlanSide::After,
         };
-        analyze(&base_prepared, &args.input, var_order, &policies, today)?
+        analyze(&base_prepared, &args.input, var_order, policies, today)?
     };
     drop(scratch);
     Ok((base, base_side))
