@@ -60,11 +60,11 @@ fn every_kind_of_change_is_reported_with_exact_costs() {
     assert_eq!(report["kind"], "diff");
     assert_eq!(
         report["base"],
-        json!({"ref": "HEAD~1", "commit": base_sha, "path": null})
+        json!({"ref": "HEAD~1", "commit": base_sha, "path": null, "plan": null})
     );
     assert_eq!(
         report["head"],
-        json!({"ref": null, "commit": head_sha, "path": null})
+        json!({"ref": null, "commit": head_sha, "path": null, "plan": null})
     );
     let changes: Vec<(String, String)> = report["resources"]
         .as_array()

@@ -167,6 +167,12 @@ pub struct InputArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
+    /// Read a Terraform plan as JSON (`terraform show -json plan.out > plan.json`;
+    /// repeatable). A PATH that is plan JSON is read as one too. With only plans given,
+    /// nothing else is scanned
+    #[arg(long = "plan", value_name = "FILE")]
+    pub plans: Vec<PathBuf>,
+
     /// Configuration file [default: the nearest aicost-policy.toml from the first path up to
     /// the repository root]
     #[arg(long, value_name = "FILE")]
@@ -299,17 +305,18 @@ pub struct DiffArgs {
     pub repo: Option<String>,
 }
 
-/// The base of a change: a git revision or a directory.
+/// The base of a change: a git revision or a directory. With `--plan`, the base is the
+/// plan's prior state and neither is given.
 #[derive(Debug, Args)]
 pub struct BaseArgs {
     /// The base as a git revision (branch, tag or commit), read from the repository of the
     /// first path without touching the work tree; in CI, fetch it first [default:
     /// origin/$GITHUB_BASE_REF inside a GitHub Actions pull-request run]
-    #[arg(long, value_name = "REF", conflicts_with = "base_path")]
+    #[arg(long, value_name = "REF", conflicts_with_all = ["base_path", "plans"])]
     pub base: Option<String>,
 
     /// The base as a directory: another checkout of the same repository
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "plans")]
     pub base_path: Option<PathBuf>,
 }
 
@@ -327,7 +334,7 @@ pub struct CommentGithubArgs {
     pub diff: DiffArgs,
 
     /// Post a report written earlier by `diff --format json` instead of analysing
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["base", "base_path", "paths"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["base", "base_path", "paths", "plans"])]
     pub report: Option<PathBuf>,
 
     /// The pull request number [default: from the GitHub Actions event]

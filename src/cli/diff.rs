@@ -11,7 +11,9 @@ use super::pipeline::{self, Prepared};
 use super::{exit, output};
 use crate::diff::{self, git_tree, Diff, Origin};
 use crate::load::source::PathNamer;
+use crate::load::terraform::plan::PlanSide;
 use crate::load::terraform::VarArg;
+use crate::policy::Policies;
 use crate::report::diff::{DiffReport, Links, Side};
 use crate::report::{diff_text, github, junit, markdown, sarif, text, Report};
 
@@ -42,9 +44,45 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
     let prepared = pipeline::prepare(&args.input)?;
     let today = today(args.rules.today.as_deref())?;
     let policies = load_policies(&prepared, &args.rules)?;
-    let base_source = base_source(args)?;
+    let base_source = match prepared.plans.is_empty() {
+        true => Some(base_source(args)?),
+        false => None,
+    };
     let head = analyze(&prepared, &args.input, var_order, &policies, today.clone())?;
+    let (base, base_side) = match base_source {
+        Some(source) => tree_base(source, args, var_order, &prepared, &policies, today, &head)?,
+        None => plan_base(args, var_order, &prepared, &policies, today)?,
+    };
+    let head_root = prepared.namer.root().to_path_buf();
 
+    let diff = diff::compare(base, head);
+    let commit = head_commit(&head_root);
+    let links = commit
+        .as_deref()
+        .and_then(|commit| links(args.repo.as_deref(), commit));
+    let head_side = Side {
+        commit,
+        ..Side::default()
+    };
+    let report = crate::report::diff::build(&diff, base_side, head_side, links);
+    let origins = &diff.origins;
+    let code = exit_code(&diff.head, &args.gate, |i| {
+        args.fail_on == FailOn::All || origins.get(i) == Some(&Origin::New)
+    });
+    Ok(Compared { diff, report, code })
+}
+
+/// The base from git or a directory: the same paths in the base tree, analysed with the
+/// head's configuration, policies and prices.
+fn tree_base(
+    base_source: BaseSource,
+    args: &DiffArgs,
+    var_order: &[VarArg],
+    prepared: &Prepared,
+    policies: &Policies,
+    today: String,
+    head: &Report,
+) -> Result<(Report, Side), u8> {
     // The base tree: exported from git into a temporary directory, or given.
     let scratch = tempfile::Builder::new()
         .prefix("aicost-policy-base-")
@@ -70,6 +108,7 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
                     reference: Some(reference.clone()),
                     commit: Some(commit),
                     path: None,
+                    plan: None,
                 },
             )
         }
@@ -87,6 +126,7 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
                     reference: None,
                     commit: None,
                     path: Some(dir.display().to_string()),
+                    plan: None,
                 },
             )
         }
@@ -107,27 +147,49 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
             config_namer: prepared.config_namer.clone(),
             loaded: prepared.loaded.clone(),
             color: prepared.color,
+            plans: Vec::new(),
+            plan_side: PlanSide::After,
         };
-        analyze(&base_prepared, &args.input, var_order, &policies, today)?
+        analyze(&base_prepared, &args.input, var_order, policies, today)?
     };
     drop(scratch);
+    Ok((base, base_side))
+}
 
-    let diff = diff::compare(base, head);
-    let commit = head_commit(&head_root);
-    let links = commit
-        .as_deref()
-        .and_then(|commit| links(args.repo.as_deref(), commit));
-    let head_side = Side {
-        reference: None,
-        commit,
-        path: None,
+/// The base of `diff --plan`: every input again, with each plan's prior state (`before`)
+/// instead of its planned state. Other inputs are the same on both sides.
+fn plan_base(
+    args: &DiffArgs,
+    var_order: &[VarArg],
+    prepared: &Prepared,
+    policies: &Policies,
+    today: String,
+) -> Result<(Report, Side), u8> {
+    if args.base.base.is_some() || args.base.base_path.is_some() {
+        eprintln!("error: a plan carries its own base (its prior state); --base and --base-path cannot be combined with it\n  help: leave out --base/--base-path, or leave out the plan JSON");
+        return Err(exit::ERROR);
+    }
+    let base_prepared = Prepared {
+        paths: prepared.paths.clone(),
+        stdin: false,
+        namer: prepared.namer.clone(),
+        config_namer: prepared.config_namer.clone(),
+        loaded: prepared.loaded.clone(),
+        color: prepared.color,
+        plans: prepared.plans.clone(),
+        plan_side: PlanSide::Before,
     };
-    let report = crate::report::diff::build(&diff, base_side, head_side, links);
-    let origins = &diff.origins;
-    let code = exit_code(&diff.head, &args.gate, |i| {
-        args.fail_on == FailOn::All || origins.get(i) == Some(&Origin::New)
-    });
-    Ok(Compared { diff, report, code })
+    let base = analyze(&base_prepared, &args.input, var_order, policies, today)?;
+    let names: Vec<String> = prepared
+        .plans
+        .iter()
+        .map(|p| prepared.namer.name(&canonical(p)).to_string())
+        .collect();
+    let side = Side {
+        plan: Some(names.join(", ")),
+        ..Side::default()
+    };
+    Ok((base, side))
 }
 
 /// Writes every requested report and the job summary.

@@ -15,6 +15,7 @@ use crate::discover;
 use crate::environment::EnvironmentClassifier;
 use crate::load::kubernetes;
 use crate::load::source::PathNamer;
+use crate::load::terraform::plan::{self, PlanSide, Sniffed};
 use crate::load::terraform::{self, TerraformOptions, VarArg};
 use crate::model::Inventory;
 use crate::price;
@@ -30,22 +31,26 @@ pub struct Prepared {
     pub config_namer: PathNamer,
     pub loaded: LoadedConfig,
     pub color: bool,
+    /// Plan JSON files: `--plan` and the paths that are plan JSON.
+    pub plans: Vec<PathBuf>,
+    /// Which side of the plans to read: the planned state, or the prior state for the base
+    /// of `diff --plan`.
+    pub plan_side: PlanSide,
 }
 
 /// Finds the repository root and reads the configuration.
 pub fn prepare(args: &InputArgs) -> Result<Prepared, u8> {
     let color = use_color(args.color);
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-    let mut paths: Vec<PathBuf> = args
-        .paths
-        .iter()
-        .filter(|p| p.as_os_str() != "-")
-        .cloned()
-        .collect();
-    if paths.is_empty() && !stdin {
+    let (mut paths, plans) = split_plans(args)?;
+    if paths.is_empty() && !stdin && plans.is_empty() {
         paths.push(PathBuf::from("."));
     }
-    let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let first = paths
+        .first()
+        .or(plans.first())
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
     let repo_root = repository_root(&first);
     let namer = PathNamer::new(repo_root.clone());
     let start = first.canonicalize().unwrap_or(first);
@@ -60,7 +65,41 @@ pub fn prepare(args: &InputArgs) -> Result<Prepared, u8> {
         namer,
         loaded,
         color,
+        plans,
+        plan_side: PlanSide::After,
     })
+}
+
+/// The paths to scan and the plan files: `--plan`, and the paths whose content is plan
+/// JSON. A binary plan stops the run with the command that turns it into JSON.
+fn split_plans(args: &InputArgs) -> Result<(Vec<PathBuf>, Vec<PathBuf>), u8> {
+    let mut paths = Vec::new();
+    let mut plans = Vec::new();
+    let given = args.plans.iter().map(|p| (p, true));
+    let positional = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| (p, false));
+    for (path, is_plan) in given.chain(positional) {
+        let sniffed = if path.is_file() {
+            plan::sniff(path)
+        } else {
+            Sniffed::Other
+        };
+        match sniffed {
+            Sniffed::Binary => {
+                let (message, help) = plan::binary_plan_message(&path.display().to_string());
+                eprintln!("error: {message}\n  help: {help}");
+                return Err(exit::ERROR);
+            }
+            Sniffed::Plan => plans.push(path.clone()),
+            // A --plan file that is not plan JSON is reported when it is read.
+            Sniffed::Other if is_plan => plans.push(path.clone()),
+            Sniffed::Other => paths.push(path.clone()),
+        }
+    }
+    Ok((paths, plans))
 }
 
 /// Reads, evaluates, classifies and prices everything under the paths.
@@ -84,7 +123,17 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
             .collect(),
         max_file_size,
     };
-    terraform::load(&found.terraform_modules, &p.namer, &options, &mut inventory);
+    let plans = plan::Request {
+        files: p.plans.clone(),
+        side: p.plan_side,
+    };
+    terraform::load_with_plans(
+        &found.terraform_modules,
+        &plans,
+        &p.namer,
+        &options,
+        &mut inventory,
+    );
     // Standard input is read once, here, with the same size limit as a file.
     let stdin = if p.stdin {
         match kubernetes::read_stdin(std::io::stdin().lock(), max_file_size) {

@@ -50,6 +50,9 @@ pub struct Side {
     pub reference: Option<String>,
     pub commit: Option<String>,
     pub path: Option<String>,
+    /// The plan JSON file(s) whose prior state is the base (`diff --plan`).
+    #[serde(default)]
+    pub plan: Option<String>,
 }
 
 /// `https://github.com/OWNER/REPO/blob/SHA`: a file link is this, `/PATH#L41`.

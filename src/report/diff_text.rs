@@ -34,6 +34,9 @@ pub fn render(head: &Report, report: &DiffReport, options: TextOptions) -> Strin
             format!(", {p}%")
         }
     });
+    if let Some(plan) = &report.base.plan {
+        out.push_str(&format!("  before: the prior state recorded in {plan}\n"));
+    }
     out.push_str(&format!(
         "  monthly cost {} → {} ({}{}), ceiling {} → {} ({})\n",
         Usd(s.before.baseline),

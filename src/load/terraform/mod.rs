@@ -17,6 +17,7 @@ pub mod hcl;
 pub mod instance;
 pub mod json;
 pub mod operators;
+pub mod plan;
 pub mod providers;
 pub mod registry;
 mod template;
@@ -123,6 +124,24 @@ pub fn load(
     options: &TerraformOptions,
     inventory: &mut Inventory,
 ) {
+    load_with_plans(
+        modules,
+        &plan::Request::default(),
+        namer,
+        options,
+        inventory,
+    );
+}
+
+/// Loads the scanned modules and one side of each plan JSON file. A scanned root that a
+/// plan stands for is read from the plan only, so nothing is counted twice.
+pub fn load_with_plans(
+    modules: &BTreeMap<PathBuf, Vec<PathBuf>>,
+    plans: &plan::Request,
+    namer: &PathNamer,
+    options: &TerraformOptions,
+    inventory: &mut Inventory,
+) {
     let parsed: Vec<(PathBuf, Arc<ModuleConfig>)> = modules
         .par_iter()
         .map(|(dir, files)| {
@@ -157,9 +176,10 @@ pub fn load(
     let (cli_vars, cli_errors) = read_cli_vars(&options.vars, namer, options.max_file_size);
     inventory.errors.extend(cli_errors);
 
+    let planned = load_plans(plans, &parsed, &called, &cache, options, inventory);
     let roots: Vec<&Arc<ModuleConfig>> = parsed
         .iter()
-        .filter(|(d, _)| !called.contains(d))
+        .filter(|(d, _)| !called.contains(d) && !planned.contains(d))
         .map(|(_, c)| c)
         .collect();
     let results: Vec<RootResult> = roots
@@ -196,6 +216,84 @@ pub fn load(
             }
         }
     }
+}
+
+/// Reads each plan's resources into `inventory`; returns the scanned roots the plans
+/// stand for.
+fn load_plans(
+    plans: &plan::Request,
+    parsed: &[(PathBuf, Arc<ModuleConfig>)],
+    called: &BTreeSet<PathBuf>,
+    cache: &ModuleCache<'_>,
+    options: &TerraformOptions,
+    inventory: &mut Inventory,
+) -> BTreeSet<PathBuf> {
+    let mut planned = BTreeSet::new();
+    for path in &plans.files {
+        let plan = match plan::read(path, cache.namer, options.max_file_size) {
+            Ok(p) => p,
+            Err(e) => {
+                inventory.errors.push(e);
+                continue;
+            }
+        };
+        inventory.files += 1;
+        inventory
+            .sources
+            .insert(plan.file.path.clone(), plan.file.text.clone());
+        let config = plan_root(&plan, parsed, called, cache);
+        let root = match &config {
+            Some(c) => c.rel_dir.clone(),
+            None => cache.namer.name(&plan.dir),
+        };
+        if let Some(c) = &config {
+            if parsed.iter().any(|(d, _)| d == &c.dir) {
+                planned.insert(c.dir.clone());
+                inventory.notes.push(crate::model::Note {
+                    location: None,
+                    message: format!(
+                        "`{}` is read from the plan {}, not from its .tf files",
+                        c.rel_dir, plan.file.path
+                    ),
+                });
+            }
+        }
+        let resources = plan.resources(plans.side, &root, config, cache);
+        inventory.resources.extend(facts::extract_all(resources));
+    }
+    planned
+}
+
+/// The root module a plan was made from: the plan's own directory when its `.tf` files
+/// declare exactly the plan's root resources and module calls, else a scanned root that
+/// does; `None` when no files are present.
+fn plan_root(
+    plan: &plan::Plan,
+    parsed: &[(PathBuf, Arc<ModuleConfig>)],
+    called: &BTreeSet<PathBuf>,
+    cache: &ModuleCache<'_>,
+) -> Option<Arc<ModuleConfig>> {
+    let names = plan.root_names();
+    if names.is_empty() {
+        return None;
+    }
+    let matches = |c: &ModuleConfig| plan::declared_names(c) == names;
+    // Parsed aside first: the directory's files count only when they are the plan's.
+    let own = match parsed.iter().find(|(d, _)| d == &plan.dir) {
+        Some((_, c)) => Some(c.clone()),
+        None => load_module_dir(&plan.dir, cache.namer, cache.max_file_size).filter(|c| matches(c)),
+    };
+    if let Some(config) = own.filter(|c| matches(c)) {
+        if let Ok(mut modules) = cache.modules.lock() {
+            modules.insert(plan.dir.clone(), Some(config.clone()));
+        }
+        return Some(config);
+    }
+    parsed
+        .iter()
+        .filter(|(d, c)| !called.contains(d) && matches(c))
+        .map(|(_, c)| c.clone())
+        .next()
 }
 
 struct RootResult {

@@ -56,6 +56,9 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         "### 💰 aicost-policy: {}\n\n",
         headline(s.delta.baseline, s.percent)
     );
+    if let Some(plan) = &report.base.plan {
+        header.push_str(&format!("Before is the prior state recorded in `{plan}`. "));
+    }
     header.push_str(&format!(
         "Monthly cost **{} → {}**; ceiling {} → {} ({}).",
         Usd(s.before.baseline),
