@@ -529,6 +529,14 @@ fn the_pull_request_comment_of_a_plan_is_the_diff_markdown() {
     assert!(diff.stdout.starts_with(
         "### 💰 aicost-policy: +$80,362 / month (+100%)\n\nBefore is the prior state recorded in `resize.json`. Monthly cost **$80,435.40 → $160,797.80**;"
     ), "{}", diff.stdout);
+    // Findings present before the change are the prior state's, not a branch's.
+    assert_eq!(
+        diff.stdout
+            .lines()
+            .filter(|l| l.starts_with("<details><summary>"))
+            .collect::<Vec<_>>(),
+        ["<details><summary>3 findings already in the prior state</summary>"]
+    );
     let comment = aicost(
         dir.path(),
         &[

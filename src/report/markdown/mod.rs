@@ -162,8 +162,13 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
     } else {
         Section::new(
             format!(
-                "\n<details><summary>{} already on the base branch</summary>\n\n",
-                plural(existing.len(), "finding", "findings")
+                "\n<details><summary>{} already {}</summary>\n\n",
+                plural(existing.len(), "finding", "findings"),
+                if report.base.plan.is_some() {
+                    "in the prior state"
+                } else {
+                    "on the base branch"
+                }
             ),
             existing,
             "\n</details>\n".to_string(),
