@@ -6,6 +6,7 @@
 //! with its submodule path) to the function that reads its inputs. A remote module not
 //! in the table stays listed as not loaded.
 
+mod aks;
 mod source;
 
 use std::collections::BTreeMap;
@@ -31,7 +32,21 @@ pub struct Adapter {
 }
 
 /// Every module understood from its inputs. Adding one is a row here and a function.
-pub const ADAPTERS: &[Adapter] = &[];
+pub const ADAPTERS: &[Adapter] = &[
+    Adapter {
+        module: "Azure/aks/azurerm",
+        submodule: "",
+        provider: "azurerm",
+        build: aks::build,
+    },
+    // v10's azurerm 4 variant of the same module (v11 made it the module itself).
+    Adapter {
+        module: "Azure/aks/azurerm",
+        submodule: "v4",
+        provider: "azurerm",
+        build: aks::build,
+    },
+];
 
 /// The adapter for a module source, when it is a supported one.
 pub fn adapter_for(source: &str) -> Option<&'static Adapter> {
