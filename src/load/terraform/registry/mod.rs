@@ -6,6 +6,7 @@
 //! with its submodule path) to the function that reads its inputs. A remote module not
 //! in the table stays listed as not loaded.
 
+mod aks;
 mod eks;
 mod source;
 
@@ -56,6 +57,19 @@ pub const ADAPTERS: &[Adapter] = &[
         submodule: "modules/karpenter",
         provider: "aws",
         build: eks::karpenter_module,
+    },
+    Adapter {
+        module: "Azure/aks/azurerm",
+        submodule: "",
+        provider: "azurerm",
+        build: aks::build,
+    },
+    // v10's azurerm 4 variant of the same module (v11 made it the module itself).
+    Adapter {
+        module: "Azure/aks/azurerm",
+        submodule: "v4",
+        provider: "azurerm",
+        build: aks::build,
     },
 ];
 
