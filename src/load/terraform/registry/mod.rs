@@ -6,6 +6,7 @@
 //! with its submodule path) to the function that reads its inputs. A remote module not
 //! in the table stays listed as not loaded.
 
+mod gke;
 mod source;
 
 use std::collections::BTreeMap;
@@ -31,7 +32,27 @@ pub struct Adapter {
 }
 
 /// Every module understood from its inputs. Adding one is a row here and a function.
-pub const ADAPTERS: &[Adapter] = &[];
+pub const ADAPTERS: &[Adapter] = &[
+    gke::row("", "google", gke::build),
+    gke::row("modules/private-cluster", "google", gke::build),
+    gke::row(
+        "modules/private-cluster-update-variant",
+        "google",
+        gke::build_update_variant,
+    ),
+    gke::row("modules/beta-private-cluster", "google-beta", gke::build),
+    gke::row(
+        "modules/beta-private-cluster-update-variant",
+        "google-beta",
+        gke::build_update_variant,
+    ),
+    gke::row("modules/beta-public-cluster", "google-beta", gke::build),
+    gke::row(
+        "modules/beta-public-cluster-update-variant",
+        "google-beta",
+        gke::build_update_variant,
+    ),
+];
 
 /// The adapter for a module source, when it is a supported one.
 pub fn adapter_for(source: &str) -> Option<&'static Adapter> {
@@ -148,7 +169,7 @@ impl<'a> Call<'a> {
 }
 
 /// The value written for `key` in an object literal; the last one wins, as in Terraform.
-fn object_entry<'e>(expr: &'e Expr, key: &str) -> Option<&'e Expr> {
+pub(super) fn object_entry<'e>(expr: &'e Expr, key: &str) -> Option<&'e Expr> {
     let ExprKind::Object(entries) = &expr.kind else {
         return None;
     };

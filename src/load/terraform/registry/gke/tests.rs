@@ -1,0 +1,1 @@
+//! Unit tests of the GKE module adapter, on in-memory roots.
