@@ -265,7 +265,9 @@ fn known_pool(
     }
     attributes.insert("node_config", Value::List(vec![Value::Map(config)]));
     // Where the node configuration is written, for facts that fall back to it.
-    locations.insert("node_config".to_string(), pool.at.clone());
+    if call.inputs.contains_key("node_pools") {
+        locations.insert("node_config".to_string(), pool.at.clone());
+    }
 
     call.resource(
         "google_container_node_pool",
