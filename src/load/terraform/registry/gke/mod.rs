@@ -280,19 +280,29 @@ impl Reader<'_, '_> {
             "resource_labels",
             call.written("cluster_resource_labels", &[]),
         );
-        for (input, kind, default) in [
-            ("remove_default_node_pool", Kind::Bool, Value::Bool(false)),
-            ("initial_node_count", Kind::Number, Value::Number(0.0)),
+        let removed = self
+            .input("remove_default_node_pool", Kind::Bool)
+            .unwrap_or(Value::Bool(false));
+        let initial = self
+            .input("initial_node_count", Kind::Number)
+            .unwrap_or(Value::Number(0.0));
+        let no_default_nodes = removed == Value::Bool(true) || initial == Value::Number(0.0);
+        for (input, value) in [
+            ("remove_default_node_pool", removed),
+            ("initial_node_count", initial),
         ] {
-            let value = self.input(input, kind).unwrap_or(default);
             attributes.insert(input, value);
             note(&mut locations, input, call.written(input, &[]));
         }
         let (machine_type, machine_type_at) = pools::first_machine_type(call);
-        let mut node_config = Map::new();
-        node_config.insert("machine_type", machine_type);
-        attributes.insert("node_config", Value::List(vec![Value::Map(node_config)]));
-        note(&mut locations, "node_config.machine_type", machine_type_at);
+        // A default pool without nodes costs nothing whatever its type: an unknown type
+        // there must not make the cluster's estimate incomplete.
+        if !(no_default_nodes && matches!(machine_type, Value::Unknown(_))) {
+            let mut node_config = Map::new();
+            node_config.insert("machine_type", machine_type);
+            attributes.insert("node_config", Value::List(vec![Value::Map(node_config)]));
+            note(&mut locations, "node_config.machine_type", machine_type_at);
+        }
         call.resource(
             "google_container_cluster",
             "cluster",
