@@ -431,7 +431,14 @@ fn mistakes_in_the_module_inputs_are_errors_at_their_lines() {
             json!([file, 27, format!("{prefix}: a zonal cluster (`regional = false`) needs `zones`"), help]),
             json!([file, 32, format!("{prefix}: node_pools[\"cpu\"].max_count: a number is required, but \"lots\" is not a number"), help]),
             json!([file, 34, format!("{prefix}: node_pools[1] has no `name`"), help]),
+            json!([file, 72, "module.duplicate (terraform-google-modules/kubernetes-engine/google): two node pools are named \"cpu\"; the module keeps one of them (which one depends on Terraform's set order), so the last one written is read", help]),
         ]
+    );
+    // Of the two pools named "cpu", the last one written is read.
+    let cpu = resource(&report, "module.duplicate.node_pools[\"cpu\"]");
+    assert_eq!(
+        (&cpu["line"], &cpu["compute"]["instance_type"]),
+        (&json!(72), &json!("n2-standard-8"))
     );
 }
 

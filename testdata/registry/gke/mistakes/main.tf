@@ -59,3 +59,16 @@ module "from_var" {
     }
   }
 }
+
+# Two pools with one name: the module keeps one of them.
+module "duplicate" {
+  source     = "terraform-google-modules/kubernetes-engine/google"
+  project_id = "acme-ml-dev"
+  name       = "duplicate"
+  region     = "us-central1"
+  zones      = ["us-central1-a"]
+  node_pools = [
+    { name = "cpu", machine_type = "e2-standard-4" },
+    { name = "cpu", machine_type = "n2-standard-8" },
+  ]
+}
