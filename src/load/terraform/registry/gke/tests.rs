@@ -414,18 +414,18 @@ module "gke" {{
 
 #[test]
 fn each_instance_of_a_module_call_has_its_own_cluster_and_pools() {
-    let all = resources_of(&format!(
-        r#"module "gke" {{
-  for_each   = {{ dev = "n2-standard-4", prod = "n2-standard-8" }}
+    let all = resources_of(
+        r#"module "gke" {
+  for_each   = { dev = "n2-standard-4", prod = "n2-standard-8" }
   source     = "git::https://github.com/terraform-google-modules/terraform-google-kubernetes-engine.git?ref=v36.0.0"
   project_id = "p"
-  name       = "ml-${{each.key}}"
+  name       = "ml-${each.key}"
   region     = "us-central1"
   zones      = ["us-central1-a"]
-  node_pools = [{{ name = "cpu", machine_type = each.value }}]
-}}
-"#
-    ));
+  node_pools = [{ name = "cpu", machine_type = each.value }]
+}
+"#,
+    );
     assert_eq!(
         addresses(&all),
         vec![
