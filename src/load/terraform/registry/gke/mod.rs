@@ -11,6 +11,7 @@
 //! `zones`, or in three zones the module picks at random when `zones` is empty; a zonal
 //! cluster is in `zones[0]` with the other zones as extra node locations.
 
+mod labels;
 mod pools;
 #[cfg(test)]
 mod tests;
