@@ -8,6 +8,7 @@
 
 mod aks;
 mod eks;
+mod gke;
 mod source;
 
 use std::collections::BTreeMap;
@@ -71,6 +72,25 @@ pub const ADAPTERS: &[Adapter] = &[
         provider: "azurerm",
         build: aks::build,
     },
+    gke::row("", "google", gke::build),
+    gke::row("modules/private-cluster", "google", gke::build),
+    gke::row(
+        "modules/private-cluster-update-variant",
+        "google",
+        gke::build_update_variant,
+    ),
+    gke::row("modules/beta-private-cluster", "google-beta", gke::build),
+    gke::row(
+        "modules/beta-private-cluster-update-variant",
+        "google-beta",
+        gke::build_update_variant,
+    ),
+    gke::row("modules/beta-public-cluster", "google-beta", gke::build),
+    gke::row(
+        "modules/beta-public-cluster-update-variant",
+        "google-beta",
+        gke::build_update_variant,
+    ),
 ];
 
 /// The adapter for a module source, when it is a supported one.
@@ -188,7 +208,7 @@ impl<'a> Call<'a> {
 }
 
 /// The value written for `key` in an object literal; the last one wins, as in Terraform.
-fn object_entry<'e>(expr: &'e Expr, key: &str) -> Option<&'e Expr> {
+pub(super) fn object_entry<'e>(expr: &'e Expr, key: &str) -> Option<&'e Expr> {
     let ExprKind::Object(entries) = &expr.kind else {
         return None;
     };
