@@ -8,7 +8,7 @@ use super::line::{component, PriceResult, Units};
 use super::settings::PricingSettings;
 use super::usage::UsageValues;
 use crate::catalog;
-use crate::load::terraform::facts::arg;
+use crate::load::terraform::facts::{arg, contains_string, is_zone};
 use crate::model::{Capacity, CostComponent, Fact, Resource, Value, HOURS_PER_MONTH};
 
 /// The provider name the catalog knows (`google-beta` is priced as `google`).
@@ -228,10 +228,18 @@ pub(super) fn gke_default_pool(
         }
     };
     let zones: Fact<i64> = match arg(attrs, "node_locations") {
-        Some(Value::List(items) | Value::Set(items)) => Fact::Known(i64::try_from(items.len()).unwrap_or(i64::MAX)),
+        Some(list @ (Value::List(items) | Value::Set(items))) => {
+            let listed = i64::try_from(items.len()).unwrap_or(i64::MAX);
+            // A zonal cluster's node_locations leave out its own zone.
+            let own_zone = match arg(attrs, "location") {
+                Some(Value::String(l)) if is_zone(l) && !contains_string(list, l) => 1,
+                _ => 0,
+            };
+            Fact::Known(listed.saturating_add(own_zone))
+        }
         Some(Value::Unknown(u)) => Fact::Unknown(u.clone()),
         _ => match arg(attrs, "location") {
-            Some(Value::String(l)) if l.rsplit_once('-').is_some_and(|(_, z)| z.len() == 1) => Fact::Known(1),
+            Some(Value::String(l)) if is_zone(l) => Fact::Known(1),
             Some(Value::String(l)) => Fact::Unknown(crate::model::Unknown::new(format!(
                 "the default pool is regional ({l}) and node_locations is not set, so Google picks the zones"
             ))),

@@ -252,6 +252,38 @@ mod tests {
         all.remove(0)
     }
 
+    #[test]
+    fn a_zonal_clusters_default_pool_runs_in_its_zone_and_the_listed_ones() {
+        let nodes = |node_locations: &str| {
+            let cluster = only(&format!(
+                r#"
+resource "google_container_cluster" "zonal" {{
+  name               = "train"
+  location           = "us-central1-a"
+  node_locations     = {node_locations}
+  initial_node_count = 2
+}}
+"#
+            ));
+            let pool = super::super::compute::gke_default_pool(
+                &cluster,
+                &PricingSettings::default(),
+                &mut Vec::new(),
+            );
+            pool.first().and_then(|c| c.quantity)
+        };
+        // 2 nodes in each of 3 zones, 730 hours: 4,380 node-hours.
+        assert_eq!(
+            nodes(r#"["us-central1-b", "us-central1-c"]"#),
+            Some(d("4380"))
+        );
+        // The cluster's own zone listed: 2 zones.
+        assert_eq!(
+            nodes(r#"["us-central1-a", "us-central1-c"]"#),
+            Some(d("2920"))
+        );
+    }
+
     fn usage_tokens(input: &str, output: &str) -> UsageValues {
         UsageValues {
             monthly_input_tokens: Some(d(input)),

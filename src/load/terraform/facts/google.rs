@@ -22,8 +22,14 @@ fn region_of(location: &str) -> String {
     }
 }
 
-fn is_zone(location: &str) -> bool {
+pub fn is_zone(location: &str) -> bool {
     region_of(location) != location
+}
+
+/// Whether a list or set value holds the string `s`.
+pub fn contains_string(list: &Value, s: &str) -> bool {
+    list.as_elements()
+        .is_some_and(|items| items.iter().any(|v| v.as_str() == Some(s)))
 }
 
 /// The region: from the resource's `region`, `zone` or `location`, else the provider's.
@@ -181,11 +187,21 @@ fn zone_count(r: &EvaluatedResource, index: &Index<'_>) -> Fact<i64> {
         return f;
     }
     let cluster = arg(&r.attributes, "cluster").and_then(|v| index.referenced(r, v));
-    if let Some(f) = cluster
-        .and_then(|c| arg(&c.attributes, "node_locations"))
-        .and_then(from_list)
-    {
-        return f;
+    if let Some(c) = cluster {
+        if let Some(list) = arg(&c.attributes, "node_locations") {
+            if let Some(f) = from_list(list) {
+                // A zonal cluster's node_locations leave out its own zone.
+                let own_zone = string_arg(c, "location")
+                    .and_then(|l| l.known().cloned())
+                    .filter(|l| is_zone(l));
+                return match (f, own_zone) {
+                    (Fact::Known(n), Some(zone)) if !contains_string(list, &zone) => {
+                        Fact::Known(n.saturating_add(1))
+                    }
+                    (f, _) => f,
+                };
+            }
+        }
     }
     let location =
         string_arg(r, "location").or_else(|| cluster.and_then(|c| string_arg(c, "location")));
@@ -274,5 +290,50 @@ mod tests {
         assert_eq!(region_of("europe-west4"), "europe-west4");
         assert!(is_zone("us-east4-c"));
         assert!(!is_zone("us-east4"));
+    }
+
+    #[test]
+    fn a_zonal_clusters_node_locations_add_to_its_own_zone() {
+        let resources = super::super::resources_of(
+            r#"
+resource "google_container_cluster" "zonal" {
+  name           = "train"
+  location       = "us-central1-a"
+  node_locations = ["us-central1-b", "us-central1-c"]
+}
+resource "google_container_cluster" "listed" {
+  name           = "serve"
+  location       = "us-central1-a"
+  node_locations = ["us-central1-a", "us-central1-b"]
+}
+resource "google_container_node_pool" "zonal" {
+  cluster    = google_container_cluster.zonal.id
+  node_count = 2
+  node_config { machine_type = "g2-standard-8" }
+}
+resource "google_container_node_pool" "listed" {
+  cluster    = google_container_cluster.listed.id
+  node_count = 2
+  node_config { machine_type = "g2-standard-8" }
+}
+"#,
+        );
+        let nodes = |address: &str| {
+            resources
+                .iter()
+                .find(|r| r.address == address)
+                .and_then(|r| r.compute.as_ref())
+                .map(|c| c.count.desired.clone())
+        };
+        // Three zones: us-central1-a (the cluster's) plus the two listed.
+        assert_eq!(
+            nodes("google_container_node_pool.zonal"),
+            Some(Fact::Known(6))
+        );
+        // The cluster's zone is listed already: two zones.
+        assert_eq!(
+            nodes("google_container_node_pool.listed"),
+            Some(Fact::Known(4))
+        );
     }
 }

@@ -8,6 +8,8 @@ mod google;
 mod taggable;
 mod tags;
 
+pub use self::google::{contains_string, is_zone};
+
 use std::collections::{BTreeMap, HashMap};
 
 use super::instance::EvaluatedResource;
