@@ -439,14 +439,15 @@ fn input_mistakes_are_reported_where_they_are_written() {
             {
                 "file": file,
                 "line": 10,
-                "column": 11,
+                // At the key, as an argument is located: `gpu = {`.
+                "column": 5,
                 "message": "node pool \"gpu\" of module.aks has no `vm_size`, which the module requires",
                 "help": "add vm_size = \"...\" to the node pool",
             },
             {
                 "file": file,
                 "line": 15,
-                "column": 10,
+                "column": 5,
                 "message": "node pool \"t4\" of module.aks is a string, but the module takes an object",
                 "help": "write it as { name = \"...\", vm_size = \"...\" }",
             },

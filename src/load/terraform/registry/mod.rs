@@ -148,30 +148,43 @@ impl<'a> Call<'a> {
         let Some(found) = self.inputs.get(input) else {
             return self.header.clone();
         };
-        let mut span = found.span;
+        let mut location = self.file.location(found.span);
         let mut expr = found.expr;
         for key in keys {
             match object_entry(expr, key) {
                 Some(inner) => {
-                    span = inner.span;
+                    location = self.entry_location(inner);
                     expr = inner;
                 }
                 None => break,
             }
         }
-        self.file.location(span)
+        location
+    }
+
+    /// Where an object entry is written, from its key to the end of `value`, as an
+    /// argument's location is: `min_size = 1`, not `1`.
+    pub fn entry_location(&self, value: &Expr) -> Location {
+        let (start, end) = value.span;
+        let key_start = self
+            .file
+            .text
+            .get(..start)
+            .and_then(entry_key_start)
+            .unwrap_or(start);
+        self.file.location((key_start, end))
     }
 
     /// Where `input.keys...` is written, only when the whole path is written literally.
     pub fn written(&self, input: &str, keys: &[&str]) -> Option<Location> {
         let found = self.inputs.get(input)?;
         let mut expr = found.expr;
-        let mut span = found.span;
+        let mut location = self.file.location(found.span);
         for key in keys {
             expr = object_entry(expr, key)?;
-            span = expr.span;
+            location = self.entry_location(expr);
         }
-        Some(self.file.location(span))
+        Some(location)
     }
 
     /// A resource the module creates, named under the call
@@ -205,6 +218,27 @@ impl<'a> Call<'a> {
             block_span,
         }
     }
+}
+
+/// Where the key of an entry starts, given the text before its value: `key = `,
+/// `"key" = ` or JSON's `"key": `. `None` when the text does not end that way.
+fn entry_key_start(before: &str) -> Option<usize> {
+    let trimmed = before.trim_end_matches([' ', '\t']);
+    let separator = trimmed
+        .strip_suffix('=')
+        .or_else(|| trimmed.strip_suffix(':'))?;
+    let key_end = separator.trim_end_matches([' ', '\t']);
+    if let Some(inside) = key_end.strip_suffix('"') {
+        let open = inside.rfind('"')?;
+        return Some(open);
+    }
+    let ident = key_end
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .last()
+        .map(|(i, _)| i)?;
+    Some(ident)
 }
 
 /// The value written for `key` in an object literal; the last one wins, as in Terraform.
@@ -303,6 +337,21 @@ mod tests {
             assert_eq!(line(call.location("tags", &["team"])), 13);
             assert_eq!(line(call.location("cluster_name", &[])), 1);
         });
+    }
+
+    #[test]
+    fn an_entry_is_located_from_its_key() {
+        with_call(|call| {
+            let at = call.location("eks_managed_node_groups", &["gpu", "min_size"]);
+            assert_eq!((at.line, at.column, at.end_line), (9, 7, 9));
+            let at = call.written("eks_managed_node_groups", &["gpu"]).unwrap();
+            assert_eq!((at.line, at.column, at.end_line), (7, 5, 10));
+        });
+        assert_eq!(entry_key_start("  size = "), Some(2));
+        assert_eq!(entry_key_start("{\"gpu-pool\": "), Some(1));
+        assert_eq!(entry_key_start("  \"a b\" = "), Some(2));
+        assert_eq!(entry_key_start("[ "), None);
+        assert_eq!(entry_key_start(""), None);
     }
 
     #[test]

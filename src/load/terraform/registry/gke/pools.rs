@@ -48,7 +48,7 @@ impl Pool<'_> {
     fn written(&self, call: &Call<'_>, key: &str) -> Option<Location> {
         self.expr
             .and_then(|e| entry(e, key))
-            .map(|e| call.file.location(e.span))
+            .map(|e| call.entry_location(e))
     }
 }
 
@@ -174,7 +174,7 @@ pub(super) fn first_machine_type(call: &Call<'_>) -> (Value, Option<Location>) {
         .and_then(|i| list_elements(i.expr))
         .and_then(|e| e.first().copied())
         .and_then(|e| entry(e, "machine_type"))
-        .map(|e| call.file.location(e.span));
+        .map(|e| call.entry_location(e));
     let value = match first {
         Some(Value::Map(m)) => match (m.entries.get("machine_type"), &m.more) {
             (Some(v), _) => v.clone(),
