@@ -167,9 +167,11 @@ pub struct InputArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Read a Terraform plan as JSON (`terraform show -json plan.out > plan.json`;
-    /// repeatable). A PATH that is plan JSON is read as one too. With only plans given,
-    /// nothing else is scanned
+    /// Read a Terraform or OpenTofu plan as JSON (`terraform show -json plan.out >
+    /// plan.json`; repeatable). A PATH that is plan JSON is read as one too. The root module
+    /// the plan was made from is read from the plan only. With only plans given, nothing
+    /// else is scanned. `diff` compares the plan's prior state with its planned state, so
+    /// it needs no --base
     #[arg(long = "plan", value_name = "FILE")]
     pub plans: Vec<PathBuf>,
 
