@@ -474,6 +474,64 @@ fn a_value_known_only_after_apply_leaves_the_cost_unknown_with_its_reason() {
 }
 
 #[test]
+fn a_targeted_plan_keeps_the_resources_it_does_not_change() {
+    // -target=aws_eks_node_group.gpu: the cluster is only in prior_state, yet it exists
+    // before and after, so the diff is the resize's, with the cluster unchanged.
+    let dir = scratch(&["targeted", "refresh_only"]);
+    let run = aicost(
+        dir.path(),
+        &[
+            "diff",
+            "--plan",
+            "targeted.json",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0);
+    let report = json_of(&run);
+    let changes: Vec<(&str, &str, &str, &str)> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap(),
+                r["change"].as_str().unwrap(),
+                r["before"]["baseline"].as_str().unwrap(),
+                r["after"]["baseline"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("aws_eks_cluster.cluster", "unchanged", "73.00", "73.00"),
+            // p5.48xlarge 2 -> 4 nodes: 55.04 x 730 = 40,179.20 each, + 20 GB gp2 at $0.10.
+            ("aws_eks_node_group.gpu", "changed", "80362.40", "160724.80"),
+        ]
+    );
+    // A refresh-only plan changes nothing: its resources are the prior state's.
+    let run = aicost(
+        dir.path(),
+        &["cost", "--plan", "refresh_only.json", "--format", "json"],
+        &[],
+    );
+    assert_eq!(run.code, 0);
+    let report = json_of(&run);
+    assert_eq!(
+        report["summary"],
+        json!({"resources": 2, "monthly_cost": {
+            "baseline": "80435.40", "ceiling": "160797.80",
+            "priced": 2, "incomplete": 0, "depends_on_usage": 0
+        }})
+    );
+}
+
+#[test]
 fn a_binary_plan_says_how_to_make_plan_json() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -112,6 +112,8 @@ ADAPT = {
         },
     },
 }
+# A refresh-only plan and a -target plan of the resize: the same resources.
+ADAPT["refresh_only"] = ADAPT["targeted"] = ADAPT["resize"]
 
 TERRAFORM_DATA_ONLY = ("input", "output", "triggers_replace")
 REFERENCE = re.compile(r"(?<![\w.\-/])(?:var|local|each|count|terraform_data)\.[A-Za-z0-9_.]+")
@@ -316,11 +318,15 @@ def adapt_refs(node, adapter):
 
 
 def first_after(plan, rname):
-    for rc in plan["resource_changes"]:
+    for rc in plan.get("resource_changes", []):
         if rc["name"] == rname and rc["type"] == "terraform_data":
             after = rc["change"].get("after") or rc["change"].get("before") or {}
             return after.get("input") or {}
-    raise ValueError(f"no change for {rname}")
+    # Not changed by the plan (refresh-only, -target): its state.
+    for r in state_resources(plan):
+        if r["name"] == rname and r["type"] == "terraform_data":
+            return r["values"].get("input") or {}
+    raise ValueError(f"no change or state for {rname}")
 
 
 def adapt_config_module(module, plan, scenario_dir, adapter):
@@ -345,6 +351,17 @@ def adapt_config_module(module, plan, scenario_dir, adapter):
         adapt_config_module(call.get("module", {}), plan, scenario_dir, adapter)
 
 
+def state_resources(plan):
+    """Every resource of prior_state, child modules included."""
+    out = []
+    stack = [plan.get("prior_state", {}).get("values", {}).get("root_module", {})]
+    while stack:
+        module = stack.pop()
+        out.extend(module.get("resources", []))
+        stack.extend(module.get("child_modules", []))
+    return out
+
+
 def adapt(name):
     adapter = Adapter(name, ADAPT[name])
     recorded = json.loads((RECORDED / f"{name}.json").read_text(encoding="utf-8"))
@@ -357,7 +374,8 @@ def adapt(name):
         walk_module_values(plan[key].get("root_module", {}), adapter)
     if "prior_state" in plan:
         walk_module_values(plan["prior_state"]["values"].get("root_module", {}), adapter)
-    for rc in plan["resource_changes"]:
+    # A refresh-only plan has no resource_changes.
+    for rc in plan.get("resource_changes", []):
         adapt_change(rc, adapter)
     for rel in plan.get("relevant_attributes", []):
         full = ".".join([rel["resource"], *map(str, rel["attribute"])])
@@ -367,7 +385,9 @@ def adapt(name):
         rel["attribute"] = new[len(resource) + 1 :].split(".")
 
     configs = plan["configuration"]["provider_config"]
-    still_builtin = any(rc["provider_name"] == BUILTIN for rc in plan["resource_changes"])
+    still_builtin = any(
+        rc["provider_name"] == BUILTIN for rc in plan.get("resource_changes", [])
+    ) or any(r["provider_name"] == BUILTIN for r in state_resources(plan))
     if not still_builtin:
         del configs["terraform"]
     configs.update(adapter.providers)

@@ -8,7 +8,8 @@ how to plan it:
     {
       "description": "...",
       "base": {"dir": "base", "args": [["-var", "x=1"]]},   (optional: applied first)
-      "plan": {"dir": "change", "args": [["-var-file", "prod.tfvars"]]}
+      "plan": {"dir": "change", "args": [["-var-file", "prod.tfvars"]],
+               "flags": ["-refresh-only"]}                      (optional: or -target=ADDR)
     }
 
 `dir` is relative to the scenario directory ("." for the scenario directory itself).
@@ -68,6 +69,16 @@ def put_config(source, work):
     )
 
 
+def flags(step):
+    """Plan options other than variables: `-refresh-only` and `-target=ADDRESS`."""
+    out = []
+    for flag in step.get("flags", []):
+        if flag != "-refresh-only" and not flag.startswith("-target="):
+            raise ValueError(f"unexpected plan flag {flag!r}")
+        out.append(flag)
+    return out
+
+
 def record(terraform, name):
     scenario_dir = SOURCES / name
     scenario = json.loads((scenario_dir / "scenario.json").read_text(encoding="utf-8"))
@@ -90,7 +101,7 @@ def record(terraform, name):
         run(terraform, ["init", "-input=false", "-no-color"], work, env)
         run(
             terraform,
-            ["plan", "-input=false", "-no-color", "-out=plan.out", *cli_args(step)],
+            ["plan", "-input=false", "-no-color", "-out=plan.out", *cli_args(step), *flags(step)],
             work,
             env,
         )

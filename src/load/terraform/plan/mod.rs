@@ -193,55 +193,75 @@ impl Plan {
     ) -> Vec<EvaluatedResource> {
         let configuration = Configuration::new(&self.json);
         let locator = Locator::new(self.file.clone(), config, modules, &configuration);
-        self.json
+        let changes: Vec<&Json> = self
+            .json
             .get("resource_changes")
             .and_then(Json::as_array)
             .into_iter()
             .flatten()
-            .filter_map(|change| self.resource(change, side, root, &configuration, &locator))
-            .collect()
+            .collect();
+        let changed: BTreeSet<&str> = changes
+            .iter()
+            .filter_map(|c| c.get("address").and_then(Json::as_str))
+            .collect();
+        let mut out: Vec<EvaluatedResource> = changes
+            .iter()
+            .filter_map(|change| Entry::of_change(change, side))
+            .filter_map(|entry| self.resource(&entry, root, &configuration, &locator))
+            .collect();
+        // What the plan does not change (a refresh-only or -target plan) is only in
+        // prior_state, and is the same before and after.
+        let mut modules = vec![self
+            .json
+            .pointer("/prior_state/values/root_module")
+            .unwrap_or(&Json::Null)];
+        while let Some(module) = modules.pop() {
+            for state in module
+                .get("resources")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(entry) = Entry::of_state(state, module) {
+                    if !changed.contains(entry.address) {
+                        out.extend(self.resource(&entry, root, &configuration, &locator));
+                    }
+                }
+            }
+            modules.extend(
+                module
+                    .get("child_modules")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        out
     }
 
     fn resource(
         &self,
-        change: &Json,
-        side: PlanSide,
+        entry: &Entry<'_>,
         root: &Arc<str>,
         configuration: &Configuration<'_>,
         locator: &Locator<'_>,
     ) -> Option<EvaluatedResource> {
-        let text = |key: &str| change.get(key).and_then(Json::as_str);
-        // Data sources are read, not managed; a deposed object is on its way out.
-        if text("mode") != Some("managed") || change.get("deposed").is_some() {
-            return None;
-        }
-        let address = text("address")?;
-        let rtype = text("type")?;
-        let name = text("name")?;
-        let module_address = text("module_address").unwrap_or("");
-        let body = change.get("change")?;
-        let null = Json::Null;
-        let (object, unknown, sensitive) = match side {
-            PlanSide::After => (
-                body.get("after")?,
-                body.get("after_unknown").unwrap_or(&null),
-                body.get("after_sensitive").unwrap_or(&null),
-            ),
-            PlanSide::Before => (
-                body.get("before")?,
-                &null,
-                body.get("before_sensitive").unwrap_or(&null),
-            ),
-        };
-        if object.is_null() {
-            return None;
-        }
+        let Entry {
+            address,
+            rtype,
+            name,
+            module_address,
+            provider_name,
+            object,
+            unknown,
+            sensitive,
+        } = *entry;
         let local = format!("{rtype}.{name}");
         let names = module_names(module_address);
         let resource_config = configuration.resource(&names, &local);
         let expressions = resource_config
             .and_then(|r| r.get("expressions"))
-            .unwrap_or(&null);
+            .unwrap_or(&NULL);
         let reasons = Reasons {
             address,
             module_address,
@@ -252,7 +272,7 @@ impl Plan {
             resource_config
                 .and_then(|r| r.get("provider_config_key"))
                 .and_then(Json::as_str),
-            text("provider_name").unwrap_or(rtype),
+            provider_name.unwrap_or(rtype),
         );
         // The AWS provider writes the merged tags in `tags_all`: the resource's tags over
         // default_tags. Used as the defaults, the merge facts do gives exactly tags_all.
@@ -274,6 +294,78 @@ impl Plan {
             instances_unknown: None,
             file: found.file,
             block_span: found.span,
+        })
+    }
+}
+
+/// One resource object of the plan: a side of a `resource_changes` entry, or a resource
+/// of `prior_state`.
+#[derive(Clone, Copy)]
+struct Entry<'a> {
+    address: &'a str,
+    rtype: &'a str,
+    name: &'a str,
+    module_address: &'a str,
+    provider_name: Option<&'a str>,
+    object: &'a Json,
+    unknown: &'a Json,
+    sensitive: &'a Json,
+}
+
+static NULL: Json = Json::Null;
+
+impl<'a> Entry<'a> {
+    /// One side of a change; `None` for data sources, deposed objects, and a side on
+    /// which the resource does not exist.
+    fn of_change(change: &'a Json, side: PlanSide) -> Option<Entry<'a>> {
+        let text = |key: &str| change.get(key).and_then(Json::as_str);
+        // Data sources are read, not managed; a deposed object is on its way out.
+        if text("mode") != Some("managed") || change.get("deposed").is_some() {
+            return None;
+        }
+        let body = change.get("change")?;
+        let (object, unknown, sensitive) = match side {
+            PlanSide::After => (
+                body.get("after")?,
+                body.get("after_unknown").unwrap_or(&NULL),
+                body.get("after_sensitive").unwrap_or(&NULL),
+            ),
+            PlanSide::Before => (
+                body.get("before")?,
+                &NULL,
+                body.get("before_sensitive").unwrap_or(&NULL),
+            ),
+        };
+        if object.is_null() {
+            return None;
+        }
+        Some(Entry {
+            address: text("address")?,
+            rtype: text("type")?,
+            name: text("name")?,
+            module_address: text("module_address").unwrap_or(""),
+            provider_name: text("provider_name"),
+            object,
+            unknown,
+            sensitive,
+        })
+    }
+
+    /// A managed resource of `prior_state` (`module` is the state module holding it).
+    fn of_state(state: &'a Json, module: &'a Json) -> Option<Entry<'a>> {
+        let text = |key: &str| state.get(key).and_then(Json::as_str);
+        if text("mode") != Some("managed") || state.get("deposed_key").is_some() {
+            return None;
+        }
+        Some(Entry {
+            address: text("address")?,
+            rtype: text("type")?,
+            name: text("name")?,
+            module_address: module.get("address").and_then(Json::as_str).unwrap_or(""),
+            provider_name: text("provider_name"),
+            object: state.get("values").filter(|v| !v.is_null())?,
+            unknown: &NULL,
+            sensitive: state.get("sensitive_values").unwrap_or(&NULL),
         })
     }
 }

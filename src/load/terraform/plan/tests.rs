@@ -171,6 +171,34 @@ fn the_node_group_counts_follow_the_side() {
 }
 
 #[test]
+fn what_the_plan_does_not_change_comes_from_prior_state_on_both_sides() {
+    let desired = |name, s| -> Vec<(String, Fact<i64>)> {
+        let mut out: Vec<(String, Fact<i64>)> = extracted(name, s)
+            .into_iter()
+            .map(|r| {
+                let count = r.compute.map_or(Fact::Known(1), |c| c.count.desired);
+                (r.address, count)
+            })
+            .collect();
+        // The inventory sorts resources; here they are in plan order.
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    };
+    let both = |gpu: i64| {
+        vec![
+            ("aws_eks_cluster.cluster".to_string(), Fact::Known(1)),
+            ("aws_eks_node_group.gpu".to_string(), Fact::Known(gpu)),
+        ]
+    };
+    // A refresh-only plan has no resource_changes and empty planned_values.
+    assert_eq!(desired("refresh_only", PlanSide::Before), both(2));
+    assert_eq!(desired("refresh_only", PlanSide::After), both(2));
+    // -target=aws_eks_node_group.gpu: the cluster is in prior_state only, read once.
+    assert_eq!(desired("targeted", PlanSide::Before), both(2));
+    assert_eq!(desired("targeted", PlanSide::After), both(4));
+}
+
+#[test]
 fn root_names_are_managed_resources_and_module_calls() {
     assert_eq!(
         plan("create").root_names().into_iter().collect::<Vec<_>>(),
