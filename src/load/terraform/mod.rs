@@ -36,7 +36,7 @@ use self::instance::{EvaluatedResource, Instance, ModuleSource, RootContext};
 pub use self::variables::CliVariable;
 use crate::discover::is_terraform_file;
 use crate::load::source::{read_source, PathNamer, SourceFile};
-use crate::model::{InputError, Inventory, Location};
+use crate::model::{InputError, Inventory, Location, Suppression};
 
 /// A `--var` or `--var-file` argument, in command-line order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,9 +196,7 @@ pub fn load_with_plans(
                 .sources
                 .insert(file.path.clone(), file.text.clone());
         }
-        inventory
-            .resources
-            .extend(facts::extract_all(result.resources));
+        add_records(result.resources, inventory);
     }
     // Every module that was read, scanned or loaded on demand, contributes its errors
     // and its sources once.
@@ -259,7 +257,7 @@ fn load_plans(
             }
         }
         let resources = plan.resources(plans.side, &root, config, cache);
-        inventory.resources.extend(facts::extract_all(resources));
+        add_records(resources, inventory);
     }
     planned
 }
@@ -294,6 +292,31 @@ fn plan_root(
         .filter(|(d, c)| !called.contains(d) && matches(c))
         .map(|(_, c)| c.clone())
         .next()
+}
+
+/// Adds the normalized records of `resources` with their inline waiver comments. A block
+/// with several instances is read once, so a malformed waiver is reported once.
+fn add_records(resources: Vec<EvaluatedResource>, inventory: &mut Inventory) {
+    type Waivers = Vec<(String, Suppression)>;
+    let mut by_block: HashMap<(Arc<str>, ast::Span), Waivers> = HashMap::new();
+    let waivers: Vec<Waivers> = resources
+        .iter()
+        .map(|r| {
+            by_block
+                .entry((r.file.path.clone(), r.block_span))
+                .or_insert_with(|| {
+                    let (found, errors) = waivers::block_waivers(&r.file, r.block_span);
+                    inventory.errors.extend(errors);
+                    found
+                })
+                .clone()
+        })
+        .collect();
+    let mut records = facts::extract_all(resources);
+    for (record, found) in records.iter_mut().zip(waivers) {
+        record.waivers = found;
+    }
+    inventory.resources.extend(records);
 }
 
 struct RootResult {
