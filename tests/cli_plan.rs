@@ -295,6 +295,67 @@ fn locations_are_in_the_tf_files_when_present_and_the_root_is_not_read_twice() {
 }
 
 #[test]
+fn a_remote_module_is_located_where_terraform_init_installed_it() {
+    // The module call comes from a registry; `terraform init` put its files under
+    // .terraform/modules and listed them in modules.json (which discovery never scans).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(
+        &Path::new(CRATE_DIR).join("testdata/plan/configs/eks"),
+        root,
+    );
+    let installed = root.join(".terraform/modules/gpu_pool");
+    std::fs::create_dir_all(&installed).unwrap();
+    std::fs::rename(root.join("modules/pool/main.tf"), installed.join("main.tf")).unwrap();
+    std::fs::remove_dir_all(root.join("modules")).unwrap();
+    let main = std::fs::read_to_string(root.join("main.tf")).unwrap();
+    let registry = "source   = \"acme/gpu-pool/aws\"\n  version  = \"1.4.0\"";
+    std::fs::write(
+        root.join("main.tf"),
+        main.replace("source   = \"./modules/pool\"", registry),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".terraform/modules/modules.json"),
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"gpu_pool","Source":"registry.terraform.io/acme/gpu-pool/aws","Version":"1.4.0","Dir":".terraform/modules/gpu_pool"}]}"#,
+    )
+    .unwrap();
+    let plan =
+        std::fs::read_to_string(Path::new(CRATE_DIR).join("testdata/plan/adapted/create.json"))
+            .unwrap()
+            .replace(
+                "\"source\": \"./modules/pool\"",
+                "\"source\": \"acme/gpu-pool/aws\"",
+            );
+    std::fs::write(root.join("plan.json"), plan).unwrap();
+
+    let run = aicost(root, &["cost", "plan.json", "--format", "json"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = json_of(&run);
+    let places: Vec<(String, String, u64)> = resources(&report)
+        .into_iter()
+        .filter(|(a, ..)| a.starts_with("module."))
+        .map(|(a, f, l, _, _)| (a, f, l))
+        .collect();
+    let pool = ".terraform/modules/gpu_pool/main.tf";
+    assert_eq!(
+        places,
+        vec![
+            (
+                "module.gpu_pool[\"batch\"].aws_eks_node_group.node_group".to_string(),
+                pool.to_string(),
+                35
+            ),
+            (
+                "module.gpu_pool[\"training\"].aws_eks_node_group.node_group".to_string(),
+                pool.to_string(),
+                35
+            ),
+        ]
+    );
+}
+
+#[test]
 fn the_plans_own_directory_gives_the_locations() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&testdata("configs/eks"), dir.path());
