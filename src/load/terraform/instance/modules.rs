@@ -175,16 +175,7 @@ impl<'r> Instance<'r> {
     ) -> Children<'r> {
         let expansion = self.expand(call.count.as_ref(), call.for_each.as_ref(), &call.file);
         let header = call.file.location(call.block.header_span);
-        let (providers, missing) = inherit(self.providers(), &call.providers);
-        for m in missing {
-            self.cx.error(InputError::new(
-                header.clone(),
-                format!(
-                    "provider configuration `{m}` passed to module `{}` is not declared here",
-                    call.name
-                ),
-            ));
-        }
+        let providers = self.call_providers(call, &header);
         let provider = providers
             .get(adapter.provider)
             .cloned()
@@ -200,10 +191,7 @@ impl<'r> Instance<'r> {
                 .body
                 .attributes
                 .iter()
-                .filter(|a| {
-                    !matches!(a.name.as_str(), "source" | "version" | "providers")
-                        && !META_ARGUMENTS.contains(&a.name.as_str())
-                })
+                .filter(|a| !is_call_argument(&a.name))
                 .map(|a| {
                     let value = self.eval_or_unknown(&a.expr, &call.file, &bindings);
                     (
@@ -267,9 +255,7 @@ impl<'r> Instance<'r> {
             );
         }
         for attr in &call.block.body.attributes {
-            let known = config.variables.contains_key(&attr.name)
-                || matches!(attr.name.as_str(), "source" | "version" | "providers")
-                || META_ARGUMENTS.contains(&attr.name.as_str());
+            let known = config.variables.contains_key(&attr.name) || is_call_argument(&attr.name);
             if !known {
                 errors.push(
                     InputError::new(
@@ -292,16 +278,7 @@ impl<'r> Instance<'r> {
         for e in errors {
             self.cx.error(e);
         }
-        let (inherited, missing) = inherit(self.providers(), &call.providers);
-        for m in missing {
-            self.cx.error(InputError::new(
-                header.clone(),
-                format!(
-                    "provider configuration `{m}` passed to module `{}` is not declared here",
-                    call.name
-                ),
-            ));
-        }
+        let inherited = self.call_providers(call, &header);
         let mut ancestry = self.ancestry.clone();
         ancestry.push(config.dir.clone());
         Instance::new(
@@ -315,6 +292,22 @@ impl<'r> Instance<'r> {
         )
     }
 
+    /// The provider configurations a module call passes down (`providers = { ... }` or
+    /// inherited); one it names that is not declared here is an error at the call.
+    fn call_providers(&self, call: &ModuleCall, header: &Location) -> ProviderMap {
+        let (providers, missing) = inherit(self.providers(), &call.providers);
+        for m in missing {
+            self.cx.error(InputError::new(
+                header.clone(),
+                format!(
+                    "provider configuration `{m}` passed to module `{}` is not declared here",
+                    call.name
+                ),
+            ));
+        }
+        providers
+    }
+
     /// All outputs of this instance as a map.
     pub(super) fn outputs(&self) -> Value {
         let mut map = Map::new();
@@ -326,4 +319,9 @@ impl<'r> Instance<'r> {
         }
         Value::Map(map)
     }
+}
+
+/// An argument of the module block itself, not an input of the module.
+fn is_call_argument(name: &str) -> bool {
+    matches!(name, "source" | "version" | "providers") || META_ARGUMENTS.contains(&name)
 }

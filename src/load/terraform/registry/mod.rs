@@ -18,6 +18,7 @@ use self::source::{normalize, ModuleId};
 use super::address::quote;
 use super::ast::{Expr, ExprKind, ObjectKey, Span};
 use super::config::SourceFile;
+use super::functions;
 use super::instance::EvaluatedResource;
 use super::providers::ProviderConfig;
 use crate::model::{InputError, Location, Map, Note, Unknown, Value};
@@ -145,9 +146,21 @@ impl<'a> Call<'a> {
     /// Where `input.keys...` is written in the caller: the innermost entry of the input's
     /// object literals that exists, else the input, else the module block's header.
     pub fn location(&self, input: &str, keys: &[&str]) -> Location {
-        let Some(found) = self.inputs.get(input) else {
-            return self.header.clone();
-        };
+        self.innermost(input, keys)
+            .map_or_else(|| self.header.clone(), |(location, _)| location)
+    }
+
+    /// Where `input.keys...` is written, only when the whole path is written literally.
+    pub fn written(&self, input: &str, keys: &[&str]) -> Option<Location> {
+        self.innermost(input, keys)
+            .filter(|(_, whole)| *whole)
+            .map(|(location, _)| location)
+    }
+
+    /// The innermost literal entry of `input.keys...` that is written, and whether it is
+    /// the whole path; `None` when the input is not given.
+    fn innermost(&self, input: &str, keys: &[&str]) -> Option<(Location, bool)> {
+        let found = self.inputs.get(input)?;
         let mut location = self.file.location(found.span);
         let mut expr = found.expr;
         for key in keys {
@@ -156,10 +169,10 @@ impl<'a> Call<'a> {
                     location = self.entry_location(inner);
                     expr = inner;
                 }
-                None => break,
+                None => return Some((location, false)),
             }
         }
-        location
+        Some((location, true))
     }
 
     /// Where an object entry is written, from its key to the end of `value`, as an
@@ -173,18 +186,6 @@ impl<'a> Call<'a> {
             .and_then(entry_key_start)
             .unwrap_or(start);
         self.file.location((key_start, end))
-    }
-
-    /// Where `input.keys...` is written, only when the whole path is written literally.
-    pub fn written(&self, input: &str, keys: &[&str]) -> Option<Location> {
-        let found = self.inputs.get(input)?;
-        let mut expr = found.expr;
-        let mut location = self.file.location(found.span);
-        for key in keys {
-            expr = object_entry(expr, key)?;
-            location = self.entry_location(expr);
-        }
-        Some(location)
     }
 
     /// A resource the module creates, named under the call
@@ -218,6 +219,15 @@ impl<'a> Call<'a> {
             block_span,
         }
     }
+}
+
+/// Terraform's `merge` over maps (tags, labels), with the evaluator's rules for unknown
+/// maps; `Err` names the argument that is not a map.
+pub(super) fn merge(maps: Vec<Value>) -> Result<Value, String> {
+    let Some(merge) = functions::lookup("merge") else {
+        return Err("the merge function is not available".to_string());
+    };
+    (merge.call)(maps).map_err(|e| e.message)
 }
 
 /// Where the key of an entry starts, given the text before its value: `key = `,

@@ -14,8 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Adapted, Call};
-use crate::load::terraform::functions;
+use super::{merge, Adapted, Call};
 use crate::load::terraform::instance::EvaluatedResource;
 use crate::model::{InputError, Location, Map, Unknown, Value};
 
@@ -176,13 +175,6 @@ fn cluster_name(call: &Call<'_>) -> Arg {
     }
 }
 
-/// `merge(a, b)` as Terraform evaluates it, unknown maps included; `None` when either
-/// is not a map (the error is reported by the caller).
-fn merge(a: Value, b: Value) -> Option<Value> {
-    let merge = functions::lookup("merge")?;
-    (merge.call)(vec![a, b]).ok()
-}
-
 /// The cluster, with its default node pool from the `agents_*` inputs.
 fn cluster(call: &Call<'_>, region: &Arg, errors: &mut Vec<InputError>) -> EvaluatedResource {
     let tags = input(call, "tags", Value::Map(Map::new()), true);
@@ -268,15 +260,15 @@ fn cluster(call: &Call<'_>, region: &Arg, errors: &mut Vec<InputError>) -> Evalu
     );
     let agents_tags = input(call, "agents_tags", Value::Map(Map::new()), true);
     let pool_tags_at = agents_tags.at.clone().or_else(|| tags.at.clone());
-    match merge(tags.value, agents_tags.value) {
-        Some(value) => pool.set(
+    match merge(vec![tags.value, agents_tags.value]) {
+        Ok(value) => pool.set(
             "tags",
             Arg {
                 value,
                 at: pool_tags_at,
             },
         ),
-        None => errors.push(
+        Err(_) => errors.push(
             InputError::new(
                 pool_tags_at.unwrap_or_else(|| call.header.clone()),
                 format!(

@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use super::settings::{merge, string_map, Setting, Settings};
+use super::settings::{string_map, Setting, Settings};
 use super::Common;
 use crate::load::terraform::instance::EvaluatedResource;
-use crate::load::terraform::registry::{Adapted, Call};
+use crate::load::terraform::registry::{merge, Adapted, Call};
 use crate::model::{InputError, Location, Map, Note, Unknown, Value};
 
 /// The module's own min / max / desired sizes for a group that sets none.

@@ -16,8 +16,8 @@ mod tests;
 use std::collections::BTreeMap;
 
 use self::groups::{Group, Sizes};
-use self::settings::{merge, string_map, Settings};
-use super::{Adapted, Call};
+use self::settings::{string_map, Settings};
+use super::{merge, Adapted, Call};
 use crate::load::terraform::address::quote;
 use crate::model::{InputError, Location, Map, Note, Unknown, Value};
 

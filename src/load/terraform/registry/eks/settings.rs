@@ -2,7 +2,6 @@
 //! group as `try(group.x, defaults.x, <module default>)`; [`Settings`] answers the first
 //! two steps and says where the value is written, the caller supplies the third.
 
-use crate::load::terraform::functions;
 use crate::load::terraform::registry::Call;
 use crate::model::{Location, Map, Unknown, Value};
 
@@ -142,15 +141,6 @@ fn from_object(value: &Value, name: &str, at: impl Fn() -> Location) -> Option<S
         // `try(each.value.x, ...)` on anything else fails over to the next layer.
         _ => None,
     }
-}
-
-/// Terraform's `merge` over tag maps, with the evaluator's rules for unknown maps; `Err`
-/// names the argument that is not a map.
-pub(super) fn merge(maps: Vec<Value>) -> Result<Value, String> {
-    let Some(merge) = functions::lookup("merge") else {
-        return Err("the merge function is not available".to_string());
-    };
-    (merge.call)(maps).map_err(|e| e.message)
 }
 
 /// A map value from string pairs.
