@@ -82,10 +82,17 @@ fn split_plans(args: &InputArgs) -> Result<(Vec<PathBuf>, Vec<PathBuf>), u8> {
         .filter(|p| p.as_os_str() != "-")
         .map(|p| (p, false));
     for (path, is_plan) in given.chain(positional) {
-        let sniffed = if path.is_file() {
-            plan::sniff(path)
-        } else {
+        // A --plan file needs only the binary check: it is read as a plan either way.
+        let sniffed = if !path.is_file() {
             Sniffed::Other
+        } else if is_plan {
+            if plan::is_binary_plan(path) {
+                Sniffed::Binary
+            } else {
+                Sniffed::Plan
+            }
+        } else {
+            plan::sniff(path)
         };
         match sniffed {
             Sniffed::Binary => {
@@ -93,8 +100,8 @@ fn split_plans(args: &InputArgs) -> Result<(Vec<PathBuf>, Vec<PathBuf>), u8> {
                 eprintln!("error: {message}\n  help: {help}");
                 return Err(exit::ERROR);
             }
-            Sniffed::Plan => plans.push(path.clone()),
             // A --plan file that is not plan JSON is reported when it is read.
+            Sniffed::Plan => plans.push(path.clone()),
             Sniffed::Other if is_plan => plans.push(path.clone()),
             Sniffed::Other => paths.push(path.clone()),
         }

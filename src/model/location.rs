@@ -90,7 +90,8 @@ fn clamp_to_char_boundary(source: &str, offset: usize) -> usize {
     o
 }
 
-fn to_u32(n: usize) -> u32 {
+/// A count or offset as a line or column number, saturating.
+pub fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 

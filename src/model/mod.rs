@@ -15,7 +15,7 @@ use std::sync::Arc;
 pub use budget::Budget;
 pub use cost::{CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};
 pub use finding::{Finding, Rule, Severity, Status, Suppression, UnknownInput};
-pub use location::{line_col, line_start_offset, Location, Span};
+pub use location::{line_col, line_start_offset, to_u32, Location, Span};
 pub use resource::{
     Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, SourceFormat, Tags, UnitCounts,
 };

@@ -279,7 +279,7 @@ fn plan_root(
     // Parsed aside first: the directory's files count only when they are the plan's.
     let own = match parsed.iter().find(|(d, _)| d == &plan.dir) {
         Some((_, c)) => Some(c.clone()),
-        None => load_module_dir(&plan.dir, cache.namer, cache.max_file_size).filter(|c| matches(c)),
+        None => load_module_dir(&plan.dir, cache.namer, cache.max_file_size),
     };
     if let Some(config) = own.filter(|c| matches(c)) {
         if let Ok(mut modules) = cache.modules.lock() {

@@ -25,7 +25,7 @@ use super::address::join;
 use super::config::{ModuleConfig, SourceFile};
 use super::instance::{EvaluatedResource, ModuleSource};
 use crate::load::source::{read_source, PathNamer};
-use crate::model::{line_start_offset, InputError, Location, Unknown};
+use crate::model::{line_start_offset, to_u32, InputError, Location, Unknown};
 
 /// The first bytes of a zip archive: `terraform plan -out` writes one.
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -62,11 +62,7 @@ struct Probe {
 /// `.tf.json`, whose top-level object has `format_version` and `resource_changes` or
 /// `planned_values`).
 pub fn sniff(path: &Path) -> Sniffed {
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return Sniffed::Other;
-    };
-    let mut magic = [0u8; 4];
-    if file.read_exact(&mut magic).is_ok() && magic == ZIP_MAGIC {
+    if is_binary_plan(path) {
         return Sniffed::Binary;
     }
     let name = path
@@ -88,6 +84,16 @@ pub fn sniff(path: &Path) -> Sniffed {
         }
         _ => Sniffed::Other,
     }
+}
+
+/// Whether `path` starts like a zip archive, as `terraform plan -out` writes it. Reads
+/// four bytes only.
+pub fn is_binary_plan(path: &Path) -> bool {
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut magic = [0u8; 4];
+    file.read_exact(&mut magic).is_ok() && magic == ZIP_MAGIC
 }
 
 /// The message for a binary plan: what it is and the command that makes plan JSON.
@@ -112,7 +118,7 @@ pub struct Plan {
 pub fn read(path: &Path, namer: &PathNamer, max_size: u64) -> Result<Plan, InputError> {
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let name = namer.name(&canonical);
-    if sniff(&canonical) == Sniffed::Binary {
+    if is_binary_plan(&canonical) {
         let (message, help) = binary_plan_message(&path.display().to_string());
         return Err(InputError::new(Location::file_start(name), message).with_help(help));
     }
@@ -154,10 +160,6 @@ pub fn read(path: &Path, namer: &PathNamer, max_size: u64) -> Result<Plan, Input
         .map(Path::to_path_buf)
         .unwrap_or_default();
     Ok(Plan { file, dir, json })
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// What a module directory declares, in the form of [`Plan::root_names`].
