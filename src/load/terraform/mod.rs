@@ -7,6 +7,7 @@
 
 pub mod address;
 pub mod ast;
+pub mod budget;
 pub mod config;
 pub mod convert;
 mod duplicate_keys;
@@ -335,9 +336,10 @@ fn evaluate_root(
 ) -> RootResult {
     let (auto_files, mut errors) =
         read_auto_var_files(&config.dir, cache.namer, options.max_file_size);
-    let (variables, var_errors) = variables::root_values(config, &auto_files, cli, &options.env);
-    errors.extend(var_errors);
     let cx = RootContext::new(cache, config.rel_dir.clone());
+    let (variables, var_errors) =
+        variables::root_values(config, &auto_files, cli, &options.env, &cx.budget);
+    errors.extend(var_errors);
     let root = Instance::root(&cx, config.clone(), variables);
     let mut resources = Vec::new();
     root.collect(&mut resources);

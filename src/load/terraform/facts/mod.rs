@@ -304,7 +304,13 @@ pub(crate) fn resources_of(hcl: &str) -> Vec<Resource> {
         vec![file],
     ));
     assert!(config.errors.is_empty(), "{:?}", config.errors);
-    let (variables, errors) = super::variables::root_values(&config, &[], &[], &[]);
+    let (variables, errors) = super::variables::root_values(
+        &config,
+        &[],
+        &[],
+        &[],
+        &crate::load::terraform::budget::RootBudget::new(),
+    );
     assert!(errors.is_empty(), "{errors:?}");
     let cx = RootContext::new(&NoModules, Arc::from("infra"));
     let root = Instance::root(&cx, config, variables);

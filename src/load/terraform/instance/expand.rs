@@ -5,6 +5,7 @@ use super::*;
 
 use crate::load::terraform::address::InstanceKey;
 use crate::load::terraform::ast::{Expr, Span};
+use crate::load::terraform::budget::value_bytes;
 use crate::load::terraform::config::{ResourceBlock, SourceFile};
 use crate::load::terraform::convert::to_integer;
 use crate::load::terraform::eval::EvalError;
@@ -75,6 +76,10 @@ impl<'r> Instance<'r> {
                     )))
                 }
                 Ok(Some(items)) => {
+                    // The expansion keeps every instance's `each.value`.
+                    if let Err(why) = self.keep(value_bytes(&v), file, expr.span) {
+                        return Expansion::Unknown(why);
+                    }
                     if let Value::Map(Map { more: Some(u), .. }) = &v {
                         self.cx.notes.borrow_mut().push(Note {
                             location: Some(file.location(expr.span)),
@@ -122,6 +127,17 @@ impl<'r> Instance<'r> {
             .borrow_mut()
             .insert(key.clone(), ExpansionState::InProgress);
         let expansion = self.expand(block.count.as_ref(), block.for_each.as_ref(), &block.file);
+        // The first instance of every block was paid for with the module instance.
+        let more = expansion.len().saturating_sub(1);
+        let at = block
+            .count
+            .as_ref()
+            .or(block.for_each.as_ref())
+            .map_or(block.block.header_span, |e| e.span);
+        let expansion = match self.charge_instances(more, &block.file, at) {
+            Ok(()) => expansion,
+            Err(why) => Expansion::Unknown(why),
+        };
         self.expansions
             .borrow_mut()
             .insert(key, ExpansionState::Done(expansion.clone()));
@@ -227,6 +243,15 @@ impl Expansion {
                     ],
                 )]
             }
+        }
+    }
+
+    /// How many instances: an unknown number is checked as one.
+    pub(super) fn len(&self) -> u64 {
+        match self {
+            Expansion::Single | Expansion::Unknown(_) => 1,
+            Expansion::Count(n) => u64::try_from(*n).unwrap_or(0),
+            Expansion::ForEach(items) => u64::try_from(items.len()).unwrap_or(u64::MAX),
         }
     }
 

@@ -3,6 +3,7 @@
 //! Module calls are in `modules.rs`, `count` / `for_each` in `expand.rs`, resource bodies
 //! (arguments, nested and `dynamic` blocks) in `resources.rs`.
 
+mod budget;
 mod expand;
 mod modules;
 mod resources;
@@ -12,11 +13,13 @@ use self::modules::ChildState;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
+use self::budget::charge_root;
 use crate::load::terraform::address::join;
 use crate::load::terraform::ast::{Expr, Span};
+use crate::load::terraform::budget::{value_bytes, RootBudget};
 use crate::load::terraform::config::{ModuleConfig, SourceFile};
 use crate::load::terraform::eval::{EvalError, Evaluator, Resolver};
 use crate::load::terraform::providers::{ProviderConfig, ProviderMap};
@@ -57,6 +60,8 @@ pub struct RootContext<'a> {
     pub errors: RefCell<Vec<InputError>>,
     pub not_loaded: RefCell<Vec<ModuleNotLoaded>>,
     pub notes: RefCell<Vec<Note>>,
+    /// What the root may still spend on evaluation (see `budget.rs`).
+    pub budget: RootBudget,
 }
 
 impl<'a> RootContext<'a> {
@@ -67,6 +72,7 @@ impl<'a> RootContext<'a> {
             errors: RefCell::new(Vec::new()),
             not_loaded: RefCell::new(Vec::new()),
             notes: RefCell::new(Vec::new()),
+            budget: RootBudget::new(),
         }
     }
 
@@ -100,8 +106,9 @@ pub struct Instance<'r> {
     /// The instances of each resource block (`type.name`), decided once: references to
     /// the resource need them too.
     expansions: RefCell<BTreeMap<String, ExpansionState>>,
-    /// Directories of this module and its ancestors, to stop a module calling itself.
-    ancestry: Vec<PathBuf>,
+    /// This module and its ancestors, to stop a module calling itself. Shared configs, not
+    /// paths: a module tree 25 deep would otherwise copy 25 paths into every instance.
+    ancestry: Vec<Arc<ModuleConfig>>,
 }
 
 impl<'r> Instance<'r> {
@@ -110,8 +117,9 @@ impl<'r> Instance<'r> {
         config: Arc<ModuleConfig>,
         variables: BTreeMap<String, Value>,
     ) -> Instance<'r> {
-        let ancestry = vec![config.dir.clone()];
-        Instance::new(
+        charge_root(cx, &config);
+        let ancestry = vec![config.clone()];
+        let mut root = Instance::new(
             cx,
             config,
             String::new(),
@@ -119,7 +127,9 @@ impl<'r> Instance<'r> {
             ProviderMap::new(),
             None,
             ancestry,
-        )
+        );
+        root.keep_variables(None);
+        root
     }
 
     /// An instance with nothing evaluated yet.
@@ -130,7 +140,7 @@ impl<'r> Instance<'r> {
         variables: BTreeMap<String, Value>,
         inherited_providers: ProviderMap,
         instances_unknown: Option<Unknown>,
-        ancestry: Vec<PathBuf>,
+        ancestry: Vec<Arc<ModuleConfig>>,
     ) -> Instance<'r> {
         Instance {
             cx,
@@ -154,6 +164,9 @@ impl<'r> Instance<'r> {
     }
 
     fn eval_error(&self, file: &SourceFile, e: EvalError) {
+        if e.reported_elsewhere() {
+            return;
+        }
         let mut err = InputError::new(self.location(file, e.span), e.message);
         err.help = e.help;
         self.cx.error(err);
@@ -166,7 +179,7 @@ impl<'r> Instance<'r> {
         file: &SourceFile,
         bindings: &[(String, Value)],
     ) -> Value {
-        match Evaluator::with_bindings(self, bindings.to_vec()).eval(expr) {
+        match Evaluator::in_root(self, &self.cx.budget, bindings.to_vec()).eval(expr) {
             Ok(v) => v,
             Err(e) => {
                 let origin = format!("could not be evaluated: {}", e.message);
@@ -233,10 +246,13 @@ impl<'r> Instance<'r> {
             .borrow_mut()
             .insert(name.to_string(), LocalState::InProgress);
         self.local_stack.borrow_mut().push(name.to_string());
-        let result = Evaluator::new(self).eval(&local.expr);
+        let result = Evaluator::in_root(self, &self.cx.budget, Vec::new()).eval(&local.expr);
         self.local_stack.borrow_mut().pop();
         let value = match result {
-            Ok(v) => v,
+            Ok(v) => match self.keep(value_bytes(&v), &local.file, local.expr.span) {
+                Ok(()) => v,
+                Err(why) => Value::Unknown(why),
+            },
             Err(e) => {
                 let in_cycle = self.cycle_start.borrow().clone();
                 let value = Value::unknown(format!("local.{name} could not be evaluated"));
@@ -303,9 +319,17 @@ impl<'r> Instance<'r> {
         let mut children = self.children.borrow_mut();
         for call in &self.config.module_calls {
             if let Some(ChildState::Done(c)) = children.get_mut(&call.name) {
+                let before = out.len();
+                let spent_before = self.cx.budget.spent();
                 out.append(&mut c.adapted);
                 for (_, child) in &c.instances {
                     child.collect(out);
+                }
+                // The root's budget ran out inside this call: what it made so far is an
+                // arbitrary part of it (the first of a thousand regions), so none of it is
+                // reported; the error says where the budget ran out.
+                if spent_before.is_none() && self.cx.budget.spent().is_some() {
+                    out.truncate(before);
                 }
             }
         }
@@ -466,6 +490,7 @@ fn relative_path(root: &str, module: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     struct NoModules;
 
@@ -485,7 +510,13 @@ mod tests {
             ".".into(),
             vec![file],
         ));
-        let (variables, _) = crate::load::terraform::variables::root_values(&config, &[], &[], &[]);
+        let (variables, _) = crate::load::terraform::variables::root_values(
+            &config,
+            &[],
+            &[],
+            &[],
+            &RootBudget::new(),
+        );
         let modules = NoModules;
         let cx = RootContext::new(&modules, ".".into());
         let root = Instance::root(&cx, config, variables);

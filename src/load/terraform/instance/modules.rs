@@ -8,6 +8,9 @@ use std::sync::Arc;
 
 use crate::load::terraform::address::{join, InstanceKey};
 use crate::load::terraform::ast::Span;
+use crate::load::terraform::budget::{
+    exceeded, map_bytes, mib, node_bytes, value_bytes, INSTANCE_BYTES, MAX_VALUE_BYTES,
+};
 use crate::load::terraform::config::{is_local_source, ModuleCall, ModuleConfig, META_ARGUMENTS};
 use crate::load::terraform::eval::EvalError;
 use crate::load::terraform::providers::{inherit, ProviderConfig};
@@ -115,7 +118,9 @@ impl<'r> Instance<'r> {
             );
             return unknown_outputs(&format!("{call_address} could not be loaded"));
         };
-        if self.ancestry.contains(&config.dir) || self.ancestry.len() >= MAX_MODULE_DEPTH {
+        if self.ancestry.iter().any(|a| a.dir == config.dir)
+            || self.ancestry.len() >= MAX_MODULE_DEPTH
+        {
             self.cx.error(InputError::new(
                 header,
                 format!(
@@ -127,23 +132,45 @@ impl<'r> Instance<'r> {
         }
 
         let expansion = self.expand(call.count.as_ref(), call.for_each.as_ref(), &call.file);
-        let mut instances = Vec::new();
+        // Each instance pays for itself and the first instance of each of its resource
+        // blocks, so a budget spent deep in the tree cannot leave a record per block of
+        // every module instance already made.
+        let per_instance = u64::try_from(config.resources.len())
+            .unwrap_or(u64::MAX)
+            .saturating_add(1);
+        if let Err(why) = self.charge_instances(
+            expansion.len().saturating_mul(per_instance),
+            &call.file,
+            expansion_span(call),
+        ) {
+            return unknown_outputs(&why.origin);
+        }
+        let all = expansion.instances();
+        // Exact capacities: a tree of single module calls makes many one-element lists.
+        let mut instances = Vec::with_capacity(all.len());
         let value = match &expansion {
             Expansion::Single => Value::Null,
             Expansion::Unknown(u) => Value::Unknown(u.clone()),
             Expansion::Count(_) => Value::List(Vec::new()),
             Expansion::ForEach(_) => Value::Map(Map::new()),
         };
-        let mut list = Vec::new();
+        let mut list = Vec::with_capacity(if matches!(expansion, Expansion::Count(_)) {
+            all.len()
+        } else {
+            0
+        });
         let mut map = Map::new();
         let mut single = Value::Null;
-        for (key, bindings) in expansion.instances() {
+        // `module.<name>` is one value: all instances' outputs together.
+        let mut size = node_bytes();
+        for (key, bindings) in all {
             let address = match &key {
                 Some(k) => format!("{call_address}{}", k.suffix()),
                 None => call_address.clone(),
             };
             let child = self.child_instance(call, &config, address, &bindings, expansion.unknown());
             let outputs = child.outputs();
+            size = size.saturating_add(value_bytes(&outputs));
             match &key {
                 Some(InstanceKey::Index(_)) => list.push(outputs),
                 Some(InstanceKey::Key(k)) => map.insert(k.clone(), outputs),
@@ -151,11 +178,27 @@ impl<'r> Instance<'r> {
             }
             instances.push((key, child));
         }
-        let value = match value {
-            Value::Null => single,
-            Value::List(_) => Value::List(list),
-            Value::Map(_) => Value::Map(map),
-            unknown => unknown,
+        let value = if size > MAX_VALUE_BYTES {
+            let e = exceeded(
+                format!(
+                    "evaluation budget exceeded: the outputs of module `{}` are larger than {} together, the limit for one value",
+                    call.name,
+                    mib(MAX_VALUE_BYTES as u64)
+                ),
+                call.block.header_span,
+            );
+            let why = Value::unknown(format!("could not be evaluated: {}", e.message));
+            self.eval_error(&call.file, e);
+            why
+        } else if let Err(why) = self.keep(size, &call.file, call.block.header_span) {
+            Value::Unknown(why)
+        } else {
+            match value {
+                Value::Null => single,
+                Value::List(_) => Value::List(list),
+                Value::Map(_) => Value::Map(map),
+                unknown => unknown,
+            }
         };
         Children {
             instances,
@@ -174,6 +217,13 @@ impl<'r> Instance<'r> {
         call_address: &str,
     ) -> Children<'r> {
         let expansion = self.expand(call.count.as_ref(), call.for_each.as_ref(), &call.file);
+        if let Err(why) = self.charge_instances(expansion.len(), &call.file, expansion_span(call)) {
+            return Children {
+                instances: Vec::new(),
+                value: Value::Unknown(why),
+                adapted: Vec::new(),
+            };
+        }
         let header = call.file.location(call.block.header_span);
         let providers = self.call_providers(call, &header);
         let provider = providers
@@ -216,7 +266,16 @@ impl<'r> Instance<'r> {
                     .unknown()
                     .or_else(|| self.instances_unknown.clone()),
             };
-            let result = (adapter.build)(&registry_call);
+            let mut result = (adapter.build)(&registry_call);
+            for r in &mut result.resources {
+                let bytes = map_bytes(&r.attributes).saturating_add(INSTANCE_BYTES);
+                if let Err(why) = self.keep(bytes, &call.file, call.block.header_span) {
+                    r.attributes = Map {
+                        entries: BTreeMap::new(),
+                        more: Some(why),
+                    };
+                }
+            }
             adapted.extend(result.resources);
             self.cx.notes.borrow_mut().extend(result.notes);
             for e in result.errors {
@@ -251,7 +310,7 @@ impl<'r> Instance<'r> {
                 .map(|a| self.eval_or_unknown(&a.expr, &call.file, bindings));
             variables.insert(
                 name.clone(),
-                module_input(variable, given, &header, &mut errors),
+                module_input(variable, given, &header, &mut errors, &self.cx.budget),
             );
         }
         for attr in &call.block.body.attributes {
@@ -280,8 +339,8 @@ impl<'r> Instance<'r> {
         }
         let inherited = self.call_providers(call, &header);
         let mut ancestry = self.ancestry.clone();
-        ancestry.push(config.dir.clone());
-        Instance::new(
+        ancestry.push(config.clone());
+        let mut child = Instance::new(
             self.cx,
             config.clone(),
             address,
@@ -289,7 +348,9 @@ impl<'r> Instance<'r> {
             inherited,
             instances_unknown.or_else(|| self.instances_unknown.clone()),
             ancestry,
-        )
+        );
+        child.keep_variables(Some((&call.file, call.block.header_span)));
+        child
     }
 
     /// The provider configurations a module call passes down (`providers = { ... }` or
@@ -319,6 +380,15 @@ impl<'r> Instance<'r> {
         }
         Value::Map(map)
     }
+}
+
+/// Where a module call's number of instances is written: its `count` or `for_each`, else
+/// its header.
+fn expansion_span(call: &ModuleCall) -> Span {
+    call.count
+        .as_ref()
+        .or(call.for_each.as_ref())
+        .map_or(call.block.header_span, |e| e.span)
 }
 
 /// An argument of the module block itself, not an input of the module.

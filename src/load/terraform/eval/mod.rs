@@ -3,9 +3,12 @@
 //! knows nothing about modules or files. Unknown values flow through every operation and
 //! keep the reason they are unknown.
 
-use std::collections::BTreeMap;
+mod for_expr;
 
-use super::ast::{Expr, ExprKind, ForExpr, ObjectKey, Operator, Span, TemplatePart};
+pub use self::for_expr::iterate;
+
+use super::ast::{Expr, ExprKind, ObjectKey, Operator, Span, TemplatePart};
+use super::budget::{entry_bytes, node_bytes, payload, value_bytes, Meter, RootBudget};
 use super::convert::{to_bool, to_string};
 use super::functions::{self, FunctionError, Unknowns};
 use super::operators::{binary, get_attr, index, unary, unify_branch};
@@ -17,6 +20,21 @@ pub struct EvalError {
     pub message: String,
     pub span: Span,
     pub help: Option<String>,
+    pub stop: Stop,
+}
+
+/// How an error stops evaluation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Stop {
+    /// An ordinary error: reported where it happened; `try` and `can` may catch it.
+    #[default]
+    Error,
+    /// An evaluation budget ran out here: reported, and never caught by `try` or `can`,
+    /// which would turn a value that is unknown into an invented one.
+    Budget,
+    /// A root budget ran out earlier and was reported there: the value is unknown and
+    /// nothing more is reported.
+    Spent,
 }
 
 impl EvalError {
@@ -25,7 +43,13 @@ impl EvalError {
             message: message.into(),
             span,
             help: None,
+            stop: Stop::Error,
         }
+    }
+
+    /// Whether this error was already reported, where a root budget ran out.
+    pub fn reported_elsewhere(&self) -> bool {
+        self.stop == Stop::Spent
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> EvalError {
@@ -54,69 +78,78 @@ impl Resolver for NoNames {
     }
 }
 
-/// Evaluation state: the resolver and the stack of local names bound by `for`
-/// expressions and `dynamic` blocks.
+/// Evaluation state: the resolver, the stack of local names bound by `for` expressions
+/// and `dynamic` blocks, and the budget the evaluation draws on (see `budget.rs`).
 pub struct Evaluator<'r> {
     resolver: &'r dyn Resolver,
     bindings: Vec<(String, Value)>,
-    /// Expressions evaluated so far, bounded by [`MAX_STEPS`].
-    steps: usize,
+    meter: Meter<'r>,
 }
 
-/// Most sub-expressions one evaluation may visit. Real configurations stay far below; a
-/// nested `for` over `range(1024)` three deep would otherwise build a billion values.
-pub const MAX_STEPS: usize = 2_000_000;
-
 impl<'r> Evaluator<'r> {
+    /// A standalone evaluation with a budget of its own.
     pub fn new(resolver: &'r dyn Resolver) -> Evaluator<'r> {
         Evaluator {
             resolver,
             bindings: Vec::new(),
-            steps: 0,
+            meter: Meter::own(),
         }
     }
 
-    /// Evaluates with extra names bound (`each`, `count`, a `dynamic` iterator).
-    pub fn with_bindings(
+    /// An evaluation within a root, drawing on the root's budget, with extra names bound
+    /// (`each`, `count`, a `dynamic` iterator).
+    pub fn in_root(
         resolver: &'r dyn Resolver,
+        budget: &'r RootBudget,
         bindings: Vec<(String, Value)>,
     ) -> Evaluator<'r> {
         Evaluator {
             resolver,
             bindings,
-            steps: 0,
+            meter: Meter::in_root(budget),
         }
     }
 
     pub fn eval(&mut self, expr: &Expr) -> Result<Value, EvalError> {
-        self.steps += 1;
-        if self.steps > MAX_STEPS {
-            return Err(EvalError::new(
-                format!("the expression is too large to evaluate (more than {MAX_STEPS} steps)"),
-                expr.span,
-            )
-            .with_help("simplify the expression; nested for expressions multiply their sizes"));
-        }
-        match &expr.kind {
-            ExprKind::Null => Ok(Value::Null),
-            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
-            ExprKind::Number(n) => Ok(Value::Number(*n)),
-            ExprKind::String(s) => Ok(Value::String(s.clone())),
-            ExprKind::Template(parts) => self.template(parts),
-            ExprKind::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    out.push(self.eval(item)?);
-                }
-                Ok(Value::List(out))
+        self.eval_sized(expr).map(|(v, _)| v)
+    }
+
+    /// Evaluates `expr` and returns its value with its estimated size. Every node is a
+    /// step; every byte it builds or copies is charged, and no value may outgrow the limit
+    /// for one value. Children are charged when built, so a node charges only what it
+    /// adds itself.
+    fn eval_sized(&mut self, expr: &Expr) -> Result<(Value, usize), EvalError> {
+        let span = expr.span;
+        self.meter.step(span)?;
+        let (value, size) = match &expr.kind {
+            ExprKind::Null => self.scalar(Value::Null, span)?,
+            ExprKind::Bool(b) => self.scalar(Value::Bool(*b), span)?,
+            ExprKind::Number(n) => self.scalar(Value::Number(*n), span)?,
+            ExprKind::String(s) => {
+                let size = node_bytes() + s.len();
+                self.meter.charge(size, span)?;
+                (Value::String(s.clone()), size)
             }
-            ExprKind::Object(items) => self.object(items),
-            ExprKind::Variable(_) | ExprKind::Traversal(..) => self.traversal(expr),
+            ExprKind::Template(parts) => self.template(parts, span)?,
+            ExprKind::Array(items) => {
+                self.meter.charge(node_bytes(), span)?;
+                let mut out = Vec::with_capacity(items.len());
+                let mut size = node_bytes();
+                for item in items {
+                    let (v, s) = self.eval_sized(item)?;
+                    size = size.saturating_add(s);
+                    self.meter.fits(size, span)?;
+                    out.push(v);
+                }
+                (Value::List(out), size)
+            }
+            ExprKind::Object(items) => self.object(items, span)?,
+            ExprKind::Variable(_) | ExprKind::Traversal(..) => self.traversal(expr)?,
             ExprKind::Call {
                 name,
                 args,
                 expand_final,
-            } => self.call(name, args, *expand_final, expr.span),
+            } => self.call(name, args, *expand_final, span)?,
             ExprKind::Conditional(cond, then, otherwise) => {
                 let c = self.eval(cond)?;
                 match to_bool(&c)
@@ -126,43 +159,57 @@ impl<'r> Evaluator<'r> {
                         // Both branches are still evaluated so errors in them are reported.
                         let _ = self.eval(then)?;
                         let _ = self.eval(otherwise)?;
-                        Ok(c)
+                        (c, node_bytes())
                     }
                     Some(true) => {
-                        let t = self.eval(then)?;
+                        let (t, size) = self.eval_sized(then)?;
                         let o = self.eval(otherwise)?;
-                        Ok(unify_branch(t, &o))
+                        (unify_branch(t, &o), size)
                     }
                     Some(false) => {
                         let t = self.eval(then)?;
-                        let o = self.eval(otherwise)?;
-                        Ok(unify_branch(o, &t))
+                        let (o, size) = self.eval_sized(otherwise)?;
+                        (unify_branch(o, &t), size)
                     }
                 }
             }
             ExprKind::Unary(op, inner) => {
                 let v = self.eval(inner)?;
-                unary(*op, &v, inner.span)
+                self.measured(unary(*op, &v, inner.span)?, span)?
             }
             ExprKind::Binary(op, lhs, rhs) => {
                 let l = self.eval(lhs)?;
                 let r = self.eval(rhs)?;
-                binary(*op, &l, &r, expr.span)
+                self.measured(binary(*op, &l, &r, span)?, span)?
             }
-            ExprKind::For(f) => self.for_expr(f),
-        }
+            ExprKind::For(f) => self.for_expr(f, span)?,
+        };
+        Ok((value, size))
     }
 
-    fn lookup_binding(&self, name: &str) -> Option<&Value> {
-        self.bindings
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
+    /// A value that holds nothing but its node.
+    fn scalar(&mut self, v: Value, span: Span) -> Result<(Value, usize), EvalError> {
+        self.meter.charge(node_bytes(), span)?;
+        Ok((v, node_bytes()))
     }
 
-    fn object(&mut self, items: &[(ObjectKey, Expr)]) -> Result<Value, EvalError> {
+    /// A value built outside the evaluator (by a function, an operator or a copy):
+    /// measured, charged in full and checked against the limit for one value.
+    fn measured(&mut self, v: Value, span: Span) -> Result<(Value, usize), EvalError> {
+        let size = value_bytes(&v);
+        self.meter.fits(size, span)?;
+        self.meter.charge(size, span)?;
+        Ok((v, size))
+    }
+
+    fn object(
+        &mut self,
+        items: &[(ObjectKey, Expr)],
+        span: Span,
+    ) -> Result<(Value, usize), EvalError> {
+        self.meter.charge(node_bytes(), span)?;
         let mut map = Map::new();
+        let mut size = node_bytes();
         for (key, value) in items {
             let k = match key {
                 ObjectKey::Ident(s) => Value::String(s.clone()),
@@ -171,44 +218,60 @@ impl<'r> Evaluator<'r> {
                     self.eval(e)?
                 }
             };
-            let v = self.eval(value)?;
+            let (v, value_size) = self.eval_sized(value)?;
             match &k {
                 Value::Unknown(u) => {
                     map.more = Some(u.clone());
                 }
                 other => {
-                    let span = match key {
+                    let key_span = match key {
                         ObjectKey::Expr(e) => e.span,
                         ObjectKey::Ident(_) => value.span,
                     };
                     let s = to_string(other)
-                        .map_err(|m| EvalError::new(format!("invalid object key: {m}"), span))?
+                        .map_err(|m| EvalError::new(format!("invalid object key: {m}"), key_span))?
                         .unwrap_or_default();
+                    let entry = entry_bytes(map.entries.len(), &s);
+                    self.meter.charge(entry, span)?;
+                    size = size
+                        .saturating_add(entry)
+                        .saturating_add(payload(value_size));
+                    self.meter.fits(size, span)?;
                     // A later duplicate key wins, as in Terraform.
                     map.insert(s, v);
                 }
             }
         }
-        Ok(Value::Map(map))
+        Ok((Value::Map(map), size))
     }
 
-    fn template(&mut self, parts: &[TemplatePart]) -> Result<Value, EvalError> {
+    fn template(
+        &mut self,
+        parts: &[TemplatePart],
+        span: Span,
+    ) -> Result<(Value, usize), EvalError> {
         let mut out = String::new();
         let mut unknown: Option<Unknown> = None;
-        self.render_parts(parts, &mut out, &mut unknown)?;
+        self.render_parts(parts, &mut out, &mut unknown, span)?;
+        let size = node_bytes() + out.len();
+        self.meter.charge(size, span)?;
         Ok(match unknown {
-            Some(u) => Value::Unknown(u),
-            None => Value::String(out),
+            Some(u) => (Value::Unknown(u), node_bytes()),
+            None => (Value::String(out), size),
         })
     }
 
+    /// Renders template parts into `out`, which may not outgrow the limit for one value
+    /// (`span` is the whole template's).
     fn render_parts(
         &mut self,
         parts: &[TemplatePart],
         out: &mut String,
         unknown: &mut Option<Unknown>,
+        span: Span,
     ) -> Result<(), EvalError> {
         for part in parts {
+            self.meter.fits(node_bytes() + out.len(), span)?;
             match part {
                 TemplatePart::Literal(s) => out.push_str(s),
                 TemplatePart::Interpolation(expr) => {
@@ -253,8 +316,8 @@ impl<'r> Evaluator<'r> {
                                 unknown.get_or_insert(u);
                             }
                         }
-                        Some(true) => self.render_parts(then, out, unknown)?,
-                        Some(false) => self.render_parts(otherwise, out, unknown)?,
+                        Some(true) => self.render_parts(then, out, unknown, span)?,
+                        Some(false) => self.render_parts(otherwise, out, unknown, span)?,
                     }
                 }
                 TemplatePart::For {
@@ -280,33 +343,37 @@ impl<'r> Evaluator<'r> {
                             self.bindings.push((kv.clone(), k));
                         }
                         self.bindings.push((value_var.clone(), v));
-                        let r = self.render_parts(body, out, unknown);
+                        let r = self.render_parts(body, out, unknown, span);
                         self.bindings.truncate(depth);
                         r?;
                     }
                 }
             }
         }
-        Ok(())
+        self.meter.fits(node_bytes() + out.len(), span)
     }
 
     /// Resolves a variable or traversal: bound names first, then the resolver, then the
     /// remaining operators.
-    fn traversal(&mut self, expr: &Expr) -> Result<Value, EvalError> {
+    fn traversal(&mut self, expr: &Expr) -> Result<(Value, usize), EvalError> {
+        let span = expr.span;
         let (root_name, ops): (&str, &[Operator]) = match &expr.kind {
             ExprKind::Variable(name) => (name, &[]),
             ExprKind::Traversal(base, ops) => match &base.kind {
                 ExprKind::Variable(name) => (name, ops),
                 _ => {
-                    let v = self.eval(base)?;
-                    return self.apply_operators(v, ops, expr.span);
+                    let (v, size) = self.eval_sized(base)?;
+                    return self.operators_on(v, size, ops, span);
                 }
             },
-            _ => return self.eval(expr),
+            _ => return self.eval_sized(expr),
         };
-        if let Some(v) = self.lookup_binding(root_name) {
+        if let Some(v) = binding(&self.bindings, root_name) {
+            // A copy: charged before it is made.
+            let size = value_bytes(v);
+            self.meter.charge(size, span)?;
             let v = v.clone();
-            return self.apply_operators(v, ops, expr.span);
+            return self.operators_on(v, size, ops, span);
         }
         let mut path = vec![root_name];
         for op in ops {
@@ -315,9 +382,28 @@ impl<'r> Evaluator<'r> {
                 _ => break,
             }
         }
-        let (value, consumed) = self.resolver.resolve(&path, expr.span)?;
+        let (value, consumed) = self.resolver.resolve(&path, span)?;
+        // The resolver copied a stored value, which was within the limit for one value
+        // when it was stored.
+        let size = value_bytes(&value);
+        self.meter.charge(size, span)?;
         let rest = ops.get(consumed.saturating_sub(1)..).unwrap_or(&[]);
-        self.apply_operators(value, rest, expr.span)
+        self.operators_on(value, size, rest, span)
+    }
+
+    /// Applies `ops` to a value of `size`; a part taken out of it is a new copy.
+    fn operators_on(
+        &mut self,
+        value: Value,
+        size: usize,
+        ops: &[Operator],
+        span: Span,
+    ) -> Result<(Value, usize), EvalError> {
+        if ops.is_empty() {
+            return Ok((value, size));
+        }
+        let v = self.apply_operators(value, ops, span)?;
+        self.measured(v, span)
     }
 
     fn apply_operators(
@@ -374,11 +460,11 @@ impl<'r> Evaluator<'r> {
         args: &[Expr],
         expand_final: bool,
         span: Span,
-    ) -> Result<Value, EvalError> {
+    ) -> Result<(Value, usize), EvalError> {
         // try and can look at errors, so they evaluate their own arguments.
         match name {
             "try" => return self.call_try(args, span),
-            "can" => return self.call_can(args, span),
+            "can" => return self.call_can(args, span).map(|v| (v, node_bytes())),
             _ => {}
         }
         let Some(function) = functions::lookup(name) else {
@@ -386,9 +472,10 @@ impl<'r> Evaluator<'r> {
                 for a in args {
                     self.eval(a)?;
                 }
-                return Ok(Value::unknown(format!(
-                    "{name}() is not evaluated by aicost-policy"
-                )));
+                return Ok((
+                    Value::unknown(format!("{name}() is not evaluated by aicost-policy")),
+                    node_bytes(),
+                ));
             }
             return Err(
                 EvalError::new(format!("call to unknown function `{name}`"), span)
@@ -397,8 +484,13 @@ impl<'r> Evaluator<'r> {
         };
         let mut values = Vec::with_capacity(args.len());
         let mut spans = Vec::with_capacity(args.len());
+        // The arguments of one call count as one value, so that what a function builds
+        // from them stays within a small multiple of the limit before it is measured.
+        let mut size = 0usize;
         for (i, a) in args.iter().enumerate() {
-            let v = self.eval(a)?;
+            let (v, arg_size) = self.eval_sized(a)?;
+            size = size.saturating_add(arg_size);
+            self.meter.fits_arguments(size, span)?;
             if expand_final && i + 1 == args.len() {
                 match v {
                     Value::List(items) | Value::Set(items) => {
@@ -407,7 +499,7 @@ impl<'r> Evaluator<'r> {
                             spans.push(a.span);
                         }
                     }
-                    Value::Unknown(u) => return Ok(Value::Unknown(u)),
+                    Value::Unknown(u) => return Ok((Value::Unknown(u), node_bytes())),
                     other => {
                         return Err(EvalError::new(
                             format!("invalid expanding argument: `...` needs a list, set or tuple, not a {}", other.type_name()),
@@ -422,29 +514,31 @@ impl<'r> Evaluator<'r> {
         }
         if function.unknowns == Unknowns::Propagate {
             if let Some(u) = values.iter().find_map(Value::first_unknown) {
-                return Ok(Value::Unknown(u.clone()));
+                return Ok((Value::Unknown(u.clone()), node_bytes()));
             }
         }
-        (function.call)(values).map_err(|e| {
+        let result = (function.call)(values).map_err(|e| {
             let at = e.arg.and_then(|i| spans.get(i).copied()).unwrap_or(span);
             function_error(name, e, at)
-        })
+        })?;
+        self.measured(result, span)
     }
 
-    fn call_try(&mut self, args: &[Expr], span: Span) -> Result<Value, EvalError> {
+    fn call_try(&mut self, args: &[Expr], span: Span) -> Result<(Value, usize), EvalError> {
         if args.is_empty() {
             return Err(EvalError::new("try() needs at least one argument", span));
         }
         let mut last_error = None;
         for a in args {
-            match self.eval(a) {
-                Ok(v) => {
+            match self.eval_sized(a) {
+                Ok((v, size)) => {
                     if let Some(u) = v.first_unknown() {
                         // Terraform cannot tell yet whether this argument will succeed.
-                        return Ok(Value::Unknown(u.clone()));
+                        return Ok((Value::Unknown(u.clone()), node_bytes()));
                     }
-                    return Ok(v);
+                    return Ok((v, size));
                 }
+                Err(e) if e.stop != Stop::Error => return Err(e),
                 Err(e) => last_error = Some(e),
             }
         }
@@ -467,157 +561,32 @@ impl<'r> Evaluator<'r> {
                 Some(u) => Value::Unknown(u.clone()),
                 None => Value::Bool(true),
             },
+            Err(e) if e.stop != Stop::Error => return Err(e),
             Err(_) => Value::Bool(false),
         })
     }
-
-    fn for_expr(&mut self, f: &ForExpr) -> Result<Value, EvalError> {
-        let coll = self.eval(&f.collection)?;
-        let Some(items) = iterate(&coll, f.collection.span)? else {
-            return Ok(Value::Unknown(
-                coll.first_unknown()
-                    .cloned()
-                    .unwrap_or_else(|| Unknown::new("unknown collection")),
-            ));
-        };
-        let mut list = Vec::new();
-        let mut map: BTreeMap<String, Value> = BTreeMap::new();
-        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-        let mut unknown_key: Option<Unknown> = None;
-        for (k, v) in items {
-            let depth = self.bindings.len();
-            if let Some(kv) = &f.key_var {
-                self.bindings.push((kv.clone(), k));
-            }
-            self.bindings.push((f.value_var.clone(), v));
-            let result = self.for_item(f, &mut list, &mut map, &mut groups, &mut unknown_key);
-            self.bindings.truncate(depth);
-            if let Some(u) = result? {
-                return Ok(Value::Unknown(u));
-            }
-        }
-        if f.key.is_none() {
-            return Ok(Value::List(list));
-        }
-        let mut out = Map::new();
-        if f.grouping {
-            for (k, vs) in groups {
-                out.insert(k, Value::List(vs));
-            }
-        } else {
-            out.entries = map;
-        }
-        out.more = unknown_key;
-        Ok(Value::Map(out))
-    }
-
-    /// One iteration of a `for` expression. Returns `Some` when the whole result becomes
-    /// unknown (an unknown condition).
-    fn for_item(
-        &mut self,
-        f: &ForExpr,
-        list: &mut Vec<Value>,
-        map: &mut BTreeMap<String, Value>,
-        groups: &mut BTreeMap<String, Vec<Value>>,
-        unknown_key: &mut Option<Unknown>,
-    ) -> Result<Option<Unknown>, EvalError> {
-        if let Some(cond) = &f.cond {
-            let c = self.eval(cond)?;
-            match to_bool(&c)
-                .map_err(|m| EvalError::new(format!("invalid for condition: {m}"), cond.span))?
-            {
-                None => return Ok(c.first_unknown().cloned()),
-                Some(false) => return Ok(None),
-                Some(true) => {}
-            }
-        }
-        let value = self.eval(&f.value)?;
-        let Some(key_expr) = &f.key else {
-            list.push(value);
-            return Ok(None);
-        };
-        let key = self.eval(key_expr)?;
-        let key = match to_string(&key) {
-            Ok(Some(k)) => k,
-            Ok(None) => {
-                if let Value::Unknown(u) = key {
-                    unknown_key.get_or_insert(u);
-                }
-                return Ok(None);
-            }
-            Err(m) => {
-                return Err(EvalError::new(
-                    format!("invalid object key: {m}"),
-                    key_expr.span,
-                ))
-            }
-        };
-        if f.grouping {
-            groups.entry(key).or_default().push(value);
-        } else {
-            match map.entry(key) {
-                std::collections::btree_map::Entry::Occupied(e) => {
-                    return Err(EvalError::new(
-                        format!("duplicate object key `{}` in a for expression", e.key()),
-                        key_expr.span,
-                    )
-                    .with_help(
-                        "add `...` after the value to group values with the same key into lists",
-                    ));
-                }
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    e.insert(value);
-                }
-            }
-        }
-        Ok(None)
-    }
 }
 
-/// The (key, value) pairs a `for` expression or `for_each` visits: index and element for
-/// lists, the element twice for sets, key and value for maps. `None` when unknown.
-pub fn iterate(coll: &Value, span: Span) -> Result<Option<Vec<(Value, Value)>>, EvalError> {
-    match coll {
-        Value::List(items) => Ok(Some(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Value::Number(usize_to_f64(i)), v.clone()))
-                .collect(),
-        )),
-        Value::Set(items) => Ok(Some(items.iter().map(|v| (v.clone(), v.clone())).collect())),
-        Value::Map(m) => {
-            if m.more.is_some() {
-                return Ok(None);
-            }
-            Ok(Some(
-                m.entries
-                    .iter()
-                    .map(|(k, v)| (Value::String(k.clone()), v.clone()))
-                    .collect(),
-            ))
-        }
-        Value::Unknown(_) => Ok(None),
-        Value::Null => Err(EvalError::new("cannot iterate over a null value", span)),
-        other => Err(EvalError::new(
-            format!(
-                "cannot iterate over a {}: a list, set or map is required",
-                other.type_name()
-            ),
-            span,
-        )),
-    }
-}
-
-#[expect(
-    clippy::cast_precision_loss,
-    reason = "collection indexes are far below 2^52"
-)]
-fn usize_to_f64(i: usize) -> f64 {
-    i as f64
+/// The innermost value bound to `name`.
+fn binding<'b>(bindings: &'b [(String, Value)], name: &str) -> Option<&'b Value> {
+    bindings
+        .iter()
+        .rev()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v)
 }
 
 fn function_error(name: &str, e: FunctionError, span: Span) -> EvalError {
+    if e.over_budget {
+        // A function that would build more than one value may hold: a budget error,
+        // which `try` and `can` do not catch.
+        return EvalError {
+            message: format!("evaluation budget exceeded: {name}() {}", e.message),
+            span,
+            help: Some(super::budget::HELP.to_string()),
+            stop: Stop::Budget,
+        };
+    }
     EvalError::new(format!("invalid call to {name}(): {}", e.message), span)
 }
 
@@ -629,91 +598,4 @@ pub fn eval_standalone(source: &str) -> Result<Value, EvalError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn eval(src: &str) -> Value {
-        eval_standalone(src).unwrap_or_else(|e| panic!("{src}: {e:?}"))
-    }
-
-    #[test]
-    fn arithmetic_and_strings() {
-        assert_eq!(eval("1 + 2 * 3"), Value::Number(7.0));
-        assert_eq!(eval("\"5\" + 1"), Value::Number(6.0));
-        assert_eq!(eval("\"a-${1 + 1}-${true}\""), Value::string("a-2-true"));
-    }
-
-    #[test]
-    fn for_expressions_build_lists_and_maps() {
-        assert_eq!(
-            eval("[for x in [1, 2, 3] : x * 2 if x > 1]"),
-            Value::List(vec![Value::Number(4.0), Value::Number(6.0)])
-        );
-        assert_eq!(
-            eval("{for k, v in {a = 1, b = 2} : v => k}").display(),
-            "{1 = \"a\", 2 = \"b\"}"
-        );
-        assert_eq!(
-            eval("{for s in [\"a\", \"b\", \"a\"] : s => s...}").display(),
-            "{a = [\"a\", \"a\"], b = [\"b\"]}"
-        );
-    }
-
-    #[test]
-    fn duplicate_object_keys_keep_the_last() {
-        assert_eq!(eval("{a = 1, a = 2}").display(), "{a = 2}");
-    }
-
-    #[test]
-    fn splats_apply_to_each_element() {
-        assert_eq!(eval("[{a = 1}, {a = 2}][*].a").display(), "[1, 2]");
-        assert_eq!(eval("[{a = {b = 1}}].*.a.b").display(), "[1]");
-    }
-
-    #[test]
-    fn template_strip_markers() {
-        assert_eq!(eval("\"a  ${~ \"b\" ~}  c\""), Value::string("abc"));
-        assert_eq!(
-            eval("\"%{ for x in [1,2] }${x},%{ endfor }\""),
-            Value::string("1,2,")
-        );
-        assert_eq!(
-            eval("\"%{ if true }yes%{ else }no%{ endif }\""),
-            Value::string("yes")
-        );
-    }
-
-    #[test]
-    fn logical_operators_with_an_unknown_operand_are_unknown() {
-        let resolver = Unknowns;
-        let mut ev = Evaluator::new(&resolver);
-        for src in [
-            "false && var.u",
-            "var.u && false",
-            "true || var.u",
-            "var.u || true",
-        ] {
-            let expr = super::super::hcl::parse_expression(src).unwrap();
-            assert!(
-                matches!(ev.eval(&expr), Ok(Value::Unknown(_))),
-                "{src} should be unknown"
-            );
-        }
-        assert_eq!(eval("true && !false || false"), Value::Bool(true));
-    }
-
-    /// Every name is an unknown value.
-    struct Unknowns;
-
-    impl Resolver for Unknowns {
-        fn resolve(&self, path: &[&str], _span: Span) -> Result<(Value, usize), EvalError> {
-            Ok((Value::unknown(path.join(".")), path.len()))
-        }
-    }
-
-    #[test]
-    fn errors_point_at_the_expression() {
-        let err = eval_standalone("[1][5]").unwrap_err();
-        assert!(err.message.contains("out of range"), "{err:?}");
-    }
-}
+mod tests;
