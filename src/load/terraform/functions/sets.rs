@@ -5,8 +5,7 @@
 use super::args::{elements_arg, ordinal};
 use super::unify::unify;
 use super::{arity, FunctionError, FunctionResult};
-use crate::load::terraform::convert::equals;
-use crate::model::Value;
+use crate::model::{set_order, Value};
 
 /// The arguments as sets of one common element type.
 fn as_sets(args: &[Value]) -> Result<Vec<Vec<Value>>, FunctionError> {
@@ -29,8 +28,12 @@ fn as_sets(args: &[Value]) -> Result<Vec<Vec<Value>>, FunctionError> {
         .collect())
 }
 
+/// Whether `set` (sorted in set order) holds a value equal to `v`. A value with an
+/// unknown inside is never known to be equal to anything; for known values set order's
+/// `Equal` is equality, so a binary search replaces a scan (two sets of 100,000 elements
+/// would otherwise take 10^10 comparisons).
 fn contains(set: &[Value], v: &Value) -> bool {
-    set.iter().any(|e| equals(e, v) == Some(true))
+    v.is_wholly_known() && set.binary_search_by(|e| set_order(e, v)).is_ok()
 }
 
 pub fn setunion(args: Vec<Value>) -> FunctionResult {
@@ -69,6 +72,25 @@ pub fn setsubtract(args: Vec<Value>) -> FunctionResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn membership_matches_equality_with_unknowns_never_equal() {
+        let u = Value::unknown("var.x has no default");
+        let set = match Value::set(vec![
+            Value::Number(2.0),
+            u.clone(),
+            Value::List(vec![Value::Number(1.0), u.clone()]),
+            Value::List(vec![Value::Number(1.0)]),
+        ]) {
+            Value::Set(items) => items,
+            other => panic!("{other:?}"),
+        };
+        assert!(contains(&set, &Value::Number(2.0)));
+        assert!(contains(&set, &Value::List(vec![Value::Number(1.0)])));
+        assert!(!contains(&set, &Value::Number(3.0)));
+        assert!(!contains(&set, &u));
+        assert!(!contains(&set, &Value::List(vec![Value::Number(1.0), u])));
+    }
 
     fn strings(xs: &[&str]) -> Value {
         Value::List(xs.iter().map(|x| Value::string(*x)).collect())
