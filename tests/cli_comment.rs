@@ -89,7 +89,9 @@ impl Github {
         runtime.block_on(
             Mock::given(method("POST"))
                 .and(path("/graphql"))
-                .and(body_partial_json(json!({ "query": "query { viewer { login } }" })))
+                .and(body_partial_json(
+                    json!({ "query": "query { viewer { login } }" }),
+                ))
                 .respond_with(ResponseTemplate::new(200).set_body_json(
                     json!({ "data": { "viewer": { "login": "github-actions[bot]" } } }),
                 ))
@@ -556,10 +558,16 @@ fn bad_bounds_and_authors_are_usage_errors() {
         run.stderr,
         "error: invalid comment author \"mallory <x>\": it contains ' '\n  help: give a GitHub login (letters, digits and `-`, at most 39), with `[bot]` after an app's name: e.g. octocat or github-actions[bot]\n"
     );
-    let run = comment(&dir, &github, &["--deadline", "0s"], &[("GITHUB_TOKEN", TOKEN)]);
+    let run = comment(
+        &dir,
+        &github,
+        &["--deadline", "0s"],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("`0s` is out of range: give more than zero and at most a day"),
+        run.stderr
+            .contains("`0s` is out of range: give more than zero and at most a day"),
         "{}",
         run.stderr
     );

@@ -634,7 +634,10 @@ mod tests {
         );
         assert_eq!(
             ms("0s"),
-            Err("`0s` is out of range: give more than zero and at most a day (24h = 1440m)".to_string())
+            Err(
+                "`0s` is out of range: give more than zero and at most a day (24h = 1440m)"
+                    .to_string()
+            )
         );
         assert!(ms("1441m").is_err());
         assert!(ms("-1s").is_err());

@@ -1135,7 +1135,7 @@ mod tests {
             .join(format!(".prices.csv.{}.tmp", std::process::id()));
         symlink(&victim, &planted).unwrap();
 
-        write_atomically(&target, b"provider,region,item,usd_per_hour\n").unwrap();
+        assert!(write_atomically(&target, b"provider,region,item,usd_per_hour\n").is_ok());
 
         assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
         assert_eq!(

@@ -190,7 +190,8 @@ pub fn post_comment(
             runtime.block_on(async {
                 let client = github::Client::new(url, token, &options.retry, &options.limits)?;
                 let author = options.author.as_deref();
-                let publish = github::publish(&client, target, tag, &full, options.behavior, author);
+                let publish =
+                    github::publish(&client, target, tag, &full, options.behavior, author);
                 tokio::time::timeout(options.limits.deadline, publish)
                     .await
                     .unwrap_or_else(|_| {

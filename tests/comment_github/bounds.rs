@@ -59,7 +59,11 @@ async fn a_slow_answer_times_out_each_try_and_reads_are_retried() {
         received(&server).await,
         vec![list_req(), list_req(), list_req()]
     );
-    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 /// A new comment whose answer never came may have been created: trying again could post
@@ -126,8 +130,8 @@ async fn an_answer_over_10_mib_is_not_read() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_answer_just_under_the_cap_is_read() {
     let server = MockServer::start().await;
-    let body = serde_json::to_string(&json!([ours(3, "prod", "same", "2026-01-01T09:00:00Z")]))
-        .unwrap();
+    let body =
+        serde_json::to_string(&json!([ours(3, "prod", "same", "2026-01-01T09:00:00Z")])).unwrap();
     let limits = Limits {
         max_response_bytes: body.len(),
         ..Limits::default()
@@ -149,8 +153,8 @@ async fn an_answer_just_under_the_cap_is_read() {
     assert_eq!(posted.unwrap(), Posted::Unchanged { url: url(3) });
 }
 
-/// Every page links to a next one, each a different URL, forever.
-struct EndlessPages;
+/// Every page links to a next one on this port, each a different URL, forever.
+struct EndlessPages(u16);
 
 impl Respond for EndlessPages {
     fn respond(&self, request: &Received) -> ResponseTemplate {
@@ -162,7 +166,7 @@ impl Respond for EndlessPages {
             .unwrap_or(1);
         let next = format!(
             "<http://127.0.0.1:{}{LIST}?per_page=100&page={}>; rel=\"next\"",
-            request.url.port().unwrap(),
+            self.0,
             page + 1
         );
         ResponseTemplate::new(200)
@@ -176,7 +180,7 @@ async fn pagination_stops_after_100_pages() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(LIST))
-        .respond_with(EndlessPages)
+        .respond_with(EndlessPages(server.address().port()))
         .mount(&server)
         .await;
 

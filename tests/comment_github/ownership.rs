@@ -145,7 +145,12 @@ async fn update_creates_a_comment_when_only_others_carry_the_marker() {
     );
     assert_eq!(
         received(&server).await,
-        vec![user_req(), viewer_req(), list_req(), create_req("prod", "x")]
+        vec![
+            user_req(),
+            viewer_req(),
+            list_req(),
+            create_req("prod", "x")
+        ]
     );
 }
 
@@ -279,8 +284,8 @@ async fn hide_and_new_hides_only_the_apps_comments() {
     );
 }
 
-/// `--comment-author` names the account: GitHub is not asked, and an app named without
-/// `[bot]` still matches its bot (never a user of that name).
+/// `--comment-author` names the account: GitHub is not asked, and an app's bot is not a
+/// user who took the same name.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_given_author_is_used_without_asking() {
     let server = MockServer::start().await;
@@ -312,7 +317,7 @@ async fn a_given_author_is_used_without_asking() {
         .mount(&server)
         .await;
     let options = Options {
-        author: Some("cost-app".to_string()),
+        author: Some("cost-app[bot]".to_string()),
         ..asking(Behavior::Update)
     };
 
@@ -339,9 +344,10 @@ async fn an_unknown_author_stops_before_anything_is_written() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(USER))
-        .respond_with(ResponseTemplate::new(403).set_body_json(
-            json!({ "message": "Resource not accessible by integration" }),
-        ))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_json(json!({ "message": "Resource not accessible by integration" })),
+        )
         .mount(&server)
         .await;
     Mock::given(method("POST"))

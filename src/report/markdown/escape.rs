@@ -29,9 +29,13 @@ pub(super) fn code(s: &str) -> String {
 
 /// `s` as a code span in a table cell: as [`code`], with `|` written `\|`, which GitHub's
 /// table parser needs even inside code spans (it splits the row first) and turns back into
-/// `|` inside the span.
+/// `|` inside the span. A backslash already before a `|` gets a zero-width space after it:
+/// table parsers differ on whether `\\|` is an escaped backslash or an escaped pipe.
 pub(super) fn code_cell(s: &str) -> String {
-    span(&one_line(s).collect::<String>()).replace('|', "\\|")
+    let content = one_line(s)
+        .collect::<String>()
+        .replace("\\|", "\\\u{200B}|");
+    span(&content).replace('|', "\\|")
 }
 
 fn span(s: &str) -> String {
@@ -84,13 +88,13 @@ pub(super) fn text(s: &str) -> String {
                 out.push(BREAK);
                 out.push('-');
             }
-            '@' | '#' if next.is_some_and(|n| n.is_alphanumeric()) => {
+            '#' if next.is_some_and(|n| n.is_alphanumeric()) => {
                 out.push(c);
                 out.push(BREAK);
             }
-            // `:smile:` and `https://`.
-            ':' if next.is_some_and(|n| !n.is_whitespace()) => {
-                out.push(':');
+            // Mentions and e-mail autolinks (`a@.a` is one too); `:smile:` and `https://`.
+            '@' | ':' if next.is_some_and(|n| !n.is_whitespace()) => {
+                out.push(c);
                 out.push(BREAK);
             }
             _ => out.push(c),
@@ -111,8 +115,22 @@ pub(super) fn safe_url(url: &str) -> bool {
                 c.is_ascii_alphanumeric()
                     || matches!(
                         c,
-                        '-' | '.' | '_' | '~' | '/' | ':' | '?' | '#' | '@' | '!' | '$' | '&'
-                            | '+' | ',' | ';' | '=' | '%'
+                        '-' | '.'
+                            | '_'
+                            | '~'
+                            | '/'
+                            | ':'
+                            | '?'
+                            | '#'
+                            | '@'
+                            | '!'
+                            | '$'
+                            | '&'
+                            | '+'
+                            | ','
+                            | ';'
+                            | '='
+                            | '%'
                     )
             })
     })
@@ -134,7 +152,7 @@ mod tests {
         assert_eq!(code("a\nb\r\tc"), "`a b  c`");
         assert_eq!(code("a|b"), "`a|b`");
         assert_eq!(code_cell("a|b"), "`a\\|b`");
-        assert_eq!(code_cell("a\\|b"), "`a\\\\|b`");
+        assert_eq!(code_cell("a\\|b"), "`a\\\u{200B}\\|b`");
     }
 
     #[test]
@@ -144,9 +162,18 @@ mod tests {
             text("[x](https://e.com) ![i](y) *b* _i_ ~s~ `c` <b> &amp; a|b \\"),
             "\\[x\\](https:\u{200B}//e.com) !\\[i\\](y) \\*b\\* \\_i\\_ \\~s\\~ \\`c\\` \\<b\\> \\&amp; a\\|b \\\\"
         );
-        assert_eq!(text("@user @org/team #1 GH-2"), "@\u{200B}user @\u{200B}org/team #\u{200B}1 GH\u{200B}-2");
-        assert_eq!(text("a@b.com www.x.org :tada:"), "a@\u{200B}b.com www\u{200B}\\.x.org :\u{200B}tada:");
-        assert_eq!(text("costs $1,200.00 a month: $x$"), "costs $1,200.00 a month: \\$x\\$");
+        assert_eq!(
+            text("@user @org/team #1 GH-2"),
+            "@\u{200B}user @\u{200B}org/team #\u{200B}1 GH\u{200B}-2"
+        );
+        assert_eq!(
+            text("a@b.com www.x.org :tada:"),
+            "a@\u{200B}b.com www\u{200B}\\.x.org :\u{200B}tada:"
+        );
+        assert_eq!(
+            text("costs $1,200.00 a month: $x$"),
+            "costs $1,200.00 a month: \\$x\\$"
+        );
         assert_eq!(text("tags: team\nx"), "tags: team x");
         assert_eq!(text("# 1 @ : "), "# 1 @ : ");
     }

@@ -205,7 +205,10 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
     };
     let errors = errors_section(&report.errors, links);
     let budgets = Section::fixed(budgets_table(&report.budgets, links, true));
-    let footer = Section::fixed(footer(&text(&report.catalog_as_of), &text(&report.tool.version)));
+    let footer = Section::fixed(footer(
+        &text(&report.catalog_as_of),
+        &text(&report.tool.version),
+    ));
     let sections = vec![
         Section::fixed(header), // 0
         top_section,            // 1
@@ -405,7 +408,11 @@ fn finding_item(f: &FindingEntry, links: Option<&Links>) -> String {
 fn place(file: &str, line: u32, links: Option<&Links>) -> String {
     match links {
         Some(l) if !file.is_empty() && file != "<stdin>" => {
-            format!("[{}]({})", code(&format!("{file}:{line}")), l.line(file, line))
+            format!(
+                "[{}]({})",
+                code(&format!("{file}:{line}")),
+                l.line(file, line)
+            )
         }
         _ => code(&format!("{file}:{line}")),
     }
