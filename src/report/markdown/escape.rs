@@ -6,9 +6,9 @@
 //!
 //! Names go in code spans ([`code`], [`code_cell`]): nothing inside is Markdown, HTML, a
 //! mention or an autolink. Prose goes through [`text`]: Markdown's inline punctuation is
-//! backslash-escaped, and a zero-width space follows the `@`, `#` and `:` that would start a
-//! GitHub mention, reference or emoji, which GitHub finds in the rendered text, after
-//! escapes are gone. Line breaks and other control characters become spaces everywhere, so
+//! backslash-escaped, and a zero-width space follows the `@`, `#` and `:` that could start a
+//! GitHub mention, reference, e-mail autolink, URL or emoji, which GitHub finds in the
+//! rendered text, after escapes are gone. Line breaks and other control characters become spaces everywhere, so
 //! nothing from the input can start a block of its own.
 
 /// After `@`, `#`, `:` (and inside `www.`, `GH-`): invisible, and no GitHub pattern matches
@@ -176,6 +176,8 @@ mod tests {
         );
         assert_eq!(text("tags: team\nx"), "tags: team x");
         assert_eq!(text("# 1 @ : "), "# 1 @ : ");
+        // Found by the property test: comrak links `a@.a` as an e-mail address.
+        assert_eq!(text("a@.a"), "a@\u{200B}.a");
     }
 
     #[test]
