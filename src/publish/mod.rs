@@ -62,9 +62,9 @@ pub struct Options {
 /// `10m`, `90s`, `1.5s`, `250ms`: how durations are written in messages.
 pub fn duration_text(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms >= 60_000 && ms % 60_000 == 0 {
+    if ms >= 60_000 && ms.is_multiple_of(60_000) {
         format!("{}m", ms / 60_000)
-    } else if ms >= 1000 && ms % 1000 == 0 {
+    } else if ms >= 1000 && ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else if ms >= 1000 {
         let fraction = format!("{:03}", ms % 1000);
