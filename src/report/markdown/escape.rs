@@ -70,7 +70,14 @@ pub(super) fn text(s: &str) -> String {
                 .map(|p| p.iter().collect::<String>().to_ascii_lowercase())
                 .unwrap_or_default()
         };
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
         match c {
+            // Inside a word (`aws_instance`) `_` can neither open nor close emphasis.
+            '_' if prev.is_some_and(char::is_alphanumeric)
+                && next.is_some_and(char::is_alphanumeric) =>
+            {
+                out.push('_');
+            }
             // Emphasis, strikethrough, code, links and images, HTML and entities, table
             // cells, and the escape itself.
             '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '&' | '|' => {
@@ -158,6 +165,10 @@ mod tests {
     #[test]
     fn prose_escapes_markdown_and_breaks_github_references() {
         assert_eq!(text("plain words, 1.5"), "plain words, 1.5");
+        assert_eq!(
+            text("aws_instance.a_b _x_ y_ _"),
+            "aws_instance.a_b \\_x\\_ y\\_ \\_"
+        );
         assert_eq!(
             text("[x](https://e.com) ![i](y) *b* _i_ ~s~ `c` <b> &amp; a|b \\"),
             "\\[x\\](https:\u{200B}//e.com) !\\[i\\](y) \\*b\\* \\_i\\_ \\~s\\~ \\`c\\` \\<b\\> \\&amp; a\\|b \\\\"
