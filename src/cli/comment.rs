@@ -11,7 +11,7 @@ use super::output::OutputTarget;
 use super::{exit, output};
 use crate::load::terraform::VarArg;
 use crate::model::{Severity, Status};
-use crate::publish::{self, Behavior, GitHubTarget, Posted, PublishError, RetryPolicy};
+use crate::publish::{self, Behavior, GitHubTarget, Limits, Posted, PublishError};
 use crate::report::diff::{self as diff_report, DiffReport};
 use crate::report::markdown;
 
@@ -28,6 +28,9 @@ fn run_comment(
 ) -> Result<u8, u8> {
     // Everything that can be wrong with the command line is found before any analysis.
     if let Err(e) = publish::check_tag(&args.tag) {
+        return usage(&format!("{e}{}", help(&e)));
+    }
+    if let Some(Err(e)) = args.comment_author.as_deref().map(publish::check_author) {
         return usage(&format!("{e}{}", help(&e)));
     }
     let destination = if args.dry_run {
@@ -60,14 +63,17 @@ fn run_comment(
         BehaviorArg::DeleteAndNew => Behavior::DeleteAndNew,
         BehaviorArg::HideAndNew => Behavior::HideAndNew,
     };
-    let posted = publish::post_comment(
-        &target,
-        &token,
-        &args.tag,
-        &body,
+    let options = publish::Options {
         behavior,
-        &RetryPolicy::default(),
-    );
+        retry: publish::RetryPolicy::default(),
+        limits: Limits {
+            request_timeout: args.request_timeout,
+            deadline: args.deadline,
+            ..Limits::default()
+        },
+        author: args.comment_author.clone(),
+    };
+    let posted = publish::post_comment(&target, &token, &args.tag, &body, &options);
     match posted {
         Ok(Posted::Created {
             url,
@@ -97,6 +103,14 @@ fn run_comment(
             } else {
                 code
             });
+        }
+        Err(e @ PublishError::Unauthorized { .. }) => {
+            // Not the read-only token of exit 3: a broken credential must fail the job.
+            eprintln!(
+                "error: the pull-request comment was not posted: {e}\n  help: check the token in {} (--token-env names the variable): it may be expired, revoked or mistyped, or meant for another GitHub host (--github-api-url)",
+                args.token_env
+            );
+            return Err(exit::ERROR);
         }
         Err(e) => {
             eprintln!(
