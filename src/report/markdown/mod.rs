@@ -57,7 +57,10 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         headline(s.delta.baseline, s.percent)
     );
     if let Some(plan) = &report.base.plan {
-        header.push_str(&format!("Before is the prior state recorded in `{plan}`. "));
+        header.push_str(&format!(
+            "Before is the prior state recorded in `{}`. ",
+            code(plan)
+        ));
     }
     header.push_str(&format!(
         "Monthly cost **{} → {}**; ceiling {} → {} ({}).",
@@ -374,7 +377,7 @@ fn resource_row(d: &ResourceDelta, links: Option<&Links>) -> String {
 fn finding_item(f: &FindingEntry, links: Option<&Links>) -> String {
     let mut item = format!(
         "- **{}** ({}) `{}` at {}: {}",
-        f.policy_id,
+        inline(&f.policy_id),
         f.severity,
         code(&f.resource),
         place(&f.file, f.line, links),
@@ -444,15 +447,20 @@ fn footer(as_of: &str, version: &str) -> String {
     )
 }
 
-/// Text inside inline code: backticks would end it, newlines would break the table.
+/// Text inside inline code: backticks would end it, newlines would break the table, other
+/// control characters are escaped (the Markdown also goes to terminals and logs).
 fn code(s: &str) -> String {
-    s.replace('`', "'").replace(['\n', '\r'], " ")
+    let one_line = s.replace('`', "'").replace(['\n', '\r'], " ");
+    super::escape::controls(&one_line).into_owned()
 }
 
-/// Text in a list item or table cell: one line, no table separators, no HTML.
+/// Text in a list item or table cell: one line, no table separators, no HTML, control
+/// characters escaped.
 fn inline(s: &str) -> String {
-    s.replace(['\n', '\r'], " ")
+    let one_line = s
+        .replace(['\n', '\r'], " ")
         .replace('|', "\\|")
         .replace('<', "&lt;")
-        .replace('>', "&gt;")
+        .replace('>', "&gt;");
+    super::escape::controls(&one_line).into_owned()
 }
