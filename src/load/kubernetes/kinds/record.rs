@@ -135,6 +135,7 @@ impl<'a> Cx<'a> {
             attributes: Map::new(),
             cost: None,
             workload: None,
+            sensitive: crate::model::Sensitive::default(),
         }
     }
 }
