@@ -13,6 +13,7 @@ use crate::load::terraform::VarArg;
 use crate::model::{Severity, Status};
 use crate::publish::{self, Behavior, GitHubTarget, Limits, Posted, PublishError};
 use crate::report::diff::{self as diff_report, DiffReport};
+use crate::report::escape::controls;
 use crate::report::markdown;
 
 pub fn run(args: &CommentGithubArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> u8 {
@@ -95,7 +96,8 @@ fn run_comment(
         }
         Err(e @ PublishError::NoPermission { .. }) => {
             eprintln!(
-                "warning: the pull-request comment was not posted: {e}{}",
+                "warning: the pull-request comment was not posted: {}{}",
+                controls(&e.to_string()),
                 help(&e)
             );
             return Ok(if code == exit::CLEAN {
@@ -114,7 +116,8 @@ fn run_comment(
         }
         Err(e) => {
             eprintln!(
-                "error: the pull-request comment was not posted: {e}{}",
+                "error: the pull-request comment was not posted: {}{}",
+                controls(&e.to_string()),
                 help(&e)
             );
             return Err(exit::ERROR);
@@ -162,6 +165,15 @@ fn destination(args: &CommentGithubArgs) -> Result<(GitHubTarget, String), u8> {
     ))
 }
 
+/// Control characters escaped (see crate::report::escape), the line breaks our own messages
+/// put before `help:` kept.
+fn escape_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| controls(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `\n  help: …` from the error's diagnostic, when it has one.
 fn help(e: &PublishError) -> String {
     miette::Diagnostic::help(e)
@@ -170,7 +182,8 @@ fn help(e: &PublishError) -> String {
 }
 
 fn usage<T>(message: &str) -> Result<T, u8> {
-    eprintln!("error: {message}");
+    // `--repo` and GITHUB_REPOSITORY are echoed in messages.
+    eprintln!("error: {}", escape_lines(message));
     Err(exit::ERROR)
 }
 

@@ -892,15 +892,6 @@ fn too_large(name: &str) -> Failure {
     )
 }
 
-/// The URL without credentials, query or fragment, for messages.
-fn token_free(url: &reqwest::Url) -> String {
-    let host = url.host_str().unwrap_or("");
-    match url.port() {
-        Some(port) => format!("{}://{host}:{port}{}", url.scheme(), url.path()),
-        None => format!("{}://{host}{}", url.scheme(), url.path()),
-    }
-}
-
 /// Whether a URL may be fetched: HTTPS, or plain HTTP to a loopback address.
 fn allowed(url: &reqwest::Url) -> Result<(), String> {
     match url.scheme() {
@@ -946,7 +937,7 @@ fn fetch(raw: &str) -> Result<(String, String), Failure> {
             "pass an https:// URL or the path of a file",
         )
     })?;
-    let shown = token_free(&url);
+    let shown = crate::redact::parsed_url(&url);
     allowed(&url).map_err(|why| {
         Failure::new(
             format!("refusing {shown}: {why}"),
@@ -959,7 +950,7 @@ fn fetch(raw: &str) -> Result<(String, String), Failure> {
         if attempt.previous().len() >= MAX_REDIRECTS {
             attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
         } else if let Err(why) = allowed(attempt.url()) {
-            let to = token_free(attempt.url());
+            let to = crate::redact::parsed_url(attempt.url());
             attempt.error(format!("redirected to {to}: {why}"))
         } else {
             attempt.follow()
@@ -1091,16 +1082,6 @@ mod tests {
         ] {
             assert!(allowed(&url(bad)).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn urls_in_messages_carry_no_credentials() {
-        assert_eq!(
-            token_free(&url(
-                "https://user:secret@example.com:8443/a/p.csv?token=abc#x"
-            )),
-            "https://example.com:8443/a/p.csv"
-        );
     }
 
     #[test]
