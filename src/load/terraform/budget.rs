@@ -89,6 +89,8 @@ fn payload_bytes(v: &Value) -> usize {
             .iter()
             .fold(0, |sum, item| sum.saturating_add(value_bytes(item))),
         Value::Map(m) => entries_bytes(m.entries.iter()),
+        // The mark boxes the value: the box holds a whole node.
+        Value::Sensitive(inner) => value_bytes(inner),
     }
 }
 

@@ -141,6 +141,10 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
 /// and nulls) are copied into every object of a list, so a long list of empty objects
 /// could grow without bound.
 fn convert_within(value: Value, ty: &Type, left: &mut usize) -> Result<Value, String> {
+    // A sensitive value converts like any other and stays sensitive.
+    if let Value::Sensitive(inner) = value {
+        return convert_within(*inner, ty, left).map(Value::mark);
+    }
     if matches!(value, Value::Unknown(_) | Value::Null) || *ty == Type::Any {
         return Ok(value);
     }
@@ -164,7 +168,11 @@ fn convert_within(value: Value, ty: &Type, left: &mut usize) -> Result<Value, St
                 .map(|v| convert_within(v, inner, left))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(if matches!(ty, Type::Set(_)) {
-                Value::set(converted)
+                // An element is its own key in a set: a sensitive one marks the set, as
+                // in Terraform.
+                let (set, marked) = Value::List(converted).unmark_deep();
+                let elements = set.as_elements().map(<[Value]>::to_vec).unwrap_or_default();
+                Value::set(elements).mark_if(marked)
             } else {
                 Value::List(converted)
             })

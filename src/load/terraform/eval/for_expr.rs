@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{EvalError, Evaluator};
+use super::{hide_if, mark_sized, EvalError, Evaluator};
 use crate::load::terraform::ast::{ForExpr, Span};
 use crate::load::terraform::budget::{entry_bytes, node_bytes, payload};
 use crate::load::terraform::convert::{to_bool, to_string};
@@ -16,7 +16,21 @@ impl Evaluator<'_> {
         f: &ForExpr,
         span: Span,
     ) -> Result<(Value, usize), EvalError> {
-        let coll = self.eval(&f.collection)?;
+        // Over a sensitive collection, with a sensitive key or condition, the result shows
+        // the sensitive value: it is sensitive as a whole. Elements keep their own marks.
+        let (coll, marked) = self.eval(&f.collection)?.peel();
+        let mut sensitive = marked;
+        let (result, size) = self.for_items(f, coll, span, &mut sensitive)?;
+        Ok(mark_sized(result, size, sensitive))
+    }
+
+    fn for_items(
+        &mut self,
+        f: &ForExpr,
+        coll: Value,
+        span: Span,
+        sensitive: &mut bool,
+    ) -> Result<(Value, usize), EvalError> {
         let Some(items) = iterate(&coll, f.collection.span)? else {
             return Ok((
                 Value::Unknown(
@@ -45,11 +59,14 @@ impl Evaluator<'_> {
             self.bindings.push((f.value_var.clone(), v));
             let result = self.for_item(
                 f,
-                &mut built,
-                &mut list,
-                &mut map,
-                &mut groups,
-                &mut unknown_key,
+                Collected {
+                    built: &mut built,
+                    list: &mut list,
+                    map: &mut map,
+                    groups: &mut groups,
+                    unknown_key: &mut unknown_key,
+                    sensitive,
+                },
             );
             self.bindings.truncate(depth);
             if let Some(u) = result? {
@@ -73,20 +90,25 @@ impl Evaluator<'_> {
 
     /// One iteration of a `for` expression. Returns `Some` when the whole result becomes
     /// unknown (an unknown condition).
-    fn for_item(
-        &mut self,
-        f: &ForExpr,
-        built: &mut Built,
-        list: &mut Vec<Value>,
-        map: &mut BTreeMap<String, Value>,
-        groups: &mut BTreeMap<String, Vec<Value>>,
-        unknown_key: &mut Option<Unknown>,
-    ) -> Result<Option<Unknown>, EvalError> {
+    fn for_item(&mut self, f: &ForExpr, out: Collected<'_>) -> Result<Option<Unknown>, EvalError> {
+        let Collected {
+            built,
+            list,
+            map,
+            groups,
+            unknown_key,
+            sensitive,
+        } = out;
         if let Some(cond) = &f.cond {
-            let c = self.eval(cond)?;
-            match to_bool(&c)
-                .map_err(|m| EvalError::new(format!("invalid for condition: {m}"), cond.span))?
-            {
+            let (c, marked) = self.eval(cond)?.unmark_deep();
+            *sensitive |= marked;
+            match to_bool(&c).map_err(|m| {
+                hide_if(
+                    marked,
+                    EvalError::new(format!("invalid for condition: {m}"), cond.span),
+                    "the for condition",
+                )
+            })? {
                 None => return Ok(c.first_unknown().cloned()),
                 Some(false) => return Ok(None),
                 Some(true) => {}
@@ -98,7 +120,8 @@ impl Evaluator<'_> {
             list.push(value);
             return Ok(None);
         };
-        let key = self.eval(key_expr)?;
+        let (key, marked) = self.eval(key_expr)?.unmark_deep();
+        *sensitive |= marked;
         let key = match to_string(&key) {
             Ok(Some(k)) => k,
             Ok(None) => {
@@ -108,9 +131,10 @@ impl Evaluator<'_> {
                 return Ok(None);
             }
             Err(m) => {
-                return Err(EvalError::new(
-                    format!("invalid object key: {m}"),
-                    key_expr.span,
+                return Err(hide_if(
+                    marked,
+                    EvalError::new(format!("invalid object key: {m}"), key_expr.span),
+                    "the for key",
                 ))
             }
         };
@@ -128,12 +152,16 @@ impl Evaluator<'_> {
         } else {
             match map.entry(key) {
                 std::collections::btree_map::Entry::Occupied(e) => {
-                    return Err(EvalError::new(
-                        format!("duplicate object key `{}` in a for expression", e.key()),
-                        key_expr.span,
-                    )
-                    .with_help(
-                        "add `...` after the value to group values with the same key into lists",
+                    return Err(hide_if(
+                        marked,
+                        EvalError::new(
+                            format!("duplicate object key `{}` in a for expression", e.key()),
+                            key_expr.span,
+                        )
+                        .with_help(
+                            "add `...` after the value to group values with the same key into lists",
+                        ),
+                        "the for key",
                     ));
                 }
                 std::collections::btree_map::Entry::Vacant(e) => {
@@ -150,6 +178,16 @@ impl Evaluator<'_> {
         built.size = built.size.saturating_add(size);
         self.meter.fits(built.size, built.span)
     }
+}
+
+/// Where one iteration of a `for` expression puts its result.
+struct Collected<'a> {
+    built: &'a mut Built,
+    list: &'a mut Vec<Value>,
+    map: &'a mut BTreeMap<String, Value>,
+    groups: &'a mut BTreeMap<String, Vec<Value>>,
+    unknown_key: &'a mut Option<Unknown>,
+    sensitive: &'a mut bool,
 }
 
 /// The estimated size of a `for` expression's result so far, and where it is written.

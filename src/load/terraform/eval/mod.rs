@@ -151,10 +151,16 @@ impl<'r> Evaluator<'r> {
                 expand_final,
             } => self.call(name, args, *expand_final, span)?,
             ExprKind::Conditional(cond, then, otherwise) => {
-                let c = self.eval(cond)?;
-                match to_bool(&c)
-                    .map_err(|m| EvalError::new(format!("invalid condition: {m}"), cond.span))?
-                {
+                // A result chosen by a sensitive condition tells the condition: it is
+                // sensitive too, as in Terraform.
+                let (c, marked) = self.eval(cond)?.unmark_deep();
+                match to_bool(&c).map_err(|m| {
+                    hide_if(
+                        marked,
+                        EvalError::new(format!("invalid condition: {m}"), cond.span),
+                        "the condition",
+                    )
+                })? {
                     None => {
                         // Both branches are still evaluated so errors in them are reported.
                         let _ = self.eval(then)?;
@@ -164,23 +170,28 @@ impl<'r> Evaluator<'r> {
                     Some(true) => {
                         let (t, size) = self.eval_sized(then)?;
                         let o = self.eval(otherwise)?;
-                        (unify_branch(t, &o), size)
+                        mark_sized(unify_marked(t, &o), size, marked)
                     }
                     Some(false) => {
                         let t = self.eval(then)?;
                         let (o, size) = self.eval_sized(otherwise)?;
-                        (unify_branch(o, &t), size)
+                        mark_sized(unify_marked(o, &t), size, marked)
                     }
                 }
             }
             ExprKind::Unary(op, inner) => {
-                let v = self.eval(inner)?;
-                self.measured(unary(*op, &v, inner.span)?, span)?
+                let (v, marked) = self.eval(inner)?.unmark_deep();
+                let r =
+                    unary(*op, &v, inner.span).map_err(|e| hide_if(marked, e, "the operator"))?;
+                self.measured(r.mark_if(marked), span)?
             }
             ExprKind::Binary(op, lhs, rhs) => {
-                let l = self.eval(lhs)?;
-                let r = self.eval(rhs)?;
-                self.measured(binary(*op, &l, &r, span)?, span)?
+                let (l, left_marked) = self.eval(lhs)?.unmark_deep();
+                let (r, right_marked) = self.eval(rhs)?.unmark_deep();
+                let marked = left_marked || right_marked;
+                let v =
+                    binary(*op, &l, &r, span).map_err(|e| hide_if(marked, e, "the operator"))?;
+                self.measured(v.mark_if(marked), span)?
             }
             ExprKind::For(f) => self.for_expr(f, span)?,
         };
@@ -210,12 +221,16 @@ impl<'r> Evaluator<'r> {
         self.meter.charge(node_bytes(), span)?;
         let mut map = Map::new();
         let mut size = node_bytes();
+        // Keys cannot be marked one by one: a sensitive key marks the whole object.
+        let mut sensitive_key = false;
         for (key, value) in items {
             let k = match key {
                 ObjectKey::Ident(s) => Value::String(s.clone()),
                 ObjectKey::Expr(e) => {
                     // `{ (local.key) = 1 }` and a bare `var.x` key are both expressions.
-                    self.eval(e)?
+                    let (k, marked) = self.eval(e)?.unmark_deep();
+                    sensitive_key |= marked;
+                    k
                 }
             };
             let (v, value_size) = self.eval_sized(value)?;
@@ -229,7 +244,13 @@ impl<'r> Evaluator<'r> {
                         ObjectKey::Ident(_) => value.span,
                     };
                     let s = to_string(other)
-                        .map_err(|m| EvalError::new(format!("invalid object key: {m}"), key_span))?
+                        .map_err(|m| {
+                            hide_if(
+                                sensitive_key,
+                                EvalError::new(format!("invalid object key: {m}"), key_span),
+                                "the object key",
+                            )
+                        })?
                         .unwrap_or_default();
                     let entry = entry_bytes(map.entries.len(), &s);
                     self.meter.charge(entry, span)?;
@@ -242,7 +263,7 @@ impl<'r> Evaluator<'r> {
                 }
             }
         }
-        Ok((Value::Map(map), size))
+        Ok(mark_sized(Value::Map(map), size, sensitive_key))
     }
 
     fn template(
@@ -250,14 +271,14 @@ impl<'r> Evaluator<'r> {
         parts: &[TemplatePart],
         span: Span,
     ) -> Result<(Value, usize), EvalError> {
-        let mut out = String::new();
-        let mut unknown: Option<Unknown> = None;
-        self.render_parts(parts, &mut out, &mut unknown, span)?;
-        let size = node_bytes() + out.len();
+        let mut out = Rendered::default();
+        self.render_parts(parts, &mut out, span)?;
+        let size = node_bytes() + out.text.len();
         self.meter.charge(size, span)?;
-        Ok(match unknown {
+        Ok(match out.unknown {
             Some(u) => (Value::Unknown(u), node_bytes()),
-            None => (Value::String(out), size),
+            // A string made with a sensitive part is sensitive as a whole.
+            None => mark_sized(Value::String(out.text), size, out.sensitive),
         })
     }
 
@@ -266,19 +287,19 @@ impl<'r> Evaluator<'r> {
     fn render_parts(
         &mut self,
         parts: &[TemplatePart],
-        out: &mut String,
-        unknown: &mut Option<Unknown>,
+        out: &mut Rendered,
         span: Span,
     ) -> Result<(), EvalError> {
         for part in parts {
-            self.meter.fits(node_bytes() + out.len(), span)?;
+            self.meter.fits(node_bytes() + out.text.len(), span)?;
             match part {
-                TemplatePart::Literal(s) => out.push_str(s),
+                TemplatePart::Literal(s) => out.text.push_str(s),
                 TemplatePart::Interpolation(expr) => {
-                    let v = self.eval(expr)?;
+                    let (v, marked) = self.eval(expr)?.unmark_deep();
+                    out.sensitive |= marked;
                     match v {
                         Value::Unknown(u) => {
-                            unknown.get_or_insert(u);
+                            out.unknown.get_or_insert(u);
                         }
                         Value::Null => {
                             return Err(EvalError::new(
@@ -287,7 +308,7 @@ impl<'r> Evaluator<'r> {
                             ))
                         }
                         other => match to_string(&other) {
-                            Ok(Some(s)) => out.push_str(&s),
+                            Ok(Some(s)) => out.text.push_str(&s),
                             Ok(None) => {}
                             Err(_) => {
                                 return Err(EvalError::new(
@@ -307,17 +328,22 @@ impl<'r> Evaluator<'r> {
                     otherwise,
                     ..
                 } => {
-                    let c = self.eval(cond)?;
+                    let (c, marked) = self.eval(cond)?.unmark_deep();
+                    out.sensitive |= marked;
                     match to_bool(&c).map_err(|m| {
-                        EvalError::new(format!("invalid template condition: {m}"), cond.span)
+                        hide_if(
+                            marked,
+                            EvalError::new(format!("invalid template condition: {m}"), cond.span),
+                            "the template condition",
+                        )
                     })? {
                         None => {
                             if let Value::Unknown(u) = c {
-                                unknown.get_or_insert(u);
+                                out.unknown.get_or_insert(u);
                             }
                         }
-                        Some(true) => self.render_parts(then, out, unknown, span)?,
-                        Some(false) => self.render_parts(otherwise, out, unknown, span)?,
+                        Some(true) => self.render_parts(then, out, span)?,
+                        Some(false) => self.render_parts(otherwise, out, span)?,
                     }
                 }
                 TemplatePart::For {
@@ -327,12 +353,13 @@ impl<'r> Evaluator<'r> {
                     body,
                     ..
                 } => {
-                    let coll = self.eval(collection)?;
+                    let (coll, marked) = self.eval(collection)?.peel();
+                    out.sensitive |= marked;
                     let items = match iterate(&coll, collection.span)? {
                         Some(items) => items,
                         None => {
                             if let Some(u) = coll.first_unknown() {
-                                unknown.get_or_insert(u.clone());
+                                out.unknown.get_or_insert(u.clone());
                             }
                             Vec::new()
                         }
@@ -343,14 +370,14 @@ impl<'r> Evaluator<'r> {
                             self.bindings.push((kv.clone(), k));
                         }
                         self.bindings.push((value_var.clone(), v));
-                        let r = self.render_parts(body, out, unknown, span);
+                        let r = self.render_parts(body, out, span);
                         self.bindings.truncate(depth);
                         r?;
                     }
                 }
             }
         }
-        self.meter.fits(node_bytes() + out.len(), span)
+        self.meter.fits(node_bytes() + out.text.len(), span)
     }
 
     /// Resolves a variable or traversal: bound names first, then the resolver, then the
@@ -415,10 +442,19 @@ impl<'r> Evaluator<'r> {
         let mut i = 0;
         while let Some(op) = ops.get(i) {
             match op {
-                Operator::GetAttr(name) => value = get_attr(&value, name, span)?,
+                // An element of a sensitive collection is sensitive; the elements' own
+                // marks stay.
+                Operator::GetAttr(name) => {
+                    let (v, marked) = value.peel();
+                    value = get_attr(&v, name, span)?.mark_if(marked);
+                }
                 Operator::Index(e) => {
-                    let key = self.eval(e)?;
-                    value = index(&value, &key, e.span)?;
+                    let (key, key_marked) = self.eval(e)?.unmark_deep();
+                    let (v, marked) = value.peel();
+                    let marked = marked || key_marked;
+                    value = index(&v, &key, e.span)
+                        .map_err(|err| hide_if(marked, err, "the index"))?
+                        .mark_if(marked);
                 }
                 Operator::AttrSplat | Operator::FullSplat => {
                     // Which operators apply to each element: for `.*` only the attribute
@@ -432,8 +468,9 @@ impl<'r> Evaluator<'r> {
                         rest.len()
                     };
                     let per_element = rest.get(..take).unwrap_or(&[]);
-                    value = match value {
-                        Value::Unknown(_) => value,
+                    let (v, marked) = value.peel();
+                    value = match v {
+                        Value::Unknown(_) => v,
                         Value::Null => Value::List(Vec::new()),
                         Value::List(items) | Value::Set(items) => {
                             let mut out = Vec::with_capacity(items.len());
@@ -445,7 +482,8 @@ impl<'r> Evaluator<'r> {
                         single => {
                             Value::List(vec![self.apply_operators(single, per_element, span)?])
                         }
-                    };
+                    }
+                    .mark_if(marked);
                     i += take;
                 }
             }
@@ -461,10 +499,14 @@ impl<'r> Evaluator<'r> {
         expand_final: bool,
         span: Span,
     ) -> Result<(Value, usize), EvalError> {
-        // try and can look at errors, so they evaluate their own arguments.
+        // try and can look at errors, so they evaluate their own arguments;
+        // the sensitive functions work on the marks, which no other function sees.
         match name {
             "try" => return self.call_try(args, span),
             "can" => return self.call_can(args, span).map(|v| (v, node_bytes())),
+            "sensitive" | "nonsensitive" | "issensitive" => {
+                return self.call_marks(name, args, span)
+            }
             _ => {}
         }
         let Some(function) = functions::lookup(name) else {
@@ -487,10 +529,22 @@ impl<'r> Evaluator<'r> {
         // The arguments of one call count as one value, so that what a function builds
         // from them stays within a small multiple of the limit before it is measured.
         let mut size = 0usize;
+        // Functions see no marks: a result made from a sensitive argument is sensitive as a
+        // whole, as Terraform's functions make it. `merge` and `concat` only move elements,
+        // so only their arguments' own marks are taken off, and the elements keep theirs
+        // (a sensitive tag stays one tag).
+        let keeps_element_marks = matches!(name, "merge" | "concat");
+        let mut marked = false;
         for (i, a) in args.iter().enumerate() {
             let (v, arg_size) = self.eval_sized(a)?;
             size = size.saturating_add(arg_size);
             self.meter.fits_arguments(size, span)?;
+            let (v, m) = if keeps_element_marks {
+                v.peel()
+            } else {
+                v.unmark_deep()
+            };
+            marked |= m;
             if expand_final && i + 1 == args.len() {
                 match v {
                     Value::List(items) | Value::Set(items) => {
@@ -517,11 +571,41 @@ impl<'r> Evaluator<'r> {
                 return Ok((Value::Unknown(u.clone()), node_bytes()));
             }
         }
-        let result = (function.call)(values).map_err(|e| {
-            let at = e.arg.and_then(|i| spans.get(i).copied()).unwrap_or(span);
-            function_error(name, e, at)
-        })?;
+        let result = (function.call)(values)
+            .map(|v| v.mark_if(marked))
+            .map_err(|e| {
+                let at = e.arg.and_then(|i| spans.get(i).copied()).unwrap_or(span);
+                hide_if(marked, function_error(name, e, at), &format!("{name}()"))
+            })?;
         self.measured(result, span)
+    }
+
+    /// `sensitive(x)` marks its value, `nonsensitive(x)` takes the mark off (marks inside
+    /// stay, as in Terraform), `issensitive(x)` tells whether it is marked.
+    fn call_marks(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        span: Span,
+    ) -> Result<(Value, usize), EvalError> {
+        let [arg] = args else {
+            return Err(EvalError::new(
+                format!("{name}() takes exactly one argument"),
+                span,
+            ));
+        };
+        let (value, size) = self.eval_sized(arg)?;
+        Ok(match name {
+            "sensitive" => mark_sized(value, size, true),
+            "nonsensitive" => match value.peel() {
+                (v, true) => (v, size.saturating_sub(node_bytes())),
+                (v, false) => (v, size),
+            },
+            _ => match value {
+                Value::Unknown(u) => (Value::Unknown(u), node_bytes()),
+                v => (Value::Bool(v.is_marked()), node_bytes()),
+            },
+        })
     }
 
     fn call_try(&mut self, args: &[Expr], span: Span) -> Result<(Value, usize), EvalError> {
@@ -574,6 +658,49 @@ fn binding<'b>(bindings: &'b [(String, Value)], name: &str) -> Option<&'b Value>
         .rev()
         .find(|(n, _)| n == name)
         .map(|(_, v)| v)
+}
+
+/// What `render_parts` builds: the text, the first unknown part, and whether a part was
+/// sensitive.
+#[derive(Default)]
+struct Rendered {
+    text: String,
+    unknown: Option<Unknown>,
+    sensitive: bool,
+}
+
+/// A value of estimated `size` marked sensitive when `marked`: the mark boxes the value,
+/// one more node.
+fn mark_sized(v: Value, size: usize, marked: bool) -> (Value, usize) {
+    if !marked || matches!(v, Value::Null | Value::Unknown(_) | Value::Sensitive(_)) {
+        return (v, size);
+    }
+    (v.mark(), size.saturating_add(node_bytes()))
+}
+
+/// Terraform's conversion of a conditional's result to the other branch's type, keeping the
+/// chosen branch's mark.
+fn unify_marked(chosen: Value, other: &Value) -> Value {
+    let (chosen, marked) = chosen.peel();
+    let other = match other {
+        Value::Sensitive(inner) => inner,
+        o => o,
+    };
+    unify_branch(chosen, other).mark_if(marked)
+}
+
+/// An error about an operation on a sensitive value names the operation only: its message
+/// could quote the value. Budget errors quote nothing and stay what they are, so that
+/// `try` and `can` still do not catch them.
+pub fn hide_if(sensitive: bool, e: EvalError, what: &str) -> EvalError {
+    if !sensitive || e.stop != Stop::Error {
+        return e;
+    }
+    EvalError::new(
+        format!("{what} failed on a sensitive value; the error is not shown, since it could include the value"),
+        e.span,
+    )
+    .with_help("check the expression with the value at hand: aicost-policy never prints a sensitive value")
 }
 
 fn function_error(name: &str, e: FunctionError, span: Span) -> EvalError {

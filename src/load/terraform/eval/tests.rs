@@ -248,3 +248,90 @@ fn a_spent_root_budget_is_reported_once_then_only_makes_values_unknown() {
         "this root's evaluation budget (evaluation steps) is spent"
     );
 }
+
+/// `var.secret` is sensitive, `var.n` a sensitive number, `var.tags` a map with one
+/// sensitive entry.
+struct Secrets;
+
+impl Resolver for Secrets {
+    fn resolve(&self, path: &[&str], _span: Span) -> Result<(Value, usize), EvalError> {
+        let v = match path.get(1).copied() {
+            Some("secret") => Value::string("hunter2").mark(),
+            Some("n") => Value::Number(3.0).mark(),
+            Some("tags") => {
+                let mut m = Map::new();
+                m.insert("team", Value::string("ml"));
+                m.insert("owner", Value::string("alice").mark());
+                Value::Map(m)
+            }
+            _ => Value::Null,
+        };
+        Ok((v, 2))
+    }
+}
+
+fn with_secrets(src: &str) -> Result<Value, EvalError> {
+    let expr = super::super::hcl::parse_expression(src).unwrap();
+    Evaluator::new(&Secrets).eval(&expr)
+}
+
+#[test]
+fn marks_follow_values_through_expressions() {
+    let ok = |src: &str| with_secrets(src).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+    // What is made from a sensitive value is sensitive as a whole.
+    assert_eq!(ok("upper(var.secret)"), Value::string("HUNTER2").mark());
+    assert_eq!(ok("\"x-${var.secret}\""), Value::string("x-hunter2").mark());
+    assert_eq!(ok("var.n * 2"), Value::Number(6.0).mark());
+    assert_eq!(
+        ok("var.n > 2 ? \"big\" : \"small\""),
+        Value::string("big").mark()
+    );
+    assert_eq!(ok("{ (var.secret) = 1 }").display(), "(sensitive value)");
+    assert!(ok("[for c in split(\"n\", var.secret) : c]").is_marked());
+    assert!(ok("[for t in var.tags : t if t == var.secret]").is_marked());
+    // Elements keep their own marks, and merge keeps them apart.
+    assert_eq!(ok("var.tags.team"), Value::string("ml"));
+    assert_eq!(ok("var.tags[\"owner\"]"), Value::string("alice").mark());
+    assert_eq!(
+        ok("merge(var.tags, { env = \"dev\" })").display(),
+        "{env = \"dev\", owner = (sensitive value), team = \"ml\"}"
+    );
+    assert_eq!(
+        ok("[var.secret, \"b\"]").display(),
+        "[(sensitive value), \"b\"]"
+    );
+    // The functions on marks.
+    assert_eq!(ok("sensitive(\"a\")"), Value::string("a").mark());
+    assert_eq!(ok("nonsensitive(var.secret)"), Value::string("hunter2"));
+    assert_eq!(ok("issensitive(var.secret)"), Value::Bool(true));
+    assert_eq!(ok("issensitive(var.tags)"), Value::Bool(false));
+}
+
+#[test]
+fn errors_about_sensitive_values_do_not_quote_them() {
+    let hidden = |src: &str| {
+        let e = with_secrets(src).expect_err(src);
+        assert!(!e.message.contains("hunter2"), "{src}: {e:?}");
+        e.message
+    };
+    assert_eq!(
+        hidden("var.secret + 1"),
+        "the operator failed on a sensitive value; the error is not shown, since it could \
+         include the value"
+    );
+    assert_eq!(
+        hidden("parseint(var.secret, 10)"),
+        "parseint() failed on a sensitive value; the error is not shown, since it could \
+         include the value"
+    );
+    assert_eq!(
+        hidden("var.tags[var.secret]"),
+        "the index failed on a sensitive value; the error is not shown, since it could \
+         include the value"
+    );
+    // Without a sensitive value the message is whole.
+    assert!(with_secrets("\"hunter2\" + 1")
+        .unwrap_err()
+        .message
+        .contains("hunter2"));
+}

@@ -31,6 +31,7 @@ pub fn encode(v: &Value, out: &mut String) -> Result<(), String> {
         return Err(TOO_LARGE.to_string());
     }
     match v {
+        Value::Sensitive(inner) => encode(inner, out)?,
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) if n.is_finite() => out.push_str(&format_number(*n)),
