@@ -3,6 +3,13 @@
 //! the expression, the budget and its limit, and the rest of the root is still checked and
 //! priced. One fixture per pattern under `testdata/terraform/budget/`.
 
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+
 mod common;
 
 use std::path::Path;
