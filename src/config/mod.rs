@@ -6,6 +6,7 @@ mod error;
 mod pricing;
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -327,13 +328,28 @@ pub fn load(
     let Some(path) = path else {
         return Ok(LoadedConfig::default());
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::io(&path, &e))?;
+    let text = read(&path)?;
     let config = parse(&text, &path)?;
     Ok(LoadedConfig {
         config,
         path: Some(path),
         text,
     })
+}
+
+/// The configuration's text: a regular file (a FIFO would block the run), no larger than
+/// the default `max_file_size` (it cannot be raised by the file it limits), UTF-8.
+fn read(path: &Path) -> Result<String, Box<ConfigError>> {
+    let limit = crate::load::source::DEFAULT_MAX_FILE_SIZE;
+    let file = crate::load::source::open_regular(path).map_err(|e| ConfigError::io(path, &e))?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| ConfigError::io(path, &e))?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(ConfigError::too_large(path, limit));
+    }
+    String::from_utf8(bytes).map_err(|_| ConfigError::io(path, &"it is not UTF-8 text"))
 }
 
 fn find(start: &Path, repo_root: &Path) -> Option<PathBuf> {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 
-use crate::load::source::PathNamer;
+use crate::load::source::{kind_of, PathNamer};
 use crate::model::{InputError, Location, Note};
 
 /// Directory names that are never scanned.
@@ -73,6 +73,18 @@ pub fn discover(paths: &[PathBuf], namer: &PathNamer, excludes: &GlobSet) -> Dis
         let (start, mode) = if canonical.is_file() && is_yaml {
             add_yaml_file(canonical, namer, excludes, &mut seen_files, &mut found);
             continue;
+        } else if let Some(kind) = special_file(&canonical) {
+            found.errors.push(
+                InputError::new(
+                    Location::file_start(namer.name(&canonical)),
+                    format!(
+                        "cannot read `{}`: it is {kind}, not a regular file or a directory",
+                        path.display()
+                    ),
+                )
+                .with_help("pass files or directories; `-` reads YAML from standard input"),
+            );
+            continue;
         } else if canonical.is_file() {
             match canonical.parent() {
                 Some(dir) => (
@@ -127,6 +139,12 @@ fn add_yaml_file(
     if seen_files.insert(canonical.clone()) {
         found.yaml_files.push(canonical);
     }
+}
+
+/// What `path` is when it is neither a regular file nor a directory (links followed).
+fn special_file(path: &Path) -> Option<&'static str> {
+    let metadata = std::fs::metadata(path).ok()?;
+    (!metadata.is_file() && !metadata.is_dir()).then(|| kind_of(&metadata))
 }
 
 fn walk(
@@ -201,6 +219,15 @@ fn walk(
             found.notes.push(Note {
                 location: None,
                 message: format!("`{rel}` is excluded by configuration"),
+            });
+            continue;
+        }
+        // Reading a FIFO would wait for a writer forever; a device may never end.
+        if !entry.file_type().is_file() {
+            let kind = entry.metadata().map_or("a special file", |m| kind_of(&m));
+            found.notes.push(Note {
+                location: None,
+                message: format!("`{rel}` is {kind}, not a regular file, and was skipped"),
             });
             continue;
         }

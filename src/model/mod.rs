@@ -4,6 +4,7 @@
 mod budget;
 mod cost;
 mod finding;
+mod lines;
 mod location;
 mod resource;
 mod value;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 pub use budget::Budget;
 pub use cost::{CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};
 pub use finding::{Finding, Rule, Severity, Status, Suppression, UnknownInput};
+pub use lines::{IndexedSource, LineIndex};
 pub use location::{line_col, line_start_offset, to_u32, Location, Span};
 pub use resource::{
     Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, SourceFormat, Tags, UnitCounts,

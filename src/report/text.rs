@@ -1,6 +1,8 @@
 //! The human report: one compiler-style block per failure, unknown and error (drawn by
 //! miette, with the source snippet), then a one-line summary.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -10,7 +12,7 @@ use miette::{
 
 use super::{plural, Report};
 use crate::model::{
-    line_start_offset, Compute, Fact, Finding, InputError, Location, Resource, Severity, Status,
+    Compute, Fact, Finding, IndexedSource, InputError, Location, Resource, Severity, Status,
     Workload, WorkloadDetail,
 };
 
@@ -30,7 +32,7 @@ struct Block {
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<IndexedSource>>,
     label: Option<(SourceSpan, Option<String>)>,
 }
 
@@ -99,8 +101,9 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         .with_width(100)
         .with_links(false);
     let mut out = String::new();
+    let snippets = Snippets::default();
     for e in &report.errors {
-        render_block(&handler, &error_block(report, e), &mut out);
+        render_block(&handler, &error_block(report, &snippets, e), &mut out);
     }
     let by_address: std::collections::HashMap<(&str, &str), &Resource> = report
         .resources
@@ -117,7 +120,11 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         let resource = by_address
             .get(&(f.root.as_ref(), f.address.as_str()))
             .copied();
-        render_block(&handler, &finding_block(report, f, resource), &mut out);
+        render_block(
+            &handler,
+            &finding_block(report, &snippets, f, resource),
+            &mut out,
+        );
     }
     if options.verbose {
         let mut notes = String::new();
@@ -182,24 +189,45 @@ fn render_block(handler: &GraphicalReportHandler, block: &Block, out: &mut Strin
     }
 }
 
-fn source_for(report: &Report, location: &Location) -> Option<NamedSource<Arc<str>>> {
-    let text = report.sources.get(&location.file)?;
-    Some(NamedSource::new(&location.file, text.clone()))
+/// Each source file with its line index, built the first time a block shows the file, so
+/// a snippet costs the lines it shows, not a scan of the file.
+#[derive(Default)]
+struct Snippets {
+    indexed: RefCell<BTreeMap<Arc<str>, IndexedSource>>,
+}
+
+impl Snippets {
+    fn get(&self, report: &Report, file: &Arc<str>) -> Option<IndexedSource> {
+        let mut indexed = self.indexed.borrow_mut();
+        if let Some(found) = indexed.get(file) {
+            return Some(found.clone());
+        }
+        let source = IndexedSource::of(report.sources.get(file)?.clone());
+        indexed.insert(file.clone(), source.clone());
+        Some(source)
+    }
+}
+
+fn source_for(
+    report: &Report,
+    snippets: &Snippets,
+    location: &Location,
+) -> Option<NamedSource<IndexedSource>> {
+    let source = snippets.get(report, &location.file)?;
+    Some(NamedSource::new(&location.file, source))
 }
 
 /// The span to underline: the first line of the located text, trimmed.
-fn span_for(report: &Report, location: &Location) -> Option<SourceSpan> {
-    let text = report.sources.get(&location.file)?;
+fn span_for(report: &Report, snippets: &Snippets, location: &Location) -> Option<SourceSpan> {
+    let source = snippets.get(report, &location.file)?;
+    let text: &str = source.text();
     let (start, end) = location.span;
     let start = if start == 0 && end == 0 {
-        line_start_offset(text, location.line)
+        source.lines().line_start(text, location.line)
     } else {
         start
     };
-    let line_end = text
-        .get(start..)
-        .and_then(|rest| rest.find('\n'))
-        .map_or(text.len(), |i| start + i);
+    let line_end = source.lines().line_end(text, start);
     let end = if end > start {
         end.min(line_end)
     } else {
@@ -221,7 +249,12 @@ fn severity_of(severity: Severity) -> miette::Severity {
     }
 }
 
-fn finding_block(report: &Report, f: &Finding, resource: Option<&Resource>) -> Block {
+fn finding_block(
+    report: &Report,
+    snippets: &Snippets,
+    f: &Finding,
+    resource: Option<&Resource>,
+) -> Block {
     let (severity, status_word) = match f.status {
         Status::Fail => (severity_of(f.severity), None),
         Status::Unknown => (miette::Severity::Warning, Some("unknown")),
@@ -252,8 +285,8 @@ fn finding_block(report: &Report, f: &Finding, resource: Option<&Resource>) -> B
         message: f.message.clone(),
         severity,
         help,
-        source: source_for(report, &f.location),
-        label: span_for(report, &f.location).map(|s| (s, label)),
+        source: source_for(report, snippets, &f.location),
+        label: span_for(report, snippets, &f.location).map(|s| (s, label)),
     }
 }
 
@@ -342,7 +375,7 @@ fn describe_workload(w: &Workload) -> Option<String> {
     }
 }
 
-fn error_block(report: &Report, e: &InputError) -> Block {
+fn error_block(report: &Report, snippets: &Snippets, e: &InputError) -> Block {
     let has_source = report.sources.contains_key(&e.location.file);
     // Without a snippet (a binary or unreadable file) the file must still be named.
     let message =
@@ -359,7 +392,7 @@ fn error_block(report: &Report, e: &InputError) -> Block {
         message,
         severity: miette::Severity::Error,
         help: e.help.clone(),
-        source: source_for(report, &e.location),
+        source: source_for(report, snippets, &e.location),
         label: if has_source {
             let text = report.sources.get(&e.location.file).map_or(0, |t| t.len());
             let start = e.location.span.0.min(text);

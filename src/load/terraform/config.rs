@@ -339,10 +339,7 @@ mod tests {
     use super::*;
 
     fn module(src: &str) -> ModuleConfig {
-        let file = Arc::new(SourceFile {
-            path: "main.tf".into(),
-            text: src.into(),
-        });
+        let file = Arc::new(SourceFile::new("main.tf".into(), src.into()));
         ModuleConfig::parse(PathBuf::from("/x"), ".".into(), vec![file])
     }
 

@@ -476,10 +476,7 @@ mod tests {
     }
 
     fn evaluate(src: &str) -> (Vec<EvaluatedResource>, Vec<InputError>) {
-        let file = Arc::new(SourceFile {
-            path: "main.tf".into(),
-            text: src.into(),
-        });
+        let file = Arc::new(SourceFile::new("main.tf".into(), src.into()));
         let config = Arc::new(ModuleConfig::parse(
             PathBuf::from("/r"),
             ".".into(),
