@@ -16,6 +16,7 @@ use crate::model::IndexedSource;
 use super::annotations;
 use super::entities::Uids;
 use super::error::{PolicyLoadError, PolicyLoadErrors};
+use super::nesting;
 use super::residual;
 use super::schema::{self, BUILTIN_POLICIES};
 use super::source::{self, Span};
@@ -150,6 +151,20 @@ pub(crate) fn compile(
         let error_at = |code: &str, message: String, at: Span, label: &str| {
             PolicyLoadError::at(code, message, &file.name, text, at.start, at.end, label)
         };
+        // Cedar would overflow the stack on a policy nested too deep: the file is not
+        // parsed, and the set is refused like for any invalid policy.
+        if let Some(deep) = nesting::check(&masked) {
+            errors.push(
+                error_at("aicost::policy::too-deep", deep.message, deep.at, "here").with_help(
+                    format!(
+                        "split the condition into smaller policies, or name repeated values in the configuration; at most {} nested brackets and {} chained operators are read",
+                        nesting::MAX_NESTING,
+                        nesting::MAX_DEPTH
+                    ),
+                ),
+            );
+            continue;
+        }
         let parsed = match PolicySet::from_str(&file.text) {
             Ok(p) => p,
             Err(e) => {
