@@ -77,6 +77,24 @@ impl LineIndex {
         self.starts.get(index).copied().unwrap_or(text.len())
     }
 
+    /// The 0-based line that byte `offset` is on, with the byte range of that line (without
+    /// its line break).
+    pub fn line_around(&self, text: &str, offset: usize) -> (usize, usize, usize) {
+        let line = self.line_of(offset);
+        let (begin, end) = self.line_range(text, line).unwrap_or((0, text.len()));
+        (line, begin, end)
+    }
+
+    /// The byte range of 0-based line `line` without its line break; `None` past the end.
+    pub fn line_range(&self, text: &str, line: usize) -> Option<(usize, usize)> {
+        let begin = *self.starts.get(line)?;
+        let end = match self.starts.get(line + 1) {
+            Some(next) => next - 1,
+            None => text.len(),
+        };
+        Some((begin, end.max(begin)))
+    }
+
     /// The 0-based line that byte `offset` is on.
     fn line_of(&self, offset: usize) -> usize {
         self.starts

@@ -2,18 +2,19 @@
 //! miette, with the source snippet), then a one-line summary.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
+use super::escape::controls;
+use super::snippet::Snippet;
 use super::{plural, Report};
 use crate::model::{
-    Compute, Fact, Finding, IndexedSource, InputError, Location, Resource, Severity, Status,
-    Workload, WorkloadDetail,
+    Compute, Fact, Finding, InputError, LineIndex, Location, Resource, Severity, Status, Workload,
+    WorkloadDetail,
 };
 
 /// How the text report looks.
@@ -32,7 +33,7 @@ struct Block {
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<IndexedSource>>,
+    source: Option<Snippet>,
     label: Option<(SourceSpan, Option<String>)>,
 }
 
@@ -101,9 +102,9 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         .with_width(100)
         .with_links(false);
     let mut out = String::new();
-    let snippets = Snippets::default();
+    let lines = Lines::default();
     for e in &report.errors {
-        render_block(&handler, &error_block(report, &snippets, e), &mut out);
+        render_block(&handler, &error_block(report, &lines, e), &mut out);
     }
     let by_address: std::collections::HashMap<(&str, &str), &Resource> = report
         .resources
@@ -122,7 +123,7 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
             .copied();
         render_block(
             &handler,
-            &finding_block(report, &snippets, f, resource),
+            &finding_block(report, &lines, f, resource),
             &mut out,
         );
     }
@@ -134,16 +135,19 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
                 .as_deref()
                 .map(|v| format!(" {v}"))
                 .unwrap_or_default();
-            notes.push_str(&format!(
-                "note: {} ({}{version}) at {}:{} is a remote module and was not loaded\n",
+            notes.push_str(&shown(&format!(
+                "note: {} ({}{version}) at {}:{} is a remote module and was not loaded",
                 m.address, m.source, m.location.file, m.location.line
-            ));
+            )));
+            notes.push('\n');
         }
         for n in &report.notes {
-            match &n.location {
-                Some(l) => notes.push_str(&format!("note: {}:{}: {}\n", l.file, l.line, n.message)),
-                None => notes.push_str(&format!("note: {}\n", n.message)),
-            }
+            let note = match &n.location {
+                Some(l) => format!("note: {}:{}: {}", l.file, l.line, n.message),
+                None => format!("note: {}", n.message),
+            };
+            notes.push_str(&shown(&note));
+            notes.push('\n');
         }
         // The notes are one more section, set apart like a diagnostic.
         if !notes.is_empty() && !out.is_empty() {
@@ -161,7 +165,7 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
             .unwrap_or_default();
         budgets.push_str(&format!(
             "budget {}: {at_least}{} of {} a month{percent}, {} in scope\n",
-            b.name,
+            shown(&b.name),
             b.monthly_cost,
             b.limit,
             super::plural(b.members.len(), "resource", "resources")
@@ -189,56 +193,54 @@ fn render_block(handler: &GraphicalReportHandler, block: &Block, out: &mut Strin
     }
 }
 
-/// Each source file with its line index, built the first time a block shows the file, so
-/// a snippet costs the lines it shows, not a scan of the file.
-#[derive(Default)]
-struct Snippets {
-    indexed: RefCell<BTreeMap<Arc<str>, IndexedSource>>,
-}
-
-impl Snippets {
-    fn get(&self, report: &Report, file: &Arc<str>) -> Option<IndexedSource> {
-        let mut indexed = self.indexed.borrow_mut();
-        if let Some(found) = indexed.get(file) {
-            return Some(found.clone());
-        }
-        let source = IndexedSource::of(report.sources.get(file)?.clone());
-        indexed.insert(file.clone(), source.clone());
-        Some(source)
-    }
-}
-
-fn source_for(
-    report: &Report,
-    snippets: &Snippets,
-    location: &Location,
-) -> Option<NamedSource<IndexedSource>> {
-    let source = snippets.get(report, &location.file)?;
-    Some(NamedSource::new(&location.file, source))
-}
-
-/// The span to underline: the first line of the located text, trimmed.
-fn span_for(report: &Report, snippets: &Snippets, location: &Location) -> Option<SourceSpan> {
-    let source = snippets.get(report, &location.file)?;
-    let text: &str = source.text();
+/// The snippet of a location's file around the span to underline: the first line of the
+/// located text, trimmed. `None` when the file's text is not at hand.
+fn snippet_for(report: &Report, lines: &Lines, location: &Location) -> Option<Snippet> {
+    let text = report.sources.get(&location.file)?;
+    let index = lines.of(&location.file, text);
     let (start, end) = location.span;
     let start = if start == 0 && end == 0 {
-        source.lines().line_start(text, location.line)
+        index.line_start(text, location.line)
     } else {
         start
     };
-    let line_end = source.lines().line_end(text, start);
+    let (_, _, line_end) = index.line_around(text, start);
     let end = if end > start {
         end.min(line_end)
     } else {
         line_end
     };
     let slice = text.get(start..end).unwrap_or("");
-    let trimmed = slice.trim_end();
-    Some(SourceSpan::from((
+    let end = start
+        + slice
+            .trim_end()
+            .len()
+            .max(1)
+            .min(end.saturating_sub(start).max(1));
+    Some(Snippet::with_lines(
+        &location.file,
+        text,
+        &index,
         start,
-        trimmed.len().max(1).min(end.saturating_sub(start).max(1)),
-    )))
+        end,
+    ))
+}
+
+/// Each source file's line index, built the first time a block shows the file, so a
+/// snippet costs a binary search, not a scan of the file.
+#[derive(Default)]
+struct Lines {
+    indexed: RefCell<HashMap<Arc<str>, Rc<LineIndex>>>,
+}
+
+impl Lines {
+    fn of(&self, file: &Arc<str>, text: &str) -> Rc<LineIndex> {
+        self.indexed
+            .borrow_mut()
+            .entry(file.clone())
+            .or_insert_with(|| Rc::new(LineIndex::new(text)))
+            .clone()
+    }
 }
 
 fn severity_of(severity: Severity) -> miette::Severity {
@@ -251,7 +253,7 @@ fn severity_of(severity: Severity) -> miette::Severity {
 
 fn finding_block(
     report: &Report,
-    snippets: &Snippets,
+    lines: &Lines,
     f: &Finding,
     resource: Option<&Resource>,
 ) -> Block {
@@ -279,15 +281,22 @@ fn finding_block(
         }),
         _ => resource.and_then(describe_resource),
     };
-    let help = f.help.clone();
+    let source = snippet_for(report, lines, &f.location);
     Block {
-        code: Some(code),
-        message: f.message.clone(),
+        code: Some(shown(&code)),
+        message: shown(&f.message),
         severity,
-        help,
-        source: source_for(report, snippets, &f.location),
-        label: span_for(report, snippets, &f.location).map(|s| (s, label)),
+        help: f.help.as_deref().map(shown),
+        label: source
+            .as_ref()
+            .map(|s| (s.label(), label.as_deref().map(shown))),
+        source,
     }
+}
+
+/// Text from the input as it may reach a terminal (see [`super::escape`]).
+fn shown(text: &str) -> String {
+    controls(text).into_owned()
 }
 
 /// What the resource runs and costs: `4 × p5.48xlarge, 8 × H100 each, on-demand,
@@ -375,31 +384,31 @@ fn describe_workload(w: &Workload) -> Option<String> {
     }
 }
 
-fn error_block(report: &Report, snippets: &Snippets, e: &InputError) -> Block {
-    let has_source = report.sources.contains_key(&e.location.file);
+fn error_block(report: &Report, lines: &Lines, e: &InputError) -> Block {
+    let source = report.sources.get(&e.location.file).map(|text| {
+        let start = e.location.span.0.min(text.len());
+        let index = lines.of(&e.location.file, text);
+        Snippet::with_lines(&e.location.file, text, &index, start, start)
+    });
     // Without a snippet (a binary or unreadable file) the file must still be named.
-    let message =
-        if has_source || e.location.file.is_empty() || e.message.contains(&*e.location.file) {
-            e.message.clone()
-        } else {
-            format!(
-                "{}:{}:{}: {}",
-                e.location.file, e.location.line, e.location.column, e.message
-            )
-        };
+    let message = if source.is_some()
+        || e.location.file.is_empty()
+        || e.message.contains(&*e.location.file)
+    {
+        e.message.clone()
+    } else {
+        format!(
+            "{}:{}:{}: {}",
+            e.location.file, e.location.line, e.location.column, e.message
+        )
+    };
     Block {
         code: None,
-        message,
+        message: shown(&message),
         severity: miette::Severity::Error,
-        help: e.help.clone(),
-        source: source_for(report, snippets, &e.location),
-        label: if has_source {
-            let text = report.sources.get(&e.location.file).map_or(0, |t| t.len());
-            let start = e.location.span.0.min(text);
-            Some((SourceSpan::from((start, 0)), None))
-        } else {
-            None
-        },
+        help: e.help.as_deref().map(shown),
+        label: source.as_ref().map(|s| (s.label(), None)),
+        source,
     }
 }
 
@@ -460,6 +469,8 @@ fn summary_parts(report: &Report, show_unknown: bool) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn error_at(file: &str, line: u32, message: &str) -> InputError {
