@@ -69,15 +69,14 @@ pub(crate) fn check(masked: &str) -> Option<TooDeep> {
                 }
                 levels.push(Level::default());
             }
-            b')' | b']' | b'}' => {
-                // An unmatched closer is Cedar's syntax error to report.
-                if levels.len() > 1 {
-                    let closed = levels.pop().map_or(0, |l| l.depth() + 1);
-                    if let Some(parent) = levels.last_mut() {
-                        parent.deepest_inside = parent.deepest_inside.max(closed);
-                    }
+            // An unmatched closer is Cedar's syntax error to report.
+            b')' | b']' | b'}' if levels.len() > 1 => {
+                let closed = levels.pop().map_or(0, |l| l.depth() + 1);
+                if let Some(parent) = levels.last_mut() {
+                    parent.deepest_inside = parent.deepest_inside.max(closed);
                 }
             }
+            b')' | b']' | b'}' => {}
             b';' if levels.len() == 1 => levels = vec![Level::default()],
             b'&' | b'|' | b'=' if bytes.get(i + 1) == Some(&b) => {
                 operator = true;

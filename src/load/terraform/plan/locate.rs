@@ -44,8 +44,11 @@ pub struct Locator<'a> {
     addresses: OnceCell<HashMap<String, Span>>,
     /// Per module directory: (type, name) → index in its `resources`, so a plan with many
     /// resources does not scan the blocks once per resource.
-    blocks: RefCell<HashMap<PathBuf, HashMap<(String, String), usize>>>,
+    blocks: RefCell<HashMap<PathBuf, BlockIndex>>,
 }
+
+/// (type, name) → index of the block in a module directory's `resources`.
+type BlockIndex = HashMap<(String, String), usize>;
 
 impl<'a> Locator<'a> {
     pub fn new(
