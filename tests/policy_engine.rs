@@ -127,6 +127,7 @@ fn pool(
             },
             capacity: Fact::Known(capacity),
             pool: true,
+            notes: Vec::new(),
         }),
         ..bucket(address)
     }

@@ -8,7 +8,7 @@ mod google;
 mod taggable;
 mod tags;
 
-pub use self::google::{contains_string, is_zone};
+pub use self::google::{contains_string, default_zones_note, is_zone, GKE_DEFAULT_ZONES};
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -272,6 +272,7 @@ pub fn single_type_compute(
         count,
         capacity,
         pool,
+        notes: Vec::new(),
     }
 }
 
