@@ -34,10 +34,10 @@ fn load(case: &str) -> Extracted {
     let mut all = Extracted::default();
     for name in names {
         let text = std::fs::read_to_string(dir.join(&name)).unwrap();
-        let file = SourceFile {
-            path: Arc::from(format!("{root}/{name}")),
-            text: Arc::from(text.as_str()),
-        };
+        let file = SourceFile::new(
+            Arc::from(format!("{root}/{name}")),
+            Arc::from(text.as_str()),
+        );
         for doc in parse_stream(&text, &Limits::default()) {
             let doc = doc.unwrap_or_else(|e| panic!("{name}: {e:?}"));
             let class = kinds::classify(&doc);
@@ -859,10 +859,7 @@ fn every_case_gives_unique_addresses() {
 /// Extracts every document of an inline stream, as one file `inline/manifest.yaml`.
 fn extract_text(text: &str) -> Extracted {
     let root: Arc<str> = Arc::from("inline");
-    let file = SourceFile {
-        path: Arc::from("inline/manifest.yaml"),
-        text: Arc::from(text),
-    };
+    let file = SourceFile::new(Arc::from("inline/manifest.yaml"), Arc::from(text));
     let mut all = Extracted::default();
     for doc in parse_stream(text, &Limits::default()) {
         let doc = doc.unwrap();

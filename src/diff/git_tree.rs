@@ -2,6 +2,7 @@
 //! `git ls-tree` and `git cat-file --batch`. Read-only for the repository: no worktree, no
 //! index, no checkout, so it works in any CI checkout once the base commit is fetched.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -66,15 +67,18 @@ pub fn resolve(repository: &Path, reference: &str) -> Result<String, GitError> {
     Ok(sha)
 }
 
-/// Writes every regular file of `commit`'s tree under `dest`, which must exist. Symbolic
-/// links and submodules are skipped: they do not hold configuration of their own.
-/// Returns the number of files written.
+/// Writes every regular file of `commit`'s tree under `dest`, which must exist. A symbolic
+/// link to a file of the tree is written as a copy of that file, so a module sees the files
+/// it links in (`common.tf -> ../shared/common.tf`) as it does in a checkout; links that
+/// leave the tree, links to directories and submodules are skipped. Returns the number of
+/// files written.
 pub fn export(repository: &Path, commit: &str, dest: &Path) -> Result<usize, GitError> {
     let listing = git(repository, &["ls-tree", "-r", "-z", "--full-tree", commit])?;
     if !listing.status.success() {
         return Err(failed("ls-tree", &listing.stderr));
     }
     let mut files: Vec<(String, PathBuf)> = Vec::new();
+    let mut links: Vec<(String, PathBuf)> = Vec::new();
     for entry in listing.stdout.split(|b| *b == 0) {
         let Some((meta, path)) = split_entry(entry) else {
             continue;
@@ -84,15 +88,80 @@ pub fn export(repository: &Path, commit: &str, dest: &Path) -> Result<usize, Git
         else {
             continue;
         };
-        if kind != "blob" || !(mode == "100644" || mode == "100755") {
+        let Some(relative) = safe_relative(&path) else {
             continue;
-        }
-        if let Some(relative) = safe_relative(&path) {
-            files.push((oid.to_string(), relative));
+        };
+        match (kind, mode) {
+            ("blob", "100644" | "100755") => files.push((oid.to_string(), relative)),
+            ("blob", "120000") => links.push((oid.to_string(), relative)),
+            _ => {}
         }
     }
+    let linked = resolve_links(repository, &files, &links)?;
+    files.extend(linked);
     write_blobs(repository, &files, dest)?;
     Ok(files.len())
+}
+
+/// Most links followed from one link to the file it finally names.
+const MAX_LINK_HOPS: usize = 8;
+
+/// For each link that leads to a regular file of the tree (through at most
+/// [`MAX_LINK_HOPS`] links), that file's blob under the link's own path.
+fn resolve_links(
+    repository: &Path,
+    files: &[(String, PathBuf)],
+    links: &[(String, PathBuf)],
+) -> Result<Vec<(String, PathBuf)>, GitError> {
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    let oids: Vec<String> = links.iter().map(|(oid, _)| oid.clone()).collect();
+    let mut targets: HashMap<PathBuf, String> = HashMap::new();
+    read_blobs(repository, oids, |i, content| {
+        if let Some((_, link)) = links.get(i) {
+            targets.insert(link.clone(), String::from_utf8_lossy(&content).into_owned());
+        }
+        Ok(())
+    })?;
+    let blobs: HashMap<&Path, &str> = files
+        .iter()
+        .map(|(oid, path)| (path.as_path(), oid.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    for (_, link) in links {
+        let mut at = link.clone();
+        for _ in 0..MAX_LINK_HOPS {
+            let Some(next) = targets.get(&at).and_then(|t| link_destination(&at, t)) else {
+                break;
+            };
+            if let Some(oid) = blobs.get(next.as_path()) {
+                out.push(((*oid).to_string(), link.clone()));
+                break;
+            }
+            at = next;
+        }
+    }
+    Ok(out)
+}
+
+/// The tree path a link at `link` pointing to `target` names, when it stays in the tree.
+fn link_destination(link: &Path, target: &str) -> Option<PathBuf> {
+    let mut parts: Vec<std::ffi::OsString> = link
+        .parent()
+        .map(|p| p.components().map(|c| c.as_os_str().to_owned()).collect())
+        .unwrap_or_default();
+    for c in Path::new(target).components() {
+        match c {
+            Component::Normal(p) => parts.push(p.to_owned()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.iter().collect())
 }
 
 /// `<mode> <type> <oid>\t<path>` split at the tab.
@@ -111,11 +180,35 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
         .then_some(p)
 }
 
-/// Streams the blobs through one `git cat-file --batch` process.
+/// Writes each blob to its path under `dest`.
 fn write_blobs(
     repository: &Path,
     files: &[(String, PathBuf)],
     dest: &Path,
+) -> Result<(), GitError> {
+    let oids: Vec<String> = files.iter().map(|(oid, _)| oid.clone()).collect();
+    read_blobs(repository, oids, |i, content| {
+        let Some((_, relative)) = files.get(i) else {
+            return Ok(());
+        };
+        let target = dest.join(relative);
+        target
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&target, &content))
+            .map_err(|e| GitError::Write {
+                path: target.display().to_string(),
+                message: e.to_string(),
+            })
+    })
+}
+
+/// Streams the blobs through one `git cat-file --batch` process, handing each one's
+/// content, in order, to `each` with its index.
+fn read_blobs(
+    repository: &Path,
+    oids: Vec<String>,
+    mut each: impl FnMut(usize, Vec<u8>) -> Result<(), GitError>,
 ) -> Result<(), GitError> {
     let mut child = Command::new("git")
         .arg("-C")
@@ -129,7 +222,7 @@ fn write_blobs(
     let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
         return Err(GitError::NotRunnable("no pipe to git cat-file".into()));
     };
-    let oids: Vec<String> = files.iter().map(|(oid, _)| oid.clone()).collect();
+    let count = oids.len();
     // Feeding and reading at once: git blocks when its output pipe is full.
     let feeder = std::thread::spawn(move || {
         for oid in oids {
@@ -140,7 +233,7 @@ fn write_blobs(
     });
     let mut reader = BufReader::new(stdout);
     let mut result = Ok(());
-    for (_, relative) in files {
+    for i in 0..count {
         let mut header = String::new();
         if reader.read_line(&mut header).unwrap_or(0) == 0 {
             result = Err(GitError::Failed {
@@ -169,16 +262,8 @@ fn write_blobs(
             });
             break;
         }
-        let target = dest.join(relative);
-        let written = target
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&target, &content));
-        if let Err(e) = written {
-            result = Err(GitError::Write {
-                path: target.display().to_string(),
-                message: e.to_string(),
-            });
+        if let Err(e) = each(i, content) {
+            result = Err(e);
             break;
         }
     }

@@ -15,10 +15,26 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 pub struct SourceFile {
     pub path: Arc<str>,
     pub text: Arc<str>,
+    /// Files whose syntax was merged into what was declared in this one (Terraform
+    /// override files), each with the offset its spans were moved to: a span at or past
+    /// that offset is in that file. Empty for every other file.
+    pub overlays: Vec<(usize, Arc<SourceFile>)>,
 }
 
 impl SourceFile {
+    pub fn new(path: Arc<str>, text: Arc<str>) -> SourceFile {
+        SourceFile {
+            path,
+            text,
+            overlays: Vec::new(),
+        }
+    }
+
     pub fn location(&self, span: Span) -> Location {
+        // Overlays are sorted by offset; the last one at or before the span holds it.
+        if let Some((offset, file)) = self.overlays.iter().rev().find(|(o, _)| span.0 >= *o) {
+            return file.location((span.0 - offset, span.1.saturating_sub(*offset)));
+        }
         Location::from_span(self.path.clone(), &self.text, span.0, span.1)
     }
 }
@@ -134,10 +150,7 @@ pub fn read_text(
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
-    Ok(Arc::new(SourceFile {
-        path: name,
-        text: Arc::from(text),
-    }))
+    Ok(Arc::new(SourceFile::new(name, Arc::from(text))))
 }
 
 #[cfg(test)]

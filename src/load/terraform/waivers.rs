@@ -121,10 +121,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile {
-            path: "main.tf".into(),
-            text: text.into(),
-        }
+        SourceFile::new("main.tf".into(), text.into())
     }
 
     #[test]

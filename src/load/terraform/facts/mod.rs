@@ -295,10 +295,7 @@ pub(crate) fn resources_of(hcl: &str) -> Vec<Resource> {
             None
         }
     }
-    let file = Arc::new(SourceFile {
-        path: Arc::from("infra/main.tf"),
-        text: Arc::from(hcl),
-    });
+    let file = Arc::new(SourceFile::new(Arc::from("infra/main.tf"), Arc::from(hcl)));
     let config = Arc::new(ModuleConfig::parse(
         std::path::PathBuf::from("infra"),
         Arc::from("infra"),

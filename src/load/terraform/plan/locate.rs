@@ -219,10 +219,7 @@ mod tests {
     }
   ]
 }"#;
-        let file = SourceFile {
-            path: "plan.json".into(),
-            text: text.into(),
-        };
+        let file = SourceFile::new("plan.json".into(), text.into());
         let span = address_span(text, "aws_instance.a[0]");
         assert_eq!(
             text.get(span.0..span.1),
@@ -237,10 +234,7 @@ mod tests {
     #[test]
     fn argument_locations_use_the_static_keys() {
         let src = "resource \"aws_eks_node_group\" \"gpu\" {\n  count = 2\n  instance_types = [\"p5.48xlarge\"]\n  scaling_config {\n    desired_size = 2\n  }\n  dynamic \"taint\" {\n    for_each = []\n    content {\n      key = \"k\"\n    }\n  }\n  lifecycle {\n    ignore_changes = []\n  }\n}\n";
-        let file = Arc::new(SourceFile {
-            path: "main.tf".into(),
-            text: src.into(),
-        });
+        let file = Arc::new(SourceFile::new("main.tf".into(), src.into()));
         let config = ModuleConfig::parse(PathBuf::from("/x"), ".".into(), vec![file]);
         let block = &config.resources[0];
         let mut out = BTreeMap::new();
