@@ -17,6 +17,8 @@ pub struct Variable {
     pub default: Option<Expr>,
     pub type_expr: Option<Expr>,
     pub nullable: bool,
+    /// `sensitive = true`: the value is used but never shown.
+    pub sensitive: bool,
     pub file: Arc<SourceFile>,
     pub span: Span,
 }
@@ -33,6 +35,8 @@ pub struct Local {
 pub struct Output {
     pub name: String,
     pub expr: Expr,
+    /// `sensitive = true`: the value is used but never shown.
+    pub sensitive: bool,
     pub file: Arc<SourceFile>,
 }
 
@@ -98,7 +102,7 @@ pub const META_ARGUMENTS: &[&str] = &["count", "for_each", "provider", "depends_
 pub const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
 
 impl Variable {
-    /// Reads `default`, `type` and `nullable` from a variable block's arguments (those an
+    /// Reads `default`, `type`, `nullable` and `sensitive` from a variable block's arguments (those an
     /// override file sets replace the earlier ones).
     pub(super) fn set_arguments(&mut self, body: &Body) {
         if let Some(a) = body.attribute("default") {
@@ -109,6 +113,10 @@ impl Variable {
         }
         if let Some(a) = body.attribute("nullable") {
             self.nullable = !matches!(a.expr.kind, ExprKind::Bool(false));
+        }
+        // Terraform accepts only a literal here.
+        if let Some(a) = body.attribute("sensitive") {
+            self.sensitive = matches!(a.expr.kind, ExprKind::Bool(true));
         }
     }
 }
@@ -258,6 +266,7 @@ impl ModuleConfig {
                     default: None,
                     type_expr: None,
                     nullable: true,
+                    sensitive: false,
                     file: file.clone(),
                     span: block.header_span,
                 };
@@ -293,6 +302,7 @@ impl ModuleConfig {
                         Output {
                             name: name.clone(),
                             expr: value.expr.clone(),
+                            sensitive: is_sensitive(&block),
                             file: file.clone(),
                         },
                     );
@@ -366,6 +376,14 @@ impl ModuleConfig {
 /// Local module sources start with `./` or `../` (Terraform's rule).
 pub fn is_local_source(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
+}
+
+/// `sensitive = true` on a variable or output (Terraform accepts only a literal there).
+pub(super) fn is_sensitive(block: &super::ast::Block) -> bool {
+    matches!(
+        block.body.attribute("sensitive").map(|a| &a.expr.kind),
+        Some(ExprKind::Bool(true))
+    )
 }
 
 pub(super) fn duplicate(

@@ -99,6 +99,9 @@ impl ModuleConfig {
                         output.expr = value.expr.clone();
                         output.file = file.clone();
                     }
+                    if block.body.attribute("sensitive").is_some() {
+                        output.sensitive = super::config::is_sensitive(&block);
+                    }
                 }
                 None => self.errors.push(missing("output", name, location)),
             },
@@ -423,8 +426,14 @@ module "m" {
             (
                 "override.tf",
                 r#"locals { b = 20 }
-variable "size" { default = 3 }
-output "o" { value = local.b }
+variable "size" {
+  default   = 3
+  sensitive = true
+}
+output "o" {
+  value     = local.b
+  sensitive = true
+}
 module "m" { count = 2 }
 "#,
             ),
@@ -448,6 +457,9 @@ module "m" { count = 2 }
             Some(&ExprKind::Number(3.0))
         );
         assert!(size.type_expr.is_some());
+        // `sensitive` set in an override file hides the value as if declared there.
+        assert!(size.sensitive);
+        assert!(m.outputs["o"].sensitive);
         assert_eq!(m.module_calls[0].source.as_deref(), Some("./m"));
         assert_eq!(
             m.module_calls[0].count.as_ref().map(|e| &e.kind),
