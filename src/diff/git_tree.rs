@@ -178,17 +178,20 @@ fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-/// One regular file of the tree.
+/// One regular file of the tree, or a symbolic link (`size` is then the link's own).
 struct Blob {
     oid: String,
     size: u64,
     path: String,
+    link: bool,
 }
 
 /// Writes the regular files of `commit`'s tree that `selection` needs under `dest` (which
 /// must exist), and the local module directories their Terraform calls, however far
-/// outside the scanned paths. Symbolic links and submodules are skipped: they do not hold
-/// configuration of their own. Nothing is held in memory but the list of what is written:
+/// outside the scanned paths. A symbolic link to a file of the tree is written as a copy of
+/// that file, so a module sees the files it links in (`common.tf -> ../shared/common.tf`)
+/// as in a checkout; links that leave the tree or end nowhere, links to directories and
+/// submodules are skipped. Nothing is held in memory but the list of what is written:
 /// `git ls-tree` is read as it comes, and each blob is streamed from one
 /// `git cat-file --batch` into its file. Returns the number of files written.
 pub fn export(
@@ -213,6 +216,7 @@ pub fn export(
         round.push(Request::new(path, false, Filter::Cedar));
     }
     let mut written: BTreeSet<String> = BTreeSet::new();
+    let mut skipped = 0;
     while !round.is_empty() {
         round.retain(|r| !requested.contains(r));
         round.sort();
@@ -227,7 +231,7 @@ pub fn export(
                 next.push(Request::new(parent(&r.path), false, Filter::Inputs));
             }
         }
-        write_blobs(repository, &blobs, dest, selection.max_file_size)?;
+        skipped += write_blobs(repository, commit, &blobs, dest, selection.max_file_size)?;
         for blob in &blobs {
             written.insert(blob.path.clone());
             for dir in local_module_dirs(dest, blob, selection.max_file_size) {
@@ -238,7 +242,7 @@ pub fn export(
         }
         round = next;
     }
-    Ok(written.len())
+    Ok(written.len() - skipped)
 }
 
 /// The tree-relative directories of the local modules a written Terraform file calls.
@@ -389,7 +393,8 @@ fn list_chunk(
     Ok(())
 }
 
-/// `<mode> <type> <oid> <size>\t<path>` of a regular file; `None` for anything else.
+/// `<mode> <type> <oid> <size>\t<path>` of a regular file or a symbolic link; `None` for
+/// anything else.
 fn parse_entry(entry: &[u8]) -> Option<Blob> {
     let (meta, path) = split_entry(entry)?;
     let mut fields = meta.split_whitespace();
@@ -399,14 +404,18 @@ fn parse_entry(entry: &[u8]) -> Option<Blob> {
         fields.next()?,
         fields.next()?,
     );
-    if kind != "blob" || !(mode == "100644" || mode == "100755") {
-        return None;
-    }
+    let link = match (kind, mode) {
+        ("blob", "100644" | "100755") => false,
+        // A batch request is one line: a path with a line break cannot be asked for.
+        ("blob", "120000") if !path.contains('\n') => true,
+        _ => return None,
+    };
     safe_relative(&path)?;
     Some(Blob {
         oid: oid.to_string(),
         size: size.parse().ok()?,
         path,
+        link,
     })
 }
 
@@ -426,11 +435,26 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
         .then_some(p)
 }
 
-/// Streams the blobs through one `git cat-file --batch` process, each straight into its
-/// file; a blob over `max_size` is not requested, and its file only gets its size.
+/// Writes the regular files and the links among `blobs`; returns how many links were
+/// skipped (they lead out of the tree, nowhere, or to a directory).
 fn write_blobs(
     repository: &Path,
+    commit: &str,
     blobs: &[Blob],
+    dest: &Path,
+    max_size: u64,
+) -> Result<usize, GitError> {
+    let (links, files): (Vec<&Blob>, Vec<&Blob>) = blobs.iter().partition(|b| b.link);
+    write_files(repository, &files, dest, max_size)?;
+    write_links(repository, commit, &links, dest, max_size)
+}
+
+/// Streams the blobs of regular files through one `git cat-file --batch` process, each
+/// straight into its file; a blob over `max_size` is not requested, and its file only gets
+/// its size.
+fn write_files(
+    repository: &Path,
+    blobs: &[&Blob],
     dest: &Path,
     max_size: u64,
 ) -> Result<(), GitError> {
@@ -484,6 +508,124 @@ fn write_blobs(
             message: "git exited with an error".into(),
         }),
     }
+}
+
+/// Writes each link as a copy of the file it leads to. `git cat-file --batch
+/// --follow-symlinks` follows links inside the tree for `COMMIT:PATH` requests (through
+/// links to links, with git's own bound on loops) and answers `symlink`, `dangling`,
+/// `loop`, `notdir` or `missing` for a link it cannot follow inside the tree. Returns how
+/// many links were not written.
+fn write_links(
+    repository: &Path,
+    commit: &str,
+    links: &[&Blob],
+    dest: &Path,
+    max_size: u64,
+) -> Result<usize, GitError> {
+    if links.is_empty() {
+        return Ok(0);
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(repository)
+        .args(["cat-file", "--batch", "--follow-symlinks"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| GitError::NotRunnable(e.to_string()))?;
+    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return Err(GitError::NotRunnable("no pipe to git cat-file".into()));
+    };
+    let requests: Vec<String> = links
+        .iter()
+        .map(|b| format!("{commit}:{}", b.path))
+        .collect();
+    let feeder = std::thread::spawn(move || {
+        for request in requests {
+            if writeln!(stdin, "{request}").is_err() {
+                break;
+            }
+        }
+    });
+    let mut reader = BufReader::new(stdout);
+    let mut result = Ok(0);
+    for link in links {
+        match copy_followed(&mut reader, &dest.join(&link.path), max_size) {
+            Ok(true) => {}
+            Ok(false) => result = result.map(|n| n + 1),
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    drop(reader);
+    let _ = feeder.join();
+    let status = child.wait();
+    match (result, status) {
+        (Err(e), _) => Err(e),
+        (Ok(n), Ok(s)) if s.success() => Ok(n),
+        (Ok(_), _) => Err(GitError::Failed {
+            command: "cat-file".into(),
+            message: "git exited with an error".into(),
+        }),
+    }
+}
+
+/// Reads the next answer of `git cat-file --batch --follow-symlinks`: a blob is written to
+/// `target` (as an empty file of its size past `max_size`, as [`write_files`] does); any
+/// other answer is read past. Returns whether a file was written.
+fn copy_followed(
+    reader: &mut impl BufRead,
+    target: &Path,
+    max_size: u64,
+) -> Result<bool, GitError> {
+    let ended = || GitError::Failed {
+        command: "cat-file".into(),
+        message: "output ended early".into(),
+    };
+    let mut header = String::new();
+    if reader.read_line(&mut header).unwrap_or(0) == 0 {
+        return Err(ended());
+    }
+    // `<request> missing` (or `ambiguous`): nothing follows. The request may hold spaces.
+    let line = header.trim_end();
+    if line.ends_with(" missing") || line.ends_with(" ambiguous") {
+        return Ok(false);
+    }
+    let fields: Vec<&str> = line.split(' ').collect();
+    let (kind, size) = match fields.as_slice() {
+        // `<oid> <type> <size>`: the object the link leads to.
+        [_, kind, size] => (*kind, size.parse::<u64>().ok()),
+        // `symlink|dangling|loop|notdir <size>`, then that many bytes naming the path.
+        [kind, size] => (*kind, size.parse::<u64>().ok()),
+        _ => (line, None),
+    };
+    let Some(size) = size else {
+        return Err(GitError::Failed {
+            command: "cat-file".into(),
+            message: format!("unexpected header `{}`", header.trim()),
+        });
+    };
+    let body = Read::take(&mut *reader, size);
+    let copied = if kind == "blob" && size <= max_size {
+        let mut file = create(target).map_err(|e| write_error(target, &e))?;
+        std::io::copy(&mut { body }, &mut file).map_err(|e| write_error(target, &e))?
+    } else {
+        let copied = std::io::copy(&mut { body }, &mut std::io::sink()).map_err(|_| ended())?;
+        if kind == "blob" {
+            create(target)
+                .and_then(|file| file.set_len(size))
+                .map_err(|e| write_error(target, &e))?;
+        }
+        copied
+    };
+    let mut newline = [0u8; 1];
+    if copied != size || reader.read_exact(&mut newline).is_err() {
+        return Err(ended());
+    }
+    Ok(kind == "blob")
 }
 
 /// Copies the next blob of `git cat-file --batch` output into `target`.
@@ -554,11 +696,24 @@ mod tests {
 
     /// A repository with one commit of `files` (path, content); returns it and the commit.
     fn repository(files: &[(&str, &str)]) -> (tempfile::TempDir, String) {
+        repository_with_links(files, &[])
+    }
+
+    /// As [`repository`], with symbolic links (path, target) committed too.
+    fn repository_with_links(
+        files: &[(&str, &str)],
+        links: &[(&str, &str)],
+    ) -> (tempfile::TempDir, String) {
         let dir = tempfile::tempdir().unwrap();
         for (path, content) in files {
             let target = dir.path().join(path);
             std::fs::create_dir_all(target.parent().unwrap()).unwrap();
             std::fs::write(target, content).unwrap();
+        }
+        for (path, target) in links {
+            let at = dir.path().join(path);
+            std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink(target, at).unwrap();
         }
         let run = |args: &[&str]| {
             let out = Command::new("git")
@@ -619,6 +774,46 @@ mod tests {
         ("modules/unused/main.tf", "resource \"aws_instance\" \"x\" {}\n"),
         ("models/weights.safetensors", "not configuration"),
     ];
+
+    #[test]
+    fn links_are_written_as_the_files_they_lead_to_inside_the_tree() {
+        let (repo, commit) = repository_with_links(
+            &[
+                ("shared/providers.tf", "provider \"aws\" {}\n"),
+                ("shared/big.tf", &"#".repeat(300)),
+                ("envs/a/main.tf", "resource \"aws_instance\" \"a\" {}\n"),
+            ],
+            &[
+                ("envs/a/providers.tf", "../../shared/providers.tf"),
+                // A link to a link, to a file over the size limit, out of the tree,
+                // to nothing, to a directory.
+                ("envs/a/again.tf", "providers.tf"),
+                ("envs/a/big.tf", "../../shared/big.tf"),
+                ("envs/a/outside.tf", "../../../etc/passwd.tf"),
+                ("envs/a/dangling.tf", "nothing.tf"),
+                ("envs/a/dir.tf", "../../shared"),
+            ],
+        );
+        let dest = tempfile::tempdir().unwrap();
+        let selection = Selection {
+            scanned: vec!["envs/a".into()],
+            max_file_size: 256,
+            ..Selection::default()
+        };
+        let written = export(repo.path(), &commit, &selection, dest.path()).unwrap();
+        let expected = [
+            "envs/a/again.tf",
+            "envs/a/big.tf",
+            "envs/a/main.tf",
+            "envs/a/providers.tf",
+        ];
+        assert_eq!(files_under(dest.path()), expected);
+        assert_eq!(written, expected.len());
+        let read = |p: &str| std::fs::read(dest.path().join(p)).unwrap();
+        assert_eq!(read("envs/a/providers.tf"), b"provider \"aws\" {}\n");
+        assert_eq!(read("envs/a/again.tf"), b"provider \"aws\" {}\n");
+        assert_eq!(read("envs/a/big.tf"), vec![0; 300]);
+    }
 
     #[test]
     fn only_what_the_scanned_paths_read_and_reference_is_written() {

@@ -17,6 +17,10 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Built on first use, so a location costs a binary search, not a scan of the file.
     lines: OnceLock<Arc<LineIndex>>,
+    /// Files whose syntax was merged into what was declared in this one (Terraform
+    /// override files), each with the offset its spans were moved to: a span at or past
+    /// that offset is in that file. Empty for every other file.
+    pub overlays: Vec<(usize, Arc<SourceFile>)>,
 }
 
 impl SourceFile {
@@ -25,10 +29,21 @@ impl SourceFile {
             path,
             text,
             lines: OnceLock::new(),
+            overlays: Vec::new(),
         }
     }
 
+    /// The same file with `overlays`: spans from this offset on belong to those files.
+    pub fn with_overlays(mut self, overlays: Vec<(usize, Arc<SourceFile>)>) -> SourceFile {
+        self.overlays = overlays;
+        self
+    }
+
     pub fn location(&self, span: Span) -> Location {
+        // Overlays are sorted by offset; the last one at or before the span holds it.
+        if let Some((offset, file)) = self.overlays.iter().rev().find(|(o, _)| span.0 >= *o) {
+            return file.location((span.0 - offset, span.1.saturating_sub(*offset)));
+        }
         self.lines()
             .location(self.path.clone(), &self.text, span.0, span.1)
     }

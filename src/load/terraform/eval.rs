@@ -17,6 +17,10 @@ pub struct EvalError {
     pub message: String,
     pub span: Span,
     pub help: Option<String>,
+    /// A reference to a name that is not declared or cannot be used here. Terraform checks
+    /// references before it evaluates anything, so this is an error wherever it is written,
+    /// even in the result of a conditional that is not selected.
+    pub invalid_reference: bool,
 }
 
 impl EvalError {
@@ -25,6 +29,15 @@ impl EvalError {
             message: message.into(),
             span,
             help: None,
+            invalid_reference: false,
+        }
+    }
+
+    /// See [`EvalError::invalid_reference`].
+    pub fn invalid_reference(message: impl Into<String>, span: Span) -> EvalError {
+        EvalError {
+            invalid_reference: true,
+            ..EvalError::new(message, span)
         }
     }
 
@@ -117,35 +130,7 @@ impl<'r> Evaluator<'r> {
                 args,
                 expand_final,
             } => self.call(name, args, *expand_final, expr.span),
-            ExprKind::Conditional(cond, then, otherwise) => {
-                // A result chosen by a sensitive condition tells the condition: it is
-                // sensitive too, as in Terraform.
-                let (c, marked) = self.eval(cond)?.unmark_deep();
-                match to_bool(&c).map_err(|m| {
-                    hide_if(
-                        marked,
-                        EvalError::new(format!("invalid condition: {m}"), cond.span),
-                        "the condition",
-                    )
-                })? {
-                    None => {
-                        // Both branches are still evaluated so errors in them are reported.
-                        let _ = self.eval(then)?;
-                        let _ = self.eval(otherwise)?;
-                        Ok(c)
-                    }
-                    Some(true) => {
-                        let t = self.eval(then)?;
-                        let o = self.eval(otherwise)?;
-                        Ok(unify_marked(t, &o).mark_if(marked))
-                    }
-                    Some(false) => {
-                        let t = self.eval(then)?;
-                        let o = self.eval(otherwise)?;
-                        Ok(unify_marked(o, &t).mark_if(marked))
-                    }
-                }
-            }
+            ExprKind::Conditional(cond, then, otherwise) => self.conditional(cond, then, otherwise),
             ExprKind::Unary(op, inner) => {
                 let (v, marked) = self.eval(inner)?.unmark_deep();
                 unary(*op, &v, inner.span)
@@ -161,6 +146,58 @@ impl<'r> Evaluator<'r> {
                     .map_err(|e| hide_if(marked, e, "the operator"))
             }
             ExprKind::For(f) => self.for_expr(f),
+        }
+    }
+
+    /// `cond ? then : otherwise` as HCL evaluates it: both results are evaluated (the
+    /// result takes a type both convert to), but only the selected one's errors count, so
+    /// `true ? "x" : var.zones[0]` is `"x"` even when `var.zones` is empty. With an unknown
+    /// condition neither result's errors count and the value is unknown (null when both
+    /// are null). A reference to an undeclared name is an error in either result.
+    fn conditional(
+        &mut self,
+        cond: &Expr,
+        then: &Expr,
+        otherwise: &Expr,
+    ) -> Result<Value, EvalError> {
+        // A result chosen by a sensitive condition tells the condition: it is sensitive
+        // too, as in Terraform.
+        let (c, marked) = self.eval(cond)?.unmark_deep();
+        let selected = to_bool(&c).map_err(|m| {
+            hide_if(
+                marked,
+                EvalError::new(format!("invalid condition: {m}"), cond.span),
+                "the condition",
+            )
+        })?;
+        let t = self.eval(then);
+        let o = self.eval(otherwise);
+        let undeclared = |r: &Result<Value, EvalError>| match r {
+            Err(e) if e.invalid_reference => Some(e.clone()),
+            _ => None,
+        };
+        match selected {
+            None => {
+                if let Some(e) = undeclared(&t).or_else(|| undeclared(&o)) {
+                    return Err(e);
+                }
+                if matches!((&t, &o), (Ok(Value::Null), Ok(Value::Null))) {
+                    return Ok(Value::Null);
+                }
+                Ok(c)
+            }
+            Some(true) => {
+                if let Some(e) = undeclared(&o) {
+                    return Err(e);
+                }
+                Ok(unify_marked(t?, typed(o, otherwise).as_ref()).mark_if(marked))
+            }
+            Some(false) => {
+                if let Some(e) = undeclared(&t) {
+                    return Err(e);
+                }
+                Ok(unify_marked(o?, typed(t, then).as_ref()).mark_if(marked))
+            }
         }
     }
 
@@ -682,6 +719,30 @@ impl<'r> Evaluator<'r> {
     }
 }
 
+/// The value of a conditional's other result as far as its type matters: `None` when it
+/// failed (it then takes the chosen result's type). Our unknowns carry no type, but one that
+/// a set function makes is a set in Terraform: `cond ? toset(var.unknown) : []` is a set
+/// either way.
+fn typed(result: Result<Value, EvalError>, expr: &Expr) -> Option<Value> {
+    match result {
+        Ok(Value::Unknown(_)) if makes_set(expr) => Some(Value::Set(Vec::new())),
+        Ok(v) => Some(v),
+        Err(_) => None,
+    }
+}
+
+/// Whether an expression's value is a set whatever its elements.
+fn makes_set(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Call { name, .. } => matches!(
+            name.as_str(),
+            "toset" | "setunion" | "setintersection" | "setsubtract"
+        ),
+        ExprKind::Conditional(_, then, otherwise) => makes_set(then) || makes_set(otherwise),
+        _ => false,
+    }
+}
+
 /// The (key, value) pairs a `for` expression or `for_each` visits: index and element for
 /// lists, the element twice for sets, key and value for maps. `None` when unknown.
 pub fn iterate(coll: &Value, span: Span) -> Result<Option<Vec<(Value, Value)>>, EvalError> {
@@ -745,12 +806,12 @@ struct Collected<'a> {
 
 /// Terraform's conversion of a conditional's result to the other branch's type, keeping the
 /// chosen branch's mark.
-fn unify_marked(chosen: Value, other: &Value) -> Value {
+fn unify_marked(chosen: Value, other: Option<&Value>) -> Value {
     let (chosen, marked) = chosen.peel();
-    let other = match other {
-        Value::Sensitive(inner) => inner,
+    let other = other.map(|o| match o {
+        Value::Sensitive(inner) => &**inner,
         o => o,
-    };
+    });
     unify_branch(chosen, other).mark_if(marked)
 }
 

@@ -9,7 +9,7 @@ mod sensitive;
 mod taggable;
 mod tags;
 
-pub use self::google::{contains_string, is_zone};
+pub use self::google::{contains_string, default_zones_note, is_zone, GKE_DEFAULT_ZONES};
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -274,6 +274,7 @@ pub fn single_type_compute(
         count,
         capacity,
         pool,
+        notes: Vec::new(),
     }
 }
 
