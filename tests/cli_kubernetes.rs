@@ -805,13 +805,16 @@ fn every_kind_is_priced() {
         c("CronJob/research/weekly-report", "0.00", "0.00", true),
         // A DaemonSet without [kubernetes] daemonset_nodes has no estimate.
         c("DaemonSet/monitoring/dcgm-exporter", "0.00", "0.00", false),
+        // c, m and r types (not spot), 1000 vCPUs: 10 r7i.metal-24xl (96 vCPUs) at
+        // $6.98544 spend the most, 10 x 6.98544 x 730.
+        c("NodePool/general", "0.00", "50993.71", true),
     ] {
         assert_eq!(find(&expected.0), expected);
     }
     assert_eq!(
         report["summary"]["monthly_cost"],
         // Totals are summed exactly, then rounded.
-        json!({"baseline": "111840.08", "ceiling": "228782.10", "priced": 37, "incomplete": 7})
+        json!({"baseline": "111840.08", "ceiling": "256699.78", "priced": 37, "incomplete": 7})
     );
 }
 

@@ -14,8 +14,8 @@ use aicost_policy::load::kubernetes::kinds::{self, Classification, Extracted};
 use aicost_policy::load::kubernetes::yaml::{parse_stream, Limits};
 use aicost_policy::load::source::SourceFile;
 use aicost_policy::model::{
-    Capacity, Fact, LlmRoute, NodePoolLimits, PodGroup, Resource, SourceFormat, UnitCounts,
-    Unknown, Value, WorkloadDetail,
+    Capacity, Fact, LlmRoute, NodePoolLimits, NodeRequirement, PodGroup, Resource, SourceFormat,
+    UnitCounts, Unknown, Value, WorkloadDetail,
 };
 use rust_decimal::Decimal;
 
@@ -436,6 +436,20 @@ fn karpenter_node_pools_with_and_without_limits() {
             gpus_per_node_min: None,
             gpus_per_node_max: Some(4),
             accelerators: true,
+            requirements: vec![
+                requirement("karpenter.sh/capacity-type", "In", &["spot", "on-demand"]),
+                requirement(
+                    "karpenter.k8s.aws/instance-family",
+                    "In",
+                    &["g5", "g6", "g6e"]
+                ),
+                requirement(
+                    "node.kubernetes.io/instance-type",
+                    "NotIn",
+                    &["g6e.48xlarge"]
+                ),
+                requirement("karpenter.k8s.aws/instance-gpu-count", "Lt", &["5"]),
+            ],
             cpu: Some(d("512")),
             memory_gib: Some(d("2048")),
             gpus: Some(Fact::Known(16)),
@@ -463,6 +477,14 @@ fn karpenter_node_pools_with_and_without_limits() {
     assert!(!general.accelerators);
     assert_eq!(general.capacity_types, ["on-demand", "reserved"]);
     assert_eq!(general.cpu, Some(d("1000")));
+}
+
+fn requirement(key: &str, operator: &str, values: &[&str]) -> NodeRequirement {
+    NodeRequirement {
+        key: key.into(),
+        operator: operator.into(),
+        values: values.iter().map(|v| v.to_string()).collect(),
+    }
 }
 
 fn route(r: &Resource) -> &LlmRoute {

@@ -20,7 +20,7 @@ pub use resource::{
     Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, SourceFormat, Tags, UnitCounts,
 };
 pub use value::{format_number, set_order, Map, Unknown, Value};
-pub use workload::{LlmRoute, NodePoolLimits, PodGroup, Workload, WorkloadDetail};
+pub use workload::{LlmRoute, NodePoolLimits, NodeRequirement, PodGroup, Workload, WorkloadDetail};
 
 /// A problem in the user's input that stopped part of it from being checked: a file that
 /// does not parse, an expression that cannot be evaluated, a cycle between locals.

@@ -6,12 +6,14 @@
 //!
 //! One file per kind of thing billed: `compute.rs` (machines, node groups, pools, VMs,
 //! endpoints), `storage.rs` (volumes, disks, buckets), `services.rs` (control planes,
-//! provisioned model throughput, token-billed deployments).
+//! provisioned model throughput, token-billed deployments), `kubernetes.rs` (pods, LLM
+//! routes) and `nodepool.rs` (Karpenter NodePool ceilings).
 
 pub mod budget;
 mod compute;
 mod kubernetes;
 mod line;
+mod nodepool;
 pub mod overlay;
 mod services;
 mod settings;
