@@ -29,9 +29,18 @@ mod workloads;
 use std::sync::Arc;
 
 use super::yaml::{Document, Node, NodeValue};
+use crate::config::KserveDeploymentMode;
 use crate::load::source::SourceFile;
 use crate::model::{Fact, InputError, Location, Note, Resource};
 use record::{Cx, Object};
+
+/// Settings that change how documents are read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The deployment mode of an InferenceService without the mode annotation
+    /// (`[kubernetes] kserve_default_deployment_mode`); `None` is KServe's shipped default.
+    pub kserve_default_mode: Option<KserveDeploymentMode>,
+}
 
 /// What a document is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,14 +144,25 @@ fn classify_node(root: &Node) -> Classification {
 }
 
 /// The records of one document (already classified as not `Other`); `root` is the
-/// directory of the file, repository-relative.
+/// directory of the file, repository-relative. Read with the default [`Options`].
 pub fn extract(
     doc: &Document,
     class: &Classification,
     file: &SourceFile,
     root: &Arc<str>,
 ) -> Extracted {
-    let cx = Cx::new(file, root, doc.span);
+    extract_with(doc, class, file, root, Options::default())
+}
+
+/// [`extract`] with the given options.
+pub fn extract_with(
+    doc: &Document,
+    class: &Classification,
+    file: &SourceFile,
+    root: &Arc<str>,
+    options: Options,
+) -> Extracted {
+    let cx = Cx::new(file, root, doc.span, options);
     let mut out = Extracted::default();
     match class {
         Classification::Kubernetes { api_version, kind } => {
@@ -167,7 +187,7 @@ fn object(cx: &Cx, node: &Node, api_version: &str, kind: &str, out: &mut Extract
         // Normally unpacked by the loader; read here too so nothing is lost.
         for item in node.get("items").map_or(&[][..], Node::items) {
             if let Classification::Kubernetes { api_version, kind } = classify_node(item) {
-                let item_cx = Cx::new(cx.file, cx.root, item.span);
+                let item_cx = Cx::new(cx.file, cx.root, item.span, cx.options);
                 object(&item_cx, item, &api_version, &kind, out);
                 out.errors.append(&mut item_cx.errors.borrow_mut());
             }
