@@ -1,7 +1,8 @@
 //! Prices of Kubernetes workloads and AI configs over hand-built records, to the cent:
-//! default unit rates, a pod's share of a named GPU node, spot, DaemonSets, jobs and LLM
-//! routes (Karpenter NodePools: `karpenter_ceilings.rs`). Rates come from
-//! `catalog/kubernetes.csv` and node prices from `catalog/aws_ec2_ondemand.csv` (us-east-1).
+//! default unit rates, a pod's share of a named GPU node, spot, DaemonSets, jobs, kinds
+//! that are not modelled, and LLM routes (Karpenter NodePools: `karpenter_ceilings.rs`).
+//! Rates come from `catalog/kubernetes.csv` and node prices from
+//! `catalog/aws_ec2_ondemand.csv` (us-east-1).
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
@@ -314,6 +315,31 @@ fn a_job_without_a_deadline_is_billed_by_use() {
         e.notes,
         vec!["how long the Job runs is unknown (spec.activeDeadlineSeconds is not set); it is billed per hour of use: give monthly_hours in the usage file"]
     );
+}
+
+#[test]
+fn pods_of_a_kind_that_is_not_modelled_are_one_unknown_line() {
+    let why = Unknown::new("kind Workflow (argoproj.io/v1alpha1) is not modelled");
+    let count = || Fact::Unknown(why.clone());
+    let mut p = pods("1", "1", 1, None, 1);
+    p.cpu_cores = Fact::Unknown(why.clone());
+    p.memory_gib = Fact::Unknown(why.clone());
+    p.accelerators = count();
+    p.replicas = UnitCounts {
+        min: count(),
+        desired: count(),
+        max: count(),
+    };
+    let e = price(
+        &resource("Workflow", WorkloadDetail::Pods(p)),
+        &PricingSettings::default(),
+    );
+    assert!(!e.complete);
+    assert_eq!(
+        e.missing,
+        vec!["kind Workflow (argoproj.io/v1alpha1) is not modelled"]
+    );
+    assert_eq!(lines(&e), vec![line("Pods", "-", "-", "-")]);
 }
 
 #[test]

@@ -11,8 +11,8 @@ use super::settings::PricingSettings;
 use super::usage::UsageValues;
 use crate::catalog;
 use crate::model::{
-    Capacity, CostComponent, Fact, LlmRoute, PodGroup, Resource, Usd, Workload, WorkloadDetail,
-    HOURS_PER_MONTH,
+    Capacity, CostComponent, Fact, LlmRoute, PodGroup, Resource, Unknown, Usd, Workload,
+    WorkloadDetail, HOURS_PER_MONTH,
 };
 
 pub(super) fn components(
@@ -59,8 +59,13 @@ fn pod_hours(
     match &p.run_hours {
         None => Some(HOURS_PER_MONTH),
         Some(Fact::Known(h)) => {
+            let limit = if w.kind == "ProvisioningRequest" {
+                "maxRunDurationSeconds"
+            } else {
+                "activeDeadlineSeconds"
+            };
             notes.push(format!(
-                "runs at most {} hours a month (activeDeadlineSeconds)",
+                "runs at most {} hours a month ({limit})",
                 h.normalize()
             ));
             Some(*h)
@@ -73,6 +78,18 @@ fn pod_hours(
             None
         }
     }
+}
+
+/// A pod group whose pods are unknown, all for one reason (a kind that is not modelled, a
+/// template that is elsewhere): one line naming it, rather than one per vCPU, memory and
+/// GPU.
+fn unknown_group(p: &PodGroup) -> Option<&Unknown> {
+    let (Fact::Unknown(a), Fact::Unknown(b), Fact::Unknown(c)) =
+        (&p.cpu_cores, &p.memory_gib, &p.accelerators)
+    else {
+        return None;
+    };
+    (a == b && b == c).then_some(a)
 }
 
 /// A component billed per pod-hour of use that was not given: "depends on usage".
@@ -108,6 +125,15 @@ fn pods(
     notes: &mut Vec<String>,
 ) -> Vec<CostComponent> {
     let units = replicas(w, p, notes);
+    if let Some(u) = unknown_group(p) {
+        return vec![component(
+            "Pods".to_string(),
+            "pod-hours",
+            Err(u.origin.to_string()),
+            Ok(HOURS_PER_MONTH),
+            &units,
+        )];
+    }
     let Some(run) = pod_hours(w, p, usage, notes) else {
         // Priced per pod-hour, with the hours left to the usage file.
         let per_hour = UsageValues {

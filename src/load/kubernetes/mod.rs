@@ -3,8 +3,9 @@
 //! (`kinds/`). A broken document is reported and the others are still read.
 //!
 //! Files are parsed in parallel and their results gathered in input order, so the output
-//! does not depend on scheduling. HorizontalPodAutoscalers are paired with their targets
-//! once every file of a root (the file's directory, or standard input) has been read.
+//! does not depend on scheduling. HorizontalPodAutoscalers are paired with their targets,
+//! and PodTemplates with the ProvisioningRequests that name them, once every file of a root
+//! (the file's directory, or standard input) has been read.
 
 pub mod kinds;
 pub mod yaml;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use self::kinds::{Classification, Extracted, Hpa, Options};
+use self::kinds::{Classification, Extracted, Hpa, Options, PodTemplate};
 use self::yaml::{Document, DocumentError, Limits, Node, NodeValue};
 use crate::load::source::{read_source, read_text, PathNamer, SourceFile, Subject};
 use crate::model::{InputError, Inventory, Note, Resource, UnitCounts, WorkloadDetail};
@@ -79,8 +80,8 @@ pub fn load_with(
         results.push(load_source(file, Arc::from(STDIN_NAME), &limits, options));
     }
 
-    // HPAs pair with targets in the same root only.
-    let mut by_root: BTreeMap<Arc<str>, (Vec<Resource>, Vec<Hpa>)> = BTreeMap::new();
+    // HPAs and PodTemplates pair with objects in the same root only.
+    let mut by_root: BTreeMap<Arc<str>, Root> = BTreeMap::new();
     for result in results {
         if let Some(file) = result.file {
             inventory.files += 1;
@@ -91,13 +92,23 @@ pub fn load_with(
         inventory.errors.extend(result.extracted.errors);
         inventory.notes.extend(result.extracted.notes);
         let entry = by_root.entry(result.root).or_default();
-        entry.0.extend(result.extracted.resources);
-        entry.1.extend(result.extracted.hpas);
+        entry.resources.extend(result.extracted.resources);
+        entry.hpas.extend(result.extracted.hpas);
+        entry.templates.extend(result.extracted.pod_templates);
     }
-    for (mut resources, hpas) in by_root.into_values() {
-        kinds::link_hpas(&mut resources, &hpas);
-        inventory.resources.extend(resources);
+    for mut root in by_root.into_values() {
+        kinds::link_hpas(&mut root.resources, &root.hpas);
+        kinds::link_pod_templates(&mut root.resources, &root.templates);
+        inventory.resources.extend(root.resources);
     }
+}
+
+/// What the files of one root gave, before pairing.
+#[derive(Default)]
+struct Root {
+    resources: Vec<Resource>,
+    hpas: Vec<Hpa>,
+    templates: Vec<PodTemplate>,
 }
 
 /// Sets the pods of every DaemonSet to one per node of `nodes` (`[kubernetes]
@@ -196,6 +207,7 @@ fn extract_document(
             let got = kinds::extract_with(doc, &class, file, root, options);
             out.resources.extend(got.resources);
             out.hpas.extend(got.hpas);
+            out.pod_templates.extend(got.pod_templates);
             out.errors.extend(got.errors);
             out.notes.extend(got.notes);
         }

@@ -1,7 +1,9 @@
 //! Turning one YAML document into resource records, one file per family of kinds:
-//! built-in workloads, autoscalers, Karpenter, KServe, KubeRay, Seldon, NIM, Knative, and
-//! the two files that are not Kubernetes objects (vLLM production-stack values, LiteLLM
-//! proxy config). Kinds that cost nothing by themselves (Service, ConfigMap...) yield a
+//! built-in workloads, autoscalers, Karpenter, KServe, KubeRay, Seldon, NIM, Knative,
+//! LeaderWorkerSet, JobSet, Kubeflow training jobs, Spark, ProvisioningRequest, and the two
+//! files that are not Kubernetes objects (vLLM production-stack values, LiteLLM proxy
+//! config). Any other kind that requests accelerators is a record of unknown cost
+//! (`unmodelled.rs`); kinds that cost nothing by themselves (Service, ConfigMap...) yield a
 //! note, not a record.
 //!
 //! Addresses: `Kind/namespace/name` (namespace `default` when absent), `Kind/name` for
@@ -11,18 +13,24 @@
 mod convert;
 mod cron;
 mod hpa;
+mod jobset;
 mod karpenter;
 mod knative;
 mod kserve;
 mod litellm;
+mod lws;
 mod nim;
 mod podspec;
+mod provisioning;
 mod quantity;
 mod ray;
 mod record;
 mod resources;
 mod scheduling;
 mod seldon;
+mod spark;
+mod training;
+mod unmodelled;
 mod vllm;
 mod workloads;
 
@@ -32,6 +40,7 @@ use super::yaml::{Document, Node, NodeValue};
 use crate::config::KserveDeploymentMode;
 use crate::load::source::SourceFile;
 use crate::model::{Fact, InputError, Location, Note, Resource};
+pub use provisioning::PodTemplate;
 use record::{Cx, Object};
 
 /// Settings that change how documents are read.
@@ -77,6 +86,8 @@ pub struct Hpa {
 pub struct Extracted {
     pub resources: Vec<Resource>,
     pub hpas: Vec<Hpa>,
+    /// PodTemplates, to be paired with the ProvisioningRequests that name them.
+    pub pod_templates: Vec<PodTemplate>,
     pub errors: Vec<InputError>,
     pub notes: Vec<Note>,
 }
@@ -181,6 +192,11 @@ pub fn link_hpas(resources: &mut [Resource], hpas: &[Hpa]) {
     hpa::link(resources, hpas);
 }
 
+/// Gives each ProvisioningRequest pod set the pods of the PodTemplate it names, in place.
+pub fn link_pod_templates(resources: &mut [Resource], templates: &[PodTemplate]) {
+    provisioning::link(resources, templates);
+}
+
 /// The records of one Kubernetes object.
 fn object(cx: &Cx, node: &Node, api_version: &str, kind: &str, out: &mut Extracted) {
     if kind == "List" || (kind.ends_with("List") && node.get("items").is_some()) {
@@ -212,11 +228,18 @@ fn object(cx: &Cx, node: &Node, api_version: &str, kind: &str, out: &mut Extract
         (nim::extract, true)
     } else if knative::handles(group, kind) {
         (knative::extract, true)
+    } else if lws::handles(group, kind) {
+        (lws::extract, true)
+    } else if jobset::handles(group, kind) {
+        (jobset::extract, true)
+    } else if training::handles(group, kind) {
+        (training::extract, true)
+    } else if spark::handles(group, kind) {
+        (spark::extract, true)
+    } else if provisioning::handles(group, kind) {
+        (provisioning::extract, true)
     } else {
-        out.notes.push(Note {
-            location: Some(cx.doc_location().first_line()),
-            message: format!("kind {kind} ({api_version}) is not priced or checked"),
-        });
+        unmodelled::extract(cx, node, api_version, kind, out);
         return;
     };
     if let Some(obj) = Object::read(cx, node, api_version, kind, namespaced, out) {
