@@ -14,7 +14,7 @@ use aicost_policy::model::{
     Capacity, CostEstimate, Fact, LlmRoute, Location, Map, PodGroup, ProviderRef, Resource,
     SourceFormat, Tags, UnitCounts, Unknown, Workload, WorkloadDetail,
 };
-use aicost_policy::price::{estimate, PricingSettings};
+use aicost_policy::price::{estimate, Discount, PricingSettings, UsageValues};
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
@@ -275,16 +275,23 @@ fn jobs_run_for_their_deadline() {
 }
 
 #[test]
-fn a_job_without_a_deadline_is_billed_by_use() {
+fn a_gpu_job_without_a_deadline_is_billed_by_use_and_incomplete() {
     let mut p = pods("8", "32", 1, Some("H100"), 4);
     p.run_hours = Some(Fact::Unknown(Unknown::new(
         "spec.activeDeadlineSeconds is not set",
     )));
     let r = resource("Job", WorkloadDetail::Pods(p));
     let e = price(&r, &PricingSettings::default());
-    // Complete: nothing fixed is missing; every part depends on usage, with its price.
-    assert!(e.complete);
+    // Every part depends on usage, with its price; a GPU job is never a complete $0, so
+    // the estimate is incomplete. An hour of 4 pods: 4 x (8 x 0.031611 + 32 x 0.004237 +
+    // 1 x 9.79655) = 4 x 10.185022 = $40.74.
+    assert!(!e.complete);
     assert_eq!(e.baseline.to_json_string(), "0.00");
+    assert_eq!(
+        e.missing,
+        vec!["how long the Job runs is unknown (spec.activeDeadlineSeconds is not set); while it runs it costs $40.74 an hour: give monthly_hours in the usage file"]
+    );
+    assert!(e.notes.is_empty(), "{:?}", e.notes);
     assert_eq!(
         e.components
             .iter()
@@ -311,10 +318,70 @@ fn a_job_without_a_deadline_is_billed_by_use() {
             ),
         ]
     );
+}
+
+#[test]
+fn a_cpu_job_without_a_deadline_only_depends_on_usage() {
+    let mut p = pods("2", "8", 0, None, 1);
+    p.run_hours = Some(Fact::Unknown(Unknown::new(
+        "spec.activeDeadlineSeconds is not set",
+    )));
+    let e = price(
+        &resource("Job", WorkloadDetail::Pods(p)),
+        &PricingSettings::default(),
+    );
+    assert!(e.complete);
+    assert!(e.depends_on_usage());
+    assert!(e.missing.is_empty());
     assert_eq!(
         e.notes,
         vec!["how long the Job runs is unknown (spec.activeDeadlineSeconds is not set); it is billed per hour of use: give monthly_hours in the usage file"]
     );
+}
+
+#[test]
+fn the_hourly_rate_of_a_gpu_job_billed_by_use_is_after_discounts_and_scales_to_its_ceiling() {
+    // Two PyTorchJob workers on whole p4d.24xlarge nodes (8 of 8 A100s: $21.957642 an
+    // hour each), elastic up to 4: $43.92 an hour, $87.83 at the ceiling; a 10% discount
+    // makes them $39.52 and $79.05.
+    let mut p = pods("90", "1000", 8, Some("A100"), 2);
+    p.node_instance_type = Some(Fact::Known("p4d.24xlarge".to_string()));
+    p.replicas.max = Fact::Known(4);
+    p.run_hours = Some(Fact::Unknown(Unknown::new(
+        "spec.runPolicy.activeDeadlineSeconds is not set",
+    )));
+    let r = resource("PyTorchJob", WorkloadDetail::Pods(p));
+    let e = price(&r, &PricingSettings::default());
+    assert!(!e.complete);
+    assert_eq!(
+        e.missing,
+        vec!["how long the PyTorchJob runs is unknown (spec.runPolicy.activeDeadlineSeconds is not set); while it runs it costs $43.92 an hour (ceiling $87.83): give monthly_hours in the usage file"]
+    );
+    let mut s = PricingSettings::default();
+    s.discounts.push(Discount {
+        name: "EDP".to_string(),
+        provider: None,
+        percent: d("10"),
+    });
+    let e = price(&r, &s);
+    assert_eq!(
+        e.missing,
+        vec!["how long the PyTorchJob runs is unknown (spec.runPolicy.activeDeadlineSeconds is not set); while it runs it costs $39.52 an hour (ceiling $79.05): give monthly_hours in the usage file"]
+    );
+
+    // With monthly_hours in the usage file it is priced, and complete: 2 x 21.957642 x 100.
+    s.discounts.clear();
+    s.usage.by_address.insert(
+        r.address.clone(),
+        UsageValues {
+            monthly_hours: Some(d("100")),
+            ..UsageValues::default()
+        },
+    );
+    let e = price(&r, &s);
+    assert!(e.complete);
+    assert!(e.missing.is_empty());
+    assert_eq!(e.baseline.to_json_string(), "4391.53");
 }
 
 #[test]

@@ -15,15 +15,25 @@ use crate::model::{
     WorkloadDetail, HOURS_PER_MONTH,
 };
 
+/// The components of a workload's estimate. What keeps the estimate incomplete beyond
+/// its components goes to `missing`: a GPU job whose running time is unknown is billed by
+/// use, yet its cost is not "complete" at $0 (`AIC-COST-001` must see it).
 pub(super) fn components(
     r: &Resource,
     s: &PricingSettings,
     usage: &UsageValues,
     notes: &mut Vec<String>,
+    missing: &mut Vec<String>,
 ) -> Option<Vec<CostComponent>> {
     let w = r.workload.as_ref()?;
     match &w.detail {
-        WorkloadDetail::Pods(p) => Some(pods(w, p, s, usage, notes)),
+        WorkloadDetail::Pods(p) => {
+            let mut required = Required {
+                provider: &r.provider.name,
+                missing,
+            };
+            Some(pods(w, p, s, usage, notes, &mut required))
+        }
         WorkloadDetail::NodePool(n) => Some(super::nodepool::ceiling(n, s, notes)),
         WorkloadDetail::LlmRoute(route) => Some(llm_route(route, usage, notes)),
     }
@@ -71,13 +81,60 @@ fn pod_hours(
             Some(*h)
         }
         Some(Fact::Unknown(u)) => {
-            notes.push(format!(
-                "how long the {} runs is unknown ({}); it is billed per hour of use: give monthly_hours in the usage file",
-                w.kind, u.origin
-            ));
+            // A GPU job says so in the estimate's `missing` instead (see `pods`).
+            if !requests_accelerators(p) {
+                notes.push(format!(
+                    "how long the {} runs is unknown ({}); it is billed per hour of use: give monthly_hours in the usage file",
+                    w.kind, u.origin
+                ));
+            }
             None
         }
     }
+}
+
+/// What keeps a pod group's estimate incomplete beyond its components, and whose
+/// discounts apply.
+struct Required<'a> {
+    provider: &'a str,
+    missing: &'a mut Vec<String>,
+}
+
+/// Whether the pods request accelerators, or may (their count is unknown).
+fn requests_accelerators(p: &PodGroup) -> bool {
+    !matches!(p.accelerators, Fact::Known(0))
+}
+
+/// Why a GPU job billed by use leaves its estimate incomplete, with what an hour of it
+/// costs (after discounts) from `per_hour`, its components priced for one hour.
+fn hours_required(
+    w: &Workload,
+    p: &PodGroup,
+    s: &PricingSettings,
+    provider: &str,
+    per_hour: &[CostComponent],
+) -> Option<String> {
+    let Some(Fact::Unknown(u)) = &p.run_hours else {
+        return None;
+    };
+    if !requests_accelerators(p) {
+        return None;
+    }
+    let mut discounted = per_hour.to_vec();
+    s.apply_discounts(provider, &mut discounted, &mut Vec::new());
+    let all = |amount: fn(&CostComponent) -> Option<Usd>| -> Option<Usd> {
+        let amounts: Option<Vec<Usd>> = discounted.iter().map(amount).collect();
+        Usd::sum(amounts?.iter())
+    };
+    let rate = match (all(|c| c.monthly), all(|c| c.ceiling_monthly)) {
+        (Some(b), Some(c)) if c > b => format!("{b} an hour (ceiling {c})"),
+        (Some(b), _) => format!("{b} an hour"),
+        (None, _) => "an unknown amount an hour".to_string(),
+    };
+    Some(format!(
+        "how long the {} runs is unknown ({}); while it runs it costs {rate}: give monthly_hours in the usage file",
+        w.kind, u.origin
+    ))
 }
 
 /// A pod group whose pods are unknown, all for one reason (a kind that is not modelled, a
@@ -123,6 +180,7 @@ fn pods(
     s: &PricingSettings,
     usage: &UsageValues,
     notes: &mut Vec<String>,
+    required: &mut Required,
 ) -> Vec<CostComponent> {
     let units = replicas(w, p, notes);
     if let Some(u) = unknown_group(p) {
@@ -140,11 +198,14 @@ fn pods(
             monthly_hours: Some(Decimal::ONE),
             ..UsageValues::default()
         };
-        let mut ignored = Vec::new();
-        return pods(w, p, s, &per_hour, &mut ignored)
-            .into_iter()
-            .map(by_usage)
-            .collect();
+        let mut ignored = Required {
+            provider: required.provider,
+            missing: &mut Vec::new(),
+        };
+        let one_hour = pods(w, p, s, &per_hour, &mut Vec::new(), &mut ignored);
+        let why = hours_required(w, p, s, required.provider, &one_hour);
+        required.missing.extend(why);
+        return one_hour.into_iter().map(by_usage).collect();
     };
     let hours: Result<Decimal, String> = Ok(run);
     let spot = matches!(p.capacity, Fact::Known(Capacity::Spot));
