@@ -50,6 +50,7 @@ fn resource(kind: &str, detail: WorkloadDetail) -> Resource {
             annotations: BTreeMap::new(),
             detail,
         }),
+        sensitive: Default::default(),
     }
 }
 

@@ -19,6 +19,7 @@ mod knative;
 mod kserve;
 mod litellm;
 mod lws;
+mod names;
 mod nim;
 mod podspec;
 mod provisioning;
