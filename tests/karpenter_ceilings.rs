@@ -85,6 +85,7 @@ fn ceiling(n: NodePoolLimits) -> CostEstimate {
             annotations: BTreeMap::new(),
             detail: WorkloadDetail::NodePool(n),
         }),
+        sensitive: Default::default(),
     };
     let e = estimate(&r, &PricingSettings::default()).unwrap();
     assert_eq!(
