@@ -50,6 +50,7 @@ const KNOWN_KEYS: &[&str] = &[
     "kubernetes",
     "max_replicas",
     "daemonset_nodes",
+    "kserve_default_deployment_mode",
 ];
 
 #[derive(Debug, thiserror::Error, Diagnostic)]

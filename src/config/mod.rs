@@ -68,6 +68,35 @@ pub struct KubernetesConfig {
     /// Nodes a DaemonSet runs on, for pricing (unknown otherwise).
     #[serde(default)]
     pub daemonset_nodes: Option<i64>,
+    /// The cluster's KServe default deployment mode (`deploy.defaultDeploymentMode` in
+    /// KServe's `inferenceservice-config`), for InferenceServices without the
+    /// `serving.kserve.io/deploymentMode` annotation.
+    #[serde(default)]
+    pub kserve_default_deployment_mode: Option<KserveDeploymentMode>,
+}
+
+/// KServe's deployment modes, named as its configuration names them; the names before
+/// KServe 0.15 (`Serverless`, `RawDeployment`) are accepted too, as KServe accepts them.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+pub enum KserveDeploymentMode {
+    /// Knative Serving: can scale to zero, no upper bound unless `maxReplicas` is set.
+    /// What KServe ships as its default.
+    #[default]
+    #[serde(alias = "Serverless")]
+    Knative,
+    /// Plain Deployments and an HPA: at least one pod.
+    #[serde(alias = "RawDeployment")]
+    Standard,
+}
+
+impl KserveDeploymentMode {
+    /// `Knative (Serverless)`, `Standard (RawDeployment)`.
+    pub fn name(self) -> &'static str {
+        match self {
+            KserveDeploymentMode::Knative => "Knative (Serverless)",
+            KserveDeploymentMode::Standard => "Standard (RawDeployment)",
+        }
+    }
 }
 
 fn default_max_replicas() -> Option<i64> {
@@ -79,6 +108,7 @@ impl Default for KubernetesConfig {
         KubernetesConfig {
             max_replicas: default_max_replicas(),
             daemonset_nodes: None,
+            kserve_default_deployment_mode: None,
         }
     }
 }

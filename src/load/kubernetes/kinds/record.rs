@@ -14,7 +14,7 @@ use std::sync::Arc;
 use super::super::yaml::{Node, Span};
 use super::convert::{self, Style};
 use super::names;
-use super::Extracted;
+use super::{Extracted, Options};
 use crate::config::is_date;
 use crate::load::source::SourceFile;
 use crate::model::{
@@ -34,15 +34,22 @@ pub struct Cx<'a> {
     pub root: &'a Arc<str>,
     pub doc_span: Span,
     pub errors: RefCell<Vec<InputError>>,
+    pub options: Options,
 }
 
 impl<'a> Cx<'a> {
-    pub fn new(file: &'a SourceFile, root: &'a Arc<str>, doc_span: Span) -> Cx<'a> {
+    pub fn new(
+        file: &'a SourceFile,
+        root: &'a Arc<str>,
+        doc_span: Span,
+        options: Options,
+    ) -> Cx<'a> {
         Cx {
             file,
             root,
             doc_span,
             errors: RefCell::new(Vec::new()),
+            options,
         }
     }
 
