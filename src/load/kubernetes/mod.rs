@@ -7,6 +7,8 @@
 //! once every file of a root (the file's directory, or standard input) has been read.
 
 pub mod kinds;
+pub mod kustomize;
+pub mod regions;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -51,7 +53,28 @@ pub fn load(
     inventory: &mut Inventory,
 ) {
     let limits = Limits::default();
-    let mut results: Vec<FileResult> = files
+    // Kustomizations first: the files they list are read through them, not again here.
+    let (kustomization_files, plain): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        files.iter().partition(|p| {
+            p.file_name()
+                .is_some_and(|n| kustomize::is_kustomization_file(&n.to_string_lossy()))
+        });
+    let kustomization_files: Vec<PathBuf> = kustomization_files.into_iter().cloned().collect();
+    let built = kustomize::load(&kustomization_files, namer, max_file_size, &limits);
+    for file in &built.files {
+        inventory.files += 1;
+        inventory
+            .sources
+            .insert(file.path.clone(), file.text.clone());
+    }
+    inventory.errors.extend(built.errors);
+    inventory.notes.extend(built.notes);
+    inventory.resources.extend(built.resources);
+    let plain: Vec<&PathBuf> = plain
+        .into_iter()
+        .filter(|p| !built.consumed.contains(*p))
+        .collect();
+    let mut results: Vec<FileResult> = plain
         .par_iter()
         .map(|path| read_file(path, namer, max_file_size, &limits))
         .collect();
@@ -140,7 +163,7 @@ fn load_source(file: Arc<SourceFile>, root: Arc<str>, limits: &Limits) -> FileRe
         ..Extracted::default()
     };
     for doc in &docs {
-        extract_document(doc, &file, &root, &mut out);
+        extract_document(doc, &file, &root, None, &mut out);
     }
     FileResult {
         file: Some(file),
@@ -149,14 +172,22 @@ fn load_source(file: Arc<SourceFile>, root: Arc<str>, limits: &Limits) -> FileRe
     }
 }
 
-fn extract_document(doc: &Document, file: &SourceFile, root: &Arc<str>, out: &mut Extracted) {
+/// The records of one document; `regions` says where nodes merged in from other files are
+/// (a document built by kustomize).
+fn extract_document(
+    doc: &Document,
+    file: &SourceFile,
+    root: &Arc<str>,
+    regions: Option<&regions::Regions>,
+    out: &mut Extracted,
+) {
     match kinds::classify(doc) {
         Classification::Other(reason) => out.notes.push(Note {
             location: Some(file.location(doc.span).first_line()),
             message: format!("YAML document skipped: {reason}"),
         }),
         class => {
-            let got = kinds::extract(doc, &class, file, root);
+            let got = kinds::extract_built(doc, &class, file, root, regions);
             out.resources.extend(got.resources);
             out.hpas.extend(got.hpas);
             out.errors.extend(got.errors);

@@ -28,6 +28,7 @@ mod workloads;
 
 use std::sync::Arc;
 
+use super::regions::Regions;
 use super::yaml::{Document, Node, NodeValue};
 use crate::load::source::SourceFile;
 use crate::model::{Fact, InputError, Location, Note, Resource};
@@ -142,7 +143,22 @@ pub fn extract(
     file: &SourceFile,
     root: &Arc<str>,
 ) -> Extracted {
-    let cx = Cx::new(file, root, doc.span);
+    extract_built(doc, class, file, root, None)
+}
+
+/// As [`extract`], for a document some of whose nodes were merged in from other files
+/// (built by kustomize): `regions` says where those are.
+pub fn extract_built(
+    doc: &Document,
+    class: &Classification,
+    file: &SourceFile,
+    root: &Arc<str>,
+    regions: Option<&Regions>,
+) -> Extracted {
+    let cx = Cx {
+        regions,
+        ..Cx::new(file, root, doc.span)
+    };
     let mut out = Extracted::default();
     match class {
         Classification::Kubernetes { api_version, kind } => {
@@ -167,7 +183,7 @@ fn object(cx: &Cx, node: &Node, api_version: &str, kind: &str, out: &mut Extract
         // Normally unpacked by the loader; read here too so nothing is lost.
         for item in node.get("items").map_or(&[][..], Node::items) {
             if let Classification::Kubernetes { api_version, kind } = classify_node(item) {
-                let item_cx = Cx::new(cx.file, cx.root, item.span);
+                let item_cx = cx.for_document(item.span);
                 object(&item_cx, item, &api_version, &kind, out);
                 out.errors.append(&mut item_cx.errors.borrow_mut());
             }
