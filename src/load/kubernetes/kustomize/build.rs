@@ -32,8 +32,6 @@ pub struct Builder<'l, 'a> {
     pub visited: BTreeSet<PathBuf>,
     /// Every file a kustomization listed (resources, patches) or is.
     pub consumed: BTreeSet<PathBuf>,
-    /// Whether the node budget ran out (reported once).
-    exhausted: bool,
 }
 
 impl<'l, 'a> Builder<'l, 'a> {
@@ -43,7 +41,6 @@ impl<'l, 'a> Builder<'l, 'a> {
             stack: Vec::new(),
             visited: BTreeSet::new(),
             consumed: BTreeSet::new(),
-            exhausted: false,
         }
     }
 
@@ -68,18 +65,17 @@ impl<'l, 'a> Builder<'l, 'a> {
         });
     }
 
-    /// Takes `nodes` from the budget; reports once when it is spent.
+    /// Takes `nodes` from the budget; reports once a scan when it is spent.
     fn spend(&mut self, nodes: usize, at: &Location) -> bool {
         if self.loader.spend(nodes) {
             return true;
         }
-        if !self.exhausted {
-            self.exhausted = true;
+        if self.loader.first_overrun() {
+            let limit = self.loader.node_limit();
             self.error(
                 at,
                 format!(
-                    "the kustomizations expand to more than {} YAML nodes; the rest is not built",
-                    super::loader::NODE_BUDGET
+                    "the kustomizations expand to more than {limit} YAML nodes; the rest is not built"
                 ),
                 "check for bases included many times over; build a smaller part with `kustomize build` and pass its output",
             );

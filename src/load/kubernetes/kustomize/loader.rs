@@ -49,11 +49,21 @@ pub struct Loader<'a> {
     pub regions: Regions,
     pub errors: Vec<InputError>,
     pub notes: Vec<Note>,
+    /// Nodes left to copy, of `limit`.
     budget: usize,
+    limit: usize,
+    /// Whether running out of the budget was reported.
+    overrun: bool,
 }
 
 impl<'a> Loader<'a> {
-    pub fn new(namer: &'a PathNamer, max_file_size: u64, limits: Limits) -> Loader<'a> {
+    /// A loader whose kustomizations may copy `budget` YAML nodes in all.
+    pub fn new(
+        namer: &'a PathNamer,
+        max_file_size: u64,
+        limits: Limits,
+        budget: usize,
+    ) -> Loader<'a> {
         Loader {
             namer,
             max_file_size,
@@ -64,7 +74,9 @@ impl<'a> Loader<'a> {
             regions: Regions::default(),
             errors: Vec::new(),
             notes: Vec::new(),
-            budget: NODE_BUDGET,
+            budget,
+            limit: budget,
+            overrun: false,
         }
     }
 
@@ -82,6 +94,11 @@ impl<'a> Loader<'a> {
         self.namer.name(path)
     }
 
+    /// The nodes all kustomizations may copy.
+    pub fn node_limit(&self) -> usize {
+        self.limit
+    }
+
     /// Takes `nodes` from the budget; `false` once it is spent.
     pub fn spend(&mut self, nodes: usize) -> bool {
         match self.budget.checked_sub(nodes) {
@@ -94,6 +111,11 @@ impl<'a> Loader<'a> {
                 false
             }
         }
+    }
+
+    /// `true` the first time it is asked, so that running out of the budget is reported once.
+    pub fn first_overrun(&mut self) -> bool {
+        !std::mem::replace(&mut self.overrun, true)
     }
 
     /// What `entry` of the kustomization `k` refers to.

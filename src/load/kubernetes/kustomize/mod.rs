@@ -22,7 +22,7 @@ mod merge;
 mod resmap;
 mod transform;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -57,14 +57,33 @@ pub fn load(
     max_file_size: u64,
     limits: &Limits,
 ) -> Built {
-    let mut loader = Loader::new(namer, max_file_size, *limits);
+    load_within(
+        kustomization_files,
+        namer,
+        max_file_size,
+        limits,
+        loader::NODE_BUDGET,
+    )
+}
+
+/// [`load`], with at most `budget` YAML nodes copied, patched and added in all.
+fn load_within(
+    kustomization_files: &[PathBuf],
+    namer: &PathNamer,
+    max_file_size: u64,
+    limits: &Limits,
+    budget: usize,
+) -> Built {
+    let mut loader = Loader::new(namer, max_file_size, *limits, budget);
     let dirs: BTreeSet<PathBuf> = kustomization_files
         .iter()
         .filter_map(|f| f.parent().map(Path::to_path_buf))
         .collect();
     // A kustomization another scanned one lists is built through it, not on its own.
     let mut listed = BTreeSet::new();
+    let mut edges: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut components = BTreeSet::new();
+    let mut built = Built::default();
     for dir in &dirs {
         let Some(k) = loader.kustomization(dir) else {
             continue;
@@ -75,30 +94,35 @@ pub fn load(
         for entry in k.resources.iter().chain(&k.components) {
             if let Target::Dir(d) = loader.resolve(&k, entry) {
                 if d != *dir {
-                    listed.insert(d);
+                    listed.insert(d.clone());
+                    edges.entry(dir.clone()).or_default().push(d);
                 }
             }
         }
     }
-    let mut built = Built::default();
     let mut visited = BTreeSet::new();
     let mut consumed = BTreeSet::new();
     let entries: Vec<&PathBuf> = dirs
         .iter()
         .filter(|d| !listed.contains(*d) && !components.contains(*d))
         .collect();
+    // What the entry points list, directly or not: built through them (or cut off by the
+    // depth or node limits, which is reported there), never on its own.
+    let mut reached = BTreeSet::new();
     for dir in entries {
+        reach(dir, &edges, &mut reached);
         build_entry(dir, &mut loader, &mut visited, &mut consumed, &mut built);
     }
     // Kustomizations only listed by one another (a cycle) are built too, so the cycle is
     // reported rather than everything in it silently skipped.
     for dir in &dirs {
-        if !visited.contains(dir) && !components.contains(dir) {
+        if !reached.contains(dir) && !components.contains(dir) {
+            reach(dir, &edges, &mut reached);
             build_entry(dir, &mut loader, &mut visited, &mut consumed, &mut built);
         }
     }
     for dir in &components {
-        if visited.contains(dir) {
+        if reached.contains(dir) || visited.contains(dir) {
             continue;
         }
         let Some(k) = loader.kustomization(dir) else {
@@ -132,6 +156,20 @@ pub fn load(
     built
 }
 
+/// Adds `from` and every scanned kustomization it lists, directly or not, to `reached`.
+fn reach(from: &Path, edges: &BTreeMap<PathBuf, Vec<PathBuf>>, reached: &mut BTreeSet<PathBuf>) {
+    let mut todo = vec![from.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        if reached.contains(&dir) {
+            continue;
+        }
+        if let Some(next) = edges.get(&dir) {
+            todo.extend(next.iter().filter(|d| !reached.contains(*d)).cloned());
+        }
+        reached.insert(dir);
+    }
+}
+
 fn build_entry(
     dir: &Path,
     loader: &mut Loader,
@@ -157,3 +195,6 @@ fn build_entry(
     built.errors.append(&mut out.errors);
     built.notes.append(&mut out.notes);
 }
+
+#[cfg(test)]
+mod tests;
