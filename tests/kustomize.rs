@@ -363,11 +363,19 @@ fn what_kustomize_refuses_is_an_input_error_at_the_kustomizations_line_and_the_r
             ),
             m(
                 "testdata/kustomize-errors/patch-target/kustomization.yaml:5",
+                "the patch is empty"
+            ),
+            m(
+                "testdata/kustomize-errors/patch-target/kustomization.yaml:7",
+                "the patch holds 2 documents; an entry of `patches` holds one"
+            ),
+            m(
+                "testdata/kustomize-errors/patch-target/kustomization.yaml:9",
                 "no resource matches the patch for Deployment default/rerank (apps/v1) (testdata/kustomize-errors/patch-target/wrong-name.yaml:1)"
             ),
             // The operation's line inside the inline patch.
             m(
-                "testdata/kustomize-errors/patch-target/kustomization.yaml:14",
+                "testdata/kustomize-errors/patch-target/kustomization.yaml:18",
                 "replace: `/spec/template/spec/nodeSelector/pool` does not exist (patching Deployment default/reranker (apps/v1))"
             ),
             m(
@@ -377,7 +385,7 @@ fn what_kustomize_refuses_is_an_input_error_at_the_kustomizations_line_and_the_r
         ]
     );
     assert_eq!(
-        report["errors"][6]["help"],
+        report["errors"][8]["help"],
         "did you mean `patchesStrategicMerge`? `kustomize build` refuses unknown fields"
     );
     let got: Vec<(String, String, String)> = resources(&report)
@@ -442,14 +450,14 @@ fn what_is_not_applied_is_named_in_a_note() {
     assert_eq!(
         notes,
         vec![
-            "testdata/kustomize-errors/patch-target/kustomization.yaml:7: the patch's target matches no resource, so it changes nothing",
+            "testdata/kustomize-errors/patch-target/kustomization.yaml:11: the patch's target matches no resource, so it changes nothing",
             "testdata/kustomize-errors/unsupported/kustomization.yaml:4: remote resource `https://github.com/example/llm-stack//deploy/base?ref=v1.2.0` is not fetched (this tool works offline), so what it holds is not checked",
             "testdata/kustomize-errors/unsupported/kustomization.yaml:6: kustomization field `helmCharts`: Helm charts are not inflated; render them with `kustomize build --enable-helm` and pass the output",
             "testdata/kustomize-errors/unsupported/kustomization.yaml:10: kustomization field `replacements`: replacements are not applied; fields they set keep the values written in the resources",
         ]
     );
     // Every kustomization file and every file they read is counted once.
-    assert_eq!(inventory.files, 11);
+    assert_eq!(inventory.files, 13);
 }
 
 #[test]

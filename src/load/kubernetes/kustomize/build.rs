@@ -282,10 +282,10 @@ impl<'l, 'a> Builder<'l, 'a> {
 
     fn transform(&mut self, k: &Arc<Kustomization>, ra: &mut Vec<Res>) {
         for patch in &k.patches_strategic {
-            self.patch(k, patch, ra, false);
+            self.patch(k, patch, ra, Field::StrategicMerge);
         }
         for patch in &k.patches {
-            self.patch(k, patch, ra, false);
+            self.patch(k, patch, ra, Field::Patches);
         }
         if let Some(ns) = &k.namespace {
             let value = self.loader.value(k, ns);
@@ -309,7 +309,7 @@ impl<'l, 'a> Builder<'l, 'a> {
             .collect();
         transform::metadata_pairs(ra, "annotations", &annotations);
         for patch in &k.patches_json {
-            self.patch(k, patch, ra, true);
+            self.patch(k, patch, ra, Field::Json6902);
         }
         for replica in &k.replicas {
             let count = self.loader.value(k, &replica.count);
@@ -328,10 +328,18 @@ impl<'l, 'a> Builder<'l, 'a> {
 
     /// Applies one patch entry: JSON 6902 when its text is a list of operations, else a
     /// strategic merge, to its target's selection or to the resource its own name names.
-    fn patch(&mut self, k: &Kustomization, patch: &PatchEntry, ra: &mut Vec<Res>, json_only: bool) {
+    fn patch(&mut self, k: &Kustomization, patch: &PatchEntry, ra: &mut Vec<Res>, field: Field) {
         let Some(docs) = self.patch_documents(k, patch) else {
             return;
         };
+        if docs.is_empty() {
+            self.error(
+                &patch.at,
+                "the patch is empty".to_string(),
+                "write the patch, or remove the entry; `kustomize build` refuses an empty patch",
+            );
+            return;
+        }
         let selector = match patch.target.as_ref().map(Selector::new) {
             Some(Ok(s)) => Some(s),
             Some(Err(why)) => {
@@ -344,8 +352,16 @@ impl<'l, 'a> Builder<'l, 'a> {
             }
             None => None,
         };
+        if field == Field::Patches && docs.len() > 1 {
+            self.error(
+                &patch.at,
+                format!("the patch holds {} documents; an entry of `patches` holds one", docs.len()),
+                "split the patch into one entry per document (or list the file under `patchesStrategicMerge`); `kustomize build` refuses it",
+            );
+            return;
+        }
         let json = docs.len() == 1 && docs.iter().all(|d| jsonpatch::is_json_patch(&d.root));
-        if json || json_only {
+        if json || field == Field::Json6902 {
             let Some(doc) = docs.first().filter(|_| json) else {
                 self.error(
                     &patch.at,
@@ -514,6 +530,17 @@ impl<'l, 'a> Builder<'l, 'a> {
             );
         }
     }
+}
+
+/// The kustomization field a patch entry is listed under.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    /// `patchesStrategicMerge`: documents that name their targets, several to a file.
+    StrategicMerge,
+    /// `patches`: one strategic merge or JSON 6902 patch, with or without a `target`.
+    Patches,
+    /// `patchesJson6902`: a JSON 6902 patch with a `target`.
+    Json6902,
 }
 
 /// The fields a strategic merge patch does not change unless allowed to.
