@@ -336,6 +336,21 @@ fn values_set_by_patches_and_kustomizations_point_at_their_lines() {
     );
 }
 
+#[test]
+fn a_yaml_file_beside_a_kustomization_that_does_not_list_it_is_not_read() {
+    let inv = inventory();
+    // The patch the prod overlay leaves out (commented out in its kustomization).
+    let notes: Vec<&str> = inv.notes.iter().map(|n| n.message.as_str()).collect();
+    assert!(
+        notes.contains(&"`testdata/kustomize/overlays/prod/spot-canary.yaml` is not listed by the kustomization in its directory, so kustomize does not deploy it; not checked"),
+        "{notes:?}"
+    );
+    assert!(!inv
+        .sources
+        .contains_key("testdata/kustomize/overlays/prod/spot-canary.yaml"));
+    assert_eq!(inv.resources.len(), 4);
+}
+
 const E: &str = "testdata/kustomize-errors";
 
 #[test]

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use self::kinds::{Classification, Extracted, Hpa};
 use self::yaml::{Document, DocumentError, Limits, Node, NodeValue};
 use crate::load::source::{read_source, read_text, PathNamer, SourceFile, Subject};
-use crate::model::{InputError, Inventory, Note, Resource, UnitCounts, WorkloadDetail};
+use crate::model::{InputError, Inventory, Location, Note, Resource, UnitCounts, WorkloadDetail};
 
 /// What standard input (`-` on the command line) is called in reports; also its root.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -70,10 +70,28 @@ pub fn load(
     inventory.errors.extend(built.errors);
     inventory.notes.extend(built.notes);
     inventory.resources.extend(built.resources);
+    let mut unlisted = Vec::new();
     let plain: Vec<&PathBuf> = plain
         .into_iter()
         .filter(|p| !built.consumed.contains(*p))
+        .filter(|p| {
+            // Beside a kustomization that does not list it (a patch left out, a disabled
+            // resource): kustomize does not deploy it.
+            let beside = p.parent().is_some_and(|d| built.dirs.contains(d));
+            if beside {
+                unlisted.push(namer.name(p));
+            }
+            !beside
+        })
         .collect();
+    for name in unlisted {
+        inventory.notes.push(Note {
+            location: Some(Location::file_start(name.clone())),
+            message: format!(
+                "`{name}` is not listed by the kustomization in its directory, so kustomize does not deploy it; not checked"
+            ),
+        });
+    }
     let mut results: Vec<FileResult> = plain
         .par_iter()
         .map(|path| read_file(path, namer, max_file_size, &limits))

@@ -47,6 +47,9 @@ pub struct Built {
     /// Canonical paths of the files kustomizations listed or are: not read again as plain
     /// manifests.
     pub consumed: BTreeSet<PathBuf>,
+    /// The scanned directories whose kustomization was read: YAML files in them that it
+    /// does not list are not deployed by it.
+    pub dirs: BTreeSet<PathBuf>,
 }
 
 /// Builds every entry point among the kustomization files found by discovery (canonical
@@ -88,6 +91,7 @@ fn load_within(
         let Some(k) = loader.kustomization(dir) else {
             continue;
         };
+        built.dirs.insert(dir.clone());
         if k.component {
             components.insert(dir.clone());
         }
