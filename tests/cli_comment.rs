@@ -18,7 +18,7 @@ use std::path::Path;
 use common::git_repo::GitRepo;
 use common::run::aicost;
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TODAY: &str = "2026-11-28";
@@ -64,12 +64,37 @@ struct Github {
 impl Github {
     /// A server with no comments on pull request 7 that accepts a new one.
     fn empty() -> Github {
+        Github::with_comments(json!([]))
+    }
+
+    /// A server listing `comments` on pull request 7, for the GITHUB_TOKEN of GitHub
+    /// Actions: `GET /user` refused, GraphQL's viewer `github-actions[bot]`.
+    fn with_comments(comments: Value) -> Github {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let server = runtime.block_on(MockServer::start());
         runtime.block_on(
             Mock::given(method("GET"))
                 .and(path(LIST))
-                .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+                .respond_with(ResponseTemplate::new(200).set_body_json(comments))
+                .mount(&server),
+        );
+        runtime.block_on(
+            Mock::given(method("GET"))
+                .and(path("/user"))
+                .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+                    "message": "Resource not accessible by integration"
+                })))
+                .mount(&server),
+        );
+        runtime.block_on(
+            Mock::given(method("POST"))
+                .and(path("/graphql"))
+                .and(body_partial_json(
+                    json!({ "query": "query { viewer { login } }" }),
+                ))
+                .respond_with(ResponseTemplate::new(200).set_body_json(
+                    json!({ "data": { "viewer": { "login": "github-actions[bot]" } } }),
+                ))
                 .mount(&server),
         );
         Github { runtime, server }
@@ -110,7 +135,7 @@ impl Github {
             .unwrap();
         requests
             .iter()
-            .filter(|r| r.method.as_str() == "POST")
+            .filter(|r| r.method.as_str() == "POST" && r.url.path() == LIST)
             .map(|r| {
                 assert_eq!(
                     r.headers.get("authorization").unwrap().to_str().unwrap(),
@@ -122,9 +147,43 @@ impl Github {
             .collect()
     }
 
+    /// Every request, as `METHOD /path`.
+    fn requests(&self) -> Vec<String> {
+        let requests = self
+            .runtime
+            .block_on(self.server.received_requests())
+            .unwrap();
+        requests
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.url.path()))
+            .collect()
+    }
+
     fn uri(&self) -> String {
         self.server.uri()
     }
+}
+
+/// `comment github` on the repository's last commit with --soft-fail, posting to `github`.
+fn comment(dir: &Path, github: &Github, extra: &[&str], env: &[(&str, &str)]) -> common::run::Run {
+    let mut args = vec![
+        "comment",
+        "github",
+        "infra",
+        "--base",
+        "HEAD~1",
+        "--today",
+        TODAY,
+        "--repo",
+        "acme/ml-infra",
+        "--pr",
+        "7",
+        "--soft-fail",
+    ];
+    let uri = github.uri();
+    args.extend(["--github-api-url", uri.as_str()]);
+    args.extend(extra);
+    aicost(dir, &args, env)
 }
 
 #[test]
@@ -253,7 +312,7 @@ fn a_read_only_token_is_exit_code_3_and_the_reports_are_still_written() {
     assert!(sarif.is_file());
     assert_eq!(
         run.stderr,
-        "warning: the pull-request comment was not posted: GitHub refused to comment on acme/ml-infra#7 (HTTP 403): Resource not accessible by integration\n  help: the token needs write access to pull requests: in GitHub Actions give the job `permissions: pull-requests: write`. A pull request from a fork always gets a read-only GITHUB_TOKEN (GitHub answers \"Resource not accessible by integration\"); post the comment from a `workflow_run` workflow instead. HTTP 401 means the token is wrong or expired\n"
+        "warning: the pull-request comment was not posted: GitHub refused to comment on acme/ml-infra#7 (HTTP 403): Resource not accessible by integration\n  help: the token needs write access to pull requests: in GitHub Actions give the job `permissions: pull-requests: write`. A pull request from a fork always gets a read-only GITHUB_TOKEN (GitHub answers \"Resource not accessible by integration\"); post the comment from a `workflow_run` workflow instead\n"
     );
     // A policy failure outranks the comment that could not be posted.
     let without_soft_fail: Vec<&str> = args
@@ -371,5 +430,207 @@ fn missing_settings_are_usage_errors_before_any_analysis() {
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert_eq!(run.stdout, "", "{args:?}");
         assert_eq!(run.stderr, stderr, "{args:?}");
+    }
+}
+
+/// A bad or expired token is a broken credential: exit 2 with what to check, never the
+/// "may not write" exit 3 the Action turns into a warning.
+#[test]
+fn a_refused_token_is_exit_code_2() {
+    let repo = repository();
+    let dir = repo.path();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(MockServer::start());
+    runtime.block_on(
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(401).set_body_json(json!({ "message": "Bad credentials" })),
+            )
+            .mount(&server),
+    );
+    let github = Github { runtime, server };
+    let run = comment(
+        &dir,
+        &github,
+        &["--token-env", "CI_TOKEN"],
+        &[("CI_TOKEN", TOKEN)],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: the pull-request comment was not posted: the token was refused (401) when trying to find out whose token this is: Bad credentials\n  help: check the token in CI_TOKEN (--token-env names the variable): it may be expired, revoked or mistyped, or meant for another GitHub host (--github-api-url)\n"
+    );
+    assert_eq!(github.requests(), vec!["GET /user"]);
+}
+
+/// A participant wrote our marker on their own comment: it is not edited; ours is created.
+#[test]
+fn a_comment_someone_else_marked_is_left_alone() {
+    let repo = repository();
+    let dir = repo.path();
+    let github = Github::with_comments(json!([{
+        "id": 55,
+        "node_id": "IC_55",
+        "body": "<!-- aicost-policy:comment tag=default -->\nplease overwrite me",
+        "created_at": "2026-11-28T09:00:00Z",
+        "html_url": "https://github.com/acme/ml-infra/pull/7#issuecomment-55",
+        "user": { "login": "mallory", "type": "User" },
+    }]));
+    github.accept_create();
+    let run = comment(&dir, &github, &[], &[("GITHUB_TOKEN", TOKEN)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        github.requests(),
+        vec![
+            "GET /user",
+            "POST /graphql",
+            format!("GET {LIST}").as_str(),
+            format!("POST {LIST}").as_str(),
+        ]
+    );
+    // With --comment-author, GitHub is not asked whose the token is.
+    let github = Github::empty();
+    github.accept_create();
+    let run = comment(
+        &dir,
+        &github,
+        &["--comment-author", "github-actions[bot]"],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        github.requests(),
+        vec![format!("GET {LIST}"), format!("POST {LIST}")]
+    );
+}
+
+#[test]
+fn publishing_stops_at_the_deadline_with_exit_code_2() {
+    let repo = repository();
+    let dir = repo.path();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(MockServer::start());
+    runtime.block_on(
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!([]))
+                    .set_delay(std::time::Duration::from_secs(30)),
+            )
+            .mount(&server),
+    );
+    let github = Github { runtime, server };
+    let start = std::time::Instant::now();
+    let run = comment(
+        &dir,
+        &github,
+        &[
+            "--comment-author",
+            "github-actions[bot]",
+            "--deadline",
+            "1500ms",
+            "--request-timeout",
+            "20s",
+        ],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: the pull-request comment was not posted: gave up after 1.5s (--deadline): GitHub had not finished answering; the comment may be missing or out of date\n  help: GitHub may be slow or unavailable: run the job again, or give a longer --deadline\n"
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(15));
+}
+
+#[test]
+fn bad_bounds_and_authors_are_usage_errors() {
+    let repo = repository();
+    let dir = repo.path();
+    let github = Github::empty();
+    let run = comment(
+        &dir,
+        &github,
+        &["--comment-author", "mallory <x>"],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: invalid comment author \"mallory <x>\": it contains ' '\n  help: give a GitHub login (letters, digits and `-`, at most 39), with `[bot]` after an app's name: e.g. octocat or github-actions[bot]\n"
+    );
+    let run = comment(
+        &dir,
+        &github,
+        &["--deadline", "0s"],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("`0s` is out of range: give more than zero and at most a day"),
+        "{}",
+        run.stderr
+    );
+    assert!(github.requests().is_empty());
+}
+
+#[test]
+fn a_refused_api_url_is_not_echoed_with_its_credentials() {
+    let repo = repository();
+    let dir = repo.path();
+    let saved = dir.join("saved.json");
+    let run = aicost(
+        &dir,
+        &[
+            "diff",
+            "infra",
+            "--base",
+            "HEAD~1",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+            "--output",
+            saved.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let cases = [
+        (
+            "http://x:ghp_UrlSecret1@ghe.example.com/api/v3",
+            "error: the pull-request comment was not posted: invalid GitHub API url \"http://ghe.example.com/api/v3\": credentials in the url are not allowed; pass the token on its own\n",
+        ),
+        (
+            "https://ghe.example.com/api/v3?token=ghp_UrlSecret1",
+            "error: the pull-request comment was not posted: invalid GitHub API url \"https://ghe.example.com/api/v3\": a query or fragment is not allowed\n",
+        ),
+        (
+            "https://x:ghp_UrlSecret1@ghe example.com/api?access_token=ghp_UrlSecret1",
+            "error: the pull-request comment was not posted: invalid GitHub API url \"https://ghe example.com/api\": a query or fragment is not allowed\n",
+        ),
+    ];
+    for (url, stderr) in cases {
+        let run = aicost(
+            &dir,
+            &[
+                "comment",
+                "github",
+                "--report",
+                saved.to_str().unwrap(),
+                "--repo",
+                "acme/ml-infra",
+                "--pr",
+                "7",
+                "--github-api-url",
+                url,
+            ],
+            &[("GITHUB_TOKEN", TOKEN)],
+        );
+        assert_eq!(run.code, 2, "{url}");
+        assert_eq!(run.stdout, "", "{url}");
+        let help = "  help: give the REST API root: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server\n";
+        assert_eq!(run.stderr, format!("{stderr}{help}"), "{url}");
+        assert!(!run.stderr.contains("UrlSecret"), "{url}");
     }
 }

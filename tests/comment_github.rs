@@ -3,7 +3,9 @@
 //! Server url shape, and that the token never shows in an error. Each test checks the exact
 //! requests GitHub would have received (method, path and query, JSON body, Authorization).
 //! The tests are in `comment_github/`: `behaviours.rs` (update, new, delete-and-new,
-//! hide-and-new, pagination, GHES) and `failures.rs` (retries and refusals).
+//! hide-and-new, pagination, GHES), `ownership.rs` (only the token's own comments are ours),
+//! `failures.rs` (retries and refusals) and `bounds.rs` (timeouts, size cap, page bound,
+//! deadline).
 
 // Test code: a failed expectation should stop the test loudly.
 #![allow(
@@ -16,7 +18,8 @@
 use std::time::{Duration, Instant};
 
 use aicost_policy::publish::{
-    marker, post_comment, Behavior, GitHubTarget, Posted, PublishError, RetryPolicy,
+    marker, post_comment, Behavior, GitHubTarget, Limits, Options, Posted, PublishError,
+    RetryPolicy,
 };
 use miette::Diagnostic;
 use serde_json::{json, Value};
@@ -30,10 +33,17 @@ const HIDDEN: &str =
     "query($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }";
 const MINIMIZE: &str = "mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) { minimizedComment { isMinimized } } }";
 
+/// Who writes our comments in these tests: the GITHUB_TOKEN of GitHub Actions.
+const BOT: &str = "github-actions[bot]";
+
 #[path = "comment_github/behaviours.rs"]
 mod behaviours;
+#[path = "comment_github/bounds.rs"]
+mod bounds;
 #[path = "comment_github/failures.rs"]
 mod failures;
+#[path = "comment_github/ownership.rs"]
+mod ownership;
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -57,6 +67,8 @@ fn fast() -> RetryPolicy {
     }
 }
 
+/// Posts as `--comment-author github-actions[bot]` would (no question of whose the token
+/// is; `ownership.rs` asks it).
 async fn post(
     target: GitHubTarget,
     tag: &str,
@@ -64,9 +76,24 @@ async fn post(
     behavior: Behavior,
     retry: RetryPolicy,
 ) -> Result<Posted, PublishError> {
+    let options = Options {
+        behavior,
+        retry,
+        limits: Limits::default(),
+        author: Some(BOT.to_string()),
+    };
+    post_with(target, tag, body, options).await
+}
+
+async fn post_with(
+    target: GitHubTarget,
+    tag: &str,
+    body: &str,
+    options: Options,
+) -> Result<Posted, PublishError> {
     let tag = tag.to_string();
     let body = body.to_string();
-    tokio::task::spawn_blocking(move || post_comment(&target, TOKEN, &tag, &body, behavior, &retry))
+    tokio::task::spawn_blocking(move || post_comment(&target, TOKEN, &tag, &body, &options))
         .await
         .unwrap()
 }
@@ -75,15 +102,20 @@ fn url(id: u64) -> String {
     format!("https://github.com/octo/app/pull/5#issuecomment-{id}")
 }
 
-/// A comment as the REST API lists it.
+/// A comment by GitHub Actions' bot as the REST API lists it.
 fn comment(id: u64, body: &str, created_at: &str) -> Value {
+    comment_by(BOT, "Bot", id, body, created_at)
+}
+
+/// A comment by `login` (`kind` is GitHub's `User` or `Bot`).
+fn comment_by(login: &str, kind: &str, id: u64, body: &str, created_at: &str) -> Value {
     json!({
         "id": id,
         "node_id": format!("IC_kwDO{id}"),
         "body": body,
         "created_at": created_at,
         "html_url": url(id),
-        "user": { "login": "github-actions[bot]" },
+        "user": { "login": login, "id": 41898282, "type": kind },
     })
 }
 

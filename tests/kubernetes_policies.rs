@@ -124,6 +124,7 @@ fn workload(address: &str, kind: &str, env: &str, detail: WorkloadDetail) -> Res
             annotations: BTreeMap::new(),
             detail,
         }),
+        sensitive: Default::default(),
     }
 }
 

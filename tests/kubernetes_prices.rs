@@ -49,6 +49,7 @@ fn resource(kind: &str, detail: WorkloadDetail) -> Resource {
             annotations: BTreeMap::new(),
             detail,
         }),
+        sensitive: Default::default(),
     }
 }
 

@@ -95,6 +95,7 @@ fn bucket(address: &str) -> Resource {
         attributes: Map::new(),
         cost: None,
         workload: None,
+        sensitive: Default::default(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! here; turning them into settings happens in the subcommand modules.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
@@ -72,7 +73,8 @@ const COMMENT_EXIT_CODES: &str = "\
 Exit codes:
   0  no failing finding that counts (see --fail-on), and the comment was posted
   1  at least one such policy failure (the comment is posted first)
-  2  usage error, invalid input, or GitHub refused the comment for another reason
+  2  usage error, invalid input, the token was refused (401), GitHub refused the comment
+     for another reason, or --deadline passed
   3  the comment was not posted because the token may not write to the pull request
      (a pull request from a fork gets a read-only GITHUB_TOKEN); reports were written";
 
@@ -363,9 +365,45 @@ pub struct CommentGithubArgs {
     #[arg(long, value_name = "URL")]
     pub github_api_url: Option<String>,
 
+    /// Whose comments are ours (only those are updated, deleted or hidden): a GitHub login,
+    /// or `APP-SLUG[bot]` for an app [default: the token's own account, asked of GitHub]
+    #[arg(long, value_name = "LOGIN")]
+    pub comment_author: Option<String>,
+
+    /// Give up posting after this long in all (requests, retries, waits): 90s, 10m
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub deadline: Duration,
+
+    /// Give up one HTTP request (answer included) after this long; it may be tried again
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+
     /// Print the comment that would be posted and post nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// `250ms`, `90s`, `10m`, or a number of seconds; more than zero, at most a day.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let text = s.trim();
+    let (number, unit_ms) = if let Some(n) = text.strip_suffix("ms") {
+        (n, 1)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1000)
+    } else if let Some(n) = text.strip_suffix('m') {
+        (n, 60_000)
+    } else {
+        (text, 1000)
+    };
+    let bad = || format!("`{s}` is not a duration: write e.g. 90s, 10m or 500ms");
+    let n: u64 = number.trim().parse().map_err(|_| bad())?;
+    let ms = n.checked_mul(unit_ms).ok_or_else(bad)?;
+    if ms == 0 || ms > 86_400_000 {
+        return Err(format!(
+            "`{s}` is out of range: give more than zero and at most a day (24h = 1440m)"
+        ));
+    }
+    Ok(Duration::from_millis(ms))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -581,5 +619,28 @@ mod tests {
             .try_get_matches_from(["aicost-policy", "check", "--var", "x"])
             .unwrap_err();
         assert!(err.to_string().contains("`x` is not NAME=VALUE"), "{err}");
+    }
+
+    #[test]
+    fn durations() {
+        let ms = |s: &str| parse_duration(s).map(|d| d.as_millis());
+        assert_eq!(ms("10m"), Ok(600_000));
+        assert_eq!(ms("90s"), Ok(90_000));
+        assert_eq!(ms("250ms"), Ok(250));
+        assert_eq!(ms(" 45 "), Ok(45_000));
+        assert_eq!(
+            ms("10h"),
+            Err("`10h` is not a duration: write e.g. 90s, 10m or 500ms".to_string())
+        );
+        assert_eq!(
+            ms("0s"),
+            Err(
+                "`0s` is out of range: give more than zero and at most a day (24h = 1440m)"
+                    .to_string()
+            )
+        );
+        assert!(ms("1441m").is_err());
+        assert!(ms("-1s").is_err());
+        assert!(ms("99999999999999999999m").is_err());
     }
 }

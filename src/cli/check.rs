@@ -124,6 +124,8 @@ pub(super) fn analyze(
         budgets,
         rules: policies.report_rules(),
     };
+    // Prices, policies and budgets have used the sensitive values; no report shows them.
+    crate::redact::report(&mut report);
     report.sort();
     Ok(report)
 }

@@ -11,8 +11,9 @@ use super::output::OutputTarget;
 use super::{exit, output};
 use crate::load::terraform::VarArg;
 use crate::model::{Severity, Status};
-use crate::publish::{self, Behavior, GitHubTarget, Posted, PublishError, RetryPolicy};
+use crate::publish::{self, Behavior, GitHubTarget, Limits, Posted, PublishError};
 use crate::report::diff::{self as diff_report, DiffReport};
+use crate::report::escape::controls;
 use crate::report::markdown;
 
 pub fn run(args: &CommentGithubArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> u8 {
@@ -28,6 +29,9 @@ fn run_comment(
 ) -> Result<u8, u8> {
     // Everything that can be wrong with the command line is found before any analysis.
     if let Err(e) = publish::check_tag(&args.tag) {
+        return usage(&format!("{e}{}", help(&e)));
+    }
+    if let Some(Err(e)) = args.comment_author.as_deref().map(publish::check_author) {
         return usage(&format!("{e}{}", help(&e)));
     }
     let destination = if args.dry_run {
@@ -60,14 +64,17 @@ fn run_comment(
         BehaviorArg::DeleteAndNew => Behavior::DeleteAndNew,
         BehaviorArg::HideAndNew => Behavior::HideAndNew,
     };
-    let posted = publish::post_comment(
-        &target,
-        &token,
-        &args.tag,
-        &body,
+    let options = publish::Options {
         behavior,
-        &RetryPolicy::default(),
-    );
+        retry: publish::RetryPolicy::default(),
+        limits: Limits {
+            request_timeout: args.request_timeout,
+            deadline: args.deadline,
+            ..Limits::default()
+        },
+        author: args.comment_author.clone(),
+    };
+    let posted = publish::post_comment(&target, &token, &args.tag, &body, &options);
     match posted {
         Ok(Posted::Created {
             url,
@@ -89,7 +96,8 @@ fn run_comment(
         }
         Err(e @ PublishError::NoPermission { .. }) => {
             eprintln!(
-                "warning: the pull-request comment was not posted: {e}{}",
+                "warning: the pull-request comment was not posted: {}{}",
+                controls(&e.to_string()),
                 help(&e)
             );
             return Ok(if code == exit::CLEAN {
@@ -98,9 +106,18 @@ fn run_comment(
                 code
             });
         }
+        Err(e @ PublishError::Unauthorized { .. }) => {
+            // Not the read-only token of exit 3: a broken credential must fail the job.
+            eprintln!(
+                "error: the pull-request comment was not posted: {e}\n  help: check the token in {} (--token-env names the variable): it may be expired, revoked or mistyped, or meant for another GitHub host (--github-api-url)",
+                args.token_env
+            );
+            return Err(exit::ERROR);
+        }
         Err(e) => {
             eprintln!(
-                "error: the pull-request comment was not posted: {e}{}",
+                "error: the pull-request comment was not posted: {}{}",
+                controls(&e.to_string()),
                 help(&e)
             );
             return Err(exit::ERROR);
@@ -148,6 +165,15 @@ fn destination(args: &CommentGithubArgs) -> Result<(GitHubTarget, String), u8> {
     ))
 }
 
+/// Control characters escaped (see crate::report::escape), the line breaks our own messages
+/// put before `help:` kept.
+fn escape_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| controls(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `\n  help: …` from the error's diagnostic, when it has one.
 fn help(e: &PublishError) -> String {
     miette::Diagnostic::help(e)
@@ -156,7 +182,8 @@ fn help(e: &PublishError) -> String {
 }
 
 fn usage<T>(message: &str) -> Result<T, u8> {
-    eprintln!("error: {message}");
+    // `--repo` and GITHUB_REPOSITORY are echoed in messages.
+    eprintln!("error: {}", escape_lines(message));
     Err(exit::ERROR)
 }
 

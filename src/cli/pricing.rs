@@ -892,15 +892,6 @@ fn too_large(name: &str) -> Failure {
     )
 }
 
-/// The URL without credentials, query or fragment, for messages.
-fn token_free(url: &reqwest::Url) -> String {
-    let host = url.host_str().unwrap_or("");
-    match url.port() {
-        Some(port) => format!("{}://{host}:{port}{}", url.scheme(), url.path()),
-        None => format!("{}://{host}{}", url.scheme(), url.path()),
-    }
-}
-
 /// Whether a URL may be fetched: HTTPS, or plain HTTP to a loopback address.
 fn allowed(url: &reqwest::Url) -> Result<(), String> {
     match url.scheme() {
@@ -946,7 +937,7 @@ fn fetch(raw: &str) -> Result<(String, String), Failure> {
             "pass an https:// URL or the path of a file",
         )
     })?;
-    let shown = token_free(&url);
+    let shown = crate::redact::parsed_url(&url);
     allowed(&url).map_err(|why| {
         Failure::new(
             format!("refusing {shown}: {why}"),
@@ -959,7 +950,7 @@ fn fetch(raw: &str) -> Result<(String, String), Failure> {
         if attempt.previous().len() >= MAX_REDIRECTS {
             attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
         } else if let Err(why) = allowed(attempt.url()) {
-            let to = token_free(attempt.url());
+            let to = crate::redact::parsed_url(attempt.url());
             attempt.error(format!("redirected to {to}: {why}"))
         } else {
             attempt.follow()
@@ -1026,7 +1017,9 @@ fn fetch(raw: &str) -> Result<(String, String), Failure> {
 }
 
 /// Writes `bytes` to `target` through a temporary file in the same directory and a rename,
-/// so a reader sees the old file or the new one, never a part.
+/// so a reader sees the old file or the new one, never a part. The temporary file has a
+/// random name and is created exclusively (`O_EXCL`): a symbolic link planted in the checkout
+/// under a name we would use is never followed, whatever it points at.
 fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let dir = target
         .parent()
@@ -1043,18 +1036,21 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), Failure> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "prices.csv".to_string());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, target)
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(cannot(e));
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // The overlay is committed like any file: the usual permissions (umask applies), not
+    // tempfile's owner-only default.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
     }
+    let mut temp = builder.tempfile_in(dir).map_err(cannot)?;
+    temp.write_all(bytes).map_err(cannot)?;
+    temp.as_file().sync_all().map_err(cannot)?;
+    // On failure the temporary file is removed when `temp` (inside the error) is dropped.
+    temp.persist(target).map_err(|e| cannot(e.error))?;
     Ok(())
 }
 
@@ -1089,16 +1085,6 @@ mod tests {
     }
 
     #[test]
-    fn urls_in_messages_carry_no_credentials() {
-        assert_eq!(
-            token_free(&url(
-                "https://user:secret@example.com:8443/a/p.csv?token=abc#x"
-            )),
-            "https://example.com:8443/a/p.csv"
-        );
-    }
-
-    #[test]
     fn suggestions_are_one_edit_away_or_same_family() {
         let all = PROVIDERS.to_vec();
         assert_eq!(
@@ -1112,5 +1098,50 @@ mod tests {
             Some("m5.xlarge")
         );
         assert!(suggestions("zzzzzzzz", &all, None).is_empty());
+    }
+
+    /// A link planted under the temporary name the old code used (`.NAME.PID.tmp`) pointed
+    /// at a file outside the checkout; `File::create` followed it and overwrote that file.
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_symlink_is_never_followed() {
+        use std::os::unix::fs::{symlink, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim.txt");
+        fs::write(&victim, "precious\n").unwrap();
+        let target = dir.path().join("prices.csv");
+        let planted = dir
+            .path()
+            .join(format!(".prices.csv.{}.tmp", std::process::id()));
+        symlink(&victim, &planted).unwrap();
+
+        assert!(write_atomically(&target, b"provider,region,item,usd_per_hour\n").is_ok());
+
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+        assert_eq!(
+            fs::read_to_string(&target).unwrap(),
+            "provider,region,item,usd_per_hour\n"
+        );
+        assert!(!fs::symlink_metadata(&target).unwrap().is_symlink());
+        // The link is left alone, and no temporary file is left behind.
+        assert!(fs::symlink_metadata(&planted).unwrap().is_symlink());
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            vec![
+                format!(".prices.csv.{}.tmp", std::process::id()),
+                "prices.csv".to_string()
+            ]
+        );
+        // The usual permissions of a new file, as File::create gives (umask applied).
+        let usual = dir.path().join("usual");
+        fs::File::create(&usual).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&target), mode(&usual));
     }
 }

@@ -17,9 +17,10 @@ pub use cost::{CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};
 pub use finding::{Finding, Rule, Severity, Status, Suppression, UnknownInput};
 pub use location::{line_col, line_start_offset, to_u32, Location, Span};
 pub use resource::{
-    Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, SourceFormat, Tags, UnitCounts,
+    Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, Sensitive, SourceFormat, Tags,
+    UnitCounts,
 };
-pub use value::{format_number, set_order, Map, Unknown, Value};
+pub use value::{format_number, set_order, Map, Unknown, Value, SENSITIVE, SENSITIVE_ORIGIN};
 pub use workload::{LlmRoute, NodePoolLimits, PodGroup, Workload, WorkloadDetail};
 
 /// A problem in the user's input that stopped part of it from being checked: a file that

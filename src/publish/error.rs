@@ -9,7 +9,7 @@ pub const MAX_BODY_CHARS: usize = 65_536;
 /// Why a comment could not be posted.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum PublishError {
-    /// The token may not do this: 401, or a 403 / 404 that is about access.
+    /// The token may not do this: a 403, or a 404 that is about access.
     #[error("GitHub refused to {action} (HTTP {status}): {message}")]
     #[diagnostic(
         code(aicost_policy::publish::no_permission),
@@ -17,8 +17,7 @@ pub enum PublishError {
             "the token needs write access to pull requests: in GitHub Actions give the job \
              `permissions: pull-requests: write`. A pull request from a fork always gets a \
              read-only GITHUB_TOKEN (GitHub answers \"Resource not accessible by integration\"); \
-             post the comment from a `workflow_run` workflow instead. HTTP 401 means the token \
-             is wrong or expired"
+             post the comment from a `workflow_run` workflow instead"
         )
     )]
     NoPermission {
@@ -26,6 +25,18 @@ pub enum PublishError {
         status: u16,
         message: String,
     },
+
+    /// 401: GitHub does not accept the token at all (wrong, expired or revoked). Not a
+    /// read-only token: this is a broken credential, and an error.
+    #[error("the token was refused (401) when trying to {action}: {message}")]
+    #[diagnostic(
+        code(aicost_policy::publish::unauthorized),
+        help(
+            "check GITHUB_TOKEN / --token-env: the token may be expired, revoked or mistyped, \
+             or meant for another GitHub host (--github-api-url)"
+        )
+    )]
+    Unauthorized { action: String, message: String },
 
     /// The body is over GitHub's limit.
     #[error(
@@ -62,6 +73,59 @@ pub enum PublishError {
         status: u16,
         message: String,
     },
+
+    /// The pull request has more pages of comments than we read.
+    #[error(
+        "stopped listing the comments of {name} after {pages} pages ({per_page} comments a page): \
+         there are more, or the pages link back to each other"
+    )]
+    #[diagnostic(
+        code(aicost_policy::publish::too_many_pages),
+        help(
+            "the earlier comment cannot be found among so many; use --behavior new, which \
+             posts without reading the comments"
+        )
+    )]
+    TooManyPages {
+        name: String,
+        pages: usize,
+        per_page: usize,
+    },
+
+    /// The whole run took longer than its deadline.
+    #[error(
+        "gave up after {after} (--deadline): GitHub had not finished answering; the comment may \
+         be missing or out of date"
+    )]
+    #[diagnostic(
+        code(aicost_policy::publish::deadline),
+        help("GitHub may be slow or unavailable: run the job again, or give a longer --deadline")
+    )]
+    Deadline { after: String },
+
+    /// Neither GitHub's REST nor its GraphQL API said who the token belongs to, so our
+    /// comments cannot be told from others'.
+    #[error("cannot find out whose token this is: {message}")]
+    #[diagnostic(
+        code(aicost_policy::publish::unknown_author),
+        help(
+            "name the account that posts the comment with --comment-author LOGIN: \
+             github-actions[bot] for the GITHUB_TOKEN of GitHub Actions, APP-SLUG[bot] for a \
+             GitHub App's token, your login for a personal token"
+        )
+    )]
+    UnknownAuthor { message: String },
+
+    /// `--comment-author` is not a GitHub login.
+    #[error("invalid comment author {login:?}: {reason}")]
+    #[diagnostic(
+        code(aicost_policy::publish::invalid_author),
+        help(
+            "give a GitHub login (letters, digits and `-`, at most 39), with `[bot]` after an \
+             app's name: e.g. octocat or github-actions[bot]"
+        )
+    )]
+    InvalidAuthor { login: String, reason: String },
 
     /// No answer from GitHub: connection, TLS or timeout.
     #[error("could not reach GitHub: {message}")]

@@ -1,10 +1,13 @@
 //! The four ways to post the comment on a GitHub pull request: update ours in place, always
 //! add a new one, delete ours and add one, or hide ours (minimize as outdated) and add one.
 //!
-//! Our comments are found by listing every comment of the pull request (all pages) and
-//! keeping those whose first line is our marker for the tag.
+//! Our comments are found by listing every comment of the pull request (all pages, up to a
+//! bound) and keeping those the token's own account wrote whose first line is our marker
+//! for the tag: anyone can write the marker, so it alone would let a participant have their
+//! comment (or anyone's they quote it in) edited or deleted by us.
 
 mod client;
+mod identity;
 mod link;
 mod retry;
 
@@ -15,13 +18,15 @@ use serde_json::{json, Value};
 
 pub(crate) use client::{check_token, ApiUrl, Client};
 use client::{Method, Reply, Request};
+pub(crate) use identity::check_login;
+use identity::{Author, User};
 pub use retry::RetryPolicy;
 
 use super::marker::is_ours;
 use super::{Behavior, GitHubTarget, Posted, PublishError};
 
-/// More pages than this (100 000 comments) means something is wrong, e.g. a `Link` loop.
-const MAX_PAGES: usize = 1000;
+/// Comments asked for per page, GitHub's maximum.
+const PER_PAGE: usize = 100;
 
 const HIDDEN: &str =
     "query($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }";
@@ -40,6 +45,8 @@ struct Comment {
     created_at: String,
     #[serde(default)]
     html_url: String,
+    #[serde(default)]
+    user: Option<User>,
 }
 
 /// Checks the owner and repository can be path segments and the number is a real one.
@@ -62,15 +69,21 @@ pub(crate) fn check_target(target: &GitHubTarget) -> Result<(), PublishError> {
     Ok(())
 }
 
-/// Posts `body` (marker included) as `behavior` says.
+/// Posts `body` (marker included) as `behavior` says. Comments are ours when `author`
+/// wrote them (`None`: the token's own account, asked of GitHub).
 pub(crate) async fn publish(
     client: &Client,
     target: &GitHubTarget,
     tag: &str,
     body: &str,
     behavior: Behavior,
+    author: Option<&str>,
 ) -> Result<Posted, PublishError> {
-    let pr = PullRequest { client, target };
+    let pr = PullRequest {
+        client,
+        target,
+        author,
+    };
     match behavior {
         Behavior::New => pr.create(body, 0, 0).await,
         Behavior::Update => {
@@ -108,6 +121,7 @@ pub(crate) async fn publish(
 struct PullRequest<'a> {
     client: &'a Client,
     target: &'a GitHubTarget,
+    author: Option<&'a str>,
 }
 
 impl PullRequest<'_> {
@@ -124,31 +138,32 @@ impl PullRequest<'_> {
 
     /// Our comments for `tag`, oldest first: by creation time, then id.
     async fn ours(&self, tag: &str) -> Result<Vec<Comment>, PublishError> {
+        let author = match self.author {
+            Some(login) => Author::new(login),
+            None => identity::whoami(self.client).await?,
+        };
         let action = format!("list the comments of {}", self.name());
         let mut path = self.repo_path(&format!(
-            "/issues/{}/comments?per_page=100",
+            "/issues/{}/comments?per_page={PER_PAGE}",
             self.target.pull_request
         ));
+        let max_pages = self.client.limits().max_pages;
         let mut seen = BTreeSet::new();
         let mut ours = Vec::new();
         loop {
-            if seen.len() >= MAX_PAGES || !seen.insert(path.clone()) {
-                return Err(PublishError::Api {
-                    action,
-                    status: 200,
-                    message: format!(
-                        "pagination did not end (page {} links back to an earlier page, or \
-                         there are more than {MAX_PAGES} pages)",
-                        seen.len() + 1
-                    ),
+            if seen.len() >= max_pages || !seen.insert(path.clone()) {
+                return Err(PublishError::TooManyPages {
+                    name: self.name(),
+                    pages: seen.len(),
+                    per_page: PER_PAGE,
                 });
             }
             let reply = self.client.send(&get(path, &action)).await?;
             let page: Vec<Comment> = parse(&reply, &action)?;
-            ours.extend(
-                page.into_iter()
-                    .filter(|c| c.body.as_deref().is_some_and(|b| is_ours(b, tag))),
-            );
+            ours.extend(page.into_iter().filter(|c| {
+                c.body.as_deref().is_some_and(|b| is_ours(b, tag))
+                    && c.user.as_ref().is_some_and(|u| author.wrote(u))
+            }));
             match reply.next {
                 Some(next) => path = next,
                 None => break,
@@ -168,10 +183,9 @@ impl PullRequest<'_> {
         let action = format!("comment on {}", self.name());
         let path = self.repo_path(&format!("/issues/{}/comments", self.target.pull_request));
         let json = json!({ "body": body });
-        let reply = self
-            .client
-            .send(&with_body(Method::Post, path, &json, &action))
-            .await?;
+        let mut req = with_body(Method::Post, path, &json, &action);
+        req.idempotent = false;
+        let reply = self.client.send(&req).await?;
         Ok(Posted::Created {
             url: html_url(&reply, &action)?,
             hidden,
@@ -201,6 +215,7 @@ impl PullRequest<'_> {
             path,
             json: None,
             action: &action,
+            idempotent: true,
         };
         match self.client.send(&req).await {
             Ok(_) => Ok(true),
@@ -280,6 +295,7 @@ fn get<'a>(path: String, action: &'a str) -> Request<'a> {
         path,
         json: None,
         action,
+        idempotent: true,
     }
 }
 
@@ -289,6 +305,7 @@ fn with_body<'a>(method: Method, path: String, json: &'a Value, action: &'a str)
         path,
         json: Some(json),
         action,
+        idempotent: true,
     }
 }
 

@@ -2,16 +2,77 @@
 //!
 //! The comment's first line is a hidden marker naming a tag ([`marker`]), so later runs find
 //! their own comment again ([`is_ours`]) and update it, replace it or hide it, while
-//! comments of other tags and other tools are left alone. GitHub is the only host so far
-//! (`github.rs`); the network is used nowhere else in the pipeline.
+//! comments of other tags, other tools and other people are left alone: a comment is ours
+//! only when the token's own account wrote it. GitHub is the only host so far
+//! (`github.rs`); the network is used nowhere else in the pipeline. Every request, every
+//! answer and the whole run are bounded ([`Limits`]).
 
 mod error;
 mod github;
 mod marker;
 
+use std::time::Duration;
+
 pub use error::{PublishError, MAX_BODY_CHARS};
 pub use github::RetryPolicy;
 pub use marker::{check_tag, is_ours, marker, MAX_TAG_LEN};
+
+/// Checks a `--comment-author` login: a GitHub login, or an app's `slug[bot]`.
+pub fn check_author(login: &str) -> Result<(), PublishError> {
+    github::check_login(login)
+}
+
+/// How long and how much publishing may take, so a slow or hostile server cannot hold a CI
+/// job or fill its memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// One HTTP try, from connecting to the last byte of the answer.
+    pub request_timeout: Duration,
+    /// The whole of [`post_comment`]: every request, retry and wait.
+    pub deadline: Duration,
+    /// The largest answer read, in bytes; a longer one is an error, not read further.
+    pub max_response_bytes: usize,
+    /// Pages of comments listed (100 comments a page) before giving up.
+    pub max_pages: usize,
+}
+
+impl Default for Limits {
+    /// 60 s a request, 10 minutes in all, 10 MiB an answer, 100 pages.
+    fn default() -> Self {
+        Limits {
+            request_timeout: Duration::from_secs(60),
+            deadline: Duration::from_secs(600),
+            max_response_bytes: 10 * 1024 * 1024,
+            max_pages: 100,
+        }
+    }
+}
+
+/// How to post: what to do with earlier comments, whose comments they are, and the bounds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    pub behavior: Behavior,
+    pub retry: RetryPolicy,
+    pub limits: Limits,
+    /// The login whose comments are ours (`--comment-author`); `None` asks GitHub whose
+    /// the token is.
+    pub author: Option<String>,
+}
+
+/// `10m`, `90s`, `1.5s`, `250ms`: how durations are written in messages.
+pub fn duration_text(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms >= 60_000 && ms.is_multiple_of(60_000) {
+        format!("{}m", ms / 60_000)
+    } else if ms >= 1000 && ms.is_multiple_of(1000) {
+        format!("{}s", ms / 1000)
+    } else if ms >= 1000 {
+        let fraction = format!("{:03}", ms % 1000);
+        format!("{}.{}s", ms / 1000, fraction.trim_end_matches('0'))
+    } else {
+        format!("{ms}ms")
+    }
+}
 
 /// The pull request to comment on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,21 +149,24 @@ impl Posted {
     }
 }
 
-/// Posts `body` on the pull request as the comment tagged `tag`, as `behavior` says.
+/// Posts `body` on the pull request as the comment tagged `tag`, as `options` say.
 ///
 /// The comment is the marker line, a line break, then `body`. Blocking: the HTTP calls run
 /// on a current-thread tokio runtime of a thread of their own, so this may be called from
 /// anywhere, an async runtime included. Input is checked before any request: the tag, the
-/// body length, the API url, the target and the token. Errors never contain the token.
+/// author, the body length, the API url, the target and the token. Errors never contain
+/// the token. Past `options.limits.deadline` it stops with [`PublishError::Deadline`].
 pub fn post_comment(
     target: &GitHubTarget,
     token: &str,
     tag: &str,
     body: &str,
-    behavior: Behavior,
-    retry: &RetryPolicy,
+    options: &Options,
 ) -> Result<Posted, PublishError> {
     marker::check_tag(tag)?;
+    if let Some(author) = &options.author {
+        check_author(author)?;
+    }
     let full = format!("{}\n{body}", marker(tag));
     let chars = full.chars().count();
     if chars > MAX_BODY_CHARS {
@@ -124,8 +188,17 @@ pub fn post_comment(
                     message: format!("cannot start the HTTP runtime: {e}"),
                 })?;
             runtime.block_on(async {
-                let client = github::Client::new(url, token, retry)?;
-                github::publish(&client, target, tag, &full, behavior).await
+                let client = github::Client::new(url, token, &options.retry, &options.limits)?;
+                let author = options.author.as_deref();
+                let publish =
+                    github::publish(&client, target, tag, &full, options.behavior, author);
+                tokio::time::timeout(options.limits.deadline, publish)
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(PublishError::Deadline {
+                            after: duration_text(options.limits.deadline),
+                        })
+                    })
             })
         });
         worker.join().unwrap_or_else(|_| {
@@ -168,16 +241,9 @@ mod tests {
     fn input_is_checked_before_any_request() {
         let ok = target("http://127.0.0.1:9/", "octo", "app", 5);
         let post = |t: &GitHubTarget, token: &str, tag: &str, body: &str| {
-            post_comment(
-                t,
-                token,
-                tag,
-                body,
-                Behavior::Update,
-                &RetryPolicy::default(),
-            )
-            .unwrap_err()
-            .to_string()
+            post_comment(t, token, tag, body, &Options::default())
+                .unwrap_err()
+                .to_string()
         };
         assert_eq!(
             post(&ok, "t0ken-t0ken", "prod -->", "x"),
@@ -218,5 +284,24 @@ mod tests {
             post(&ok, " \n", "prod", "x"),
             "invalid GitHub token: it is empty"
         );
+        let options = Options {
+            author: Some("al ice".to_string()),
+            ..Options::default()
+        };
+        assert_eq!(
+            post_comment(&ok, "t0ken-t0ken", "prod", "x", &options)
+                .unwrap_err()
+                .to_string(),
+            "invalid comment author \"al ice\": it contains ' '"
+        );
+    }
+
+    #[test]
+    fn durations_read_as_written_on_the_command_line() {
+        let text = |ms: u64| duration_text(Duration::from_millis(ms));
+        assert_eq!(text(600_000), "10m");
+        assert_eq!(text(90_000), "90s");
+        assert_eq!(text(1_500), "1.5s");
+        assert_eq!(text(250), "250ms");
     }
 }

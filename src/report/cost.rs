@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value as Json};
 
+use super::escape::controls;
 use super::json::resource_json;
 use super::{Report, JSON_FORMAT_VERSION};
 use crate::model::{CostEstimate, Fact, Resource, Usd, WorkloadDetail};
@@ -174,9 +175,10 @@ pub fn render_text(report: &Report, grouping: Option<&Grouping>) -> String {
             ),
             None => (String::new(), String::new()),
         };
+        // Addresses, types and group names come from the input (see super::escape).
         [
-            r.address.clone(),
-            r.resource_type.clone(),
+            controls(&r.address).into_owned(),
+            controls(&r.resource_type).into_owned(),
             quantity(r),
             unit_price(r),
             baseline,
@@ -228,7 +230,7 @@ pub fn render_text(report: &Report, grouping: Option<&Grouping>) -> String {
     let mut out = line(&header.map(String::from));
     for (key, rows, totals) in &sections {
         if let Some(k) = key {
-            out.push_str(&format!("\n{k}\n"));
+            out.push_str(&format!("\n{}\n", controls(k)));
         }
         for r in rows {
             out.push_str(&line(r));

@@ -2,12 +2,11 @@
 //! miette, with the source snippet), then a one-line summary.
 
 use std::fmt;
-use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
+use super::escape::controls;
+use super::snippet::Snippet;
 use super::{plural, Report};
 use crate::model::{
     line_start_offset, Compute, Fact, Finding, InputError, Location, Resource, Severity, Status,
@@ -30,7 +29,7 @@ struct Block {
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Snippet>,
     label: Option<(SourceSpan, Option<String>)>,
 }
 
@@ -127,16 +126,19 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
                 .as_deref()
                 .map(|v| format!(" {v}"))
                 .unwrap_or_default();
-            notes.push_str(&format!(
-                "note: {} ({}{version}) at {}:{} is a remote module and was not loaded\n",
+            notes.push_str(&shown(&format!(
+                "note: {} ({}{version}) at {}:{} is a remote module and was not loaded",
                 m.address, m.source, m.location.file, m.location.line
-            ));
+            )));
+            notes.push('\n');
         }
         for n in &report.notes {
-            match &n.location {
-                Some(l) => notes.push_str(&format!("note: {}:{}: {}\n", l.file, l.line, n.message)),
-                None => notes.push_str(&format!("note: {}\n", n.message)),
-            }
+            let note = match &n.location {
+                Some(l) => format!("note: {}:{}: {}", l.file, l.line, n.message),
+                None => format!("note: {}", n.message),
+            };
+            notes.push_str(&shown(&note));
+            notes.push('\n');
         }
         // The notes are one more section, set apart like a diagnostic.
         if !notes.is_empty() && !out.is_empty() {
@@ -154,7 +156,7 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
             .unwrap_or_default();
         budgets.push_str(&format!(
             "budget {}: {at_least}{} of {} a month{percent}, {} in scope\n",
-            b.name,
+            shown(&b.name),
             b.monthly_cost,
             b.limit,
             super::plural(b.members.len(), "resource", "resources")
@@ -182,13 +184,9 @@ fn render_block(handler: &GraphicalReportHandler, block: &Block, out: &mut Strin
     }
 }
 
-fn source_for(report: &Report, location: &Location) -> Option<NamedSource<Arc<str>>> {
-    let text = report.sources.get(&location.file)?;
-    Some(NamedSource::new(&location.file, text.clone()))
-}
-
-/// The span to underline: the first line of the located text, trimmed.
-fn span_for(report: &Report, location: &Location) -> Option<SourceSpan> {
+/// The snippet of a location's file around the span to underline: the first line of the
+/// located text, trimmed. `None` when the file's text is not at hand.
+fn snippet_for(report: &Report, location: &Location) -> Option<Snippet> {
     let text = report.sources.get(&location.file)?;
     let (start, end) = location.span;
     let start = if start == 0 && end == 0 {
@@ -206,11 +204,13 @@ fn span_for(report: &Report, location: &Location) -> Option<SourceSpan> {
         line_end
     };
     let slice = text.get(start..end).unwrap_or("");
-    let trimmed = slice.trim_end();
-    Some(SourceSpan::from((
-        start,
-        trimmed.len().max(1).min(end.saturating_sub(start).max(1)),
-    )))
+    let end = start
+        + slice
+            .trim_end()
+            .len()
+            .max(1)
+            .min(end.saturating_sub(start).max(1));
+    Some(Snippet::new(&location.file, text, start, end))
 }
 
 fn severity_of(severity: Severity) -> miette::Severity {
@@ -246,15 +246,22 @@ fn finding_block(report: &Report, f: &Finding, resource: Option<&Resource>) -> B
         }),
         _ => resource.and_then(describe_resource),
     };
-    let help = f.help.clone();
+    let source = snippet_for(report, &f.location);
     Block {
-        code: Some(code),
-        message: f.message.clone(),
+        code: Some(shown(&code)),
+        message: shown(&f.message),
         severity,
-        help,
-        source: source_for(report, &f.location),
-        label: span_for(report, &f.location).map(|s| (s, label)),
+        help: f.help.as_deref().map(shown),
+        label: source
+            .as_ref()
+            .map(|s| (s.label(), label.as_deref().map(shown))),
+        source,
     }
+}
+
+/// Text from the input as it may reach a terminal (see [`super::escape`]).
+fn shown(text: &str) -> String {
+    controls(text).into_owned()
 }
 
 /// What the resource runs and costs: `4 × p5.48xlarge, 8 × H100 each, on-demand,
@@ -343,30 +350,29 @@ fn describe_workload(w: &Workload) -> Option<String> {
 }
 
 fn error_block(report: &Report, e: &InputError) -> Block {
-    let has_source = report.sources.contains_key(&e.location.file);
+    let source = report.sources.get(&e.location.file).map(|text| {
+        let start = e.location.span.0.min(text.len());
+        Snippet::new(&e.location.file, text, start, start)
+    });
     // Without a snippet (a binary or unreadable file) the file must still be named.
-    let message =
-        if has_source || e.location.file.is_empty() || e.message.contains(&*e.location.file) {
-            e.message.clone()
-        } else {
-            format!(
-                "{}:{}:{}: {}",
-                e.location.file, e.location.line, e.location.column, e.message
-            )
-        };
+    let message = if source.is_some()
+        || e.location.file.is_empty()
+        || e.message.contains(&*e.location.file)
+    {
+        e.message.clone()
+    } else {
+        format!(
+            "{}:{}:{}: {}",
+            e.location.file, e.location.line, e.location.column, e.message
+        )
+    };
     Block {
         code: None,
-        message,
+        message: shown(&message),
         severity: miette::Severity::Error,
-        help: e.help.clone(),
-        source: source_for(report, &e.location),
-        label: if has_source {
-            let text = report.sources.get(&e.location.file).map_or(0, |t| t.len());
-            let start = e.location.span.0.min(text);
-            Some((SourceSpan::from((start, 0)), None))
-        } else {
-            None
-        },
+        help: e.help.as_deref().map(shown),
+        label: source.as_ref().map(|s| (s.label(), None)),
+        source,
     }
 }
 
@@ -427,6 +433,8 @@ fn summary_parts(report: &Report, show_unknown: bool) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn error_at(file: &str, line: u32, message: &str) -> InputError {

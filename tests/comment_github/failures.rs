@@ -155,14 +155,15 @@ async fn a_read_only_token_is_no_permission_and_not_retried() {
         "the token needs write access to pull requests: in GitHub Actions give the job \
          `permissions: pull-requests: write`. A pull request from a fork always gets a \
          read-only GITHUB_TOKEN (GitHub answers \"Resource not accessible by integration\"); \
-         post the comment from a `workflow_run` workflow instead. HTTP 401 means the token \
-         is wrong or expired"
+         post the comment from a `workflow_run` workflow instead"
     );
     assert_eq!(received(&server).await, vec![create_req("prod", "x")]);
 }
 
+/// A bad, expired or revoked token is a broken credential, not a read-only token: it must
+/// not become the "may not write" of exit code 3.
 #[tokio::test(flavor = "multi_thread")]
-async fn bad_credentials_are_no_permission() {
+async fn bad_credentials_are_unauthorized_not_no_permission() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(
@@ -175,10 +176,17 @@ async fn bad_credentials_are_no_permission() {
         .await
         .unwrap_err();
 
+    let (display, help) = texts(&error);
     assert_eq!(
-        texts(&error).0,
-        "GitHub refused to list the comments of octo/app#5 (HTTP 401): Bad credentials"
+        display,
+        "the token was refused (401) when trying to list the comments of octo/app#5: Bad credentials"
     );
+    assert_eq!(
+        help,
+        "check GITHUB_TOKEN / --token-env: the token may be expired, revoked or mistyped, or \
+         meant for another GitHub host (--github-api-url)"
+    );
+    assert!(matches!(error, PublishError::Unauthorized { .. }));
     assert_eq!(received(&server).await, vec![list_req()]);
 }
 

@@ -17,6 +17,8 @@ pub struct Variable {
     pub default: Option<Expr>,
     pub type_expr: Option<Expr>,
     pub nullable: bool,
+    /// `sensitive = true`: the value is used but never shown.
+    pub sensitive: bool,
     pub file: Arc<SourceFile>,
     pub span: Span,
 }
@@ -33,6 +35,8 @@ pub struct Local {
 pub struct Output {
     pub name: String,
     pub expr: Expr,
+    /// `sensitive = true`: the value is used but never shown.
+    pub sensitive: bool,
     pub file: Arc<SourceFile>,
 }
 
@@ -157,6 +161,7 @@ impl ModuleConfig {
                     Some(ExprKind::Bool(b)) => *b,
                     _ => true,
                 };
+                let sensitive = is_sensitive(&block);
                 self.variables.insert(
                     name.clone(),
                     Variable {
@@ -164,6 +169,7 @@ impl ModuleConfig {
                         default: block.body.attribute("default").map(|a| a.expr.clone()),
                         type_expr: block.body.attribute("type").map(|a| a.expr.clone()),
                         nullable,
+                        sensitive,
                         file: file.clone(),
                         span: block.header_span,
                     },
@@ -198,6 +204,7 @@ impl ModuleConfig {
                         Output {
                             name: name.clone(),
                             expr: value.expr.clone(),
+                            sensitive: is_sensitive(&block),
                             file: file.clone(),
                         },
                     );
@@ -298,6 +305,14 @@ impl ModuleConfig {
 /// Local module sources start with `./` or `../` (Terraform's rule).
 pub fn is_local_source(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
+}
+
+/// `sensitive = true` on a variable or output (Terraform accepts only a literal there).
+fn is_sensitive(block: &super::ast::Block) -> bool {
+    matches!(
+        block.body.attribute("sensitive").map(|a| &a.expr.kind),
+        Some(ExprKind::Bool(true))
+    )
 }
 
 fn duplicate(what: &str, name: &str, location: &Location, previous: Location) -> InputError {

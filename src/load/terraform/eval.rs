@@ -118,10 +118,16 @@ impl<'r> Evaluator<'r> {
                 expand_final,
             } => self.call(name, args, *expand_final, expr.span),
             ExprKind::Conditional(cond, then, otherwise) => {
-                let c = self.eval(cond)?;
-                match to_bool(&c)
-                    .map_err(|m| EvalError::new(format!("invalid condition: {m}"), cond.span))?
-                {
+                // A result chosen by a sensitive condition tells the condition: it is
+                // sensitive too, as in Terraform.
+                let (c, marked) = self.eval(cond)?.unmark_deep();
+                match to_bool(&c).map_err(|m| {
+                    hide_if(
+                        marked,
+                        EvalError::new(format!("invalid condition: {m}"), cond.span),
+                        "the condition",
+                    )
+                })? {
                     None => {
                         // Both branches are still evaluated so errors in them are reported.
                         let _ = self.eval(then)?;
@@ -131,23 +137,28 @@ impl<'r> Evaluator<'r> {
                     Some(true) => {
                         let t = self.eval(then)?;
                         let o = self.eval(otherwise)?;
-                        Ok(unify_branch(t, &o))
+                        Ok(unify_marked(t, &o).mark_if(marked))
                     }
                     Some(false) => {
                         let t = self.eval(then)?;
                         let o = self.eval(otherwise)?;
-                        Ok(unify_branch(o, &t))
+                        Ok(unify_marked(o, &t).mark_if(marked))
                     }
                 }
             }
             ExprKind::Unary(op, inner) => {
-                let v = self.eval(inner)?;
+                let (v, marked) = self.eval(inner)?.unmark_deep();
                 unary(*op, &v, inner.span)
+                    .map(|r| r.mark_if(marked))
+                    .map_err(|e| hide_if(marked, e, "the operator"))
             }
             ExprKind::Binary(op, lhs, rhs) => {
-                let l = self.eval(lhs)?;
-                let r = self.eval(rhs)?;
+                let (l, left_marked) = self.eval(lhs)?.unmark_deep();
+                let (r, right_marked) = self.eval(rhs)?.unmark_deep();
+                let marked = left_marked || right_marked;
                 binary(*op, &l, &r, expr.span)
+                    .map(|v| v.mark_if(marked))
+                    .map_err(|e| hide_if(marked, e, "the operator"))
             }
             ExprKind::For(f) => self.for_expr(f),
         }
@@ -163,12 +174,16 @@ impl<'r> Evaluator<'r> {
 
     fn object(&mut self, items: &[(ObjectKey, Expr)]) -> Result<Value, EvalError> {
         let mut map = Map::new();
+        // Keys cannot be marked one by one: a sensitive key marks the whole object.
+        let mut sensitive_key = false;
         for (key, value) in items {
             let k = match key {
                 ObjectKey::Ident(s) => Value::String(s.clone()),
                 ObjectKey::Expr(e) => {
                     // `{ (local.key) = 1 }` and a bare `var.x` key are both expressions.
-                    self.eval(e)?
+                    let (k, marked) = self.eval(e)?.unmark_deep();
+                    sensitive_key |= marked;
+                    k
                 }
             };
             let v = self.eval(value)?;
@@ -182,40 +197,46 @@ impl<'r> Evaluator<'r> {
                         ObjectKey::Ident(_) => value.span,
                     };
                     let s = to_string(other)
-                        .map_err(|m| EvalError::new(format!("invalid object key: {m}"), span))?
+                        .map_err(|m| {
+                            hide_if(
+                                sensitive_key,
+                                EvalError::new(format!("invalid object key: {m}"), span),
+                                "the object key",
+                            )
+                        })?
                         .unwrap_or_default();
                     // A later duplicate key wins, as in Terraform.
                     map.insert(s, v);
                 }
             }
         }
-        Ok(Value::Map(map))
+        Ok(Value::Map(map).mark_if(sensitive_key))
     }
 
     fn template(&mut self, parts: &[TemplatePart]) -> Result<Value, EvalError> {
-        let mut out = String::new();
-        let mut unknown: Option<Unknown> = None;
-        self.render_parts(parts, &mut out, &mut unknown)?;
-        Ok(match unknown {
+        let mut out = Rendered::default();
+        self.render_parts(parts, &mut out)?;
+        Ok(match out.unknown {
             Some(u) => Value::Unknown(u),
-            None => Value::String(out),
+            // A string made with a sensitive part is sensitive as a whole.
+            None => Value::String(out.text).mark_if(out.sensitive),
         })
     }
 
     fn render_parts(
         &mut self,
         parts: &[TemplatePart],
-        out: &mut String,
-        unknown: &mut Option<Unknown>,
+        out: &mut Rendered,
     ) -> Result<(), EvalError> {
         for part in parts {
             match part {
-                TemplatePart::Literal(s) => out.push_str(s),
+                TemplatePart::Literal(s) => out.text.push_str(s),
                 TemplatePart::Interpolation(expr) => {
-                    let v = self.eval(expr)?;
+                    let (v, marked) = self.eval(expr)?.unmark_deep();
+                    out.sensitive |= marked;
                     match v {
                         Value::Unknown(u) => {
-                            unknown.get_or_insert(u);
+                            out.unknown.get_or_insert(u);
                         }
                         Value::Null => {
                             return Err(EvalError::new(
@@ -224,7 +245,7 @@ impl<'r> Evaluator<'r> {
                             ))
                         }
                         other => match to_string(&other) {
-                            Ok(Some(s)) => out.push_str(&s),
+                            Ok(Some(s)) => out.text.push_str(&s),
                             Ok(None) => {}
                             Err(_) => {
                                 return Err(EvalError::new(
@@ -244,17 +265,22 @@ impl<'r> Evaluator<'r> {
                     otherwise,
                     ..
                 } => {
-                    let c = self.eval(cond)?;
+                    let (c, marked) = self.eval(cond)?.unmark_deep();
+                    out.sensitive |= marked;
                     match to_bool(&c).map_err(|m| {
-                        EvalError::new(format!("invalid template condition: {m}"), cond.span)
+                        hide_if(
+                            marked,
+                            EvalError::new(format!("invalid template condition: {m}"), cond.span),
+                            "the template condition",
+                        )
                     })? {
                         None => {
                             if let Value::Unknown(u) = c {
-                                unknown.get_or_insert(u);
+                                out.unknown.get_or_insert(u);
                             }
                         }
-                        Some(true) => self.render_parts(then, out, unknown)?,
-                        Some(false) => self.render_parts(otherwise, out, unknown)?,
+                        Some(true) => self.render_parts(then, out)?,
+                        Some(false) => self.render_parts(otherwise, out)?,
                     }
                 }
                 TemplatePart::For {
@@ -264,12 +290,13 @@ impl<'r> Evaluator<'r> {
                     body,
                     ..
                 } => {
-                    let coll = self.eval(collection)?;
+                    let (coll, marked) = self.eval(collection)?.peel();
+                    out.sensitive |= marked;
                     let items = match iterate(&coll, collection.span)? {
                         Some(items) => items,
                         None => {
                             if let Some(u) = coll.first_unknown() {
-                                unknown.get_or_insert(u.clone());
+                                out.unknown.get_or_insert(u.clone());
                             }
                             Vec::new()
                         }
@@ -280,7 +307,7 @@ impl<'r> Evaluator<'r> {
                             self.bindings.push((kv.clone(), k));
                         }
                         self.bindings.push((value_var.clone(), v));
-                        let r = self.render_parts(body, out, unknown);
+                        let r = self.render_parts(body, out);
                         self.bindings.truncate(depth);
                         r?;
                     }
@@ -329,10 +356,19 @@ impl<'r> Evaluator<'r> {
         let mut i = 0;
         while let Some(op) = ops.get(i) {
             match op {
-                Operator::GetAttr(name) => value = get_attr(&value, name, span)?,
+                // An element of a sensitive collection is sensitive; the elements' own
+                // marks stay.
+                Operator::GetAttr(name) => {
+                    let (v, marked) = value.peel();
+                    value = get_attr(&v, name, span)?.mark_if(marked);
+                }
                 Operator::Index(e) => {
-                    let key = self.eval(e)?;
-                    value = index(&value, &key, e.span)?;
+                    let (key, key_marked) = self.eval(e)?.unmark_deep();
+                    let (v, marked) = value.peel();
+                    let marked = marked || key_marked;
+                    value = index(&v, &key, e.span)
+                        .map_err(|err| hide_if(marked, err, "the index"))?
+                        .mark_if(marked);
                 }
                 Operator::AttrSplat | Operator::FullSplat => {
                     // Which operators apply to each element: for `.*` only the attribute
@@ -346,8 +382,9 @@ impl<'r> Evaluator<'r> {
                         rest.len()
                     };
                     let per_element = rest.get(..take).unwrap_or(&[]);
-                    value = match value {
-                        Value::Unknown(_) => value,
+                    let (v, marked) = value.peel();
+                    value = match v {
+                        Value::Unknown(_) => v,
                         Value::Null => Value::List(Vec::new()),
                         Value::List(items) | Value::Set(items) => {
                             let mut out = Vec::with_capacity(items.len());
@@ -359,7 +396,8 @@ impl<'r> Evaluator<'r> {
                         single => {
                             Value::List(vec![self.apply_operators(single, per_element, span)?])
                         }
-                    };
+                    }
+                    .mark_if(marked);
                     i += take;
                 }
             }
@@ -375,10 +413,14 @@ impl<'r> Evaluator<'r> {
         expand_final: bool,
         span: Span,
     ) -> Result<Value, EvalError> {
-        // try and can look at errors, so they evaluate their own arguments.
+        // try and can look at errors, so they evaluate their own arguments; the sensitive
+        // functions work on the marks, which no other function sees.
         match name {
             "try" => return self.call_try(args, span),
             "can" => return self.call_can(args, span),
+            "sensitive" | "nonsensitive" | "issensitive" => {
+                return self.call_marks(name, args, span)
+            }
             _ => {}
         }
         let Some(function) = functions::lookup(name) else {
@@ -397,8 +439,19 @@ impl<'r> Evaluator<'r> {
         };
         let mut values = Vec::with_capacity(args.len());
         let mut spans = Vec::with_capacity(args.len());
+        // Functions see no marks: a result made from a sensitive argument is sensitive as a
+        // whole, as Terraform's functions make it. `merge` and `concat` only move elements,
+        // so only their arguments' own marks are taken off, and the elements keep theirs
+        // (a sensitive tag stays one tag).
+        let keeps_element_marks = matches!(name, "merge" | "concat");
+        let mut marked = false;
         for (i, a) in args.iter().enumerate() {
-            let v = self.eval(a)?;
+            let (v, m) = if keeps_element_marks {
+                self.eval(a)?.peel()
+            } else {
+                self.eval(a)?.unmark_deep()
+            };
+            marked |= m;
             if expand_final && i + 1 == args.len() {
                 match v {
                     Value::List(items) | Value::Set(items) => {
@@ -425,9 +478,31 @@ impl<'r> Evaluator<'r> {
                 return Ok(Value::Unknown(u.clone()));
             }
         }
-        (function.call)(values).map_err(|e| {
-            let at = e.arg.and_then(|i| spans.get(i).copied()).unwrap_or(span);
-            function_error(name, e, at)
+        (function.call)(values)
+            .map(|v| v.mark_if(marked))
+            .map_err(|e| {
+                let at = e.arg.and_then(|i| spans.get(i).copied()).unwrap_or(span);
+                hide_if(marked, function_error(name, e, at), &format!("{name}()"))
+            })
+    }
+
+    /// `sensitive(x)` marks its value, `nonsensitive(x)` takes the mark off (marks inside
+    /// stay, as in Terraform), `issensitive(x)` tells whether it is marked.
+    fn call_marks(&mut self, name: &str, args: &[Expr], span: Span) -> Result<Value, EvalError> {
+        let [arg] = args else {
+            return Err(EvalError::new(
+                format!("{name}() takes exactly one argument"),
+                span,
+            ));
+        };
+        let value = self.eval(arg)?;
+        Ok(match name {
+            "sensitive" => value.mark(),
+            "nonsensitive" => value.peel().0,
+            _ => match value {
+                Value::Unknown(u) => Value::Unknown(u),
+                v => Value::Bool(v.is_marked()),
+            },
         })
     }
 
@@ -472,8 +547,21 @@ impl<'r> Evaluator<'r> {
     }
 
     fn for_expr(&mut self, f: &ForExpr) -> Result<Value, EvalError> {
-        let coll = self.eval(&f.collection)?;
-        let Some(items) = iterate(&coll, f.collection.span)? else {
+        // Over a sensitive collection, with a sensitive key or condition, the result shows
+        // the sensitive value: it is sensitive as a whole. Elements keep their own marks.
+        let (coll, marked) = self.eval(&f.collection)?.peel();
+        let mut sensitive = marked;
+        let result = self.for_items(f, &coll, &mut sensitive)?;
+        Ok(result.mark_if(sensitive))
+    }
+
+    fn for_items(
+        &mut self,
+        f: &ForExpr,
+        coll: &Value,
+        sensitive: &mut bool,
+    ) -> Result<Value, EvalError> {
+        let Some(items) = iterate(coll, f.collection.span)? else {
             return Ok(Value::Unknown(
                 coll.first_unknown()
                     .cloned()
@@ -490,7 +578,16 @@ impl<'r> Evaluator<'r> {
                 self.bindings.push((kv.clone(), k));
             }
             self.bindings.push((f.value_var.clone(), v));
-            let result = self.for_item(f, &mut list, &mut map, &mut groups, &mut unknown_key);
+            let result = self.for_item(
+                f,
+                Collected {
+                    list: &mut list,
+                    map: &mut map,
+                    groups: &mut groups,
+                    unknown_key: &mut unknown_key,
+                    sensitive,
+                },
+            );
             self.bindings.truncate(depth);
             if let Some(u) = result? {
                 return Ok(Value::Unknown(u));
@@ -513,19 +610,24 @@ impl<'r> Evaluator<'r> {
 
     /// One iteration of a `for` expression. Returns `Some` when the whole result becomes
     /// unknown (an unknown condition).
-    fn for_item(
-        &mut self,
-        f: &ForExpr,
-        list: &mut Vec<Value>,
-        map: &mut BTreeMap<String, Value>,
-        groups: &mut BTreeMap<String, Vec<Value>>,
-        unknown_key: &mut Option<Unknown>,
-    ) -> Result<Option<Unknown>, EvalError> {
+    fn for_item(&mut self, f: &ForExpr, out: Collected<'_>) -> Result<Option<Unknown>, EvalError> {
+        let Collected {
+            list,
+            map,
+            groups,
+            unknown_key,
+            sensitive,
+        } = out;
         if let Some(cond) = &f.cond {
-            let c = self.eval(cond)?;
-            match to_bool(&c)
-                .map_err(|m| EvalError::new(format!("invalid for condition: {m}"), cond.span))?
-            {
+            let (c, marked) = self.eval(cond)?.unmark_deep();
+            *sensitive |= marked;
+            match to_bool(&c).map_err(|m| {
+                hide_if(
+                    marked,
+                    EvalError::new(format!("invalid for condition: {m}"), cond.span),
+                    "the for condition",
+                )
+            })? {
                 None => return Ok(c.first_unknown().cloned()),
                 Some(false) => return Ok(None),
                 Some(true) => {}
@@ -536,7 +638,8 @@ impl<'r> Evaluator<'r> {
             list.push(value);
             return Ok(None);
         };
-        let key = self.eval(key_expr)?;
+        let (key, marked) = self.eval(key_expr)?.unmark_deep();
+        *sensitive |= marked;
         let key = match to_string(&key) {
             Ok(Some(k)) => k,
             Ok(None) => {
@@ -546,9 +649,10 @@ impl<'r> Evaluator<'r> {
                 return Ok(None);
             }
             Err(m) => {
-                return Err(EvalError::new(
-                    format!("invalid object key: {m}"),
-                    key_expr.span,
+                return Err(hide_if(
+                    marked,
+                    EvalError::new(format!("invalid object key: {m}"), key_expr.span),
+                    "the for key",
                 ))
             }
         };
@@ -557,12 +661,16 @@ impl<'r> Evaluator<'r> {
         } else {
             match map.entry(key) {
                 std::collections::btree_map::Entry::Occupied(e) => {
-                    return Err(EvalError::new(
-                        format!("duplicate object key `{}` in a for expression", e.key()),
-                        key_expr.span,
-                    )
-                    .with_help(
-                        "add `...` after the value to group values with the same key into lists",
+                    return Err(hide_if(
+                        marked,
+                        EvalError::new(
+                            format!("duplicate object key `{}` in a for expression", e.key()),
+                            key_expr.span,
+                        )
+                        .with_help(
+                            "add `...` after the value to group values with the same key into lists",
+                        ),
+                        "the for key",
                     ));
                 }
                 std::collections::btree_map::Entry::Vacant(e) => {
@@ -615,6 +723,48 @@ pub fn iterate(coll: &Value, span: Span) -> Result<Option<Vec<(Value, Value)>>, 
 )]
 fn usize_to_f64(i: usize) -> f64 {
     i as f64
+}
+
+/// What `render_parts` builds: the text, the first unknown part, and whether a part was
+/// sensitive.
+#[derive(Default)]
+struct Rendered {
+    text: String,
+    unknown: Option<Unknown>,
+    sensitive: bool,
+}
+
+/// Where one iteration of a `for` expression puts its result.
+struct Collected<'a> {
+    list: &'a mut Vec<Value>,
+    map: &'a mut BTreeMap<String, Value>,
+    groups: &'a mut BTreeMap<String, Vec<Value>>,
+    unknown_key: &'a mut Option<Unknown>,
+    sensitive: &'a mut bool,
+}
+
+/// Terraform's conversion of a conditional's result to the other branch's type, keeping the
+/// chosen branch's mark.
+fn unify_marked(chosen: Value, other: &Value) -> Value {
+    let (chosen, marked) = chosen.peel();
+    let other = match other {
+        Value::Sensitive(inner) => inner,
+        o => o,
+    };
+    unify_branch(chosen, other).mark_if(marked)
+}
+
+/// An error about an operation on a sensitive value names the operation only: its message
+/// could quote the value.
+pub fn hide_if(sensitive: bool, e: EvalError, what: &str) -> EvalError {
+    if !sensitive {
+        return e;
+    }
+    EvalError::new(
+        format!("{what} failed on a sensitive value; the error is not shown, since it could include the value"),
+        e.span,
+    )
+    .with_help("check the expression with the value at hand: aicost-policy never prints a sensitive value")
 }
 
 fn function_error(name: &str, e: FunctionError, span: Span) -> EvalError {
@@ -709,6 +859,93 @@ mod tests {
         fn resolve(&self, path: &[&str], _span: Span) -> Result<(Value, usize), EvalError> {
             Ok((Value::unknown(path.join(".")), path.len()))
         }
+    }
+
+    /// `var.secret` is sensitive, `var.n` a sensitive number, `var.tags` a map with one
+    /// sensitive entry.
+    struct Secrets;
+
+    impl Resolver for Secrets {
+        fn resolve(&self, path: &[&str], _span: Span) -> Result<(Value, usize), EvalError> {
+            let v = match path.get(1).copied() {
+                Some("secret") => Value::string("hunter2").mark(),
+                Some("n") => Value::Number(3.0).mark(),
+                Some("tags") => {
+                    let mut m = Map::new();
+                    m.insert("team", Value::string("ml"));
+                    m.insert("owner", Value::string("alice").mark());
+                    Value::Map(m)
+                }
+                _ => Value::Null,
+            };
+            Ok((v, 2))
+        }
+    }
+
+    fn with_secrets(src: &str) -> Result<Value, EvalError> {
+        let expr = super::super::hcl::parse_expression(src).unwrap();
+        Evaluator::new(&Secrets).eval(&expr)
+    }
+
+    #[test]
+    fn marks_follow_values_through_expressions() {
+        let ok = |src: &str| with_secrets(src).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+        // What is made from a sensitive value is sensitive as a whole.
+        assert_eq!(ok("upper(var.secret)"), Value::string("HUNTER2").mark());
+        assert_eq!(ok("\"x-${var.secret}\""), Value::string("x-hunter2").mark());
+        assert_eq!(ok("var.n * 2"), Value::Number(6.0).mark());
+        assert_eq!(
+            ok("var.n > 2 ? \"big\" : \"small\""),
+            Value::string("big").mark()
+        );
+        assert_eq!(ok("{ (var.secret) = 1 }").display(), "(sensitive value)");
+        assert!(ok("[for c in split(\"n\", var.secret) : c]").is_marked());
+        assert!(ok("[for t in var.tags : t if t == var.secret]").is_marked());
+        // Elements keep their own marks, and merge keeps them apart.
+        assert_eq!(ok("var.tags.team"), Value::string("ml"));
+        assert_eq!(ok("var.tags[\"owner\"]"), Value::string("alice").mark());
+        assert_eq!(
+            ok("merge(var.tags, { env = \"dev\" })").display(),
+            "{env = \"dev\", owner = (sensitive value), team = \"ml\"}"
+        );
+        assert_eq!(
+            ok("[var.secret, \"b\"]").display(),
+            "[(sensitive value), \"b\"]"
+        );
+        // The functions on marks.
+        assert_eq!(ok("sensitive(\"a\")"), Value::string("a").mark());
+        assert_eq!(ok("nonsensitive(var.secret)"), Value::string("hunter2"));
+        assert_eq!(ok("issensitive(var.secret)"), Value::Bool(true));
+        assert_eq!(ok("issensitive(var.tags)"), Value::Bool(false));
+    }
+
+    #[test]
+    fn errors_about_sensitive_values_do_not_quote_them() {
+        let hidden = |src: &str| {
+            let e = with_secrets(src).expect_err(src);
+            assert!(!e.message.contains("hunter2"), "{src}: {e:?}");
+            e.message
+        };
+        assert_eq!(
+            hidden("var.secret + 1"),
+            "the operator failed on a sensitive value; the error is not shown, since it could \
+             include the value"
+        );
+        assert_eq!(
+            hidden("parseint(var.secret, 10)"),
+            "parseint() failed on a sensitive value; the error is not shown, since it could \
+             include the value"
+        );
+        assert_eq!(
+            hidden("var.tags[var.secret]"),
+            "the index failed on a sensitive value; the error is not shown, since it could \
+             include the value"
+        );
+        // Without a sensitive value the message is whole.
+        assert!(with_secrets("\"hunter2\" + 1")
+            .unwrap_err()
+            .message
+            .contains("hunter2"));
     }
 
     #[test]

@@ -132,6 +132,10 @@ fn parse_attribute(expr: &Expr) -> Result<Attribute, String> {
 
 /// Converts a value to a type the way Terraform does for variables. Unknowns stay unknown.
 pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
+    // A sensitive value converts like any other and stays sensitive.
+    if let Value::Sensitive(inner) = value {
+        return convert(*inner, ty).map(Value::mark);
+    }
     if matches!(value, Value::Unknown(_) | Value::Null) || *ty == Type::Any {
         return Ok(value);
     }
@@ -155,7 +159,11 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
                 .map(|v| convert(v, inner))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(if matches!(ty, Type::Set(_)) {
-                Value::set(converted)
+                // An element is its own key in a set: a sensitive one marks the set, as
+                // in Terraform.
+                let (set, marked) = Value::List(converted).unmark_deep();
+                let elements = set.as_elements().map(<[Value]>::to_vec).unwrap_or_default();
+                Value::set(elements).mark_if(marked)
             } else {
                 Value::List(converted)
             })

@@ -143,23 +143,59 @@ fn parse_json_var_file(text: &str) -> Result<Vec<(String, Expr)>, hcl::SyntaxErr
     }
 }
 
+/// A variable's value, marked when it is declared sensitive. The errors about a sensitive
+/// variable's value say what failed and where, not the message, which could quote it.
 fn resolve(
     variable: &Variable,
     assigned: Option<&Assigned>,
     errors: &mut Vec<InputError>,
 ) -> Value {
-    let decl_location = variable.file.location(variable.span);
     let ty = match variable.type_expr.as_ref().map(parse_type) {
         None => Type::Any,
         Some(Ok(t)) => t,
         Some(Err(message)) => {
             errors.push(InputError::new(
-                decl_location.clone(),
+                variable.file.location(variable.span),
                 format!("invalid type for variable `{}`: {message}", variable.name),
             ));
             Type::Any
         }
     };
+    if !variable.sensitive {
+        return resolve_value(variable, &ty, assigned, errors);
+    }
+    let mut found = Vec::new();
+    let value = resolve_value(variable, &ty, assigned, &mut found);
+    // Reported at the declaration: the line the value is written on (a tfvars file) would
+    // show it in the snippet.
+    errors.extend(found.into_iter().map(|e| {
+        let from = if e.location.line > 1 || e.location.file.contains(".tfvars") {
+            format!("{}:{}", e.location.file, e.location.line)
+        } else {
+            e.location.file.to_string()
+        };
+        InputError::new(
+            variable.file.location(variable.span),
+            format!(
+                "invalid value for the sensitive variable `{}` from {from}; the error is not \
+                 shown, since it could include the value",
+                variable.name
+            ),
+        )
+        .with_help(SENSITIVE_HELP)
+    }));
+    value.mark()
+}
+
+const SENSITIVE_HELP: &str =
+    "check the value against the variable's type: aicost-policy never prints a sensitive value";
+
+fn resolve_value(
+    variable: &Variable,
+    ty: &Type,
+    assigned: Option<&Assigned>,
+    errors: &mut Vec<InputError>,
+) -> Value {
     let (value, location) = match assigned {
         Some(Assigned::Expr(expr, file)) => match Evaluator::new(&NoNames).eval(expr) {
             Ok(v) => (v, file.location(expr.span)),
@@ -224,7 +260,7 @@ fn resolve(
     } else {
         value
     };
-    match convert(value, &ty) {
+    match convert(value, ty) {
         Ok(v) => v,
         Err(message) => {
             errors.push(InputError::new(
@@ -290,16 +326,23 @@ pub fn module_input(
             }
         },
     };
+    let hide = variable.sensitive || value.has_marks();
     match convert(value, &ty) {
-        Ok(v) => v,
+        Ok(v) => v.mark_if(variable.sensitive),
         Err(message) => {
-            errors.push(InputError::new(
-                call_location.clone(),
+            let message = if hide {
+                format!(
+                    "invalid value for module input `{}`: the value is sensitive, so the error \
+                     is not shown",
+                    variable.name
+                )
+            } else {
                 format!(
                     "invalid value for module input `{}`: {message}",
                     variable.name
-                ),
-            ));
+                )
+            };
+            errors.push(InputError::new(call_location.clone(), message));
             Value::unknown(format!(
                 "module input `{}` has an invalid value",
                 variable.name
@@ -369,6 +412,36 @@ mod tests {
         assert_eq!(values["b"], Value::unknown("var.b has no default"));
         assert_eq!(values["c"], Value::Number(5.0));
         assert_eq!(values["d"].display(), "[\"x\", \"y\"]");
+    }
+
+    #[test]
+    fn sensitive_variables_are_marked_and_their_errors_do_not_quote_them() {
+        let c = config(
+            "variable \"token\" {\n  type      = string\n  sensitive = true\n}\nvariable \"size\" {\n  type      = number\n  sensitive = true\n}\nvariable \"zones\" {\n  type      = set(string)\n  sensitive = true\n  default   = [\"b\", \"a\"]\n}\n",
+        );
+        let env = vec![("TF_VAR_token".to_string(), "hunter2".to_string())];
+        let auto = vec![file("terraform.tfvars", "size = \"forty-two\"\n")];
+        let (values, errors) = root_values(&c, &auto, &[], &env);
+        assert_eq!(values["token"], Value::string("hunter2").mark());
+        assert_eq!(values["zones"].display(), "(sensitive value)");
+        assert_eq!(
+            values["zones"].clone().peel().0,
+            Value::set(vec![Value::string("a"), Value::string("b")])
+        );
+        let shown: Vec<(String, u32, String)> = errors
+            .into_iter()
+            .map(|e| (e.location.file.to_string(), e.location.line, e.message))
+            .collect();
+        assert_eq!(
+            shown,
+            [(
+                "variables.tf".to_string(),
+                5,
+                "invalid value for the sensitive variable `size` from terraform.tfvars:1; the \
+                 error is not shown, since it could include the value"
+                    .to_string()
+            )]
+        );
     }
 
     #[test]

@@ -9,12 +9,13 @@
 
 use std::time::{Duration, SystemTime};
 
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use octocrab::Octocrab;
 use serde_json::{json, Value};
 
 use super::retry::{RateHeaders, RetryPolicy};
 use crate::publish::error::MAX_BODY_CHARS;
-use crate::publish::PublishError;
+use crate::publish::{duration_text, Limits, PublishError};
 
 /// A request method we use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +33,10 @@ pub(crate) struct Request<'a> {
     pub path: String,
     pub json: Option<&'a Value>,
     pub action: &'a str,
+    /// Whether sending it twice does no harm. A request that timed out may have been done
+    /// all the same, so only these are tried again after a timeout (a second new comment
+    /// would be a duplicate).
+    pub idempotent: bool,
 }
 
 /// A successful (2xx) answer.
@@ -51,6 +56,16 @@ struct Raw {
     body: String,
 }
 
+/// Why one try got no answer we can judge.
+enum Failed {
+    /// Connection, TLS or protocol error, with its causes.
+    Network(String),
+    /// No complete answer within the request timeout.
+    TimedOut,
+    /// The answer's body is over the size cap (the status is GitHub's).
+    TooLarge { status: u16 },
+}
+
 /// Where the API lives: the origin octocrab gets, and the paths we put in front.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ApiUrl {
@@ -63,8 +78,9 @@ pub(crate) struct ApiUrl {
 
 impl ApiUrl {
     pub(crate) fn parse(url: &str) -> Result<ApiUrl, PublishError> {
+        // The url is shown without the credentials it may carry (which are refused).
         let invalid = |reason: &str| PublishError::InvalidUrl {
-            url: url.to_string(),
+            url: crate::redact::url(url),
             reason: reason.to_string(),
         };
         let trimmed = url.trim();
@@ -122,11 +138,12 @@ pub(crate) fn check_token(token: &str) -> Result<&str, PublishError> {
     Ok(token)
 }
 
-/// An authenticated GitHub client with a retry policy.
+/// An authenticated GitHub client with a retry policy and bounds on each request.
 pub(crate) struct Client {
     octo: Octocrab,
     url: ApiUrl,
     retry: RetryPolicy,
+    limits: Limits,
     /// Kept only to blank it out of any message, should one ever echo it.
     token: String,
 }
@@ -136,13 +153,17 @@ impl Client {
         url: ApiUrl,
         token: &str,
         retry: &RetryPolicy,
+        limits: &Limits,
     ) -> Result<Client, PublishError> {
         let token = check_token(token)?.to_string();
+        // Our own timeout bounds each try as a whole; octocrab's bound each read and write
+        // (a server sending a byte a minute never trips those).
+        let timeout = limits.request_timeout;
         let octo = Octocrab::builder()
             .personal_token(token.clone())
-            .set_connect_timeout(Some(Duration::from_secs(15)))
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .set_write_timeout(Some(Duration::from_secs(60)))
+            .set_connect_timeout(Some(timeout.min(Duration::from_secs(15))))
+            .set_read_timeout(Some(timeout))
+            .set_write_timeout(Some(timeout))
             .base_uri(url.origin.as_str())
             .map_err(|_| PublishError::InvalidUrl {
                 url: url.origin.clone(),
@@ -156,8 +177,13 @@ impl Client {
             octo,
             url,
             retry: retry.clone(),
+            limits: limits.clone(),
             token,
         })
+    }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// A REST path with the API prefix in front.
@@ -171,7 +197,10 @@ impl Client {
         let mut retry = 0u32;
         loop {
             let last = retry + 1 >= tries;
-            match self.attempt(req).await {
+            let answer = tokio::time::timeout(self.limits.request_timeout, self.attempt(req))
+                .await
+                .unwrap_or(Err(Failed::TimedOut));
+            match answer {
                 Ok(raw) if (200..300).contains(&raw.status) => {
                     return Ok(Reply {
                         status: raw.status,
@@ -189,8 +218,39 @@ impl Client {
                         None => return Err(self.failure(req, &raw, None)),
                     }
                 }
+                Err(Failed::TooLarge { status }) => {
+                    return Err(PublishError::Api {
+                        action: req.action.to_string(),
+                        status,
+                        message: format!(
+                            "the answer is larger than {}; it was not read further",
+                            size_text(self.limits.max_response_bytes)
+                        ),
+                    });
+                }
+                Err(Failed::TimedOut) if !req.idempotent => {
+                    return Err(PublishError::Network {
+                        message: format!(
+                            "could not {} ({} {}{}): no complete answer within {} \
+                             (--request-timeout); it may have been done all the same, so it \
+                             was not tried again",
+                            req.action,
+                            method_name(req.method),
+                            self.url.origin,
+                            req.path,
+                            duration_text(self.limits.request_timeout)
+                        ),
+                    });
+                }
                 Err(_) if !last => tokio::time::sleep(self.retry.backoff(retry)).await,
-                Err(message) => {
+                Err(failed) => {
+                    let message = match failed {
+                        Failed::Network(message) => message,
+                        _ => format!(
+                            "no complete answer within {} (--request-timeout)",
+                            duration_text(self.limits.request_timeout)
+                        ),
+                    };
                     return Err(PublishError::Network {
                         message: self.scrub(format!(
                             "could not {} ({} {}{}) after {}: {message}",
@@ -221,6 +281,8 @@ impl Client {
             path: self.url.graphql_path.clone(),
             json: Some(&json),
             action,
+            // Our queries read, and hiding a hidden comment again changes nothing.
+            idempotent: true,
         };
         let reply = self.send(&req).await?;
         let value: Value = serde_json::from_str(&reply.body).map_err(|e| PublishError::Api {
@@ -261,8 +323,8 @@ impl Client {
         Ok(value.get("data").cloned().unwrap_or(Value::Null))
     }
 
-    /// One try. `Err` is a network failure, with its causes.
-    async fn attempt(&self, req: &Request<'_>) -> Result<Raw, String> {
+    /// One try, the answer read to its end but never past the size cap.
+    async fn attempt(&self, req: &Request<'_>) -> Result<Raw, Failed> {
         let path = req.path.as_str();
         let response = match req.method {
             Method::Get => self.octo._get(path).await,
@@ -270,7 +332,7 @@ impl Client {
             Method::Patch => self.octo._patch(path, req.json).await,
             Method::Delete => self.octo._delete(path, None::<&()>).await,
         }
-        .map_err(|e| error_chain(&e))?;
+        .map_err(|e| Failed::Network(error_chain(&e)))?;
         let status = response.status().as_u16();
         let header = |name: &str| {
             response
@@ -285,16 +347,19 @@ impl Client {
             reset: header("x-ratelimit-reset"),
         };
         let link = header("link");
-        let body = self
-            .octo
-            .body_to_string(response)
-            .await
-            .map_err(|e| error_chain(&e))?;
+        let limited = Limited::new(response.into_body(), self.limits.max_response_bytes);
+        let bytes = match limited.collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+                return Err(Failed::TooLarge { status });
+            }
+            Err(e) => return Err(Failed::Network(error_chain(&*e))),
+        };
         Ok(Raw {
             status,
             rate,
             link,
-            body,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
         })
     }
 
@@ -307,11 +372,7 @@ impl Client {
         let action = req.action.to_string();
         let status = raw.status;
         match status {
-            401 => PublishError::NoPermission {
-                action,
-                status,
-                message,
-            },
+            401 => PublishError::Unauthorized { action, message },
             403 if gave_up_after.is_none() => PublishError::NoPermission {
                 action,
                 status,
@@ -347,6 +408,18 @@ impl Client {
         } else {
             text
         }
+    }
+}
+
+/// `10 MiB`, `512 bytes`.
+fn size_text(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 

@@ -2,11 +2,14 @@
 //! summary, and `--format markdown`. It never exceeds GitHub's comment limit of 65,536
 //! characters: when it would, the least important lists are cut first (existing findings,
 //! resolved ones, the collapsed resources, unknowns, then the rest), each with a note.
+//! Everything that comes from the input is rendered inert (`escape.rs`).
 
+mod escape;
 mod fit;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use escape::{code, code_cell, text};
 use fit::{assemble, Section};
 
 use super::diff::{self, BudgetEntry, DiffReport, ErrorEntry, FindingEntry, Links, ResourceDelta};
@@ -51,13 +54,20 @@ pub fn blob_links(server: Option<&str>, repository: &str, commit: &str) -> Links
 /// The pull-request comment for a diff, at most `limit` characters.
 pub fn render_diff(report: &DiffReport, limit: usize) -> String {
     let s = &report.summary;
-    let links = report.links.as_ref();
+    // A saved report (`comment github --report`) may come from the pull request's own job.
+    let links = report
+        .links
+        .as_ref()
+        .filter(|l| escape::safe_url(&l.blob_url));
     let mut header = format!(
         "### 💰 aicost-policy: {}\n\n",
         headline(s.delta.baseline, s.percent)
     );
     if let Some(plan) = &report.base.plan {
-        header.push_str(&format!("Before is the prior state recorded in `{plan}`. "));
+        header.push_str(&format!(
+            "Before is the prior state recorded in {}. ",
+            code(plan)
+        ));
     }
     header.push_str(&format!(
         "Monthly cost **{} → {}**; ceiling {} → {} ({}).",
@@ -195,7 +205,10 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
     };
     let errors = errors_section(&report.errors, links);
     let budgets = Section::fixed(budgets_table(&report.budgets, links, true));
-    let footer = Section::fixed(footer(&report.catalog_as_of, &report.tool.version));
+    let footer = Section::fixed(footer(
+        &text(&report.catalog_as_of),
+        &text(&report.tool.version),
+    ));
     let sections = vec![
         Section::fixed(header), // 0
         top_section,            // 1
@@ -214,7 +227,10 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
 
 /// The Markdown report of `check`: totals, failures, unknowns, budgets.
 pub fn render_check(report: &Report, context: &Context) -> String {
-    let links = context.links.as_ref();
+    let links = context
+        .links
+        .as_ref()
+        .filter(|l| escape::safe_url(&l.blob_url));
     let totals = super::cost::Totals::of(report.resources.iter());
     let summary = report.summary();
     let mut header = format!(
@@ -292,7 +308,7 @@ fn errors_section(errors: &[ErrorEntry], links: Option<&Links>) -> Section {
             format!(
                 "- {}: {}\n",
                 place(&e.file, e.line, links),
-                inline(&e.message)
+                text(&e.message)
             )
         })
         .collect();
@@ -342,9 +358,9 @@ pub(super) fn whole_dollars(d: Decimal) -> String {
 fn resource_row(d: &ResourceDelta, links: Option<&Links>) -> String {
     let name = match (links, d.change.as_str()) {
         (Some(l), "added" | "changed") => {
-            format!("[`{}`]({})", code(&d.address), l.line(&d.file, d.line))
+            format!("[{}]({})", code_cell(&d.address), l.line(&d.file, d.line))
         }
-        _ => format!("`{}`", code(&d.address)),
+        _ => code_cell(&d.address),
     };
     let money = |c: Option<&diff::SideCost>, ceiling: bool| match c {
         None => "–".to_string(),
@@ -373,15 +389,15 @@ fn resource_row(d: &ResourceDelta, links: Option<&Links>) -> String {
 
 fn finding_item(f: &FindingEntry, links: Option<&Links>) -> String {
     let mut item = format!(
-        "- **{}** ({}) `{}` at {}: {}",
-        f.policy_id,
-        f.severity,
+        "- **{}** ({}) {} at {}: {}",
+        text(&f.policy_id),
+        text(&f.severity),
         code(&f.resource),
         place(&f.file, f.line, links),
-        inline(&f.message)
+        text(&f.message)
     );
     if f.status == "unknown" && !f.unknowns.is_empty() {
-        let because: Vec<String> = f.unknowns.iter().map(|u| inline(&u.origin)).collect();
+        let because: Vec<String> = f.unknowns.iter().map(|u| text(&u.origin)).collect();
         item.push_str(&format!(" — depends on {}", because.join("; ")));
     }
     item.push('\n');
@@ -392,9 +408,13 @@ fn finding_item(f: &FindingEntry, links: Option<&Links>) -> String {
 fn place(file: &str, line: u32, links: Option<&Links>) -> String {
     match links {
         Some(l) if !file.is_empty() && file != "<stdin>" => {
-            format!("[`{}:{line}`]({})", code(file), l.line(file, line))
+            format!(
+                "[{}]({})",
+                code(&format!("{file}:{line}")),
+                l.line(file, line)
+            )
         }
-        _ => format!("`{}:{line}`", code(file)),
+        _ => code(&format!("{file}:{line}")),
     }
 }
 
@@ -429,8 +449,8 @@ fn budgets_table(budgets: &[BudgetEntry], links: Option<&Links>, with_before: bo
             String::new()
         };
         let name = match links {
-            Some(l) => format!("[`{}`]({})", code(&b.name), l.line(&b.file, b.line)),
-            None => format!("`{}`", code(&b.name)),
+            Some(l) => format!("[{}]({})", code_cell(&b.name), l.line(&b.file, b.line)),
+            None => code_cell(&b.name),
         };
         let partial = if b.complete { "" } else { " (partial)" };
         out.push_str(&format!("| {name} | {used}{partial} |{before} {state} |\n"));
@@ -442,17 +462,4 @@ fn footer(as_of: &str, version: &str) -> String {
     format!(
         "\n<sub>List prices in USD from the aicost-policy catalog as of {as_of}; 730 hours a month. \\* partial estimate. aicost-policy {version}.</sub>\n"
     )
-}
-
-/// Text inside inline code: backticks would end it, newlines would break the table.
-fn code(s: &str) -> String {
-    s.replace('`', "'").replace(['\n', '\r'], " ")
-}
-
-/// Text in a list item or table cell: one line, no table separators, no HTML.
-fn inline(s: &str) -> String {
-    s.replace(['\n', '\r'], " ")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

@@ -15,6 +15,7 @@ mod karpenter;
 mod knative;
 mod kserve;
 mod litellm;
+mod names;
 mod nim;
 mod podspec;
 mod quantity;

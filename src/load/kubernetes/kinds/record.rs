@@ -14,6 +14,7 @@ use std::sync::Arc;
 use super::super::regions::{self, Regions};
 use super::super::yaml::{Node, Span};
 use super::convert::{self, Style};
+use super::names;
 use super::Extracted;
 use crate::config::is_date;
 use crate::load::source::SourceFile;
@@ -137,6 +138,7 @@ impl<'a> Cx<'a> {
             attributes: Map::new(),
             cost: None,
             workload: None,
+            sensitive: crate::model::Sensitive::default(),
         }
     }
 }
@@ -205,6 +207,10 @@ impl<'a> Object<'a> {
         out: &mut Extracted,
     ) -> Option<Object<'a>> {
         let metadata = node.get("metadata");
+        if let Some(refused) = refused_name(cx, metadata, kind, namespaced) {
+            out.errors.push(refused);
+            return None;
+        }
         let name = match (
             convert::text(metadata.and_then(|m| m.get("name"))),
             metadata.and_then(|m| m.get("name")).and_then(Node::as_str),
@@ -352,6 +358,45 @@ impl<'a> Object<'a> {
         });
         r
     }
+}
+
+/// An error for a `metadata.name`, `generateName` or `metadata.namespace` Kubernetes would
+/// refuse; placeholders (`{{ .Release.Name }}`) are not names yet and are not checked.
+fn refused_name(
+    cx: &Cx,
+    metadata: Option<&Node>,
+    kind: &str,
+    namespaced: bool,
+) -> Option<InputError> {
+    let metadata = metadata?;
+    type Check = fn(&str) -> Option<&'static str>;
+    let fields: [(&str, Check, &str); 3] = [
+        ("name", names::subdomain_problem, names::NAME_HELP),
+        ("generateName", names::prefix_problem, names::NAME_HELP),
+        ("namespace", names::namespace_problem, names::NAMESPACE_HELP),
+    ];
+    fields.into_iter().find_map(|(field, problem, help)| {
+        if field == "namespace" && !namespaced {
+            return None;
+        }
+        let value = metadata.get(field)?;
+        let text = convert::text(Some(value))?;
+        let why = problem(text)?;
+        let at = cx
+            .entry_loc(metadata, field)
+            .unwrap_or_else(|| cx.loc(value));
+        Some(
+            InputError::new(
+                at,
+                format!(
+                    "metadata.{field} {} is not a valid Kubernetes name: {why}, so this {kind} \
+                     was not checked",
+                    names::quoted(text)
+                ),
+            )
+            .with_help(help),
+        )
+    })
 }
 
 /// Labels (`metadata.labels` at `path`) as tags; placeholders are unknown values.

@@ -5,6 +5,7 @@
 mod aws;
 mod azure;
 mod google;
+mod sensitive;
 mod taggable;
 mod tags;
 
@@ -56,10 +57,10 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Extracts the normalized record of every resource.
+/// Extracts the normalized record of every resource, with what comes from sensitive
+/// values (see `sensitive.rs`).
 pub fn extract_all(resources: Vec<EvaluatedResource>) -> Vec<Resource> {
-    let index = Index::new(&resources);
-    resources.iter().map(|r| extract(r, &index)).collect()
+    sensitive::extract_all(&resources)
 }
 
 fn extract(r: &EvaluatedResource, index: &Index<'_>) -> Resource {
@@ -113,6 +114,7 @@ fn extract(r: &EvaluatedResource, index: &Index<'_>) -> Resource {
         attributes: r.attributes.clone(),
         cost: None,
         workload: None,
+        sensitive: crate::model::Sensitive::default(),
     }
 }
 

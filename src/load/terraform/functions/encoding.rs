@@ -16,6 +16,7 @@ pub fn jsonencode(args: Vec<Value>) -> FunctionResult {
 /// Appends the JSON encoding of `v`; unknowns and non-finite numbers cannot be encoded.
 pub fn encode(v: &Value, out: &mut String) -> Result<(), String> {
     match v {
+        Value::Sensitive(inner) => encode(inner, out)?,
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) if n.is_finite() => out.push_str(&format_number(*n)),

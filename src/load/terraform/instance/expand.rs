@@ -35,7 +35,8 @@ impl<'r> Instance<'r> {
         file: &SourceFile,
     ) -> Expansion {
         if let Some(expr) = count {
-            let v = self.eval_or_unknown(expr, file, &[]);
+            // A sensitive count is allowed, as in Terraform: instance indexes do not show it.
+            let (v, marked) = self.eval_or_unknown(expr, file, &[]).unmark_deep();
             return match to_integer(&v) {
                 Ok(Some(n)) if n > MAX_INSTANCES => {
                     self.cx.error(too_many(file, expr, &n.to_string()));
@@ -53,16 +54,36 @@ impl<'r> Instance<'r> {
                 }
                 Ok(None) => Expansion::Unknown(unknown_reason(&v, "count")),
                 Err(m) => {
-                    self.cx.error(InputError::new(
-                        file.location(expr.span),
-                        format!("invalid count: {m}"),
-                    ));
+                    let message = if marked {
+                        "invalid count: the value is sensitive, so the error is not shown"
+                            .to_string()
+                    } else {
+                        format!("invalid count: {m}")
+                    };
+                    self.cx
+                        .error(InputError::new(file.location(expr.span), message));
                     Expansion::Unknown(Unknown::new("count is invalid"))
                 }
             };
         }
         if let Some(expr) = for_each {
             let v = self.eval_or_unknown(expr, file, &[]);
+            if v.is_marked() {
+                // Instance keys are shown in every address: Terraform refuses them
+                // sensitive. The elements of a map may be sensitive (`each.value`).
+                self.cx.error(
+                    InputError::new(
+                        file.location(expr.span),
+                        "invalid for_each argument: the value is sensitive, and instance keys \
+                         would show it",
+                    )
+                    .with_help(
+                        "Terraform rejects this too; if the keys are not secret, wrap them in \
+                         nonsensitive()",
+                    ),
+                );
+                return Expansion::Unknown(Unknown::new("for_each is sensitive"));
+            }
             return match for_each_keys(&v) {
                 Ok(Some(items))
                     if items.len() > usize::try_from(MAX_INSTANCES).unwrap_or(usize::MAX) =>

@@ -200,9 +200,13 @@ impl<'r> Instance<'r> {
                 .body
                 .attribute("tags")
                 .map(|a| self.eval_or_unknown(&a.expr, file, &[])),
-            None => attr("default_tags").map(|v| match v {
-                Value::Map(m) => m.entries.get("tags").cloned().unwrap_or(Value::Null),
-                other => other,
+            None => attr("default_tags").map(|v| match v.peel() {
+                (Value::Map(m), marked) => m
+                    .entries
+                    .get("tags")
+                    .cloned()
+                    .map_or(Value::Null, |t| t.mark_if(marked)),
+                (other, marked) => other.mark_if(marked),
             }),
         };
         ProviderConfig {

@@ -186,29 +186,29 @@ impl<'r> Instance<'r> {
                 Some(k) => format!("{call_address}{}", k.suffix()),
                 None => call_address.to_string(),
             };
-            let inputs = call
+            let values: Vec<(&crate::load::terraform::ast::Attribute, Value)> = call
                 .block
                 .body
                 .attributes
                 .iter()
                 .filter(|a| !is_call_argument(&a.name))
-                .map(|a| {
-                    let value = self.eval_or_unknown(&a.expr, &call.file, &bindings);
-                    (
-                        a.name.clone(),
-                        registry::Input {
-                            value,
+                .map(|a| (a, self.eval_or_unknown(&a.expr, &call.file, &bindings)))
+                .collect();
+            let registry_call = |view: &dyn Fn(&Value) -> Value| registry::Call {
+                root: self.cx.root.clone(),
+                address: address.clone(),
+                source,
+                inputs: values
+                    .iter()
+                    .map(|(a, value)| {
+                        let input = registry::Input {
+                            value: view(value),
                             expr: &a.expr,
                             span: a.span,
-                        },
-                    )
-                })
-                .collect();
-            let registry_call = registry::Call {
-                root: self.cx.root.clone(),
-                address,
-                source,
-                inputs,
+                        };
+                        (a.name.clone(), input)
+                    })
+                    .collect(),
                 file: call.file.clone(),
                 header: header.clone(),
                 provider: provider.clone(),
@@ -216,7 +216,15 @@ impl<'r> Instance<'r> {
                     .unknown()
                     .or_else(|| self.instances_unknown.clone()),
             };
-            let result = (adapter.build)(&registry_call);
+            // Adapters read values without marks. With sensitive inputs the adapter also
+            // reads them masked, and what differs is marked in what it made.
+            let result = (adapter.build)(&registry_call(&|v| v.clone().unmark_deep().0));
+            let result = if values.iter().any(|(_, v)| v.has_marks()) {
+                let masked = (adapter.build)(&registry_call(&Value::masked));
+                self.remark_adapted(result, masked, &header)
+            } else {
+                result
+            };
             adapted.extend(result.resources);
             self.cx.notes.borrow_mut().extend(result.notes);
             for e in result.errors {
@@ -230,6 +238,59 @@ impl<'r> Instance<'r> {
             )),
             adapted,
         }
+    }
+
+    /// What an adapter made of real inputs, with a mark on whatever differs from what it
+    /// made of the same inputs masked. A resource the masked inputs do not make at all is
+    /// named by a sensitive value (a key of a sensitive map): Terraform rejects that, and so
+    /// is it here, without the name. Errors and notes that differ could quote a sensitive
+    /// value: their message is replaced.
+    fn remark_adapted(
+        &self,
+        real: registry::Adapted,
+        masked: registry::Adapted,
+        header: &Location,
+    ) -> registry::Adapted {
+        let mut out = registry::Adapted::default();
+        let mut dropped = 0;
+        for mut r in real.resources {
+            match masked.resources.iter().find(|m| m.address == r.address) {
+                Some(m) => {
+                    let attributes = Value::Map(std::mem::take(&mut r.attributes))
+                        .marked_where_different(&Value::Map(m.attributes.clone()));
+                    if let Value::Map(a) = attributes {
+                        r.attributes = a;
+                    }
+                    out.resources.push(r);
+                }
+                None => dropped += 1,
+            }
+        }
+        if dropped > 0 {
+            out.errors.push(
+                InputError::new(
+                    header.clone(),
+                    "the resources of this module call are named by a sensitive value, so they \
+                     were not checked (Terraform rejects a sensitive value as `for_each` keys)",
+                )
+                .with_help("make the keys non-sensitive, e.g. with nonsensitive(keys(...))"),
+            );
+        }
+        for mut e in real.errors {
+            if !masked.errors.contains(&e) {
+                e.message = "an input of this module call is invalid; the error is not shown, \
+                             since it could include a sensitive value"
+                    .to_string();
+                e.help = None;
+            }
+            out.errors.push(e);
+        }
+        out.notes = real
+            .notes
+            .into_iter()
+            .filter(|n| masked.notes.contains(n))
+            .collect();
+        out
     }
 
     pub(super) fn child_instance(
@@ -312,10 +373,8 @@ impl<'r> Instance<'r> {
     pub(super) fn outputs(&self) -> Value {
         let mut map = Map::new();
         for (name, output) in &self.config.outputs {
-            map.insert(
-                name.clone(),
-                self.eval_or_unknown(&output.expr, &output.file, &[]),
-            );
+            let value = self.eval_or_unknown(&output.expr, &output.file, &[]);
+            map.insert(name.clone(), value.mark_if(output.sensitive));
         }
         Value::Map(map)
     }

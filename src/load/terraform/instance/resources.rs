@@ -164,7 +164,8 @@ impl<'r> Instance<'r> {
             ));
             return;
         };
-        let coll = self.eval_or_unknown(&for_each.expr, file, bindings);
+        // Blocks made from a sensitive collection show it: each is sensitive as a whole.
+        let (coll, marked) = self.eval_or_unknown(&for_each.expr, file, bindings).peel();
         let items = match iterate(&coll, for_each.expr.span) {
             Ok(Some(items)) => items,
             Ok(None) => {
@@ -196,7 +197,7 @@ impl<'r> Instance<'r> {
                 locations,
                 false,
             );
-            push_block(map, kind, Value::Map(inner));
+            push_block(map, kind, Value::Map(inner).mark_if(marked));
         }
     }
 }
