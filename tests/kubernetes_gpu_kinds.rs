@@ -34,17 +34,17 @@ fn load(case: &str) -> Extracted {
     let mut all = Extracted::default();
     for name in names {
         let text = std::fs::read_to_string(dir.join(&name)).unwrap();
-        let file = SourceFile {
-            path: Arc::from(format!("{root}/{name}")),
-            text: Arc::from(text.as_str()),
-        };
+        let file = SourceFile::new(
+            Arc::from(format!("{root}/{name}")),
+            Arc::from(text.as_str()),
+        );
         for doc in parse_stream(&text, &Limits::default()) {
             let doc = doc.unwrap_or_else(|e| panic!("{name}: {e:?}"));
             let class = kinds::classify(&doc);
             if matches!(class, Classification::Other(_)) {
                 continue;
             }
-            let mut x = kinds::extract_with(&doc, &class, &file, &root, Options::default());
+            let mut x = kinds::extract_with(&doc, &class, &file, &root, Options::default(), None);
             all.resources.append(&mut x.resources);
             all.hpas.append(&mut x.hpas);
             all.pod_templates.append(&mut x.pod_templates);

@@ -50,7 +50,7 @@ fn load_with(case: &str, options: Options) -> Extracted {
             if matches!(class, Classification::Other(_)) {
                 continue;
             }
-            let mut x = kinds::extract_with(&doc, &class, &file, &root, options);
+            let mut x = kinds::extract_with(&doc, &class, &file, &root, options, None);
             all.resources.append(&mut x.resources);
             all.hpas.append(&mut x.hpas);
             all.errors.append(&mut x.errors);

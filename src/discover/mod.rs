@@ -38,9 +38,10 @@ pub fn is_terraform_file(name: &str) -> bool {
     name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
-/// Whether a file name is YAML (Kubernetes manifests, AI serving configs).
+/// Whether a file name is YAML (Kubernetes manifests, AI serving configs), including a
+/// kustomization file named `Kustomization`, which has no extension.
 pub fn is_yaml_file(name: &str) -> bool {
-    name.ends_with(".yaml") || name.ends_with(".yml")
+    name.ends_with(".yaml") || name.ends_with(".yml") || name == "Kustomization"
 }
 
 /// What a walk collects.

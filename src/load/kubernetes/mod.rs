@@ -8,6 +8,8 @@
 //! (the file's directory, or standard input) has been read.
 
 pub mod kinds;
+pub mod kustomize;
+pub mod regions;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -20,7 +22,7 @@ use rayon::prelude::*;
 use self::kinds::{Classification, Extracted, Hpa, Options, PodTemplate};
 use self::yaml::{Document, DocumentError, Limits, Node, NodeValue};
 use crate::load::source::{read_source, read_text, PathNamer, SourceFile, Subject};
-use crate::model::{InputError, Inventory, Note, Resource, UnitCounts, WorkloadDetail};
+use crate::model::{InputError, Inventory, Location, Note, Resource, UnitCounts, WorkloadDetail};
 
 /// What standard input (`-` on the command line) is called in reports; also its root.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -72,7 +74,46 @@ pub fn load_with(
     inventory: &mut Inventory,
 ) {
     let limits = Limits::default();
-    let mut results: Vec<FileResult> = files
+    // Kustomizations first: the files they list are read through them, not again here.
+    let (kustomization_files, plain): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        files.iter().partition(|p| {
+            p.file_name()
+                .is_some_and(|n| kustomize::is_kustomization_file(&n.to_string_lossy()))
+        });
+    let kustomization_files: Vec<PathBuf> = kustomization_files.into_iter().cloned().collect();
+    let built = kustomize::load(&kustomization_files, namer, max_file_size, &limits, options);
+    for file in &built.files {
+        inventory.files += 1;
+        inventory
+            .sources
+            .insert(file.path.clone(), file.text.clone());
+    }
+    inventory.errors.extend(built.errors);
+    inventory.notes.extend(built.notes);
+    inventory.resources.extend(built.resources);
+    let mut unlisted = Vec::new();
+    let plain: Vec<&PathBuf> = plain
+        .into_iter()
+        .filter(|p| !built.consumed.contains(*p))
+        .filter(|p| {
+            // Beside a kustomization that does not list it (a patch left out, a disabled
+            // resource): kustomize does not deploy it.
+            let beside = p.parent().is_some_and(|d| built.dirs.contains(d));
+            if beside {
+                unlisted.push(namer.name(p));
+            }
+            !beside
+        })
+        .collect();
+    for name in unlisted {
+        inventory.notes.push(Note {
+            location: Some(Location::file_start(name.clone())),
+            message: format!(
+                "`{name}` is not listed by the kustomization in its directory, so kustomize does not deploy it; not checked"
+            ),
+        });
+    }
+    let mut results: Vec<FileResult> = plain
         .par_iter()
         .map(|path| read_file(path, namer, max_file_size, &limits, options))
         .collect();
@@ -182,7 +223,7 @@ fn load_source(
         ..Extracted::default()
     };
     for doc in &docs {
-        extract_document(doc, &file, &root, options, &mut out);
+        extract_document(doc, &file, &root, options, None, &mut out);
     }
     FileResult {
         file: Some(file),
@@ -191,11 +232,14 @@ fn load_source(
     }
 }
 
+/// The records of one document; `regions` says where nodes merged in from other files are
+/// (a document built by kustomize).
 fn extract_document(
     doc: &Document,
     file: &SourceFile,
     root: &Arc<str>,
     options: Options,
+    regions: Option<&regions::Regions>,
     out: &mut Extracted,
 ) {
     match kinds::classify(doc) {
@@ -204,7 +248,7 @@ fn extract_document(
             message: format!("YAML document skipped: {reason}"),
         }),
         class => {
-            let got = kinds::extract_with(doc, &class, file, root, options);
+            let got = kinds::extract_with(doc, &class, file, root, options, regions);
             out.resources.extend(got.resources);
             out.hpas.extend(got.hpas);
             out.pod_templates.extend(got.pod_templates);

@@ -37,6 +37,7 @@ mod workloads;
 
 use std::sync::Arc;
 
+use super::regions::Regions;
 use super::yaml::{Document, Node, NodeValue};
 use crate::config::KserveDeploymentMode;
 use crate::load::source::SourceFile;
@@ -163,18 +164,23 @@ pub fn extract(
     file: &SourceFile,
     root: &Arc<str>,
 ) -> Extracted {
-    extract_with(doc, class, file, root, Options::default())
+    extract_with(doc, class, file, root, Options::default(), None)
 }
 
-/// [`extract`] with the given options.
+/// [`extract`] with the given options; `regions` says where nodes merged in from other
+/// files are, for a document built by kustomize.
 pub fn extract_with(
     doc: &Document,
     class: &Classification,
     file: &SourceFile,
     root: &Arc<str>,
     options: Options,
+    regions: Option<&Regions>,
 ) -> Extracted {
-    let cx = Cx::new(file, root, doc.span, options);
+    let cx = Cx {
+        regions,
+        ..Cx::new(file, root, doc.span, options)
+    };
     let mut out = Extracted::default();
     match class {
         Classification::Kubernetes { api_version, kind } => {
@@ -204,7 +210,7 @@ fn object(cx: &Cx, node: &Node, api_version: &str, kind: &str, out: &mut Extract
         // Normally unpacked by the loader; read here too so nothing is lost.
         for item in node.get("items").map_or(&[][..], Node::items) {
             if let Classification::Kubernetes { api_version, kind } = classify_node(item) {
-                let item_cx = Cx::new(cx.file, cx.root, item.span, cx.options);
+                let item_cx = cx.for_document(item.span);
                 object(&item_cx, item, &api_version, &kind, out);
                 out.errors.append(&mut item_cx.errors.borrow_mut());
             }
