@@ -1298,6 +1298,9 @@ fn verbose_text_names_the_remote_module_that_was_not_loaded() {
     assert!(
         run.stdout.ends_with(
             "\nnote: module.vpc (terraform-aws-modules/vpc/aws 5.16.0) at testdata/terraform/module_tree/main.tf:36 is a remote module and was not loaded\n\
+             note: `testdata/terraform/module_tree/modules/gpu_node` is evaluated as module.dr, module.train of the root `testdata/terraform/module_tree`, not as a root of its own\n\
+             note: `testdata/terraform/module_tree/modules/sagemaker_endpoint` is evaluated as module.serve[\"a\"].module.endpoint, module.serve[\"b\"].module.endpoint of the root `testdata/terraform/module_tree`, not as a root of its own\n\
+             note: `testdata/terraform/module_tree/modules/serving` is evaluated as module.serve of the root `testdata/terraform/module_tree`, not as a root of its own\n\
              \n  8 resources, 14 policies, 1 failed, 0 unknown, 1 remote module not loaded, $108,291.53/month (ceiling $108,291.53)\n"
         ),
         "{}",

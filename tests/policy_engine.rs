@@ -128,6 +128,7 @@ fn pool(
             },
             capacity: Fact::Known(capacity),
             pool: true,
+            notes: Vec::new(),
         }),
         ..bucket(address)
     }

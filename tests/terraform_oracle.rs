@@ -285,9 +285,11 @@ fn every_case_is_present() {
         .map(|c| c.file_name().unwrap().to_string_lossy().to_string())
         .collect();
     for name in [
+        "conditionals",
         "count_for_each",
         "locals_order",
         "modules",
+        "overrides",
         "unknowns",
         "variable_precedence",
     ] {

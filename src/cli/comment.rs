@@ -9,6 +9,7 @@ use super::check::gate_exit_code;
 use super::diff::{compare, write_reports};
 use super::output::OutputTarget;
 use super::{exit, output};
+use crate::load::source::{read_source, DEFAULT_MAX_FILE_SIZE};
 use crate::load::terraform::VarArg;
 use crate::model::{Severity, Status};
 use crate::publish::{self, Behavior, GitHubTarget, Limits, Posted, PublishError};
@@ -41,7 +42,12 @@ fn run_comment(
     };
     let (report, code) = match &args.report {
         Some(path) => {
-            let report = read_report(path)?;
+            let limit = args
+                .diff
+                .input
+                .max_file_size
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE);
+            let report = read_report(path, limit)?;
             write_saved(args, &report, targets)?;
             let code = saved_exit_code(&report, args);
             (report, code)
@@ -207,15 +213,17 @@ fn pull_request_from_environment() -> Option<u64> {
     })
 }
 
-fn read_report(path: &Path) -> Result<DiffReport, u8> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+/// The saved report: a regular file within the input size limit, like any input.
+fn read_report(path: &Path, limit: u64) -> Result<DiffReport, u8> {
+    let file = read_source(path, path.display().to_string().into(), limit).map_err(|e| {
         eprintln!(
-            "error: cannot read the report {}: {e}\n  help: write it with `aicost-policy diff --format json --output FILE`",
-            path.display()
+            "error: cannot use the report {}: {}\n  help: write it with `aicost-policy diff --format json --output FILE`",
+            path.display(),
+            e.message
         );
         exit::ERROR
     })?;
-    diff_report::parse(&text).map_err(|message| {
+    diff_report::parse(&file.text).map_err(|message| {
         eprintln!("error: {}: {message}", path.display());
         exit::ERROR
     })

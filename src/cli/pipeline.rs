@@ -153,11 +153,15 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
     } else {
         None
     };
-    kubernetes::load(
+    let manifest_options = kubernetes::kinds::Options {
+        kserve_default_mode: p.loaded.config.kubernetes.kserve_default_deployment_mode,
+    };
+    kubernetes::load_with(
         &found.yaml_files,
         stdin,
         &p.namer,
         max_file_size,
+        manifest_options,
         &mut inventory,
     );
     if let Some(nodes) = p.loaded.config.kubernetes.daemonset_nodes {

@@ -19,7 +19,7 @@ use crate::catalog::{
     attached_gpu_price, azure_disk_price, control_plane_price, machine_price, spot_price,
     storage_price, tables, token_prices, volume_extras, Price, Provider, TableInfo,
 };
-use crate::load::source::{read_source, PathNamer};
+use crate::load::source::{open_regular, read_source, OpenError, PathNamer};
 use crate::model::InputError;
 use crate::price::overlay::{self, Overlay, INSTALLED_PATH, PROVIDERS};
 
@@ -854,13 +854,17 @@ fn read_file(from: &str) -> Result<(String, String), Failure> {
             "check the path, or pass an https:// URL to --from",
         )
     };
-    let file = fs::File::open(path).map_err(cannot)?;
-    if file.metadata().map_err(cannot)?.is_dir() {
-        return Err(Failure::new(
-            format!("{from} is a directory"),
-            "pass the overlay CSV file to --from",
-        ));
-    }
+    // A FIFO or device is refused before it is opened: opening a FIFO waits for a writer.
+    let file = match open_regular(path) {
+        Ok(file) => file,
+        Err(OpenError::Io(e)) => return Err(cannot(e)),
+        Err(OpenError::NotRegular(kind)) => {
+            return Err(Failure::new(
+                format!("{from} is {kind}, not a regular file"),
+                "pass the overlay CSV file to --from",
+            ))
+        }
+    };
     let mut bytes = Vec::new();
     file.take(MAX_BYTES + 1)
         .read_to_end(&mut bytes)

@@ -4,6 +4,7 @@
 mod budget;
 mod cost;
 mod finding;
+mod lines;
 mod location;
 mod resource;
 mod value;
@@ -15,13 +16,14 @@ use std::sync::Arc;
 pub use budget::Budget;
 pub use cost::{CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};
 pub use finding::{Finding, Rule, Severity, Status, Suppression, UnknownInput};
+pub use lines::{IndexedSource, LineIndex};
 pub use location::{line_col, line_start_offset, to_u32, Location, Span};
 pub use resource::{
     Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, Sensitive, SourceFormat, Tags,
     UnitCounts,
 };
 pub use value::{format_number, set_order, Map, Unknown, Value, SENSITIVE, SENSITIVE_ORIGIN};
-pub use workload::{LlmRoute, NodePoolLimits, PodGroup, Workload, WorkloadDetail};
+pub use workload::{LlmRoute, NodePoolLimits, NodeRequirement, PodGroup, Workload, WorkloadDetail};
 
 /// A problem in the user's input that stopped part of it from being checked: a file that
 /// does not parse, an expression that cannot be evaluated, a cycle between locals.

@@ -158,6 +158,9 @@ pub struct Compute {
     pub capacity: Fact<Capacity>,
     /// A scalable group of machines (node group, node pool, autoscaling group).
     pub pool: bool,
+    /// Defaults these facts rest on (GKE's three zones for a regional pool), shown with
+    /// the cost.
+    pub notes: Vec<String>,
 }
 
 /// What of a resource comes from a value Terraform marks sensitive (`sensitive = true`,

@@ -122,9 +122,11 @@ fn amount(a: Usd, complete: bool) -> String {
 /// `$160,716.80/month (ceiling $642,867.20)`, `at least ...` when incomplete, and `+ usage`
 /// or `depends on usage` for what is billed by use.
 /// An incomplete estimate of which no component has an amount: its cost is unknown, not
-/// "at least $0".
+/// "at least $0" — unless it is billed by use (a GPU job that does not say how long it
+/// runs is incomplete, yet has its hourly prices).
 fn nothing_priced(c: &CostEstimate) -> bool {
     !c.complete
+        && !c.depends_on_usage()
         && c.components
             .iter()
             .all(|k| k.monthly.is_none() && k.ceiling_monthly.is_none())

@@ -13,6 +13,7 @@
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 use super::escape;
+use crate::model::LineIndex;
 
 /// Characters of one line shown whole; a longer line shows only its label.
 pub const MAX_LINE: usize = 200;
@@ -39,32 +40,34 @@ pub struct Snippet {
 impl Snippet {
     /// The window around `start..end` (byte offsets into `source`; `end` is cut to the
     /// end of the line of `start`).
+    #[cfg(test)]
     pub fn new(name: &str, source: &str, start: usize, end: usize) -> Snippet {
+        Snippet::with_lines(name, source, &LineIndex::new(source), start, end)
+    }
+
+    /// As [`Snippet::new`], with the file's line index built once by the caller: the window
+    /// is found by binary search, never by scanning the file (a plan is one line of
+    /// megabytes, and a report may show thousands of snippets of it).
+    pub fn with_lines(
+        name: &str,
+        source: &str,
+        lines: &LineIndex,
+        start: usize,
+        end: usize,
+    ) -> Snippet {
         let start = floor_boundary(source, start.min(source.len()));
-        let line_begin = source
-            .get(..start)
-            .and_then(|b| b.rfind('\n'))
-            .map_or(0, |i| i + 1);
-        let line_end = source
-            .get(start..)
-            .and_then(|rest| rest.find('\n'))
-            .map_or(source.len(), |i| start + i);
+        let (line_number, line_begin, line_end) = lines.line_around(source, start);
         let end = floor_boundary(source, end.clamp(start, line_end));
-        let line_number = source
-            .get(..line_begin)
-            .map_or(0, |b| b.bytes().filter(|&c| c == b'\n').count());
         let line = source.get(line_begin..line_end).unwrap_or("");
         let (shown, label_start, label_len) =
             label_line(line, start - line_begin, end - line_begin);
 
         let mut text = String::new();
         let mut first_line = line_number;
-        if line_begin > 0 {
-            let before_end = line_begin - 1;
-            let before_begin = source
-                .get(..before_end)
-                .and_then(|b| b.rfind('\n'))
-                .map_or(0, |i| i + 1);
+        if let Some((before_begin, before_end)) = line_number
+            .checked_sub(1)
+            .and_then(|before| lines.line_range(source, before))
+        {
             text.push_str(&context_line(
                 source.get(before_begin..before_end).unwrap_or(""),
             ));
@@ -73,12 +76,7 @@ impl Snippet {
         }
         let label_offset = text.len() + label_start;
         text.push_str(&shown);
-        if line_end < source.len() {
-            let after_begin = line_end + 1;
-            let after_end = source
-                .get(after_begin..)
-                .and_then(|rest| rest.find('\n'))
-                .map_or(source.len(), |i| after_begin + i);
+        if let Some((after_begin, after_end)) = lines.line_range(source, line_number + 1) {
             text.push('\n');
             text.push_str(&context_line(
                 source.get(after_begin..after_end).unwrap_or(""),

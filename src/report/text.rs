@@ -1,7 +1,11 @@
 //! The human report: one compiler-style block per failure, unknown and error (drawn by
 //! miette, with the source snippet), then a one-line summary.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
@@ -9,8 +13,8 @@ use super::escape::controls;
 use super::snippet::Snippet;
 use super::{plural, Report};
 use crate::model::{
-    line_start_offset, Compute, Fact, Finding, InputError, Location, Resource, Severity, Status,
-    Workload, WorkloadDetail,
+    Compute, Fact, Finding, InputError, LineIndex, Location, Resource, Severity, Status, Workload,
+    WorkloadDetail,
 };
 
 /// How the text report looks.
@@ -98,8 +102,9 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         .with_width(100)
         .with_links(false);
     let mut out = String::new();
+    let lines = Lines::default();
     for e in &report.errors {
-        render_block(&handler, &error_block(report, e), &mut out);
+        render_block(&handler, &error_block(report, &lines, e), &mut out);
     }
     let by_address: std::collections::HashMap<(&str, &str), &Resource> = report
         .resources
@@ -116,7 +121,11 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         let resource = by_address
             .get(&(f.root.as_ref(), f.address.as_str()))
             .copied();
-        render_block(&handler, &finding_block(report, f, resource), &mut out);
+        render_block(
+            &handler,
+            &finding_block(report, &lines, f, resource),
+            &mut out,
+        );
     }
     if options.verbose {
         let mut notes = String::new();
@@ -186,18 +195,16 @@ fn render_block(handler: &GraphicalReportHandler, block: &Block, out: &mut Strin
 
 /// The snippet of a location's file around the span to underline: the first line of the
 /// located text, trimmed. `None` when the file's text is not at hand.
-fn snippet_for(report: &Report, location: &Location) -> Option<Snippet> {
+fn snippet_for(report: &Report, lines: &Lines, location: &Location) -> Option<Snippet> {
     let text = report.sources.get(&location.file)?;
+    let index = lines.of(&location.file, text);
     let (start, end) = location.span;
     let start = if start == 0 && end == 0 {
-        line_start_offset(text, location.line)
+        index.line_start(text, location.line)
     } else {
         start
     };
-    let line_end = text
-        .get(start..)
-        .and_then(|rest| rest.find('\n'))
-        .map_or(text.len(), |i| start + i);
+    let (_, _, line_end) = index.line_around(text, start);
     let end = if end > start {
         end.min(line_end)
     } else {
@@ -210,7 +217,30 @@ fn snippet_for(report: &Report, location: &Location) -> Option<Snippet> {
             .len()
             .max(1)
             .min(end.saturating_sub(start).max(1));
-    Some(Snippet::new(&location.file, text, start, end))
+    Some(Snippet::with_lines(
+        &location.file,
+        text,
+        &index,
+        start,
+        end,
+    ))
+}
+
+/// Each source file's line index, built the first time a block shows the file, so a
+/// snippet costs a binary search, not a scan of the file.
+#[derive(Default)]
+struct Lines {
+    indexed: RefCell<HashMap<Arc<str>, Rc<LineIndex>>>,
+}
+
+impl Lines {
+    fn of(&self, file: &Arc<str>, text: &str) -> Rc<LineIndex> {
+        self.indexed
+            .borrow_mut()
+            .entry(file.clone())
+            .or_insert_with(|| Rc::new(LineIndex::new(text)))
+            .clone()
+    }
 }
 
 fn severity_of(severity: Severity) -> miette::Severity {
@@ -221,7 +251,12 @@ fn severity_of(severity: Severity) -> miette::Severity {
     }
 }
 
-fn finding_block(report: &Report, f: &Finding, resource: Option<&Resource>) -> Block {
+fn finding_block(
+    report: &Report,
+    lines: &Lines,
+    f: &Finding,
+    resource: Option<&Resource>,
+) -> Block {
     let (severity, status_word) = match f.status {
         Status::Fail => (severity_of(f.severity), None),
         Status::Unknown => (miette::Severity::Warning, Some("unknown")),
@@ -246,7 +281,7 @@ fn finding_block(report: &Report, f: &Finding, resource: Option<&Resource>) -> B
         }),
         _ => resource.and_then(describe_resource),
     };
-    let source = snippet_for(report, &f.location);
+    let source = snippet_for(report, lines, &f.location);
     Block {
         code: Some(shown(&code)),
         message: shown(&f.message),
@@ -349,10 +384,11 @@ fn describe_workload(w: &Workload) -> Option<String> {
     }
 }
 
-fn error_block(report: &Report, e: &InputError) -> Block {
+fn error_block(report: &Report, lines: &Lines, e: &InputError) -> Block {
     let source = report.sources.get(&e.location.file).map(|text| {
         let start = e.location.span.0.min(text.len());
-        Snippet::new(&e.location.file, text, start, start)
+        let index = lines.of(&e.location.file, text);
+        Snippet::with_lines(&e.location.file, text, &index, start, start)
     });
     // Without a snippet (a binary or unreadable file) the file must still be named.
     let message = if source.is_some()

@@ -345,6 +345,7 @@ pub fn exceeded(message: String, span: Span) -> EvalError {
         span,
         help: Some(HELP.to_string()),
         stop: Stop::Budget,
+        invalid_reference: false,
     }
 }
 
@@ -359,6 +360,7 @@ pub fn root_error(e: Exceeded, span: Span) -> EvalError {
         span,
         help: None,
         stop: Stop::Spent,
+        invalid_reference: false,
     }
 }
 

@@ -383,10 +383,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn file(path: &str, text: &str) -> Arc<SourceFile> {
-        Arc::new(SourceFile {
-            path: path.into(),
-            text: text.into(),
-        })
+        Arc::new(SourceFile::new(path.into(), text.into()))
     }
 
     fn config(src: &str) -> ModuleConfig {

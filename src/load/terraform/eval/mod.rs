@@ -21,6 +21,10 @@ pub struct EvalError {
     pub span: Span,
     pub help: Option<String>,
     pub stop: Stop,
+    /// A reference to a name that is not declared or cannot be used here. Terraform checks
+    /// references before it evaluates anything, so this is an error wherever it is written,
+    /// even in the result of a conditional that is not selected.
+    pub invalid_reference: bool,
 }
 
 /// How an error stops evaluation.
@@ -44,6 +48,15 @@ impl EvalError {
             span,
             help: None,
             stop: Stop::Error,
+            invalid_reference: false,
+        }
+    }
+
+    /// See [`EvalError::invalid_reference`].
+    pub fn invalid_reference(message: impl Into<String>, span: Span) -> EvalError {
+        EvalError {
+            invalid_reference: true,
+            ..EvalError::new(message, span)
         }
     }
 
@@ -151,33 +164,7 @@ impl<'r> Evaluator<'r> {
                 expand_final,
             } => self.call(name, args, *expand_final, span)?,
             ExprKind::Conditional(cond, then, otherwise) => {
-                // A result chosen by a sensitive condition tells the condition: it is
-                // sensitive too, as in Terraform.
-                let (c, marked) = self.eval(cond)?.unmark_deep();
-                match to_bool(&c).map_err(|m| {
-                    hide_if(
-                        marked,
-                        EvalError::new(format!("invalid condition: {m}"), cond.span),
-                        "the condition",
-                    )
-                })? {
-                    None => {
-                        // Both branches are still evaluated so errors in them are reported.
-                        let _ = self.eval(then)?;
-                        let _ = self.eval(otherwise)?;
-                        (c, node_bytes())
-                    }
-                    Some(true) => {
-                        let (t, size) = self.eval_sized(then)?;
-                        let o = self.eval(otherwise)?;
-                        mark_sized(unify_marked(t, &o), size, marked)
-                    }
-                    Some(false) => {
-                        let t = self.eval(then)?;
-                        let (o, size) = self.eval_sized(otherwise)?;
-                        mark_sized(unify_marked(o, &t), size, marked)
-                    }
-                }
+                self.conditional(cond, then, otherwise)?
             }
             ExprKind::Unary(op, inner) => {
                 let (v, marked) = self.eval(inner)?.unmark_deep();
@@ -202,6 +189,70 @@ impl<'r> Evaluator<'r> {
     fn scalar(&mut self, v: Value, span: Span) -> Result<(Value, usize), EvalError> {
         self.meter.charge(node_bytes(), span)?;
         Ok((v, node_bytes()))
+    }
+
+    /// `cond ? then : otherwise` as HCL evaluates it: both results are evaluated (the
+    /// result takes a type both convert to), but only the selected one's errors count, so
+    /// `true ? "x" : var.zones[0]` is `"x"` even when `var.zones` is empty. With an unknown
+    /// condition neither result's errors count and the value is unknown (null when both
+    /// are null). A reference to an undeclared name is an error in either result.
+    ///
+    /// A budget error is never an error of one result only: the steps and bytes the other
+    /// result spent are spent, and the budget is the whole expression's (or the root's). So
+    /// it stops the conditional whichever result it comes from, selected or not, as it stops
+    /// `try` and `can`; otherwise an unselected result could spend a root's budget unseen.
+    fn conditional(
+        &mut self,
+        cond: &Expr,
+        then: &Expr,
+        otherwise: &Expr,
+    ) -> Result<(Value, usize), EvalError> {
+        // A result chosen by a sensitive condition tells the condition: it is sensitive
+        // too, as in Terraform.
+        let (c, marked) = self.eval(cond)?.unmark_deep();
+        let selected = to_bool(&c).map_err(|m| {
+            hide_if(
+                marked,
+                EvalError::new(format!("invalid condition: {m}"), cond.span),
+                "the condition",
+            )
+        })?;
+        let t = budget_stops(self.eval_sized(then))?;
+        let o = budget_stops(self.eval_sized(otherwise))?;
+        let undeclared = |r: &Result<(Value, usize), EvalError>| match r {
+            Err(e) if e.invalid_reference => Some(e.clone()),
+            _ => None,
+        };
+        let value = |r: Result<(Value, usize), EvalError>| r.map(|(v, _)| v);
+        match selected {
+            None => {
+                if let Some(e) = undeclared(&t).or_else(|| undeclared(&o)) {
+                    return Err(e);
+                }
+                if matches!((&t, &o), (Ok((Value::Null, _)), Ok((Value::Null, _)))) {
+                    return Ok((Value::Null, node_bytes()));
+                }
+                Ok((c, node_bytes()))
+            }
+            Some(true) => {
+                if let Some(e) = undeclared(&o) {
+                    return Err(e);
+                }
+                let (t, size) = t?;
+                let other = typed(value(o), otherwise);
+                // The conversion to the other result's type (number to string, list to
+                // set) does not grow the value beyond a few bytes: its size stands.
+                Ok(mark_sized(unify_marked(t, other.as_ref()), size, marked))
+            }
+            Some(false) => {
+                if let Some(e) = undeclared(&t) {
+                    return Err(e);
+                }
+                let (o, size) = o?;
+                let other = typed(value(t), then);
+                Ok(mark_sized(unify_marked(o, other.as_ref()), size, marked))
+            }
+        }
     }
 
     /// A value built outside the evaluator (by a function, an operator or a copy):
@@ -660,6 +711,39 @@ fn binding<'b>(bindings: &'b [(String, Value)], name: &str) -> Option<&'b Value>
         .map(|(_, v)| v)
 }
 
+/// A conditional's result as far as its own errors go: an ordinary error is kept for the
+/// conditional to weigh (`Ok(Err(..))`); a budget error stops the conditional (`Err`).
+fn budget_stops<T>(result: Result<T, EvalError>) -> Result<Result<T, EvalError>, EvalError> {
+    match result {
+        Err(e) if e.stop != Stop::Error => Err(e),
+        r => Ok(r),
+    }
+}
+
+/// The value of a conditional's other result as far as its type matters: `None` when it
+/// failed (it then takes the chosen result's type). Our unknowns carry no type, but one that
+/// a set function makes is a set in Terraform: `cond ? toset(var.unknown) : []` is a set
+/// either way.
+fn typed(result: Result<Value, EvalError>, expr: &Expr) -> Option<Value> {
+    match result {
+        Ok(Value::Unknown(_)) if makes_set(expr) => Some(Value::Set(Vec::new())),
+        Ok(v) => Some(v),
+        Err(_) => None,
+    }
+}
+
+/// Whether an expression's value is a set whatever its elements.
+fn makes_set(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Call { name, .. } => matches!(
+            name.as_str(),
+            "toset" | "setunion" | "setintersection" | "setsubtract"
+        ),
+        ExprKind::Conditional(_, then, otherwise) => makes_set(then) || makes_set(otherwise),
+        _ => false,
+    }
+}
+
 /// What `render_parts` builds: the text, the first unknown part, and whether a part was
 /// sensitive.
 #[derive(Default)]
@@ -680,12 +764,12 @@ fn mark_sized(v: Value, size: usize, marked: bool) -> (Value, usize) {
 
 /// Terraform's conversion of a conditional's result to the other branch's type, keeping the
 /// chosen branch's mark.
-fn unify_marked(chosen: Value, other: &Value) -> Value {
+fn unify_marked(chosen: Value, other: Option<&Value>) -> Value {
     let (chosen, marked) = chosen.peel();
-    let other = match other {
-        Value::Sensitive(inner) => inner,
+    let other = other.map(|o| match o {
+        Value::Sensitive(inner) => &**inner,
         o => o,
-    };
+    });
     unify_branch(chosen, other).mark_if(marked)
 }
 
@@ -712,6 +796,7 @@ fn function_error(name: &str, e: FunctionError, span: Span) -> EvalError {
             span,
             help: Some(super::budget::HELP.to_string()),
             stop: Stop::Budget,
+            invalid_reference: false,
         };
     }
     EvalError::new(format!("invalid call to {name}(): {}", e.message), span)

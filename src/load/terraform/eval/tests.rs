@@ -176,6 +176,28 @@ fn try_and_can_do_not_turn_a_spent_budget_into_a_value() {
 }
 
 #[test]
+fn a_conditional_does_not_swallow_a_budget_error_in_either_result() {
+    let too_large = r#"formatlist("%999999d", range(20))"#;
+    let message = over_budget(too_large).message;
+    // Only the selected result's ordinary errors count...
+    assert_eq!(eval("true ? \"x\" : [][0]"), Value::string("x"));
+    assert_eq!(eval("false ? [][0] : \"x\""), Value::string("x"));
+    // ...but a budget error stops the expression wherever it is.
+    for src in [
+        format!("true ? \"x\" : {too_large}"),
+        format!("false ? {too_large} : \"x\""),
+        format!("true ? {too_large} : \"x\""),
+    ] {
+        assert_eq!(over_budget(&src).message, message, "{src}");
+    }
+    let resolver = Unknowns;
+    let expr =
+        super::super::hcl::parse_expression(&format!("var.u ? {too_large} : [][0]")).unwrap();
+    let e = Evaluator::new(&resolver).eval(&expr).unwrap_err();
+    assert_eq!((e.stop, e.message), (Stop::Budget, message));
+}
+
+#[test]
 fn values_are_measured_as_they_are_built() {
     // A template, a list, an object and a for expression, each over the limit.
     let string = r#"format("%999999s", "")"#;

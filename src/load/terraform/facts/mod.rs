@@ -9,7 +9,7 @@ mod sensitive;
 mod taggable;
 mod tags;
 
-pub use self::google::{contains_string, is_zone};
+pub use self::google::{contains_string, default_zones_note, is_zone, GKE_DEFAULT_ZONES};
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -274,6 +274,7 @@ pub fn single_type_compute(
         count,
         capacity,
         pool,
+        notes: Vec::new(),
     }
 }
 
@@ -296,10 +297,7 @@ pub(crate) fn resources_of(hcl: &str) -> Vec<Resource> {
             None
         }
     }
-    let file = Arc::new(SourceFile {
-        path: Arc::from("infra/main.tf"),
-        text: Arc::from(hcl),
-    });
+    let file = Arc::new(SourceFile::new(Arc::from("infra/main.tf"), Arc::from(hcl)));
     let config = Arc::new(ModuleConfig::parse(
         std::path::PathBuf::from("infra"),
         Arc::from("infra"),

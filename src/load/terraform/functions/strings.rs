@@ -30,6 +30,11 @@ pub fn startswith(args: Vec<Value>) -> FunctionResult {
     Ok(Value::Bool(s.starts_with(&prefix)))
 }
 
+pub fn strcontains(args: Vec<Value>) -> FunctionResult {
+    let (s, part) = two_strings(&args)?;
+    Ok(Value::Bool(s.contains(&part)))
+}
+
 pub fn endswith(args: Vec<Value>) -> FunctionResult {
     let (s, suffix) = two_strings(&args)?;
     Ok(Value::Bool(s.ends_with(&suffix)))

@@ -94,10 +94,7 @@ mod tests {
     }
 
     fn config(dir: &str, src: &str) -> Arc<ModuleConfig> {
-        let file = Arc::new(SourceFile {
-            path: format!("{dir}/main.tf").into(),
-            text: src.into(),
-        });
+        let file = Arc::new(SourceFile::new(format!("{dir}/main.tf").into(), src.into()));
         Arc::new(ModuleConfig::parse(
             PathBuf::from("/r").join(dir),
             dir.into(),

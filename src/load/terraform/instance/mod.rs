@@ -12,8 +12,8 @@ use self::expand::{Expansion, ExpansionState};
 use self::modules::ChildState;
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use self::budget::charge_root;
@@ -62,6 +62,9 @@ pub struct RootContext<'a> {
     pub notes: RefCell<Vec<Note>>,
     /// What the root may still spend on evaluation (see `budget.rs`).
     pub budget: RootBudget,
+    /// Local module directories with at least one instance, and the calls (addresses
+    /// without instance keys) that create them.
+    pub instantiated: RefCell<BTreeMap<PathBuf, BTreeSet<String>>>,
 }
 
 impl<'a> RootContext<'a> {
@@ -73,6 +76,7 @@ impl<'a> RootContext<'a> {
             not_loaded: RefCell::new(Vec::new()),
             notes: RefCell::new(Vec::new()),
             budget: RootBudget::new(),
+            instantiated: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -240,7 +244,7 @@ impl<'r> Instance<'r> {
             None => {}
         }
         let Some(local) = self.config.locals.get(name) else {
-            return Err(EvalError::new(
+            return Err(EvalError::invalid_reference(
                 format!("reference to undeclared local value `local.{name}`"),
                 span,
             )
@@ -345,7 +349,7 @@ impl Resolver for Instance<'_> {
         let root = path.first().copied().unwrap_or("");
         let attr = path.get(1).copied();
         let need_attr = |what: &str| {
-            EvalError::new(
+            EvalError::invalid_reference(
                 format!("`{root}` must be followed by an attribute naming the {what}"),
                 span,
             )
@@ -355,7 +359,7 @@ impl Resolver for Instance<'_> {
                 let name = attr.ok_or_else(|| need_attr("variable"))?;
                 match self.variables.get(name) {
                     Some(v) => Ok((v.clone(), 2)),
-                    None => Err(EvalError::new(
+                    None => Err(EvalError::invalid_reference(
                         format!("reference to undeclared input variable `var.{name}`"),
                         span,
                     )
@@ -376,7 +380,7 @@ impl Resolver for Instance<'_> {
                     "root" => Value::string("."),
                     "cwd" => Value::unknown("path.cwd is the directory Terraform runs in"),
                     other => {
-                        return Err(EvalError::new(
+                        return Err(EvalError::invalid_reference(
                             format!(
                             "`path.{other}` does not exist: use path.module, path.root or path.cwd"
                         ),
@@ -391,16 +395,16 @@ impl Resolver for Instance<'_> {
                     Value::unknown("terraform.workspace is chosen when Terraform runs"),
                     2,
                 )),
-                other => Err(EvalError::new(
+                other => Err(EvalError::invalid_reference(
                     format!("`terraform.{other}` does not exist"),
                     span,
                 )),
             },
-            "count" => Err(EvalError::new(
+            "count" => Err(EvalError::invalid_reference(
                 "`count.index` can only be used in a block that sets `count`",
                 span,
             )),
-            "each" => Err(EvalError::new(
+            "each" => Err(EvalError::invalid_reference(
                 "`each` can only be used in a block that sets `for_each`",
                 span,
             )),
@@ -415,50 +419,71 @@ impl Resolver for Instance<'_> {
                     consumed,
                 ))
             }
-            resource_type if resource_type.contains('_') => {
-                let name = attr.ok_or_else(|| need_attr("resource"))?;
-                let Some(block) = self
-                    .config
-                    .resources
-                    .iter()
-                    .find(|r| r.resource_type == resource_type && r.name == name)
-                else {
-                    return Err(EvalError::new(
-                        format!("reference to undeclared resource `{resource_type}.{name}`"),
-                        span,
-                    ));
-                };
-                let local = format!("{resource_type}.{name}");
-                let shown = path.join(".");
-                let unknown = Unknown::referring_to(
-                    format!("{shown} is known only after apply"),
-                    join(&self.address, &local),
-                );
-                // One instance is an object whose attributes are unknown (so `x[*].id` is a
-                // one-element list and `x == null` is false); which instances exist is
-                // known, as in Terraform's plan: `length(aws_subnet.a)`.
-                let instance = || {
-                    Value::Map(Map {
-                        entries: BTreeMap::new(),
-                        more: Some(unknown.clone()),
-                    })
-                };
-                let value = match self.resource_expansion(block, span)? {
-                    Expansion::Single => instance(),
-                    Expansion::Unknown(_) => Value::Unknown(unknown.clone()),
-                    Expansion::Count(n) => Value::List((0..n).map(|_| instance()).collect()),
-                    Expansion::ForEach(items) => Value::Map(Map::from_entries(
-                        items.into_iter().map(|(k, _)| (k, instance())).collect(),
-                    )),
-                };
-                Ok((value, 2))
+            // Terraform 1.x also accepts `resource.TYPE.NAME`.
+            "resource" => {
+                let rest = path.get(1..).unwrap_or(&[]);
+                if rest.is_empty() {
+                    return Err(need_attr("resource type"));
+                }
+                let (value, consumed) = self.resolve_resource(rest, span)?;
+                Ok((value, consumed + 1))
             }
+            resource_type if resource_type.contains('_') => self.resolve_resource(path, span),
             other => Err(
-                EvalError::new(format!("unknown name `{other}`"), span).with_help(
-                    "names in Terraform start with var., local., module., data. or a resource type",
+                EvalError::invalid_reference(format!("unknown name `{other}`"), span).with_help(
+                    "names in Terraform start with var., local., module., data., resource. or a resource type",
                 ),
             ),
         }
+    }
+}
+
+impl Instance<'_> {
+    /// `TYPE.NAME` (`path` starts at the type): the resource's instances, whose attributes
+    /// are known only after apply.
+    fn resolve_resource(&self, path: &[&str], span: Span) -> Result<(Value, usize), EvalError> {
+        let resource_type = path.first().copied().unwrap_or("");
+        let Some(name) = path.get(1).copied() else {
+            return Err(EvalError::invalid_reference(
+                format!("`{resource_type}` must be followed by an attribute naming the resource"),
+                span,
+            ));
+        };
+        let Some(block) = self
+            .config
+            .resources
+            .iter()
+            .find(|r| r.resource_type == resource_type && r.name == name)
+        else {
+            return Err(EvalError::invalid_reference(
+                format!("reference to undeclared resource `{resource_type}.{name}`"),
+                span,
+            ));
+        };
+        let local = format!("{resource_type}.{name}");
+        let shown = path.join(".");
+        let unknown = Unknown::referring_to(
+            format!("{shown} is known only after apply"),
+            join(&self.address, &local),
+        );
+        // One instance is an object whose attributes are unknown (so `x[*].id` is a
+        // one-element list and `x == null` is false); which instances exist is
+        // known, as in Terraform's plan: `length(aws_subnet.a)`.
+        let instance = || {
+            Value::Map(Map {
+                entries: BTreeMap::new(),
+                more: Some(unknown.clone()),
+            })
+        };
+        let value = match self.resource_expansion(block, span)? {
+            Expansion::Single => instance(),
+            Expansion::Unknown(_) => Value::Unknown(unknown.clone()),
+            Expansion::Count(n) => Value::List((0..n).map(|_| instance()).collect()),
+            Expansion::ForEach(items) => Value::Map(Map::from_entries(
+                items.into_iter().map(|(k, _)| (k, instance())).collect(),
+            )),
+        };
+        Ok((value, 2))
     }
 }
 
@@ -505,10 +530,7 @@ mod tests {
     }
 
     fn evaluate(src: &str) -> (Vec<EvaluatedResource>, Vec<InputError>) {
-        let file = Arc::new(SourceFile {
-            path: "main.tf".into(),
-            text: src.into(),
-        });
+        let file = Arc::new(SourceFile::new("main.tf".into(), src.into()));
         let config = Arc::new(ModuleConfig::parse(
             PathBuf::from("/r"),
             ".".into(),

@@ -47,7 +47,7 @@ impl<'r> Instance<'r> {
             None => {}
         }
         let Some(call) = self.config.module_calls.iter().find(|m| m.name == name) else {
-            return Err(EvalError::new(
+            return Err(EvalError::invalid_reference(
                 format!("reference to undeclared module `module.{name}`"),
                 span,
             ));
@@ -118,17 +118,28 @@ impl<'r> Instance<'r> {
             );
             return unknown_outputs(&format!("{call_address} could not be loaded"));
         };
-        if self.ancestry.iter().any(|a| a.dir == config.dir)
-            || self.ancestry.len() >= MAX_MODULE_DEPTH
-        {
+        if self.ancestry.iter().any(|a| a.dir == config.dir) {
+            self.cx.error(
+                InputError::new(
+                    header,
+                    format!(
+                        "module `{}` calls `{}`, which is already being evaluated above this call: a module cannot call itself, directly or through other modules",
+                        call.name, config.rel_dir
+                    ),
+                )
+                .with_help("Terraform refuses recursive modules; point `source` at another directory"),
+            );
+            return unknown_outputs(&format!("{call_address} is recursive"));
+        }
+        if self.ancestry.len() >= MAX_MODULE_DEPTH {
             self.cx.error(InputError::new(
                 header,
                 format!(
-                    "module `{}` calls itself (directly or through other modules)",
+                    "module `{}` is nested more than {MAX_MODULE_DEPTH} modules deep; it is not evaluated",
                     call.name
                 ),
             ));
-            return unknown_outputs(&format!("{call_address} is recursive"));
+            return unknown_outputs(&format!("{call_address} is nested too deep"));
         }
 
         let expansion = self.expand(call.count.as_ref(), call.for_each.as_ref(), &call.file);
@@ -177,6 +188,14 @@ impl<'r> Instance<'r> {
                 None => single = outputs,
             }
             instances.push((key, child));
+        }
+        if !instances.is_empty() {
+            self.cx
+                .instantiated
+                .borrow_mut()
+                .entry(config.dir.clone())
+                .or_default()
+                .insert(call_address.clone());
         }
         let value = if size > MAX_VALUE_BYTES {
             let e = exceeded(
