@@ -931,8 +931,8 @@ fn kserve_follows_its_shipped_default_mode_unless_the_configuration_names_anothe
 /// still fail on what it checks.
 #[test]
 fn unrendered_helm_templates_are_errors_or_notes_on_request() {
-    let dir = "testdata/yaml/chart-beside";
-    let template = "testdata/yaml/chart-beside/chart/templates/deployment.yaml";
+    let dir = "testdata/helm-beside";
+    let template = "testdata/helm-beside/chart/templates/deployment.yaml";
     let message = "a mapping key must be a scalar, not a map or a list (this looks like an unrendered Helm template)";
     // 2 pods × 1 A10G on a g5.xlarge at $1.006/hour × 730 hours = $1,468.76.
     let summary = "  1 resource, 14 policies, 0 failed, 0 unknown";
