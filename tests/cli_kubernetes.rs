@@ -925,3 +925,74 @@ fn kserve_follows_its_shipped_default_mode_unless_the_configuration_names_anothe
         r.stderr
     );
 }
+
+/// A chart's templates beside rendered manifests: an input error (exit 2) by default; with
+/// `--unrendered-templates note` a note, so a CI job can run on the repository as it is and
+/// still fail on what it checks.
+#[test]
+fn unrendered_helm_templates_are_errors_or_notes_on_request() {
+    let dir = "testdata/helm-beside";
+    let template = "testdata/helm-beside/chart/templates/deployment.yaml";
+    let message = "a mapping key must be a scalar, not a map or a list (this looks like an unrendered Helm template)";
+    // 2 pods × 1 A10G on a g5.xlarge at $1.006/hour × 730 hours = $1,468.76.
+    let summary = "  1 resource, 14 policies, 0 failed, 0 unknown";
+
+    let r = run(&["check", dir, "--color", "never"], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // The message as miette wraps it at 100 columns.
+    assert!(
+        r.stdout.contains("  × a mapping key must be a scalar, not a map or a list (this looks like an unrendered Helm\n  │ template)\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!("[{template}:4:10]")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.ends_with(&format!(
+            "{summary}, 1 input error, $1,468.76/month (ceiling $1,468.76)\n"
+        )),
+        "{}",
+        r.stdout
+    );
+
+    let r = run(
+        &[
+            "check",
+            dir,
+            "--color",
+            "never",
+            "--unrendered-templates",
+            "note",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(
+        r.stdout,
+        format!("{summary}, $1,468.76/month (ceiling $1,468.76)\n")
+    );
+
+    let r = run(
+        &[
+            "check",
+            dir,
+            "--color",
+            "never",
+            "--unrendered-templates",
+            "note",
+            "-v",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!(
+            "note: {template}:4: not checked: {message} (--unrendered-templates note)\n"
+        )),
+        "{}",
+        r.stdout
+    );
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobSet, GlobSetBuilder};
 
-use super::args::{ColorChoice, InputArgs};
+use super::args::{ColorChoice, InputArgs, TemplatesAs};
 use super::settings::pricing_settings;
 use super::{exit, print_diagnostic};
 use crate::config::{self, LoadedConfig};
@@ -17,7 +17,7 @@ use crate::load::kubernetes;
 use crate::load::source::PathNamer;
 use crate::load::terraform::plan::{self, PlanSide, Sniffed};
 use crate::load::terraform::{self, TerraformOptions, VarArg};
-use crate::model::Inventory;
+use crate::model::{Inventory, Note};
 use crate::price;
 
 /// The configuration and where paths are resolved from.
@@ -164,6 +164,9 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
         manifest_options,
         &mut inventory,
     );
+    if args.unrendered_templates == TemplatesAs::Note {
+        templates_as_notes(&mut inventory);
+    }
     if let Some(nodes) = p.loaded.config.kubernetes.daemonset_nodes {
         kubernetes::set_daemonset_nodes(&mut inventory.resources, nodes);
     }
@@ -177,6 +180,19 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
     price::estimate_all(&mut inventory.resources, &pricing);
     inventory.sort();
     Ok(inventory)
+}
+
+/// `--unrendered-templates note`: what looks like an unrendered Helm template is reported as
+/// a note, still saying it was not checked.
+fn templates_as_notes(inventory: &mut Inventory) {
+    let (templates, errors) = std::mem::take(&mut inventory.errors)
+        .into_iter()
+        .partition::<Vec<_>, _>(|e| e.unrendered_template);
+    inventory.errors = errors;
+    inventory.notes.extend(templates.into_iter().map(|e| Note {
+        message: format!("not checked: {} (--unrendered-templates note)", e.message),
+        location: Some(e.location),
+    }));
 }
 
 fn excludes(loaded: &LoadedConfig, extra: &[String]) -> Result<GlobSet, u8> {

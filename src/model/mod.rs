@@ -32,6 +32,9 @@ pub struct InputError {
     pub location: Location,
     pub message: String,
     pub help: Option<String>,
+    /// The file looks like an unrendered template (Helm's `{{ }}`): it is not a manifest
+    /// yet, which `--unrendered-templates note` reports as a note instead.
+    pub unrendered_template: bool,
 }
 
 impl InputError {
@@ -40,7 +43,13 @@ impl InputError {
             location,
             message: message.into(),
             help: None,
+            unrendered_template: false,
         }
+    }
+
+    pub fn unrendered_template(mut self) -> InputError {
+        self.unrendered_template = true;
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> InputError {

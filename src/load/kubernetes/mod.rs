@@ -315,7 +315,8 @@ fn document_error(file: &SourceFile, e: &DocumentError) -> InputError {
                 e.message
             ),
         )
-        .with_help(HELM_HINT);
+        .with_help(HELM_HINT)
+        .unrendered_template();
     }
     let error = InputError::new(location, e.message.clone());
     if e.is_syntax_error() {
