@@ -233,15 +233,7 @@ impl ModuleConfig {
     }
 
     fn add_file(&mut self, file: &Arc<SourceFile>, body: Body) {
-        if let Some(attr) = body.attributes.first() {
-            self.errors.push(InputError::new(
-                file.location(attr.span),
-                format!(
-                    "unexpected argument `{}` at the top level of a Terraform file",
-                    attr.name
-                ),
-            ));
-        }
+        self.errors.extend(top_level_argument(file, &body));
         for block in body.blocks {
             self.add_block(file, block);
         }
@@ -384,6 +376,18 @@ pub(super) fn is_sensitive(block: &super::ast::Block) -> bool {
         block.body.attribute("sensitive").map(|a| &a.expr.kind),
         Some(ExprKind::Bool(true))
     )
+}
+
+/// A file's first top-level argument, which Terraform refuses: a file holds only blocks.
+pub(super) fn top_level_argument(file: &SourceFile, body: &Body) -> Option<InputError> {
+    let attr = body.attributes.first()?;
+    Some(InputError::new(
+        file.location(attr.span),
+        format!(
+            "unexpected argument `{}` at the top level of a Terraform file",
+            attr.name
+        ),
+    ))
 }
 
 pub(super) fn duplicate(

@@ -55,15 +55,8 @@ pub fn overlay(
 impl ModuleConfig {
     /// Merges one override file into the declarations read so far.
     pub(super) fn merge_file(&mut self, file: &Arc<SourceFile>, body: Body) {
-        if let Some(attr) = body.attributes.first() {
-            self.errors.push(InputError::new(
-                file.location(attr.span),
-                format!(
-                    "unexpected argument `{}` at the top level of a Terraform file",
-                    attr.name
-                ),
-            ));
-        }
+        self.errors
+            .extend(super::config::top_level_argument(file, &body));
         for block in body.blocks {
             self.merge_block(file, block);
         }
