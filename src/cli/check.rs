@@ -38,6 +38,20 @@ fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -
     });
     output::append_step_summary(|| markdown::render_check(&report, &context));
     written?;
+    if report.files == 0 && report.errors.is_empty() && report.resources.is_empty() {
+        eprintln!(
+            "note: no Terraform, Kubernetes or serving configuration found under {}",
+            pipeline::shown_paths(&prepared)
+        );
+    }
+    // Every report went to a file: the terminal still gets the outcome.
+    if targets.iter().all(|t| t.path.is_some()) {
+        let plain = text::TextOptions {
+            color: false,
+            ..text_options
+        };
+        eprint!("{}", text::summary_line(&report, plain));
+    }
     Ok(exit_code(&report, &args.gate, |_| true))
 }
 

@@ -109,6 +109,22 @@ fn split_plans(args: &InputArgs) -> Result<(Vec<PathBuf>, Vec<PathBuf>), u8> {
     Ok((paths, plans))
 }
 
+/// The scanned paths as the command line gave them, for messages (`.` when none were given).
+pub fn shown_paths(p: &Prepared) -> String {
+    let mut shown: Vec<String> = p
+        .paths
+        .iter()
+        .map(|path| crate::report::escape::controls(&path.display().to_string()).into_owned())
+        .collect();
+    if p.stdin {
+        shown.push("standard input".to_string());
+    }
+    if shown.is_empty() {
+        return ".".to_string();
+    }
+    shown.join(", ")
+}
+
 /// Reads, evaluates, classifies and prices everything under the paths.
 pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<Inventory, u8> {
     let excludes = excludes(&p.loaded, &args.excludes)?;

@@ -412,7 +412,8 @@ fn error_block(report: &Report, lines: &Lines, e: &InputError) -> Block {
     }
 }
 
-fn summary_line(report: &Report, options: TextOptions) -> String {
+/// The summary line, indented, with its line break.
+pub fn summary_line(report: &Report, options: TextOptions) -> String {
     format!(
         "  {}\n",
         summary_parts(report, options.show_unknown).join(", ")
