@@ -378,6 +378,35 @@ fn lines_stay_exact_in_a_long_yaml_stream() {
     );
 }
 
+#[test]
+fn an_empty_mapping_key_does_not_hang_the_run() {
+    // Found by the `yaml` fuzz target: locating the key of `"": …` searched for the empty
+    // string and never moved, so one label hung the run. The document is read as without it.
+    let plain = template("inference-deployment.yaml");
+    let odd = plain.replace(
+        "    team: ml-platform\n",
+        "    team: ml-platform\n    \"\": odd\n",
+    );
+    assert_ne!(plain, odd);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "plain/tgi.yaml", &plain);
+    write(dir.path(), "odd/tgi.yaml", &odd);
+    let cost = |path: &str| {
+        let run = aicost(dir.path(), &["cost", path, "--format", "json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let report: Value = serde_json::from_str(&run.stdout).unwrap();
+        let r = &report["resources"][0];
+        (
+            r["address"].clone(),
+            r["line"].clone(),
+            r["monthly_cost"]["baseline"].clone(),
+        )
+    };
+    let odd_cost = cost("odd/tgi.yaml");
+    assert_eq!(odd_cost.0, "Deployment/inference/tgi-tenant");
+    assert_eq!(odd_cost, cost("plain/tgi.yaml"));
+}
+
 /// Plan JSON with `count` resource changes from the template, the `i`th addressed
 /// `aws_instance.worker_{i}`: the template's 20 lines one after the other, or on one line
 /// as `terraform show -json` writes it.
