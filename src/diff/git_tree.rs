@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{ChildStdout, Command, Stdio};
 use std::sync::Arc;
 
 use crate::discover::{is_terraform_file, is_yaml_file};
@@ -468,10 +468,28 @@ fn write_files(
     if small.is_empty() {
         return Ok(());
     }
+    let oids = small.iter().map(|b| b.oid.clone()).collect();
+    cat_file_batch(repository, &[], oids, |reader| {
+        small
+            .iter()
+            .try_for_each(|blob| copy_blob(reader, &dest.join(&blob.path)))
+    })
+}
+
+/// Runs one `git cat-file --batch` (with `extra` arguments), feeding it `requests` on a
+/// thread while `read` consumes its answers (git blocks when its output pipe is full), and
+/// checks that git succeeded once `read` is done.
+fn cat_file_batch<T>(
+    repository: &Path,
+    extra: &[&str],
+    requests: Vec<String>,
+    read: impl FnOnce(&mut BufReader<ChildStdout>) -> Result<T, GitError>,
+) -> Result<T, GitError> {
     let mut child = Command::new("git")
         .arg("-C")
         .arg(repository)
         .args(["cat-file", "--batch"])
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -480,30 +498,22 @@ fn write_files(
     let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
         return Err(GitError::NotRunnable("no pipe to git cat-file".into()));
     };
-    let oids: Vec<String> = small.iter().map(|b| b.oid.clone()).collect();
-    // Feeding and reading at once: git blocks when its output pipe is full.
     let feeder = std::thread::spawn(move || {
-        for oid in oids {
-            if writeln!(stdin, "{oid}").is_err() {
+        for request in requests {
+            if writeln!(stdin, "{request}").is_err() {
                 break;
             }
         }
     });
     let mut reader = BufReader::new(stdout);
-    let mut result = Ok(());
-    for blob in small {
-        if let Err(e) = copy_blob(&mut reader, &dest.join(&blob.path)) {
-            result = Err(e);
-            break;
-        }
-    }
+    let result = read(&mut reader);
     drop(reader);
     let _ = feeder.join();
     let status = child.wait();
     match (result, status) {
         (Err(e), _) => Err(e),
-        (Ok(()), Ok(s)) if s.success() => Ok(()),
-        (Ok(()), _) => Err(GitError::Failed {
+        (Ok(value), Ok(s)) if s.success() => Ok(value),
+        (Ok(_), _) => Err(GitError::Failed {
             command: "cat-file".into(),
             message: "git exited with an error".into(),
         }),
@@ -525,52 +535,19 @@ fn write_links(
     if links.is_empty() {
         return Ok(0);
     }
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(repository)
-        .args(["cat-file", "--batch", "--follow-symlinks"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| GitError::NotRunnable(e.to_string()))?;
-    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-        return Err(GitError::NotRunnable("no pipe to git cat-file".into()));
-    };
-    let requests: Vec<String> = links
+    let requests = links
         .iter()
         .map(|b| format!("{commit}:{}", b.path))
         .collect();
-    let feeder = std::thread::spawn(move || {
-        for request in requests {
-            if writeln!(stdin, "{request}").is_err() {
-                break;
+    cat_file_batch(repository, &["--follow-symlinks"], requests, |reader| {
+        let mut skipped = 0;
+        for link in links {
+            if !copy_followed(reader, &dest.join(&link.path), max_size)? {
+                skipped += 1;
             }
         }
-    });
-    let mut reader = BufReader::new(stdout);
-    let mut result = Ok(0);
-    for link in links {
-        match copy_followed(&mut reader, &dest.join(&link.path), max_size) {
-            Ok(true) => {}
-            Ok(false) => result = result.map(|n| n + 1),
-            Err(e) => {
-                result = Err(e);
-                break;
-            }
-        }
-    }
-    drop(reader);
-    let _ = feeder.join();
-    let status = child.wait();
-    match (result, status) {
-        (Err(e), _) => Err(e),
-        (Ok(n), Ok(s)) if s.success() => Ok(n),
-        (Ok(_), _) => Err(GitError::Failed {
-            command: "cat-file".into(),
-            message: "git exited with an error".into(),
-        }),
-    }
+        Ok(skipped)
+    })
 }
 
 /// Reads the next answer of `git cat-file --batch --follow-symlinks`: a blob is written to
