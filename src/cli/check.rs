@@ -129,6 +129,7 @@ pub(super) fn analyze(
         resources: inventory.resources,
         findings: evaluation.findings,
         errors: inventory.errors,
+        warnings: inventory.warnings,
         modules_not_loaded: inventory.modules_not_loaded,
         notes: inventory.notes,
         sources,

@@ -18,6 +18,7 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
     let mut report = Report {
         resources: inventory.resources,
         errors: inventory.errors,
+        warnings: inventory.warnings,
         modules_not_loaded: inventory.modules_not_loaded,
         notes: inventory.notes,
         sources: inventory.sources,

@@ -1,0 +1,155 @@
+//! The mistakes a new user makes are caught and said plainly (issue 20): a value for a
+//! variable no root declares, a variable file that does not exist, a waiver or
+//! configuration naming a policy that does not exist.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+mod common;
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use common::run::{aicost, Run};
+
+const VARS: &str = "testdata/mistakes/undeclared_vars";
+
+fn check(args: &[&str]) -> Run {
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--today", "2026-11-28"]);
+    aicost(Path::new(env!("CARGO_MANIFEST_DIR")), &all, &[])
+}
+
+fn json_report(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+const TFVARS_WARNING: &str = "value for undeclared variable `instance_typ`: the root module `testdata/mistakes/undeclared_vars` does not declare it, so the value is ignored";
+
+#[test]
+fn a_tfvars_value_for_an_undeclared_variable_is_a_warning_that_keeps_the_exit_code() {
+    let run = check(&[VARS, "--format", "json"]);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    // Every policy passes: the warning does not change the exit code.
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = json_report(&run);
+    assert_eq!(report["errors"], json!([]));
+    assert_eq!(
+        report["warnings"],
+        json!([{
+            "file": "testdata/mistakes/undeclared_vars/terraform.tfvars",
+            "line": 4,
+            "column": 1,
+            "message": TFVARS_WARNING,
+            "help": "did you mean `instance_type`?",
+        }])
+    );
+    assert_eq!(report["summary"]["warnings"], 1);
+    assert_eq!(report["summary"]["input_errors"], 0);
+    // The declared variable still takes its value from the file.
+    assert_eq!(report["resources"][0]["tags"]["team"], "ml-platform");
+
+    let run = check(&[VARS]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .starts_with("  ⚠ value for undeclared variable `instance_typ`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("╭─[testdata/mistakes/undeclared_vars/terraform.tfvars:4:1]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with(
+            "  1 resource, 14 policies, 0 failed, 0 unknown, 1 warning, $70.08/month (ceiling $70.08)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_var_for_an_undeclared_variable_is_an_error_with_the_likely_name() {
+    let run = check(&[VARS, "--var", "instance_typ=m5.2xlarge", "--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let report = json_report(&run);
+    assert_eq!(
+        report["errors"],
+        json!([{
+            "file": "--var instance_typ",
+            "line": 1,
+            "column": 1,
+            "message": "--var instance_typ: no checked root module declares a variable named `instance_typ`",
+            "help": "did you mean `instance_type`?",
+        }])
+    );
+    // The value went nowhere: the default stands.
+    assert_eq!(
+        report["resources"][0]["compute"]["instance_type"],
+        "m5.large"
+    );
+
+    // A declared one is taken, with no error.
+    let run = check(&[VARS, "--var", "instance_type=m5.xlarge", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = json_report(&run);
+    assert_eq!(report["errors"], json!([]));
+    assert_eq!(
+        report["resources"][0]["compute"]["instance_type"],
+        "m5.xlarge"
+    );
+}
+
+#[test]
+fn a_var_file_value_for_a_variable_no_root_declares_is_a_warning() {
+    let extra = format!("{VARS}/extra.tfvars");
+    let run = check(&[VARS, "--var-file", &extra, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = json_report(&run);
+    assert_eq!(
+        report["warnings"],
+        json!([
+            {
+                "file": "testdata/mistakes/undeclared_vars/extra.tfvars",
+                "line": 2,
+                "column": 1,
+                "message": "value for undeclared variable `region`: no checked root module declares it, so the value is ignored",
+                "help": "declare it with a `variable \"region\"` block to use the value, or remove the entry",
+            },
+            {
+                "file": "testdata/mistakes/undeclared_vars/terraform.tfvars",
+                "line": 4,
+                "column": 1,
+                "message": TFVARS_WARNING,
+                "help": "did you mean `instance_type`?",
+            },
+        ])
+    );
+    assert_eq!(report["resources"][0]["tags"]["team"], "research");
+}
+
+#[test]
+fn a_missing_var_file_stops_the_run_before_any_report() {
+    for format in ["text", "json"] {
+        let run = check(&[VARS, "--var-file", "missing.tfvars", "--format", format]);
+        assert_eq!(run.code, 2);
+        assert_eq!(run.stdout, "", "no report is written");
+        assert!(
+            run.stderr.starts_with(
+                "  × --var-file missing.tfvars: cannot read the file: No such file or directory"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .ends_with("  help: check that the file exists and is readable\n"),
+            "{}",
+            run.stderr
+        );
+    }
+}
