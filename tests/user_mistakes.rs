@@ -153,3 +153,66 @@ fn a_missing_var_file_stops_the_run_before_any_report() {
         );
     }
 }
+
+const WAIVERS: &str = "testdata/mistakes/unknown_waivers";
+
+#[test]
+fn a_waiver_naming_no_policy_is_an_input_error_with_the_likely_id() {
+    let run = check(&[WAIVERS, "--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let report = json_report(&run);
+    let error = |file: &str, line: u32, column: u32, given: &str, what: &str, help: &str| {
+        json!({
+            "file": format!("{WAIVERS}/{file}"),
+            "line": line,
+            "column": column,
+            "message": format!("waiver: `{given}` {what}"),
+            "help": help,
+        })
+    };
+    let not_an_id = "is not the id of any loaded policy";
+    let loaded = "policy ids are case-sensitive; the loaded policies are `AIC-BUDGET-001`, \
+        `AIC-BUDGET-002`, `AIC-COST-001`, `AIC-COST-002`, `AIC-GPU-001`, `AIC-GPU-002`, \
+        `AIC-GPU-003`, `AIC-K8S-001`, `AIC-K8S-002`, `AIC-K8S-003`, `AIC-K8S-004`, \
+        `AIC-K8S-005`, `AIC-K8S-006`, `AIC-TAG-001`";
+    assert_eq!(
+        report["errors"],
+        json!([
+            // [[waivers]] in the configuration, at their entry; `AIC-GPU-*` matches.
+            error(
+                "aicost-policy.toml",
+                1,
+                1,
+                "AIC-TAG-01",
+                not_an_id,
+                "did you mean `AIC-TAG-001`?"
+            ),
+            error(
+                "aicost-policy.toml",
+                11,
+                1,
+                "AIC-NET-*",
+                "matches no loaded policy id",
+                loaded
+            ),
+            // A Terraform comment: once, though the block has two instances.
+            error(
+                "main.tf",
+                6,
+                3,
+                "AIC-COST-02",
+                not_an_id,
+                "did you mean `AIC-COST-002`?"
+            ),
+            // A Kubernetes annotation.
+            error(
+                "serving.yaml",
+                11,
+                5,
+                "aic-gpu-002",
+                not_an_id,
+                "did you mean `AIC-GPU-002`?"
+            ),
+        ])
+    );
+}
