@@ -216,3 +216,70 @@ fn a_waiver_naming_no_policy_is_an_input_error_with_the_likely_id() {
         ])
     );
 }
+
+const TAGS: &str = "testdata/mistakes/tag_keys";
+
+const TAG_HELP: &str = "add the tags to the resource, or set them once for every resource of a provider with provider \"aws\" { default_tags { tags = { ... } } } (AWS) or provider \"google\" { default_labels = { ... } } (Google); to accept the gap, waive AIC-TAG-001 for this resource";
+
+#[test]
+fn required_tag_help_says_keys_are_case_sensitive_and_where_gke_pool_labels_go() {
+    let run = check(&[TAGS, "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = json_report(&run);
+    let shown: Vec<(String, String, u64, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["policy_id"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+                f["help"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let main = format!("{TAGS}/main.tf");
+    let serving = format!("{TAGS}/serving.yaml");
+    assert_eq!(
+        shown,
+        vec![
+            (
+                "AIC-TAG-001".to_string(),
+                main.clone(),
+                15,
+                "aws_instance.etl is missing required tags: team".to_string(),
+                format!(
+                    "tag keys are case-sensitive: `Team` is not `team` (rename the key to the \
+                     required spelling); {TAG_HELP}"
+                ),
+            ),
+            (
+                "AIC-TAG-001".to_string(),
+                main,
+                23,
+                "google_container_node_pool.batch is missing required tags: team, cost-center, env"
+                    .to_string(),
+                "add the labels to node_config.resource_labels (node_pools_resource_labels with \
+                 the terraform-google-modules GKE module): those are the GCP labels of the node \
+                 VMs, which billing sees; node_config.labels are Kubernetes node labels, and \
+                 provider default_labels do not reach node pools; to accept the gap, waive \
+                 AIC-TAG-001 for this resource"
+                    .to_string(),
+            ),
+            (
+                "AIC-K8S-001".to_string(),
+                serving,
+                6,
+                "Deployment/ml/reranker is missing required labels: team".to_string(),
+                "label keys are case-sensitive: `Team` is not `team` (rename the key to the \
+                 required spelling); add the labels under metadata.labels (for example with \
+                 kustomize's `labels` or a Helm chart's common labels; servingEngineSpec.labels \
+                 for vLLM values); to accept the gap, add the annotation \
+                 `aicost-policy.io/ignore: AIC-K8S-001 <reason>`"
+                    .to_string(),
+            ),
+        ]
+    );
+}

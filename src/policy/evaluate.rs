@@ -12,7 +12,7 @@ use crate::model::{Fact, Finding, Location, Resource, Status, Suppression, Unkno
 
 use super::context::{self, Contexts, EnvKey};
 use super::entities::{Facts, ResourceEntities, World};
-use super::message::RenderInput;
+use super::message::{self, RenderInput};
 use super::residual::{self, Tri};
 use super::settings::Settings;
 use super::source::FactRef;
@@ -276,10 +276,42 @@ impl Run<'_> {
             resource_type: r.resource_type.clone(),
             location: location(r, rule),
             message: message.unwrap_or_else(|| rule.message_template.render(input)),
-            help: help.or_else(|| rule.help_template.as_ref().map(|t| t.render(input))),
+            help: self.with_tag_hints(
+                r,
+                rule,
+                status,
+                help.or_else(|| rule.help_template.as_ref().map(|t| t.render(input))),
+            ),
             unknowns,
             suppression,
         })
+    }
+
+    /// A required-tags failure says first what the policy's help cannot know: that a key
+    /// is written in another case. Where a resource type's labels go elsewhere than the
+    /// usual advice says (a GKE node pool), that advice replaces the policy's.
+    fn with_tag_hints(
+        &self,
+        r: &Resource,
+        rule: &PolicyInfo,
+        status: Status,
+        help: Option<String>,
+    ) -> Option<String> {
+        if status != Status::Fail || !rule.message_template.names_missing_tags() {
+            return help;
+        }
+        let help = match message::labels_attribute_help(r) {
+            Some(advice) => Some(format!(
+                "{advice}; to accept the gap, waive {} for this resource",
+                rule.id
+            )),
+            None => help,
+        };
+        let hints: Vec<String> = message::case_hint(r, &self.settings.required_tags)
+            .into_iter()
+            .chain(help)
+            .collect();
+        (!hints.is_empty()).then(|| hints.join("; "))
     }
 
     /// The unexpired waiver covering `policy_id` on `r`: inline waivers first, then the

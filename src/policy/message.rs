@@ -3,7 +3,7 @@
 //! The values themselves are computed elsewhere ([`super::entities::Facts`],
 //! [`super::context::EnvParams`]); this module only formats them.
 
-use crate::model::{Budget, Fact, Resource, Sensitive, Usd, SENSITIVE};
+use crate::model::{Budget, Fact, Resource, Sensitive, SourceFormat, Usd, SENSITIVE};
 
 use super::context::{EnvParams, Param};
 use super::entities::Facts;
@@ -356,6 +356,57 @@ fn opt_fact<T>(fact: Option<&Fact<T>>, show: impl FnOnce(&T) -> String) -> Strin
         None => NONE.to_string(),
         Some(Fact::Known(v)) => show(v),
         Some(Fact::Unknown(_)) => UNKNOWN.to_string(),
+    }
+}
+
+impl Template {
+    /// Whether the template lists the missing tags or labels (a required-tags policy).
+    pub(crate) fn names_missing_tags(&self) -> bool {
+        self.segments.iter().any(|s| {
+            matches!(
+                s,
+                Segment::Value(Placeholder::MissingTags | Placeholder::MissingLabels)
+            )
+        })
+    }
+}
+
+/// For a resource that lacks required keys it carries in another case (`Team` for
+/// `team`), the sentence saying keys are case-sensitive; `None` otherwise.
+pub(crate) fn case_hint(r: &Resource, required: &[String]) -> Option<String> {
+    let pairs: Vec<String> = missing_tags(r, required)
+        .iter()
+        .filter_map(|m| {
+            let carried = r.tags.entries.keys().find(|k| k.eq_ignore_ascii_case(m))?;
+            Some(format!("`{carried}` is not `{m}`"))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let what = if r.source == SourceFormat::Terraform {
+        "tag"
+    } else {
+        "label"
+    };
+    Some(format!(
+        "{what} keys are case-sensitive: {} (rename the key to the required spelling)",
+        pairs.join(", ")
+    ))
+}
+
+/// Where a resource type's labels go when the usual advice (the resource's own tags, or
+/// the provider's defaults) does not hold: a GKE node pool's GCP labels are nested in
+/// `node_config`, and provider `default_labels` do not reach them. `None` otherwise.
+pub(crate) fn labels_attribute_help(r: &Resource) -> Option<&'static str> {
+    match r.resource_type.as_str() {
+        "google_container_node_pool" => Some(
+            "add the labels to node_config.resource_labels (node_pools_resource_labels with \
+             the terraform-google-modules GKE module): those are the GCP labels of the node \
+             VMs, which billing sees; node_config.labels are Kubernetes node labels, and \
+             provider default_labels do not reach node pools",
+        ),
+        _ => None,
     }
 }
 
