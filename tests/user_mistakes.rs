@@ -283,3 +283,58 @@ fn required_tag_help_says_keys_are_case_sensitive_and_where_gke_pool_labels_go()
         ]
     );
 }
+
+#[test]
+fn an_undeclared_variable_used_in_several_places_is_one_error_listing_the_uses() {
+    let run = check(&["testdata/mistakes/undeclared_reference", "--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let report = json_report(&run);
+    assert_eq!(
+        report["errors"],
+        json!([{
+            "file": "testdata/mistakes/undeclared_reference/batch.tf",
+            "line": 3,
+            "column": 19,
+            "message": "reference to undeclared input variable `var.gpu_type`, used in 4 places: \
+                batch.tf:3, main.tf:9, main.tf:15, main.tf:21",
+            "help": "declare it with `variable \"gpu_type\" {}`",
+        }])
+    );
+}
+
+#[test]
+fn kubernetes_findings_never_advise_terraform_variables() {
+    let run = check(&["testdata/mistakes/k8s_help", "--format", "json"]);
+    let report = json_report(&run);
+    let helps: Vec<(&str, &str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["policy_id"].as_str().unwrap(),
+                f["status"].as_str().unwrap(),
+                f["help"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let sources = "literal values in the manifest instead of placeholders, the node selector \
+        or affinity that names the machine, the usage file";
+    let resolve = format!(
+        "resolve the value ({sources}) to get a definite answer; --unknown fail counts this as \
+         a failure"
+    );
+    let give = format!(
+        "give the missing values ({sources}), add the price with [[pricing.overrides]] in the \
+         configuration, or waive AIC-COST-001 for this resource"
+    );
+    assert_eq!(
+        helps,
+        vec![
+            ("AIC-COST-001", "fail", give.as_str()),
+            ("AIC-COST-002", "unknown", resolve.as_str()),
+            ("AIC-GPU-002", "unknown", resolve.as_str()),
+        ]
+    );
+    assert!(!run.stdout.contains("--var"), "{}", run.stdout);
+}

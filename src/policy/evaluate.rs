@@ -8,7 +8,9 @@ use std::collections::{BTreeSet, HashMap};
 use cedar_policy::{AuthorizationError, Authorizer, Context, PolicyId, Request};
 use rayon::prelude::*;
 
-use crate::model::{Fact, Finding, Location, Resource, Status, Suppression, UnknownInput};
+use crate::model::{
+    Fact, Finding, Location, Resource, SourceFormat, Status, Suppression, UnknownInput,
+};
 
 use super::context::{self, Contexts, EnvKey};
 use super::entities::{Facts, ResourceEntities, World};
@@ -243,7 +245,10 @@ impl Run<'_> {
                     join_words(&facts),
                     if facts.len() == 1 { "is" } else { "are" }
                 );
-                let help = "resolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure".to_string();
+                let help = match r.source {
+                    SourceFormat::Terraform => "resolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure".to_string(),
+                    _ => format!("resolve the value ({}) to get a definite answer; --unknown fail counts this as a failure", message::value_sources(r)),
+                };
                 (Status::Unknown, unknowns, Some(message), Some(help))
             }
             Outcome::Error(m) => (

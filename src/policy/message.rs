@@ -43,10 +43,11 @@ pub(crate) enum Placeholder {
     MaxReplicas,
     LlmModel,
     RouteMissing,
+    ValueSources,
 }
 
 /// Every placeholder, by the name written between braces.
-pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 32] = [
+pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 33] = [
     ("address", Placeholder::Address),
     ("type", Placeholder::Type),
     ("missing_tags", Placeholder::MissingTags),
@@ -82,6 +83,7 @@ pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 32] = [
     ("max_replicas", Placeholder::MaxReplicas),
     ("llm_model", Placeholder::LlmModel),
     ("route_missing", Placeholder::RouteMissing),
+    ("value_sources", Placeholder::ValueSources),
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -290,6 +292,7 @@ fn value(p: Placeholder, input: &RenderInput<'_>) -> String {
             |s| s.clone(),
         ),
         Placeholder::RouteMissing => route_missing(f),
+        Placeholder::ValueSources => value_sources(r).to_string(),
         Placeholder::MaxAccelerators => match &input.env.max_accelerators {
             Param::Absent => "(no limit)".to_string(),
             Param::Known(n) => n.to_string(),
@@ -407,6 +410,21 @@ pub(crate) fn labels_attribute_help(r: &Resource) -> Option<&'static str> {
              provider default_labels do not reach node pools",
         ),
         _ => None,
+    }
+}
+
+/// Where the values a resource's facts come from are given, for help texts: Terraform
+/// has variables, a manifest has none, so its advice never names `--var`.
+pub(crate) fn value_sources(r: &Resource) -> &'static str {
+    match r.source {
+        SourceFormat::Terraform => "variable defaults, --var, --var-file, the usage file",
+        SourceFormat::Kubernetes => {
+            "literal values in the manifest instead of placeholders, the node selector or \
+             affinity that names the machine, the usage file"
+        }
+        SourceFormat::LiteLlm | SourceFormat::HelmValues => {
+            "literal values in the file instead of placeholders, the usage file"
+        }
     }
 }
 

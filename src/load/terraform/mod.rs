@@ -26,6 +26,7 @@ pub mod registry;
 mod roots;
 mod template;
 pub mod types;
+mod undeclared;
 pub mod variables;
 pub mod waivers;
 
@@ -271,6 +272,7 @@ pub fn load_with_plans(
             }
         }
     }
+    undeclared::merge_uses(&mut inventory.errors);
 }
 
 /// Reads each plan's resources into `inventory`; returns the scanned roots the plans
