@@ -252,7 +252,8 @@ fn required_tag_help_says_keys_are_case_sensitive_and_where_gke_pool_labels_go()
                 "aws_instance.etl is missing required tags: team".to_string(),
                 format!(
                     "tag keys are case-sensitive: `Team` is not `team` (rename the key to the \
-                     required spelling); {TAG_HELP}"
+                     required spelling, or set `[tags] case_insensitive_keys = true` in \
+                     aicost-policy.toml); {TAG_HELP}"
                 ),
             ),
             (
@@ -274,7 +275,8 @@ fn required_tag_help_says_keys_are_case_sensitive_and_where_gke_pool_labels_go()
                 6,
                 "Deployment/ml/reranker is missing required labels: team".to_string(),
                 "label keys are case-sensitive: `Team` is not `team` (rename the key to the \
-                 required spelling); add the labels under metadata.labels (for example with \
+                 required spelling, or set `[tags] case_insensitive_keys = true` in \
+                 aicost-policy.toml); add the labels under metadata.labels (for example with \
                  kustomize's `labels` or a Helm chart's common labels; servingEngineSpec.labels \
                  for vLLM values); to accept the gap, add the annotation \
                  `aicost-policy.io/ignore: AIC-K8S-001 <reason>`"
@@ -337,4 +339,39 @@ fn kubernetes_findings_never_advise_terraform_variables() {
         ]
     );
     assert!(!run.stdout.contains("--var"), "{}", run.stdout);
+}
+
+#[test]
+fn case_insensitive_tag_keys_is_a_choice_of_the_configuration() {
+    let run = check(&[
+        "testdata/mistakes/tag_keys_case_insensitive",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = json_report(&run);
+    let findings: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["policy_id"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // `Team` and `Cost-Center` count; `ENV` counts for `env`; `team` is still missing.
+    assert_eq!(
+        findings,
+        vec![(
+            "AIC-TAG-001",
+            "aws_instance.scratch is missing required tags: team"
+        )]
+    );
+    // The report keeps the keys as written.
+    assert_eq!(
+        report["resources"][0]["tags"],
+        json!({"Cost-Center": "cc-1234", "Team": "data-eng", "env": "dev"})
+    );
 }

@@ -51,6 +51,16 @@ impl Outcome {
 }
 
 pub(crate) fn evaluate(p: &Policies, resources: &[Resource], settings: &Settings) -> Evaluation {
+    let respelled: Vec<Resource>;
+    let resources = if settings.case_insensitive_tag_keys {
+        respelled = resources
+            .iter()
+            .map(|r| message::with_required_spelling(r, &settings.required_tags))
+            .collect();
+        &respelled[..]
+    } else {
+        resources
+    };
     let mut universe = p.literals.clone();
     universe.extend(settings.required_tags.iter().cloned());
     let candidates = environment_candidates(p, settings);

@@ -374,6 +374,28 @@ impl Template {
     }
 }
 
+/// `r` with each required key it carries only in another case (`Team` for `team`) also
+/// under the required spelling, for `[tags] case_insensitive_keys`. Policies see the
+/// copy; the report keeps the resource as written.
+pub(crate) fn with_required_spelling(r: &Resource, required: &[String]) -> Resource {
+    let mut out = r.clone();
+    for key in required {
+        if out.tags.entries.contains_key(key) {
+            continue;
+        }
+        let carried = r
+            .tags
+            .entries
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.clone());
+        if let Some(value) = carried {
+            out.tags.entries.insert(key.clone(), value);
+        }
+    }
+    out
+}
+
 /// For a resource that lacks required keys it carries in another case (`Team` for
 /// `team`), the sentence saying keys are case-sensitive; `None` otherwise.
 pub(crate) fn case_hint(r: &Resource, required: &[String]) -> Option<String> {
@@ -393,7 +415,8 @@ pub(crate) fn case_hint(r: &Resource, required: &[String]) -> Option<String> {
         "label"
     };
     Some(format!(
-        "{what} keys are case-sensitive: {} (rename the key to the required spelling)",
+        "{what} keys are case-sensitive: {} (rename the key to the required spelling, or set \
+         `[tags] case_insensitive_keys = true` in aicost-policy.toml)",
         pairs.join(", ")
     ))
 }
