@@ -375,3 +375,16 @@ fn case_insensitive_tag_keys_is_a_choice_of_the_configuration() {
         json!({"Cost-Center": "cc-1234", "Team": "data-eng", "env": "dev"})
     );
 }
+
+#[test]
+fn an_unknown_instance_type_gets_the_catalogs_likely_name() {
+    let run = check(&["testdata/mistakes/unknown_type", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = json_report(&run);
+    assert_eq!(report["findings"][0]["policy_id"], "AIC-COST-001");
+    assert_eq!(
+        report["findings"][0]["message"],
+        "aws_instance.trainer has no complete cost estimate: price unknown: p5.48xlarg is not \
+         in the AWS EC2 price table (as of 2026-07-20) (did you mean p5.48xlarge?)"
+    );
+}
