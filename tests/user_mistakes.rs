@@ -388,3 +388,30 @@ fn an_unknown_instance_type_gets_the_catalogs_likely_name() {
          in the AWS EC2 price table (as of 2026-07-20) (did you mean p5.48xlarge?)"
     );
 }
+
+#[test]
+fn cost_shows_the_variable_file_warning_too() {
+    let run = aicost(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["cost", VARS, "--format", "json"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = json_report(&run);
+    assert_eq!(report["warnings"][0]["message"], TFVARS_WARNING);
+
+    let run = aicost(Path::new(env!("CARGO_MANIFEST_DIR")), &["cost", VARS], &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stderr.starts_with(
+            "  ⚠ testdata/mistakes/undeclared_vars/terraform.tfvars:4: value for undeclared variable\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("help: did you mean `instance_type`?"),
+        "{}",
+        run.stderr
+    );
+}

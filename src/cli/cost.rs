@@ -47,6 +47,17 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
                 }
                 print_diagnostic(miette::Report::new(err), prepared.color);
             }
+            for w in &report.warnings {
+                let mut warning = miette::MietteDiagnostic::new(format!(
+                    "{}:{}: {}",
+                    w.location.file, w.location.line, w.message
+                ))
+                .with_severity(miette::Severity::Warning);
+                if let Some(h) = &w.help {
+                    warning = warning.with_help(h.clone());
+                }
+                print_diagnostic(miette::Report::new(warning), prepared.color);
+            }
             render_text(&report, grouping.as_ref())
         }
         CostFormat::Json => render_json(&report, grouping.as_ref()),
