@@ -5,7 +5,8 @@
 //! evaluates them, [`model`] holds the normalized records, [`environment`] decides which
 //! environment each resource is in, [`policy`] evaluates Cedar, [`report`] renders results,
 //! [`publish`] posts a rendered report as a pull-request comment.
-//! [`config`] reads `aicost-policy.toml`; [`cli`] is the command line; [`catalog`] is the data compiled into the binary.
+//! [`config`] reads `aicost-policy.toml`; [`cli`] is the command line; [`catalog`] is the data compiled into the binary; [`suggest`] finds
+//! the name a typo meant.
 
 pub mod catalog;
 pub mod cli;
@@ -20,3 +21,4 @@ pub mod price;
 pub mod publish;
 pub mod redact;
 pub mod report;
+pub mod suggest;

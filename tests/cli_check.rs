@@ -355,7 +355,7 @@ fn eks_root_fails_with_every_expected_finding() {
         json!({
             // 14 policies x 10 resources = 9 failed + 2 unknown + 129 passed.
             "resources": 10, "files": 7, "policies": 14, "failed": 9, "unknown": 2,
-            "suppressed": 0, "errors": 0, "passed": 129, "input_errors": 0,
+            "suppressed": 0, "errors": 0, "passed": 129, "input_errors": 0, "warnings": 0,
             "modules_not_loaded": 0,
             // The sums of the resources' exact amounts (see eks_resources_are_priced_...),
             // rounded to cents once; the two buckets depend on usage and add nothing.

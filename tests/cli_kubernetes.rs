@@ -197,7 +197,7 @@ fn the_platform_repository_fails_with_every_expected_finding() {
         json!({
             // 14 policies x 10 resources = 10 failed + 1 unknown + 1 suppressed + 128 passed.
             "resources": 10, "files": 10, "policies": 14, "failed": 10, "unknown": 1,
-            "suppressed": 1, "errors": 0, "passed": 128, "input_errors": 0,
+            "suppressed": 1, "errors": 0, "passed": 128, "input_errors": 0, "warnings": 0,
             "modules_not_loaded": 0,
             "monthly_cost": {"baseline": "35508.41", "ceiling": "365213.27", "priced": 10, "incomplete": 1}
         })

@@ -257,6 +257,19 @@ pub fn machine_price(
     }
 }
 
+/// The machine types of `provider`'s price table one edit away from `machine_type`, for
+/// "did you mean" when it is not listed. AWS EC2 and GCP types only: their table keys are
+/// the names as written (Azure's are folded to lower case).
+pub fn similar_machine_types(provider: &str, machine_type: &str) -> Vec<&'static str> {
+    match Provider::parse(provider) {
+        Ok(Provider::Aws) if !machine_type.trim().to_ascii_lowercase().starts_with("ml.") => {
+            super::table::near_keys(ec2(), machine_type)
+        }
+        Ok(Provider::Google) => super::table::near_keys(gcp_machines(), machine_type),
+        _ => Vec::new(),
+    }
+}
+
 /// Every EC2 instance type the price table lists (in any region), sorted: the types a
 /// Karpenter NodePool can be matched against.
 pub fn ec2_instance_types() -> Vec<&'static str> {

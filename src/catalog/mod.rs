@@ -18,7 +18,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use compute::{
-    attached_gpu_price, ec2_instance_types, gpus_included, machine_price, spot_price,
+    attached_gpu_price, ec2_instance_types, gpus_included, machine_price, similar_machine_types,
+    spot_price,
 };
 pub use ec2_labels::{
     accelerator_manufacturer, ec2_accelerated, ec2_label, Label, MODELLED_LABELS,

@@ -322,6 +322,24 @@ pub(crate) fn pick_region<'a, T>(
 }
 
 /// "X is not in the T price table (as of D)".
+/// The keys of `table` one edit away from `key` (a deleted, inserted or changed
+/// character), sorted, at most three: the likely typos of a name the table lacks.
+pub(crate) fn near_keys<T>(table: &'static Regional<T>, key: &str) -> Vec<&'static str> {
+    let folded = (table.fold)(key);
+    if table.by_key.contains_key(&folded) {
+        return Vec::new();
+    }
+    let mut near: Vec<&'static str> = table
+        .by_key
+        .keys()
+        .map(String::as_str)
+        .filter(|k| k.len().abs_diff(folded.len()) <= 1 && strsim::levenshtein(k, &folded) == 1)
+        .collect();
+    near.sort_unstable();
+    near.truncate(3);
+    near
+}
+
 pub(crate) fn not_in(what: &str, title: &str, info: &TableInfo) -> String {
     format!(
         "{what} is not in the {title} price table (as of {})",

@@ -102,6 +102,8 @@ pub(super) fn analyze(
     let inventory = pipeline::analyze(prepared, input, var_order)?;
     let settings = policy_settings(&prepared.loaded, &prepared.config_namer, today);
     let mut evaluation = policies.evaluate(&inventory.resources, &settings);
+    let mut errors = inventory.errors;
+    errors.extend(policies.unknown_waiver_ids(&inventory.resources, &settings));
     let locations = config_entry_locations(&prepared.loaded, &prepared.config_namer, "[[budget]]");
     let budgets = match price::budget::project(
         &inventory.resources,
@@ -128,7 +130,8 @@ pub(super) fn analyze(
     let mut report = Report {
         resources: inventory.resources,
         findings: evaluation.findings,
-        errors: inventory.errors,
+        errors,
+        warnings: inventory.warnings,
         modules_not_loaded: inventory.modules_not_loaded,
         notes: inventory.notes,
         sources,

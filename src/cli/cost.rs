@@ -18,6 +18,7 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
     let mut report = Report {
         resources: inventory.resources,
         errors: inventory.errors,
+        warnings: inventory.warnings,
         modules_not_loaded: inventory.modules_not_loaded,
         notes: inventory.notes,
         sources: inventory.sources,
@@ -45,6 +46,17 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
                     err = err.with_help(h.clone());
                 }
                 print_diagnostic(miette::Report::new(err), prepared.color);
+            }
+            for w in &report.warnings {
+                let mut warning = miette::MietteDiagnostic::new(format!(
+                    "{}:{}: {}",
+                    w.location.file, w.location.line, w.message
+                ))
+                .with_severity(miette::Severity::Warning);
+                if let Some(h) = &w.help {
+                    warning = warning.with_help(h.clone());
+                }
+                print_diagnostic(miette::Report::new(warning), prepared.color);
             }
             render_text(&report, grouping.as_ref())
         }

@@ -127,6 +127,20 @@ pub fn shown_paths(p: &Prepared) -> String {
 
 /// Reads, evaluates, classifies and prices everything under the paths.
 pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<Inventory, u8> {
+    let max_file_size = args.max_file_size.unwrap_or(p.loaded.config.max_file_size);
+    let unreadable = terraform::unreadable_var_files(var_order, &p.namer, max_file_size);
+    if !unreadable.is_empty() {
+        let report = crate::report::Report {
+            errors: unreadable,
+            ..Default::default()
+        };
+        let options = crate::report::text::TextOptions {
+            color: p.color,
+            ..Default::default()
+        };
+        eprint!("{}", crate::report::text::render_body(&report, options));
+        return Err(exit::ERROR);
+    }
     let excludes = excludes(&p.loaded, &args.excludes)?;
     let classifier = EnvironmentClassifier::new(&p.loaded.config.environment).map_err(|e| {
         eprintln!("error: invalid environment path pattern: {}", e.kind());
@@ -138,7 +152,6 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
         notes: found.notes,
         ..Inventory::default()
     };
-    let max_file_size = args.max_file_size.unwrap_or(p.loaded.config.max_file_size);
     let options = TerraformOptions {
         vars: var_order.to_vec(),
         env: std::env::vars()

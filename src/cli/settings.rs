@@ -59,6 +59,7 @@ pub fn policy_settings(loaded: &LoadedConfig, namer: &PathNamer, today: String) 
             })
             .collect(),
         today,
+        case_insensitive_tag_keys: config.tags.case_insensitive_keys,
     }
 }
 

@@ -19,6 +19,8 @@ const KNOWN_KEYS: &[&str] = &[
     "accelerators",
     "waivers",
     "tag",
+    "tags",
+    "case_insensitive_keys",
     "paths",
     "production",
     "pattern",

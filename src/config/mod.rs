@@ -53,9 +53,21 @@ pub struct Config {
     pub costs: CostsConfig,
     #[serde(default)]
     pub kubernetes: KubernetesConfig,
+    #[serde(default)]
+    pub tags: TagsConfig,
     /// Budget caps, each over the resources its scope selects.
     #[serde(default)]
     pub budget: Vec<BudgetConfig>,
+}
+
+/// How tag keys are compared.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TagsConfig {
+    /// A required key written in another case (`Team` for `team`) counts as present.
+    /// Off by default: AWS, Google and Kubernetes compare keys exactly.
+    #[serde(default)]
+    pub case_insensitive_keys: bool,
 }
 
 /// Settings for Kubernetes workloads.
@@ -246,6 +258,7 @@ impl Default for Config {
             pricing: PricingConfig::default(),
             costs: CostsConfig::default(),
             kubernetes: KubernetesConfig::default(),
+            tags: TagsConfig::default(),
             budget: Vec::new(),
         }
     }

@@ -84,6 +84,9 @@ pub type SourceMap = BTreeMap<Arc<str>, Arc<str>>;
 pub struct Inventory {
     pub resources: Vec<Resource>,
     pub errors: Vec<InputError>,
+    /// Mistakes in the input that change nothing checked (a variable file's value for a
+    /// variable no root declares): always shown, never part of the exit code.
+    pub warnings: Vec<InputError>,
     pub modules_not_loaded: Vec<ModuleNotLoaded>,
     pub notes: Vec<Note>,
     pub sources: SourceMap,
@@ -98,6 +101,8 @@ impl Inventory {
             .sort_by(|a, b| (&a.root, &a.address).cmp(&(&b.root, &b.address)));
         self.errors.sort();
         self.errors.dedup();
+        self.warnings.sort();
+        self.warnings.dedup();
         self.modules_not_loaded.sort();
         self.modules_not_loaded.dedup();
         self.notes.sort();

@@ -8,11 +8,13 @@ use std::collections::{BTreeSet, HashMap};
 use cedar_policy::{AuthorizationError, Authorizer, Context, PolicyId, Request};
 use rayon::prelude::*;
 
-use crate::model::{Fact, Finding, Location, Resource, Status, Suppression, UnknownInput};
+use crate::model::{
+    Fact, Finding, Location, Resource, SourceFormat, Status, Suppression, UnknownInput,
+};
 
 use super::context::{self, Contexts, EnvKey};
 use super::entities::{Facts, ResourceEntities, World};
-use super::message::RenderInput;
+use super::message::{self, RenderInput};
 use super::residual::{self, Tri};
 use super::settings::Settings;
 use super::source::FactRef;
@@ -49,6 +51,16 @@ impl Outcome {
 }
 
 pub(crate) fn evaluate(p: &Policies, resources: &[Resource], settings: &Settings) -> Evaluation {
+    let respelled: Vec<Resource>;
+    let resources = if settings.case_insensitive_tag_keys {
+        respelled = resources
+            .iter()
+            .map(|r| message::with_required_spelling(r, &settings.required_tags))
+            .collect();
+        &respelled[..]
+    } else {
+        resources
+    };
     let mut universe = p.literals.clone();
     universe.extend(settings.required_tags.iter().cloned());
     let candidates = environment_candidates(p, settings);
@@ -243,7 +255,10 @@ impl Run<'_> {
                     join_words(&facts),
                     if facts.len() == 1 { "is" } else { "are" }
                 );
-                let help = "resolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure".to_string();
+                let help = match r.source {
+                    SourceFormat::Terraform => "resolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure".to_string(),
+                    _ => format!("resolve the value ({}) to get a definite answer; --unknown fail counts this as a failure", message::value_sources(r)),
+                };
                 (Status::Unknown, unknowns, Some(message), Some(help))
             }
             Outcome::Error(m) => (
@@ -276,10 +291,42 @@ impl Run<'_> {
             resource_type: r.resource_type.clone(),
             location: location(r, rule),
             message: message.unwrap_or_else(|| rule.message_template.render(input)),
-            help: help.or_else(|| rule.help_template.as_ref().map(|t| t.render(input))),
+            help: self.with_tag_hints(
+                r,
+                rule,
+                status,
+                help.or_else(|| rule.help_template.as_ref().map(|t| t.render(input))),
+            ),
             unknowns,
             suppression,
         })
+    }
+
+    /// A required-tags failure says first what the policy's help cannot know: that a key
+    /// is written in another case. Where a resource type's labels go elsewhere than the
+    /// usual advice says (a GKE node pool), that advice replaces the policy's.
+    fn with_tag_hints(
+        &self,
+        r: &Resource,
+        rule: &PolicyInfo,
+        status: Status,
+        help: Option<String>,
+    ) -> Option<String> {
+        if status != Status::Fail || !rule.message_template.names_missing_tags() {
+            return help;
+        }
+        let help = match message::labels_attribute_help(r) {
+            Some(advice) => Some(format!(
+                "{advice}; to accept the gap, waive {} for this resource",
+                rule.id
+            )),
+            None => help,
+        };
+        let hints: Vec<String> = message::case_hint(r, &self.settings.required_tags)
+            .into_iter()
+            .chain(help)
+            .collect();
+        (!hints.is_empty()).then(|| hints.join("; "))
     }
 
     /// The unexpired waiver covering `policy_id` on `r`: inline waivers first, then the

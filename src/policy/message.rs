@@ -3,7 +3,7 @@
 //! The values themselves are computed elsewhere ([`super::entities::Facts`],
 //! [`super::context::EnvParams`]); this module only formats them.
 
-use crate::model::{Budget, Fact, Resource, Sensitive, Usd, SENSITIVE};
+use crate::model::{Budget, Fact, Resource, Sensitive, SourceFormat, Usd, SENSITIVE};
 
 use super::context::{EnvParams, Param};
 use super::entities::Facts;
@@ -43,10 +43,11 @@ pub(crate) enum Placeholder {
     MaxReplicas,
     LlmModel,
     RouteMissing,
+    ValueSources,
 }
 
 /// Every placeholder, by the name written between braces.
-pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 32] = [
+pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 33] = [
     ("address", Placeholder::Address),
     ("type", Placeholder::Type),
     ("missing_tags", Placeholder::MissingTags),
@@ -82,6 +83,7 @@ pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 32] = [
     ("max_replicas", Placeholder::MaxReplicas),
     ("llm_model", Placeholder::LlmModel),
     ("route_missing", Placeholder::RouteMissing),
+    ("value_sources", Placeholder::ValueSources),
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -290,6 +292,7 @@ fn value(p: Placeholder, input: &RenderInput<'_>) -> String {
             |s| s.clone(),
         ),
         Placeholder::RouteMissing => route_missing(f),
+        Placeholder::ValueSources => value_sources(r).to_string(),
         Placeholder::MaxAccelerators => match &input.env.max_accelerators {
             Param::Absent => "(no limit)".to_string(),
             Param::Known(n) => n.to_string(),
@@ -356,6 +359,95 @@ fn opt_fact<T>(fact: Option<&Fact<T>>, show: impl FnOnce(&T) -> String) -> Strin
         None => NONE.to_string(),
         Some(Fact::Known(v)) => show(v),
         Some(Fact::Unknown(_)) => UNKNOWN.to_string(),
+    }
+}
+
+impl Template {
+    /// Whether the template lists the missing tags or labels (a required-tags policy).
+    pub(crate) fn names_missing_tags(&self) -> bool {
+        self.segments.iter().any(|s| {
+            matches!(
+                s,
+                Segment::Value(Placeholder::MissingTags | Placeholder::MissingLabels)
+            )
+        })
+    }
+}
+
+/// `r` with each required key it carries only in another case (`Team` for `team`) also
+/// under the required spelling, for `[tags] case_insensitive_keys`. Policies see the
+/// copy; the report keeps the resource as written.
+pub(crate) fn with_required_spelling(r: &Resource, required: &[String]) -> Resource {
+    let mut out = r.clone();
+    for key in required {
+        if out.tags.entries.contains_key(key) {
+            continue;
+        }
+        let carried = r
+            .tags
+            .entries
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.clone());
+        if let Some(value) = carried {
+            out.tags.entries.insert(key.clone(), value);
+        }
+    }
+    out
+}
+
+/// For a resource that lacks required keys it carries in another case (`Team` for
+/// `team`), the sentence saying keys are case-sensitive; `None` otherwise.
+pub(crate) fn case_hint(r: &Resource, required: &[String]) -> Option<String> {
+    let pairs: Vec<String> = missing_tags(r, required)
+        .iter()
+        .filter_map(|m| {
+            let carried = r.tags.entries.keys().find(|k| k.eq_ignore_ascii_case(m))?;
+            Some(format!("`{carried}` is not `{m}`"))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    let what = if r.source == SourceFormat::Terraform {
+        "tag"
+    } else {
+        "label"
+    };
+    Some(format!(
+        "{what} keys are case-sensitive: {} (rename the key to the required spelling, or set \
+         `[tags] case_insensitive_keys = true` in aicost-policy.toml)",
+        pairs.join(", ")
+    ))
+}
+
+/// Where a resource type's labels go when the usual advice (the resource's own tags, or
+/// the provider's defaults) does not hold: a GKE node pool's GCP labels are nested in
+/// `node_config`, and provider `default_labels` do not reach them. `None` otherwise.
+pub(crate) fn labels_attribute_help(r: &Resource) -> Option<&'static str> {
+    match r.resource_type.as_str() {
+        "google_container_node_pool" => Some(
+            "add the labels to node_config.resource_labels (node_pools_resource_labels with \
+             the terraform-google-modules GKE module): those are the GCP labels of the node \
+             VMs, which billing sees; node_config.labels are Kubernetes node labels, and \
+             provider default_labels do not reach node pools",
+        ),
+        _ => None,
+    }
+}
+
+/// Where the values a resource's facts come from are given, for help texts: Terraform
+/// has variables, a manifest has none, so its advice never names `--var`.
+pub(crate) fn value_sources(r: &Resource) -> &'static str {
+    match r.source {
+        SourceFormat::Terraform => "variable defaults, --var, --var-file, the usage file",
+        SourceFormat::Kubernetes => {
+            "literal values in the manifest instead of placeholders, the node selector or \
+             affinity that names the machine, the usage file"
+        }
+        SourceFormat::LiteLlm | SourceFormat::HelmValues => {
+            "literal values in the file instead of placeholders, the usage file"
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! printing and reads no configuration file: [`Settings`] arrives filled in.
 //!
 //! Submodules: `load` (files → validated set), `annotations`, `message` (placeholders),
-//! `source` (text positions), `schema`, `entities` (resource → Cedar entities),
+//! `ids` (policy ids the user writes), `source` (text positions), `schema`, `entities` (resource → Cedar entities),
 //! `workload` (facts of Kubernetes workloads), `context`, `evaluate`, `residual`
 //! (three-valued decisions), `settings`, `error`.
 
@@ -17,6 +17,7 @@ mod context;
 mod entities;
 mod error;
 mod evaluate;
+mod ids;
 mod load;
 mod message;
 mod nesting;
@@ -35,6 +36,7 @@ use crate::model::{Finding, Resource, Rule, Severity};
 pub use entities::instance_family;
 pub use error::{PolicyLoadError, PolicyLoadErrors};
 pub use evaluate::Evaluation;
+pub use ids::UnknownPolicyId;
 pub use load::LoadOptions;
 pub use schema::{BUILTIN_POLICIES, SCHEMA};
 pub use settings::{

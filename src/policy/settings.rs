@@ -29,6 +29,9 @@ pub struct Settings {
     pub waivers: Vec<Waiver>,
     /// Today's date, `YYYY-MM-DD`, for waiver expiry. Empty means no waiver expires.
     pub today: String,
+    /// A required tag key written in another case counts as present (`[tags]
+    /// case_insensitive_keys`).
+    pub case_insensitive_tag_keys: bool,
 }
 
 /// Settings for one environment. `None` falls back to the global setting.
@@ -89,6 +92,7 @@ impl Default for Settings {
             max_replicas: Some(50),
             waivers: Vec::new(),
             today: String::new(),
+            case_insensitive_tag_keys: false,
         }
     }
 }

@@ -162,7 +162,7 @@ pub(super) fn machine_price(
         Capacity::Spot => match s.spot_factors.get(provider) {
             Some(factor) => {
                 let (on_demand, notes) = catalog::machine_price(provider, instance_type, region)
-                    .map_err(unknown_price)?;
+                    .map_err(|e| unknown_machine(provider, instance_type, e))?;
                 let mut notes = price_notes(&on_demand, region, notes);
                 notes.push(format!(
                     "spot priced at {} × on-demand (configured factor)",
@@ -175,15 +175,15 @@ pub(super) fn machine_price(
                 Ok((price, notes))
             }
             None => {
-                let (price, notes) =
-                    catalog::spot_price(provider, instance_type, region).map_err(unknown_price)?;
+                let (price, notes) = catalog::spot_price(provider, instance_type, region)
+                    .map_err(|e| unknown_machine(provider, instance_type, e))?;
                 let notes = price_notes(&price, region, notes);
                 Ok((price.usd, notes))
             }
         },
         Capacity::OnDemand | Capacity::Reserved | Capacity::CapacityBlock => {
-            let (price, notes) =
-                catalog::machine_price(provider, instance_type, region).map_err(unknown_price)?;
+            let (price, notes) = catalog::machine_price(provider, instance_type, region)
+                .map_err(|e| unknown_machine(provider, instance_type, e))?;
             let mut notes = price_notes(&price, region, notes);
             match capacity {
                 Capacity::Reserved => {
@@ -387,6 +387,20 @@ fn sagemaker_variants(
 
 pub(super) fn unknown_price(reason: String) -> String {
     format!("price unknown: {reason}")
+}
+
+/// `price unknown: REASON` for a machine type, with the catalog's types one edit away
+/// when it is not listed (`pricing show` suggests the same way).
+fn unknown_machine(provider: &str, machine_type: &str, reason: String) -> String {
+    let near = catalog::similar_machine_types(provider, machine_type);
+    if near.is_empty() {
+        unknown_price(reason)
+    } else {
+        format!(
+            "price unknown: {reason} (did you mean {}?)",
+            near.join(", ")
+        )
+    }
 }
 
 /// GPUs a GCE machine bills separately (n1 with `guest_accelerator`); a2, a3 and g2

@@ -300,6 +300,7 @@ pub fn render_json(report: &Report, grouping: Option<&Grouping>) -> String {
         "resources": priced,
         "groups": groups_json,
         "errors": report.errors.iter().map(super::json::error_json).collect::<Vec<_>>(),
+        "warnings": report.warnings.iter().map(super::json::error_json).collect::<Vec<_>>(),
         "summary": {
             "resources": report.resources.len(),
             "monthly_cost": totals_json(&Totals::of(report.resources.iter())),

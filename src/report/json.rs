@@ -21,6 +21,7 @@ pub fn render(report: &Report) -> String {
         "resources": report.resources.iter().map(resource_json).collect::<Vec<_>>(),
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
         "errors": report.errors.iter().map(error_json).collect::<Vec<_>>(),
+        "warnings": report.warnings.iter().map(error_json).collect::<Vec<_>>(),
         "modules_not_loaded": report.modules_not_loaded.iter().map(not_loaded).collect::<Vec<_>>(),
         "budgets": report.budgets.iter().map(budget_json).collect::<Vec<_>>(),
         "summary": {
@@ -33,6 +34,7 @@ pub fn render(report: &Report) -> String {
             "errors": summary.policy_errors,
             "passed": summary.passed,
             "input_errors": summary.input_errors,
+            "warnings": summary.warnings,
             "modules_not_loaded": summary.modules_not_loaded,
             "monthly_cost": {
                 "baseline": totals.baseline.to_json_string(),

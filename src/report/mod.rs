@@ -27,6 +27,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Input that could not be checked.
     pub errors: Vec<InputError>,
+    /// Mistakes in the input that change nothing checked; shown, not in the exit code.
+    pub warnings: Vec<InputError>,
     pub modules_not_loaded: Vec<ModuleNotLoaded>,
     pub notes: Vec<Note>,
     pub sources: SourceMap,
@@ -56,6 +58,8 @@ pub struct Summary {
     pub passed: usize,
     /// Problems in the input (files that did not parse, expressions that failed).
     pub input_errors: usize,
+    /// Input warnings (see [`Report::warnings`]).
+    pub warnings: usize,
     pub modules_not_loaded: usize,
 }
 
@@ -80,6 +84,8 @@ impl Report {
         });
         self.errors.sort();
         self.errors.dedup();
+        self.warnings.sort();
+        self.warnings.dedup();
         self.modules_not_loaded.sort();
         self.modules_not_loaded.dedup();
         self.notes.sort();
@@ -100,6 +106,7 @@ impl Report {
             policy_errors: count(Status::Error),
             passed: self.passed,
             input_errors: self.errors.len(),
+            warnings: self.warnings.len(),
             modules_not_loaded: self.modules_not_loaded.len(),
         }
     }

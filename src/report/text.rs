@@ -91,7 +91,7 @@ pub fn render(report: &Report, options: TextOptions) -> String {
     out
 }
 
-/// Everything but the summary line: errors, findings, notes (verbose) and budgets.
+/// Everything but the summary line: errors, warnings, findings, notes (verbose) and budgets.
 pub fn render_body(report: &Report, options: TextOptions) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
@@ -105,6 +105,13 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
     let lines = Lines::default();
     for e in &report.errors {
         render_block(&handler, &error_block(report, &lines, e), &mut out);
+    }
+    for w in &report.warnings {
+        let block = Block {
+            severity: miette::Severity::Warning,
+            ..error_block(report, &lines, w)
+        };
+        render_block(&handler, &block, &mut out);
     }
     let by_address: std::collections::HashMap<(&str, &str), &Resource> = report
         .resources
@@ -446,6 +453,9 @@ fn summary_parts(report: &Report, show_unknown: bool) -> Vec<String> {
     }
     if s.input_errors > 0 {
         parts.push(plural(s.input_errors, "input error", "input errors"));
+    }
+    if s.warnings > 0 {
+        parts.push(plural(s.warnings, "warning", "warnings"));
     }
     if s.modules_not_loaded > 0 {
         parts.push(format!(

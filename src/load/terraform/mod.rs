@@ -26,6 +26,7 @@ pub mod registry;
 mod roots;
 mod template;
 pub mod types;
+mod undeclared;
 pub mod variables;
 pub mod waivers;
 
@@ -213,14 +214,20 @@ pub fn load_with_plans(
         (Some(result), reached)
     });
 
+    // A value given on the command line must be for a variable some root declares.
+    let mut declared: BTreeSet<String> = BTreeSet::new();
+    let mut evaluated = false;
     for (i, why, result) in results {
         let (Some((_, config)), Some(result)) = (parsed.get(i), result) else {
             continue;
         };
+        evaluated = true;
+        declared.extend(config.variables.keys().cloned());
         inventory
             .notes
             .extend(root_notes(config, why, &result, &index, namer));
         inventory.errors.extend(result.errors);
+        inventory.warnings.extend(result.warnings);
         inventory.modules_not_loaded.extend(result.not_loaded);
         inventory.notes.extend(result.notes);
         for file in result.var_files {
@@ -229,6 +236,21 @@ pub fn load_with_plans(
                 .insert(file.path.clone(), file.text.clone());
         }
         add_records(result.resources, inventory);
+    }
+    // A plan carries its own variable values: with only plans, no --var is used at all.
+    if evaluated || plans.files.is_empty() {
+        inventory
+            .errors
+            .extend(variables::undeclared_cli_vars(&cli_vars, &declared));
+        for arg in &cli_vars {
+            if let CliVariable::File(file) = arg {
+                inventory.warnings.extend(variables::undeclared_entries(
+                    file,
+                    &declared,
+                    "no checked root module declares it",
+                ));
+            }
+        }
     }
     // Every module that was read, scanned or loaded on demand, contributes its errors
     // and its sources once.
@@ -250,6 +272,7 @@ pub fn load_with_plans(
             }
         }
     }
+    undeclared::merge_uses(&mut inventory.errors);
 }
 
 /// Reads each plan's resources into `inventory`; returns the scanned roots the plans
@@ -360,6 +383,8 @@ struct RootResult {
     errors: Vec<InputError>,
     not_loaded: Vec<crate::model::ModuleNotLoaded>,
     notes: Vec<crate::model::Note>,
+    /// Values in the root's own variable files for variables it does not declare.
+    warnings: Vec<InputError>,
     var_files: Vec<Arc<SourceFile>>,
     /// Local module directories instantiated, with the calls (addresses) that did.
     instantiated: BTreeMap<PathBuf, BTreeSet<String>>,
@@ -377,6 +402,12 @@ fn evaluate_root(
     let (variables, var_errors) =
         variables::root_values(config, &auto_files, cli, &options.env, &cx.budget);
     errors.extend(var_errors);
+    let declared: BTreeSet<String> = config.variables.keys().cloned().collect();
+    let why = format!("the root module `{}` does not declare it", config.rel_dir);
+    let warnings = auto_files
+        .iter()
+        .flat_map(|f| variables::undeclared_entries(f, &declared, &why))
+        .collect();
     let root = Instance::root(&cx, config.clone(), variables);
     let mut resources = Vec::new();
     root.collect(&mut resources);
@@ -387,6 +418,7 @@ fn evaluate_root(
         errors,
         not_loaded: cx.not_loaded.into_inner(),
         notes: cx.notes.into_inner(),
+        warnings,
         var_files: auto_files,
         instantiated: cx.instantiated.into_inner(),
     }
@@ -473,6 +505,12 @@ fn read_auto_var_files(
         }
     }
     (files, errors)
+}
+
+/// The `--var-file` arguments that cannot be read, checked before anything else is: a
+/// variable file the user named changes every root, so without it nothing is checked.
+pub fn unreadable_var_files(args: &[VarArg], namer: &PathNamer, max_size: u64) -> Vec<InputError> {
+    read_cli_vars(args, namer, max_size).1
 }
 
 fn read_cli_vars(

@@ -4,10 +4,10 @@
 //! `-var` in the order given on the command line. A variable with no value from any of
 //! these is Unknown, never invented.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::ast::{Expr, ExprKind, ObjectKey};
+use super::ast::{Expr, ExprKind, ObjectKey, Span};
 use super::budget::RootBudget;
 use super::config::{ModuleConfig, SourceFile, Variable};
 use super::eval::{EvalError, Evaluator, NoNames};
@@ -96,25 +96,94 @@ pub fn root_values(
     (values, errors)
 }
 
+/// The `name = value` entries of a variable file (HCL, or JSON for `.json`), each with
+/// the span of the whole entry (of the value, in JSON).
+fn var_file_entries(file: &SourceFile) -> Result<Vec<(String, Expr, Span)>, hcl::SyntaxError> {
+    if file.path.ends_with(".json") {
+        parse_json_var_file(&file.text).map(|entries| {
+            entries
+                .into_iter()
+                .map(|(name, expr)| {
+                    let span = expr.span;
+                    (name, expr, span)
+                })
+                .collect()
+        })
+    } else {
+        hcl::parse_body(&file.text).map(|body| {
+            body.attributes
+                .into_iter()
+                .map(|a| (a.name, a.expr, a.span))
+                .collect::<Vec<_>>()
+        })
+    }
+}
+
+/// A warning for each entry of a variable file that sets a variable `declared` does not
+/// know, as Terraform warns ("Value for undeclared variable"); the value is ignored.
+/// `why` says who does not declare it (`the root module `infra` does not declare it`). A file that does not
+/// parse has no entries here: its syntax error is reported where its values are read.
+pub fn undeclared_entries(
+    file: &SourceFile,
+    declared: &BTreeSet<String>,
+    why: &str,
+) -> Vec<InputError> {
+    let Ok(entries) = var_file_entries(file) else {
+        return Vec::new();
+    };
+    entries
+        .into_iter()
+        .filter(|(name, _, _)| !declared.contains(name))
+        .map(|(name, _, span)| {
+            InputError::new(
+                file.location(span),
+                format!("value for undeclared variable `{name}`: {why}, so the value is ignored"),
+            )
+            .with_help(undeclared_help(&name, declared, "the entry"))
+        })
+        .collect()
+}
+
+/// An error for each `--var` that sets a variable `declared` does not know: Terraform
+/// refuses a command-line value for an undeclared variable.
+pub fn undeclared_cli_vars(cli: &[CliVariable], declared: &BTreeSet<String>) -> Vec<InputError> {
+    let mut errors: Vec<InputError> = cli
+        .iter()
+        .filter_map(|arg| match arg {
+            CliVariable::Assign { name, .. } if !declared.contains(name) => Some(name),
+            _ => None,
+        })
+        .map(|name| {
+            // The origin is the message's prefix, so the report names no file:line for it.
+            let origin = format!("--var {name}");
+            InputError::new(
+                Location::file_start(Arc::from(origin.as_str())),
+                format!("{origin}: no checked root module declares a variable named `{name}`"),
+            )
+            .with_help(undeclared_help(name, declared, "the --var"))
+        })
+        .collect();
+    errors.dedup();
+    errors
+}
+
+fn undeclared_help(name: &str, declared: &BTreeSet<String>, what: &str) -> String {
+    match crate::suggest::closest(name, declared.iter().map(String::as_str)) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!(
+            "declare it with a `variable \"{name}\"` block to use the value, or remove {what}"
+        ),
+    }
+}
+
 fn read_var_file(
     file: &Arc<SourceFile>,
     assigned: &mut BTreeMap<String, Assigned>,
     errors: &mut Vec<InputError>,
 ) {
-    let is_json = file.path.ends_with(".json");
-    let parsed = if is_json {
-        parse_json_var_file(&file.text)
-    } else {
-        hcl::parse_body(&file.text).map(|body| {
-            body.attributes
-                .into_iter()
-                .map(|a| (a.name, a.expr))
-                .collect::<Vec<_>>()
-        })
-    };
-    match parsed {
+    match var_file_entries(file) {
         Ok(attrs) => {
-            for (name, expr) in attrs {
+            for (name, expr, _) in attrs {
                 assigned.insert(name, Assigned::Expr(expr, file.clone()));
             }
         }

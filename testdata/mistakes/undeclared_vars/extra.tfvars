@@ -1,0 +1,2 @@
+team   = "research"
+region = "eu-west-1"
