@@ -96,7 +96,7 @@ fn a_configured_default_gpu_prices_the_model_as_an_assumption() {
     assert_eq!(cost["complete"], true);
     assert_eq!(
         cost["assumptions"],
-        json!(["GPU model assumed to be L4 ([kubernetes] default_gpu): no node selector names it"])
+        json!(["GPU model L4 ([kubernetes] default_gpu): no node selector names the model"])
     );
     assert_eq!(cost["components"][2]["name"], "GPU (L4 assumed, on-demand)");
 }

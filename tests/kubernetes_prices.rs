@@ -250,7 +250,7 @@ fn a_configured_default_gpu_prices_an_unnamed_model_as_a_shown_assumption() {
     );
     assert_eq!(
         e.assumptions,
-        vec!["GPU model assumed to be L4 ([kubernetes] default_gpu): no node selector names it"]
+        vec!["GPU model L4 ([kubernetes] default_gpu): no node selector names the model"]
     );
 }
 

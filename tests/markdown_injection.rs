@@ -291,6 +291,7 @@ fn side(amount: i64) -> SideCost {
         baseline: Decimal::new(amount, 2),
         ceiling: Decimal::new(amount * 2, 2),
         complete: true,
+        assumptions: Vec::new(),
     }
 }
 

@@ -400,7 +400,7 @@ fn gpu_rate(p: &PodGroup, spot: bool, s: &PricingSettings) -> GpuRate {
         None => match &s.default_gpu {
             Some(model) => {
                 let mut assumptions = vec![format!(
-                    "GPU model assumed to be {model} ([kubernetes] default_gpu): no node selector names it"
+                    "GPU model {model} ([kubernetes] default_gpu): no node selector names the model"
                 )];
                 let price = model_rate(model, spot, &mut assumptions);
                 GpuRate {
