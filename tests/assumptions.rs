@@ -196,10 +196,24 @@ Deployment/inference/tgi-mixtral  Deployment  8         $0.031611 per vCPU-hour 
 /// an estimate is partial.
 #[test]
 fn markdown_lists_assumptions_and_says_at_least_when_partial() {
-    let r = run(&["check", ASSUMED, "--today", "2026-11-28", "--format", "markdown"]);
+    let r = run(&[
+        "check",
+        ASSUMED,
+        "--today",
+        "2026-11-28",
+        "--format",
+        "markdown",
+    ]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(without_footer(&r.stdout), MARKDOWN_ASSUMED);
-    let r = run(&["check", UNNAMED, "--today", "2026-11-28", "--format", "markdown"]);
+    let r = run(&[
+        "check",
+        UNNAMED,
+        "--today",
+        "2026-11-28",
+        "--format",
+        "markdown",
+    ]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(without_footer(&r.stdout), MARKDOWN_UNNAMED);
 }
