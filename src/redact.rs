@@ -160,9 +160,11 @@ fn resource(r: &mut Resource) {
             k.name = scrub(&k.name, texts);
             k.missing = k.missing.as_deref().map(|m| scrub(m, texts));
             k.notes = k.notes.iter().map(|n| scrub(n, texts)).collect();
+            k.assumptions = k.assumptions.iter().map(|n| scrub(n, texts)).collect();
         }
         cost.missing = cost.missing.iter().map(|m| scrub(m, texts)).collect();
         cost.notes = cost.notes.iter().map(|n| scrub(n, texts)).collect();
+        cost.assumptions = cost.assumptions.iter().map(|n| scrub(n, texts)).collect();
     }
     let attributes = std::mem::take(&mut r.attributes);
     r.attributes = match scrub_value(Value::Map(attributes), texts) {

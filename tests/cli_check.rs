@@ -670,6 +670,8 @@ AIC-TAG-001 [high, unknown]
   help: resolve the value (give the variable a default, or pass it with --var or --var-file) to
         get a definite answer; --unknown fail counts this as a failure
 
+assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
+
   10 resources, 14 policies, 9 failed, 2 unknown, $93,416.50/month (ceiling $570,549.98)
 "##;
 

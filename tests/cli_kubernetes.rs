@@ -430,6 +430,18 @@ fn every_kind_gives_its_exact_findings_and_input_errors() {
             "batch/jobs.yaml:74",
         ),
         f(
+            "AIC-COST-001",
+            "fail",
+            "Job/research/embed-corpus",
+            "batch/jobs.yaml:78",
+        ),
+        f(
+            "AIC-COST-002",
+            "unknown",
+            "Job/research/embed-corpus",
+            "batch/jobs.yaml:78",
+        ),
+        f(
             "AIC-K8S-001",
             "fail",
             "Deployment/default/tgi-l4",
@@ -488,6 +500,18 @@ fn every_kind_gives_its_exact_findings_and_input_errors() {
             "fail",
             "Service/audio/whisper",
             "knative-keda/services.yaml:3",
+        ),
+        f(
+            "AIC-COST-001",
+            "fail",
+            "Service/audio/whisper",
+            "knative-keda/services.yaml:11",
+        ),
+        f(
+            "AIC-COST-002",
+            "unknown",
+            "Service/audio/whisper",
+            "knative-keda/services.yaml:11",
         ),
         f(
             "AIC-K8S-001",
@@ -688,6 +712,18 @@ fn every_kind_gives_its_exact_findings_and_input_errors() {
             "ray/rayservice.yaml:3",
         ),
         f(
+            "AIC-COST-001",
+            "fail",
+            "RayService/serving/llm-serve/worker:l4",
+            "ray/rayservice.yaml:25",
+        ),
+        f(
+            "AIC-COST-002",
+            "unknown",
+            "RayService/serving/llm-serve/worker:l4",
+            "ray/rayservice.yaml:25",
+        ),
+        f(
             "AIC-K8S-001",
             "fail",
             "Server/seldon-mesh/mlserver-gpu",
@@ -712,10 +748,34 @@ fn every_kind_gives_its_exact_findings_and_input_errors() {
             "vllm-stack/values.yaml:3",
         ),
         f(
+            "AIC-COST-001",
+            "fail",
+            "vLLM/mistral",
+            "vllm-stack/values.yaml:32",
+        ),
+        f(
+            "AIC-COST-002",
+            "unknown",
+            "vLLM/mistral",
+            "vllm-stack/values.yaml:32",
+        ),
+        f(
             "AIC-K8S-001",
             "fail",
             "Deployment/perf/benchmark",
             "waivers/annotated.yaml:6",
+        ),
+        f(
+            "AIC-COST-001",
+            "fail",
+            "Deployment/perf/benchmark",
+            "waivers/annotated.yaml:11",
+        ),
+        f(
+            "AIC-COST-002",
+            "unknown",
+            "Deployment/perf/benchmark",
+            "waivers/annotated.yaml:11",
         ),
         f(
             "AIC-K8S-004",
@@ -786,8 +846,9 @@ fn every_kind_is_priced() {
             "30136.17",
             true,
         ),
-        // 60 pods x (8 vCPU, 32 GiB, one GPU of no named model at $0.95).
-        c("Deployment/perf/benchmark", "58625.07", "58625.07", true),
+        // 60 pods x (8 vCPU, 32 GiB) x 730 hours at default rates; their GPU names no
+        // model, so the estimate is incomplete rather than priced at a guess.
+        c("Deployment/perf/benchmark", "17015.07", "17015.07", false),
         // No prices without the usage file: every route depends on usage.
         c("LiteLLMRoute/gpt-4o[0]", "0.00", "0.00", true),
         // KServe transformer without maxReplicas: the ceiling is at least the baseline.
@@ -822,7 +883,7 @@ fn every_kind_is_priced() {
     assert_eq!(
         report["summary"]["monthly_cost"],
         // Totals are summed exactly, then rounded.
-        json!({"baseline": "111810.82", "ceiling": "256699.78", "priced": 37, "incomplete": 7})
+        json!({"baseline": "67419.22", "ceiling": "208840.68", "priced": 37, "incomplete": 12})
     );
 }
 

@@ -211,19 +211,78 @@ fn spot_pods_use_spot_unit_rates_and_the_models_spot_gpu_rate() {
 }
 
 #[test]
-fn an_unnamed_gpu_model_is_priced_at_the_default_gpu_rate_and_says_so() {
+fn an_unnamed_gpu_model_leaves_the_estimate_incomplete_with_the_catalogs_range() {
+    // 8 replicas x 2 GPUs x 730 hours = 11680 GPU-hours: T4 at $0.35 gives $4,088.00 and
+    // B200 at $11.277 gives $131,715.36.
     let r = resource(
         "Deployment",
-        WorkloadDetail::Pods(pods("1", "4", 1, None, 1)),
+        WorkloadDetail::Pods(pods("8", "64", 2, None, 8)),
     );
     let e = price(&r, &PricingSettings::default());
+    assert!(!e.complete);
     assert_eq!(
         lines(&e)[2],
-        line("GPU (model not named, on-demand)", "0.95", "730", "693.50")
+        line("GPU (model not named, on-demand)", "-", "11680", "-")
     );
     assert_eq!(
-        e.components[2].notes,
-        vec!["no node selector names the GPU model; priced at the default GPU rate"]
+        e.missing,
+        vec!["no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under [kubernetes]; at the catalog's GPU rates its 11680 GPU-hours a month cost $4,088.00 (T4) to $131,715.36 (B200)"]
+    );
+    assert!(e.assumptions.is_empty());
+}
+
+#[test]
+fn a_configured_default_gpu_prices_an_unnamed_model_as_a_shown_assumption() {
+    let r = resource(
+        "Deployment",
+        WorkloadDetail::Pods(pods("8", "64", 2, None, 8)),
+    );
+    let s = PricingSettings {
+        default_gpu: Some("L4".to_string()),
+        ..PricingSettings::default()
+    };
+    let e = price(&r, &s);
+    assert!(e.complete);
+    // 11680 GPU-hours x $0.56004.
+    assert_eq!(
+        lines(&e)[2],
+        line("GPU (L4 assumed, on-demand)", "0.56004", "11680", "6541.27")
+    );
+    assert_eq!(
+        e.assumptions,
+        vec!["GPU model L4 ([kubernetes] default_gpu): no node selector names the model"]
+    );
+}
+
+#[test]
+fn suspended_pods_that_do_not_name_their_gpu_cost_nothing_and_are_complete() {
+    let r = resource(
+        "Deployment",
+        WorkloadDetail::Pods(pods("8", "64", 2, None, 0)),
+    );
+    let e = price(&r, &PricingSettings::default());
+    assert!(e.complete);
+    assert_eq!(
+        lines(&e)[2],
+        line("GPU (model not named, on-demand)", "-", "0", "0.00")
+    );
+}
+
+#[test]
+fn a_named_model_without_a_rate_is_priced_at_the_default_gpu_rate_as_an_assumption() {
+    let r = resource(
+        "Deployment",
+        WorkloadDetail::Pods(pods("4", "16", 1, Some("A10G"), 1)),
+    );
+    let e = price(&r, &PricingSettings::default());
+    assert!(e.complete);
+    assert_eq!(
+        lines(&e)[2],
+        line("GPU (A10G, on-demand)", "0.95", "730", "693.50")
+    );
+    assert_eq!(
+        e.assumptions,
+        vec!["A10G has no rate of its own; priced at the default GPU rate (0.95 per GPU-hour)"]
     );
 }
 

@@ -433,10 +433,12 @@ fn what_kustomize_refuses_is_an_input_error_at_the_kustomizations_line_and_the_r
                 "Deployment/default/reranker",
                 "17.72"
             ),
+            // 2 hours (activeDeadlineSeconds) x (8 x $0.031611 + 32 x $0.004237); its GPU
+            // names no model, so the GPU has no price and the estimate is incomplete.
             r(
                 "testdata/kustomize-errors/unsupported",
                 "Job/default/eval",
-                "2.68"
+                "0.78"
             ),
         ]
     );

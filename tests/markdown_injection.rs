@@ -286,11 +286,12 @@ fn the_job_summary_renders_the_same_names_inert() {
 // Property: random names and messages
 // ---------------------------------------------------------------------------------------
 
-fn side(amount: i64) -> SideCost {
+fn side(amount: i64, assumed: &str) -> SideCost {
     SideCost {
         baseline: Decimal::new(amount, 2),
         ceiling: Decimal::new(amount * 2, 2),
         complete: true,
+        assumptions: vec![assumed.to_string()],
     }
 }
 
@@ -301,8 +302,9 @@ fn money(amount: i64) -> Money {
     }
 }
 
-/// A diff that adds one resource per name (the n-th costing n+1 dollars) with one new
-/// failure each, whose message is the matching entry of `messages`.
+/// A diff that adds one resource per name (the n-th costing n+1 dollars, resting on an
+/// assumption that is the matching entry of `messages`) with one new failure each, whose
+/// message is that entry too.
 fn report(names: &[String], messages: &[String], blob_url: &str) -> DiffReport {
     let resources: Vec<ResourceDelta> = names
         .iter()
@@ -319,7 +321,7 @@ fn report(names: &[String], messages: &[String], blob_url: &str) -> DiffReport {
                 base_file: None,
                 base_line: None,
                 before: None,
-                after: Some(side(cents)),
+                after: Some(side(cents, messages.get(i).map_or("", String::as_str))),
                 delta: money(cents),
             }
         })
@@ -422,8 +424,8 @@ proptest! {
                         format!("{} (added)", shown(name)),
                         format!("+{dollars}"),
                         "–".to_string(),
-                        dollars.clone(),
-                        format!("${}.00", 2 * (i + 1)),
+                        format!("{dollars}†"),
+                        format!("${}.00†", 2 * (i + 1)),
                     ]
                 })
                 .collect();
@@ -445,6 +447,12 @@ proptest! {
                     .to_string()
                 })
                 .collect();
+            // Each assumption, listed under the table with its footnote marker.
+            wanted.extend(names.iter().zip(&messages).map(|(name, message)| {
+                format!("† {}: {}", shown(name), shown(message))
+                    .trim_end()
+                    .to_string()
+            }));
             items.sort();
             wanted.sort();
             prop_assert_eq!(items, wanted, "{}", markdown);

@@ -893,6 +893,7 @@ fn estimate(baseline: &str, ceiling: &str, missing: &[&str]) -> CostEstimate {
         complete: missing.is_empty(),
         missing: missing.iter().map(|m| m.to_string()).collect(),
         notes: Vec::new(),
+        assumptions: Vec::new(),
     }
 }
 

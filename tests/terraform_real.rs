@@ -587,8 +587,9 @@ fn a_regional_cluster_without_node_locations_runs_in_three_zones() {
         json!({"min": 3, "desired": 3, "max": 3})
     );
     let note = "the pool is regional (us-central1) and node_locations is not set: GKE's default of 3 zones is assumed, and node counts are per zone";
+    // GKE's default zones change the amount: an assumption, not a note.
     assert!(
-        pool["monthly_cost"]["notes"]
+        pool["monthly_cost"]["assumptions"]
             .as_array()
             .unwrap()
             .iter()
@@ -604,7 +605,7 @@ fn a_regional_cluster_without_node_locations_runs_in_three_zones() {
     // n1-standard-4, 3 x 730 h x $0.19 = $416.10; three 50 GB pd-standard disks:
     // 150 x $0.04 = $6.00.
     assert_eq!(cluster["monthly_cost"]["baseline"], "495.10");
-    assert!(cluster["monthly_cost"]["notes"]
+    assert!(cluster["monthly_cost"]["assumptions"]
         .as_array()
         .unwrap()
         .iter()

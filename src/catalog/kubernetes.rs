@@ -178,6 +178,40 @@ pub fn gpu_hour_spot_rate(model: &str) -> Option<Price> {
     r.spot.map(|usd| global(usd, r.unit))
 }
 
+/// The GPU models with a rate of their own, as the catalog spells them (upper case).
+fn gpu_rates() -> impl Iterator<Item = (String, &'static Rate)> {
+    kubernetes()
+        .rates
+        .iter()
+        .filter(|((provider, component, variant), _)| {
+            provider == "kubernetes" && component == "gpu" && variant != "default"
+        })
+        .map(|((_, _, variant), r)| (variant.to_ascii_uppercase(), r))
+}
+
+/// The GPU models with a rate of their own, sorted: `A100, A100-80GB, ...`.
+pub fn gpu_rate_models() -> Vec<String> {
+    let mut models: Vec<String> = gpu_rates().map(|(m, _)| m).collect();
+    models.sort();
+    models
+}
+
+/// The cheapest and the dearest GPU model the catalog has a rate for (spot rates where
+/// `spot` and the model has one, else on-demand), as (model, hourly rate). Shown when a
+/// pod does not name its GPU model: the range its price could fall in.
+pub fn gpu_hour_rate_range(spot: bool) -> Option<((String, Decimal), (String, Decimal))> {
+    let mut rates: Vec<(Decimal, String)> = gpu_rates()
+        .map(|(model, r)| {
+            let usd = if spot { r.spot.unwrap_or(r.usd) } else { r.usd };
+            (usd, model)
+        })
+        .collect();
+    rates.sort();
+    let (low, low_model) = rates.first()?.clone();
+    let (high, high_model) = rates.last()?.clone();
+    Some(((low_model, low), (high_model, high)))
+}
+
 pub(super) fn table() -> &'static TableInfo {
     &kubernetes().info
 }
@@ -253,5 +287,19 @@ mod tests {
         assert_eq!(gpu_hour_rate("A100").map(|p| p.usd), Some(d("2.9339075")));
         assert_eq!(gpu_hour_rate("A10G"), None);
         assert_eq!(gpu_hour_rate("default"), None);
+        assert_eq!(
+            gpu_hour_rate_range(false),
+            Some((
+                ("T4".to_string(), d("0.35")),
+                ("B200".to_string(), d("11.277"))
+            ))
+        );
+        assert_eq!(
+            gpu_hour_rate_range(true),
+            Some((
+                ("K80".to_string(), d("0.0375")),
+                ("B200".to_string(), d("11.277"))
+            ))
+        );
     }
 }

@@ -25,7 +25,8 @@ pub use ec2_labels::{
     accelerator_manufacturer, ec2_accelerated, ec2_label, Label, MODELLED_LABELS,
 };
 pub use kubernetes::{
-    control_plane_price, gpu_hour_rate, gpu_hour_spot_rate, kubernetes_unit_rates, UnitRates,
+    control_plane_price, gpu_hour_rate, gpu_hour_rate_range, gpu_hour_spot_rate, gpu_rate_models,
+    kubernetes_unit_rates, UnitRates,
 };
 pub use sizes::{machine_size, MachineSize};
 pub use storage::{azure_disk_price, storage_price, volume_extras, VolumeExtras};

@@ -145,6 +145,7 @@ pub fn pricing_settings(
         spot_factors: pricing.spot_factors.clone(),
         overlay: installed_overlay(namer, loaded.config.max_file_size, inventory),
         usage,
+        default_gpu: loaded.config.kubernetes.default_gpu.clone(),
     }
 }
 

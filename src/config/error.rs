@@ -53,6 +53,7 @@ const KNOWN_KEYS: &[&str] = &[
     "max_replicas",
     "daemonset_nodes",
     "kserve_default_deployment_mode",
+    "default_gpu",
 ];
 
 #[derive(Debug, thiserror::Error, Diagnostic)]

@@ -85,6 +85,10 @@ pub struct KubernetesConfig {
     /// `serving.kserve.io/deploymentMode` annotation.
     #[serde(default)]
     pub kserve_default_deployment_mode: Option<KserveDeploymentMode>,
+    /// The GPU model (`L4`, `H100`...) assumed for pods that request GPUs without naming
+    /// the model; without it their estimate is incomplete.
+    #[serde(default)]
+    pub default_gpu: Option<String>,
 }
 
 /// KServe's deployment modes, named as its configuration names them; the names before
@@ -121,6 +125,7 @@ impl Default for KubernetesConfig {
             max_replicas: default_max_replicas(),
             daemonset_nodes: None,
             kserve_default_deployment_mode: None,
+            default_gpu: None,
         }
     }
 }

@@ -154,6 +154,18 @@ pub(super) fn validate_ranges(
             return Err((key, format!("{key} is negative"), help.to_string()));
         }
     }
+    if let Some(model) = &config.kubernetes.default_gpu {
+        if crate::catalog::gpu_hour_rate(model).is_none() {
+            return Err((
+                "default_gpu",
+                format!("default_gpu `{model}` has no rate in the catalog"),
+                format!(
+                    "write a GPU model the catalog prices: {}",
+                    crate::catalog::gpu_rate_models().join(", ")
+                ),
+            ));
+        }
+    }
     for b in &config.budget {
         if b.monthly_limit <= Decimal::ZERO {
             return Err((

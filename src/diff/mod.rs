@@ -46,11 +46,13 @@ impl Change {
 }
 
 /// A resource's monthly cost on one side.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cost {
     pub baseline: Usd,
     pub ceiling: Usd,
     pub complete: bool,
+    /// What the amounts rest on that the files do not say (see `CostEstimate`).
+    pub assumptions: Vec<String>,
 }
 
 /// One resource, matched across the two sides.
@@ -74,7 +76,7 @@ impl ResourceChange {
     /// Head minus base: (baseline, ceiling); a side without a cost counts as zero.
     pub fn delta(&self) -> (Decimal, Decimal) {
         let side = |c: &Option<Cost>| {
-            c.map_or((Decimal::ZERO, Decimal::ZERO), |c| {
+            c.as_ref().map_or((Decimal::ZERO, Decimal::ZERO), |c| {
                 (c.baseline.0, c.ceiling.0)
             })
         };
@@ -379,5 +381,6 @@ fn cost(r: &Resource) -> Option<Cost> {
         baseline: c.baseline,
         ceiling: c.ceiling,
         complete: c.complete,
+        assumptions: c.assumptions.clone(),
     })
 }

@@ -111,8 +111,11 @@ pub struct CostComponent {
     pub usage_based: bool,
     /// Why the component has no amount, when it has none.
     pub missing: Option<String>,
-    /// Where the price came from and any assumption (`estimated from us-east-1`).
+    /// Where the price came from (`GCE per-GPU price`, the source table).
     pub notes: Vec<String>,
+    /// What was assumed that changes the amount (a default GPU model, a fallback rate):
+    /// shown under the amount wherever it is read.
+    pub assumptions: Vec<String>,
 }
 
 /// The estimated monthly cost of one resource.
@@ -130,8 +133,11 @@ pub struct CostEstimate {
     /// What keeps the estimate from being complete (`price unknown: ...`, `instance_type is
     /// unknown: var.instance_type has no default`).
     pub missing: Vec<String>,
-    /// Assumptions and fallbacks, for the reader.
+    /// Where prices came from and other information, for the reader.
     pub notes: Vec<String>,
+    /// What was assumed that changes the amount (its components' assumptions and the
+    /// resource's own), distinct from `notes`: reports show these beside the amount.
+    pub assumptions: Vec<String>,
 }
 
 impl CostEstimate {
@@ -153,10 +159,16 @@ impl CostEstimate {
                 (Usd::ZERO, Usd::ZERO)
             }
         };
+        let mut assumptions: Vec<String> = Vec::new();
         for c in &components {
             for n in &c.notes {
                 if !notes.contains(n) {
                     notes.push(n.clone());
+                }
+            }
+            for a in &c.assumptions {
+                if !assumptions.contains(a) {
+                    assumptions.push(a.clone());
                 }
             }
         }
@@ -168,6 +180,14 @@ impl CostEstimate {
             ceiling,
             missing,
             notes,
+            assumptions,
+        }
+    }
+
+    /// Adds an assumption of the whole resource (once).
+    pub fn assume(&mut self, assumption: String) {
+        if !self.assumptions.contains(&assumption) {
+            self.assumptions.push(assumption);
         }
     }
 

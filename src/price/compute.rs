@@ -66,6 +66,7 @@ pub(super) fn components(
     s: &PricingSettings,
     usage: &UsageValues,
     notes: &mut Vec<String>,
+    assumptions: &mut Vec<String>,
 ) -> Option<Vec<CostComponent>> {
     let c = r.compute.as_ref()?;
     // A launch template launches nothing; the groups that use it are priced.
@@ -84,12 +85,13 @@ pub(super) fn components(
             hours.normalize()
         ));
     }
-    notes.extend(c.notes.iter().cloned());
+    // The defaults the compute facts rest on (GKE's three zones for a regional pool).
+    assumptions.extend(c.notes.iter().cloned());
     let units = Units::from_counts(&c.count);
     if let Fact::Known(types) = &c.instance_types {
         if types.len() > 1 {
             if let Some(first) = types.first() {
-                notes.push(format!(
+                assumptions.push(format!(
                     "priced as {first}, the first of {} allowed instance types",
                     types.len()
                 ));
@@ -201,11 +203,11 @@ pub(super) fn machine_price(
 
 /// The default node pool of a GKE cluster, which exists unless `remove_default_node_pool`
 /// is set: `initial_node_count` nodes per zone of `node_config.machine_type` (GKE's default
-/// e2-medium) with their boot disks.
+/// e2-medium) with their boot disks. The defaults it assumes go to `assumptions`.
 pub(super) fn gke_default_pool(
     r: &Resource,
     s: &PricingSettings,
-    notes: &mut Vec<String>,
+    assumptions: &mut Vec<String>,
 ) -> Vec<CostComponent> {
     let attrs = &r.attributes;
     if matches!(
@@ -223,7 +225,7 @@ pub(super) fn gke_default_pool(
             )),
         },
         None => {
-            notes.push(
+            assumptions.push(
                 "initial_node_count is not set; the default pool is priced with one node per zone"
                     .to_string(),
             );
@@ -244,7 +246,7 @@ pub(super) fn gke_default_pool(
         _ => match arg(attrs, "location") {
             Some(Value::String(l)) if is_zone(l) => Fact::Known(1),
             Some(Value::String(l)) => {
-                notes.push(default_zones_note("the default pool", l));
+                assumptions.push(default_zones_note("the default pool", l));
                 Fact::Known(GKE_DEFAULT_ZONES)
             }
             Some(Value::Unknown(u)) => Fact::Unknown(u.clone()),

@@ -254,15 +254,18 @@ fn pods(
         ),
     ];
     if !matches!(p.accelerators, Fact::Known(0)) {
-        let (price, model) = gpu_rate(p, spot);
+        let rate = gpu_rate(p, spot, s);
         let gpus = known(&p.accelerators, "the accelerator request");
-        out.push(component(
-            format!("GPU ({model}, {capacity})"),
+        let mut gpu = component(
+            format!("GPU ({}, {capacity})", rate.model),
             "GPU-hours",
-            price,
+            rate.price,
             per_pod(gpus),
             &units,
-        ));
+        );
+        gpu.assumptions = rate.assumptions;
+        unnamed_gpu_range(&mut gpu, spot);
+        out.push(gpu);
     }
     out
 }
@@ -366,36 +369,108 @@ fn node_cpu_memory_share(p: &PodGroup, on: &OnNode) -> Option<CostComponent> {
     Some(on.share(node, price))
 }
 
-/// The hourly rate of one accelerator of the pod's model, and the model's name.
-fn gpu_rate(p: &PodGroup, spot: bool) -> (PriceResult, String) {
-    let rates = catalog::kubernetes_unit_rates();
-    let default = |why: String| -> PriceResult { Ok((rates.gpu_hour_default.usd, vec![why])) };
+/// The rate of one accelerator of the pod's model, what the component calls the model, and
+/// what was assumed to price it.
+struct GpuRate {
+    price: PriceResult,
+    model: String,
+    assumptions: Vec<String>,
+}
+
+/// The hourly rate of one accelerator of the pod's model. A pod that does not name its
+/// model has no price (the catalog's GPUs differ thirtyfold), unless `[kubernetes]
+/// default_gpu` says which model to assume; a named model without a rate of its own is
+/// priced at the default GPU rate, as an assumption.
+fn gpu_rate(p: &PodGroup, spot: bool, s: &PricingSettings) -> GpuRate {
     match &p.accelerator_model {
         Some(Fact::Known(model)) => {
-            let on_demand = catalog::gpu_hour_rate(model);
-            let rate = match (spot, catalog::gpu_hour_spot_rate(model), on_demand) {
-                (true, Some(s), _) => Ok((s.usd, Vec::new())),
-                (true, None, Some(o)) => Ok((
-                    o.usd,
-                    vec![format!("no spot rate for {model}; priced on-demand")],
-                )),
-                (false, _, Some(o)) => Ok((o.usd, Vec::new())),
-                (_, _, None) => default(format!(
-                    "{model} has no rate of its own; priced at the default GPU rate"
-                )),
-            };
-            (rate, model.clone())
+            let mut assumptions = Vec::new();
+            let price = model_rate(model, spot, &mut assumptions);
+            GpuRate {
+                price,
+                model: model.clone(),
+                assumptions,
+            }
         }
-        Some(Fact::Unknown(u)) => (
-            Err(format!("the accelerator model is unknown: {}", u.origin)),
-            "unknown model".to_string(),
-        ),
-        None => (
-            default(
-                "no node selector names the GPU model; priced at the default GPU rate".to_string(),
-            ),
-            "model not named".to_string(),
-        ),
+        Some(Fact::Unknown(u)) => GpuRate {
+            price: Err(format!("the accelerator model is unknown: {}", u.origin)),
+            model: "unknown model".to_string(),
+            assumptions: Vec::new(),
+        },
+        None => match &s.default_gpu {
+            Some(model) => {
+                let mut assumptions = vec![format!(
+                    "GPU model {model} ([kubernetes] default_gpu): no node selector names the model"
+                )];
+                let price = model_rate(model, spot, &mut assumptions);
+                GpuRate {
+                    price,
+                    model: format!("{model} assumed"),
+                    assumptions,
+                }
+            }
+            None => GpuRate {
+                price: Err(UNNAMED_GPU.to_string()),
+                model: "model not named".to_string(),
+                assumptions: Vec::new(),
+            },
+        },
+    }
+}
+
+/// Why a pod that requests GPUs without naming their model has no price.
+const UNNAMED_GPU: &str = "no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under [kubernetes]";
+
+/// The hourly rate of one GPU of a named model: its spot rate on spot capacity, else its
+/// on-demand rate, else (the model has no rate of its own) the default GPU rate.
+fn model_rate(model: &str, spot: bool, assumptions: &mut Vec<String>) -> PriceResult {
+    let on_demand = catalog::gpu_hour_rate(model);
+    match (spot, catalog::gpu_hour_spot_rate(model), on_demand) {
+        (true, Some(s), _) => Ok((s.usd, Vec::new())),
+        (true, None, Some(o)) => {
+            assumptions.push(format!("no spot rate for {model}; priced on-demand"));
+            Ok((o.usd, Vec::new()))
+        }
+        (false, _, Some(o)) => Ok((o.usd, Vec::new())),
+        (_, _, None) => {
+            let rates = catalog::kubernetes_unit_rates();
+            assumptions.push(format!(
+                "{model} has no rate of its own; priced at the default GPU rate ({} per GPU-hour)",
+                Usd(rates.gpu_hour_default.usd).exact_string()
+            ));
+            Ok((rates.gpu_hour_default.usd, Vec::new()))
+        }
+    }
+}
+
+/// What the GPUs of a component without a model would cost a month at the catalog's
+/// cheapest and dearest GPU rates, added to its `missing` so the reader sees the stakes.
+fn unnamed_gpu_range(c: &mut CostComponent, spot: bool) {
+    if c.missing.as_deref() != Some(UNNAMED_GPU) {
+        return;
+    }
+    let Some(quantity) = c.quantity else {
+        return;
+    };
+    if quantity.is_zero() && c.ceiling_quantity.is_some_and(|q| q.is_zero()) {
+        // No pods run (a suspended job): the model does not change the amount.
+        c.missing = None;
+        c.monthly = Some(Usd::ZERO);
+        c.ceiling_monthly = Some(Usd::ZERO);
+        return;
+    }
+    let Some(missing) = c.missing.as_mut() else {
+        return;
+    };
+    let Some(((low_model, low), (high_model, high))) = catalog::gpu_hour_rate_range(spot) else {
+        return;
+    };
+    let monthly = |rate: Decimal| quantity.checked_mul(rate).map(Usd);
+    if let (Some(a), Some(b)) = (monthly(low), monthly(high)) {
+        missing.push_str(&format!(
+            "; at the catalog's GPU rates its {} GPU-hours a month cost {a} ({low_model}) to {b} ({high_model})",
+            quantity.normalize()
+        ));
     }
 }
 

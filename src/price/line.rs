@@ -98,6 +98,7 @@ pub(super) fn component(
         usage_based: false,
         missing,
         notes,
+        assumptions: Vec::new(),
     }
 }
 

@@ -52,7 +52,9 @@ pub fn estimate(r: &Resource, settings: &PricingSettings) -> Option<CostEstimate
         }
         return Some(estimate);
     }
-    if let Some(c) = compute::components(r, settings, &usage, &mut notes) {
+    // What the amounts rest on that the input does not say, shown beside them.
+    let mut assumptions: Vec<String> = Vec::new();
+    if let Some(c) = compute::components(r, settings, &usage, &mut notes, &mut assumptions) {
         components.extend(c);
         priced = true;
     }
@@ -60,7 +62,7 @@ pub fn estimate(r: &Resource, settings: &PricingSettings) -> Option<CostEstimate
         components.extend(c);
         priced = true;
     }
-    if let Some(c) = services::components(r, settings, &usage, &mut notes) {
+    if let Some(c) = services::components(r, settings, &usage, &mut notes, &mut assumptions) {
         components.extend(c);
         priced = true;
     }
@@ -68,5 +70,9 @@ pub fn estimate(r: &Resource, settings: &PricingSettings) -> Option<CostEstimate
         return None;
     }
     settings.apply_discounts(&r.provider.name, &mut components, &mut notes);
-    Some(CostEstimate::from_components(components, notes))
+    let mut estimate = CostEstimate::from_components(components, notes);
+    for a in assumptions {
+        estimate.assume(a);
+    }
+    Some(estimate)
 }

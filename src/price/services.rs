@@ -18,6 +18,7 @@ pub(super) fn components(
     s: &PricingSettings,
     usage: &UsageValues,
     notes: &mut Vec<String>,
+    assumptions: &mut Vec<String>,
 ) -> Option<Vec<CostComponent>> {
     match r.resource_type.as_str() {
         "aws_eks_cluster" => Some(vec![control_plane("aws", "EKS control plane", "standard")]),
@@ -28,7 +29,7 @@ pub(super) fn components(
                 "GKE cluster management",
                 "standard",
             )];
-            out.extend(super::compute::gke_default_pool(r, s, notes));
+            out.extend(super::compute::gke_default_pool(r, s, assumptions));
             Some(out)
         }
         "azurerm_kubernetes_cluster" => {
@@ -394,6 +395,7 @@ resource "azurerm_kubernetes_cluster" "aks" {
             &r,
             &PricingSettings::default(),
             &UsageValues::default(),
+            &mut Vec::new(),
             &mut Vec::new(),
         )
         .unwrap();

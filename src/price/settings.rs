@@ -42,6 +42,9 @@ pub struct PricingSettings {
     /// Spot price = on-demand × factor, per provider, replacing the catalog's factor.
     pub spot_factors: BTreeMap<String, Decimal>,
     pub usage: Usage,
+    /// The GPU model assumed for pods that do not name theirs (`[kubernetes] default_gpu`);
+    /// without it such pods have no price.
+    pub default_gpu: Option<String>,
 }
 
 impl PricingSettings {

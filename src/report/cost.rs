@@ -187,11 +187,21 @@ pub fn render_text(report: &Report, grouping: Option<&Grouping>) -> String {
             ceiling,
         ]
     };
-    let mut sections: Vec<(Option<String>, Vec<[String; 6]>, Totals)> = Vec::new();
+    // Each row with the assumptions its amounts rest on, shown under it.
+    let with_assumptions = |r: &Resource| -> ([String; 6], Vec<String>) {
+        let assumed = r
+            .cost
+            .as_ref()
+            .map(|c| c.assumptions.clone())
+            .unwrap_or_default();
+        (row(r), assumed)
+    };
+    type Rows = Vec<([String; 6], Vec<String>)>;
+    let mut sections: Vec<(Option<String>, Rows, Totals)> = Vec::new();
     match grouping {
         Some(g) => {
             for (key, members) in groups(report, g) {
-                let rows = members.iter().map(|r| row(r)).collect();
+                let rows = members.iter().map(|r| with_assumptions(r)).collect();
                 sections.push((Some(key), rows, Totals::of(members.iter().copied())));
             }
         }
@@ -201,13 +211,13 @@ pub fn render_text(report: &Report, grouping: Option<&Grouping>) -> String {
                 .iter()
                 .filter(|r| r.cost.is_some())
                 .collect();
-            let rows = priced.iter().map(|r| row(r)).collect();
+            let rows = priced.iter().map(|r| with_assumptions(r)).collect();
             sections.push((None, rows, Totals::of(priced.iter().copied())));
         }
     }
     let mut widths = header.map(|h| h.chars().count());
     for (_, rows, _) in &sections {
-        for r in rows {
+        for (r, _) in rows {
             for (w, cell) in widths.iter_mut().zip(r.iter()) {
                 *w = (*w).max(cell.chars().count());
             }
@@ -234,20 +244,28 @@ pub fn render_text(report: &Report, grouping: Option<&Grouping>) -> String {
         if let Some(k) = key {
             out.push_str(&format!("\n{}\n", controls(k)));
         }
-        for r in rows {
+        for (r, assumed) in rows {
             out.push_str(&line(r));
+            for a in assumed {
+                out.push_str(&format!("    assumed: {}\n", controls(a)));
+            }
         }
         if key.is_some() {
             out.push_str(&format!(
-                "  subtotal {} a month (ceiling {})\n",
-                totals.baseline, totals.ceiling
+                "  subtotal {}{} a month (ceiling {})\n",
+                at_least(totals),
+                totals.baseline,
+                totals.ceiling
             ));
         }
     }
     let all = Totals::of(report.resources.iter());
     out.push_str(&format!(
-        "\n  {} priced resources: {} a month (ceiling {})",
-        all.priced, all.baseline, all.ceiling
+        "\n  {} priced resources: {}{} a month (ceiling {})",
+        all.priced,
+        at_least(&all),
+        all.baseline,
+        all.ceiling
     ));
     if all.incomplete > 0 {
         out.push_str(&format!(
@@ -261,6 +279,15 @@ pub fn render_text(report: &Report, grouping: Option<&Grouping>) -> String {
     let unpriced = report.resources.len() - all.priced;
     out.push_str(&format!("; {unpriced} not priced\n"));
     out
+}
+
+/// `at least ` when some estimate in the totals is partial.
+fn at_least(t: &Totals) -> &'static str {
+    if t.incomplete > 0 {
+        "at least "
+    } else {
+        ""
+    }
 }
 
 fn totals_json(t: &Totals) -> Json {

@@ -79,13 +79,17 @@ pub struct Money {
     pub ceiling: Decimal,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SideCost {
     #[serde(with = "rust_decimal::serde::str")]
     pub baseline: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub ceiling: Decimal,
     pub complete: bool,
+    /// What the amounts rest on that the files do not say; left out when nothing was
+    /// assumed (reports saved before it existed read as none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -320,11 +324,12 @@ pub fn catalog_as_of() -> String {
         .unwrap_or_default()
 }
 
-fn side_cost(c: Option<Cost>) -> Option<SideCost> {
+fn side_cost(c: Option<&Cost>) -> Option<SideCost> {
     c.map(|c| SideCost {
         baseline: cents(c.baseline.0),
         ceiling: cents(c.ceiling.0),
         complete: c.complete,
+        assumptions: c.assumptions.clone(),
     })
 }
 
@@ -343,8 +348,8 @@ fn resource_delta(r: &crate::diff::ResourceChange) -> ResourceDelta {
         line: r.location.line,
         base_file: moved.map(|b| b.file.to_string()),
         base_line: moved.map(|b| b.line),
-        before: side_cost(r.before),
-        after: side_cost(r.after),
+        before: side_cost(r.before.as_ref()),
+        after: side_cost(r.after.as_ref()),
         delta: Money {
             baseline: cents(baseline),
             ceiling: cents(ceiling),

@@ -41,9 +41,13 @@ pub fn render(head: &Report, report: &DiffReport, options: TextOptions) -> Strin
             controls(plan)
         ));
     }
+    // A side with a partial estimate costs at least its total.
+    let at_least = |incomplete: usize| if incomplete > 0 { "at least " } else { "" };
     out.push_str(&format!(
-        "  monthly cost {} → {} ({}{}), ceiling {} → {} ({})\n",
+        "  monthly cost {}{} → {}{} ({}{}), ceiling {} → {} ({})\n",
+        at_least(s.incomplete_before),
         Usd(s.before.baseline),
+        at_least(s.incomplete_after),
         Usd(s.after.baseline),
         signed(s.delta.baseline),
         percent.unwrap_or_default(),
@@ -120,6 +124,9 @@ fn resource_lines(r: &ResourceDelta) -> String {
                 money(after, true)
             ));
         }
+    }
+    for a in r.after.iter().flat_map(|c| &c.assumptions) {
+        out.push_str(&format!("    assumed: {}\n", controls(a)));
     }
     out
 }

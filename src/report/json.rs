@@ -188,6 +188,7 @@ pub fn cost_json(c: &CostEstimate) -> Json {
         })).collect::<Vec<_>>(),
         "missing": c.missing,
         "notes": c.notes,
+        "assumptions": c.assumptions,
     })
 }
 

@@ -162,6 +162,12 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         }
         out.push_str(&notes);
     }
+    // Assumptions change amounts, so they are shown without --verbose.
+    let assumed = assumptions_section(report);
+    if !assumed.is_empty() && !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&assumed);
     // Budgets are their own section: used against limit.
     let mut budgets = String::new();
     for b in &report.budgets {
@@ -417,6 +423,23 @@ fn error_block(report: &Report, lines: &Lines, e: &InputError) -> Block {
         label: source.as_ref().map(|s| (s.label(), None)),
         source,
     }
+}
+
+/// One line per assumption an amount rests on: `assumed: ADDRESS (COST): WHAT`.
+fn assumptions_section(report: &Report) -> String {
+    let mut out = String::new();
+    for r in &report.resources {
+        let Some(cost) = &r.cost else { continue };
+        for a in &cost.assumptions {
+            out.push_str(&shown(&format!(
+                "assumed: {} ({}): {a}",
+                r.address,
+                super::cost::describe(cost)
+            )));
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The summary line, indented, with its line break.

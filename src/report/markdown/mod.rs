@@ -69,9 +69,13 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
             code(plan)
         ));
     }
+    // A side with a partial estimate costs at least its total.
+    let at_least = |incomplete: usize| if incomplete > 0 { "at least " } else { "" };
     header.push_str(&format!(
-        "Monthly cost **{} → {}**; ceiling {} → {} ({}).",
+        "Monthly cost **{}{} → {}{}**; ceiling {} → {} ({}).",
+        at_least(s.incomplete_before),
         Usd(s.before.baseline),
+        at_least(s.incomplete_after),
         Usd(s.after.baseline),
         Usd(s.before.ceiling),
         Usd(s.after.ceiling),
@@ -209,20 +213,26 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         &text(&report.catalog_as_of),
         &text(&report.tool.version),
     ));
+    let assumptions = list_section(
+        assumption_items(&moved),
+        |_| format!("\n{ASSUMED} assumed, not read from the files:\n\n"),
+        "assumptions",
+    );
     let sections = vec![
         Section::fixed(header), // 0
         top_section,            // 1
-        failures,               // 2
-        Section::fixed(clean),  // 3
-        unknowns,               // 4
-        errors,                 // 5
-        budgets,                // 6
-        rest_section,           // 7
-        existing_section,       // 8
-        resolved_section,       // 9
-        footer,                 // 10
+        assumptions,            // 2
+        failures,               // 3
+        Section::fixed(clean),  // 4
+        unknowns,               // 5
+        errors,                 // 6
+        budgets,                // 7
+        rest_section,           // 8
+        existing_section,       // 9
+        resolved_section,       // 10
+        footer,                 // 11
     ];
-    assemble(sections, &[8, 9, 7, 4, 5, 2, 1], limit)
+    assemble(sections, &[9, 10, 8, 2, 5, 6, 3, 1], limit)
 }
 
 /// The Markdown report of `check`: totals, failures, unknowns, budgets.
@@ -233,12 +243,17 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         .filter(|l| escape::safe_url(&l.blob_url));
     let totals = super::cost::Totals::of(report.resources.iter());
     let summary = report.summary();
+    let at_least = if totals.incomplete > 0 {
+        "at least "
+    } else {
+        ""
+    };
     let mut header = format!(
-        "### 💰 aicost-policy: {} / month\n\n",
+        "### 💰 aicost-policy: {at_least}{} / month\n\n",
         whole_dollars(totals.baseline.0)
     );
     header.push_str(&format!(
-        "{} resources, {} / month (ceiling {}); {} policies: {} failed, {} unknown, {} suppressed.\n",
+        "{} resources, {at_least}{} / month (ceiling {}); {} policies: {} failed, {} unknown, {} suppressed.\n",
         summary.resources,
         totals.baseline,
         totals.ceiling,
@@ -277,6 +292,32 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         "unknown results",
     )
     .keeping_head();
+    let assumed: Vec<String> = report
+        .resources
+        .iter()
+        .flat_map(|r| {
+            r.cost.iter().flat_map(move |c| {
+                c.assumptions.iter().map(move |a| {
+                    format!(
+                        "- {} ({}): {}\n",
+                        code(&r.address),
+                        text(&super::cost::describe(c)),
+                        text(a)
+                    )
+                })
+            })
+        })
+        .collect();
+    let assumptions = list_section(
+        assumed,
+        |n| {
+            format!(
+                "\n#### 📌 {}\n\n_These amounts rest on what was assumed, not on what the files say._\n\n",
+                plural(n, "assumption", "assumptions")
+            )
+        },
+        "assumptions",
+    );
     let errors: Vec<ErrorEntry> = report.errors.iter().map(diff::error_entry).collect();
     let budgets: Vec<BudgetEntry> = report
         .budgets
@@ -287,11 +328,12 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         Section::fixed(header),
         failures,
         unknowns,
+        assumptions,
         errors_section(&errors, links),
         Section::fixed(budgets_table(&budgets, links, false)),
         Section::fixed(footer(&diff::catalog_as_of(), env!("CARGO_PKG_VERSION"))),
     ];
-    assemble(sections, &[2, 3, 1], COMMENT_LIMIT)
+    assemble(sections, &[2, 3, 4, 1], COMMENT_LIMIT)
 }
 
 fn list_section(items: Vec<String>, head: impl Fn(usize) -> String, noun: &'static str) -> Section {
@@ -365,12 +407,14 @@ fn resource_row(d: &ResourceDelta, links: Option<&Links>) -> String {
     let money = |c: Option<&diff::SideCost>, ceiling: bool| match c {
         None => "–".to_string(),
         Some(c) => {
-            let amount = Usd(if ceiling { c.ceiling } else { c.baseline }).to_string();
-            if c.complete {
-                amount
-            } else {
-                format!("{amount}\\*")
+            let mut amount = Usd(if ceiling { c.ceiling } else { c.baseline }).to_string();
+            if !c.complete {
+                amount.push_str("\\*");
             }
+            if !c.assumptions.is_empty() {
+                amount.push_str(ASSUMED);
+            }
+            amount
         }
     };
     let change = match d.change.as_str() {
@@ -385,6 +429,24 @@ fn resource_row(d: &ResourceDelta, links: Option<&Links>) -> String {
         money(d.after.as_ref(), false),
         money(d.after.as_ref(), true),
     )
+}
+
+/// The footnote marker on an amount that rests on an assumption; the assumptions are
+/// listed under the table.
+const ASSUMED: &str = "†";
+
+/// `- † `address`: what was assumed`, one per assumption of the resources after the change.
+fn assumption_items(resources: &[&ResourceDelta]) -> Vec<String> {
+    resources
+        .iter()
+        .flat_map(|d| {
+            d.after.iter().flat_map(move |c| {
+                c.assumptions
+                    .iter()
+                    .map(move |a| format!("- {ASSUMED} {}: {}\n", code(&d.address), text(a)))
+            })
+        })
+        .collect()
 }
 
 fn finding_item(f: &FindingEntry, links: Option<&Links>) -> String {
