@@ -1,7 +1,7 @@
 //! `aicost-policy check`: the shared pipeline, then the policies, then the report and
 //! the exit code.
 
-use super::args::{CheckArgs, Format, GateArgs, InputArgs, RuleArgs, UnknownMode};
+use super::args::{CheckArgs, Format, GateArgs, InputArgs, OutputArgs, RuleArgs, UnknownMode};
 use super::output::OutputTarget;
 use super::settings::{config_entry_locations, policy_dirs, policy_settings};
 use super::{date, exit, output, pipeline, print_diagnostic};
@@ -24,14 +24,7 @@ fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -
     let today = today(args.rules.today.as_deref())?;
     let policies = load_policies(&prepared, &args.rules)?;
     let report = analyze(&prepared, &args.input, var_order, &policies, today)?;
-    let text_options = text::TextOptions {
-        color: color
-            && targets
-                .iter()
-                .any(|t| t.format == Format::Text && t.path.is_none()),
-        show_unknown: args.gate.unknown != UnknownMode::Ignore,
-        verbose: args.input.verbose,
-    };
+    let text_options = text_options(color, &args.input, &args.outputs, &args.gate, targets);
     let context = markdown::Context::from_environment();
     let written = output::write_targets(targets, |format| {
         render(&report, format, text_options, &context)
@@ -39,6 +32,30 @@ fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -
     output::append_step_summary(|| markdown::render_check(&report, &context));
     written?;
     Ok(exit_code(&report, &args.gate, |_| true))
+}
+
+/// How the text report looks, from the flags every reporting command shares.
+pub(super) fn text_options(
+    color: bool,
+    input: &InputArgs,
+    outputs: &OutputArgs,
+    gate: &GateArgs,
+    targets: &[OutputTarget],
+) -> text::TextOptions {
+    text::TextOptions {
+        color: color
+            && targets
+                .iter()
+                .any(|t| t.format == Format::Text && t.path.is_none()),
+        show_unknown: gate.unknown != UnknownMode::Ignore,
+        verbose: input.verbose,
+        quiet: outputs.quiet,
+        compact: outputs.compact,
+        gate: text::Gate {
+            soft_fail: gate.soft_fail,
+            fail_severity: gate.fail_severity.severity(),
+        },
+    }
 }
 
 /// `--today`, else today's date in UTC.

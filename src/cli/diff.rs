@@ -199,14 +199,13 @@ pub fn write_reports(
     targets: &[OutputTarget],
 ) -> Result<(), u8> {
     let shown = shown_findings(&compared.diff, args.fail_on);
-    let text_options = text::TextOptions {
-        color: pipeline::use_color(args.input.color)
-            && targets
-                .iter()
-                .any(|t| t.format == Format::Text && t.path.is_none()),
-        show_unknown: args.gate.unknown != UnknownMode::Ignore,
-        verbose: args.input.verbose,
-    };
+    let text_options = super::check::text_options(
+        pipeline::use_color(args.input.color),
+        &args.input,
+        &args.outputs,
+        &args.gate,
+        targets,
+    );
     let written = output::write_targets(targets, |format| match format {
         Format::Text => diff_text::render(&shown, &compared.report, text_options),
         Format::Json => crate::report::diff::render_json(&compared.report),

@@ -47,6 +47,8 @@ pub struct Summary {
     pub files: usize,
     pub policies: usize,
     pub failed: usize,
+    /// Distinct policies among the failures.
+    pub failed_policies: usize,
     pub unknown: usize,
     pub suppressed: usize,
     /// Policy evaluations that failed with an error.
@@ -88,11 +90,18 @@ impl Report {
 
     pub fn summary(&self) -> Summary {
         let count = |s: Status| self.findings.iter().filter(|f| f.status == s).count();
+        let failed_policies: std::collections::BTreeSet<&str> = self
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Fail)
+            .map(|f| f.policy_id.as_str())
+            .collect();
         Summary {
             resources: self.resources.len(),
             files: self.files,
             policies: self.policies,
             failed: count(Status::Fail),
+            failed_policies: failed_policies.len(),
             unknown: count(Status::Unknown),
             suppressed: count(Status::Suppressed),
             policy_errors: count(Status::Error),
@@ -115,6 +124,18 @@ pub fn encode_path(path: &str) -> String {
         }
     }
     out
+}
+
+/// `9 failed findings (3 policies)`, `1 failed finding (1 policy)`, `0 failed findings`:
+/// the findings and the policies they come from, so that nine findings of three policies
+/// do not read as nine policies failing.
+pub fn failed_findings(findings: usize, policies: usize) -> String {
+    let count = plural(findings, "failed finding", "failed findings");
+    if findings == 0 {
+        count
+    } else {
+        format!("{count} ({})", plural(policies, "policy", "policies"))
+    }
 }
 
 /// `1 resource`, `2 resources`.

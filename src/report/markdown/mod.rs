@@ -238,12 +238,12 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         whole_dollars(totals.baseline.0)
     );
     header.push_str(&format!(
-        "{} resources, {} / month (ceiling {}); {} policies: {} failed, {} unknown, {} suppressed.\n",
-        summary.resources,
+        "{}, {} / month (ceiling {}); {}: {}, {} unknown, {} suppressed.\n",
+        plural(summary.resources, "resource", "resources"),
         totals.baseline,
         totals.ceiling,
-        summary.policies,
-        summary.failed,
+        plural(summary.policies, "policy", "policies"),
+        super::failed_findings(summary.failed, summary.failed_policies),
         summary.unknown,
         summary.suppressed
     ));
