@@ -38,6 +38,14 @@ impl EnvironmentClassifier {
     pub fn assign(&self, resources: &mut [Resource]) {
         for r in resources {
             r.environment = self.classify(r);
+            // An environment read from a sensitive tag is not shown either.
+            if let (Some(tag), Some(Fact::Known(_))) = (&self.tag, &r.environment) {
+                if r.sensitive.hides_tag(tag) {
+                    r.sensitive
+                        .facts
+                        .insert(crate::model::Sensitive::ENVIRONMENT.to_string());
+                }
+            }
             if let (Some(tag), Some(_)) = (&self.tag, &r.environment) {
                 if r.tags.entries.contains_key(tag) || r.tags.more.is_some() {
                     if let Some(loc) = r.fact_locations.get("tags").cloned() {
@@ -105,6 +113,7 @@ mod tests {
             attributes: Map::new(),
             cost: None,
             workload: None,
+            sensitive: Default::default(),
         }
     }
 

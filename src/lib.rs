@@ -18,4 +18,5 @@ pub mod model;
 pub mod policy;
 pub mod price;
 pub mod publish;
+pub mod redact;
 pub mod report;

@@ -1298,6 +1298,9 @@ fn verbose_text_names_the_remote_module_that_was_not_loaded() {
     assert!(
         run.stdout.ends_with(
             "\nnote: module.vpc (terraform-aws-modules/vpc/aws 5.16.0) at testdata/terraform/module_tree/main.tf:36 is a remote module and was not loaded\n\
+             note: `testdata/terraform/module_tree/modules/gpu_node` is evaluated as module.dr, module.train of the root `testdata/terraform/module_tree`, not as a root of its own\n\
+             note: `testdata/terraform/module_tree/modules/sagemaker_endpoint` is evaluated as module.serve[\"a\"].module.endpoint, module.serve[\"b\"].module.endpoint of the root `testdata/terraform/module_tree`, not as a root of its own\n\
+             note: `testdata/terraform/module_tree/modules/serving` is evaluated as module.serve of the root `testdata/terraform/module_tree`, not as a root of its own\n\
              \n  8 resources, 14 policies, 1 failed, 0 unknown, 1 remote module not loaded, $108,291.53/month (ceiling $108,291.53)\n"
         ),
         "{}",
@@ -1785,4 +1788,80 @@ resource "aws_instance" "inference" {
     );
     assert_eq!(run.code, 0);
     assert_eq!(findings_of(&parse_report(&run)), Vec::<Value>::new());
+}
+
+// ---------------------------------------------------------------------------------------
+// A new user's habits (issue 20, points 6 and 7)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn an_output_named_like_a_format_is_refused_with_the_flag_meant() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["check", ".", "-o", "json"][..],
+        &["check", ".", "--output", "sarif", "--format", "sarif"],
+    ] {
+        let run = run_in(dir.path(), args);
+        let name = args.iter().find(|a| ["json", "sarif"].contains(a)).unwrap();
+        assert_eq!(run.code, 2, "{args:?}");
+        assert_eq!(run.stdout, "", "{args:?}");
+        assert_eq!(
+            run.stderr,
+            format!("error: --output {name} names a format, not a file\n  help: did you mean `--format {name}`? (`-o`/`--output` is the file the report is written to; write `./{name}` for a file of that name)\n"),
+        );
+        assert!(!dir.path().join(name).exists());
+    }
+    // A path to a file of that name is still written.
+    let run = run_in(
+        dir.path(),
+        &["check", ".", "-o", "./json", "--today", TODAY],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.path().join("json").is_file());
+}
+
+#[test]
+fn nothing_to_check_is_said_on_stderr_and_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README.md"), "# notes\n").unwrap();
+    let run = run_in(
+        dir.path(),
+        &["check", ".", "--today", TODAY, "--color", "never"],
+    );
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        run.stdout,
+        "  0 resources, 14 policies, 0 failed, 0 unknown\n"
+    );
+    assert_eq!(
+        run.stderr,
+        "note: no Terraform, Kubernetes or serving configuration found under .\n"
+    );
+}
+
+#[test]
+fn when_every_report_goes_to_a_file_the_summary_goes_to_stderr() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("report.json");
+    let run = check(&[
+        "testdata/terraform/asg_launch_configuration",
+        "--format",
+        "json",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(file.is_file());
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "  5 resources, 14 policies, 4 failed, 2 unknown, at least $1,468.76/month (ceiling $5,768.75)\n"
+    );
+    // To standard output, the summary is in the report and not repeated on stderr.
+    let run = check(&[
+        "testdata/terraform/asg_launch_configuration",
+        "--color",
+        "never",
+    ]);
+    assert!(!run.stderr.contains("resource"), "{}", run.stderr);
 }

@@ -573,3 +573,64 @@ fn bad_bounds_and_authors_are_usage_errors() {
     );
     assert!(github.requests().is_empty());
 }
+
+#[test]
+fn a_refused_api_url_is_not_echoed_with_its_credentials() {
+    let repo = repository();
+    let dir = repo.path();
+    let saved = dir.join("saved.json");
+    let run = aicost(
+        &dir,
+        &[
+            "diff",
+            "infra",
+            "--base",
+            "HEAD~1",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+            "--output",
+            saved.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let cases = [
+        (
+            "http://x:ghp_UrlSecret1@ghe.example.com/api/v3",
+            "error: the pull-request comment was not posted: invalid GitHub API url \"http://ghe.example.com/api/v3\": credentials in the url are not allowed; pass the token on its own\n",
+        ),
+        (
+            "https://ghe.example.com/api/v3?token=ghp_UrlSecret1",
+            "error: the pull-request comment was not posted: invalid GitHub API url \"https://ghe.example.com/api/v3\": a query or fragment is not allowed\n",
+        ),
+        (
+            "https://x:ghp_UrlSecret1@ghe example.com/api?access_token=ghp_UrlSecret1",
+            "error: the pull-request comment was not posted: invalid GitHub API url \"https://ghe example.com/api\": a query or fragment is not allowed\n",
+        ),
+    ];
+    for (url, stderr) in cases {
+        let run = aicost(
+            &dir,
+            &[
+                "comment",
+                "github",
+                "--report",
+                saved.to_str().unwrap(),
+                "--repo",
+                "acme/ml-infra",
+                "--pr",
+                "7",
+                "--github-api-url",
+                url,
+            ],
+            &[("GITHUB_TOKEN", TOKEN)],
+        );
+        assert_eq!(run.code, 2, "{url}");
+        assert_eq!(run.stdout, "", "{url}");
+        let help = "  help: give the REST API root: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server\n";
+        assert_eq!(run.stderr, format!("{stderr}{help}"), "{url}");
+        assert!(!run.stderr.contains("UrlSecret"), "{url}");
+    }
+}

@@ -805,13 +805,24 @@ fn every_kind_is_priced() {
         c("CronJob/research/weekly-report", "0.00", "0.00", true),
         // A DaemonSet without [kubernetes] daemonset_nodes has no estimate.
         c("DaemonSet/monitoring/dcgm-exporter", "0.00", "0.00", false),
+        // No deployment-mode annotation: KServe's default, Knative, scales from 0 to 3
+        // pods of 1 vCPU and 2 GiB: 3 x (730 x 0.031611 + 2 x 730 x 0.004237).
+        c(
+            "InferenceService/ml-serving/fraud-xgb/predictor",
+            "0.00",
+            "87.79",
+            true,
+        ),
+        // c, m and r types (not spot), 1000 vCPUs: 10 r7i.metal-24xl (96 vCPUs) at
+        // $6.98544 spend the most, 10 x 6.98544 x 730.
+        c("NodePool/general", "0.00", "50993.71", true),
     ] {
         assert_eq!(find(&expected.0), expected);
     }
     assert_eq!(
         report["summary"]["monthly_cost"],
         // Totals are summed exactly, then rounded.
-        json!({"baseline": "111840.08", "ceiling": "228782.10", "priced": 37, "incomplete": 7})
+        json!({"baseline": "111810.82", "ceiling": "256699.78", "priced": 37, "incomplete": 7})
     );
 }
 
@@ -840,5 +851,148 @@ fn a_negative_kubernetes_setting_is_a_configuration_error_at_its_line() {
                 .contains("help: write how many nodes the cluster's DaemonSets run on"),
         "{}",
         r.stderr
+    );
+}
+
+/// An InferenceService without the deployment-mode annotation, one L4 GPU, in a fresh
+/// directory with `config` as its configuration (none when empty).
+fn inference_service(config: &str) -> (tempfile::TempDir, Run) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("summarizer.yaml"),
+        "apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: summarizer
+  namespace: ml
+  labels:
+    team: docs
+spec:
+  predictor:
+    nodeSelector:
+      cloud.google.com/gke-accelerator: nvidia-l4
+    model:
+      modelFormat:
+        name: huggingface
+      resources:
+        requests:
+          cpu: \"4\"
+          memory: 16Gi
+        limits:
+          nvidia.com/gpu: \"1\"
+",
+    )
+    .unwrap();
+    if !config.is_empty() {
+        std::fs::write(dir.path().join("aicost-policy.toml"), config).unwrap();
+    }
+    let r = run(
+        &["check", dir.path().to_str().unwrap(), "--format", "json"],
+        None,
+    );
+    (dir, r)
+}
+
+fn replicas(r: &Run) -> Value {
+    json_of(r)["resources"][0]["workload"]["pods"]["replicas"].clone()
+}
+
+#[test]
+fn kserve_follows_its_shipped_default_mode_unless_the_configuration_names_another() {
+    // KServe ships Knative (Serverless): minReplicas defaults to 1 and an unset maxReplicas
+    // is no bound at all.
+    let (_dir, r) = inference_service("");
+    assert_eq!(
+        replicas(&r),
+        json!({
+            "min": 1,
+            "desired": 1,
+            "max": {"unknown": "spec.predictor.maxReplicas is not set, and in Knative mode that means no upper bound"}
+        })
+    );
+    // A cluster configured for raw deployments: one pod, and the ceiling is the minimum.
+    let (_dir, r) =
+        inference_service("[kubernetes]\nkserve_default_deployment_mode = \"RawDeployment\"\n");
+    assert_eq!(replicas(&r), json!({"min": 1, "desired": 1, "max": 1}));
+    // A mode KServe does not know is an error at its line.
+    let (_dir, r) = inference_service("[kubernetes]\nkserve_default_deployment_mode = \"Raw\"\n");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("unknown variant `Raw`, expected one of `Knative`, `Serverless`")
+            && r.stderr.contains("aicost-policy.toml:2:34]"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A chart's templates beside rendered manifests: an input error (exit 2) by default; with
+/// `--unrendered-templates note` a note, so a CI job can run on the repository as it is and
+/// still fail on what it checks.
+#[test]
+fn unrendered_helm_templates_are_errors_or_notes_on_request() {
+    let dir = "testdata/helm-beside";
+    let template = "testdata/helm-beside/chart/templates/deployment.yaml";
+    let message = "a mapping key must be a scalar, not a map or a list (this looks like an unrendered Helm template)";
+    // 2 pods × 1 A10G on a g5.xlarge at $1.006/hour × 730 hours = $1,468.76.
+    let summary = "  1 resource, 14 policies, 0 failed, 0 unknown";
+
+    let r = run(&["check", dir, "--color", "never"], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // The message as miette wraps it at 100 columns.
+    assert!(
+        r.stdout.contains("  × a mapping key must be a scalar, not a map or a list (this looks like an unrendered Helm\n  │ template)\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!("[{template}:4:10]")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.ends_with(&format!(
+            "{summary}, 1 input error, $1,468.76/month (ceiling $1,468.76)\n"
+        )),
+        "{}",
+        r.stdout
+    );
+
+    let r = run(
+        &[
+            "check",
+            dir,
+            "--color",
+            "never",
+            "--unrendered-templates",
+            "note",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(
+        r.stdout,
+        format!("{summary}, $1,468.76/month (ceiling $1,468.76)\n")
+    );
+
+    let r = run(
+        &[
+            "check",
+            dir,
+            "--color",
+            "never",
+            "--unrendered-templates",
+            "note",
+            "-v",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!(
+            "note: {template}:4: not checked: {message} (--unrendered-templates note)\n"
+        )),
+        "{}",
+        r.stdout
     );
 }

@@ -527,9 +527,11 @@ fn a_value_known_only_after_apply_leaves_the_cost_unknown_with_its_reason() {
         vec![
             d("AIC-COST-001", "fail", &format!("aws_eks_node_group.gpu has no complete cost estimate: the number of units is unknown: {why}")),
             d("AIC-COST-002", "fail", "aws_eks_node_group.gpu can cost at least $160,724.80 a month at maximum scale, more than the limit of $100,000.00"),
-            d("AIC-COST-001", "fail", "google_container_node_pool.h100_pool has no complete cost estimate: instance_type is unknown: google_container_node_pool.h100_pool.node_config[0].machine_type is known only after apply; the number of units is unknown: the pool is regional (us-central1) and node_locations is not set, so Google picks the zones"),
-            d("AIC-COST-002", "unknown", "cannot decide AIC-COST-002 for google_container_node_pool.h100_pool: monthly_cost_ceiling is unknown"),
-            d("AIC-GPU-002", "unknown", "cannot decide AIC-GPU-002 for google_container_node_pool.h100_pool: accelerators_max is unknown"),
+            d("AIC-COST-001", "fail", "google_container_node_pool.h100_pool has no complete cost estimate: instance_type is unknown: google_container_node_pool.h100_pool.node_config[0].machine_type is known only after apply"),
+            // The regional pool spans GKE's default 3 zones, so at most 2 x 3 = 6 nodes:
+            // 48 H100 x 730 h x $9.79655 = $343,271.112 and 600 GB pd-balanced x $0.10 =
+            // $60.00, without the unknown machine; 48 accelerators are within the limit.
+            d("AIC-COST-002", "fail", "google_container_node_pool.h100_pool can cost at least $343,331.11 a month at maximum scale, more than the limit of $100,000.00"),
         ]
     );
 }

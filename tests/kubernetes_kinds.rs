@@ -10,17 +10,23 @@ use std::sync::Arc;
 
 use std::str::FromStr;
 
-use aicost_policy::load::kubernetes::kinds::{self, Classification, Extracted};
+use aicost_policy::config::KserveDeploymentMode;
+use aicost_policy::load::kubernetes::kinds::{self, Classification, Extracted, Options};
 use aicost_policy::load::kubernetes::yaml::{parse_stream, Limits};
 use aicost_policy::load::source::SourceFile;
 use aicost_policy::model::{
-    Capacity, Fact, LlmRoute, NodePoolLimits, PodGroup, Resource, SourceFormat, UnitCounts,
-    Unknown, Value, WorkloadDetail,
+    Capacity, Fact, LlmRoute, NodePoolLimits, NodeRequirement, PodGroup, Resource, SourceFormat,
+    UnitCounts, Unknown, Value, WorkloadDetail,
 };
 use rust_decimal::Decimal;
 
 /// Reads every YAML file of `testdata/kubernetes/<case>` the way the loader does.
 fn load(case: &str) -> Extracted {
+    load_with(case, Options::default())
+}
+
+/// [`load`] with the configuration's loader options.
+fn load_with(case: &str, options: Options) -> Extracted {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("testdata/kubernetes")
         .join(case);
@@ -34,17 +40,17 @@ fn load(case: &str) -> Extracted {
     let mut all = Extracted::default();
     for name in names {
         let text = std::fs::read_to_string(dir.join(&name)).unwrap();
-        let file = SourceFile {
-            path: Arc::from(format!("{root}/{name}")),
-            text: Arc::from(text.as_str()),
-        };
+        let file = SourceFile::new(
+            Arc::from(format!("{root}/{name}")),
+            Arc::from(text.as_str()),
+        );
         for doc in parse_stream(&text, &Limits::default()) {
             let doc = doc.unwrap_or_else(|e| panic!("{name}: {e:?}"));
             let class = kinds::classify(&doc);
             if matches!(class, Classification::Other(_)) {
                 continue;
             }
-            let mut x = kinds::extract(&doc, &class, &file, &root);
+            let mut x = kinds::extract_with(&doc, &class, &file, &root, options, None);
             all.resources.append(&mut x.resources);
             all.hpas.append(&mut x.hpas);
             all.errors.append(&mut x.errors);
@@ -258,17 +264,46 @@ fn kserve_inference_services_and_llm_inference_service() {
         (d("0.5"), Some(false))
     );
 
-    // Standard (the default mode) keeps one pod even with minReplicas 0.
-    let p = pods(find(&x, "InferenceService/ml-serving/fraud-xgb/predictor"));
-    assert_eq!(p.replicas, counts(1, 1, 3));
+    // No mode annotation: KServe's shipped default, Knative, which scales to zero.
+    let fraud = "InferenceService/ml-serving/fraud-xgb/predictor";
+    let p = pods(find(&x, fraud));
+    assert_eq!(p.replicas, counts(0, 0, 3));
     assert_eq!(
         (p.cpu_cores.clone(), p.memory_gib.clone()),
         (d("1"), d("2"))
     );
-    assert_eq!(p.scale_to_zero, Some(false));
+    assert_eq!(p.scale_to_zero, Some(true));
     assert_eq!(
         notes(&x),
-        [(50, "spec.predictor.minReplicas of InferenceService fraud-xgb is 0, but Standard mode keeps at least one pod; counted as 1 (use the Knative mode to scale to zero)")]
+        [(41, "InferenceService fraud-xgb has no serving.kserve.io/deploymentMode annotation, so it is read in KServe's shipped default (set [kubernetes] kserve_default_deployment_mode if the cluster's differs): Knative (Serverless)")]
+    );
+    // A cluster whose default is Standard keeps one pod even with minReplicas 0.
+    let standard = load_with(
+        "kserve",
+        Options {
+            kserve_default_mode: Some(KserveDeploymentMode::Standard),
+        },
+    );
+    let p = pods(find(&standard, fraud));
+    assert_eq!(
+        (p.replicas.clone(), p.scale_to_zero),
+        (counts(1, 1, 3), Some(false))
+    );
+    assert_eq!(
+        notes(&standard),
+        [
+            (41, "InferenceService fraud-xgb has no serving.kserve.io/deploymentMode annotation, so it is read in the cluster's default from [kubernetes] kserve_default_deployment_mode: Standard (RawDeployment)"),
+            (50, "spec.predictor.minReplicas of InferenceService fraud-xgb is 0, but Standard mode keeps at least one pod; counted as 1 (use the Knative mode to scale to zero)"),
+        ]
+    );
+    // The annotated service is read in its own mode whatever the default.
+    assert_eq!(
+        pods(find(
+            &standard,
+            "InferenceService/ml-serving/llama3-8b/predictor"
+        ))
+        .replicas,
+        counts(0, 0, 4)
     );
 
     let r = find(&x, "LLMInferenceService/ml-serving/qwen3-coder");
@@ -436,6 +471,20 @@ fn karpenter_node_pools_with_and_without_limits() {
             gpus_per_node_min: None,
             gpus_per_node_max: Some(4),
             accelerators: true,
+            requirements: vec![
+                requirement("karpenter.sh/capacity-type", "In", &["spot", "on-demand"]),
+                requirement(
+                    "karpenter.k8s.aws/instance-family",
+                    "In",
+                    &["g5", "g6", "g6e"]
+                ),
+                requirement(
+                    "node.kubernetes.io/instance-type",
+                    "NotIn",
+                    &["g6e.48xlarge"]
+                ),
+                requirement("karpenter.k8s.aws/instance-gpu-count", "Lt", &["5"]),
+            ],
             cpu: Some(d("512")),
             memory_gib: Some(d("2048")),
             gpus: Some(Fact::Known(16)),
@@ -463,6 +512,14 @@ fn karpenter_node_pools_with_and_without_limits() {
     assert!(!general.accelerators);
     assert_eq!(general.capacity_types, ["on-demand", "reserved"]);
     assert_eq!(general.cpu, Some(d("1000")));
+}
+
+fn requirement(key: &str, operator: &str, values: &[&str]) -> NodeRequirement {
+    NodeRequirement {
+        key: key.into(),
+        operator: operator.into(),
+        values: values.iter().map(|v| v.to_string()).collect(),
+    }
 }
 
 fn route(r: &Resource) -> &LlmRoute {
@@ -859,10 +916,7 @@ fn every_case_gives_unique_addresses() {
 /// Extracts every document of an inline stream, as one file `inline/manifest.yaml`.
 fn extract_text(text: &str) -> Extracted {
     let root: Arc<str> = Arc::from("inline");
-    let file = SourceFile {
-        path: Arc::from("inline/manifest.yaml"),
-        text: Arc::from(text),
-    };
+    let file = SourceFile::new(Arc::from("inline/manifest.yaml"), Arc::from(text));
     let mut all = Extracted::default();
     for doc in parse_stream(text, &Limits::default()) {
         let doc = doc.unwrap();

@@ -124,6 +124,7 @@ fn workload(address: &str, kind: &str, env: &str, detail: WorkloadDetail) -> Res
             annotations: BTreeMap::new(),
             detail,
         }),
+        sensitive: Default::default(),
     }
 }
 
@@ -348,6 +349,7 @@ fn node_pool(gpus: Option<i64>, accelerators: bool) -> NodePoolLimits {
         gpus_per_node_min: None,
         gpus_per_node_max: None,
         accelerators,
+        requirements: Vec::new(),
         cpu: None,
         memory_gib: None,
         gpus: gpus.map(Fact::Known),

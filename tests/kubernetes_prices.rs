@@ -1,7 +1,8 @@
 //! Prices of Kubernetes workloads and AI configs over hand-built records, to the cent:
-//! default unit rates, a pod's share of a named GPU node, spot, DaemonSets, jobs, Karpenter
-//! NodePool ceilings and LLM routes. Rates come from `catalog/kubernetes.csv` and node
-//! prices from `catalog/aws_ec2_ondemand.csv` (us-east-1).
+//! default unit rates, a pod's share of a named GPU node, spot, DaemonSets, jobs, kinds
+//! that are not modelled, and LLM routes (Karpenter NodePools: `karpenter_ceilings.rs`).
+//! Rates come from `catalog/kubernetes.csv` and node prices from
+//! `catalog/aws_ec2_ondemand.csv` (us-east-1).
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
@@ -10,10 +11,10 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use aicost_policy::model::{
-    Capacity, CostEstimate, Fact, LlmRoute, Location, Map, NodePoolLimits, PodGroup, ProviderRef,
-    Resource, SourceFormat, Tags, UnitCounts, Unknown, Workload, WorkloadDetail,
+    Capacity, CostEstimate, Fact, LlmRoute, Location, Map, PodGroup, ProviderRef, Resource,
+    SourceFormat, Tags, UnitCounts, Unknown, Workload, WorkloadDetail,
 };
-use aicost_policy::price::{estimate, PricingSettings};
+use aicost_policy::price::{estimate, Discount, PricingSettings, UsageValues};
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
@@ -49,6 +50,7 @@ fn resource(kind: &str, detail: WorkloadDetail) -> Resource {
             annotations: BTreeMap::new(),
             detail,
         }),
+        sensitive: Default::default(),
     }
 }
 
@@ -274,16 +276,23 @@ fn jobs_run_for_their_deadline() {
 }
 
 #[test]
-fn a_job_without_a_deadline_is_billed_by_use() {
+fn a_gpu_job_without_a_deadline_is_billed_by_use_and_incomplete() {
     let mut p = pods("8", "32", 1, Some("H100"), 4);
     p.run_hours = Some(Fact::Unknown(Unknown::new(
         "spec.activeDeadlineSeconds is not set",
     )));
     let r = resource("Job", WorkloadDetail::Pods(p));
     let e = price(&r, &PricingSettings::default());
-    // Complete: nothing fixed is missing; every part depends on usage, with its price.
-    assert!(e.complete);
+    // Every part depends on usage, with its price; a GPU job is never a complete $0, so
+    // the estimate is incomplete. An hour of 4 pods: 4 x (8 x 0.031611 + 32 x 0.004237 +
+    // 1 x 9.79655) = 4 x 10.185022 = $40.74.
+    assert!(!e.complete);
     assert_eq!(e.baseline.to_json_string(), "0.00");
+    assert_eq!(
+        e.missing,
+        vec!["how long the Job runs is unknown (spec.activeDeadlineSeconds is not set); while it runs it costs $40.74 an hour: give monthly_hours in the usage file"]
+    );
+    assert!(e.notes.is_empty(), "{:?}", e.notes);
     assert_eq!(
         e.components
             .iter()
@@ -310,111 +319,95 @@ fn a_job_without_a_deadline_is_billed_by_use() {
             ),
         ]
     );
+}
+
+#[test]
+fn a_cpu_job_without_a_deadline_only_depends_on_usage() {
+    let mut p = pods("2", "8", 0, None, 1);
+    p.run_hours = Some(Fact::Unknown(Unknown::new(
+        "spec.activeDeadlineSeconds is not set",
+    )));
+    let e = price(
+        &resource("Job", WorkloadDetail::Pods(p)),
+        &PricingSettings::default(),
+    );
+    assert!(e.complete);
+    assert!(e.depends_on_usage());
+    assert!(e.missing.is_empty());
     assert_eq!(
         e.notes,
         vec!["how long the Job runs is unknown (spec.activeDeadlineSeconds is not set); it is billed per hour of use: give monthly_hours in the usage file"]
     );
 }
 
-fn node_pool(types: &[&str], families: &[&str], gpus: Option<i64>) -> NodePoolLimits {
-    NodePoolLimits {
-        instance_types: types.iter().map(|t| t.to_string()).collect(),
-        families: families.iter().map(|t| t.to_string()).collect(),
-        capacity_types: Vec::new(),
-        excluded_instance_types: Vec::new(),
-        excluded_families: Vec::new(),
-        gpus_per_node_min: None,
-        gpus_per_node_max: None,
-        accelerators: true,
-        cpu: None,
-        memory_gib: None,
-        gpus: gpus.map(Fact::Known),
-    }
+#[test]
+fn the_hourly_rate_of_a_gpu_job_billed_by_use_is_after_discounts_and_scales_to_its_ceiling() {
+    // Two PyTorchJob workers on whole p4d.24xlarge nodes (8 of 8 A100s: $21.957642 an
+    // hour each), elastic up to 4: $43.92 an hour, $87.83 at the ceiling; a 10% discount
+    // makes them $39.52 and $79.05.
+    let mut p = pods("90", "1000", 8, Some("A100"), 2);
+    p.node_instance_type = Some(Fact::Known("p4d.24xlarge".to_string()));
+    p.replicas.max = Fact::Known(4);
+    p.run_hours = Some(Fact::Unknown(Unknown::new(
+        "spec.runPolicy.activeDeadlineSeconds is not set",
+    )));
+    let r = resource("PyTorchJob", WorkloadDetail::Pods(p));
+    let e = price(&r, &PricingSettings::default());
+    assert!(!e.complete);
+    assert_eq!(
+        e.missing,
+        vec!["how long the PyTorchJob runs is unknown (spec.runPolicy.activeDeadlineSeconds is not set); while it runs it costs $43.92 an hour (ceiling $87.83): give monthly_hours in the usage file"]
+    );
+    let mut s = PricingSettings::default();
+    s.discounts.push(Discount {
+        name: "EDP".to_string(),
+        provider: None,
+        percent: d("10"),
+    });
+    let e = price(&r, &s);
+    assert_eq!(
+        e.missing,
+        vec!["how long the PyTorchJob runs is unknown (spec.runPolicy.activeDeadlineSeconds is not set); while it runs it costs $39.52 an hour (ceiling $79.05): give monthly_hours in the usage file"]
+    );
+
+    // With monthly_hours in the usage file it is priced, and complete: 2 x 21.957642 x 100.
+    s.discounts.clear();
+    s.usage.by_address.insert(
+        r.address.clone(),
+        UsageValues {
+            monthly_hours: Some(d("100")),
+            ..UsageValues::default()
+        },
+    );
+    let e = price(&r, &s);
+    assert!(e.complete);
+    assert!(e.missing.is_empty());
+    assert_eq!(e.baseline.to_json_string(), "4391.53");
 }
 
 #[test]
-fn a_gpu_node_pool_ceiling_is_its_gpu_limit_of_the_type_that_spends_most() {
-    // 16 GPUs: 4 g6e.12xlarge ($30,638.51) or 2 g6e.48xlarge ($43,991.52).
-    let n = node_pool(&["g6e.12xlarge", "g6e.48xlarge"], &[], Some(16));
+fn pods_of_a_kind_that_is_not_modelled_are_one_unknown_line() {
+    let why = Unknown::new("kind Workflow (argoproj.io/v1alpha1) is not modelled");
+    let count = || Fact::Unknown(why.clone());
+    let mut p = pods("1", "1", 1, None, 1);
+    p.cpu_cores = Fact::Unknown(why.clone());
+    p.memory_gib = Fact::Unknown(why.clone());
+    p.accelerators = count();
+    p.replicas = UnitCounts {
+        min: count(),
+        desired: count(),
+        max: count(),
+    };
     let e = price(
-        &resource("NodePool", WorkloadDetail::NodePool(n)),
-        &PricingSettings::default(),
-    );
-    assert_eq!(e.baseline.to_json_string(), "0.00");
-    assert_eq!(e.ceiling.to_json_string(), "43991.52");
-    assert_eq!(
-        e.components[0].name,
-        "Node pool ceiling: 2 × g6e.48xlarge (on-demand)"
-    );
-    assert_eq!(
-        e.notes,
-        vec![
-            "ceiling at the allowed type that spends the most, g6e.48xlarge; with g6e.12xlarge, the least, it would be $30,638.51",
-            "GPU limit 16 / 8 GPUs per g6e.48xlarge node = 2 nodes",
-        ]
-    );
-}
-
-#[test]
-fn cpu_and_memory_limits_cap_a_gpu_pool_when_node_sizes_are_known() {
-    // g6e.12xlarge: 48 vCPU, 384 GiB, 4 L40S. GPU limit 32 allows 8 nodes, memory 1536 GiB
-    // only 4: 4 x $10.49264 x 730.
-    let mut n = node_pool(&["g6e.12xlarge"], &[], Some(32));
-    n.memory_gib = Some(Fact::Known(d("1536")));
-    let e = price(
-        &resource("NodePool", WorkloadDetail::NodePool(n)),
-        &PricingSettings::default(),
-    );
-    assert_eq!(e.ceiling.to_json_string(), "30638.51");
-    assert_eq!(
-        e.notes,
-        vec![
-            "GPU limit 32 / 4 GPUs per g6e.12xlarge node = 8 nodes",
-            "the pool's cpu or memory limit stops it at 4 g6e.12xlarge nodes",
-        ]
-    );
-}
-
-#[test]
-fn a_spot_only_pool_named_by_families_is_priced_from_the_catalogs_types_at_spot() {
-    // p4d.24xlarge: 2 nodes x $21.957642 x 0.4; p5.4xlarge and p5.48xlarge both spend
-    // 16 x $6.88 x 0.4 = 2 x $55.04 x 0.4 an hour.
-    let mut n = node_pool(&[], &["p4d", "p5"], Some(16));
-    n.capacity_types = vec!["spot".to_string()];
-    let e = price(
-        &resource("NodePool", WorkloadDetail::NodePool(n)),
-        &PricingSettings::default(),
-    );
-    assert_eq!(e.ceiling.to_json_string(), "32143.36");
-    assert_eq!(
-        e.notes[0],
-        "ceiling at the allowed type that spends the most, p5.4xlarge; with p4d.24xlarge, the least, it would be $12,823.26"
-    );
-}
-
-#[test]
-fn a_pool_without_limits_has_no_ceiling_and_cpu_limits_use_unit_rates() {
-    let open = node_pool(&["g6e.12xlarge"], &[], None);
-    let e = price(
-        &resource("NodePool", WorkloadDetail::NodePool(open)),
+        &resource("Workflow", WorkloadDetail::Pods(p)),
         &PricingSettings::default(),
     );
     assert!(!e.complete);
     assert_eq!(
         e.missing,
-        vec!["the node pool sets no spec.limits, so nothing bounds what it can launch"]
+        vec!["kind Workflow (argoproj.io/v1alpha1) is not modelled"]
     );
-    let mut cpu = node_pool(&[], &["m7i"], None);
-    cpu.accelerators = false;
-    cpu.cpu = Some(Fact::Known(d("1000")));
-    cpu.memory_gib = Some(Fact::Known(d("4000")));
-    let e = price(
-        &resource("NodePool", WorkloadDetail::NodePool(cpu)),
-        &PricingSettings::default(),
-    );
-    // 1000 x 730 x $0.031611 + 4000 x 730 x $0.004237.
-    assert_eq!(e.ceiling.to_json_string(), "35448.07");
-    assert_eq!(e.baseline.to_json_string(), "0.00");
+    assert_eq!(lines(&e), vec![line("Pods", "-", "-", "-")]);
 }
 
 #[test]

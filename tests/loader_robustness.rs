@@ -10,6 +10,9 @@ use std::sync::OnceLock;
 
 use aicost_policy::discover::discover;
 use aicost_policy::load::source::PathNamer;
+use aicost_policy::load::terraform::budget::{
+    map_bytes, MAX_ROOT_INSTANCES, MAX_ROOT_KEPT, MAX_VALUE_BYTES,
+};
 use aicost_policy::load::terraform::{load, TerraformOptions};
 use aicost_policy::model::Inventory;
 use aicost_policy::policy::{Policies, Settings};
@@ -105,6 +108,195 @@ proptest! {
         let text = parts.join(" ");
         let inventory = check_text("main.tf", text.as_bytes());
         assert_errors_are_located(&inventory, text.len());
+    }
+}
+
+/// Checks one directory tree of files (path relative to the temp dir, text).
+fn check_tree(files: &[(String, String)]) -> Inventory {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write input");
+    }
+    check_dir(dir.path())
+}
+
+/// What evaluation made stays within the root's budgets: no more instances than the
+/// limit, no attribute value larger than one value may be, no more kept than a root may
+/// keep, and every error inside the file it names.
+fn assert_bounded(inventory: &Inventory, files: &[(String, String)]) {
+    assert!(inventory.resources.len() as u64 <= MAX_ROOT_INSTANCES);
+    let mut kept = 0u64;
+    for r in &inventory.resources {
+        for v in r.attributes.entries.values() {
+            assert!(
+                aicost_policy::load::terraform::budget::value_bytes(v) <= MAX_VALUE_BYTES,
+                "{}",
+                r.address
+            );
+        }
+        kept += map_bytes(&r.attributes) as u64;
+    }
+    assert!(kept <= MAX_ROOT_KEPT, "{kept}");
+    for e in &inventory.errors {
+        let len = files
+            .iter()
+            .find(|(path, _)| e.location.file.as_ref() == path.as_str())
+            .map_or(usize::MAX, |(_, text)| text.len());
+        assert!(e.location.line >= 1, "{e:?}");
+        assert!(e.location.span.0 <= len, "{e:?}");
+    }
+}
+
+/// Function names for random calls: those that build large results from small arguments
+/// first, then the rest of the common ones.
+const FUNCTIONS: &[&str] = &[
+    "format",
+    "formatlist",
+    "join",
+    "split",
+    "replace",
+    "regexall",
+    "regex",
+    "transpose",
+    "jsondecode",
+    "jsonencode",
+    "concat",
+    "flatten",
+    "merge",
+    "zipmap",
+    "distinct",
+    "setunion",
+    "setintersection",
+    "range",
+    "length",
+    "keys",
+    "values",
+    "tolist",
+    "toset",
+    "tomap",
+    "lookup",
+    "element",
+    "slice",
+    "sort",
+    "reverse",
+    "upper",
+    "title",
+    "try",
+    "can",
+    "coalesce",
+    "compact",
+    "one",
+    "sum",
+    "max",
+    "tostring",
+    "tonumber",
+];
+
+/// Random HCL expressions over a few locals, with the numbers and format strings that
+/// make values grow (Go's widest padding, ranges of a thousand).
+fn expression() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        (0u32..4).prop_map(|n| n.to_string()),
+        Just("1000".to_string()),
+        Just("999999".to_string()),
+        Just("-1".to_string()),
+        "[a-z ]{0,3}".prop_map(|s| format!("\"{s}\"")),
+        Just("\"%999999d\"".to_string()),
+        Just("\"%[1]999999s%[1]v\"".to_string()),
+        Just("\"\"".to_string()),
+        Just("\"/(a*)*/\"".to_string()),
+        (0usize..4).prop_map(|i| format!("local.l{i}")),
+        Just("var.v".to_string()),
+        Just("x".to_string()),
+        Just("null".to_string()),
+        Just("true".to_string()),
+    ];
+    leaf.prop_recursive(4, 32, 3, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4)
+                .prop_map(|v| format!("[{}]", v.join(", "))),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{{ a = {a}, b = {b} }}")),
+            (
+                proptest::sample::select(FUNCTIONS),
+                proptest::collection::vec(inner.clone(), 1..4)
+            )
+                .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
+            (inner.clone(), inner.clone()).prop_map(|(c, b)| format!("[for x in {c} : {b}]")),
+            (inner.clone(), inner.clone())
+                .prop_map(|(c, b)| format!("{{for k, x in {c} : k => {b}...}}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("\"${{{a}}}-${{{b}}}\"")),
+            (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| format!("{c} ? {a} : {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} + {b}")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("{a}[{b}]")),
+        ]
+    })
+}
+
+/// A root whose locals, variable default, count and arguments are random expressions.
+fn expression_root(locals: &[String], default: &str, count: &str) -> String {
+    let mut text = format!("variable \"v\" {{\n  default = {default}\n}}\n\nlocals {{\n");
+    for (i, l) in locals.iter().enumerate() {
+        text.push_str(&format!("  l{i} = {l}\n"));
+    }
+    text.push_str(&format!(
+        "}}\n\nresource \"aws_instance\" \"r\" {{\n  count         = {count}\n  instance_type = \"g5.xlarge\"\n  tags          = {{ a = local.l0, b = var.v }}\n}}\n"
+    ));
+    text
+}
+
+/// A small random module graph: modules `m0`..`m3`, each calling up to two others (or
+/// itself) with a small count and passing a random expression down, with a resource and
+/// an output that passes values back up.
+fn module_graph() -> impl Strategy<Value = Vec<(String, String)>> {
+    let call = (0usize..4, 0u32..4, expression());
+    let module = (proptest::collection::vec(call, 0..3), expression(), 0u32..3);
+    proptest::collection::vec(module, 4).prop_map(|modules| {
+        let mut files = vec![(
+            "main.tf".to_string(),
+            "module \"top\" {\n  source = \"./m0\"\n  input  = 1\n}\n".to_string(),
+        )];
+        for (i, (calls, local, count)) in modules.iter().enumerate() {
+            let mut text = format!(
+                "variable \"input\" {{}}\n\nlocals {{\n  l0 = {local}\n  l1 = var.input\n  l2 = 1\n  l3 = \"x\"\n}}\n\nresource \"aws_instance\" \"r\" {{\n  count         = {count}\n  instance_type = \"g5.xlarge\"\n  tags          = {{ a = local.l0 }}\n}}\n"
+            );
+            let mut outputs = vec!["local.l0".to_string()];
+            for (j, (target, n, input)) in calls.iter().enumerate() {
+                text.push_str(&format!(
+                    "\nmodule \"c{j}\" {{\n  source = \"../m{target}\"\n  count  = {n}\n  input  = {input}\n}}\n"
+                ));
+                outputs.push(format!("module.c{j}[*].out"));
+            }
+            text.push_str(&format!(
+                "\noutput \"out\" {{\n  value = [{}]\n}}\n",
+                outputs.join(", ")
+            ));
+            files.push((format!("m{i}/main.tf"), text));
+        }
+        files
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn random_expressions_stay_within_the_budget(
+        locals in proptest::collection::vec(expression(), 4),
+        default in expression(),
+        count in prop_oneof![Just("1".to_string()), Just("local.l1".to_string()), expression()],
+    ) {
+        let files = vec![("main.tf".to_string(), expression_root(&locals, &default, &count))];
+        let inventory = check_tree(&files);
+        assert_bounded(&inventory, &files);
+    }
+
+    #[test]
+    fn random_module_graphs_stay_within_the_budget(files in module_graph()) {
+        let inventory = check_tree(&files);
+        assert_bounded(&inventory, &files);
     }
 }
 

@@ -95,6 +95,7 @@ fn bucket(address: &str) -> Resource {
         attributes: Map::new(),
         cost: None,
         workload: None,
+        sensitive: Default::default(),
     }
 }
 
@@ -127,6 +128,7 @@ fn pool(
             },
             capacity: Fact::Known(capacity),
             pool: true,
+            notes: Vec::new(),
         }),
         ..bucket(address)
     }

@@ -135,6 +135,7 @@ fn to_json(v: &Value) -> Result<Json, String> {
             )
         }
         Value::Unknown(u) => return Err(format!("unknown value: {u}")),
+        Value::Sensitive(inner) => to_json(inner)?,
     })
 }
 

@@ -33,10 +33,7 @@ fn fixture_path(name: &str) -> PathBuf {
 
 fn fixture(name: &str) -> SourceFile {
     let text = std::fs::read_to_string(fixture_path(name)).expect("fixture exists");
-    SourceFile {
-        path: Arc::from(format!("testdata/yaml/{name}")),
-        text: Arc::from(text),
-    }
+    SourceFile::new(Arc::from(format!("testdata/yaml/{name}")), Arc::from(text))
 }
 
 fn line_of(text: &str, offset: usize) -> u32 {

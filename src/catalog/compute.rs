@@ -257,6 +257,14 @@ pub fn machine_price(
     }
 }
 
+/// Every EC2 instance type the price table lists (in any region), sorted: the types a
+/// Karpenter NodePool can be matched against.
+pub fn ec2_instance_types() -> Vec<&'static str> {
+    let mut types: Vec<&'static str> = ec2().by_key.keys().map(String::as_str).collect();
+    types.sort_unstable();
+    types
+}
+
 fn row_notes(note: &str) -> Vec<String> {
     if note.is_empty() {
         Vec::new()

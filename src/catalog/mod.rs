@@ -7,6 +7,7 @@
 //! the reason, never a zero. `catalog/README.md` describes the tables and how to rebuild them.
 
 mod compute;
+mod ec2_labels;
 mod kubernetes;
 mod sizes;
 mod storage;
@@ -16,7 +17,12 @@ mod tokens;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub use compute::{attached_gpu_price, gpus_included, machine_price, spot_price};
+pub use compute::{
+    attached_gpu_price, ec2_instance_types, gpus_included, machine_price, spot_price,
+};
+pub use ec2_labels::{
+    accelerator_manufacturer, ec2_accelerated, ec2_label, Label, MODELLED_LABELS,
+};
 pub use kubernetes::{
     control_plane_price, gpu_hour_rate, gpu_hour_spot_rate, kubernetes_unit_rates, UnitRates,
 };

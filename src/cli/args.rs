@@ -206,6 +206,13 @@ pub struct InputArgs {
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
 
+    /// What a YAML file that looks like an unrendered Helm template does: `error` reports it
+    /// as an input error (exit 2); `note` reports it as a note (shown with --verbose), for a
+    /// repository that keeps chart templates beside its manifests. Either way it is not
+    /// checked: render charts with `helm template` to check them
+    #[arg(long, value_enum, value_name = "AS", default_value_t = TemplatesAs::Error)]
+    pub unrendered_templates: TemplatesAs,
+
     /// When to use colour in text output (NO_COLOR is honoured)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -529,6 +536,12 @@ pub enum CostFormat {
     Text,
     /// The versioned JSON report described in docs/json-report.md
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TemplatesAs {
+    Error,
+    Note,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

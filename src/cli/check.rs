@@ -31,6 +31,20 @@ fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -
     });
     output::append_step_summary(|| markdown::render_check(&report, &context));
     written?;
+    if report.files == 0 && report.errors.is_empty() && report.resources.is_empty() {
+        eprintln!(
+            "note: no Terraform, Kubernetes or serving configuration found under {}",
+            pipeline::shown_paths(&prepared)
+        );
+    }
+    // Every report went to a file: the terminal still gets the outcome.
+    if targets.iter().all(|t| t.path.is_some()) {
+        let plain = text::TextOptions {
+            color: false,
+            ..text_options
+        };
+        eprint!("{}", text::summary_line(&report, plain));
+    }
     Ok(exit_code(&report, &args.gate, |_| true))
 }
 
@@ -141,6 +155,8 @@ pub(super) fn analyze(
         budgets,
         rules: policies.report_rules(),
     };
+    // Prices, policies and budgets have used the sensitive values; no report shows them.
+    crate::redact::report(&mut report);
     report.sort();
     Ok(report)
 }

@@ -9,10 +9,12 @@ use super::check::gate_exit_code;
 use super::diff::{compare, write_reports};
 use super::output::OutputTarget;
 use super::{exit, output};
+use crate::load::source::{read_source, DEFAULT_MAX_FILE_SIZE};
 use crate::load::terraform::VarArg;
 use crate::model::{Severity, Status};
 use crate::publish::{self, Behavior, GitHubTarget, Limits, Posted, PublishError};
 use crate::report::diff::{self as diff_report, DiffReport};
+use crate::report::escape::controls;
 use crate::report::markdown;
 
 pub fn run(args: &CommentGithubArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> u8 {
@@ -40,7 +42,12 @@ fn run_comment(
     };
     let (report, code) = match &args.report {
         Some(path) => {
-            let report = read_report(path)?;
+            let limit = args
+                .diff
+                .input
+                .max_file_size
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE);
+            let report = read_report(path, limit)?;
             write_saved(args, &report, targets)?;
             let code = saved_exit_code(&report, args);
             (report, code)
@@ -95,7 +102,8 @@ fn run_comment(
         }
         Err(e @ PublishError::NoPermission { .. }) => {
             eprintln!(
-                "warning: the pull-request comment was not posted: {e}{}",
+                "warning: the pull-request comment was not posted: {}{}",
+                controls(&e.to_string()),
                 help(&e)
             );
             return Ok(if code == exit::CLEAN {
@@ -114,7 +122,8 @@ fn run_comment(
         }
         Err(e) => {
             eprintln!(
-                "error: the pull-request comment was not posted: {e}{}",
+                "error: the pull-request comment was not posted: {}{}",
+                controls(&e.to_string()),
                 help(&e)
             );
             return Err(exit::ERROR);
@@ -162,6 +171,15 @@ fn destination(args: &CommentGithubArgs) -> Result<(GitHubTarget, String), u8> {
     ))
 }
 
+/// Control characters escaped (see crate::report::escape), the line breaks our own messages
+/// put before `help:` kept.
+fn escape_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| controls(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `\n  help: …` from the error's diagnostic, when it has one.
 fn help(e: &PublishError) -> String {
     miette::Diagnostic::help(e)
@@ -170,7 +188,8 @@ fn help(e: &PublishError) -> String {
 }
 
 fn usage<T>(message: &str) -> Result<T, u8> {
-    eprintln!("error: {message}");
+    // `--repo` and GITHUB_REPOSITORY are echoed in messages.
+    eprintln!("error: {}", escape_lines(message));
     Err(exit::ERROR)
 }
 
@@ -194,15 +213,17 @@ fn pull_request_from_environment() -> Option<u64> {
     })
 }
 
-fn read_report(path: &Path) -> Result<DiffReport, u8> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+/// The saved report: a regular file within the input size limit, like any input.
+fn read_report(path: &Path, limit: u64) -> Result<DiffReport, u8> {
+    let file = read_source(path, path.display().to_string().into(), limit).map_err(|e| {
         eprintln!(
-            "error: cannot read the report {}: {e}\n  help: write it with `aicost-policy diff --format json --output FILE`",
-            path.display()
+            "error: cannot use the report {}: {}\n  help: write it with `aicost-policy diff --format json --output FILE`",
+            path.display(),
+            e.message
         );
         exit::ERROR
     })?;
-    diff_report::parse(&text).map_err(|message| {
+    diff_report::parse(&file.text).map_err(|message| {
         eprintln!("error: {}: {message}", path.display());
         exit::ERROR
     })

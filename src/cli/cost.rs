@@ -24,6 +24,7 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
         files: inventory.files,
         ..Report::default()
     };
+    crate::redact::report(&mut report);
     report.sort();
     let grouping = args.group_by.as_ref().map(|g| match g {
         GroupBy::Tag(k) => Grouping::Tag(k.clone()),

@@ -4,18 +4,20 @@
 
 use std::path::{Path, PathBuf};
 
-use super::args::{DiffArgs, FailOn, Format, UnknownMode};
+use super::args::{DiffArgs, FailOn, Format};
 use super::check::{analyze, exit_code, load_policies, today};
 use super::output::OutputTarget;
 use super::pipeline::{self, Prepared};
+use super::settings::{policy_dirs, usage_file_path};
 use super::{exit, output};
 use crate::diff::{self, git_tree, Diff, Origin};
 use crate::load::source::PathNamer;
 use crate::load::terraform::plan::PlanSide;
 use crate::load::terraform::VarArg;
 use crate::policy::Policies;
+use crate::price::overlay;
 use crate::report::diff::{DiffReport, Links, Side};
-use crate::report::{diff_text, github, junit, markdown, sarif, text, Report};
+use crate::report::{diff_text, github, junit, markdown, sarif, Report};
 
 /// A finished comparison: the diff, its report, and the exit code it calls for.
 pub struct Compared {
@@ -96,7 +98,8 @@ fn tree_base(
         BaseSource::Git(reference) => {
             let top = git_tree::toplevel(&head_root).map_err(git_error)?;
             let commit = git_tree::resolve(&top, reference).map_err(git_error)?;
-            git_tree::export(&top, &commit, scratch.path()).map_err(git_error)?;
+            let selection = selection(args, prepared, &top);
+            git_tree::export(&top, &commit, &selection, scratch.path()).map_err(git_error)?;
             // The repository root the namer uses may be below git's top (no .git there).
             let inside = head_root
                 .strip_prefix(canonical(&top))
@@ -154,6 +157,40 @@ fn tree_base(
     };
     drop(scratch);
     Ok((base, base_side))
+}
+
+/// What the analysis of the base reads from its tree, relative to git's top `top`: the
+/// scanned paths, and the configuration, policy directories, usage file and price overlay
+/// where they are inside the repository.
+fn selection(args: &DiffArgs, prepared: &Prepared, top: &Path) -> git_tree::Selection {
+    let top = canonical(top);
+    let relative = |path: &Path| -> Option<String> {
+        let absolute = canonical(path);
+        let inside = absolute.strip_prefix(&top).ok()?;
+        let parts: Vec<String> = inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Some(parts.join("/"))
+    };
+    let loaded = &prepared.loaded;
+    let files = [
+        loaded.path.clone(),
+        usage_file_path(loaded, args.input.usage_file.as_deref()),
+        Some(overlay::installed_path(prepared.namer.root())),
+    ];
+    git_tree::Selection {
+        scanned: prepared.paths.iter().filter_map(|p| relative(p)).collect(),
+        files: files.iter().flatten().filter_map(|p| relative(p)).collect(),
+        policies: policy_dirs(loaded, &args.rules.policy_dirs)
+            .iter()
+            .filter_map(|p| relative(p))
+            .collect(),
+        max_file_size: args
+            .input
+            .max_file_size
+            .unwrap_or(loaded.config.max_file_size),
+    }
 }
 
 /// The base of `diff --plan`: every input again, with each plan's prior state (`before`)

@@ -19,6 +19,37 @@ pub struct OutputTarget {
 /// belongs to the nearest `--format` before it. With one `--format` (or none, meaning
 /// text), a single `--output` goes with it wherever it was written.
 pub fn output_targets(matches: &ArgMatches) -> Result<Vec<OutputTarget>, String> {
+    let targets = pair_targets(matches)?;
+    for path in targets.iter().filter_map(|t| t.path.as_deref()) {
+        refuse_format_name(path)?;
+    }
+    Ok(targets)
+}
+
+/// `-o json` (Checkov's flag for the format) would write the text report to a file named
+/// `json`: a bare format name with no extension and no directory is refused. `./json`
+/// still writes a file of that name.
+fn refuse_format_name(path: &Path) -> Result<(), String> {
+    let given = path.as_os_str().to_string_lossy();
+    let is_format = [
+        Format::Text,
+        Format::Json,
+        Format::Markdown,
+        Format::Github,
+        Format::Sarif,
+        Format::Junit,
+    ]
+    .iter()
+    .any(|f| f.name() == given);
+    if is_format {
+        return Err(format!(
+            "--output {given} names a format, not a file\n  help: did you mean `--format {given}`? (`-o`/`--output` is the file the report is written to; write `./{given}` for a file of that name)"
+        ));
+    }
+    Ok(())
+}
+
+fn pair_targets(matches: &ArgMatches) -> Result<Vec<OutputTarget>, String> {
     let formats: Vec<(usize, Format)> = match (
         matches.indices_of("formats"),
         matches.get_many::<Format>("formats"),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobSet, GlobSetBuilder};
 
-use super::args::{ColorChoice, InputArgs};
+use super::args::{ColorChoice, InputArgs, TemplatesAs};
 use super::settings::pricing_settings;
 use super::{exit, print_diagnostic};
 use crate::config::{self, LoadedConfig};
@@ -17,7 +17,7 @@ use crate::load::kubernetes;
 use crate::load::source::PathNamer;
 use crate::load::terraform::plan::{self, PlanSide, Sniffed};
 use crate::load::terraform::{self, TerraformOptions, VarArg};
-use crate::model::Inventory;
+use crate::model::{Inventory, Note};
 use crate::price;
 
 /// The configuration and where paths are resolved from.
@@ -109,6 +109,22 @@ fn split_plans(args: &InputArgs) -> Result<(Vec<PathBuf>, Vec<PathBuf>), u8> {
     Ok((paths, plans))
 }
 
+/// The scanned paths as the command line gave them, for messages (`.` when none were given).
+pub fn shown_paths(p: &Prepared) -> String {
+    let mut shown: Vec<String> = p
+        .paths
+        .iter()
+        .map(|path| crate::report::escape::controls(&path.display().to_string()).into_owned())
+        .collect();
+    if p.stdin {
+        shown.push("standard input".to_string());
+    }
+    if shown.is_empty() {
+        return ".".to_string();
+    }
+    shown.join(", ")
+}
+
 /// Reads, evaluates, classifies and prices everything under the paths.
 pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<Inventory, u8> {
     let excludes = excludes(&p.loaded, &args.excludes)?;
@@ -153,13 +169,20 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
     } else {
         None
     };
-    kubernetes::load(
+    let manifest_options = kubernetes::kinds::Options {
+        kserve_default_mode: p.loaded.config.kubernetes.kserve_default_deployment_mode,
+    };
+    kubernetes::load_with(
         &found.yaml_files,
         stdin,
         &p.namer,
         max_file_size,
+        manifest_options,
         &mut inventory,
     );
+    if args.unrendered_templates == TemplatesAs::Note {
+        templates_as_notes(&mut inventory);
+    }
     if let Some(nodes) = p.loaded.config.kubernetes.daemonset_nodes {
         kubernetes::set_daemonset_nodes(&mut inventory.resources, nodes);
     }
@@ -173,6 +196,19 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
     price::estimate_all(&mut inventory.resources, &pricing);
     inventory.sort();
     Ok(inventory)
+}
+
+/// `--unrendered-templates note`: what looks like an unrendered Helm template is reported as
+/// a note, still saying it was not checked.
+fn templates_as_notes(inventory: &mut Inventory) {
+    let (templates, errors) = std::mem::take(&mut inventory.errors)
+        .into_iter()
+        .partition::<Vec<_>, _>(|e| e.unrendered_template);
+    inventory.errors = errors;
+    inventory.notes.extend(templates.into_iter().map(|e| Note {
+        message: format!("not checked: {} (--unrendered-templates note)", e.message),
+        location: Some(e.location),
+    }));
 }
 
 fn excludes(loaded: &LoadedConfig, extra: &[String]) -> Result<GlobSet, u8> {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Config, LoadedConfig};
 use crate::load::source::{read_source, PathNamer};
-use crate::model::{Inventory, Location, Usd};
+use crate::model::{Inventory, LineIndex, Location, Usd};
 use crate::policy::{EnvironmentSettings, Settings, Waiver};
 use crate::price::{overlay, usage, Discount, PriceOverride, PricingSettings, Usage};
 
@@ -74,11 +74,12 @@ pub fn config_entry_locations(
         .as_ref()
         .map(|p| namer.name(&p.canonicalize().unwrap_or_else(|_| p.clone())))
         .unwrap_or_else(|| "aicost-policy.toml".into());
+    let lines = LineIndex::new(&loaded.text);
     loaded
         .text
         .match_indices(header)
         .map(|(offset, _)| {
-            Location::from_span(name.clone(), &loaded.text, offset, offset + header.len())
+            lines.location(name.clone(), &loaded.text, offset, offset + header.len())
         })
         .collect()
 }
@@ -94,15 +95,7 @@ pub fn pricing_settings(
     inventory: &mut Inventory,
 ) -> PricingSettings {
     let pricing = &loaded.config.pricing;
-    let base = loaded.base_dir().map(Path::to_path_buf);
-    let path: Option<PathBuf> = match (usage_file, &pricing.usage_file) {
-        (Some(p), _) => Some(p.to_path_buf()),
-        (None, Some(p)) => Some(base.clone().unwrap_or_default().join(p)),
-        (None, None) => base
-            .map(|b| b.join(usage::FILE_NAME))
-            .filter(|p| p.is_file()),
-    };
-    let usage = match path {
+    let usage = match usage_file_path(loaded, usage_file) {
         None => Usage::default(),
         Some(path) => {
             let abs = path.canonicalize().unwrap_or_else(|_| path.clone());
@@ -151,6 +144,19 @@ pub fn pricing_settings(
         spot_factors: pricing.spot_factors.clone(),
         overlay: installed_overlay(namer, loaded.config.max_file_size, inventory),
         usage,
+    }
+}
+
+/// The usage file: `--usage-file`, else `usage_file` in the configuration, else
+/// `aicost-usage.yml` next to the configuration when it exists.
+pub fn usage_file_path(loaded: &LoadedConfig, usage_file: Option<&Path>) -> Option<PathBuf> {
+    let base = loaded.base_dir().map(Path::to_path_buf);
+    match (usage_file, &loaded.config.pricing.usage_file) {
+        (Some(p), _) => Some(p.to_path_buf()),
+        (None, Some(p)) => Some(base.unwrap_or_default().join(p)),
+        (None, None) => base
+            .map(|b| b.join(usage::FILE_NAME))
+            .filter(|p| p.is_file()),
     }
 }
 

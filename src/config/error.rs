@@ -1,10 +1,11 @@
 //! Errors in `aicost-policy.toml`, shown like compiler errors at the offending line.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
-use crate::model::line_col;
+use crate::model::{line_col, IndexedSource};
 
 /// Every top-level and nested key the configuration accepts, for "did you mean".
 const KNOWN_KEYS: &[&str] = &[
@@ -49,6 +50,7 @@ const KNOWN_KEYS: &[&str] = &[
     "kubernetes",
     "max_replicas",
     "daemonset_nodes",
+    "kserve_default_deployment_mode",
 ];
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -59,7 +61,8 @@ pub struct ConfigError {
     #[help]
     help: Option<String>,
     #[source_code]
-    source_code: NamedSource<String>,
+    /// Indexed, so a snippet shows the lines around the error, never a whole long line.
+    source_code: NamedSource<IndexedSource>,
     #[label("here")]
     span: Option<SourceSpan>,
     line: u32,
@@ -79,11 +82,33 @@ impl ConfigError {
         self.line
     }
 
-    pub(super) fn io(path: &Path, e: &std::io::Error) -> Box<ConfigError> {
+    pub(super) fn io(path: &Path, e: &dyn std::fmt::Display) -> Box<ConfigError> {
         Box::new(ConfigError {
             message: format!("cannot read `{}`: {e}", path.display()),
             help: Some("check the path given with --config".to_string()),
-            source_code: NamedSource::new(path.display().to_string(), String::new()),
+            source_code: NamedSource::new(
+                path.display().to_string(),
+                IndexedSource::of(Arc::from("")),
+            ),
+            span: None,
+            line: 0,
+        })
+    }
+
+    pub(super) fn too_large(path: &Path, limit: u64) -> Box<ConfigError> {
+        Box::new(ConfigError {
+            message: format!(
+                "`{}` is over the {limit}-byte limit for the configuration and was not read",
+                path.display()
+            ),
+            help: Some(
+                "check that the file is aicost-policy.toml; a configuration is a few kilobytes"
+                    .to_string(),
+            ),
+            source_code: NamedSource::new(
+                path.display().to_string(),
+                IndexedSource::of(Arc::from("")),
+            ),
             span: None,
             line: 0,
         })
@@ -100,7 +125,10 @@ impl ConfigError {
         Box::new(ConfigError {
             message,
             help,
-            source_code: NamedSource::new(path.display().to_string(), text.to_string()),
+            source_code: NamedSource::new(
+                path.display().to_string(),
+                IndexedSource::of(Arc::from(text)),
+            ),
             span: Some(SourceSpan::from((offset, 0))),
             line,
         })
@@ -128,7 +156,10 @@ impl ConfigError {
         Box::new(ConfigError {
             message,
             help,
-            source_code: NamedSource::new(path.display().to_string(), text.to_string()),
+            source_code: NamedSource::new(
+                path.display().to_string(),
+                IndexedSource::of(Arc::from(text)),
+            ),
             span: span.map(|s| SourceSpan::from((s.start, s.end.saturating_sub(s.start)))),
             line,
         })

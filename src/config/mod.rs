@@ -6,6 +6,7 @@ mod error;
 mod pricing;
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -67,6 +68,35 @@ pub struct KubernetesConfig {
     /// Nodes a DaemonSet runs on, for pricing (unknown otherwise).
     #[serde(default)]
     pub daemonset_nodes: Option<i64>,
+    /// The cluster's KServe default deployment mode (`deploy.defaultDeploymentMode` in
+    /// KServe's `inferenceservice-config`), for InferenceServices without the
+    /// `serving.kserve.io/deploymentMode` annotation.
+    #[serde(default)]
+    pub kserve_default_deployment_mode: Option<KserveDeploymentMode>,
+}
+
+/// KServe's deployment modes, named as its configuration names them; the names before
+/// KServe 0.15 (`Serverless`, `RawDeployment`) are accepted too, as KServe accepts them.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+pub enum KserveDeploymentMode {
+    /// Knative Serving: can scale to zero, no upper bound unless `maxReplicas` is set.
+    /// What KServe ships as its default.
+    #[default]
+    #[serde(alias = "Serverless")]
+    Knative,
+    /// Plain Deployments and an HPA: at least one pod.
+    #[serde(alias = "RawDeployment")]
+    Standard,
+}
+
+impl KserveDeploymentMode {
+    /// `Knative (Serverless)`, `Standard (RawDeployment)`.
+    pub fn name(self) -> &'static str {
+        match self {
+            KserveDeploymentMode::Knative => "Knative (Serverless)",
+            KserveDeploymentMode::Standard => "Standard (RawDeployment)",
+        }
+    }
 }
 
 fn default_max_replicas() -> Option<i64> {
@@ -78,6 +108,7 @@ impl Default for KubernetesConfig {
         KubernetesConfig {
             max_replicas: default_max_replicas(),
             daemonset_nodes: None,
+            kserve_default_deployment_mode: None,
         }
     }
 }
@@ -327,13 +358,28 @@ pub fn load(
     let Some(path) = path else {
         return Ok(LoadedConfig::default());
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::io(&path, &e))?;
+    let text = read(&path)?;
     let config = parse(&text, &path)?;
     Ok(LoadedConfig {
         config,
         path: Some(path),
         text,
     })
+}
+
+/// The configuration's text: a regular file (a FIFO would block the run), no larger than
+/// the default `max_file_size` (it cannot be raised by the file it limits), UTF-8.
+fn read(path: &Path) -> Result<String, Box<ConfigError>> {
+    let limit = crate::load::source::DEFAULT_MAX_FILE_SIZE;
+    let file = crate::load::source::open_regular(path).map_err(|e| ConfigError::io(path, &e))?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| ConfigError::io(path, &e))?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(ConfigError::too_large(path, limit));
+    }
+    String::from_utf8(bytes).map_err(|_| ConfigError::io(path, &"it is not UTF-8 text"))
 }
 
 fn find(start: &Path, repo_root: &Path) -> Option<PathBuf> {

@@ -3,15 +3,18 @@
 //! only, never file contents.
 //!
 //! Symbolic links are followed, but a directory reached twice (a link loop, or a link to a
-//! directory already scanned) is scanned once, and a file reached through two links is
-//! counted once. `.terraform/`, `.git/` and `node_modules/` are never entered.
+//! directory already scanned) is scanned once, and a YAML file reached through two links is
+//! counted once. A Terraform file belongs to every directory it is listed in, link or not:
+//! Terraform loads `dir/*.tf` whatever they point to, so a shared file linked into several
+//! modules is part of each (the loader reads its text once). `.terraform/`, `.git/` and
+//! `node_modules/` are never entered.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 
-use crate::load::source::PathNamer;
+use crate::load::source::{kind_of, PathNamer};
 use crate::model::{InputError, Location, Note};
 
 /// Directory names that are never scanned.
@@ -20,7 +23,8 @@ const SKIPPED_DIRS: &[&str] = &[".terraform", ".git", "node_modules"];
 /// What was found under the given paths.
 #[derive(Debug, Default)]
 pub struct Discovered {
-    /// Canonical module directory → its `.tf` and `.tf.json` files, sorted.
+    /// Canonical module directory → its `.tf` and `.tf.json` files as listed there (the
+    /// canonical directory joined with each file name, links not resolved), sorted.
     pub terraform_modules: BTreeMap<PathBuf, Vec<PathBuf>>,
     /// Canonical paths of `.yaml` and `.yml` files, sorted.
     pub yaml_files: Vec<PathBuf>,
@@ -34,9 +38,10 @@ pub fn is_terraform_file(name: &str) -> bool {
     name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
-/// Whether a file name is YAML (Kubernetes manifests, AI serving configs).
+/// Whether a file name is YAML (Kubernetes manifests, AI serving configs), including a
+/// kustomization file named `Kustomization`, which has no extension.
 pub fn is_yaml_file(name: &str) -> bool {
-    name.ends_with(".yaml") || name.ends_with(".yml")
+    name.ends_with(".yaml") || name.ends_with(".yml") || name == "Kustomization"
 }
 
 /// What a walk collects.
@@ -73,10 +78,23 @@ pub fn discover(paths: &[PathBuf], namer: &PathNamer, excludes: &GlobSet) -> Dis
         let (start, mode) = if canonical.is_file() && is_yaml {
             add_yaml_file(canonical, namer, excludes, &mut seen_files, &mut found);
             continue;
+        } else if let Some(kind) = special_file(&canonical) {
+            found.errors.push(
+                InputError::new(
+                    Location::file_start(namer.name(&canonical)),
+                    format!(
+                        "cannot read `{}`: it is {kind}, not a regular file or a directory",
+                        path.display()
+                    ),
+                )
+                .with_help("pass files or directories; `-` reads YAML from standard input"),
+            );
+            continue;
         } else if canonical.is_file() {
-            match canonical.parent() {
+            // The directory the file is listed in, not the one a link points into.
+            match module_dir_of(path) {
                 Some(dir) => (
-                    dir.to_path_buf(),
+                    dir,
                     WalkMode {
                         recursive: false,
                         yaml: false,
@@ -108,6 +126,24 @@ pub fn discover(paths: &[PathBuf], namer: &PathNamer, excludes: &GlobSet) -> Dis
     found
 }
 
+/// A symbolic link whose target does not exist and whose name is not an input file
+/// (`.tf`, `.tf.json`, `.yaml`, `.yml`), such as a link to a removed directory.
+fn is_dangling_non_input(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    is_link && !path.exists() && !is_terraform_file(&name) && !is_yaml_file(&name)
+}
+
+/// The canonical directory a file path is listed in (its own parent, links not followed
+/// for the file itself).
+fn module_dir_of(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    absolute.parent()?.canonicalize().ok()
+}
+
 /// A YAML file named on the command line: read exactly that file, unless excluded.
 fn add_yaml_file(
     canonical: PathBuf,
@@ -127,6 +163,12 @@ fn add_yaml_file(
     if seen_files.insert(canonical.clone()) {
         found.yaml_files.push(canonical);
     }
+}
+
+/// What `path` is when it is neither a regular file nor a directory (links followed).
+fn special_file(path: &Path) -> Option<&'static str> {
+    let metadata = std::fs::metadata(path).ok()?;
+    (!metadata.is_file() && !metadata.is_dir()).then(|| kind_of(&metadata))
 }
 
 fn walk(
@@ -157,6 +199,14 @@ fn walk(
                     found.notes.push(Note {
                         location: None,
                         message: format!("`{at}` links back to a directory already being scanned; not scanned again"),
+                    });
+                } else if e.path().is_some_and(is_dangling_non_input) {
+                    // Terraform never reads it: not a reason to fail the run.
+                    found.notes.push(Note {
+                        location: None,
+                        message: format!(
+                            "`{at}` is a link to something that does not exist; skipped"
+                        ),
                     });
                 } else {
                     found.errors.push(InputError::new(
@@ -204,29 +254,33 @@ fn walk(
             });
             continue;
         }
-        let canonical = entry
-            .path()
-            .canonicalize()
-            .unwrap_or_else(|_| entry.path().to_path_buf());
-        if !seen_files.insert(canonical.clone()) {
+        // Reading a FIFO would wait for a writer forever; a device may never end.
+        if !entry.file_type().is_file() {
+            let kind = entry.metadata().map_or("a special file", |m| kind_of(&m));
+            found.notes.push(Note {
+                location: None,
+                message: format!("`{rel}` is {kind}, not a regular file, and was skipped"),
+            });
             continue;
         }
         if !terraform {
-            found.yaml_files.push(canonical);
+            let canonical = entry
+                .path()
+                .canonicalize()
+                .unwrap_or_else(|_| entry.path().to_path_buf());
+            if seen_files.insert(canonical.clone()) {
+                found.yaml_files.push(canonical);
+            }
             continue;
         }
-        // Files are grouped by the directory they are in, as Terraform reads a module.
-        let dir = entry
-            .path()
-            .parent()
-            .and_then(|p| p.canonicalize().ok())
-            .or_else(|| canonical.parent().map(Path::to_path_buf));
-        if let Some(dir) = dir {
+        // Files are grouped by the directory they are listed in, as Terraform reads a
+        // module; the same directory reached twice lists the same paths, deduplicated below.
+        if let Some(dir) = entry.path().parent().and_then(|p| p.canonicalize().ok()) {
             found
                 .terraform_modules
-                .entry(dir)
+                .entry(dir.clone())
                 .or_default()
-                .push(canonical);
+                .push(dir.join(entry.file_name()));
         }
     }
     for files in found.terraform_modules.values_mut() {
@@ -283,8 +337,81 @@ mod tests {
         std::os::unix::fs::symlink(root.join("a/main.tf"), root.join("a/again.tf")).unwrap();
         let namer = PathNamer::new(root.clone());
         let found = discover(std::slice::from_ref(&root), &namer, &GlobSet::empty());
-        assert_eq!(names(&found, &namer), vec!["a/main.tf"]);
+        // `b` is `a` again and the loop is not followed; a file linked within its own
+        // directory is listed twice there, as Terraform lists it.
+        assert_eq!(names(&found, &namer), vec!["a/again.tf", "a/main.tf"]);
         assert!(found.errors.is_empty(), "{:?}", found.errors);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_link_is_an_error_only_when_it_names_an_input_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("app")).unwrap();
+        std::fs::write(root.join("app/main.tf"), "").unwrap();
+        std::os::unix::fs::symlink("../gone", root.join("app/tfvars")).unwrap();
+        std::os::unix::fs::symlink("../gone.tf", root.join("app/shared.tf")).unwrap();
+        let namer = PathNamer::new(root.clone());
+        let found = discover(std::slice::from_ref(&root), &namer, &GlobSet::empty());
+        let errors: Vec<String> = found
+            .errors
+            .iter()
+            .map(|e| e.location.file.to_string())
+            .collect();
+        assert_eq!(errors, vec!["app/shared.tf"]);
+        let notes: Vec<&str> = found.notes.iter().map(|n| n.message.as_str()).collect();
+        assert_eq!(
+            notes,
+            vec!["`app/tfvars` is a link to something that does not exist; skipped"]
+        );
+        assert_eq!(names(&found, &namer), vec!["app/main.tf"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_linked_into_several_directories_belongs_to_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        for d in ["shared", "envs/dev", "envs/prod"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        std::fs::write(root.join("shared/variables.tf"), "").unwrap();
+        std::fs::write(root.join("envs/dev/main.tf"), "").unwrap();
+        std::fs::write(root.join("envs/prod/main.tf"), "").unwrap();
+        for env in ["dev", "prod"] {
+            std::os::unix::fs::symlink(
+                "../../shared/variables.tf",
+                root.join(format!("envs/{env}/variables.tf")),
+            )
+            .unwrap();
+        }
+        let namer = PathNamer::new(root.clone());
+        let expected = vec![
+            "envs/dev/main.tf",
+            "envs/dev/variables.tf",
+            "envs/prod/main.tf",
+            "envs/prod/variables.tf",
+            "shared/variables.tf",
+        ];
+        let found = discover(std::slice::from_ref(&root), &namer, &GlobSet::empty());
+        assert_eq!(names(&found, &namer), expected);
+        // Scanning one directory alone gives it the same files.
+        let found = discover(&[root.join("envs/prod")], &namer, &GlobSet::empty());
+        assert_eq!(
+            names(&found, &namer),
+            vec!["envs/prod/main.tf", "envs/prod/variables.tf"]
+        );
+        // A linked file named on the command line stands for the directory it is listed in.
+        let found = discover(
+            &[root.join("envs/dev/variables.tf")],
+            &namer,
+            &GlobSet::empty(),
+        );
+        assert_eq!(
+            names(&found, &namer),
+            vec!["envs/dev/main.tf", "envs/dev/variables.tf"]
+        );
     }
 
     #[test]

@@ -3,9 +3,9 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use crate::model::{InputError, Location, Span};
+use crate::model::{InputError, LineIndex, Location, Span};
 
 /// Files larger than this are skipped unless configured otherwise (10 MiB).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -15,11 +15,43 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 pub struct SourceFile {
     pub path: Arc<str>,
     pub text: Arc<str>,
+    /// Built on first use, so a location costs a binary search, not a scan of the file.
+    lines: OnceLock<Arc<LineIndex>>,
+    /// Files whose syntax was merged into what was declared in this one (Terraform
+    /// override files), each with the offset its spans were moved to: a span at or past
+    /// that offset is in that file. Empty for every other file.
+    pub overlays: Vec<(usize, Arc<SourceFile>)>,
 }
 
 impl SourceFile {
+    pub fn new(path: Arc<str>, text: Arc<str>) -> SourceFile {
+        SourceFile {
+            path,
+            text,
+            lines: OnceLock::new(),
+            overlays: Vec::new(),
+        }
+    }
+
+    /// The same file with `overlays`: spans from this offset on belong to those files.
+    pub fn with_overlays(mut self, overlays: Vec<(usize, Arc<SourceFile>)>) -> SourceFile {
+        self.overlays = overlays;
+        self
+    }
+
     pub fn location(&self, span: Span) -> Location {
-        Location::from_span(self.path.clone(), &self.text, span.0, span.1)
+        // Overlays are sorted by offset; the last one at or before the span holds it.
+        if let Some((offset, file)) = self.overlays.iter().rev().find(|(o, _)| span.0 >= *o) {
+            return file.location((span.0 - offset, span.1.saturating_sub(*offset)));
+        }
+        self.lines()
+            .location(self.path.clone(), &self.text, span.0, span.1)
+    }
+
+    /// The file's line index.
+    pub fn lines(&self) -> &Arc<LineIndex> {
+        self.lines
+            .get_or_init(|| Arc::new(LineIndex::new(&self.text)))
     }
 }
 
@@ -64,9 +96,12 @@ pub fn read_source(
     max_size: u64,
 ) -> Result<Arc<SourceFile>, InputError> {
     let here = Location::file_start(name.clone());
-    let file = std::fs::File::open(path).map_err(|e| {
-        InputError::new(here.clone(), format!("cannot read the file: {e}"))
-            .with_help("check that the file exists and is readable")
+    let file = open_regular(path).map_err(|e| {
+        let help = match e {
+            OpenError::NotRegular(_) => "only regular files are read; remove it, or exclude it",
+            OpenError::Io(_) => "check that the file exists and is readable",
+        };
+        InputError::new(here.clone(), format!("cannot read the file: {e}")).with_help(help)
     })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > max_size {
@@ -85,6 +120,56 @@ pub fn read_source(
             refused: "was skipped",
         },
     )
+}
+
+/// Why a file was not opened.
+#[derive(Debug)]
+pub enum OpenError {
+    /// A directory, FIFO, socket or device: what it is.
+    NotRegular(&'static str),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OpenError::NotRegular(what) => write!(f, "it is {what}, not a regular file"),
+            OpenError::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+/// Opens `path` for reading when it is a regular file (links followed). Anything else is
+/// refused before it is opened: opening a FIFO waits for a writer, forever if none comes,
+/// and a device may never end.
+pub fn open_regular(path: &Path) -> Result<std::fs::File, OpenError> {
+    let metadata = std::fs::metadata(path).map_err(OpenError::Io)?;
+    if !metadata.is_file() {
+        return Err(OpenError::NotRegular(kind_of(&metadata)));
+    }
+    std::fs::File::open(path).map_err(OpenError::Io)
+}
+
+/// What a file that is not a regular file is, in words.
+pub fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
+    let kind = metadata.file_type();
+    if kind.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    "a special file"
 }
 
 /// How messages name an input: `the file` ... `was skipped`.
@@ -134,10 +219,7 @@ pub fn read_text(
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
-    Ok(Arc::new(SourceFile {
-        path: name,
-        text: Arc::from(text),
-    }))
+    Ok(Arc::new(SourceFile::new(name, Arc::from(text))))
 }
 
 #[cfg(test)]

@@ -124,7 +124,8 @@ pub struct CostEstimate {
     /// Sum of the components' ceiling amounts (maximum scale).
     pub ceiling: Usd,
     /// Whether every fixed component has an amount. Usage-based components without usage
-    /// do not count: they are shown as "depends on usage".
+    /// do not count: they are shown as "depends on usage" (but a GPU job that does not say
+    /// how long it runs is incomplete all the same; the price stage adds it to `missing`).
     pub complete: bool,
     /// What keeps the estimate from being complete (`price unknown: ...`, `instance_type is
     /// unknown: var.instance_type has no default`).

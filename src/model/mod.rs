@@ -4,6 +4,7 @@
 mod budget;
 mod cost;
 mod finding;
+mod lines;
 mod location;
 mod resource;
 mod value;
@@ -15,12 +16,14 @@ use std::sync::Arc;
 pub use budget::Budget;
 pub use cost::{CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};
 pub use finding::{Finding, Rule, Severity, Status, Suppression, UnknownInput};
+pub use lines::{IndexedSource, LineIndex};
 pub use location::{line_col, line_start_offset, to_u32, Location, Span};
 pub use resource::{
-    Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, SourceFormat, Tags, UnitCounts,
+    Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, Sensitive, SourceFormat, Tags,
+    UnitCounts,
 };
-pub use value::{format_number, set_order, Map, Unknown, Value};
-pub use workload::{LlmRoute, NodePoolLimits, PodGroup, Workload, WorkloadDetail};
+pub use value::{format_number, set_order, Map, Unknown, Value, SENSITIVE, SENSITIVE_ORIGIN};
+pub use workload::{LlmRoute, NodePoolLimits, NodeRequirement, PodGroup, Workload, WorkloadDetail};
 
 /// A problem in the user's input that stopped part of it from being checked: a file that
 /// does not parse, an expression that cannot be evaluated, a cycle between locals.
@@ -29,6 +32,9 @@ pub struct InputError {
     pub location: Location,
     pub message: String,
     pub help: Option<String>,
+    /// The file looks like an unrendered template (Helm's `{{ }}`): it is not a manifest
+    /// yet, which `--unrendered-templates note` reports as a note instead.
+    pub unrendered_template: bool,
 }
 
 impl InputError {
@@ -37,7 +43,13 @@ impl InputError {
             location,
             message: message.into(),
             help: None,
+            unrendered_template: false,
         }
+    }
+
+    pub fn unrendered_template(mut self) -> InputError {
+        self.unrendered_template = true;
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> InputError {

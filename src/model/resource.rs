@@ -1,7 +1,7 @@
 //! The normalized record for one resource instance, whatever format it came from. Policies,
 //! prices and reports read only these records, never the input files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::{CostEstimate, Location, Map, Suppression, Unknown, Workload};
@@ -158,6 +158,54 @@ pub struct Compute {
     pub capacity: Fact<Capacity>,
     /// A scalable group of machines (node group, node pool, autoscaling group).
     pub pool: bool,
+    /// Defaults these facts rest on (GKE's three zones for a regional pool), shown with
+    /// the cost.
+    pub notes: Vec<String>,
+}
+
+/// What of a resource comes from a value Terraform marks sensitive (`sensitive = true`,
+/// `sensitive()`, or derived from one). It prices the resource and decides policies like
+/// any other value; reports show `(sensitive value)` instead (see `crate::redact`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sensitive {
+    /// Facts whose value is not shown, by name: [`Sensitive::INSTANCE_TYPE`] (with every
+    /// allowed type), [`Sensitive::ACCELERATOR`] (what the type implies), `count`,
+    /// `capacity_type`, `region`, `environment`.
+    pub facts: BTreeSet<String>,
+    /// Tags whose value is not shown.
+    pub tag_values: BTreeSet<String>,
+    /// Tags whose key itself comes from a sensitive value (a sensitive map of tags): not
+    /// shown at all.
+    pub tag_keys: BTreeSet<String>,
+    /// The sensitive values as text, taken out of any text made from them (cost lines,
+    /// messages) before it is shown.
+    pub texts: BTreeSet<String>,
+}
+
+impl Sensitive {
+    pub const INSTANCE_TYPE: &'static str = "instance_type";
+    pub const ACCELERATOR: &'static str = "accelerator";
+    pub const COUNT: &'static str = "count";
+    pub const CAPACITY: &'static str = "capacity_type";
+    pub const REGION: &'static str = "region";
+    pub const ENVIRONMENT: &'static str = "environment";
+
+    pub fn is_empty(&self) -> bool {
+        self.facts.is_empty()
+            && self.tag_values.is_empty()
+            && self.tag_keys.is_empty()
+            && self.texts.is_empty()
+    }
+
+    /// Whether the fact `name` is not shown.
+    pub fn hides(&self, name: &str) -> bool {
+        self.facts.contains(name)
+    }
+
+    /// Whether the tag `key` (its value or the key itself) is not shown.
+    pub fn hides_tag(&self, key: &str) -> bool {
+        self.tag_values.contains(key) || self.tag_keys.contains(key)
+    }
 }
 
 /// One resource instance after evaluation, in the shape every later stage reads.
@@ -194,6 +242,8 @@ pub struct Resource {
     pub cost: Option<CostEstimate>,
     /// For Kubernetes workloads and AI configs: what runs and how much of it.
     pub workload: Option<Workload>,
+    /// What comes from sensitive values and is never shown.
+    pub sensitive: Sensitive,
 }
 
 impl Resource {

@@ -21,6 +21,10 @@ pub enum Value {
     /// Maps and objects. `BTreeMap` gives Terraform's lexical key order.
     Map(Map),
     Unknown(Unknown),
+    /// A value Terraform marks sensitive (`sensitive = true` on a variable or output, the
+    /// `sensitive()` function, or a value derived from one): usable for evaluation, never
+    /// shown. Never wraps another mark, an unknown or null (see [`Value::mark`]).
+    Sensitive(Box<Value>),
 }
 
 /// A map or object. `more` is set when the map may hold keys beyond `entries`, for example
@@ -129,10 +133,154 @@ impl Value {
         }
     }
 
+    /// This value marked sensitive. An unknown shows no value and null none worth hiding,
+    /// so both stay as they are; a marked value is not marked twice.
+    pub fn mark(self) -> Value {
+        match self {
+            Value::Null | Value::Unknown(_) | Value::Sensitive(_) => self,
+            other => Value::Sensitive(Box::new(other)),
+        }
+    }
+
+    /// This value marked sensitive when `sensitive` is true.
+    pub fn mark_if(self, sensitive: bool) -> Value {
+        if sensitive {
+            self.mark()
+        } else {
+            self
+        }
+    }
+
+    /// Whether this value itself is marked sensitive (not looking inside).
+    pub fn is_marked(&self) -> bool {
+        matches!(self, Value::Sensitive(_))
+    }
+
+    /// Whether this value or anything inside it is marked sensitive.
+    pub fn has_marks(&self) -> bool {
+        match self {
+            Value::Sensitive(_) => true,
+            Value::List(v) | Value::Set(v) => v.iter().any(Value::has_marks),
+            Value::Map(m) => m.entries.values().any(Value::has_marks),
+            _ => false,
+        }
+    }
+
+    /// The value without its own mark, and whether it had one; marks inside stay.
+    pub fn peel(self) -> (Value, bool) {
+        match self {
+            Value::Sensitive(inner) => (*inner, true),
+            other => (other, false),
+        }
+    }
+
+    /// The value with every mark removed, and whether there was any.
+    pub fn unmark_deep(self) -> (Value, bool) {
+        if !self.has_marks() {
+            return (self, false);
+        }
+        (self.strip(), true)
+    }
+
+    fn strip(self) -> Value {
+        match self {
+            Value::Sensitive(inner) => inner.strip(),
+            Value::List(v) => Value::List(v.into_iter().map(Value::strip).collect()),
+            Value::Set(v) => Value::Set(v.into_iter().map(Value::strip).collect()),
+            Value::Map(m) => Value::Map(Map {
+                entries: m.entries.into_iter().map(|(k, v)| (k, v.strip())).collect(),
+                more: m.more,
+            }),
+            other => other,
+        }
+    }
+
+    /// A copy with every sensitive part replaced by an unknown: what the value looks like
+    /// to someone who may not see it. Whatever differs from the value itself depends on a
+    /// sensitive value.
+    pub fn masked(&self) -> Value {
+        match self {
+            Value::Sensitive(_) => Value::unknown(SENSITIVE_ORIGIN),
+            Value::List(v) => Value::List(v.iter().map(Value::masked).collect()),
+            Value::Set(v) => Value::Set(v.iter().map(Value::masked).collect()),
+            Value::Map(m) => Value::Map(Map {
+                entries: m
+                    .entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.masked()))
+                    .collect(),
+                more: m.more.clone(),
+            }),
+            other => other.clone(),
+        }
+    }
+
+    /// This value with a mark on every part that differs from `masked`, the same value
+    /// computed without the sensitive values (see [`Value::masked`]): what depends on a
+    /// sensitive value, for code that reads values without marks.
+    pub fn marked_where_different(self, masked: &Value) -> Value {
+        if self == *masked {
+            return self;
+        }
+        match (self, masked) {
+            (Value::Map(real), Value::Map(shown)) => Value::Map(Map {
+                entries: real
+                    .entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let v = match shown.entries.get(&k) {
+                            Some(s) => v.marked_where_different(s),
+                            None => v.mark(),
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+                more: real.more,
+            }),
+            (Value::List(real), Value::List(shown)) if real.len() == shown.len() => Value::List(
+                real.into_iter()
+                    .zip(shown)
+                    .map(|(v, s)| v.marked_where_different(s))
+                    .collect(),
+            ),
+            (real, _) => real.mark(),
+        }
+    }
+
+    /// The text of every primitive marked sensitive inside this value (strings as they
+    /// are, numbers and bools as Terraform prints them), for taking them out of messages.
+    pub fn sensitive_texts(&self, out: &mut std::collections::BTreeSet<String>) {
+        match self {
+            Value::Sensitive(inner) => inner.all_texts(out),
+            Value::List(v) | Value::Set(v) => v.iter().for_each(|e| e.sensitive_texts(out)),
+            Value::Map(m) => m.entries.values().for_each(|e| e.sensitive_texts(out)),
+            _ => {}
+        }
+    }
+
+    fn all_texts(&self, out: &mut std::collections::BTreeSet<String>) {
+        match self {
+            Value::String(s) => {
+                out.insert(s.clone());
+            }
+            Value::Number(n) => {
+                out.insert(format_number(*n));
+            }
+            Value::Bool(b) => {
+                out.insert(b.to_string());
+            }
+            Value::List(v) | Value::Set(v) => v.iter().for_each(|e| e.all_texts(out)),
+            Value::Map(m) => m.entries.values().for_each(|e| e.all_texts(out)),
+            Value::Sensitive(inner) => inner.all_texts(out),
+            Value::Null | Value::Unknown(_) => {}
+        }
+    }
+
     /// The first unknown found anywhere inside this value, depth first in key order.
     pub fn first_unknown(&self) -> Option<&Unknown> {
         match self {
             Value::Unknown(u) => Some(u),
+            Value::Sensitive(inner) => inner.first_unknown(),
             Value::List(v) | Value::Set(v) => v.iter().find_map(Value::first_unknown),
             Value::Map(m) => m
                 .entries
@@ -159,6 +307,7 @@ impl Value {
             Value::Set(_) => "set",
             Value::Map(_) => "map",
             Value::Unknown(_) => "unknown",
+            Value::Sensitive(inner) => inner.type_name(),
         }
     }
 
@@ -221,9 +370,16 @@ impl Value {
                 out.push_str(&u.origin);
                 out.push(')');
             }
+            Value::Sensitive(_) => out.push_str(SENSITIVE),
         }
     }
 }
+
+/// How a sensitive value is shown, as Terraform shows it.
+pub const SENSITIVE: &str = "(sensitive value)";
+
+/// Why a masked value (see [`Value::masked`]) is unknown.
+pub const SENSITIVE_ORIGIN: &str = "the value is sensitive";
 
 /// Formats a number as Terraform does: integers without a fraction, others in the
 /// shortest form that reads back to the same value.
@@ -242,6 +398,13 @@ pub fn format_number(n: f64) -> String {
 /// Terraform's order for set elements: by type first (bool, number, string, then the
 /// rest), numbers numerically, strings lexically by bytes.
 pub fn set_order(a: &Value, b: &Value) -> Ordering {
+    // A mark does not change where a value sorts.
+    if let Value::Sensitive(inner) = a {
+        return set_order(inner, b);
+    }
+    if let Value::Sensitive(inner) = b {
+        return set_order(a, inner);
+    }
     fn rank(v: &Value) -> u8 {
         match v {
             Value::Null => 0,
@@ -251,7 +414,7 @@ pub fn set_order(a: &Value, b: &Value) -> Ordering {
             Value::List(_) => 4,
             Value::Set(_) => 5,
             Value::Map(_) => 6,
-            Value::Unknown(_) => 7,
+            Value::Unknown(_) | Value::Sensitive(_) => 7,
         }
     }
     match (a, b) {
@@ -301,6 +464,29 @@ mod tests {
             Value::string("b"),
         ]);
         assert_eq!(s, Value::Set(vec![Value::string("a"), Value::string("b")]));
+    }
+
+    #[test]
+    fn marks_are_shown_masked_and_found_again() {
+        let mut m = Map::new();
+        m.insert("team", Value::string("ml"));
+        m.insert("owner", Value::string("alice").mark());
+        let v = Value::Map(m);
+        assert_eq!(v.display(), "{owner = (sensitive value), team = \"ml\"}");
+        assert!(v.has_marks() && !v.is_marked());
+        assert_eq!(Value::Null.mark(), Value::Null);
+        assert_eq!(Value::string("a").mark().mark(), Value::string("a").mark());
+        let masked = v.masked();
+        assert_eq!(
+            masked.display(),
+            "{owner = (unknown: the value is sensitive), team = \"ml\"}"
+        );
+        let (plain, marked) = v.clone().unmark_deep();
+        assert!(marked);
+        assert_eq!(plain.marked_where_different(&masked), v);
+        let mut texts = std::collections::BTreeSet::new();
+        v.sensitive_texts(&mut texts);
+        assert_eq!(texts.into_iter().collect::<Vec<_>>(), ["alice"]);
     }
 
     #[test]

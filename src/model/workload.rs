@@ -81,10 +81,22 @@ pub struct NodePoolLimits {
     pub gpus_per_node_max: Option<i64>,
     /// Whether the pool is for accelerators (a GPU family, GPU name or GPU count requirement).
     pub accelerators: bool,
+    /// Every requirement of `spec.template.spec.requirements`, as written (placeholder
+    /// values left out), so the ceiling can keep to all of them.
+    pub requirements: Vec<NodeRequirement>,
     /// `spec.limits`: `None` when not set (no ceiling).
     pub cpu: Option<Fact<Decimal>>,
     pub memory_gib: Option<Fact<Decimal>>,
     pub gpus: Option<Fact<i64>>,
+}
+
+/// One node requirement of a NodePool: a node label, an operator (`In`, `NotIn`, `Exists`,
+/// `DoesNotExist`, `Gt`, `Lt`) and its values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeRequirement {
+    pub key: String,
+    pub operator: String,
+    pub values: Vec<String>,
 }
 
 /// One model route of an LLM gateway (LiteLLM proxy `model_list` entry).

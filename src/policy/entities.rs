@@ -508,6 +508,7 @@ fn flatten_value(
 ) {
     match value {
         Value::Null => {}
+        Value::Sensitive(inner) => flatten_value(inner, path, out, b),
         Value::Map(m) => flatten(m, &path, out, b),
         Value::List(items) | Value::Set(items) => {
             for (i, item) in items.iter().enumerate() {

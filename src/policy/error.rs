@@ -5,11 +5,10 @@
 //! print anything.
 
 use std::fmt;
-use std::sync::Arc;
 
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 
-use crate::model::line_col;
+use crate::model::IndexedSource;
 
 /// One problem with a policy file.
 #[derive(Clone, Debug)]
@@ -19,7 +18,7 @@ pub struct PolicyLoadError {
     help: Option<String>,
     file: Option<String>,
     line: Option<u32>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<IndexedSource>>,
     labels: Vec<LabeledSpan>,
     warning: bool,
 }
@@ -44,7 +43,7 @@ impl PolicyLoadError {
         code: &str,
         message: impl Into<String>,
         file: &str,
-        text: &Arc<str>,
+        text: &IndexedSource,
         start: usize,
         end: usize,
         label: impl Into<String>,
@@ -62,14 +61,14 @@ impl PolicyLoadError {
         code: &str,
         diagnostic: &dyn Diagnostic,
         file: &str,
-        text: &Arc<str>,
+        text: &IndexedSource,
         fallback: (usize, usize),
     ) -> PolicyLoadError {
         let mut labels: Vec<LabeledSpan> =
             diagnostic.labels().map(|l| l.collect()).unwrap_or_default();
         let in_range = labels
             .iter()
-            .all(|l| l.offset().saturating_add(l.len()) <= text.len());
+            .all(|l| l.offset().saturating_add(l.len()) <= text.text().len());
         if labels.is_empty() || !in_range {
             labels = vec![LabeledSpan::new_primary_with_span(
                 None,
@@ -85,15 +84,15 @@ impl PolicyLoadError {
         e
     }
 
-    fn in_file(mut self, file: &str, text: &Arc<str>, labels: Vec<LabeledSpan>) -> Self {
+    fn in_file(mut self, file: &str, text: &IndexedSource, labels: Vec<LabeledSpan>) -> Self {
         let first = labels
             .iter()
             .find(|l| l.primary())
             .or(labels.first())
             .map(LabeledSpan::offset);
-        self.line = first.map(|o| line_col(text, o).0);
+        self.line = first.map(|o| text.lines().line_col(text.text(), o).0);
         self.file = Some(file.to_string());
-        self.source = Some(NamedSource::new(file, Arc::clone(text)).with_language("cedar"));
+        self.source = Some(NamedSource::new(file, text.clone()).with_language("cedar"));
         self.labels = labels;
         self
     }
@@ -204,11 +203,15 @@ impl Diagnostic for PolicyLoadErrors {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[test]
     fn reports_show_the_file_name_and_line() {
-        let text: Arc<str> = Arc::from("forbid (principal, action, resource)\nwhen { nope };\n");
+        let text = IndexedSource::of(Arc::from(
+            "forbid (principal, action, resource)\nwhen { nope };\n",
+        ));
         let e = PolicyLoadError::at(
             "aicost::policy::test",
             "something is wrong",

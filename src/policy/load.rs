@@ -11,11 +11,12 @@ use std::sync::Arc;
 
 use cedar_policy::{Effect, Policy, PolicyId, PolicySet, ValidationMode, Validator};
 
-use crate::model::line_col;
+use crate::model::IndexedSource;
 
 use super::annotations;
 use super::entities::Uids;
 use super::error::{PolicyLoadError, PolicyLoadErrors};
+use super::nesting;
 use super::residual;
 use super::schema::{self, BUILTIN_POLICIES};
 use super::source::{self, Span};
@@ -111,6 +112,7 @@ fn cedar_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 struct Origin {
     file: usize,
     span: Span,
+    line: u32,
 }
 
 /// Compiles `files` into a validated policy set. `errors` holds problems found earlier
@@ -131,8 +133,14 @@ pub(crate) fn compile(
     let mut origins: HashMap<String, Origin> = HashMap::new();
     let mut literals = BTreeSet::new();
     let mut environments = BTreeSet::new();
+    // Each file's text with its line index: a file with many policies or errors is not
+    // rescanned for each.
+    let sources: Vec<IndexedSource> = files
+        .iter()
+        .map(|f| IndexedSource::of(f.text.clone()))
+        .collect();
 
-    for (file_index, file) in files.iter().enumerate() {
+    for ((file_index, file), text) in files.iter().enumerate().zip(&sources) {
         let masked = source::mask(&file.text);
         let spans = source::policy_spans(&masked);
         let span_of = |id: &PolicyId| -> Span {
@@ -141,10 +149,22 @@ pub(crate) fn compile(
                 .unwrap_or(Span { start: 0, end: 0 })
         };
         let error_at = |code: &str, message: String, at: Span, label: &str| {
-            PolicyLoadError::at(
-                code, message, &file.name, &file.text, at.start, at.end, label,
-            )
+            PolicyLoadError::at(code, message, &file.name, text, at.start, at.end, label)
         };
+        // Cedar would overflow the stack on a policy nested too deep: the file is not
+        // parsed, and the set is refused like for any invalid policy.
+        if let Some(deep) = nesting::check(&masked) {
+            errors.push(
+                error_at("aicost::policy::too-deep", deep.message, deep.at, "here").with_help(
+                    format!(
+                        "split the condition into smaller policies, or name repeated values in the configuration; at most {} nested brackets and {} chained operators are read",
+                        nesting::MAX_NESTING,
+                        nesting::MAX_DEPTH
+                    ),
+                ),
+            );
+            continue;
+        }
         let parsed = match PolicySet::from_str(&file.text) {
             Ok(p) => p,
             Err(e) => {
@@ -153,7 +173,7 @@ pub(crate) fn compile(
                         "aicost::policy::parse",
                         pe,
                         &file.name,
-                        &file.text,
+                        text,
                         (0, 0),
                     ));
                 }
@@ -203,13 +223,13 @@ pub(crate) fn compile(
                 }
             };
             let id_span = source::annotation_span(&masked, span, "id").unwrap_or(span);
-            let line = line_col(&file.text, span.start).0;
+            let line = text.lines().line_col(&file.text, span.start).0;
             let usable = match meta {
                 Some(meta) if origins.contains_key(&meta.id) => {
                     let (first_file, first_line) = origins
                         .get(&meta.id)
-                        .and_then(|first| files.get(first.file).map(|f| (f, first.span)))
-                        .map(|(f, s)| (f.name.as_str(), line_col(&f.text, s.start).0))
+                        .and_then(|first| files.get(first.file).map(|f| (f, first.line)))
+                        .map(|(f, line)| (f.name.as_str(), line))
                         .unwrap_or(("?", 0));
                     errors.push(
                         error_at(
@@ -231,6 +251,7 @@ pub(crate) fn compile(
             let origin = Origin {
                 file: file_index,
                 span,
+                line,
             };
             let Some(meta) = usable else {
                 // Not usable, but still validated so that every error is reported at once.
@@ -275,16 +296,16 @@ pub(crate) fn compile(
     // particular order.
     let place = |id: &PolicyId, d: &dyn miette::Diagnostic| {
         let origin = origins.get(id.to_string().as_str());
-        let file = origin.and_then(|o| files.get(o.file).map(|f| (o, f)));
+        let file = origin.and_then(|o| Some((o, files.get(o.file)?, sources.get(o.file)?)));
         match file {
-            Some((o, f)) => (
+            Some((o, f, text)) => (
                 o.file,
                 o.span.start,
                 PolicyLoadError::from_cedar(
                     "aicost::policy::validation",
                     d,
                     &f.name,
-                    &f.text,
+                    text,
                     (o.span.start, o.span.end),
                 ),
             ),

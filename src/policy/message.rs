@@ -3,7 +3,7 @@
 //! The values themselves are computed elsewhere ([`super::entities::Facts`],
 //! [`super::context::EnvParams`]); this module only formats them.
 
-use crate::model::{Budget, Fact, Resource, Usd};
+use crate::model::{Budget, Fact, Resource, Sensitive, Usd, SENSITIVE};
 
 use super::context::{EnvParams, Param};
 use super::entities::Facts;
@@ -191,9 +191,26 @@ fn known_placeholders() -> String {
 const UNKNOWN: &str = "(unknown)";
 const NONE: &str = "(none)";
 
+/// Whether the placeholder would show a fact that comes from a sensitive value.
+fn hidden(p: Placeholder, s: &Sensitive) -> bool {
+    let facts: &[&str] = match p {
+        Placeholder::InstanceType | Placeholder::InstanceFamilies => &[Sensitive::INSTANCE_TYPE],
+        Placeholder::AcceleratorType | Placeholder::AcceleratorCount => &[Sensitive::ACCELERATOR],
+        Placeholder::AcceleratorsMax => &[Sensitive::ACCELERATOR, Sensitive::COUNT],
+        Placeholder::CountMax => &[Sensitive::COUNT],
+        Placeholder::CapacityType => &[Sensitive::CAPACITY],
+        Placeholder::Environment => &[Sensitive::ENVIRONMENT],
+        _ => &[],
+    };
+    facts.iter().any(|f| s.hides(f))
+}
+
 fn value(p: Placeholder, input: &RenderInput<'_>) -> String {
     let r = input.resource;
     let f = input.facts;
+    if hidden(p, &r.sensitive) {
+        return SENSITIVE.to_string();
+    }
     match p {
         Placeholder::Address => r.address.clone(),
         Placeholder::Type => r.resource_type.clone(),

@@ -19,6 +19,7 @@ mod error;
 mod evaluate;
 mod load;
 mod message;
+mod nesting;
 mod residual;
 mod schema;
 mod settings;

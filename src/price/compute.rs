@@ -8,7 +8,9 @@ use super::line::{component, PriceResult, Units};
 use super::settings::PricingSettings;
 use super::usage::UsageValues;
 use crate::catalog;
-use crate::load::terraform::facts::{arg, contains_string, is_zone};
+use crate::load::terraform::facts::{
+    arg, contains_string, default_zones_note, is_zone, GKE_DEFAULT_ZONES,
+};
 use crate::model::{Capacity, CostComponent, Fact, Resource, Value, HOURS_PER_MONTH};
 
 /// The provider name the catalog knows (`google-beta` is priced as `google`).
@@ -82,6 +84,7 @@ pub(super) fn components(
             hours.normalize()
         ));
     }
+    notes.extend(c.notes.iter().cloned());
     let units = Units::from_counts(&c.count);
     if let Fact::Known(types) = &c.instance_types {
         if types.len() > 1 {
@@ -240,11 +243,14 @@ pub(super) fn gke_default_pool(
         Some(Value::Unknown(u)) => Fact::Unknown(u.clone()),
         _ => match arg(attrs, "location") {
             Some(Value::String(l)) if is_zone(l) => Fact::Known(1),
-            Some(Value::String(l)) => Fact::Unknown(crate::model::Unknown::new(format!(
-                "the default pool is regional ({l}) and node_locations is not set, so Google picks the zones"
-            ))),
+            Some(Value::String(l)) => {
+                notes.push(default_zones_note("the default pool", l));
+                Fact::Known(GKE_DEFAULT_ZONES)
+            }
             Some(Value::Unknown(u)) => Fact::Unknown(u.clone()),
-            _ => Fact::Unknown(crate::model::Unknown::new("the cluster's location is not set")),
+            _ => Fact::Unknown(crate::model::Unknown::new(
+                "the cluster's location is not set",
+            )),
         },
     };
     let nodes = match (&per_zone, &zones) {

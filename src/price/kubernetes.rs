@@ -11,20 +11,30 @@ use super::settings::PricingSettings;
 use super::usage::UsageValues;
 use crate::catalog;
 use crate::model::{
-    Capacity, CostComponent, Fact, LlmRoute, NodePoolLimits, PodGroup, Resource, Usd, Workload,
+    Capacity, CostComponent, Fact, LlmRoute, PodGroup, Resource, Unknown, Usd, Workload,
     WorkloadDetail, HOURS_PER_MONTH,
 };
 
+/// The components of a workload's estimate. What keeps the estimate incomplete beyond
+/// its components goes to `missing`: a GPU job whose running time is unknown is billed by
+/// use, yet its cost is not "complete" at $0 (`AIC-COST-001` must see it).
 pub(super) fn components(
     r: &Resource,
     s: &PricingSettings,
     usage: &UsageValues,
     notes: &mut Vec<String>,
+    missing: &mut Vec<String>,
 ) -> Option<Vec<CostComponent>> {
     let w = r.workload.as_ref()?;
     match &w.detail {
-        WorkloadDetail::Pods(p) => Some(pods(w, p, s, usage, notes)),
-        WorkloadDetail::NodePool(n) => Some(node_pool(n, s, notes)),
+        WorkloadDetail::Pods(p) => {
+            let mut required = Required {
+                provider: &r.provider.name,
+                missing,
+            };
+            Some(pods(w, p, s, usage, notes, &mut required))
+        }
+        WorkloadDetail::NodePool(n) => Some(super::nodepool::ceiling(n, s, notes)),
         WorkloadDetail::LlmRoute(route) => Some(llm_route(route, usage, notes)),
     }
 }
@@ -59,20 +69,84 @@ fn pod_hours(
     match &p.run_hours {
         None => Some(HOURS_PER_MONTH),
         Some(Fact::Known(h)) => {
+            let limit = if w.kind == "ProvisioningRequest" {
+                "maxRunDurationSeconds"
+            } else {
+                "activeDeadlineSeconds"
+            };
             notes.push(format!(
-                "runs at most {} hours a month (activeDeadlineSeconds)",
+                "runs at most {} hours a month ({limit})",
                 h.normalize()
             ));
             Some(*h)
         }
         Some(Fact::Unknown(u)) => {
-            notes.push(format!(
-                "how long the {} runs is unknown ({}); it is billed per hour of use: give monthly_hours in the usage file",
-                w.kind, u.origin
-            ));
+            // A GPU job says so in the estimate's `missing` instead (see `pods`).
+            if !requests_accelerators(p) {
+                notes.push(format!(
+                    "how long the {} runs is unknown ({}); it is billed per hour of use: give monthly_hours in the usage file",
+                    w.kind, u.origin
+                ));
+            }
             None
         }
     }
+}
+
+/// What keeps a pod group's estimate incomplete beyond its components, and whose
+/// discounts apply.
+struct Required<'a> {
+    provider: &'a str,
+    missing: &'a mut Vec<String>,
+}
+
+/// Whether the pods request accelerators, or may (their count is unknown).
+fn requests_accelerators(p: &PodGroup) -> bool {
+    !matches!(p.accelerators, Fact::Known(0))
+}
+
+/// Why a GPU job billed by use leaves its estimate incomplete, with what an hour of it
+/// costs (after discounts) from `per_hour`, its components priced for one hour.
+fn hours_required(
+    w: &Workload,
+    p: &PodGroup,
+    s: &PricingSettings,
+    provider: &str,
+    per_hour: &[CostComponent],
+) -> Option<String> {
+    let Some(Fact::Unknown(u)) = &p.run_hours else {
+        return None;
+    };
+    if !requests_accelerators(p) {
+        return None;
+    }
+    let mut discounted = per_hour.to_vec();
+    s.apply_discounts(provider, &mut discounted, &mut Vec::new());
+    let all = |amount: fn(&CostComponent) -> Option<Usd>| -> Option<Usd> {
+        let amounts: Option<Vec<Usd>> = discounted.iter().map(amount).collect();
+        Usd::sum(amounts?.iter())
+    };
+    let rate = match (all(|c| c.monthly), all(|c| c.ceiling_monthly)) {
+        (Some(b), Some(c)) if c > b => format!("{b} an hour (ceiling {c})"),
+        (Some(b), _) => format!("{b} an hour"),
+        (None, _) => "an unknown amount an hour".to_string(),
+    };
+    Some(format!(
+        "how long the {} runs is unknown ({}); while it runs it costs {rate}: give monthly_hours in the usage file",
+        w.kind, u.origin
+    ))
+}
+
+/// A pod group whose pods are unknown, all for one reason (a kind that is not modelled, a
+/// template that is elsewhere): one line naming it, rather than one per vCPU, memory and
+/// GPU.
+fn unknown_group(p: &PodGroup) -> Option<&Unknown> {
+    let (Fact::Unknown(a), Fact::Unknown(b), Fact::Unknown(c)) =
+        (&p.cpu_cores, &p.memory_gib, &p.accelerators)
+    else {
+        return None;
+    };
+    (a == b && b == c).then_some(a)
 }
 
 /// A component billed per pod-hour of use that was not given: "depends on usage".
@@ -106,19 +180,32 @@ fn pods(
     s: &PricingSettings,
     usage: &UsageValues,
     notes: &mut Vec<String>,
+    required: &mut Required,
 ) -> Vec<CostComponent> {
     let units = replicas(w, p, notes);
+    if let Some(u) = unknown_group(p) {
+        return vec![component(
+            "Pods".to_string(),
+            "pod-hours",
+            Err(u.origin.to_string()),
+            Ok(HOURS_PER_MONTH),
+            &units,
+        )];
+    }
     let Some(run) = pod_hours(w, p, usage, notes) else {
         // Priced per pod-hour, with the hours left to the usage file.
         let per_hour = UsageValues {
             monthly_hours: Some(Decimal::ONE),
             ..UsageValues::default()
         };
-        let mut ignored = Vec::new();
-        return pods(w, p, s, &per_hour, &mut ignored)
-            .into_iter()
-            .map(by_usage)
-            .collect();
+        let mut ignored = Required {
+            provider: required.provider,
+            missing: &mut Vec::new(),
+        };
+        let one_hour = pods(w, p, s, &per_hour, &mut Vec::new(), &mut ignored);
+        let why = hours_required(w, p, s, required.provider, &one_hour);
+        required.missing.extend(why);
+        return one_hour.into_iter().map(by_usage).collect();
     };
     let hours: Result<Decimal, String> = Ok(run);
     let spot = matches!(p.capacity, Fact::Known(Capacity::Spot));
@@ -196,13 +283,14 @@ fn node_share(p: &PodGroup, on: &OnNode) -> Option<CostComponent> {
     let share = Decimal::from(*gpus)
         .checked_div(Decimal::from(on_node))
         .unwrap_or(Decimal::ONE);
-    let price = node_price(provider, node, on.spot, on.settings).and_then(|(usd, mut notes)| {
-        notes.push(format!(
-            "{gpus} of the node's {on_node} GPUs: {} of its price",
-            share.normalize()
-        ));
-        Ok((mul(usd, share)?, notes))
-    });
+    let price =
+        node_price(provider, node, on.capacity(), on.settings).and_then(|(usd, mut notes)| {
+            notes.push(format!(
+                "{gpus} of the node's {on_node} GPUs: {} of its price",
+                share.normalize()
+            ));
+            Ok((mul(usd, share)?, notes))
+        });
     Some(on.share(node, price))
 }
 
@@ -216,6 +304,14 @@ struct OnNode<'a> {
 }
 
 impl OnNode<'_> {
+    fn capacity(&self) -> Capacity {
+        if self.spot {
+            Capacity::Spot
+        } else {
+            Capacity::OnDemand
+        }
+    }
+
     fn share(&self, node: &str, price: PriceResult) -> CostComponent {
         component(
             format!("Pod share of {node} ({})", self.capacity),
@@ -241,7 +337,7 @@ fn node_cpu_memory_share(p: &PodGroup, on: &OnNode) -> Option<CostComponent> {
     let size = catalog::machine_size(provider, node)?;
     let rates = catalog::kubernetes_unit_rates();
     let ratio = rates.gib_hour.usd.checked_div(rates.cpu_hour.usd)?;
-    let price = node_price(provider, node, on.spot, on.settings).and_then(|(usd, mut notes)| {
+    let price = node_price(provider, node, on.capacity(), on.settings).and_then(|(usd, mut notes)| {
         let cpu = known(&p.cpu_cores, "the CPU request")?;
         let memory = known(&p.memory_gib, "the memory request")?;
         let weight = size
@@ -305,7 +401,7 @@ fn gpu_rate(p: &PodGroup, spot: bool) -> (PriceResult, String) {
 
 /// The provider whose catalog names a node type: Azure sizes start with `Standard_`, EC2
 /// types contain a dot, GCE types do not.
-fn node_provider(node: &str) -> &'static str {
+pub(super) fn node_provider(node: &str) -> &'static str {
     if node.starts_with("Standard_") {
         "azurerm"
     } else if node.contains('.') {
@@ -317,15 +413,15 @@ fn node_provider(node: &str) -> &'static str {
 
 /// A node's hourly price (configured prices and spot factors apply). Manifests do not
 /// say their region, so the catalog's reference region for the provider is used and named.
-fn node_price(provider: &str, node: &str, spot: bool, s: &PricingSettings) -> PriceResult {
+pub(super) fn node_price(
+    provider: &str,
+    node: &str,
+    capacity: Capacity,
+    s: &PricingSettings,
+) -> PriceResult {
     let region = catalog::Provider::parse(provider)
         .map(|p| p.fallback_region())
         .unwrap_or("");
-    let capacity = if spot {
-        Capacity::Spot
-    } else {
-        Capacity::OnDemand
-    };
     let (usd, mut notes) = machine_price(
         provider,
         &Fact::Known(node.to_string()),
@@ -337,193 +433,6 @@ fn node_price(provider: &str, node: &str, spot: bool, s: &PricingSettings) -> Pr
         "{node} priced in {region} (a manifest does not name its region)"
     ));
     Ok((usd, notes))
-}
-
-/// A Karpenter NodePool launches nothing by itself (its nodes are paid through the pods
-/// that land on them); its `limits` give the most it can spend.
-fn node_pool(
-    n: &NodePoolLimits,
-    s: &PricingSettings,
-    notes: &mut Vec<String>,
-) -> Vec<CostComponent> {
-    let ceiling_only = Units {
-        baseline: Fact::Known(0),
-        ceiling: Fact::Known(1),
-    };
-    if let Some(gpus) = &n.gpus {
-        return gpu_pool_ceiling(n, gpus, &ceiling_only, s, notes);
-    }
-    if n.cpu.is_none() && n.memory_gib.is_none() {
-        return vec![component(
-            "Node pool ceiling".to_string(),
-            "months",
-            Err(
-                "the node pool sets no spec.limits, so nothing bounds what it can launch"
-                    .to_string(),
-            ),
-            Ok(Decimal::ONE),
-            &ceiling_only,
-        )];
-    }
-    let rates = catalog::kubernetes_unit_rates();
-    let mut out = Vec::new();
-    if let Some(cpu) = &n.cpu {
-        out.push(component(
-            "Node pool ceiling: vCPU".to_string(),
-            "vCPU-hours",
-            Ok((rates.cpu_hour.usd, Vec::new())),
-            known(cpu, "limits.cpu").and_then(|c| mul(c, HOURS_PER_MONTH)),
-            &ceiling_only,
-        ));
-    }
-    if let Some(mem) = &n.memory_gib {
-        out.push(component(
-            "Node pool ceiling: memory".to_string(),
-            "GiB-hours",
-            Ok((rates.gib_hour.usd, Vec::new())),
-            known(mem, "limits.memory").and_then(|m| mul(m, HOURS_PER_MONTH)),
-            &ceiling_only,
-        ));
-    }
-    notes.push("ceiling: the pool's cpu and memory limits at default unit rates".to_string());
-    out
-}
-
-/// The GPU types a pool may launch: its instance types, else every type of its families
-/// the catalog knows, with their GPUs per node and hourly price.
-fn gpu_candidates(
-    n: &NodePoolLimits,
-    spot: bool,
-    s: &PricingSettings,
-) -> Vec<(Decimal, String, i64)> {
-    let listed: Vec<String> = if n.instance_types.is_empty() {
-        catalog::accelerator_machines("aws")
-            .filter(|(t, _)| {
-                let family = t.rsplit('.').nth(1).unwrap_or(t);
-                n.families.iter().any(|f| f == family)
-            })
-            .map(|(t, _)| t.to_string())
-            .collect()
-    } else {
-        n.instance_types.clone()
-    };
-    listed
-        .into_iter()
-        .filter(|t| {
-            let family = t.rsplit('.').nth(1).unwrap_or(t);
-            !n.excluded_instance_types.contains(t)
-                && !n.excluded_families.iter().any(|f| f == family)
-        })
-        .filter_map(|t| {
-            let provider = node_provider(&t);
-            let count = catalog::machine_accelerators(provider, &t)?.count;
-            if n.gpus_per_node_min.is_some_and(|m| count < m)
-                || n.gpus_per_node_max.is_some_and(|m| count > m)
-            {
-                return None;
-            }
-            let (usd, _) = node_price(provider, &t, spot, s).ok()?;
-            (count > 0).then_some((usd, t, count))
-        })
-        .collect()
-}
-
-/// Whole nodes of `node_type` the pool's limits allow: the GPU limit, and the cpu and
-/// memory limits where they and the node's size are known.
-fn max_nodes(n: &NodePoolLimits, gpu_limit: Decimal, node_type: &str, per_node: i64) -> Decimal {
-    let whole = |limit: Decimal, per: Decimal| limit.checked_div(per).map(|x| x.floor());
-    let mut nodes = whole(gpu_limit, Decimal::from(per_node)).unwrap_or(Decimal::ZERO);
-    if let Some(size) = catalog::machine_size(node_provider(node_type), node_type) {
-        for (limit, per) in [(&n.cpu, size.vcpus), (&n.memory_gib, size.memory_gib)] {
-            if let Some(by_limit) = limit.as_ref().and_then(|l| whole(*l.known()?, per)) {
-                nodes = nodes.min(by_limit);
-            }
-        }
-    }
-    nodes
-}
-
-/// GPU limits: as many nodes as the limit allows, of the allowed type that spends the most.
-fn gpu_pool_ceiling(
-    n: &NodePoolLimits,
-    gpus: &Fact<i64>,
-    units: &Units,
-    s: &PricingSettings,
-    notes: &mut Vec<String>,
-) -> Vec<CostComponent> {
-    // Karpenter prefers spot only when the pool allows nothing else.
-    let spot = !n.capacity_types.is_empty() && n.capacity_types.iter().all(|c| c == "spot");
-    let limit = match gpus {
-        Fact::Known(l) => Decimal::from(*l),
-        Fact::Unknown(u) => {
-            return vec![component(
-                "Node pool ceiling".to_string(),
-                "node-hours",
-                Err(format!(
-                    "limits for nvidia.com/gpu is unknown: {}",
-                    u.origin
-                )),
-                Ok(HOURS_PER_MONTH),
-                units,
-            )];
-        }
-    };
-    // Monthly spend at the limit for each candidate: whole nodes only.
-    let mut spends: Vec<(Decimal, Decimal, String, i64, Decimal)> = gpu_candidates(n, spot, s)
-        .into_iter()
-        .filter_map(|(usd, t, per_node)| {
-            let nodes = max_nodes(n, limit, &t, per_node);
-            let monthly = nodes.checked_mul(HOURS_PER_MONTH)?.checked_mul(usd)?;
-            Some((monthly, nodes, t, per_node, usd))
-        })
-        .collect();
-    spends.sort();
-    let (Some(low), Some(high)) = (spends.first().cloned(), spends.last().cloned()) else {
-        return vec![component(
-            "Node pool ceiling".to_string(),
-            "node-hours",
-            Err(unknown_price(
-                "the node pool allows no GPU instance type the catalog knows; list the types under node.kubernetes.io/instance-type or karpenter.k8s.aws/instance-family".to_string(),
-            )),
-            Ok(HOURS_PER_MONTH),
-            units,
-        )];
-    };
-    let (_, nodes, dearest, per_node, usd) = high.clone();
-    if low.0 != high.0 {
-        notes.push(format!(
-            "ceiling at the allowed type that spends the most, {dearest}; with {}, the least, it would be {}",
-            low.2,
-            Usd(low.0)
-        ));
-    }
-    let per = if per_node == 1 { "GPU" } else { "GPUs" };
-    let by_gpus = limit
-        .checked_div(Decimal::from(per_node))
-        .map_or(nodes, |x| x.floor());
-    notes.push(format!(
-        "GPU limit {} / {per_node} {per} per {dearest} node = {by_gpus} nodes",
-        limit.normalize()
-    ));
-    if nodes < by_gpus {
-        notes.push(format!(
-            "the pool's cpu or memory limit stops it at {nodes} {dearest} nodes"
-        ));
-    }
-    let sized = catalog::machine_size(node_provider(&dearest), &dearest).is_some();
-    if (n.cpu.is_some() || n.memory_gib.is_some()) && !sized {
-        notes.push(format!(
-            "the pool's cpu and memory limits may stop it sooner; the catalog has no size for {dearest} to apply them"
-        ));
-    }
-    let capacity = if spot { "spot" } else { "on-demand" };
-    vec![component(
-        format!("Node pool ceiling: {nodes} × {dearest} ({capacity})"),
-        "node-hours",
-        Ok((usd, Vec::new())),
-        mul(nodes, HOURS_PER_MONTH),
-        units,
-    )]
 }
 
 /// An LLM route: tokens from the usage file × the model's token prices; a declared budget

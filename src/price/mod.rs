@@ -6,12 +6,14 @@
 //!
 //! One file per kind of thing billed: `compute.rs` (machines, node groups, pools, VMs,
 //! endpoints), `storage.rs` (volumes, disks, buckets), `services.rs` (control planes,
-//! provisioned model throughput, token-billed deployments).
+//! provisioned model throughput, token-billed deployments), `kubernetes.rs` (pods, LLM
+//! routes) and `nodepool.rs` (Karpenter NodePool ceilings).
 
 pub mod budget;
 mod compute;
 mod kubernetes;
 mod line;
+mod nodepool;
 pub mod overlay;
 mod services;
 mod settings;
@@ -40,9 +42,15 @@ pub fn estimate(r: &Resource, settings: &PricingSettings) -> Option<CostEstimate
     let mut priced = false;
     // Workloads are priced as pods (a named node type is their share of it, not a machine).
     if r.workload.is_some() {
-        let mut c = kubernetes::components(r, settings, &usage, &mut notes)?;
+        let mut missing = Vec::new();
+        let mut c = kubernetes::components(r, settings, &usage, &mut notes, &mut missing)?;
         settings.apply_discounts(&r.provider.name, &mut c, &mut notes);
-        return Some(CostEstimate::from_components(c, notes));
+        let mut estimate = CostEstimate::from_components(c, notes);
+        if !missing.is_empty() {
+            estimate.missing.extend(missing);
+            estimate.complete = false;
+        }
+        return Some(estimate);
     }
     if let Some(c) = compute::components(r, settings, &usage, &mut notes) {
         components.extend(c);

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value as Json};
 
+use super::escape::controls;
 use super::json::resource_json;
 use super::{Report, JSON_FORMAT_VERSION};
 use crate::model::{CostEstimate, Fact, Resource, Usd, WorkloadDetail};
@@ -121,9 +122,11 @@ fn amount(a: Usd, complete: bool) -> String {
 /// `$160,716.80/month (ceiling $642,867.20)`, `at least ...` when incomplete, and `+ usage`
 /// or `depends on usage` for what is billed by use.
 /// An incomplete estimate of which no component has an amount: its cost is unknown, not
-/// "at least $0".
+/// "at least $0" — unless it is billed by use (a GPU job that does not say how long it
+/// runs is incomplete, yet has its hourly prices).
 fn nothing_priced(c: &CostEstimate) -> bool {
     !c.complete
+        && !c.depends_on_usage()
         && c.components
             .iter()
             .all(|k| k.monthly.is_none() && k.ceiling_monthly.is_none())
@@ -174,9 +177,10 @@ pub fn render_text(report: &Report, grouping: Option<&Grouping>) -> String {
             ),
             None => (String::new(), String::new()),
         };
+        // Addresses, types and group names come from the input (see super::escape).
         [
-            r.address.clone(),
-            r.resource_type.clone(),
+            controls(&r.address).into_owned(),
+            controls(&r.resource_type).into_owned(),
             quantity(r),
             unit_price(r),
             baseline,
@@ -228,7 +232,7 @@ pub fn render_text(report: &Report, grouping: Option<&Grouping>) -> String {
     let mut out = line(&header.map(String::from));
     for (key, rows, totals) in &sections {
         if let Some(k) = key {
-            out.push_str(&format!("\n{k}\n"));
+            out.push_str(&format!("\n{}\n", controls(k)));
         }
         for r in rows {
             out.push_str(&line(r));

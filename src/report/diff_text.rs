@@ -2,6 +2,7 @@
 //! resource whose cost changed with before → after, then the totals.
 
 use super::diff::{signed, DiffReport, ResourceDelta};
+use super::escape::controls;
 use super::text::{self, TextOptions};
 use super::{plural, Report};
 use crate::model::Usd;
@@ -35,7 +36,10 @@ pub fn render(head: &Report, report: &DiffReport, options: TextOptions) -> Strin
         }
     });
     if let Some(plan) = &report.base.plan {
-        out.push_str(&format!("  before: the prior state recorded in {plan}\n"));
+        out.push_str(&format!(
+            "  before: the prior state recorded in {}\n",
+            controls(plan)
+        ));
     }
     out.push_str(&format!(
         "  monthly cost {} → {} ({}{}), ceiling {} → {} ({})\n",
@@ -85,10 +89,15 @@ fn resource_lines(r: &ResourceDelta) -> String {
         "removed" => '-',
         _ => '~',
     };
-    let mut out = format!("{sign} {} ({}:{})", r.address, r.file, r.line);
+    let mut out = format!(
+        "{sign} {} ({}:{})",
+        controls(&r.address),
+        controls(&r.file),
+        r.line
+    );
     if let (Some(file), Some(line)) = (&r.base_file, r.base_line) {
         if r.change != "removed" {
-            out.push_str(&format!(", was {file}:{line}"));
+            out.push_str(&format!(", was {}:{line}", controls(file)));
         }
     }
     out.push('\n');

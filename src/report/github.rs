@@ -38,23 +38,24 @@ fn level(f: &Finding) -> &'static str {
 }
 
 fn finding_command(f: &Finding) -> String {
-    let mut message = f.message.clone();
+    // Input text is escaped (see super::escape) before our own line break joins the help.
+    let mut message = shown(&f.message);
     if f.status == Status::Unknown && !f.unknowns.is_empty() {
-        message.push_str(&format!(" (depends on {})", unknown_reasons(f)));
+        message.push_str(&format!(" (depends on {})", shown(&unknown_reasons(f))));
     }
     if let Some(help) = &f.help {
         message.push('\n');
-        message.push_str(help);
+        message.push_str(&shown(help));
     }
-    let title = format!("{}: {}", f.policy_id, f.address);
+    let title = shown(&format!("{}: {}", f.policy_id, f.address));
     command(level(f), Some(&f.location), &title, &message)
 }
 
 fn error_command(e: &InputError) -> String {
-    let mut message = e.message.clone();
+    let mut message = shown(&e.message);
     if let Some(help) = &e.help {
         message.push('\n');
-        message.push_str(help);
+        message.push_str(&shown(help));
     }
     command(
         "error",
@@ -69,7 +70,7 @@ fn error_command(e: &InputError) -> String {
 fn command(level: &str, location: Option<&Location>, title: &str, message: &str) -> String {
     let mut properties: Vec<String> = Vec::new();
     if let Some(l) = location.filter(|l| !l.file.is_empty()) {
-        properties.push(format!("file={}", escape_property(&l.file)));
+        properties.push(format!("file={}", escape_property(&shown(&l.file))));
         if l.line > 0 {
             properties.push(format!("line={}", l.line));
             properties.push(format!("endLine={}", l.end_line.max(l.line)));
@@ -94,6 +95,11 @@ pub(super) fn unknown_reasons(f: &Finding) -> String {
         .map(|u| format!("{}: {}", u.fact, u.origin))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// Text from the input as it may reach a log (see [`super::escape`]).
+fn shown(text: &str) -> String {
+    super::escape::controls(text).into_owned()
 }
 
 /// A command's message: `%`, carriage return and line feed are escaped.
@@ -181,11 +187,11 @@ mod tests {
         let mut f = finding(Status::Fail, Severity::High);
         f.location = at("dir,with:odd%chars/ma\nin.tf", 2, 0, 1);
         f.address = "module.a[\"x,y\"].aws_instance.b".to_string();
-        f.message = "50% over\n::error::injected".to_string();
+        f.message = "50% over\n::error::injected\u{1b}[2K".to_string();
         f.help = None;
         assert_eq!(
             finding_command(&f),
-            "::error file=dir%2Cwith%3Aodd%25chars/ma%0Ain.tf,line=2,endLine=2,title=AIC-X-001%3A module.a[\"x%2Cy\"].aws_instance.b::50%25 over%0A::error::injected\n"
+            "::error file=dir%2Cwith%3Aodd%25chars/ma\\u{a}in.tf,line=2,endLine=2,title=AIC-X-001%3A module.a[\"x%2Cy\"].aws_instance.b::50%25 over\\u{a}::error::injected\\u{1b}[2K\n"
         );
     }
 

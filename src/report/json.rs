@@ -127,6 +127,11 @@ fn workload(w: &Workload) -> Json {
                 "gpus_per_node_min": n.gpus_per_node_min,
                 "gpus_per_node_max": n.gpus_per_node_max,
                 "accelerators": n.accelerators,
+                "requirements": n
+                    .requirements
+                    .iter()
+                    .map(|r| json!({"key": r.key, "operator": r.operator, "values": r.values}))
+                    .collect::<Vec<_>>(),
                 "limits": {
                     "cpu": n.cpu.as_ref().map_or(Json::Null, decimal_fact),
                     "memory_gib": n.memory_gib.as_ref().map_or(Json::Null, decimal_fact),

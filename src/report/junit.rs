@@ -92,13 +92,13 @@ pub fn render(report: &Report) -> String {
             if cases.is_empty() {
                 cases.push(Case {
                     name: "all resources".to_string(),
-                    classname: rule.id.clone(),
+                    classname: shown(&rule.id),
                     file: None,
                     line: None,
                     outcome: Outcome::Pass,
                 });
             }
-            (rule.id.clone(), cases)
+            (shown(&rule.id), cases)
         })
         .collect();
     if !report.errors.is_empty() {
@@ -133,58 +133,62 @@ pub fn render(report: &Report) -> String {
 }
 
 fn finding_case(f: &Finding) -> Case {
-    let place = format!("{}:{}", f.location.file, f.location.line);
+    // Input text is escaped piece by piece (see super::escape), before our own line breaks
+    // join the pieces.
+    let message = shown(&f.message);
+    let place = shown(&format!("{}:{}", f.location.file, f.location.line));
     let details = match &f.help {
-        Some(help) => format!("{place}: {}\nhelp: {help}", f.message),
-        None => format!("{place}: {}", f.message),
+        Some(help) => format!("{place}: {message}\nhelp: {}", shown(help)),
+        None => format!("{place}: {message}"),
     };
     let outcome = match f.status {
         Status::Fail => Outcome::Failure {
-            message: f.message.clone(),
+            message,
             kind: f.severity.as_str().to_string(),
             details,
         },
         Status::Unknown => Outcome::Skipped {
             message: if f.unknowns.is_empty() {
-                format!("unknown: {}", f.message)
+                format!("unknown: {message}")
             } else {
-                format!("unknown: {}", super::github::unknown_reasons(f))
+                format!("unknown: {}", shown(&super::github::unknown_reasons(f)))
             },
         },
         Status::Suppressed => Outcome::Skipped {
-            message: match f.suppression.as_ref() {
+            message: shown(&match f.suppression.as_ref() {
                 Some(s) => match &s.expires {
                     Some(d) => format!("suppressed: {} (until {d})", s.reason),
                     None => format!("suppressed: {}", s.reason),
                 },
                 None => "suppressed".to_string(),
-            },
+            }),
         },
         Status::Error => Outcome::Error {
-            message: f.message.clone(),
+            message,
             kind: "policy error".to_string(),
             details,
         },
     };
     Case {
-        name: f.address.clone(),
-        classname: f.policy_id.clone(),
-        file: Some(f.location.file.to_string()),
+        name: shown(&f.address),
+        classname: shown(&f.policy_id),
+        file: Some(shown(&f.location.file)),
         line: Some(f.location.line),
         outcome,
     }
 }
 
 fn error_case(e: &InputError) -> Case {
-    let file = e.location.file.to_string();
+    let file = shown(&e.location.file);
     let place = if file.is_empty() {
         "input".to_string()
     } else {
         format!("{file}:{}", e.location.line)
     };
+    let message = shown(&e.message);
     let details = match &e.help {
-        Some(help) => format!("{place}: {}\nhelp: {help}", e.message),
-        None => format!("{place}: {}", e.message),
+        Some(help) => format!("{place}: {message}\nhelp: {}", shown(help)),
+        None => format!("{place}: {message}"),
     };
     Case {
         name: place,
@@ -192,11 +196,16 @@ fn error_case(e: &InputError) -> Case {
         file: (!file.is_empty()).then_some(file),
         line: (!e.location.file.is_empty()).then_some(e.location.line),
         outcome: Outcome::Error {
-            message: e.message.clone(),
+            message,
             kind: "input error".to_string(),
             details,
         },
     }
+}
+
+/// Text from the input as a person may see it (see [`super::escape`]).
+fn shown(text: &str) -> String {
+    super::escape::controls(text).into_owned()
 }
 
 fn write_case(out: &mut String, case: &Case) {

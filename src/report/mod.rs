@@ -4,11 +4,13 @@
 pub mod cost;
 pub mod diff;
 pub mod diff_text;
+pub mod escape;
 pub mod github;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+mod snippet;
 pub mod text;
 
 use crate::model::{

@@ -1,17 +1,20 @@
 //! The human report: one compiler-style block per failure, unknown and error (drawn by
 //! miette, with the source snippet), then a one-line summary.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
+use super::escape::controls;
+use super::snippet::Snippet;
 use super::{plural, Report};
 use crate::model::{
-    line_start_offset, Compute, Fact, Finding, InputError, Location, Resource, Severity, Status,
-    Workload, WorkloadDetail,
+    Compute, Fact, Finding, InputError, LineIndex, Location, Resource, Severity, Status, Workload,
+    WorkloadDetail,
 };
 
 /// How the text report looks.
@@ -57,7 +60,7 @@ struct Block {
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Snippet>,
     label: Option<(SourceSpan, Option<String>)>,
 }
 
@@ -169,7 +172,8 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         .with_width(100)
         .with_links(false);
     let mut out = String::new();
-    let mut show = |block: Block, out: &mut String| {
+    let lines = Lines::default();
+    let show = |block: Block, out: &mut String| {
         if options.compact {
             out.push_str(&compact_lines(&block));
         } else {
@@ -177,7 +181,7 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         }
     };
     for e in &report.errors {
-        show(error_block(report, e), &mut out);
+        show(error_block(report, &lines, e), &mut out);
     }
     let by_address: std::collections::HashMap<(&str, &str), &Resource> = report
         .resources
@@ -194,7 +198,7 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         let resource = by_address
             .get(&(f.root.as_ref(), f.address.as_str()))
             .copied();
-        show(finding_block(report, f, resource), &mut out);
+        show(finding_block(report, &lines, f, resource), &mut out);
     }
     if options.quiet {
         return out;
@@ -207,16 +211,19 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
                 .as_deref()
                 .map(|v| format!(" {v}"))
                 .unwrap_or_default();
-            notes.push_str(&format!(
-                "note: {} ({}{version}) at {}:{} is a remote module and was not loaded\n",
+            notes.push_str(&shown(&format!(
+                "note: {} ({}{version}) at {}:{} is a remote module and was not loaded",
                 m.address, m.source, m.location.file, m.location.line
-            ));
+            )));
+            notes.push('\n');
         }
         for n in &report.notes {
-            match &n.location {
-                Some(l) => notes.push_str(&format!("note: {}:{}: {}\n", l.file, l.line, n.message)),
-                None => notes.push_str(&format!("note: {}\n", n.message)),
-            }
+            let note = match &n.location {
+                Some(l) => format!("note: {}:{}: {}", l.file, l.line, n.message),
+                None => format!("note: {}", n.message),
+            };
+            notes.push_str(&shown(&note));
+            notes.push('\n');
         }
         // The notes are one more section, set apart like a diagnostic.
         if !notes.is_empty() && !out.is_empty() {
@@ -234,7 +241,7 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
             .unwrap_or_default();
         budgets.push_str(&format!(
             "budget {}: {at_least}{} of {} a month{percent}, {} in scope\n",
-            b.name,
+            shown(&b.name),
             b.monthly_cost,
             b.limit,
             super::plural(b.members.len(), "resource", "resources")
@@ -295,35 +302,54 @@ fn render_block(handler: &GraphicalReportHandler, block: &Block, out: &mut Strin
     }
 }
 
-fn source_for(report: &Report, location: &Location) -> Option<NamedSource<Arc<str>>> {
+/// The snippet of a location's file around the span to underline: the first line of the
+/// located text, trimmed. `None` when the file's text is not at hand.
+fn snippet_for(report: &Report, lines: &Lines, location: &Location) -> Option<Snippet> {
     let text = report.sources.get(&location.file)?;
-    Some(NamedSource::new(&location.file, text.clone()))
-}
-
-/// The span to underline: the first line of the located text, trimmed.
-fn span_for(report: &Report, location: &Location) -> Option<SourceSpan> {
-    let text = report.sources.get(&location.file)?;
+    let index = lines.of(&location.file, text);
     let (start, end) = location.span;
     let start = if start == 0 && end == 0 {
-        line_start_offset(text, location.line)
+        index.line_start(text, location.line)
     } else {
         start
     };
-    let line_end = text
-        .get(start..)
-        .and_then(|rest| rest.find('\n'))
-        .map_or(text.len(), |i| start + i);
+    let (_, _, line_end) = index.line_around(text, start);
     let end = if end > start {
         end.min(line_end)
     } else {
         line_end
     };
     let slice = text.get(start..end).unwrap_or("");
-    let trimmed = slice.trim_end();
-    Some(SourceSpan::from((
+    let end = start
+        + slice
+            .trim_end()
+            .len()
+            .max(1)
+            .min(end.saturating_sub(start).max(1));
+    Some(Snippet::with_lines(
+        &location.file,
+        text,
+        &index,
         start,
-        trimmed.len().max(1).min(end.saturating_sub(start).max(1)),
-    )))
+        end,
+    ))
+}
+
+/// Each source file's line index, built the first time a block shows the file, so a
+/// snippet costs a binary search, not a scan of the file.
+#[derive(Default)]
+struct Lines {
+    indexed: RefCell<HashMap<Arc<str>, Rc<LineIndex>>>,
+}
+
+impl Lines {
+    fn of(&self, file: &Arc<str>, text: &str) -> Rc<LineIndex> {
+        self.indexed
+            .borrow_mut()
+            .entry(file.clone())
+            .or_insert_with(|| Rc::new(LineIndex::new(text)))
+            .clone()
+    }
 }
 
 fn severity_of(severity: Severity) -> miette::Severity {
@@ -334,7 +360,12 @@ fn severity_of(severity: Severity) -> miette::Severity {
     }
 }
 
-fn finding_block(report: &Report, f: &Finding, resource: Option<&Resource>) -> Block {
+fn finding_block(
+    report: &Report,
+    lines: &Lines,
+    f: &Finding,
+    resource: Option<&Resource>,
+) -> Block {
     let (severity, status_word) = match f.status {
         Status::Fail => (severity_of(f.severity), None),
         Status::Unknown => (miette::Severity::Warning, Some("unknown")),
@@ -359,16 +390,23 @@ fn finding_block(report: &Report, f: &Finding, resource: Option<&Resource>) -> B
         }),
         _ => resource.and_then(describe_resource),
     };
-    let help = f.help.clone();
+    let source = snippet_for(report, lines, &f.location);
     Block {
-        code: Some(code),
+        code: Some(shown(&code)),
         place: Some(place(&f.location)),
-        message: f.message.clone(),
+        message: shown(&f.message),
         severity,
-        help,
-        source: source_for(report, &f.location),
-        label: span_for(report, &f.location).map(|s| (s, label)),
+        help: f.help.as_deref().map(shown),
+        label: source
+            .as_ref()
+            .map(|s| (s.label(), label.as_deref().map(shown))),
+        source,
     }
+}
+
+/// Text from the input as it may reach a terminal (see [`super::escape`]).
+fn shown(text: &str) -> String {
+    controls(text).into_owned()
 }
 
 /// What the resource runs and costs: `4 × p5.48xlarge, 8 × H100 each, on-demand,
@@ -456,37 +494,38 @@ fn describe_workload(w: &Workload) -> Option<String> {
     }
 }
 
-fn error_block(report: &Report, e: &InputError) -> Block {
-    let has_source = report.sources.contains_key(&e.location.file);
+fn error_block(report: &Report, lines: &Lines, e: &InputError) -> Block {
+    let source = report.sources.get(&e.location.file).map(|text| {
+        let start = e.location.span.0.min(text.len());
+        let index = lines.of(&e.location.file, text);
+        Snippet::with_lines(&e.location.file, text, &index, start, start)
+    });
     // Without a snippet (a binary or unreadable file) the file must still be named.
-    let message =
-        if has_source || e.location.file.is_empty() || e.message.contains(&*e.location.file) {
-            e.message.clone()
-        } else {
-            format!(
-                "{}:{}:{}: {}",
-                e.location.file, e.location.line, e.location.column, e.message
-            )
-        };
+    let message = if source.is_some()
+        || e.location.file.is_empty()
+        || e.message.contains(&*e.location.file)
+    {
+        e.message.clone()
+    } else {
+        format!(
+            "{}:{}:{}: {}",
+            e.location.file, e.location.line, e.location.column, e.message
+        )
+    };
     Block {
         code: None,
         // Without a snippet the message already names the place.
-        place: has_source.then(|| place(&e.location)),
-        message,
+        place: source.is_some().then(|| place(&e.location)),
+        message: shown(&message),
         severity: miette::Severity::Error,
-        help: e.help.clone(),
-        source: source_for(report, &e.location),
-        label: if has_source {
-            let text = report.sources.get(&e.location.file).map_or(0, |t| t.len());
-            let start = e.location.span.0.min(text);
-            Some((SourceSpan::from((start, 0)), None))
-        } else {
-            None
-        },
+        help: e.help.as_deref().map(shown),
+        label: source.as_ref().map(|s| (s.label(), None)),
+        source,
     }
 }
 
-fn summary_line(report: &Report, options: TextOptions) -> String {
+/// The summary line, indented, with its line break.
+pub fn summary_line(report: &Report, options: TextOptions) -> String {
     format!(
         "  {}\n",
         summary_parts(report, options.show_unknown).join(", ")
@@ -543,6 +582,8 @@ fn summary_parts(report: &Report, show_unknown: bool) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn error_at(file: &str, line: u32, message: &str) -> InputError {
@@ -562,7 +603,7 @@ mod tests {
         TextOptions {
             color: false,
             show_unknown: true,
-            verbose: false,
+            ..TextOptions::default()
         }
     }
 

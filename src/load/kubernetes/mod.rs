@@ -3,10 +3,13 @@
 //! (`kinds/`). A broken document is reported and the others are still read.
 //!
 //! Files are parsed in parallel and their results gathered in input order, so the output
-//! does not depend on scheduling. HorizontalPodAutoscalers are paired with their targets
-//! once every file of a root (the file's directory, or standard input) has been read.
+//! does not depend on scheduling. HorizontalPodAutoscalers are paired with their targets,
+//! and PodTemplates with the ProvisioningRequests that name them, once every file of a root
+//! (the file's directory, or standard input) has been read.
 
 pub mod kinds;
+pub mod kustomize;
+pub mod regions;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -16,10 +19,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use self::kinds::{Classification, Extracted, Hpa};
+use self::kinds::{Classification, Extracted, Hpa, Options, PodTemplate};
 use self::yaml::{Document, DocumentError, Limits, Node, NodeValue};
 use crate::load::source::{read_source, read_text, PathNamer, SourceFile, Subject};
-use crate::model::{InputError, Inventory, Note, Resource, UnitCounts, WorkloadDetail};
+use crate::model::{InputError, Inventory, Location, Note, Resource, UnitCounts, WorkloadDetail};
 
 /// What standard input (`-` on the command line) is called in reports; also its root.
 pub const STDIN_NAME: &str = "<stdin>";
@@ -43,6 +46,7 @@ pub fn read_stdin(reader: impl Read, max_size: u64) -> Result<Arc<SourceFile>, I
 
 /// Loads YAML files (canonical paths from discovery) and standard input, when given, into
 /// `inventory`: resources, errors, notes for skipped documents, and the texts for snippets.
+/// Read with the default [`Options`].
 pub fn load(
     files: &[PathBuf],
     stdin: Option<Arc<SourceFile>>,
@@ -50,17 +54,75 @@ pub fn load(
     max_file_size: u64,
     inventory: &mut Inventory,
 ) {
+    load_with(
+        files,
+        stdin,
+        namer,
+        max_file_size,
+        Options::default(),
+        inventory,
+    );
+}
+
+/// [`load`] with the configuration's options.
+pub fn load_with(
+    files: &[PathBuf],
+    stdin: Option<Arc<SourceFile>>,
+    namer: &PathNamer,
+    max_file_size: u64,
+    options: Options,
+    inventory: &mut Inventory,
+) {
     let limits = Limits::default();
-    let mut results: Vec<FileResult> = files
+    // Kustomizations first: the files they list are read through them, not again here.
+    let (kustomization_files, plain): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        files.iter().partition(|p| {
+            p.file_name()
+                .is_some_and(|n| kustomize::is_kustomization_file(&n.to_string_lossy()))
+        });
+    let kustomization_files: Vec<PathBuf> = kustomization_files.into_iter().cloned().collect();
+    let built = kustomize::load(&kustomization_files, namer, max_file_size, &limits, options);
+    for file in &built.files {
+        inventory.files += 1;
+        inventory
+            .sources
+            .insert(file.path.clone(), file.text.clone());
+    }
+    inventory.errors.extend(built.errors);
+    inventory.notes.extend(built.notes);
+    inventory.resources.extend(built.resources);
+    let mut unlisted = Vec::new();
+    let plain: Vec<&PathBuf> = plain
+        .into_iter()
+        .filter(|p| !built.consumed.contains(*p))
+        .filter(|p| {
+            // Beside a kustomization that does not list it (a patch left out, a disabled
+            // resource): kustomize does not deploy it.
+            let beside = p.parent().is_some_and(|d| built.dirs.contains(d));
+            if beside {
+                unlisted.push(namer.name(p));
+            }
+            !beside
+        })
+        .collect();
+    for name in unlisted {
+        inventory.notes.push(Note {
+            location: Some(Location::file_start(name.clone())),
+            message: format!(
+                "`{name}` is not listed by the kustomization in its directory, so kustomize does not deploy it; not checked"
+            ),
+        });
+    }
+    let mut results: Vec<FileResult> = plain
         .par_iter()
-        .map(|path| read_file(path, namer, max_file_size, &limits))
+        .map(|path| read_file(path, namer, max_file_size, &limits, options))
         .collect();
     if let Some(file) = stdin {
-        results.push(load_source(file, Arc::from(STDIN_NAME), &limits));
+        results.push(load_source(file, Arc::from(STDIN_NAME), &limits, options));
     }
 
-    // HPAs pair with targets in the same root only.
-    let mut by_root: BTreeMap<Arc<str>, (Vec<Resource>, Vec<Hpa>)> = BTreeMap::new();
+    // HPAs and PodTemplates pair with objects in the same root only.
+    let mut by_root: BTreeMap<Arc<str>, Root> = BTreeMap::new();
     for result in results {
         if let Some(file) = result.file {
             inventory.files += 1;
@@ -71,13 +133,23 @@ pub fn load(
         inventory.errors.extend(result.extracted.errors);
         inventory.notes.extend(result.extracted.notes);
         let entry = by_root.entry(result.root).or_default();
-        entry.0.extend(result.extracted.resources);
-        entry.1.extend(result.extracted.hpas);
+        entry.resources.extend(result.extracted.resources);
+        entry.hpas.extend(result.extracted.hpas);
+        entry.templates.extend(result.extracted.pod_templates);
     }
-    for (mut resources, hpas) in by_root.into_values() {
-        kinds::link_hpas(&mut resources, &hpas);
-        inventory.resources.extend(resources);
+    for mut root in by_root.into_values() {
+        kinds::link_hpas(&mut root.resources, &root.hpas);
+        kinds::link_pod_templates(&mut root.resources, &root.templates);
+        inventory.resources.extend(root.resources);
     }
+}
+
+/// What the files of one root gave, before pairing.
+#[derive(Default)]
+struct Root {
+    resources: Vec<Resource>,
+    hpas: Vec<Hpa>,
+    templates: Vec<PodTemplate>,
 }
 
 /// Sets the pods of every DaemonSet to one per node of `nodes` (`[kubernetes]
@@ -101,12 +173,18 @@ struct FileResult {
     extracted: Extracted,
 }
 
-fn read_file(path: &Path, namer: &PathNamer, max_file_size: u64, limits: &Limits) -> FileResult {
+fn read_file(
+    path: &Path,
+    namer: &PathNamer,
+    max_file_size: u64,
+    limits: &Limits,
+    options: Options,
+) -> FileResult {
     let root = path
         .parent()
         .map_or_else(|| Arc::from("."), |dir| namer.name(dir));
     match read_source(path, namer.name(path), max_file_size) {
-        Ok(file) => load_source(file, root, limits),
+        Ok(file) => load_source(file, root, limits, options),
         Err(e) => FileResult {
             file: None,
             root,
@@ -133,14 +211,19 @@ pub fn read_documents(file: &SourceFile, limits: &Limits) -> (Vec<Document>, Vec
 }
 
 /// Parses one stream and extracts every document of it.
-fn load_source(file: Arc<SourceFile>, root: Arc<str>, limits: &Limits) -> FileResult {
+fn load_source(
+    file: Arc<SourceFile>,
+    root: Arc<str>,
+    limits: &Limits,
+    options: Options,
+) -> FileResult {
     let (docs, errors) = read_documents(&file, limits);
     let mut out = Extracted {
         errors,
         ..Extracted::default()
     };
     for doc in &docs {
-        extract_document(doc, &file, &root, &mut out);
+        extract_document(doc, &file, &root, options, None, &mut out);
     }
     FileResult {
         file: Some(file),
@@ -149,16 +232,26 @@ fn load_source(file: Arc<SourceFile>, root: Arc<str>, limits: &Limits) -> FileRe
     }
 }
 
-fn extract_document(doc: &Document, file: &SourceFile, root: &Arc<str>, out: &mut Extracted) {
+/// The records of one document; `regions` says where nodes merged in from other files are
+/// (a document built by kustomize).
+fn extract_document(
+    doc: &Document,
+    file: &SourceFile,
+    root: &Arc<str>,
+    options: Options,
+    regions: Option<&regions::Regions>,
+    out: &mut Extracted,
+) {
     match kinds::classify(doc) {
         Classification::Other(reason) => out.notes.push(Note {
             location: Some(file.location(doc.span).first_line()),
             message: format!("YAML document skipped: {reason}"),
         }),
         class => {
-            let got = kinds::extract(doc, &class, file, root);
+            let got = kinds::extract_with(doc, &class, file, root, options, regions);
             out.resources.extend(got.resources);
             out.hpas.extend(got.hpas);
+            out.pod_templates.extend(got.pod_templates);
             out.errors.extend(got.errors);
             out.notes.extend(got.notes);
         }
@@ -222,7 +315,8 @@ fn document_error(file: &SourceFile, e: &DocumentError) -> InputError {
                 e.message
             ),
         )
-        .with_help(HELM_HINT);
+        .with_help(HELM_HINT)
+        .unrendered_template();
     }
     let error = InputError::new(location, e.message.clone());
     if e.is_syntax_error() {

@@ -13,9 +13,12 @@
 
 mod builder;
 
+use std::cell::OnceCell;
+
 use granit_parser::{Event, Parser};
 
 use self::builder::{Builder, CharOffsets};
+use crate::model::LineIndex;
 pub use crate::model::Span;
 
 /// A YAML node and where it is in the file.
@@ -93,6 +96,8 @@ impl Default for Limits {
 /// documents (nothing but comments, or `---` alone) give nothing.
 pub fn parse_stream(text: &str, limits: &Limits) -> Vec<Result<Document, DocumentError>> {
     let mut out = Vec::new();
+    // Built only if a message needs a line number.
+    let lines = OnceCell::new();
     for (start, end) in split_documents(text) {
         if end - start > limits.max_document_bytes {
             let segment = text.get(start..end).unwrap_or("");
@@ -108,7 +113,7 @@ pub fn parse_stream(text: &str, limits: &Limits) -> Vec<Result<Document, Documen
             }));
             continue;
         }
-        parse_segment(text, (start, end), limits, &mut out);
+        parse_segment(text, &lines, (start, end), limits, &mut out);
     }
     out
 }
@@ -164,6 +169,7 @@ fn content_start(segment: &str) -> usize {
 /// Parses one cut of the text (usually one document; more when `...` separates them).
 fn parse_segment(
     text: &str,
+    lines: &OnceCell<LineIndex>,
     segment: Span,
     limits: &Limits,
     out: &mut Vec<Result<Document, DocumentError>>,
@@ -172,7 +178,7 @@ fn parse_segment(
         return;
     };
     let offsets = CharOffsets::new(source);
-    let mut builder = Builder::new(text, segment, &offsets, limits);
+    let mut builder = Builder::new(text, lines, segment, &offsets, limits);
     let mut failed: Option<DocumentError> = None;
     for item in Parser::new_from_str(source) {
         let (event, marks) = match item {

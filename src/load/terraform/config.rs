@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::ast::{Block, Body, Expr, ExprKind, Span};
-use super::{hcl, json};
+use super::{hcl, json, overrides};
 pub use crate::load::source::SourceFile;
 use crate::model::{InputError, Location};
 
@@ -17,6 +17,8 @@ pub struct Variable {
     pub default: Option<Expr>,
     pub type_expr: Option<Expr>,
     pub nullable: bool,
+    /// `sensitive = true`: the value is used but never shown.
+    pub sensitive: bool,
     pub file: Arc<SourceFile>,
     pub span: Span,
 }
@@ -33,6 +35,8 @@ pub struct Local {
 pub struct Output {
     pub name: String,
     pub expr: Expr,
+    /// `sensitive = true`: the value is used but never shown.
+    pub sensitive: bool,
     pub file: Arc<SourceFile>,
 }
 
@@ -85,6 +89,9 @@ pub struct ModuleConfig {
     pub data: Vec<String>,
     pub module_calls: Vec<ModuleCall>,
     pub providers: Vec<ProviderBlock>,
+    /// A `terraform` block configures a backend or HCP Terraform (`cloud`): the directory
+    /// is meant to be run as a root.
+    pub backend: bool,
     pub errors: Vec<InputError>,
 }
 
@@ -94,15 +101,104 @@ pub const META_ARGUMENTS: &[&str] = &["count", "for_each", "provider", "depends_
 /// Blocks that control a resource rather than describe it.
 pub const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
 
+impl Variable {
+    /// Reads `default`, `type`, `nullable` and `sensitive` from a variable block's arguments (those an
+    /// override file sets replace the earlier ones).
+    pub(super) fn set_arguments(&mut self, body: &Body) {
+        if let Some(a) = body.attribute("default") {
+            self.default = Some(a.expr.clone());
+        }
+        if let Some(a) = body.attribute("type") {
+            self.type_expr = Some(a.expr.clone());
+        }
+        if let Some(a) = body.attribute("nullable") {
+            self.nullable = !matches!(a.expr.kind, ExprKind::Bool(false));
+        }
+        // Terraform accepts only a literal here.
+        if let Some(a) = body.attribute("sensitive") {
+            self.sensitive = matches!(a.expr.kind, ExprKind::Bool(true));
+        }
+    }
+}
+
+impl ResourceBlock {
+    pub(super) fn new(
+        resource_type: String,
+        name: String,
+        block: Block,
+        file: Arc<SourceFile>,
+    ) -> ResourceBlock {
+        ResourceBlock {
+            resource_type,
+            name,
+            count: block.body.attribute("count").map(|a| a.expr.clone()),
+            for_each: block.body.attribute("for_each").map(|a| a.expr.clone()),
+            provider: block
+                .body
+                .attribute("provider")
+                .and_then(|a| provider_reference(&a.expr)),
+            block,
+            file,
+        }
+    }
+}
+
+impl ModuleCall {
+    pub(super) fn new(name: String, block: Block, file: Arc<SourceFile>) -> ModuleCall {
+        let literal = |attr: &str| {
+            block
+                .body
+                .attribute(attr)
+                .and_then(|a| a.expr.as_literal_str().map(str::to_string))
+        };
+        let providers = block
+            .body
+            .attribute("providers")
+            .map(|a| provider_mapping(&a.expr))
+            .unwrap_or_default();
+        ModuleCall {
+            name,
+            source: literal("source"),
+            version: literal("version"),
+            count: block.body.attribute("count").map(|a| a.expr.clone()),
+            for_each: block.body.attribute("for_each").map(|a| a.expr.clone()),
+            providers,
+            block,
+            file,
+        }
+    }
+}
+
+impl ProviderBlock {
+    pub(super) fn new(name: String, block: Block, file: Arc<SourceFile>) -> ProviderBlock {
+        let alias = block
+            .body
+            .attribute("alias")
+            .and_then(|a| a.expr.as_literal_str().map(str::to_string));
+        ProviderBlock {
+            name,
+            alias,
+            block,
+            file,
+        }
+    }
+}
+
 impl ModuleConfig {
     /// Parses every file of a module directory. Syntax errors are recorded in `errors` and
     /// the rest of the module is still read.
+    ///
+    /// Override files (`override.tf`, `*_override.tf` and their `.tf.json` forms) are
+    /// merged into the other files' declarations afterwards, in name order, as Terraform
+    /// does (see `overrides.rs`).
     pub fn parse(dir: PathBuf, rel_dir: Arc<str>, files: Vec<Arc<SourceFile>>) -> ModuleConfig {
         let mut config = ModuleConfig {
             dir,
             rel_dir,
             ..ModuleConfig::default()
         };
+        let mut primary = Vec::new();
+        let mut overriding = Vec::new();
         for file in &files {
             let parsed = if file.path.ends_with(".json") {
                 json::parse_body(&file.text)
@@ -110,7 +206,10 @@ impl ModuleConfig {
                 hcl::parse_body(&file.text)
             };
             match parsed {
-                Ok(body) => config.add_file(file, body),
+                Ok(body) if overrides::is_override_file(&file.path) => {
+                    overriding.push((file.clone(), body));
+                }
+                Ok(body) => primary.push((file.clone(), body)),
                 Err(e) => config.errors.push(
                     InputError::new(
                         file.location((e.offset, e.offset)),
@@ -120,20 +219,21 @@ impl ModuleConfig {
                 ),
             }
         }
+        if !overriding.is_empty() {
+            overrides::overlay(&files, &mut primary, &mut overriding);
+        }
+        for (file, body) in primary {
+            config.add_file(&file, body);
+        }
+        for (file, body) in overriding {
+            config.merge_file(&file, body);
+        }
         config.files = files;
         config
     }
 
     fn add_file(&mut self, file: &Arc<SourceFile>, body: Body) {
-        if let Some(attr) = body.attributes.first() {
-            self.errors.push(InputError::new(
-                file.location(attr.span),
-                format!(
-                    "unexpected argument `{}` at the top level of a Terraform file",
-                    attr.name
-                ),
-            ));
-        }
+        self.errors.extend(top_level_argument(file, &body));
         for block in body.blocks {
             self.add_block(file, block);
         }
@@ -153,21 +253,17 @@ impl ModuleConfig {
                     ));
                     return;
                 }
-                let nullable = match block.body.attribute("nullable").map(|a| &a.expr.kind) {
-                    Some(ExprKind::Bool(b)) => *b,
-                    _ => true,
+                let mut variable = Variable {
+                    name: name.clone(),
+                    default: None,
+                    type_expr: None,
+                    nullable: true,
+                    sensitive: false,
+                    file: file.clone(),
+                    span: block.header_span,
                 };
-                self.variables.insert(
-                    name.clone(),
-                    Variable {
-                        name,
-                        default: block.body.attribute("default").map(|a| a.expr.clone()),
-                        type_expr: block.body.attribute("type").map(|a| a.expr.clone()),
-                        nullable,
-                        file: file.clone(),
-                        span: block.header_span,
-                    },
-                );
+                variable.set_arguments(&block.body);
+                self.variables.insert(name, variable);
             }
             ("locals", []) => {
                 for attr in block.body.attributes {
@@ -198,6 +294,7 @@ impl ModuleConfig {
                         Output {
                             name: name.clone(),
                             expr: value.expr.clone(),
+                            sensitive: is_sensitive(&block),
                             file: file.clone(),
                         },
                     );
@@ -218,18 +315,9 @@ impl ModuleConfig {
                     ));
                     return;
                 }
-                self.resources.push(ResourceBlock {
-                    resource_type: rtype.clone(),
-                    name: name.clone(),
-                    count: block.body.attribute("count").map(|a| a.expr.clone()),
-                    for_each: block.body.attribute("for_each").map(|a| a.expr.clone()),
-                    provider: block
-                        .body
-                        .attribute("provider")
-                        .and_then(|a| provider_reference(&a.expr)),
-                    block,
-                    file: file.clone(),
-                });
+                let (rtype, name) = (rtype.clone(), name.clone());
+                self.resources
+                    .push(ResourceBlock::new(rtype, name, block, file.clone()));
             }
             ("data", [rtype, name]) => self.data.push(format!("{rtype}.{name}")),
             ("module", [name]) => {
@@ -242,41 +330,23 @@ impl ModuleConfig {
                     ));
                     return;
                 }
-                let literal = |attr: &str| {
-                    block
-                        .body
-                        .attribute(attr)
-                        .and_then(|a| a.expr.as_literal_str().map(str::to_string))
-                };
-                let providers = block
-                    .body
-                    .attribute("providers")
-                    .map(|a| provider_mapping(&a.expr))
-                    .unwrap_or_default();
-                self.module_calls.push(ModuleCall {
-                    name: name.clone(),
-                    source: literal("source"),
-                    version: literal("version"),
-                    count: block.body.attribute("count").map(|a| a.expr.clone()),
-                    for_each: block.body.attribute("for_each").map(|a| a.expr.clone()),
-                    providers,
-                    block,
-                    file: file.clone(),
-                });
+                let name = name.clone();
+                self.module_calls
+                    .push(ModuleCall::new(name, block, file.clone()));
             }
             ("provider", [name]) => {
-                let alias = block
-                    .body
-                    .attribute("alias")
-                    .and_then(|a| a.expr.as_literal_str().map(str::to_string));
-                self.providers.push(ProviderBlock {
-                    name: name.clone(),
-                    alias,
-                    block,
-                    file: file.clone(),
-                });
+                let name = name.clone();
+                self.providers
+                    .push(ProviderBlock::new(name, block, file.clone()));
             }
-            ("terraform" | "moved" | "import" | "check" | "removed", _) => {}
+            ("terraform", _) => {
+                self.backend |= block
+                    .body
+                    .blocks
+                    .iter()
+                    .any(|b| b.kind == "backend" || b.kind == "cloud");
+            }
+            ("moved" | "import" | "check" | "removed", _) => {}
             (kind, labels) => self.errors.push(InputError::new(
                 location,
                 format!("unexpected `{kind}` block with {} label(s)", labels.len()),
@@ -300,7 +370,32 @@ pub fn is_local_source(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
 }
 
-fn duplicate(what: &str, name: &str, location: &Location, previous: Location) -> InputError {
+/// `sensitive = true` on a variable or output (Terraform accepts only a literal there).
+pub(super) fn is_sensitive(block: &super::ast::Block) -> bool {
+    matches!(
+        block.body.attribute("sensitive").map(|a| &a.expr.kind),
+        Some(ExprKind::Bool(true))
+    )
+}
+
+/// A file's first top-level argument, which Terraform refuses: a file holds only blocks.
+pub(super) fn top_level_argument(file: &SourceFile, body: &Body) -> Option<InputError> {
+    let attr = body.attributes.first()?;
+    Some(InputError::new(
+        file.location(attr.span),
+        format!(
+            "unexpected argument `{}` at the top level of a Terraform file",
+            attr.name
+        ),
+    ))
+}
+
+pub(super) fn duplicate(
+    what: &str,
+    name: &str,
+    location: &Location,
+    previous: Location,
+) -> InputError {
     InputError::new(
         location.clone(),
         format!("{what} `{name}` is declared twice"),
@@ -339,10 +434,7 @@ mod tests {
     use super::*;
 
     fn module(src: &str) -> ModuleConfig {
-        let file = Arc::new(SourceFile {
-            path: "main.tf".into(),
-            text: src.into(),
-        });
+        let file = Arc::new(SourceFile::new("main.tf".into(), src.into()));
         ModuleConfig::parse(PathBuf::from("/x"), ".".into(), vec![file])
     }
 

@@ -7,31 +7,36 @@
 
 pub mod address;
 pub mod ast;
+pub mod budget;
 pub mod config;
 pub mod convert;
 mod duplicate_keys;
 pub mod eval;
 pub mod facts;
+mod files;
 pub mod functions;
 pub mod hcl;
 pub mod instance;
 pub mod json;
 pub mod operators;
+mod overrides;
 pub mod plan;
 pub mod providers;
 pub mod registry;
+mod roots;
 mod template;
 pub mod types;
 pub mod variables;
 pub mod waivers;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use self::config::ModuleConfig;
+use self::files::FileReader;
 use self::instance::{EvaluatedResource, Instance, ModuleSource, RootContext};
 pub use self::variables::CliVariable;
 use crate::discover::is_terraform_file;
@@ -58,7 +63,7 @@ pub struct TerraformOptions {
 struct ModuleCache<'a> {
     modules: Mutex<HashMap<PathBuf, Option<Arc<ModuleConfig>>>>,
     namer: &'a PathNamer,
-    max_file_size: u64,
+    reader: &'a FileReader<'a>,
 }
 
 impl ModuleSource for ModuleCache<'_> {
@@ -69,7 +74,7 @@ impl ModuleSource for ModuleCache<'_> {
                 return found.clone();
             }
         }
-        let loaded = load_module_dir(&canonical, self.namer, self.max_file_size);
+        let loaded = load_module_dir(&canonical, self.reader);
         if let Ok(mut cache) = self.modules.lock() {
             cache.insert(canonical, loaded.clone());
         }
@@ -78,7 +83,7 @@ impl ModuleSource for ModuleCache<'_> {
 }
 
 /// Reads and parses a module directory that was not part of the scan.
-fn load_module_dir(dir: &Path, namer: &PathNamer, max_size: u64) -> Option<Arc<ModuleConfig>> {
+fn load_module_dir(dir: &Path, reader: &FileReader<'_>) -> Option<Arc<ModuleConfig>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(Result::ok)
@@ -93,25 +98,20 @@ fn load_module_dir(dir: &Path, namer: &PathNamer, max_size: u64) -> Option<Arc<M
         return None;
     }
     files.sort();
-    Some(Arc::new(parse_module(
-        dir.to_path_buf(),
-        &files,
-        namer,
-        max_size,
-    )))
+    Some(Arc::new(parse_module(dir.to_path_buf(), &files, reader)))
 }
 
 /// Reads and parses the files of one module; read errors go into the config's errors.
-fn parse_module(dir: PathBuf, files: &[PathBuf], namer: &PathNamer, max_size: u64) -> ModuleConfig {
+fn parse_module(dir: PathBuf, files: &[PathBuf], reader: &FileReader<'_>) -> ModuleConfig {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
     for path in files {
-        match read_source(path, namer.name(path), max_size) {
+        match reader.read(path) {
             Ok(s) => sources.push(s),
             Err(e) => errors.push(e),
         }
     }
-    let rel = namer.name(&dir);
+    let rel = reader.namer.name(&dir);
     let mut config = ModuleConfig::parse(dir, rel, sources);
     config.errors.extend(errors);
     config
@@ -142,26 +142,43 @@ pub fn load_with_plans(
     options: &TerraformOptions,
     inventory: &mut Inventory,
 ) {
+    let reader = FileReader::new(namer, options.max_file_size);
     let parsed: Vec<(PathBuf, Arc<ModuleConfig>)> = modules
         .par_iter()
         .map(|(dir, files)| {
             (
                 dir.clone(),
-                Arc::new(parse_module(
-                    dir.clone(),
-                    files,
-                    namer,
-                    options.max_file_size,
-                )),
+                Arc::new(parse_module(dir.clone(), files, &reader)),
             )
         })
         .collect();
 
-    // A scanned module that another scanned module calls is not a root.
-    let called: BTreeSet<PathBuf> = parsed
+    // The call graph between scanned directories decides the roots (see roots.rs).
+    let index: HashMap<&Path, usize> = parsed
         .iter()
-        .flat_map(|(_, c)| c.local_module_dirs())
-        .filter_map(|d| d.canonicalize().ok())
+        .enumerate()
+        .map(|(i, (d, _))| (d.as_path(), i))
+        .collect();
+    let graph = roots::CallGraph::new(
+        parsed
+            .iter()
+            .map(|(_, c)| {
+                c.local_module_dirs()
+                    .iter()
+                    .filter_map(|d| d.canonicalize().ok())
+                    .filter_map(|d| index.get(d.as_path()).copied())
+                    .collect()
+            })
+            .collect(),
+    );
+    let own_settings: Vec<bool> = parsed
+        .iter()
+        .map(|(d, c)| c.backend || has_var_files(d))
+        .collect();
+    let first_roots: BTreeSet<PathBuf> = graph
+        .first_roots(&own_settings)
+        .keys()
+        .filter_map(|&i| parsed.get(i).map(|(d, _)| d.clone()))
         .collect();
     let cache = ModuleCache {
         modules: Mutex::new(
@@ -171,23 +188,38 @@ pub fn load_with_plans(
                 .collect(),
         ),
         namer,
-        max_file_size: options.max_file_size,
+        reader: &reader,
     };
     let (cli_vars, cli_errors) = read_cli_vars(&options.vars, namer, options.max_file_size);
     inventory.errors.extend(cli_errors);
 
-    let planned = load_plans(plans, &parsed, &called, &cache, options, inventory);
-    let roots: Vec<&Arc<ModuleConfig>> = parsed
+    let planned = load_plans(plans, &parsed, &first_roots, &cache, options, inventory);
+    // What a plan stands for, the modules it calls included, is read from the plan.
+    let planned: BTreeSet<usize> = planned
         .iter()
-        .filter(|(d, _)| !called.contains(d) && !planned.contains(d))
-        .map(|(_, c)| c)
+        .filter_map(|d| index.get(d.as_path()).copied())
         .collect();
-    let results: Vec<RootResult> = roots
-        .par_iter()
-        .map(|config| evaluate_root(config, &cache, &cli_vars, options))
-        .collect();
+    let done = roots::reachable(&graph, &planned);
+    let results = roots::evaluate_rounds(&graph, &own_settings, &done, |i| {
+        let Some((_, config)) = parsed.get(i) else {
+            return (None, BTreeSet::new());
+        };
+        let result = evaluate_root(config, &cache, &cli_vars, options);
+        let reached = result
+            .instantiated
+            .keys()
+            .filter_map(|d| index.get(d.as_path()).copied())
+            .collect();
+        (Some(result), reached)
+    });
 
-    for result in results {
+    for (i, why, result) in results {
+        let (Some((_, config)), Some(result)) = (parsed.get(i), result) else {
+            continue;
+        };
+        inventory
+            .notes
+            .extend(root_notes(config, why, &result, &index, namer));
         inventory.errors.extend(result.errors);
         inventory.modules_not_loaded.extend(result.not_loaded);
         inventory.notes.extend(result.notes);
@@ -203,11 +235,15 @@ pub fn load_with_plans(
     let all = cache.modules.into_inner().unwrap_or_default();
     let mut configs: Vec<&Arc<ModuleConfig>> = all.values().flatten().collect();
     configs.sort_by(|a, b| a.dir.cmp(&b.dir));
+    // A file linked into several modules is one file: the reader shares its text.
+    let mut texts: HashSet<*const str> = HashSet::new();
     {
         for config in configs {
             inventory.errors.extend(config.errors.iter().cloned());
-            inventory.files += config.files.len();
             for file in &config.files {
+                if texts.insert(Arc::as_ptr(&file.text)) {
+                    inventory.files += 1;
+                }
                 inventory
                     .sources
                     .insert(file.path.clone(), file.text.clone());
@@ -221,7 +257,7 @@ pub fn load_with_plans(
 fn load_plans(
     plans: &plan::Request,
     parsed: &[(PathBuf, Arc<ModuleConfig>)],
-    called: &BTreeSet<PathBuf>,
+    roots: &BTreeSet<PathBuf>,
     cache: &ModuleCache<'_>,
     options: &TerraformOptions,
     inventory: &mut Inventory,
@@ -239,7 +275,7 @@ fn load_plans(
         inventory
             .sources
             .insert(plan.file.path.clone(), plan.file.text.clone());
-        let config = plan_root(&plan, parsed, called, cache);
+        let config = plan_root(&plan, parsed, roots, cache);
         let root = match &config {
             Some(c) => c.rel_dir.clone(),
             None => cache.namer.name(&plan.dir),
@@ -268,7 +304,7 @@ fn load_plans(
 fn plan_root(
     plan: &plan::Plan,
     parsed: &[(PathBuf, Arc<ModuleConfig>)],
-    called: &BTreeSet<PathBuf>,
+    roots: &BTreeSet<PathBuf>,
     cache: &ModuleCache<'_>,
 ) -> Option<Arc<ModuleConfig>> {
     let names = plan.root_names();
@@ -279,7 +315,7 @@ fn plan_root(
     // Parsed aside first: the directory's files count only when they are the plan's.
     let own = match parsed.iter().find(|(d, _)| d == &plan.dir) {
         Some((_, c)) => Some(c.clone()),
-        None => load_module_dir(&plan.dir, cache.namer, cache.max_file_size),
+        None => load_module_dir(&plan.dir, cache.reader),
     };
     if let Some(config) = own.filter(|c| matches(c)) {
         if let Ok(mut modules) = cache.modules.lock() {
@@ -289,7 +325,7 @@ fn plan_root(
     }
     parsed
         .iter()
-        .filter(|(d, c)| !called.contains(d) && matches(c))
+        .filter(|(d, c)| roots.contains(d) && matches(c))
         .map(|(_, c)| c.clone())
         .next()
 }
@@ -325,6 +361,8 @@ struct RootResult {
     not_loaded: Vec<crate::model::ModuleNotLoaded>,
     notes: Vec<crate::model::Note>,
     var_files: Vec<Arc<SourceFile>>,
+    /// Local module directories instantiated, with the calls (addresses) that did.
+    instantiated: BTreeMap<PathBuf, BTreeSet<String>>,
 }
 
 fn evaluate_root(
@@ -335,9 +373,10 @@ fn evaluate_root(
 ) -> RootResult {
     let (auto_files, mut errors) =
         read_auto_var_files(&config.dir, cache.namer, options.max_file_size);
-    let (variables, var_errors) = variables::root_values(config, &auto_files, cli, &options.env);
-    errors.extend(var_errors);
     let cx = RootContext::new(cache, config.rel_dir.clone());
+    let (variables, var_errors) =
+        variables::root_values(config, &auto_files, cli, &options.env, &cx.budget);
+    errors.extend(var_errors);
     let root = Instance::root(&cx, config.clone(), variables);
     let mut resources = Vec::new();
     root.collect(&mut resources);
@@ -349,7 +388,65 @@ fn evaluate_root(
         not_loaded: cx.not_loaded.into_inner(),
         notes: cx.notes.into_inner(),
         var_files: auto_files,
+        instantiated: cx.instantiated.into_inner(),
     }
+}
+
+/// Says how a root relates to the other scanned directories: why a called directory is
+/// evaluated as a root, and which scanned directories it evaluates through its calls
+/// (those are not roots of their own).
+fn root_notes(
+    config: &ModuleConfig,
+    why: roots::Why,
+    result: &RootResult,
+    scanned: &HashMap<&Path, usize>,
+    namer: &PathNamer,
+) -> Vec<crate::model::Note> {
+    let note = |message: String| crate::model::Note {
+        location: None,
+        message,
+    };
+    let mut notes = Vec::new();
+    match why {
+        roots::Why::NotCalled => {}
+        roots::Why::OwnSettings => notes.push(note(format!(
+            "`{}` is called as a module, but has its own variable files or backend, so it is also checked as a root",
+            config.rel_dir
+        ))),
+        roots::Why::NoInstance => notes.push(note(format!(
+            "`{}` is called as a module, but no checked root creates an instance of it, so it is checked as a root of its own",
+            config.rel_dir
+        ))),
+    }
+    for (dir, calls) in &result.instantiated {
+        if dir == &config.dir || !scanned.contains_key(dir.as_path()) {
+            continue;
+        }
+        // A call inside a counted module is one address per instance: name a few.
+        let mut shown: Vec<&str> = calls.iter().take(3).map(String::as_str).collect();
+        let more = calls.len().saturating_sub(shown.len());
+        let more = (more > 0).then(|| format!("{more} more"));
+        shown.extend(more.as_deref());
+        notes.push(note(format!(
+            "`{}` is evaluated as {} of the root `{}`, not as a root of its own",
+            namer.name(dir),
+            shown.join(", "),
+            config.rel_dir
+        )));
+    }
+    notes
+}
+
+/// Whether a directory has variable files Terraform reads only in a root.
+fn has_var_files(dir: &Path) -> bool {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    !variables::automatic_var_file_names(names).is_empty()
 }
 
 /// `terraform.tfvars`, `terraform.tfvars.json` and `*.auto.tfvars[.json]` of a root.

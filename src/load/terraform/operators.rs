@@ -7,14 +7,19 @@ use super::convert::{equals, to_bool, to_integer, to_number, to_string};
 use super::eval::EvalError;
 use crate::model::{format_number, Value};
 
-/// Terraform converts the two results of a conditional to one type; the common case that
-/// matters here is a number or bool meeting a string.
-pub fn unify_branch(chosen: Value, other: &Value) -> Value {
+/// Terraform converts the two results of a conditional to one type. The cases that matter
+/// here: a number or bool meeting a string becomes a string, and a list or tuple meeting a
+/// set becomes a set (`false ? toset(["a"]) : []` is an empty set, a valid `for_each`).
+/// `other` is `None` when the other result failed: it then takes the chosen one's type.
+pub fn unify_branch(chosen: Value, other: Option<&Value>) -> Value {
     match (&chosen, other) {
-        (Value::Number(_) | Value::Bool(_), Value::String(_)) => match to_string(&chosen) {
+        (Value::Number(_) | Value::Bool(_), Some(Value::String(_))) => match to_string(&chosen) {
             Ok(Some(s)) => Value::String(s),
             _ => chosen,
         },
+        (Value::List(_), Some(Value::Set(_))) => super::functions::lookup("toset")
+            .and_then(|f| (f.call)(vec![chosen.clone()]).ok())
+            .unwrap_or(chosen),
         _ => chosen,
     }
 }

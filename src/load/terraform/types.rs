@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::ast::{Expr, ExprKind, ObjectKey};
+use super::budget::{entry_bytes, mib, value_bytes, MAX_VALUE_BYTES};
 use super::convert::{to_bool, to_number, to_string};
 use super::eval::{Evaluator, NoNames};
 use crate::model::{Map, Value};
@@ -132,6 +133,18 @@ fn parse_attribute(expr: &Expr) -> Result<Attribute, String> {
 
 /// Converts a value to a type the way Terraform does for variables. Unknowns stay unknown.
 pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
+    let mut left = MAX_VALUE_BYTES;
+    convert_within(value, ty, &mut left)
+}
+
+/// Converts, adding at most `left` bytes: the attributes an object type adds (defaults
+/// and nulls) are copied into every object of a list, so a long list of empty objects
+/// could grow without bound.
+fn convert_within(value: Value, ty: &Type, left: &mut usize) -> Result<Value, String> {
+    // A sensitive value converts like any other and stays sensitive.
+    if let Value::Sensitive(inner) = value {
+        return convert_within(*inner, ty, left).map(Value::mark);
+    }
     if matches!(value, Value::Unknown(_) | Value::Null) || *ty == Type::Any {
         return Ok(value);
     }
@@ -152,10 +165,14 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
             };
             let converted = items
                 .into_iter()
-                .map(|v| convert(v, inner))
+                .map(|v| convert_within(v, inner, left))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(if matches!(ty, Type::Set(_)) {
-                Value::set(converted)
+                // An element is its own key in a set: a sensitive one marks the set, as
+                // in Terraform.
+                let (set, marked) = Value::List(converted).unmark_deep();
+                let elements = set.as_elements().map(<[Value]>::to_vec).unwrap_or_default();
+                Value::set(elements).mark_if(marked)
             } else {
                 Value::List(converted)
             })
@@ -180,7 +197,7 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
             let converted = items
                 .into_iter()
                 .zip(types)
-                .map(|(v, t)| convert(v, t))
+                .map(|(v, t)| convert_within(v, t, left))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Value::List(converted))
         }
@@ -193,7 +210,8 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
             };
             let mut out = Map::new();
             for (k, v) in map.entries {
-                let v = convert(v, inner).map_err(|e| format!("element \"{k}\": {e}"))?;
+                let v =
+                    convert_within(v, inner, left).map_err(|e| format!("element \"{k}\": {e}"))?;
                 out.entries.insert(k, v);
             }
             out.more = map.more;
@@ -211,13 +229,20 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
                 let given = map.entries.remove(name);
                 let v = match given {
                     Some(Value::Null) | None if attr.optional => {
+                        let added = attr.default.as_ref().map_or(0, value_bytes);
+                        spend(
+                            left,
+                            added.saturating_add(entry_bytes(out.entries.len(), name)),
+                        )?;
                         attr.default.clone().unwrap_or(Value::Null)
                     }
-                    Some(v) => {
-                        convert(v, &attr.ty).map_err(|e| format!("attribute \"{name}\": {e}"))?
-                    }
+                    Some(v) => convert_within(v, &attr.ty, left)
+                        .map_err(|e| format!("attribute \"{name}\": {e}"))?,
                     None => match &map.more {
-                        Some(u) => Value::Unknown(u.clone()),
+                        Some(u) => {
+                            spend(left, entry_bytes(out.entries.len(), name))?;
+                            Value::Unknown(u.clone())
+                        }
                         None => return Err(format!("attribute \"{name}\" is required")),
                     },
                 };
@@ -226,6 +251,17 @@ pub fn convert(value: Value, ty: &Type) -> Result<Value, String> {
             Ok(Value::Map(out))
         }
     }
+}
+
+/// Takes `bytes` an object type adds from what a conversion may still add.
+fn spend(left: &mut usize, bytes: usize) -> Result<(), String> {
+    *left = left.checked_sub(bytes).ok_or_else(|| {
+        format!(
+            "evaluation budget exceeded: the attributes the type adds make the value larger than {}, the limit for one value",
+            mib(MAX_VALUE_BYTES as u64)
+        )
+    })?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -257,6 +293,20 @@ mod tests {
         let t = ty("object({ type = string })");
         let err = convert(eval_standalone("{}").unwrap(), &t).unwrap_err();
         assert_eq!(err, "attribute \"type\" is required");
+    }
+
+    #[test]
+    fn what_a_type_adds_to_many_objects_is_limited() {
+        // 2000 empty objects each get a 10 kB default: 20 MB from a few bytes of input.
+        let t = ty("list(object({ pad = optional(string, format(\"%9999s\", \"\")) }))");
+        let v = eval_standalone("concat([for i in range(1000) : {}], [for i in range(1000) : {}])")
+            .unwrap();
+        assert_eq!(
+            convert(v, &t).unwrap_err(),
+            "evaluation budget exceeded: the attributes the type adds make the value larger than 16 MiB, the limit for one value"
+        );
+        let v = eval_standalone("[for i in range(1000) : {}]").unwrap();
+        assert!(convert(v, &t).is_ok());
     }
 
     #[test]

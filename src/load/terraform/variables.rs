@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::ast::{Expr, ExprKind, ObjectKey};
+use super::budget::RootBudget;
 use super::config::{ModuleConfig, SourceFile, Variable};
-use super::eval::{Evaluator, NoNames};
+use super::eval::{EvalError, Evaluator, NoNames};
 use super::types::{convert, parse_type, Type};
 use super::{hcl, json};
 use crate::model::{InputError, Location, Value};
@@ -48,12 +49,14 @@ pub fn automatic_var_file_names(mut names: Vec<String>) -> Vec<String> {
     out
 }
 
-/// Resolves every declared variable of a root module.
+/// Resolves every declared variable of a root module; evaluation draws on the root's
+/// `budget`.
 pub fn root_values(
     config: &ModuleConfig,
     auto_files: &[Arc<SourceFile>],
     cli: &[CliVariable],
     env: &[(String, String)],
+    budget: &RootBudget,
 ) -> (BTreeMap<String, Value>, Vec<InputError>) {
     let mut errors = Vec::new();
     let mut assigned: BTreeMap<String, Assigned> = BTreeMap::new();
@@ -87,7 +90,7 @@ pub fn root_values(
     }
     let mut values = BTreeMap::new();
     for (name, variable) in &config.variables {
-        let value = resolve(variable, assigned.get(name), &mut errors);
+        let value = resolve(variable, assigned.get(name), &mut errors, budget);
         values.insert(name.clone(), value);
     }
     (values, errors)
@@ -143,37 +146,88 @@ fn parse_json_var_file(text: &str) -> Result<Vec<(String, Expr)>, hcl::SyntaxErr
     }
 }
 
+/// Records an evaluation error unless a spent root budget was already reported.
+fn record(errors: &mut Vec<InputError>, e: &EvalError, error: InputError) {
+    if !e.reported_elsewhere() {
+        errors.push(match &e.help {
+            Some(help) => error.with_help(help.clone()),
+            None => error,
+        });
+    }
+}
+
+/// A variable's value, marked when it is declared sensitive. The errors about a sensitive
+/// variable's value say what failed and where, not the message, which could quote it.
 fn resolve(
     variable: &Variable,
     assigned: Option<&Assigned>,
     errors: &mut Vec<InputError>,
+    budget: &RootBudget,
 ) -> Value {
-    let decl_location = variable.file.location(variable.span);
     let ty = match variable.type_expr.as_ref().map(parse_type) {
         None => Type::Any,
         Some(Ok(t)) => t,
         Some(Err(message)) => {
             errors.push(InputError::new(
-                decl_location.clone(),
+                variable.file.location(variable.span),
                 format!("invalid type for variable `{}`: {message}", variable.name),
             ));
             Type::Any
         }
     };
+    if !variable.sensitive {
+        return resolve_value(variable, &ty, assigned, errors, budget);
+    }
+    let mut found = Vec::new();
+    let value = resolve_value(variable, &ty, assigned, &mut found, budget);
+    // Reported at the declaration: the line the value is written on (a tfvars file) would
+    // show it in the snippet.
+    errors.extend(found.into_iter().map(|e| {
+        let from = if e.location.line > 1 || e.location.file.contains(".tfvars") {
+            format!("{}:{}", e.location.file, e.location.line)
+        } else {
+            e.location.file.to_string()
+        };
+        InputError::new(
+            variable.file.location(variable.span),
+            format!(
+                "invalid value for the sensitive variable `{}` from {from}; the error is not \
+                 shown, since it could include the value",
+                variable.name
+            ),
+        )
+        .with_help(SENSITIVE_HELP)
+    }));
+    value.mark()
+}
+
+const SENSITIVE_HELP: &str =
+    "check the value against the variable's type: aicost-policy never prints a sensitive value";
+
+fn resolve_value(
+    variable: &Variable,
+    ty: &Type,
+    assigned: Option<&Assigned>,
+    errors: &mut Vec<InputError>,
+    budget: &RootBudget,
+) -> Value {
     let (value, location) = match assigned {
-        Some(Assigned::Expr(expr, file)) => match Evaluator::new(&NoNames).eval(expr) {
-            Ok(v) => (v, file.location(expr.span)),
-            Err(e) => {
-                errors.push(InputError::new(
-                    file.location(e.span),
-                    format!(
-                        "invalid value for variable `{}`: {}",
-                        variable.name, e.message
-                    ),
-                ));
-                return Value::unknown(format!("var.{} has an invalid value", variable.name));
+        Some(Assigned::Expr(expr, file)) => {
+            match Evaluator::in_root(&NoNames, budget, Vec::new()).eval(expr) {
+                Ok(v) => (v, file.location(expr.span)),
+                Err(e) => {
+                    let error = InputError::new(
+                        file.location(e.span),
+                        format!(
+                            "invalid value for variable `{}`: {}",
+                            variable.name, e.message
+                        ),
+                    );
+                    record(errors, &e, error);
+                    return Value::unknown(format!("var.{} has an invalid value", variable.name));
+                }
             }
-        },
+        }
         Some(Assigned::Raw { text, origin }) => {
             let location = Location::file_start(Arc::from(origin.as_str()));
             // Terraform takes the text literally only for primitive types and for a
@@ -182,18 +236,19 @@ fn resolve(
                 || matches!(ty, Type::String | Type::Number | Type::Bool);
             if !literal {
                 match hcl::parse_expression(text)
-                    .map_err(|e| e.message)
-                    .and_then(|expr| Evaluator::new(&NoNames).eval(&expr).map_err(|e| e.message))
+                    .map_err(|e| EvalError::new(e.message, (e.offset, e.offset)))
+                    .and_then(|expr| Evaluator::in_root(&NoNames, budget, Vec::new()).eval(&expr))
                 {
                     Ok(v) => (v, location),
-                    Err(message) => {
-                        errors.push(InputError::new(
+                    Err(e) => {
+                        let error = InputError::new(
                             location,
                             format!(
-                                "invalid value for variable `{}` from {origin}: {message}",
-                                variable.name
+                                "invalid value for variable `{}` from {origin}: {}",
+                                variable.name, e.message
                             ),
-                        ));
+                        );
+                        record(errors, &e, error);
                         return Value::unknown(format!(
                             "var.{} has an invalid value",
                             variable.name
@@ -204,7 +259,7 @@ fn resolve(
                 (Value::String(text.clone()), location)
             }
         }
-        None => match default_value(variable, errors) {
+        None => match default_value(variable, errors, budget) {
             Some(Ok(v)) => (
                 v,
                 variable
@@ -217,14 +272,14 @@ fn resolve(
     };
     // A null value for a non-nullable variable means "use the default".
     let value = if value.is_null() && !variable.nullable {
-        match default_value(variable, &mut Vec::new()) {
+        match default_value(variable, &mut Vec::new(), budget) {
             Some(Ok(v)) => v,
             _ => value,
         }
     } else {
         value
     };
-    match convert(value, &ty) {
+    match convert(value, ty) {
         Ok(v) => v,
         Err(message) => {
             errors.push(InputError::new(
@@ -241,18 +296,24 @@ fn resolve(
 fn default_value(
     variable: &Variable,
     errors: &mut Vec<InputError>,
+    budget: &RootBudget,
 ) -> Option<Result<Value, Value>> {
     let expr = variable.default.as_ref()?;
-    Some(Evaluator::new(&NoNames).eval(expr).map_err(|e| {
-        errors.push(InputError::new(
-            variable.file.location(e.span),
-            format!(
-                "invalid default for variable `{}`: {}",
-                variable.name, e.message
-            ),
-        ));
-        Value::unknown(format!("var.{} has an invalid default", variable.name))
-    }))
+    Some(
+        Evaluator::in_root(&NoNames, budget, Vec::new())
+            .eval(expr)
+            .map_err(|e| {
+                let error = InputError::new(
+                    variable.file.location(e.span),
+                    format!(
+                        "invalid default for variable `{}`: {}",
+                        variable.name, e.message
+                    ),
+                );
+                record(errors, &e, error);
+                Value::unknown(format!("var.{} has an invalid default", variable.name))
+            }),
+    )
 }
 
 /// Evaluates a module input against the child's variable declaration (type conversion,
@@ -262,6 +323,7 @@ pub fn module_input(
     given: Option<Value>,
     call_location: &Location,
     errors: &mut Vec<InputError>,
+    budget: &RootBudget,
 ) -> Value {
     let ty = match variable.type_expr.as_ref().map(parse_type) {
         Some(Ok(t)) => t,
@@ -269,7 +331,7 @@ pub fn module_input(
     };
     let value = match given {
         Some(v) if !v.is_null() || variable.nullable => v,
-        _ => match default_value(variable, errors) {
+        _ => match default_value(variable, errors, budget) {
             Some(Ok(v)) => v,
             Some(Err(unknown)) => return unknown,
             None => {
@@ -290,16 +352,23 @@ pub fn module_input(
             }
         },
     };
+    let hide = variable.sensitive || value.has_marks();
     match convert(value, &ty) {
-        Ok(v) => v,
+        Ok(v) => v.mark_if(variable.sensitive),
         Err(message) => {
-            errors.push(InputError::new(
-                call_location.clone(),
+            let message = if hide {
+                format!(
+                    "invalid value for module input `{}`: the value is sensitive, so the error \
+                     is not shown",
+                    variable.name
+                )
+            } else {
                 format!(
                     "invalid value for module input `{}`: {message}",
                     variable.name
-                ),
-            ));
+                )
+            };
+            errors.push(InputError::new(call_location.clone(), message));
             Value::unknown(format!(
                 "module input `{}` has an invalid value",
                 variable.name
@@ -314,10 +383,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn file(path: &str, text: &str) -> Arc<SourceFile> {
-        Arc::new(SourceFile {
-            path: path.into(),
-            text: text.into(),
-        })
+        Arc::new(SourceFile::new(path.into(), text.into()))
     }
 
     fn config(src: &str) -> ModuleConfig {
@@ -363,12 +429,42 @@ mod tests {
             name: "a".to_string(),
             value: "cli".to_string(),
         }];
-        let (values, errors) = root_values(&c, &auto, &cli, &env);
+        let (values, errors) = root_values(&c, &auto, &cli, &env, &RootBudget::new());
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(values["a"], Value::string("cli"));
         assert_eq!(values["b"], Value::unknown("var.b has no default"));
         assert_eq!(values["c"], Value::Number(5.0));
         assert_eq!(values["d"].display(), "[\"x\", \"y\"]");
+    }
+
+    #[test]
+    fn sensitive_variables_are_marked_and_their_errors_do_not_quote_them() {
+        let c = config(
+            "variable \"token\" {\n  type      = string\n  sensitive = true\n}\nvariable \"size\" {\n  type      = number\n  sensitive = true\n}\nvariable \"zones\" {\n  type      = set(string)\n  sensitive = true\n  default   = [\"b\", \"a\"]\n}\n",
+        );
+        let env = vec![("TF_VAR_token".to_string(), "hunter2".to_string())];
+        let auto = vec![file("terraform.tfvars", "size = \"forty-two\"\n")];
+        let (values, errors) = root_values(&c, &auto, &[], &env, &RootBudget::new());
+        assert_eq!(values["token"], Value::string("hunter2").mark());
+        assert_eq!(values["zones"].display(), "(sensitive value)");
+        assert_eq!(
+            values["zones"].clone().peel().0,
+            Value::set(vec![Value::string("a"), Value::string("b")])
+        );
+        let shown: Vec<(String, u32, String)> = errors
+            .into_iter()
+            .map(|e| (e.location.file.to_string(), e.location.line, e.message))
+            .collect();
+        assert_eq!(
+            shown,
+            [(
+                "variables.tf".to_string(),
+                5,
+                "invalid value for the sensitive variable `size` from terraform.tfvars:1; the \
+                 error is not shown, since it could include the value"
+                    .to_string()
+            )]
+        );
     }
 
     #[test]
@@ -381,7 +477,7 @@ mod tests {
             value: "[1, 2]".to_string(),
         };
         let cli = vec![assign("any"), assign("untyped"), assign("s")];
-        let (values, errors) = root_values(&c, &[], &cli, &[]);
+        let (values, errors) = root_values(&c, &[], &cli, &[], &RootBudget::new());
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
             values["any"],
@@ -398,7 +494,7 @@ mod tests {
             "terraform.tfvars.json",
             "{\n  \"a\": \"x-${var.y}\",\n  \"b\": [\"p\", 1]\n}\n",
         )];
-        let (values, errors) = root_values(&c, &auto, &[], &[]);
+        let (values, errors) = root_values(&c, &auto, &[], &[], &RootBudget::new());
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(values["a"], Value::string("x-${var.y}"));
         assert_eq!(
@@ -408,10 +504,37 @@ mod tests {
     }
 
     #[test]
+    fn variable_files_draw_on_the_root_budget() {
+        let c = config("variable \"pad\" {}\nvariable \"ok\" {}\n");
+        let auto = vec![file(
+            "terraform.tfvars",
+            "pad = formatlist(\"%999999d\", range(20))\nok = \"yes\"\n",
+        )];
+        let budget = RootBudget::new();
+        let (values, errors) = root_values(&c, &auto, &[], &[], &budget);
+        assert_eq!(
+            values["pad"],
+            Value::unknown("var.pad has an invalid value")
+        );
+        assert_eq!(values["ok"], Value::string("yes"));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            (errors[0].location.line, errors[0].message.as_str()),
+            (1, "invalid value for variable `pad`: evaluation budget exceeded: formatlist() would build a value larger than 16 MiB, the limit for one value")
+        );
+        assert_eq!(
+            errors[0].help.as_deref(),
+            Some(crate::load::terraform::budget::HELP)
+        );
+        // The steps were the root's.
+        assert!(budget.used()[0] > 0);
+    }
+
+    #[test]
     fn a_bad_value_is_reported_and_unknown() {
         let c = config("variable \"n\" { type = number }\n");
         let auto = vec![file("terraform.tfvars", "n = \"many\"\n")];
-        let (values, errors) = root_values(&c, &auto, &[], &[]);
+        let (values, errors) = root_values(&c, &auto, &[], &[], &RootBudget::new());
         assert_eq!(values["n"], Value::unknown("var.n has an invalid value"));
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].location.file.as_ref(), "terraform.tfvars");

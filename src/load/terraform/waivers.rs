@@ -28,6 +28,12 @@ pub fn block_waivers(
     let text: &str = &file.text;
     let mut waivers = Vec::new();
     let mut errors = Vec::new();
+    // JSON has no comments: a `.tf.json` block, or a planned resource located in the plan
+    // JSON (whatever its name; often one line of megabytes, which this scan would read up
+    // to the resource, once per resource). HCL never starts with `{`.
+    if file.path.ends_with(".json") || file.text.trim_start().starts_with('{') {
+        return (waivers, errors);
+    }
     let start = comment_lines_above(text, span.0);
     let end = span.1.min(text.len());
     let Some(region) = text.get(start..end) else {
@@ -121,9 +127,18 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile {
-            path: "main.tf".into(),
-            text: text.into(),
+        SourceFile::new("main.tf".into(), text.into())
+    }
+
+    #[test]
+    fn json_is_never_read_for_waivers() {
+        // One line of plan JSON: a value of one resource must not waive another, whatever
+        // the plan file is called.
+        let text = r##"{"resource_changes":[{"address":"aws_instance.a","change":{"after":{"tags":{"note":"# aicost-policy:waive AIC-TAG-001 -- said a tag"}}}},{"address":"aws_instance.b"}]}"##;
+        let start = text.find(r#""address":"aws_instance.b""#).unwrap();
+        for name in ["plan.json", "tfplan"] {
+            let f = SourceFile::new(name.into(), text.into());
+            assert_eq!(block_waivers(&f, (start, start + 26)), (vec![], vec![]));
         }
     }
 

@@ -78,8 +78,9 @@ pub(crate) struct ApiUrl {
 
 impl ApiUrl {
     pub(crate) fn parse(url: &str) -> Result<ApiUrl, PublishError> {
+        // The url is shown without the credentials it may carry (which are refused).
         let invalid = |reason: &str| PublishError::InvalidUrl {
-            url: url.to_string(),
+            url: crate::redact::url(url),
             reason: reason.to_string(),
         };
         let trimmed = url.trim();

@@ -8,23 +8,25 @@
 //! mention or an autolink. Prose goes through [`text`]: Markdown's inline punctuation is
 //! backslash-escaped, and a zero-width space follows the `@`, `#` and `:` that could start a
 //! GitHub mention, reference, e-mail autolink, URL or emoji, which GitHub finds in the
-//! rendered text, after escapes are gone. Line breaks and other control characters become spaces everywhere, so
-//! nothing from the input can start a block of its own.
+//! rendered text, after escapes are gone. Line breaks and tabs become spaces and other control
+//! characters are written as escapes, so nothing from the input can start a block of its own.
 
 /// After `@`, `#`, `:` (and inside `www.`, `GH-`): invisible, and no GitHub pattern matches
 /// across it. Dependabot writes `@` the same way in the release notes it quotes.
 const BREAK: char = '\u{200B}';
 
-/// The text on one line: control characters (line breaks included) become spaces.
-fn one_line(s: &str) -> impl Iterator<Item = char> + '_ {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c })
+/// The text on one line: line breaks and tabs become spaces, other control characters (and
+/// bidi marks) are written as `\u{1b}`, as in every human-readable report.
+fn one_line(s: &str) -> String {
+    let flat = s.replace(['\n', '\r', '\t'], " ");
+    crate::report::escape::controls(&flat).into_owned()
 }
 
 /// `s` as a code span outside a table: the fence is one backtick longer than the longest
 /// run of backticks in `s`, and padded with a space where CommonMark would otherwise eat
 /// one or join the fence.
 pub(super) fn code(s: &str) -> String {
-    span(&one_line(s).collect::<String>())
+    span(&one_line(s))
 }
 
 /// `s` as a code span in a table cell: as [`code`], with `|` written `\|`, which GitHub's
@@ -32,9 +34,7 @@ pub(super) fn code(s: &str) -> String {
 /// `|` inside the span. A backslash already before a `|` gets a zero-width space after it:
 /// table parsers differ on whether `\\|` is an escaped backslash or an escaped pipe.
 pub(super) fn code_cell(s: &str) -> String {
-    let content = one_line(s)
-        .collect::<String>()
-        .replace("\\|", "\\\u{200B}|");
+    let content = one_line(s).replace("\\|", "\\\u{200B}|");
     span(&content).replace('|', "\\|")
 }
 
@@ -60,7 +60,7 @@ fn span(s: &str) -> String {
 
 /// `s` as inert prose, in a paragraph, list item or table cell.
 pub(super) fn text(s: &str) -> String {
-    let chars: Vec<char> = one_line(s).collect();
+    let chars: Vec<char> = one_line(s).chars().collect();
     let mut out = String::with_capacity(s.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
         let next = chars.get(i + 1).copied();

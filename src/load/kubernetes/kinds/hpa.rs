@@ -90,10 +90,12 @@ pub fn link(resources: &mut [Resource], hpas: &[Hpa]) {
             if !targets(r, hpa) {
                 continue;
             }
+            // A LeaderWorkerSet's HPA scales its groups: workers come `size - 1` a group.
+            let per = pods_per_replica(r);
             let counts = UnitCounts {
-                min: hpa.min.clone(),
-                desired: hpa.min.clone(),
-                max: hpa.max.clone(),
+                min: podspec::times(&hpa.min, &per),
+                desired: podspec::times(&hpa.min, &per),
+                max: podspec::times(&hpa.max, &per),
             };
             if let Some(w) = r.workload.as_mut() {
                 if let WorkloadDetail::Pods(group) = &mut w.detail {
@@ -133,19 +135,54 @@ pub fn link(resources: &mut [Resource], hpas: &[Hpa]) {
     }
 }
 
-/// Whether `r` is the whole object `hpa` scales.
+/// Whether `r` is the whole object `hpa` scales (or, for a LeaderWorkerSet, its leaders
+/// or workers).
 fn targets(r: &Resource, hpa: &Hpa) -> bool {
     let Some(w) = &r.workload else {
         return false;
     };
-    if w.component.is_some()
+    if (w.component.is_some() && w.kind != "LeaderWorkerSet")
         || w.kind != hpa.target_kind
         || w.namespace.as_deref() != Some(hpa.namespace.as_str())
     {
         return false;
     }
     let name = r.address.splitn(3, '/').nth(2);
+    let name = match (&w.component, name) {
+        (Some(c), Some(n)) => n.strip_suffix(c.as_str()).and_then(|n| n.strip_suffix('/')),
+        (None, n) => n,
+        (Some(_), None) => None,
+    };
     name == Some(hpa.target_name.as_str())
+}
+
+/// Pods per replica the autoscaler counts: `size - 1` for a LeaderWorkerSet's workers,
+/// read from the object as written (`spec.leaderWorkerTemplate.size`), else 1.
+fn pods_per_replica(r: &Resource) -> Fact<i64> {
+    let Some(w) = &r.workload else {
+        return Fact::Known(1);
+    };
+    if w.kind != "LeaderWorkerSet" || w.component.as_deref() != Some("worker") {
+        return Fact::Known(1);
+    }
+    let size = r
+        .attributes
+        .get("spec")
+        .and_then(Value::as_map)
+        .and_then(|s| s.get("leaderWorkerTemplate"))
+        .and_then(Value::as_map)
+        .and_then(|t| t.get("size"));
+    match size {
+        None => Fact::Known(0),
+        Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 1.0 && *n <= 1e9 => {
+            Fact::Known((*n as i64).saturating_sub(1))
+        }
+        Some(Value::Unknown(u)) => Fact::Unknown(u.clone()),
+        Some(_) => Fact::Unknown(Unknown::new(format!(
+            "{} is not a whole number",
+            super::lws::SIZE_PATH
+        ))),
+    }
 }
 
 /// The autoscaler as policies see it beside the target's own fields.

@@ -13,7 +13,9 @@ use super::quantity;
 use super::record::{Cx, Object, Part};
 use super::scheduling::machine;
 use super::Extracted;
-use crate::model::{Fact, Location, NodePoolLimits, Note, Unknown, WorkloadDetail};
+use crate::model::{
+    Fact, Location, NodePoolLimits, NodeRequirement, Note, Unknown, WorkloadDetail,
+};
 
 const REQUIREMENTS: &str = "spec.template.spec.requirements";
 const CAPACITY_TYPES: [&str; 3] = ["spot", "on-demand", "reserved"];
@@ -39,6 +41,7 @@ struct Requirement {
 pub fn extract(cx: &Cx, obj: &Object, out: &mut Extracted) {
     let spec = obj.node.get("spec");
     let mut requirements: BTreeMap<String, Vec<Requirement>> = BTreeMap::new();
+    let mut written: Vec<NodeRequirement> = Vec::new();
     let items = spec
         .and_then(|s| s.path("template.spec.requirements"))
         .map_or(&[][..], Node::items);
@@ -65,11 +68,17 @@ pub fn extract(cx: &Cx, obj: &Object, out: &mut Extracted) {
                 None => {}
             }
         }
+        let operator = convert::text(r.get("operator")).unwrap_or("In").to_string();
+        written.push(NodeRequirement {
+            key: key.to_string(),
+            operator: operator.clone(),
+            values: values.clone(),
+        });
         requirements
             .entry(key.to_string())
             .or_default()
             .push(Requirement {
-                operator: convert::text(r.get("operator")).unwrap_or("In").to_string(),
+                operator,
                 values,
                 location: cx.loc(r),
             });
@@ -199,6 +208,7 @@ pub fn extract(cx: &Cx, obj: &Object, out: &mut Extracted) {
         gpus_per_node_min,
         gpus_per_node_max,
         accelerators,
+        requirements: written,
         cpu,
         memory_gib,
         gpus,

@@ -4,14 +4,17 @@
 //!
 //! Replicas follow KServe: `minReplicas` defaults to 1. In Knative (serverless) mode
 //! `minReplicas: 0` scales to zero and an unset (or 0) `maxReplicas` means no upper bound;
-//! in Standard (raw deployment, the default when the annotation is absent) mode the HPA
-//! keeps at least one pod and the ceiling defaults to the minimum.
+//! in Standard (raw deployment) mode the HPA keeps at least one pod and the ceiling defaults
+//! to the minimum. Without the mode annotation (or with one KServe does not know) the
+//! cluster's default applies: Knative, as KServe ships it, unless `[kubernetes]
+//! kserve_default_deployment_mode` says otherwise; a note names the assumption.
 
 use super::super::yaml::Node;
 use super::convert::{self, join};
 use super::podspec::{self, PodPart, PodShape, Replicas, Traits};
 use super::record::{Cx, Object};
 use super::Extracted;
+use crate::config::KserveDeploymentMode;
 use crate::model::{Fact, Location, Note, UnitCounts, Unknown};
 
 const MODE_ANNOTATION: &str = "serving.kserve.io/deploymentMode";
@@ -50,8 +53,29 @@ fn inference_service(cx: &Cx, obj: &Object, out: &mut Extracted) {
         .path("metadata.annotations")
         .and_then(|a| a.get(MODE_ANNOTATION));
     let mode_at = mode_node.map(|n| cx.key_loc(MODE_ANNOTATION, n));
+    let (default, whose) = match cx.options.kserve_default_mode {
+        Some(mode) => (
+            mode,
+            "the cluster's default from [kubernetes] kserve_default_deployment_mode",
+        ),
+        None => (
+            KserveDeploymentMode::Knative,
+            "KServe's shipped default (set [kubernetes] kserve_default_deployment_mode if the cluster's differs)",
+        ),
+    };
     let knative = match convert::text(mode_node) {
-        None | Some("Standard" | "RawDeployment") => false,
+        None => {
+            out.notes.push(Note {
+                location: Some(cx.doc_location().first_line()),
+                message: format!(
+                    "InferenceService {} has no {MODE_ANNOTATION} annotation, so it is read in {whose}: {}",
+                    obj.name,
+                    default.name()
+                ),
+            });
+            default == KserveDeploymentMode::Knative
+        }
+        Some("Standard" | "RawDeployment") => false,
         Some("Knative" | "Serverless") => true,
         Some("ModelMesh") => {
             out.notes.push(Note {
@@ -67,11 +91,12 @@ fn inference_service(cx: &Cx, obj: &Object, out: &mut Extracted) {
             out.notes.push(Note {
                 location: mode_at.clone(),
                 message: format!(
-                    "{MODE_ANNOTATION} `{other}` is not a KServe deployment mode; InferenceService {} is read as Standard",
-                    obj.name
+                    "{MODE_ANNOTATION} `{other}` is not a KServe deployment mode, so KServe uses its default; InferenceService {} is read in {whose}: {}",
+                    obj.name,
+                    default.name()
                 ),
             });
-            false
+            default == KserveDeploymentMode::Knative
         }
     };
     let spec = obj.node.get("spec");

@@ -1,7 +1,9 @@
 //! Turning one YAML document into resource records, one file per family of kinds:
-//! built-in workloads, autoscalers, Karpenter, KServe, KubeRay, Seldon, NIM, Knative, and
-//! the two files that are not Kubernetes objects (vLLM production-stack values, LiteLLM
-//! proxy config). Kinds that cost nothing by themselves (Service, ConfigMap...) yield a
+//! built-in workloads, autoscalers, Karpenter, KServe, KubeRay, Seldon, NIM, Knative,
+//! LeaderWorkerSet, JobSet, Kubeflow training jobs, Spark, ProvisioningRequest, and the two
+//! files that are not Kubernetes objects (vLLM production-stack values, LiteLLM proxy
+//! config). Any other kind that requests accelerators is a record of unknown cost
+//! (`unmodelled.rs`); kinds that cost nothing by themselves (Service, ConfigMap...) yield a
 //! note, not a record.
 //!
 //! Addresses: `Kind/namespace/name` (namespace `default` when absent), `Kind/name` for
@@ -11,27 +13,45 @@
 mod convert;
 mod cron;
 mod hpa;
+mod jobset;
 mod karpenter;
 mod knative;
 mod kserve;
 mod litellm;
+mod lws;
+mod names;
 mod nim;
 mod podspec;
+mod provisioning;
 mod quantity;
 mod ray;
 mod record;
 mod resources;
 mod scheduling;
 mod seldon;
+mod spark;
+mod training;
+mod unmodelled;
 mod vllm;
 mod workloads;
 
 use std::sync::Arc;
 
+use super::regions::Regions;
 use super::yaml::{Document, Node, NodeValue};
+use crate::config::KserveDeploymentMode;
 use crate::load::source::SourceFile;
 use crate::model::{Fact, InputError, Location, Note, Resource};
+pub use provisioning::PodTemplate;
 use record::{Cx, Object};
+
+/// Settings that change how documents are read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The deployment mode of an InferenceService without the mode annotation
+    /// (`[kubernetes] kserve_default_deployment_mode`); `None` is KServe's shipped default.
+    pub kserve_default_mode: Option<KserveDeploymentMode>,
+}
 
 /// What a document is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +88,8 @@ pub struct Hpa {
 pub struct Extracted {
     pub resources: Vec<Resource>,
     pub hpas: Vec<Hpa>,
+    /// PodTemplates, to be paired with the ProvisioningRequests that name them.
+    pub pod_templates: Vec<PodTemplate>,
     pub errors: Vec<InputError>,
     pub notes: Vec<Note>,
 }
@@ -135,14 +157,30 @@ fn classify_node(root: &Node) -> Classification {
 }
 
 /// The records of one document (already classified as not `Other`); `root` is the
-/// directory of the file, repository-relative.
+/// directory of the file, repository-relative. Read with the default [`Options`].
 pub fn extract(
     doc: &Document,
     class: &Classification,
     file: &SourceFile,
     root: &Arc<str>,
 ) -> Extracted {
-    let cx = Cx::new(file, root, doc.span);
+    extract_with(doc, class, file, root, Options::default(), None)
+}
+
+/// [`extract`] with the given options; `regions` says where nodes merged in from other
+/// files are, for a document built by kustomize.
+pub fn extract_with(
+    doc: &Document,
+    class: &Classification,
+    file: &SourceFile,
+    root: &Arc<str>,
+    options: Options,
+    regions: Option<&Regions>,
+) -> Extracted {
+    let cx = Cx {
+        regions,
+        ..Cx::new(file, root, doc.span, options)
+    };
     let mut out = Extracted::default();
     match class {
         Classification::Kubernetes { api_version, kind } => {
@@ -161,13 +199,18 @@ pub fn link_hpas(resources: &mut [Resource], hpas: &[Hpa]) {
     hpa::link(resources, hpas);
 }
 
+/// Gives each ProvisioningRequest pod set the pods of the PodTemplate it names, in place.
+pub fn link_pod_templates(resources: &mut [Resource], templates: &[PodTemplate]) {
+    provisioning::link(resources, templates);
+}
+
 /// The records of one Kubernetes object.
 fn object(cx: &Cx, node: &Node, api_version: &str, kind: &str, out: &mut Extracted) {
     if kind == "List" || (kind.ends_with("List") && node.get("items").is_some()) {
         // Normally unpacked by the loader; read here too so nothing is lost.
         for item in node.get("items").map_or(&[][..], Node::items) {
             if let Classification::Kubernetes { api_version, kind } = classify_node(item) {
-                let item_cx = Cx::new(cx.file, cx.root, item.span);
+                let item_cx = cx.for_document(item.span);
                 object(&item_cx, item, &api_version, &kind, out);
                 out.errors.append(&mut item_cx.errors.borrow_mut());
             }
@@ -192,11 +235,18 @@ fn object(cx: &Cx, node: &Node, api_version: &str, kind: &str, out: &mut Extract
         (nim::extract, true)
     } else if knative::handles(group, kind) {
         (knative::extract, true)
+    } else if lws::handles(group, kind) {
+        (lws::extract, true)
+    } else if jobset::handles(group, kind) {
+        (jobset::extract, true)
+    } else if training::handles(group, kind) {
+        (training::extract, true)
+    } else if spark::handles(group, kind) {
+        (spark::extract, true)
+    } else if provisioning::handles(group, kind) {
+        (provisioning::extract, true)
     } else {
-        out.notes.push(Note {
-            location: Some(cx.doc_location().first_line()),
-            message: format!("kind {kind} ({api_version}) is not priced or checked"),
-        });
+        unmodelled::extract(cx, node, api_version, kind, out);
         return;
     };
     if let Some(obj) = Object::read(cx, node, api_version, kind, namespaced, out) {

@@ -49,6 +49,7 @@ impl<'a> PodShape<'a> {
             self.containers.push(Container {
                 path: format!("{}[{i}]", join(path, "containers")),
                 node: c,
+                resources_key: "resources",
                 sidecar: false,
             });
         }
@@ -61,6 +62,7 @@ impl<'a> PodShape<'a> {
             self.init.push(Container {
                 path: format!("{}[{i}]", join(path, "initContainers")),
                 node: c,
+                resources_key: "resources",
                 sidecar: convert::text(c.get("restartPolicy")) == Some("Always"),
             });
         }
@@ -68,9 +70,16 @@ impl<'a> PodShape<'a> {
 
     /// Adds one container-like node (a KServe `model`, a NIM spec) at `path`.
     pub fn add_container(&mut self, node: &'a Node, path: &str) {
+        self.add_resources(node, path, "resources");
+    }
+
+    /// Adds one container whose requests and limits are under `key` of `node` (a
+    /// TrainJob's `trainer.resourcesPerNode`).
+    pub fn add_resources(&mut self, node: &'a Node, path: &str, key: &'static str) {
         self.containers.push(Container {
             path: path.to_string(),
             node,
+            resources_key: key,
             sidecar: false,
         });
     }
@@ -155,6 +164,18 @@ pub fn deadline_hours(
             ))),
             None,
         ),
+    }
+}
+
+/// Where `suspend: true` is written under `parent` (at `path`), when it is: a suspended
+/// job runs nothing.
+pub fn suspended(cx: &Cx, parent: Option<&Node>, path: &str) -> Option<Location> {
+    let parent = parent?;
+    let on = convert::flag(parent.get("suspend"), &join(path, "suspend"));
+    if on == Some(Fact::Known(true)) {
+        cx.entry_loc(parent, "suspend")
+    } else {
+        None
     }
 }
 

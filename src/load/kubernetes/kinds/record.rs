@@ -11,9 +11,11 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::super::regions::{self, Regions};
 use super::super::yaml::{Node, Span};
 use super::convert::{self, Style};
-use super::Extracted;
+use super::names;
+use super::{Extracted, Options};
 use crate::config::is_date;
 use crate::load::source::SourceFile;
 use crate::model::{
@@ -33,15 +35,34 @@ pub struct Cx<'a> {
     pub root: &'a Arc<str>,
     pub doc_span: Span,
     pub errors: RefCell<Vec<InputError>>,
+    pub options: Options,
+    /// Where nodes merged in from other files are (a document built by kustomize).
+    pub regions: Option<&'a Regions>,
 }
 
 impl<'a> Cx<'a> {
-    pub fn new(file: &'a SourceFile, root: &'a Arc<str>, doc_span: Span) -> Cx<'a> {
+    pub fn new(
+        file: &'a SourceFile,
+        root: &'a Arc<str>,
+        doc_span: Span,
+        options: Options,
+    ) -> Cx<'a> {
         Cx {
             file,
             root,
             doc_span,
             errors: RefCell::new(Vec::new()),
+            options,
+            regions: None,
+        }
+    }
+
+    /// The same file, options and regions, for another document of it (an item of a
+    /// `List`).
+    pub fn for_document(&self, doc_span: Span) -> Cx<'a> {
+        Cx {
+            regions: self.regions,
+            ..Cx::new(self.file, self.root, doc_span, self.options)
         }
     }
 
@@ -57,13 +78,29 @@ impl<'a> Cx<'a> {
 
     /// The location of a node.
     pub fn loc(&self, node: &Node) -> Location {
-        self.file.location(node.span)
+        self.regions
+            .and_then(|r| r.location(node.span))
+            .unwrap_or_else(|| self.file.location(node.span))
     }
 
     /// The location of a map entry, from its key to the end of its value, so a finding
     /// points at `resources:` rather than the line below it.
     pub fn key_loc(&self, key: &str, value: &Node) -> Location {
-        match self.key_start(key, value.span.0) {
+        if regions::is_virtual(value.span.0) {
+            // A value merged in from another file: its key is looked for in that file.
+            let at = self.loc(value);
+            let found = self
+                .regions
+                .and_then(|r| r.resolve(value.span.0))
+                .and_then(|r| {
+                    key_start(&r.file.text, r.floor, r.offset, key).map(|start| (r.file, start))
+                });
+            return match found {
+                Some((file, start)) => file.location((start, at.span.1.max(start))),
+                None => at,
+            };
+        }
+        match key_start(&self.file.text, self.doc_span.0, value.span.0, key) {
             Some(start) => self.file.location((start, value.span.1.max(start))),
             None => self.loc(value),
         }
@@ -77,31 +114,6 @@ impl<'a> Cx<'a> {
     /// The whole document.
     pub fn doc_location(&self) -> Location {
         self.file.location(self.doc_span)
-    }
-
-    fn key_start(&self, key: &str, value_start: usize) -> Option<usize> {
-        let text: &str = &self.file.text;
-        let end = value_start.min(text.len());
-        let mut start = end.saturating_sub(KEY_WINDOW).max(self.doc_span.0.min(end));
-        while start < end && !text.is_char_boundary(start) {
-            start += 1;
-        }
-        let window = text.get(start..end)?;
-        let mut search_end = window.len();
-        while let Some(i) = window.get(..search_end)?.rfind(key) {
-            let before = window.get(..i)?.chars().next_back();
-            let after = window.get(i + key.len()..)?;
-            let after = after
-                .trim_start_matches(['"', '\''])
-                .trim_start_matches(' ');
-            let starts_token = before
-                .is_none_or(|c| c.is_whitespace() || matches!(c, '{' | ',' | '"' | '\'' | '-'));
-            if starts_token && after.starts_with(':') {
-                return Some(start + i);
-            }
-            search_end = i;
-        }
-        None
     }
 
     /// A resource record with the fields every format fills the same way.
@@ -134,8 +146,35 @@ impl<'a> Cx<'a> {
             attributes: Map::new(),
             cost: None,
             workload: None,
+            sensitive: crate::model::Sensitive::default(),
         }
     }
+}
+
+/// Where `key:` starts before a value at `value_start` in `text`, looking no further back
+/// than `floor` (the document's start) or [`KEY_WINDOW`] bytes.
+fn key_start(text: &str, floor: usize, value_start: usize, key: &str) -> Option<usize> {
+    let end = value_start.min(text.len());
+    let mut start = end.saturating_sub(KEY_WINDOW).max(floor.min(end));
+    while start < end && !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let window = text.get(start..end)?;
+    let mut search_end = window.len();
+    while let Some(i) = window.get(..search_end)?.rfind(key) {
+        let before = window.get(..i)?.chars().next_back();
+        let after = window.get(i + key.len()..)?;
+        let after = after
+            .trim_start_matches(['"', '\''])
+            .trim_start_matches(' ');
+        let starts_token =
+            before.is_none_or(|c| c.is_whitespace() || matches!(c, '{' | ',' | '"' | '\'' | '-'));
+        if starts_token && after.starts_with(':') {
+            return Some(start + i);
+        }
+        search_end = i;
+    }
+    None
 }
 
 /// A Kubernetes object's identity and metadata, read once per document.
@@ -176,6 +215,10 @@ impl<'a> Object<'a> {
         out: &mut Extracted,
     ) -> Option<Object<'a>> {
         let metadata = node.get("metadata");
+        if let Some(refused) = refused_name(cx, metadata, kind, namespaced) {
+            out.errors.push(refused);
+            return None;
+        }
         let name = match (
             convert::text(metadata.and_then(|m| m.get("name"))),
             metadata.and_then(|m| m.get("name")).and_then(Node::as_str),
@@ -323,6 +366,45 @@ impl<'a> Object<'a> {
         });
         r
     }
+}
+
+/// An error for a `metadata.name`, `generateName` or `metadata.namespace` Kubernetes would
+/// refuse; placeholders (`{{ .Release.Name }}`) are not names yet and are not checked.
+fn refused_name(
+    cx: &Cx,
+    metadata: Option<&Node>,
+    kind: &str,
+    namespaced: bool,
+) -> Option<InputError> {
+    let metadata = metadata?;
+    type Check = fn(&str) -> Option<&'static str>;
+    let fields: [(&str, Check, &str); 3] = [
+        ("name", names::subdomain_problem, names::NAME_HELP),
+        ("generateName", names::prefix_problem, names::NAME_HELP),
+        ("namespace", names::namespace_problem, names::NAMESPACE_HELP),
+    ];
+    fields.into_iter().find_map(|(field, problem, help)| {
+        if field == "namespace" && !namespaced {
+            return None;
+        }
+        let value = metadata.get(field)?;
+        let text = convert::text(Some(value))?;
+        let why = problem(text)?;
+        let at = cx
+            .entry_loc(metadata, field)
+            .unwrap_or_else(|| cx.loc(value));
+        Some(
+            InputError::new(
+                at,
+                format!(
+                    "metadata.{field} {} is not a valid Kubernetes name: {why}, so this {kind} \
+                     was not checked",
+                    names::quoted(text)
+                ),
+            )
+            .with_help(help),
+        )
+    })
 }
 
 /// Labels (`metadata.labels` at `path`) as tags; placeholders are unknown values.

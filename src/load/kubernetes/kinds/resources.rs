@@ -22,18 +22,26 @@ const ACCELERATORS: &[&str] = &[
     "aws.amazon.com/neuron",
     "aws.amazon.com/neuroncore",
     "aws.amazon.com/neurondevice",
+    "habana.ai/gaudi",
+    "gpu.intel.com/i915",
+    "gpu.intel.com/xe",
 ];
 
-/// Whether a resource name is an accelerator (MIG slices included: `nvidia.com/mig-1g.5gb`).
+/// Whether a resource name is an accelerator (MIG slices included: `nvidia.com/mig-1g.5gb`;
+/// every Neuron resource: `aws.amazon.com/neuron*`).
 pub fn is_accelerator(name: &str) -> bool {
-    ACCELERATORS.contains(&name) || name.starts_with("nvidia.com/mig-")
+    ACCELERATORS.contains(&name)
+        || name.starts_with("nvidia.com/mig-")
+        || name.starts_with("aws.amazon.com/neuron")
 }
 
-/// One container: where its `resources` are, and whether it is a sidecar (an init
-/// container with `restartPolicy: Always`, which runs beside the app containers).
+/// One container: where its resources are (under `resources_key`, `resources` for a
+/// Kubernetes container), and whether it is a sidecar (an init container with
+/// `restartPolicy: Always`, which runs beside the app containers).
 pub struct Container<'a> {
     pub path: String,
     pub node: &'a Node,
+    pub resources_key: &'static str,
     pub sidecar: bool,
 }
 
@@ -223,12 +231,12 @@ fn effective(
 }
 
 fn read(cx: &Cx, c: &Container) -> ContainerResources {
-    let resources = c.node.get("resources");
+    let resources = c.node.get(c.resources_key);
     let section = |key: &str| -> BTreeMap<String, Amount> {
         let Some(map) = resources.and_then(|r| r.get(key)) else {
             return BTreeMap::new();
         };
-        let base = join(&join(&c.path, "resources"), key);
+        let base = join(&join(&c.path, c.resources_key), key);
         map.entries()
             .iter()
             .filter(|(name, _)| name == "cpu" || name == "memory" || is_accelerator(name))

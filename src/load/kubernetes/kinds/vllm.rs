@@ -60,6 +60,7 @@ pub fn extract(cx: &Cx, root: &Node, out: &mut Extracted) {
                 &[Container {
                     path: path.clone(),
                     node: m,
+                    resources_key: "resources",
                     sidecar: false,
                 }],
                 &[],

@@ -95,7 +95,7 @@ fn template<'a>(parent: Option<&'a super::super::yaml::Node>, path: &str) -> Pod
 }
 
 /// Pods a job runs at once: `parallelism` (default 1), no more than `completions`.
-fn job_replicas(cx: &Cx, spec: Option<&super::super::yaml::Node>, path: &str) -> Replicas {
+pub fn job_replicas(cx: &Cx, spec: Option<&super::super::yaml::Node>, path: &str) -> Replicas {
     let parallelism =
         podspec::read_count(cx, spec, "parallelism", &convert::join(path, "parallelism"));
     let completions =

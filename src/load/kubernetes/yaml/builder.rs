@@ -2,12 +2,13 @@
 //! nodes, depth and copied text as they are built so that alias expansion is refused
 //! before it allocates.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use granit_parser::{Event, Marker, ScalarStyle, Span as Marks, Tag};
 
 use super::{DocumentError, Limits, Node, NodeValue, Span};
-use crate::model::line_col;
+use crate::model::LineIndex;
 
 /// Character index → byte offset (the parser counts characters).
 pub(super) struct CharOffsets<'a> {
@@ -108,6 +109,7 @@ impl MapBuilder {
 /// Builds the tree of one document from events, counting nodes as it goes.
 pub(super) struct Builder<'a> {
     text: &'a str,
+    lines: &'a OnceCell<LineIndex>,
     segment: Span,
     offsets: &'a CharOffsets<'a>,
     limits: &'a Limits,
@@ -124,12 +126,14 @@ pub(super) struct Builder<'a> {
 impl<'a> Builder<'a> {
     pub(super) fn new(
         text: &'a str,
+        lines: &'a OnceCell<LineIndex>,
         segment: Span,
         offsets: &'a CharOffsets<'a>,
         limits: &'a Limits,
     ) -> Builder<'a> {
         Builder {
             text,
+            lines,
             segment,
             offsets,
             limits,
@@ -407,7 +411,10 @@ impl<'a> Builder<'a> {
         }
         if let Some(i) = map.position(&key.text) {
             let first = map.key_offsets.get(i).copied().unwrap_or(0);
-            let (line, _) = line_col(self.text, first);
+            let (line, _) = self
+                .lines
+                .get_or_init(|| LineIndex::new(self.text))
+                .line_col(self.text, first);
             return Err(self.error(
                 key.offset,
                 format!(

@@ -1,5 +1,6 @@
-//! Compute facts of AWS resources: EC2 instances, launch templates, autoscaling groups,
-//! EKS node groups and SageMaker endpoints and notebooks.
+//! Compute facts of AWS resources: EC2 instances, launch templates, autoscaling groups
+//! (from a launch template or a launch configuration), EKS node groups and SageMaker
+//! endpoints and notebooks.
 
 use std::collections::BTreeMap;
 
@@ -190,6 +191,12 @@ fn autoscaling_group(
     } else {
         note_location(r, locations, "instance_type", "launch_template");
     }
+    // The older way: `launch_configuration = aws_launch_configuration.x.name`.
+    let configuration = arg(&r.attributes, "launch_configuration");
+    let launch_configuration = configuration.and_then(|v| index.referenced(r, v));
+    if template.is_none() && configuration.is_some() {
+        note_location(r, locations, "instance_type", "launch_configuration");
+    }
     let template_type = template.map(|lt| {
         string_arg(lt, "instance_type").unwrap_or_else(|| {
             Fact::Unknown(Unknown::new(
@@ -198,9 +205,19 @@ fn autoscaling_group(
         })
     });
     let types: Fact<Vec<String>> = if overrides.is_empty() {
-        match template_type {
-            Some(t) => t.map(|t| vec![t]),
-            None => Fact::Unknown(Unknown::new(
+        match (template_type, launch_configuration) {
+            (Some(t), _) => t.map(|t| vec![t]),
+            (None, Some(lc)) => string_arg(lc, "instance_type")
+                .unwrap_or_else(|| {
+                    Fact::Unknown(Unknown::new(
+                        "instance_type is not set in the launch configuration",
+                    ))
+                })
+                .map(|t| vec![t]),
+            (None, None) if configuration.is_some() => Fact::Unknown(Unknown::new(
+                "the instance type comes from a launch configuration that is not in this configuration",
+            )),
+            (None, None) => Fact::Unknown(Unknown::new(
                 "the instance type comes from a launch template that is not in this configuration",
             )),
         }
@@ -226,9 +243,15 @@ fn autoscaling_group(
                 _ => Fact::Known(Capacity::OnDemand),
             }
         }
-        None => match template {
-            Some(lt) => market_capacity(lt, "", &mut BTreeMap::new()),
-            None => Fact::Known(Capacity::OnDemand),
+        None => match (template, launch_configuration) {
+            (Some(lt), _) => market_capacity(lt, "", &mut BTreeMap::new()),
+            // A launch configuration with a `spot_price` launches spot instances.
+            (None, Some(lc)) => match arg(&lc.attributes, "spot_price") {
+                None => Fact::Known(Capacity::OnDemand),
+                Some(Value::Unknown(u)) => Fact::Unknown(u.clone()),
+                Some(_) => Fact::Known(Capacity::Spot),
+            },
+            (None, None) => Fact::Known(Capacity::OnDemand),
         },
     };
     multi_type_compute(types, count, capacity)
@@ -426,5 +449,6 @@ fn multi_type_compute(
         count,
         capacity,
         pool: true,
+        notes: Vec::new(),
     }
 }

@@ -149,6 +149,7 @@ fn instance(r: &EvaluatedResource, locations: &mut Locations) -> Compute {
         count: UnitCounts::fixed(1),
         capacity,
         pool: false,
+        notes: Vec::new(),
     }
 }
 
@@ -171,9 +172,20 @@ fn scheduling_capacity(
     }
 }
 
+/// GKE runs a regional cluster's nodes in this many of the region's zones unless
+/// `node_locations` says otherwise.
+pub const GKE_DEFAULT_ZONES: i64 = 3;
+
+/// The note for a count that rests on [`GKE_DEFAULT_ZONES`].
+pub fn default_zones_note(what: &str, region: &str) -> String {
+    format!(
+        "{what} is regional ({region}) and node_locations is not set: GKE's default of {GKE_DEFAULT_ZONES} zones is assumed, and node counts are per zone"
+    )
+}
+
 /// How many zones a node pool spans: its `node_locations`, else its cluster's, else one
-/// when its location is a zone.
-fn zone_count(r: &EvaluatedResource, index: &Index<'_>) -> Fact<i64> {
+/// when its location is a zone and GKE's default three when it is a region (with a note).
+fn zone_count(r: &EvaluatedResource, index: &Index<'_>) -> (Fact<i64>, Option<String>) {
     let from_list = |v: &Value| -> Option<Fact<i64>> {
         match v {
             Value::List(items) | Value::Set(items) => {
@@ -184,7 +196,7 @@ fn zone_count(r: &EvaluatedResource, index: &Index<'_>) -> Fact<i64> {
         }
     };
     if let Some(f) = arg(&r.attributes, "node_locations").and_then(from_list) {
-        return f;
+        return (f, None);
     }
     let cluster = arg(&r.attributes, "cluster").and_then(|v| index.referenced(r, v));
     if let Some(c) = cluster {
@@ -194,24 +206,29 @@ fn zone_count(r: &EvaluatedResource, index: &Index<'_>) -> Fact<i64> {
                 let own_zone = string_arg(c, "location")
                     .and_then(|l| l.known().cloned())
                     .filter(|l| is_zone(l));
-                return match (f, own_zone) {
+                let zones = match (f, own_zone) {
                     (Fact::Known(n), Some(zone)) if !contains_string(list, &zone) => {
                         Fact::Known(n.saturating_add(1))
                     }
                     (f, _) => f,
                 };
+                return (zones, None);
             }
         }
     }
     let location =
         string_arg(r, "location").or_else(|| cluster.and_then(|c| string_arg(c, "location")));
     match location {
-        Some(Fact::Known(l)) if is_zone(&l) => Fact::Known(1),
-        Some(Fact::Known(l)) => Fact::Unknown(Unknown::new(format!(
-            "the pool is regional ({l}) and node_locations is not set, so Google picks the zones"
-        ))),
-        Some(Fact::Unknown(u)) => Fact::Unknown(u),
-        None => Fact::Unknown(Unknown::new("the pool's location is not set")),
+        Some(Fact::Known(l)) if is_zone(&l) => (Fact::Known(1), None),
+        Some(Fact::Known(l)) => (
+            Fact::Known(GKE_DEFAULT_ZONES),
+            Some(default_zones_note("the pool", &l)),
+        ),
+        Some(Fact::Unknown(u)) => (Fact::Unknown(u), None),
+        None => (
+            Fact::Unknown(Unknown::new("the pool's location is not set")),
+            None,
+        ),
     }
 }
 
@@ -253,7 +270,7 @@ fn node_pool(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locations
         _ => Fact::Known(Capacity::OnDemand),
     };
 
-    let zones = zone_count(r, index);
+    let (zones, zones_note) = zone_count(r, index);
     let per_zone_desired = int_arg(r, "node_count").or_else(|| int_arg(r, "initial_node_count"));
     let total_min = int_arg(r, "autoscaling.total_min_node_count");
     let total_max = int_arg(r, "autoscaling.total_max_node_count");
@@ -277,6 +294,7 @@ fn node_pool(r: &EvaluatedResource, index: &Index<'_>, locations: &mut Locations
         count,
         capacity,
         pool: true,
+        notes: zones_note.into_iter().collect(),
     }
 }
 

@@ -5,10 +5,11 @@
 mod aws;
 mod azure;
 mod google;
+mod sensitive;
 mod taggable;
 mod tags;
 
-pub use self::google::{contains_string, is_zone};
+pub use self::google::{contains_string, default_zones_note, is_zone, GKE_DEFAULT_ZONES};
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -56,10 +57,10 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Extracts the normalized record of every resource.
+/// Extracts the normalized record of every resource, with what comes from sensitive
+/// values (see `sensitive.rs`).
 pub fn extract_all(resources: Vec<EvaluatedResource>) -> Vec<Resource> {
-    let index = Index::new(&resources);
-    resources.iter().map(|r| extract(r, &index)).collect()
+    sensitive::extract_all(&resources)
 }
 
 fn extract(r: &EvaluatedResource, index: &Index<'_>) -> Resource {
@@ -113,6 +114,7 @@ fn extract(r: &EvaluatedResource, index: &Index<'_>) -> Resource {
         attributes: r.attributes.clone(),
         cost: None,
         workload: None,
+        sensitive: crate::model::Sensitive::default(),
     }
 }
 
@@ -272,6 +274,7 @@ pub fn single_type_compute(
         count,
         capacity,
         pool,
+        notes: Vec::new(),
     }
 }
 
@@ -294,17 +297,20 @@ pub(crate) fn resources_of(hcl: &str) -> Vec<Resource> {
             None
         }
     }
-    let file = Arc::new(SourceFile {
-        path: Arc::from("infra/main.tf"),
-        text: Arc::from(hcl),
-    });
+    let file = Arc::new(SourceFile::new(Arc::from("infra/main.tf"), Arc::from(hcl)));
     let config = Arc::new(ModuleConfig::parse(
         std::path::PathBuf::from("infra"),
         Arc::from("infra"),
         vec![file],
     ));
     assert!(config.errors.is_empty(), "{:?}", config.errors);
-    let (variables, errors) = super::variables::root_values(&config, &[], &[], &[]);
+    let (variables, errors) = super::variables::root_values(
+        &config,
+        &[],
+        &[],
+        &[],
+        &crate::load::terraform::budget::RootBudget::new(),
+    );
     assert!(errors.is_empty(), "{errors:?}");
     let cx = RootContext::new(&NoModules, Arc::from("infra"));
     let root = Instance::root(&cx, config, variables);

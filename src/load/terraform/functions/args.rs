@@ -29,6 +29,7 @@ pub fn a_type(v: &Value) -> &'static str {
         Value::Set(_) => "a set",
         Value::Map(_) => "a map",
         Value::Unknown(_) => "an unknown value",
+        Value::Sensitive(inner) => a_type(inner),
     }
 }
 

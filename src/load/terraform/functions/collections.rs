@@ -8,8 +8,10 @@ use super::args::{
 };
 use super::unify::unify;
 use super::{arity, FunctionError, FunctionResult};
+use std::cmp::Ordering;
+
 use crate::load::terraform::convert::{equals, to_string};
-use crate::model::Value;
+use crate::model::{set_order, Value};
 
 /// Terraform's `range` refuses to build more elements than this.
 const RANGE_LIMIT: usize = 1024;
@@ -258,17 +260,35 @@ pub fn compact(args: Vec<Value>) -> FunctionResult {
     ))
 }
 
-/// Keeps the first occurrence of each element, in order.
+/// Keeps the first occurrence of each element, in order. An element with an unknown
+/// inside is never known to equal another, so it is kept. Known elements are sorted in
+/// set order, where `Equal` is equality, so this takes n log n comparisons, not n².
 pub fn distinct(args: Vec<Value>) -> FunctionResult {
     arity(&args, 1, 1)?;
     let items = unify(elements_arg(&args, 0)?.to_vec())
         .map_err(|m| FunctionError::at(0, format!("cannot convert to a list: {m}")))?;
-    let mut out: Vec<Value> = Vec::new();
-    for item in items {
-        if !out.iter().any(|seen| equals(seen, &item) == Some(true)) {
-            out.push(item);
+    let mut known: Vec<(usize, &Value)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_wholly_known())
+        .collect();
+    known.sort_by(|(i, a), (j, b)| set_order(a, b).then(i.cmp(j)));
+    let mut repeated = vec![false; items.len()];
+    for pair in known.windows(2) {
+        if let [(_, a), (j, b)] = pair {
+            if set_order(a, b) == Ordering::Equal {
+                if let Some(r) = repeated.get_mut(*j) {
+                    *r = true;
+                }
+            }
         }
     }
+    let out = items
+        .iter()
+        .zip(&repeated)
+        .filter(|(_, r)| !**r)
+        .map(|(v, _)| v.clone())
+        .collect();
     Ok(Value::List(out))
 }
 

@@ -3,19 +3,35 @@
 //! numbers without exponent and integers without a fraction.
 
 use super::args::{arg, string_arg};
-use super::{arity, FunctionError, FunctionResult};
+use super::{arity, FunctionError, FunctionResult, MAX_RESULT_BYTES};
+use crate::load::terraform::budget::{entry_bytes, node_bytes};
 use crate::model::{format_number, Map, Value};
 
 pub fn jsonencode(args: Vec<Value>) -> FunctionResult {
     arity(&args, 1, 1)?;
     let mut out = String::new();
-    encode(arg(&args, 0)?, &mut out).map_err(|m| FunctionError::at(0, m))?;
+    encode(arg(&args, 0)?, &mut out).map_err(|m| {
+        if m == TOO_LARGE {
+            FunctionError::too_large()
+        } else {
+            FunctionError::at(0, m)
+        }
+    })?;
     Ok(Value::String(out))
 }
 
-/// Appends the JSON encoding of `v`; unknowns and non-finite numbers cannot be encoded.
+/// The error of [`encode`] when the text would be longer than [`MAX_RESULT_BYTES`]:
+/// escaping makes a control character six bytes long.
+pub const TOO_LARGE: &str = "the JSON text is too large";
+
+/// Appends the JSON encoding of `v`; unknowns and non-finite numbers cannot be encoded,
+/// and text longer than [`MAX_RESULT_BYTES`] is [`TOO_LARGE`].
 pub fn encode(v: &Value, out: &mut String) -> Result<(), String> {
+    if out.len() > MAX_RESULT_BYTES {
+        return Err(TOO_LARGE.to_string());
+    }
     match v {
+        Value::Sensitive(inner) => encode(inner, out)?,
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) if n.is_finite() => out.push_str(&format_number(*n)),
@@ -48,13 +64,20 @@ pub fn encode(v: &Value, out: &mut String) -> Result<(), String> {
         }
         Value::Unknown(u) => return Err(format!("an unknown value cannot be encoded: {u}")),
     }
+    if out.len() > MAX_RESULT_BYTES {
+        return Err(TOO_LARGE.to_string());
+    }
     Ok(())
 }
 
 /// Appends `s` as a JSON string, escaped the way Go's encoder does.
+/// Stops early once `out` is longer than [`MAX_RESULT_BYTES`]; callers check for that.
 pub fn quote(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
+        if out.len() > MAX_RESULT_BYTES {
+            return;
+        }
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -77,11 +100,14 @@ pub fn jsondecode(args: Vec<Value>) -> FunctionResult {
     let mut parser = Parser {
         text: text.as_bytes(),
         pos: 0,
+        built: 0,
+        too_large: false,
     };
-    let value = parser
-        .document()
-        .map_err(|m| FunctionError::at(0, format!("invalid JSON: {m}")))?;
-    Ok(value)
+    match parser.document() {
+        Ok(value) => Ok(value),
+        Err(_) if parser.too_large => Err(FunctionError::too_large()),
+        Err(m) => Err(FunctionError::at(0, format!("invalid JSON: {m}"))),
+    }
 }
 
 /// Nesting deeper than this is refused rather than risking the stack.
@@ -92,6 +118,10 @@ const MAX_DEPTH: usize = 512;
 struct Parser<'t> {
     text: &'t [u8],
     pos: usize,
+    /// The estimated size of what was built so far: `[0,0,0]` takes a few bytes of text
+    /// but a value node per element, so the result can be much larger than the text.
+    built: usize,
+    too_large: bool,
 }
 
 impl Parser<'_> {
@@ -143,15 +173,30 @@ impl Parser<'_> {
         }
     }
 
+    /// Counts `bytes` more of the result against the limit for one value.
+    fn grow(&mut self, bytes: usize) -> Result<(), String> {
+        self.built = self.built.saturating_add(bytes);
+        if self.built > MAX_RESULT_BYTES {
+            self.too_large = true;
+            return Err("the result is too large".to_string());
+        }
+        Ok(())
+    }
+
     fn value(&mut self, depth: usize) -> Result<Value, String> {
         if depth > MAX_DEPTH {
             return Err("the value is nested too deeply".to_string());
         }
+        self.grow(node_bytes())?;
         self.skip_ws();
         match self.peek() {
             Some(b'{') => self.object(depth),
             Some(b'[') => self.array(depth),
-            Some(b'"') => self.string().map(Value::String),
+            Some(b'"') => {
+                let s = self.string()?;
+                self.grow(s.len())?;
+                Ok(Value::String(s))
+            }
             Some(b't') => self.literal("true", Value::Bool(true)),
             Some(b'f') => self.literal("false", Value::Bool(false)),
             Some(b'n') => self.literal("null", Value::Null),
@@ -171,6 +216,7 @@ impl Parser<'_> {
         loop {
             self.skip_ws();
             let key = self.string()?;
+            self.grow(entry_bytes(m.entries.len(), &key))?;
             self.skip_ws();
             self.expect(b':')?;
             let v = self.value(depth + 1)?;

@@ -7,17 +7,41 @@
 //! argument is an error, and so is an argument after the last one used.
 
 use super::args::{number_value, ordinal, string_arg};
-use super::encoding::{encode, quote};
-use super::{arity, FunctionError, FunctionResult};
+use super::encoding::{encode, quote, TOO_LARGE};
+use super::{arity, FunctionError, FunctionResult, MAX_RESULT_BYTES};
+use crate::load::terraform::budget::node_bytes;
 use crate::load::terraform::convert::{to_bool, to_string};
 use crate::model::Value;
 
 pub fn format(args: Vec<Value>) -> FunctionResult {
     arity(&args, 1, usize::MAX)?;
     let spec = string_arg(&args, 0)?;
-    render(&spec, args.get(1..).unwrap_or(&[]))
+    render(&spec, args.get(1..).unwrap_or(&[]), MAX_RESULT_BYTES)
         .map(Value::String)
-        .map_err(FunctionError::new)
+        .map_err(Failure::into_error)
+}
+
+/// Why rendering stopped: a mistake in the format or its arguments, or a result that
+/// would be larger than the limit for one value.
+#[derive(Debug, PartialEq, Eq)]
+enum Failure {
+    Invalid(String),
+    TooLarge,
+}
+
+impl Failure {
+    fn into_error(self) -> FunctionError {
+        match self {
+            Failure::Invalid(m) => FunctionError::new(m),
+            Failure::TooLarge => FunctionError::too_large(),
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(m: String) -> Failure {
+        Failure::Invalid(m)
+    }
 }
 
 /// Formats once per element of the list arguments (which must have equal lengths);
@@ -48,6 +72,8 @@ pub fn formatlist(args: Vec<Value>) -> FunctionResult {
     }
     let rounds = length.map_or(1, |(n, _)| n);
     let mut out = Vec::with_capacity(rounds);
+    // The whole list counts as one value: each round may use only what is left.
+    let mut size = node_bytes();
     for round in 0..rounds {
         let call: Vec<Value> = values
             .iter()
@@ -56,8 +82,15 @@ pub fn formatlist(args: Vec<Value>) -> FunctionResult {
                 None => v.clone(),
             })
             .collect();
-        let s = render(&spec, &call)
-            .map_err(|m| FunctionError::new(format!("error on format iteration {round}: {m}")))?;
+        size += node_bytes();
+        let left = MAX_RESULT_BYTES.saturating_sub(size);
+        let s = render(&spec, &call, left).map_err(|f| match f {
+            Failure::Invalid(m) => {
+                FunctionError::new(format!("error on format iteration {round}: {m}"))
+            }
+            Failure::TooLarge => FunctionError::too_large(),
+        })?;
+        size += s.len();
         out.push(Value::String(s));
     }
     Ok(Value::List(out))
@@ -100,8 +133,8 @@ fn digits_while(chars: &[char], i: &mut usize) -> usize {
     n
 }
 
-/// Renders the format string with `args`.
-fn render(spec: &str, args: &[Value]) -> Result<String, String> {
+/// Renders the format string with `args`, into at most `max` bytes.
+fn render(spec: &str, args: &[Value], max: usize) -> Result<String, Failure> {
     let chars: Vec<char> = spec.chars().collect();
     let mut out = String::new();
     let mut next_arg = 1;
@@ -110,6 +143,10 @@ fn render(spec: &str, args: &[Value]) -> Result<String, String> {
     let mut verbs = 0;
     let mut i = 0;
     while let Some(&c) = chars.get(i) {
+        // Many verbs each padded to the widest width Go allows would still be too much.
+        if out.len() > max {
+            return Err(Failure::TooLarge);
+        }
         if c != '%' {
             out.push(c);
             i += 1;
@@ -141,11 +178,11 @@ fn render(spec: &str, args: &[Value]) -> Result<String, String> {
         if chars.get(i) == Some(&'[') {
             i += 1;
             if !chars.get(i).is_some_and(|c| matches!(c, '1'..='9')) {
-                return Err(unrecognized(&chars, i));
+                return Err(unrecognized(&chars, i).into());
             }
             arg_num = digits_while(&chars, &mut i);
             if chars.get(i) != Some(&']') {
-                return Err(unrecognized(&chars, i));
+                return Err(unrecognized(&chars, i).into());
             }
             i += 1;
         }
@@ -158,8 +195,8 @@ fn render(spec: &str, args: &[Value]) -> Result<String, String> {
         }
         match chars.get(i) {
             Some(&m) if m.is_ascii_alphabetic() => verb.mode = m,
-            Some(_) => return Err(unrecognized(&chars, i)),
-            None => return Err(format!("invalid format string starting at offset {start}")),
+            Some(_) => return Err(unrecognized(&chars, i).into()),
+            None => return Err(format!("invalid format string starting at offset {start}").into()),
         }
         i += 1;
         verb.raw = chars.get(start..i).unwrap_or(&[]).iter().collect();
@@ -181,7 +218,11 @@ fn render(spec: &str, args: &[Value]) -> Result<String, String> {
             "too many arguments; no verbs in format string".to_string()
         } else {
             format!("too many arguments; only {max_used} used by format string")
-        });
+        }
+        .into());
+    }
+    if out.len() > max {
+        return Err(Failure::TooLarge);
     }
     Ok(out)
 }
@@ -193,12 +234,12 @@ fn unrecognized(chars: &[char], i: usize) -> String {
     }
 }
 
-fn append(verb: &Verb, arg: &Value, out: &mut String) -> Result<(), String> {
+fn append(verb: &Verb, arg: &Value, out: &mut String) -> Result<(), Failure> {
     let unsupported = |why: &str| {
-        format!(
+        Failure::Invalid(format!(
             "unsupported value for \"{}\" at {}: {why}",
             verb.raw, verb.offset
-        )
+        ))
     };
     if verb.mode != 'v' && arg.is_null() {
         return Err(unsupported("null value cannot be formatted"));
@@ -217,7 +258,13 @@ fn append(verb: &Verb, arg: &Value, out: &mut String) -> Result<(), String> {
                 }
                 other => {
                     let mut json = String::new();
-                    encode(other, &mut json).map_err(|m| unsupported(&m))?;
+                    encode(other, &mut json).map_err(|m| {
+                        if m == TOO_LARGE {
+                            Failure::TooLarge
+                        } else {
+                            unsupported(&m)
+                        }
+                    })?;
                     json
                 }
             };
@@ -266,7 +313,8 @@ fn append(verb: &Verb, arg: &Value, out: &mut String) -> Result<(), String> {
             return Err(format!(
                 "unsupported format verb '{other}' in \"{}\" at offset {}",
                 verb.raw, verb.offset
-            ))
+            )
+            .into())
         }
     }
     Ok(())
@@ -509,7 +557,7 @@ mod tests {
     use super::*;
 
     fn fmt(spec: &str, args: &[Value]) -> Result<String, String> {
-        render(spec, args)
+        render(spec, args, MAX_RESULT_BYTES).map_err(|f| format!("{f:?}"))
     }
 
     fn n(x: f64) -> Value {

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use super::args::{arg, string_arg, wrong_type};
-use super::{arity, FunctionError, FunctionResult};
+use super::{arity, within_limit, FunctionError, FunctionResult};
+use crate::load::terraform::budget::{entry_bytes, node_bytes};
 use crate::load::terraform::convert::to_string;
 use crate::model::{Map, Value};
 
@@ -148,6 +149,8 @@ pub fn transpose(args: Vec<Value>) -> FunctionResult {
         other => return Err(wrong_type(0, "a map of lists of strings", other)),
     };
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Every element gets a copy of its key, so a long key in a long list multiplies.
+    let mut size = node_bytes();
     for (key, list) in &map.entries {
         let items = list.as_elements().ok_or_else(|| {
             FunctionError::at(
@@ -173,6 +176,11 @@ pub fn transpose(args: Vec<Value>) -> FunctionResult {
                     ),
                 )
             })?;
+            if !out.contains_key(&s) {
+                size = size.saturating_add(entry_bytes(out.len(), &s));
+            }
+            size = size.saturating_add(node_bytes()).saturating_add(key.len());
+            within_limit(size)?;
             out.entry(s).or_default().push(key.clone());
         }
     }

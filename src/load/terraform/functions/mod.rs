@@ -19,6 +19,7 @@ mod sets;
 mod strings;
 mod unify;
 
+use super::budget::{mib, MAX_VALUE_BYTES};
 use crate::model::Value;
 
 /// Why a call failed; `arg` is the index of the argument to point at, when there is one.
@@ -26,6 +27,9 @@ use crate::model::Value;
 pub struct FunctionError {
     pub arg: Option<usize>,
     pub message: String,
+    /// The result would be larger than one value may be (see `budget.rs`): not an error
+    /// in the configuration, so `try` and `can` do not catch it.
+    pub over_budget: bool,
 }
 
 impl FunctionError {
@@ -33,6 +37,7 @@ impl FunctionError {
         FunctionError {
             arg: None,
             message: message.into(),
+            over_budget: false,
         }
     }
 
@@ -40,7 +45,35 @@ impl FunctionError {
         FunctionError {
             arg: Some(arg),
             message: message.into(),
+            over_budget: false,
         }
+    }
+
+    /// The result would be larger than [`MAX_RESULT_BYTES`]; functions check before
+    /// they build it.
+    pub fn too_large() -> FunctionError {
+        FunctionError {
+            arg: None,
+            message: format!(
+                "would build a value larger than {}, the limit for one value",
+                mib(MAX_RESULT_BYTES as u64)
+            ),
+            over_budget: true,
+        }
+    }
+}
+
+/// The largest value a function may build: the limit for one value. Functions whose
+/// result can be much larger than their arguments (padding, repetition, splitting into
+/// many small values) check their result's estimated size against it as they build it.
+pub const MAX_RESULT_BYTES: usize = MAX_VALUE_BYTES;
+
+/// Checks an estimated result size against [`MAX_RESULT_BYTES`].
+pub fn within_limit(size: usize) -> Result<(), FunctionError> {
+    if size > MAX_RESULT_BYTES {
+        Err(FunctionError::too_large())
+    } else {
+        Ok(())
     }
 }
 
@@ -116,6 +149,7 @@ static REGISTRY: &[(&str, Function)] = &[
     ("replace", f(strings::replace)),
     ("reverse", handled(collections::reverse)),
     ("setintersection", f(sets::setintersection)),
+    ("setproduct", f(sets::setproduct)),
     ("setsubtract", f(sets::setsubtract)),
     ("setunion", f(sets::setunion)),
     ("signum", f(numeric::signum)),
@@ -123,6 +157,7 @@ static REGISTRY: &[(&str, Function)] = &[
     ("sort", f(collections::sort)),
     ("split", f(strings::split)),
     ("startswith", f(strings::startswith)),
+    ("strcontains", f(strings::strcontains)),
     ("strrev", f(strings::strrev)),
     ("substr", f(strings::substr)),
     ("sum", f(collections::sum)),

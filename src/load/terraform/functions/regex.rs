@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use ::regex::{Captures, Regex};
 
 use super::args::string_arg;
-use super::{arity, FunctionError, FunctionResult};
+use super::{arity, FunctionError, FunctionResult, MAX_RESULT_BYTES};
+use crate::load::terraform::budget::{entry_bytes, node_bytes, value_bytes};
 use crate::model::{Map, Value};
 
 /// Compiles an RE2 pattern; the error says what is wrong with it.
@@ -139,10 +140,9 @@ fn translate(pattern: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// Every match of `re` in `s`, as Go finds them: after a match, an empty match at the
-/// position where it ended is skipped.
-pub fn all_captures<'h>(re: &Regex, s: &'h str) -> Vec<Captures<'h>> {
-    let mut out = Vec::new();
+/// Calls `f` with every match of `re` in `s`, as Go finds them (after a match, an empty
+/// match at the position where it ended is skipped), until `f` returns false.
+pub fn each_match<'h>(re: &Regex, s: &'h str, mut f: impl FnMut(Captures<'h>) -> bool) {
     let mut pos = 0;
     let mut prev_end: Option<usize> = None;
     while pos <= s.len() {
@@ -163,19 +163,24 @@ pub fn all_captures<'h>(re: &Regex, s: &'h str) -> Vec<Captures<'h>> {
             m.end()
         };
         prev_end = Some(m.end());
-        if accept {
-            out.push(caps);
+        if accept && !f(caps) {
+            return;
         }
     }
-    out
 }
 
-/// Replaces every match, expanding `$1`, `${name}` and `$$` in `replacement`.
-pub fn replace_all(re: &Regex, s: &str, replacement: &str) -> String {
+/// Replaces every match, expanding `$1`, `${name}` and `$$` in `replacement`; `None`
+/// when the result would be longer than `max` bytes (`$0$0$0` repeats every match).
+pub fn replace_all(re: &Regex, s: &str, replacement: &str, max: usize) -> Option<String> {
+    // Each `$` reference expands to at most the whole match.
+    let references = replacement.matches('$').count();
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
     let mut pos = 0;
     while pos <= s.len() {
+        if out.len() > max {
+            return None;
+        }
         let Some(caps) = re.captures_at(s, pos) else {
             break;
         };
@@ -185,6 +190,12 @@ pub fn replace_all(re: &Regex, s: &str, replacement: &str) -> String {
         out.push_str(s.get(last..m.start()).unwrap_or(""));
         // No replacement for an empty match right after the previous match.
         if m.end() > last || m.start() == 0 {
+            let most = references
+                .saturating_mul(m.len())
+                .saturating_add(replacement.len());
+            if out.len().saturating_add(most) > max {
+                return None;
+            }
             caps.expand(replacement, &mut out);
         }
         last = m.end();
@@ -199,12 +210,26 @@ pub fn replace_all(re: &Regex, s: &str, replacement: &str) -> String {
         };
     }
     out.push_str(s.get(last..).unwrap_or(""));
-    out
+    (out.len() <= max).then_some(out)
 }
 
 /// What one match becomes: the matched text without groups, a list for unnamed groups,
-/// a map for named ones (a group that did not take part is null).
-fn match_value(re: &Regex, caps: &Captures<'_>) -> Value {
+/// a map for named ones (a group that did not take part is null). `None` when that would
+/// take more than `max` bytes: nested groups each copy the text they match.
+fn match_value(re: &Regex, caps: &Captures<'_>, max: usize) -> Option<Value> {
+    // Counted as a map of named groups, which is never smaller than a list of them.
+    let size = caps.iter().enumerate().fold(node_bytes(), |n, (i, m)| {
+        n.saturating_add(entry_bytes(i, ""))
+            .saturating_add(node_bytes())
+            .saturating_add(m.map_or(0, |m| m.len()))
+    });
+    if size > max {
+        return None;
+    }
+    Some(match_value_unchecked(re, caps))
+}
+
+fn match_value_unchecked(re: &Regex, caps: &Captures<'_>) -> Value {
     let group = |i: usize| {
         caps.get(i)
             .map_or(Value::Null, |m| Value::String(m.as_str().to_string()))
@@ -245,7 +270,7 @@ pub fn regex(args: Vec<Value>) -> FunctionResult {
     let caps = re.captures(&s).ok_or_else(|| {
         FunctionError::new("the pattern did not match any part of the given string")
     })?;
-    Ok(match_value(&re, &caps))
+    match_value(&re, &caps, MAX_RESULT_BYTES).ok_or_else(FunctionError::too_large)
 }
 
 /// Every match, as a list (empty when nothing matches).
@@ -253,12 +278,28 @@ pub fn regexall(args: Vec<Value>) -> FunctionResult {
     arity(&args, 2, 2)?;
     let re = pattern_arg(&args)?;
     let s = string_arg(&args, 1)?;
-    Ok(Value::List(
-        all_captures(&re, &s)
-            .iter()
-            .map(|caps| match_value(&re, caps))
-            .collect(),
-    ))
+    // Every match is a value of its own (an empty pattern matches between every two
+    // characters), so the list is measured as it grows.
+    let mut out = Vec::new();
+    let mut size = node_bytes();
+    let mut too_large = false;
+    each_match(&re, &s, |caps| {
+        match match_value(&re, &caps, MAX_RESULT_BYTES.saturating_sub(size)) {
+            Some(v) => {
+                size = size.saturating_add(value_bytes(&v));
+                out.push(v);
+                true
+            }
+            None => {
+                too_large = true;
+                false
+            }
+        }
+    });
+    if too_large {
+        return Err(FunctionError::too_large());
+    }
+    Ok(Value::List(out))
 }
 
 #[cfg(test)]
@@ -267,10 +308,12 @@ mod tests {
 
     fn find_all(pattern: &str, s: &str) -> Vec<String> {
         let re = compile(pattern).unwrap();
-        all_captures(&re, s)
-            .iter()
-            .map(|c| c.get(0).unwrap().as_str().to_string())
-            .collect()
+        let mut out = Vec::new();
+        each_match(&re, s, |c| {
+            out.push(c.get(0).unwrap().as_str().to_string());
+            true
+        });
+        out
     }
 
     #[test]
@@ -295,8 +338,9 @@ mod tests {
     fn empty_matches_follow_go() {
         assert_eq!(find_all("a*", "baaab"), vec!["", "aaa", ""]);
         let re = compile("a*").unwrap();
-        assert_eq!(replace_all(&re, "baaab", "-"), "-b-b-");
+        assert_eq!(replace_all(&re, "baaab", "-", 5).as_deref(), Some("-b-b-"));
         let re = compile("").unwrap();
-        assert_eq!(replace_all(&re, "abc", "x"), "xaxbxcx");
+        assert_eq!(replace_all(&re, "abc", "x", 7).as_deref(), Some("xaxbxcx"));
+        assert_eq!(replace_all(&re, "abc", "x", 6), None);
     }
 }

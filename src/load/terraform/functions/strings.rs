@@ -5,7 +5,8 @@
 
 use super::args::{elements_arg, integer_arg, ordinal, string_arg};
 use super::regex::{compile, replace_all};
-use super::{arity, FunctionError, FunctionResult};
+use super::{arity, within_limit, FunctionError, FunctionResult, MAX_RESULT_BYTES};
+use crate::load::terraform::budget::node_bytes;
 use crate::load::terraform::convert::to_string;
 use crate::model::Value;
 
@@ -27,6 +28,11 @@ pub fn chomp(args: Vec<Value>) -> FunctionResult {
 pub fn startswith(args: Vec<Value>) -> FunctionResult {
     let (s, prefix) = two_strings(&args)?;
     Ok(Value::Bool(s.starts_with(&prefix)))
+}
+
+pub fn strcontains(args: Vec<Value>) -> FunctionResult {
+    let (s, part) = two_strings(&args)?;
+    Ok(Value::Bool(s.contains(&part)))
 }
 
 pub fn endswith(args: Vec<Value>) -> FunctionResult {
@@ -95,12 +101,29 @@ pub fn join(args: Vec<Value>) -> FunctionResult {
             }
         }
     }
+    // A long separator between many short strings multiplies: measure before joining.
+    let text = parts.iter().fold(0usize, |n, p| n.saturating_add(p.len()));
+    let seps = sep.len().saturating_mul(parts.len().saturating_sub(1));
+    within_limit(node_bytes().saturating_add(text).saturating_add(seps))?;
     Ok(Value::String(parts.join(&sep)))
 }
 
 /// `split(separator, string)`. An empty separator splits into characters.
 pub fn split(args: Vec<Value>) -> FunctionResult {
     let (sep, s) = two_strings(&args)?;
+    // Each piece is a value node of its own, so a short string can split into a list
+    // many times its size.
+    let pieces = if sep.is_empty() {
+        s.chars().count()
+    } else {
+        s.matches(sep.as_str()).count().saturating_add(1)
+    };
+    within_limit(
+        pieces
+            .saturating_add(1)
+            .saturating_mul(node_bytes())
+            .saturating_add(s.len()),
+    )?;
     let parts: Vec<Value> = if sep.is_empty() {
         s.chars().map(|c| Value::String(c.to_string())).collect()
     } else {
@@ -231,8 +254,21 @@ pub fn replace(args: Vec<Value>) -> FunctionResult {
     if search.len() > 1 && search.starts_with('/') && search.ends_with('/') {
         let pattern = search.get(1..search.len() - 1).unwrap_or("");
         let re = compile(pattern).map_err(|m| FunctionError::at(1, m))?;
-        return Ok(Value::String(replace_all(&re, &s, &replacement)));
+        return replace_all(&re, &s, &replacement, MAX_RESULT_BYTES)
+            .map(Value::String)
+            .ok_or_else(FunctionError::too_large);
     }
+    // An empty search matches between every two characters.
+    let matches = if search.is_empty() {
+        s.chars().count().saturating_add(1)
+    } else {
+        s.matches(search.as_str()).count()
+    };
+    within_limit(
+        node_bytes()
+            .saturating_add(s.len())
+            .saturating_add(matches.saturating_mul(replacement.len())),
+    )?;
     Ok(Value::String(s.replace(&search, &replacement)))
 }
 

@@ -23,6 +23,7 @@ fn kind(v: &Value) -> Option<Kind> {
         Value::String(_) => Some(Kind::String),
         Value::List(_) | Value::Set(_) => Some(Kind::Sequence),
         Value::Map(_) => Some(Kind::Map),
+        Value::Sensitive(inner) => kind(inner),
     }
 }
 

@@ -5,6 +5,7 @@ use super::*;
 
 use crate::load::terraform::address::InstanceKey;
 use crate::load::terraform::ast::{Expr, Span};
+use crate::load::terraform::budget::value_bytes;
 use crate::load::terraform::config::{ResourceBlock, SourceFile};
 use crate::load::terraform::convert::to_integer;
 use crate::load::terraform::eval::EvalError;
@@ -35,7 +36,8 @@ impl<'r> Instance<'r> {
         file: &SourceFile,
     ) -> Expansion {
         if let Some(expr) = count {
-            let v = self.eval_or_unknown(expr, file, &[]);
+            // A sensitive count is allowed, as in Terraform: instance indexes do not show it.
+            let (v, marked) = self.eval_or_unknown(expr, file, &[]).unmark_deep();
             return match to_integer(&v) {
                 Ok(Some(n)) if n > MAX_INSTANCES => {
                     self.cx.error(too_many(file, expr, &n.to_string()));
@@ -53,16 +55,36 @@ impl<'r> Instance<'r> {
                 }
                 Ok(None) => Expansion::Unknown(unknown_reason(&v, "count")),
                 Err(m) => {
-                    self.cx.error(InputError::new(
-                        file.location(expr.span),
-                        format!("invalid count: {m}"),
-                    ));
+                    let message = if marked {
+                        "invalid count: the value is sensitive, so the error is not shown"
+                            .to_string()
+                    } else {
+                        format!("invalid count: {m}")
+                    };
+                    self.cx
+                        .error(InputError::new(file.location(expr.span), message));
                     Expansion::Unknown(Unknown::new("count is invalid"))
                 }
             };
         }
         if let Some(expr) = for_each {
             let v = self.eval_or_unknown(expr, file, &[]);
+            if v.is_marked() {
+                // Instance keys are shown in every address: Terraform refuses them
+                // sensitive. The elements of a map may be sensitive (`each.value`).
+                self.cx.error(
+                    InputError::new(
+                        file.location(expr.span),
+                        "invalid for_each argument: the value is sensitive, and instance keys \
+                         would show it",
+                    )
+                    .with_help(
+                        "Terraform rejects this too; if the keys are not secret, wrap them in \
+                         nonsensitive()",
+                    ),
+                );
+                return Expansion::Unknown(Unknown::new("for_each is sensitive"));
+            }
             return match for_each_keys(&v) {
                 Ok(Some(items))
                     if items.len() > usize::try_from(MAX_INSTANCES).unwrap_or(usize::MAX) =>
@@ -75,6 +97,10 @@ impl<'r> Instance<'r> {
                     )))
                 }
                 Ok(Some(items)) => {
+                    // The expansion keeps every instance's `each.value`.
+                    if let Err(why) = self.keep(value_bytes(&v), file, expr.span) {
+                        return Expansion::Unknown(why);
+                    }
                     if let Value::Map(Map { more: Some(u), .. }) = &v {
                         self.cx.notes.borrow_mut().push(Note {
                             location: Some(file.location(expr.span)),
@@ -122,6 +148,17 @@ impl<'r> Instance<'r> {
             .borrow_mut()
             .insert(key.clone(), ExpansionState::InProgress);
         let expansion = self.expand(block.count.as_ref(), block.for_each.as_ref(), &block.file);
+        // The first instance of every block was paid for with the module instance.
+        let more = expansion.len().saturating_sub(1);
+        let at = block
+            .count
+            .as_ref()
+            .or(block.for_each.as_ref())
+            .map_or(block.block.header_span, |e| e.span);
+        let expansion = match self.charge_instances(more, &block.file, at) {
+            Ok(()) => expansion,
+            Err(why) => Expansion::Unknown(why),
+        };
         self.expansions
             .borrow_mut()
             .insert(key, ExpansionState::Done(expansion.clone()));
@@ -227,6 +264,15 @@ impl Expansion {
                     ],
                 )]
             }
+        }
+    }
+
+    /// How many instances: an unknown number is checked as one.
+    pub(super) fn len(&self) -> u64 {
+        match self {
+            Expansion::Single | Expansion::Unknown(_) => 1,
+            Expansion::Count(n) => u64::try_from(*n).unwrap_or(0),
+            Expansion::ForEach(items) => u64::try_from(items.len()).unwrap_or(u64::MAX),
         }
     }
 

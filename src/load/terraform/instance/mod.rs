@@ -3,6 +3,7 @@
 //! Module calls are in `modules.rs`, `count` / `for_each` in `expand.rs`, resource bodies
 //! (arguments, nested and `dynamic` blocks) in `resources.rs`.
 
+mod budget;
 mod expand;
 mod modules;
 mod resources;
@@ -11,12 +12,14 @@ use self::expand::{Expansion, ExpansionState};
 use self::modules::ChildState;
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use self::budget::charge_root;
 use crate::load::terraform::address::join;
 use crate::load::terraform::ast::{Expr, Span};
+use crate::load::terraform::budget::{value_bytes, RootBudget};
 use crate::load::terraform::config::{ModuleConfig, SourceFile};
 use crate::load::terraform::eval::{EvalError, Evaluator, Resolver};
 use crate::load::terraform::providers::{ProviderConfig, ProviderMap};
@@ -57,6 +60,11 @@ pub struct RootContext<'a> {
     pub errors: RefCell<Vec<InputError>>,
     pub not_loaded: RefCell<Vec<ModuleNotLoaded>>,
     pub notes: RefCell<Vec<Note>>,
+    /// What the root may still spend on evaluation (see `budget.rs`).
+    pub budget: RootBudget,
+    /// Local module directories with at least one instance, and the calls (addresses
+    /// without instance keys) that create them.
+    pub instantiated: RefCell<BTreeMap<PathBuf, BTreeSet<String>>>,
 }
 
 impl<'a> RootContext<'a> {
@@ -67,6 +75,8 @@ impl<'a> RootContext<'a> {
             errors: RefCell::new(Vec::new()),
             not_loaded: RefCell::new(Vec::new()),
             notes: RefCell::new(Vec::new()),
+            budget: RootBudget::new(),
+            instantiated: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -100,8 +110,9 @@ pub struct Instance<'r> {
     /// The instances of each resource block (`type.name`), decided once: references to
     /// the resource need them too.
     expansions: RefCell<BTreeMap<String, ExpansionState>>,
-    /// Directories of this module and its ancestors, to stop a module calling itself.
-    ancestry: Vec<PathBuf>,
+    /// This module and its ancestors, to stop a module calling itself. Shared configs, not
+    /// paths: a module tree 25 deep would otherwise copy 25 paths into every instance.
+    ancestry: Vec<Arc<ModuleConfig>>,
 }
 
 impl<'r> Instance<'r> {
@@ -110,8 +121,9 @@ impl<'r> Instance<'r> {
         config: Arc<ModuleConfig>,
         variables: BTreeMap<String, Value>,
     ) -> Instance<'r> {
-        let ancestry = vec![config.dir.clone()];
-        Instance::new(
+        charge_root(cx, &config);
+        let ancestry = vec![config.clone()];
+        let mut root = Instance::new(
             cx,
             config,
             String::new(),
@@ -119,7 +131,9 @@ impl<'r> Instance<'r> {
             ProviderMap::new(),
             None,
             ancestry,
-        )
+        );
+        root.keep_variables(None);
+        root
     }
 
     /// An instance with nothing evaluated yet.
@@ -130,7 +144,7 @@ impl<'r> Instance<'r> {
         variables: BTreeMap<String, Value>,
         inherited_providers: ProviderMap,
         instances_unknown: Option<Unknown>,
-        ancestry: Vec<PathBuf>,
+        ancestry: Vec<Arc<ModuleConfig>>,
     ) -> Instance<'r> {
         Instance {
             cx,
@@ -154,6 +168,9 @@ impl<'r> Instance<'r> {
     }
 
     fn eval_error(&self, file: &SourceFile, e: EvalError) {
+        if e.reported_elsewhere() {
+            return;
+        }
         let mut err = InputError::new(self.location(file, e.span), e.message);
         err.help = e.help;
         self.cx.error(err);
@@ -166,7 +183,7 @@ impl<'r> Instance<'r> {
         file: &SourceFile,
         bindings: &[(String, Value)],
     ) -> Value {
-        match Evaluator::with_bindings(self, bindings.to_vec()).eval(expr) {
+        match Evaluator::in_root(self, &self.cx.budget, bindings.to_vec()).eval(expr) {
             Ok(v) => v,
             Err(e) => {
                 let origin = format!("could not be evaluated: {}", e.message);
@@ -200,9 +217,13 @@ impl<'r> Instance<'r> {
                 .body
                 .attribute("tags")
                 .map(|a| self.eval_or_unknown(&a.expr, file, &[])),
-            None => attr("default_tags").map(|v| match v {
-                Value::Map(m) => m.entries.get("tags").cloned().unwrap_or(Value::Null),
-                other => other,
+            None => attr("default_tags").map(|v| match v.peel() {
+                (Value::Map(m), marked) => m
+                    .entries
+                    .get("tags")
+                    .cloned()
+                    .map_or(Value::Null, |t| t.mark_if(marked)),
+                (other, marked) => other.mark_if(marked),
             }),
         };
         ProviderConfig {
@@ -223,7 +244,7 @@ impl<'r> Instance<'r> {
             None => {}
         }
         let Some(local) = self.config.locals.get(name) else {
-            return Err(EvalError::new(
+            return Err(EvalError::invalid_reference(
                 format!("reference to undeclared local value `local.{name}`"),
                 span,
             )
@@ -233,10 +254,13 @@ impl<'r> Instance<'r> {
             .borrow_mut()
             .insert(name.to_string(), LocalState::InProgress);
         self.local_stack.borrow_mut().push(name.to_string());
-        let result = Evaluator::new(self).eval(&local.expr);
+        let result = Evaluator::in_root(self, &self.cx.budget, Vec::new()).eval(&local.expr);
         self.local_stack.borrow_mut().pop();
         let value = match result {
-            Ok(v) => v,
+            Ok(v) => match self.keep(value_bytes(&v), &local.file, local.expr.span) {
+                Ok(()) => v,
+                Err(why) => Value::Unknown(why),
+            },
             Err(e) => {
                 let in_cycle = self.cycle_start.borrow().clone();
                 let value = Value::unknown(format!("local.{name} could not be evaluated"));
@@ -303,9 +327,17 @@ impl<'r> Instance<'r> {
         let mut children = self.children.borrow_mut();
         for call in &self.config.module_calls {
             if let Some(ChildState::Done(c)) = children.get_mut(&call.name) {
+                let before = out.len();
+                let spent_before = self.cx.budget.spent();
                 out.append(&mut c.adapted);
                 for (_, child) in &c.instances {
                     child.collect(out);
+                }
+                // The root's budget ran out inside this call: what it made so far is an
+                // arbitrary part of it (the first of a thousand regions), so none of it is
+                // reported; the error says where the budget ran out.
+                if spent_before.is_none() && self.cx.budget.spent().is_some() {
+                    out.truncate(before);
                 }
             }
         }
@@ -317,7 +349,7 @@ impl Resolver for Instance<'_> {
         let root = path.first().copied().unwrap_or("");
         let attr = path.get(1).copied();
         let need_attr = |what: &str| {
-            EvalError::new(
+            EvalError::invalid_reference(
                 format!("`{root}` must be followed by an attribute naming the {what}"),
                 span,
             )
@@ -327,7 +359,7 @@ impl Resolver for Instance<'_> {
                 let name = attr.ok_or_else(|| need_attr("variable"))?;
                 match self.variables.get(name) {
                     Some(v) => Ok((v.clone(), 2)),
-                    None => Err(EvalError::new(
+                    None => Err(EvalError::invalid_reference(
                         format!("reference to undeclared input variable `var.{name}`"),
                         span,
                     )
@@ -348,7 +380,7 @@ impl Resolver for Instance<'_> {
                     "root" => Value::string("."),
                     "cwd" => Value::unknown("path.cwd is the directory Terraform runs in"),
                     other => {
-                        return Err(EvalError::new(
+                        return Err(EvalError::invalid_reference(
                             format!(
                             "`path.{other}` does not exist: use path.module, path.root or path.cwd"
                         ),
@@ -363,16 +395,16 @@ impl Resolver for Instance<'_> {
                     Value::unknown("terraform.workspace is chosen when Terraform runs"),
                     2,
                 )),
-                other => Err(EvalError::new(
+                other => Err(EvalError::invalid_reference(
                     format!("`terraform.{other}` does not exist"),
                     span,
                 )),
             },
-            "count" => Err(EvalError::new(
+            "count" => Err(EvalError::invalid_reference(
                 "`count.index` can only be used in a block that sets `count`",
                 span,
             )),
-            "each" => Err(EvalError::new(
+            "each" => Err(EvalError::invalid_reference(
                 "`each` can only be used in a block that sets `for_each`",
                 span,
             )),
@@ -387,50 +419,71 @@ impl Resolver for Instance<'_> {
                     consumed,
                 ))
             }
-            resource_type if resource_type.contains('_') => {
-                let name = attr.ok_or_else(|| need_attr("resource"))?;
-                let Some(block) = self
-                    .config
-                    .resources
-                    .iter()
-                    .find(|r| r.resource_type == resource_type && r.name == name)
-                else {
-                    return Err(EvalError::new(
-                        format!("reference to undeclared resource `{resource_type}.{name}`"),
-                        span,
-                    ));
-                };
-                let local = format!("{resource_type}.{name}");
-                let shown = path.join(".");
-                let unknown = Unknown::referring_to(
-                    format!("{shown} is known only after apply"),
-                    join(&self.address, &local),
-                );
-                // One instance is an object whose attributes are unknown (so `x[*].id` is a
-                // one-element list and `x == null` is false); which instances exist is
-                // known, as in Terraform's plan: `length(aws_subnet.a)`.
-                let instance = || {
-                    Value::Map(Map {
-                        entries: BTreeMap::new(),
-                        more: Some(unknown.clone()),
-                    })
-                };
-                let value = match self.resource_expansion(block, span)? {
-                    Expansion::Single => instance(),
-                    Expansion::Unknown(_) => Value::Unknown(unknown.clone()),
-                    Expansion::Count(n) => Value::List((0..n).map(|_| instance()).collect()),
-                    Expansion::ForEach(items) => Value::Map(Map::from_entries(
-                        items.into_iter().map(|(k, _)| (k, instance())).collect(),
-                    )),
-                };
-                Ok((value, 2))
+            // Terraform 1.x also accepts `resource.TYPE.NAME`.
+            "resource" => {
+                let rest = path.get(1..).unwrap_or(&[]);
+                if rest.is_empty() {
+                    return Err(need_attr("resource type"));
+                }
+                let (value, consumed) = self.resolve_resource(rest, span)?;
+                Ok((value, consumed + 1))
             }
+            resource_type if resource_type.contains('_') => self.resolve_resource(path, span),
             other => Err(
-                EvalError::new(format!("unknown name `{other}`"), span).with_help(
-                    "names in Terraform start with var., local., module., data. or a resource type",
+                EvalError::invalid_reference(format!("unknown name `{other}`"), span).with_help(
+                    "names in Terraform start with var., local., module., data., resource. or a resource type",
                 ),
             ),
         }
+    }
+}
+
+impl Instance<'_> {
+    /// `TYPE.NAME` (`path` starts at the type): the resource's instances, whose attributes
+    /// are known only after apply.
+    fn resolve_resource(&self, path: &[&str], span: Span) -> Result<(Value, usize), EvalError> {
+        let resource_type = path.first().copied().unwrap_or("");
+        let Some(name) = path.get(1).copied() else {
+            return Err(EvalError::invalid_reference(
+                format!("`{resource_type}` must be followed by an attribute naming the resource"),
+                span,
+            ));
+        };
+        let Some(block) = self
+            .config
+            .resources
+            .iter()
+            .find(|r| r.resource_type == resource_type && r.name == name)
+        else {
+            return Err(EvalError::invalid_reference(
+                format!("reference to undeclared resource `{resource_type}.{name}`"),
+                span,
+            ));
+        };
+        let local = format!("{resource_type}.{name}");
+        let shown = path.join(".");
+        let unknown = Unknown::referring_to(
+            format!("{shown} is known only after apply"),
+            join(&self.address, &local),
+        );
+        // One instance is an object whose attributes are unknown (so `x[*].id` is a
+        // one-element list and `x == null` is false); which instances exist is
+        // known, as in Terraform's plan: `length(aws_subnet.a)`.
+        let instance = || {
+            Value::Map(Map {
+                entries: BTreeMap::new(),
+                more: Some(unknown.clone()),
+            })
+        };
+        let value = match self.resource_expansion(block, span)? {
+            Expansion::Single => instance(),
+            Expansion::Unknown(_) => Value::Unknown(unknown.clone()),
+            Expansion::Count(n) => Value::List((0..n).map(|_| instance()).collect()),
+            Expansion::ForEach(items) => Value::Map(Map::from_entries(
+                items.into_iter().map(|(k, _)| (k, instance())).collect(),
+            )),
+        };
+        Ok((value, 2))
     }
 }
 
@@ -466,6 +519,7 @@ fn relative_path(root: &str, module: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     struct NoModules;
 
@@ -476,16 +530,19 @@ mod tests {
     }
 
     fn evaluate(src: &str) -> (Vec<EvaluatedResource>, Vec<InputError>) {
-        let file = Arc::new(SourceFile {
-            path: "main.tf".into(),
-            text: src.into(),
-        });
+        let file = Arc::new(SourceFile::new("main.tf".into(), src.into()));
         let config = Arc::new(ModuleConfig::parse(
             PathBuf::from("/r"),
             ".".into(),
             vec![file],
         ));
-        let (variables, _) = crate::load::terraform::variables::root_values(&config, &[], &[], &[]);
+        let (variables, _) = crate::load::terraform::variables::root_values(
+            &config,
+            &[],
+            &[],
+            &[],
+            &RootBudget::new(),
+        );
         let modules = NoModules;
         let cx = RootContext::new(&modules, ".".into());
         let root = Instance::root(&cx, config, variables);

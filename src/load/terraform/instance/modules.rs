@@ -8,6 +8,9 @@ use std::sync::Arc;
 
 use crate::load::terraform::address::{join, InstanceKey};
 use crate::load::terraform::ast::Span;
+use crate::load::terraform::budget::{
+    exceeded, map_bytes, mib, node_bytes, value_bytes, INSTANCE_BYTES, MAX_VALUE_BYTES,
+};
 use crate::load::terraform::config::{is_local_source, ModuleCall, ModuleConfig, META_ARGUMENTS};
 use crate::load::terraform::eval::EvalError;
 use crate::load::terraform::providers::{inherit, ProviderConfig};
@@ -44,7 +47,7 @@ impl<'r> Instance<'r> {
             None => {}
         }
         let Some(call) = self.config.module_calls.iter().find(|m| m.name == name) else {
-            return Err(EvalError::new(
+            return Err(EvalError::invalid_reference(
                 format!("reference to undeclared module `module.{name}`"),
                 span,
             ));
@@ -115,35 +118,70 @@ impl<'r> Instance<'r> {
             );
             return unknown_outputs(&format!("{call_address} could not be loaded"));
         };
-        if self.ancestry.contains(&config.dir) || self.ancestry.len() >= MAX_MODULE_DEPTH {
+        if self.ancestry.iter().any(|a| a.dir == config.dir) {
+            self.cx.error(
+                InputError::new(
+                    header,
+                    format!(
+                        "module `{}` calls `{}`, which is already being evaluated above this call: a module cannot call itself, directly or through other modules",
+                        call.name, config.rel_dir
+                    ),
+                )
+                .with_help("Terraform refuses recursive modules; point `source` at another directory"),
+            );
+            return unknown_outputs(&format!("{call_address} is recursive"));
+        }
+        if self.ancestry.len() >= MAX_MODULE_DEPTH {
             self.cx.error(InputError::new(
                 header,
                 format!(
-                    "module `{}` calls itself (directly or through other modules)",
+                    "module `{}` is nested more than {MAX_MODULE_DEPTH} modules deep; it is not evaluated",
                     call.name
                 ),
             ));
-            return unknown_outputs(&format!("{call_address} is recursive"));
+            return unknown_outputs(&format!("{call_address} is nested too deep"));
         }
 
         let expansion = self.expand(call.count.as_ref(), call.for_each.as_ref(), &call.file);
-        let mut instances = Vec::new();
+        // Each instance pays for itself and the first instance of each of its resource
+        // blocks, so a budget spent deep in the tree cannot leave a record per block of
+        // every module instance already made.
+        let per_instance = u64::try_from(config.resources.len())
+            .unwrap_or(u64::MAX)
+            .saturating_add(1);
+        if let Err(why) = self.charge_instances(
+            expansion.len().saturating_mul(per_instance),
+            &call.file,
+            expansion_span(call),
+        ) {
+            return unknown_outputs(&why.origin);
+        }
+        let all = expansion.instances();
+        // Exact capacities: a tree of single module calls makes many one-element lists.
+        let mut instances = Vec::with_capacity(all.len());
         let value = match &expansion {
             Expansion::Single => Value::Null,
             Expansion::Unknown(u) => Value::Unknown(u.clone()),
             Expansion::Count(_) => Value::List(Vec::new()),
             Expansion::ForEach(_) => Value::Map(Map::new()),
         };
-        let mut list = Vec::new();
+        let mut list = Vec::with_capacity(if matches!(expansion, Expansion::Count(_)) {
+            all.len()
+        } else {
+            0
+        });
         let mut map = Map::new();
         let mut single = Value::Null;
-        for (key, bindings) in expansion.instances() {
+        // `module.<name>` is one value: all instances' outputs together.
+        let mut size = node_bytes();
+        for (key, bindings) in all {
             let address = match &key {
                 Some(k) => format!("{call_address}{}", k.suffix()),
                 None => call_address.clone(),
             };
             let child = self.child_instance(call, &config, address, &bindings, expansion.unknown());
             let outputs = child.outputs();
+            size = size.saturating_add(value_bytes(&outputs));
             match &key {
                 Some(InstanceKey::Index(_)) => list.push(outputs),
                 Some(InstanceKey::Key(k)) => map.insert(k.clone(), outputs),
@@ -151,11 +189,35 @@ impl<'r> Instance<'r> {
             }
             instances.push((key, child));
         }
-        let value = match value {
-            Value::Null => single,
-            Value::List(_) => Value::List(list),
-            Value::Map(_) => Value::Map(map),
-            unknown => unknown,
+        if !instances.is_empty() {
+            self.cx
+                .instantiated
+                .borrow_mut()
+                .entry(config.dir.clone())
+                .or_default()
+                .insert(call_address.clone());
+        }
+        let value = if size > MAX_VALUE_BYTES {
+            let e = exceeded(
+                format!(
+                    "evaluation budget exceeded: the outputs of module `{}` are larger than {} together, the limit for one value",
+                    call.name,
+                    mib(MAX_VALUE_BYTES as u64)
+                ),
+                call.block.header_span,
+            );
+            let why = Value::unknown(format!("could not be evaluated: {}", e.message));
+            self.eval_error(&call.file, e);
+            why
+        } else if let Err(why) = self.keep(size, &call.file, call.block.header_span) {
+            Value::Unknown(why)
+        } else {
+            match value {
+                Value::Null => single,
+                Value::List(_) => Value::List(list),
+                Value::Map(_) => Value::Map(map),
+                unknown => unknown,
+            }
         };
         Children {
             instances,
@@ -174,6 +236,13 @@ impl<'r> Instance<'r> {
         call_address: &str,
     ) -> Children<'r> {
         let expansion = self.expand(call.count.as_ref(), call.for_each.as_ref(), &call.file);
+        if let Err(why) = self.charge_instances(expansion.len(), &call.file, expansion_span(call)) {
+            return Children {
+                instances: Vec::new(),
+                value: Value::Unknown(why),
+                adapted: Vec::new(),
+            };
+        }
         let header = call.file.location(call.block.header_span);
         let providers = self.call_providers(call, &header);
         let provider = providers
@@ -186,29 +255,29 @@ impl<'r> Instance<'r> {
                 Some(k) => format!("{call_address}{}", k.suffix()),
                 None => call_address.to_string(),
             };
-            let inputs = call
+            let values: Vec<(&crate::load::terraform::ast::Attribute, Value)> = call
                 .block
                 .body
                 .attributes
                 .iter()
                 .filter(|a| !is_call_argument(&a.name))
-                .map(|a| {
-                    let value = self.eval_or_unknown(&a.expr, &call.file, &bindings);
-                    (
-                        a.name.clone(),
-                        registry::Input {
-                            value,
+                .map(|a| (a, self.eval_or_unknown(&a.expr, &call.file, &bindings)))
+                .collect();
+            let registry_call = |view: &dyn Fn(&Value) -> Value| registry::Call {
+                root: self.cx.root.clone(),
+                address: address.clone(),
+                source,
+                inputs: values
+                    .iter()
+                    .map(|(a, value)| {
+                        let input = registry::Input {
+                            value: view(value),
                             expr: &a.expr,
                             span: a.span,
-                        },
-                    )
-                })
-                .collect();
-            let registry_call = registry::Call {
-                root: self.cx.root.clone(),
-                address,
-                source,
-                inputs,
+                        };
+                        (a.name.clone(), input)
+                    })
+                    .collect(),
                 file: call.file.clone(),
                 header: header.clone(),
                 provider: provider.clone(),
@@ -216,7 +285,24 @@ impl<'r> Instance<'r> {
                     .unknown()
                     .or_else(|| self.instances_unknown.clone()),
             };
-            let result = (adapter.build)(&registry_call);
+            // Adapters read values without marks. With sensitive inputs the adapter also
+            // reads them masked, and what differs is marked in what it made.
+            let result = (adapter.build)(&registry_call(&|v| v.clone().unmark_deep().0));
+            let mut result = if values.iter().any(|(_, v)| v.has_marks()) {
+                let masked = (adapter.build)(&registry_call(&Value::masked));
+                self.remark_adapted(result, masked, &header)
+            } else {
+                result
+            };
+            for r in &mut result.resources {
+                let bytes = map_bytes(&r.attributes).saturating_add(INSTANCE_BYTES);
+                if let Err(why) = self.keep(bytes, &call.file, call.block.header_span) {
+                    r.attributes = Map {
+                        entries: BTreeMap::new(),
+                        more: Some(why),
+                    };
+                }
+            }
             adapted.extend(result.resources);
             self.cx.notes.borrow_mut().extend(result.notes);
             for e in result.errors {
@@ -230,6 +316,59 @@ impl<'r> Instance<'r> {
             )),
             adapted,
         }
+    }
+
+    /// What an adapter made of real inputs, with a mark on whatever differs from what it
+    /// made of the same inputs masked. A resource the masked inputs do not make at all is
+    /// named by a sensitive value (a key of a sensitive map): Terraform rejects that, and so
+    /// is it here, without the name. Errors and notes that differ could quote a sensitive
+    /// value: their message is replaced.
+    fn remark_adapted(
+        &self,
+        real: registry::Adapted,
+        masked: registry::Adapted,
+        header: &Location,
+    ) -> registry::Adapted {
+        let mut out = registry::Adapted::default();
+        let mut dropped = 0;
+        for mut r in real.resources {
+            match masked.resources.iter().find(|m| m.address == r.address) {
+                Some(m) => {
+                    let attributes = Value::Map(std::mem::take(&mut r.attributes))
+                        .marked_where_different(&Value::Map(m.attributes.clone()));
+                    if let Value::Map(a) = attributes {
+                        r.attributes = a;
+                    }
+                    out.resources.push(r);
+                }
+                None => dropped += 1,
+            }
+        }
+        if dropped > 0 {
+            out.errors.push(
+                InputError::new(
+                    header.clone(),
+                    "the resources of this module call are named by a sensitive value, so they \
+                     were not checked (Terraform rejects a sensitive value as `for_each` keys)",
+                )
+                .with_help("make the keys non-sensitive, e.g. with nonsensitive(keys(...))"),
+            );
+        }
+        for mut e in real.errors {
+            if !masked.errors.contains(&e) {
+                e.message = "an input of this module call is invalid; the error is not shown, \
+                             since it could include a sensitive value"
+                    .to_string();
+                e.help = None;
+            }
+            out.errors.push(e);
+        }
+        out.notes = real
+            .notes
+            .into_iter()
+            .filter(|n| masked.notes.contains(n))
+            .collect();
+        out
     }
 
     pub(super) fn child_instance(
@@ -251,7 +390,7 @@ impl<'r> Instance<'r> {
                 .map(|a| self.eval_or_unknown(&a.expr, &call.file, bindings));
             variables.insert(
                 name.clone(),
-                module_input(variable, given, &header, &mut errors),
+                module_input(variable, given, &header, &mut errors, &self.cx.budget),
             );
         }
         for attr in &call.block.body.attributes {
@@ -280,8 +419,8 @@ impl<'r> Instance<'r> {
         }
         let inherited = self.call_providers(call, &header);
         let mut ancestry = self.ancestry.clone();
-        ancestry.push(config.dir.clone());
-        Instance::new(
+        ancestry.push(config.clone());
+        let mut child = Instance::new(
             self.cx,
             config.clone(),
             address,
@@ -289,7 +428,9 @@ impl<'r> Instance<'r> {
             inherited,
             instances_unknown.or_else(|| self.instances_unknown.clone()),
             ancestry,
-        )
+        );
+        child.keep_variables(Some((&call.file, call.block.header_span)));
+        child
     }
 
     /// The provider configurations a module call passes down (`providers = { ... }` or
@@ -312,13 +453,20 @@ impl<'r> Instance<'r> {
     pub(super) fn outputs(&self) -> Value {
         let mut map = Map::new();
         for (name, output) in &self.config.outputs {
-            map.insert(
-                name.clone(),
-                self.eval_or_unknown(&output.expr, &output.file, &[]),
-            );
+            let value = self.eval_or_unknown(&output.expr, &output.file, &[]);
+            map.insert(name.clone(), value.mark_if(output.sensitive));
         }
         Value::Map(map)
     }
+}
+
+/// Where a module call's number of instances is written: its `count` or `for_each`, else
+/// its header.
+fn expansion_span(call: &ModuleCall) -> Span {
+    call.count
+        .as_ref()
+        .or(call.for_each.as_ref())
+        .map_or(call.block.header_span, |e| e.span)
 }
 
 /// An argument of the module block itself, not an input of the module.

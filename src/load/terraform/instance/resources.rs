@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::load::terraform::address::join;
 use crate::load::terraform::ast::{Block, Body};
+use crate::load::terraform::budget::{map_bytes, INSTANCE_BYTES};
 use crate::load::terraform::config::{ResourceBlock, SourceFile, META_ARGUMENTS, META_BLOCKS};
 use crate::load::terraform::eval::iterate;
 use crate::load::terraform::providers::{implied_provider, ProviderConfig};
@@ -49,7 +50,7 @@ impl<'r> Instance<'r> {
                 None => base.clone(),
             };
             let mut argument_locations = BTreeMap::new();
-            let attributes = self.eval_body(
+            let mut attributes = self.eval_body(
                 &block.block.body,
                 &bindings,
                 &block.file,
@@ -57,6 +58,13 @@ impl<'r> Instance<'r> {
                 &mut argument_locations,
                 true,
             );
+            let bytes = map_bytes(&attributes).saturating_add(INSTANCE_BYTES);
+            if let Err(why) = self.keep(bytes, &block.file, block.block.header_span) {
+                attributes = Map {
+                    entries: BTreeMap::new(),
+                    more: Some(why),
+                };
+            }
             out.push(EvaluatedResource {
                 root: self.cx.root.clone(),
                 address,
@@ -164,7 +172,8 @@ impl<'r> Instance<'r> {
             ));
             return;
         };
-        let coll = self.eval_or_unknown(&for_each.expr, file, bindings);
+        // Blocks made from a sensitive collection show it: each is sensitive as a whole.
+        let (coll, marked) = self.eval_or_unknown(&for_each.expr, file, bindings).peel();
         let items = match iterate(&coll, for_each.expr.span) {
             Ok(Some(items)) => items,
             Ok(None) => {
@@ -196,7 +205,7 @@ impl<'r> Instance<'r> {
                 locations,
                 false,
             );
-            push_block(map, kind, Value::Map(inner));
+            push_block(map, kind, Value::Map(inner).mark_if(marked));
         }
     }
 }

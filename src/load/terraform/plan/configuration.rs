@@ -3,7 +3,8 @@
 //! `default_tags`), and the expression behind each attribute, so an unknown value can name
 //! the resource it comes from, as static evaluation does.
 
-use std::collections::BTreeSet;
+use std::cell::OnceCell;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value as Json;
 
@@ -28,6 +29,9 @@ const NOT_RESOURCES: &[&str] = &[
 pub struct Configuration<'a> {
     configuration: &'a Json,
     variables: &'a Json,
+    /// (module path, `type.name`) → the resource's configuration, built on first use so
+    /// that a plan with many resources does not scan the list once per resource.
+    resources: OnceCell<HashMap<(Vec<String>, &'a str), &'a Json>>,
 }
 
 impl<'a> Configuration<'a> {
@@ -35,6 +39,7 @@ impl<'a> Configuration<'a> {
         Configuration {
             configuration: plan.get("configuration").unwrap_or(&Json::Null),
             variables: plan.get("variables").unwrap_or(&Json::Null),
+            resources: OnceCell::new(),
         }
     }
 
@@ -58,11 +63,42 @@ impl<'a> Configuration<'a> {
 
     /// The configuration of the resource `local` (`aws_instance.gpu`) in the module at `path`.
     pub fn resource(&self, path: &[String], local: &str) -> Option<&'a Json> {
-        self.module(path)?
-            .get("resources")?
-            .as_array()?
-            .iter()
-            .find(|r| r.get("address").and_then(Json::as_str) == Some(local))
+        let index = self.resources.get_or_init(|| self.resource_index());
+        index.get(&(path.to_vec(), local)).copied()
+    }
+
+    /// Every resource of every module, the first of an address winning, as a scan would.
+    fn resource_index(&self) -> HashMap<(Vec<String>, &'a str), &'a Json> {
+        let mut index = HashMap::new();
+        let Some(root) = self.configuration.get("root_module") else {
+            return index;
+        };
+        let mut modules: Vec<(Vec<String>, &'a Json)> = vec![(Vec::new(), root)];
+        while let Some((path, module)) = modules.pop() {
+            for r in module
+                .get("resources")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(address) = r.get("address").and_then(Json::as_str) {
+                    index.entry((path.clone(), address)).or_insert(r);
+                }
+            }
+            for (name, call) in module
+                .get("module_calls")
+                .and_then(Json::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(child) = call.get("module") {
+                    let mut child_path = path.clone();
+                    child_path.push(name.clone());
+                    modules.push((child_path, child));
+                }
+            }
+        }
+        index
     }
 
     /// What the root module declares: managed resources as `type.name` and module calls as

@@ -24,7 +24,7 @@ use self::locate::Locator;
 use super::address::join;
 use super::config::{ModuleConfig, SourceFile};
 use super::instance::{EvaluatedResource, ModuleSource};
-use crate::load::source::{read_source, PathNamer};
+use crate::load::source::{open_regular, read_source, PathNamer};
 use crate::model::{line_start_offset, to_u32, InputError, Location, Unknown};
 
 /// The first bytes of a zip archive: `terraform plan -out` writes one.
@@ -72,7 +72,7 @@ pub fn sniff(path: &Path) -> Sniffed {
     if !name.ends_with(".json") || name.ends_with(".tf.json") {
         return Sniffed::Other;
     }
-    let Ok(file) = std::fs::File::open(path) else {
+    let Ok(file) = open_regular(path) else {
         return Sniffed::Other;
     };
     match serde_json::from_reader::<_, Probe>(std::io::BufReader::new(file)) {
@@ -89,7 +89,7 @@ pub fn sniff(path: &Path) -> Sniffed {
 /// Whether `path` starts like a zip archive, as `terraform plan -out` writes it. Reads
 /// four bytes only.
 pub fn is_binary_plan(path: &Path) -> bool {
-    let Ok(mut file) = std::fs::File::open(path) else {
+    let Ok(mut file) = open_regular(path) else {
         return false;
     };
     let mut magic = [0u8; 4];

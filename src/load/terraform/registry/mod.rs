@@ -289,10 +289,7 @@ mod tests {
 "#;
 
     fn with_call(check: impl FnOnce(&Call<'_>)) {
-        let file = Arc::new(SourceFile {
-            path: "infra/eks.tf".into(),
-            text: CALLER.into(),
-        });
+        let file = Arc::new(SourceFile::new("infra/eks.tf".into(), CALLER.into()));
         let config = ModuleConfig::parse("/r".into(), "infra".into(), vec![file.clone()]);
         assert!(config.errors.is_empty(), "{:?}", config.errors);
         let block = &config.module_calls[0].block;

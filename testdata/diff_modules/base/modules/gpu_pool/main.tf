@@ -1,0 +1,7 @@
+module "nodes" {
+  source = "./nodes"
+
+  instance_type = var.instance_type
+  nodes         = var.nodes
+  tags          = var.tags
+}

@@ -1,0 +1,1 @@
+instance_type = "p5.48xlarge"

@@ -1,0 +1,17 @@
+variable "prefix" {
+  type = string
+}
+
+module "left" {
+  source = "../level02"
+  prefix = "${var.prefix}-l"
+}
+
+module "right" {
+  source = "../level02"
+  prefix = "${var.prefix}-r"
+}
+
+output "names" {
+  value = concat(module.left.names, module.right.names)
+}

@@ -1,0 +1,7 @@
+variable "prefix" {
+  type = string
+}
+
+output "names" {
+  value = [var.prefix]
+}

@@ -1,0 +1,16 @@
+resource "aws_instance" "gpu" {
+  region        = "us-east-1"
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "g5.xlarge"
+  tags = {
+    team          = "ml-platform"
+    "cost-center" = "cc-1234"
+    env           = "dev"
+  }
+}
+
+# Added by the pull request: a call to the prod root that creates no instance.
+module "prod_copy" {
+  source = "../prod"
+  count  = 0
+}

@@ -1,0 +1,1 @@
+instance_type = "g5.2xlarge"

@@ -1,0 +1,4 @@
+resource "aws_instance" "gpu" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = var.gpu_instance_type
+}

@@ -1,0 +1,2 @@
+environment       = "prod"
+gpu_instance_type = "g5.2xlarge"
