@@ -670,7 +670,7 @@ AIC-TAG-001 [high, unknown]
   help: resolve the value (give the variable a default, or pass it with --var or --var-file) to
         get a definite answer; --unknown fail counts this as a failure
 
-  10 resources, 14 policies, 9 failed, 2 unknown, $93,416.50/month (ceiling $570,549.98)
+  10 resources, 14 policies, 9 failed findings (5 policies), 2 unknown, $93,416.50/month (ceiling $570,549.98)
 "##;
 
 #[test]
@@ -784,7 +784,7 @@ fn unknown_ignore_counts_unknowns_without_showing_them() {
     assert_eq!(
         run.stdout,
         // The bucket's only cost is storage, which depends on usage: nothing fixed.
-        "  1 resource, 14 policies, 0 failed, 1 unknown (not shown), $0.00/month (ceiling $0.00)\n"
+        "  1 resource, 14 policies, 0 failed findings, 1 unknown (not shown), $0.00/month (ceiling $0.00)\n"
     );
 }
 
@@ -799,7 +799,7 @@ fn unknown_warn_shows_unknowns() {
         run.stdout
     );
     assert!(run.stdout.ends_with(
-        "\n  1 resource, 14 policies, 0 failed, 1 unknown, $0.00/month (ceiling $0.00)\n"
+        "\n  1 resource, 14 policies, 0 failed findings, 1 unknown, $0.00/month (ceiling $0.00)\n"
     ));
 }
 
@@ -814,6 +814,58 @@ fn soft_fail_reports_failures_but_exits_zero() {
 fn fail_severity_critical_passes_a_run_with_only_high_and_medium_failures() {
     assert_eq!(eks().text(&["--fail-severity", "critical"]).code, 0);
     assert_eq!(eks().text(&["--fail-severity", "high"]).code, 1);
+}
+
+/// The summary counts findings, not policies, and says when failures do not fail the
+/// run: "9 failed" read as 9 of the 14 policies failing, and a soft-failed run looked
+/// like a failed one.
+#[test]
+fn the_summary_counts_failed_findings_and_policies_and_says_why_they_do_not_fail() {
+    const SUMMARY: &str =
+        "\n  10 resources, 14 policies, 9 failed findings (5 policies), 2 unknown, $93,416.50/month (ceiling $570,549.98)\n";
+    let plain = eks().text(&[]);
+    assert_eq!(plain.code, 1);
+    assert!(plain.stdout.ends_with(SUMMARY), "{}", plain.stdout);
+
+    let soft = eks().text(&["--soft-fail"]);
+    assert_eq!(soft.code, 0);
+    assert!(
+        soft.stdout
+            .ends_with(&format!("{SUMMARY}  --soft-fail: the failed findings do not fail the run\n")),
+        "{}",
+        soft.stdout
+    );
+
+    // Three of the nine failures are medium (see eks_findings).
+    let high = eks().text(&["--fail-severity", "high"]);
+    assert_eq!(high.code, 1);
+    assert!(
+        high.stdout.ends_with(&format!(
+            "{SUMMARY}  3 of the 9 failed findings are below --fail-severity high and do not fail the run\n"
+        )),
+        "{}",
+        high.stdout
+    );
+
+    // When every report goes to a file, the terminal gets the same two lines.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let critical = eks().text(&[
+        "--fail-severity",
+        "critical",
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(critical.code, 0);
+    assert_eq!(
+        critical.stderr,
+        format!(
+            "{}  the 9 failed findings are below --fail-severity critical and do not fail the run\n",
+            &SUMMARY[1..]
+        )
+    );
 }
 
 #[test]
@@ -1301,7 +1353,7 @@ fn verbose_text_names_the_remote_module_that_was_not_loaded() {
              note: `testdata/terraform/module_tree/modules/gpu_node` is evaluated as module.dr, module.train of the root `testdata/terraform/module_tree`, not as a root of its own\n\
              note: `testdata/terraform/module_tree/modules/sagemaker_endpoint` is evaluated as module.serve[\"a\"].module.endpoint, module.serve[\"b\"].module.endpoint of the root `testdata/terraform/module_tree`, not as a root of its own\n\
              note: `testdata/terraform/module_tree/modules/serving` is evaluated as module.serve of the root `testdata/terraform/module_tree`, not as a root of its own\n\
-             \n  8 resources, 14 policies, 1 failed, 0 unknown, 1 remote module not loaded, $108,291.53/month (ceiling $108,291.53)\n"
+             \n  8 resources, 14 policies, 1 failed finding (1 policy), 0 unknown, 1 remote module not loaded, $108,291.53/month (ceiling $108,291.53)\n"
         ),
         "{}",
         run.stdout
@@ -1553,7 +1605,7 @@ fn broken_files_are_named_with_line_and_column_in_the_text_report() {
     assert!(run
         .stdout
         // g5.xlarge: 730 h x $1.006 = $734.38.
-        .ends_with("\n  1 resource, 14 policies, 1 failed, 0 unknown, 2 input errors, $734.38/month (ceiling $734.38)\n"));
+        .ends_with("\n  1 resource, 14 policies, 1 failed finding (1 policy), 0 unknown, 2 input errors, $734.38/month (ceiling $734.38)\n"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1831,7 +1883,7 @@ fn nothing_to_check_is_said_on_stderr_and_passes() {
     assert_eq!(run.code, 0);
     assert_eq!(
         run.stdout,
-        "  0 resources, 14 policies, 0 failed, 0 unknown\n"
+        "  0 resources, 14 policies, 0 failed findings, 0 unknown\n"
     );
     assert_eq!(
         run.stderr,
@@ -1855,7 +1907,7 @@ fn when_every_report_goes_to_a_file_the_summary_goes_to_stderr() {
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "  5 resources, 14 policies, 4 failed, 2 unknown, at least $1,468.76/month (ceiling $5,768.75)\n"
+        "  5 resources, 14 policies, 4 failed findings (2 policies), 2 unknown, at least $1,468.76/month (ceiling $5,768.75)\n"
     );
     // To standard output, the summary is in the report and not repeated on stderr.
     let run = check(&[

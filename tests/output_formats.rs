@@ -180,7 +180,7 @@ const EKS_GITHUB: &str = r#"::error file=testdata/terraform/eks_gpu_training/bat
 ::error file=testdata/terraform/eks_gpu_training/serving.tf,line=36,endLine=39,col=1,title=AIC-TAG-001%3A aws_s3_bucket.checkpoints_replica::aws_s3_bucket.checkpoints_replica is missing required tags: cost-center%0Aadd the tags to the resource, or set them once for every resource of a provider with provider "aws" { default_tags { tags = { ... } } } (AWS) or provider "google" { default_labels = { ... } } (Google); to accept the gap, waive AIC-TAG-001 for this resource
 ::warning file=testdata/terraform/eks_gpu_training/workstation.tf,line=3,endLine=3,col=3,title=AIC-GPU-001%3A aws_instance.workstation::cannot decide AIC-GPU-001 for aws_instance.workstation: environment is unknown (depends on environment: var.extra_tags has no default)%0Aresolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure
 ::warning file=testdata/terraform/eks_gpu_training/workstation.tf,line=11,endLine=11,col=3,title=AIC-TAG-001%3A aws_instance.workstation::cannot decide AIC-TAG-001 for aws_instance.workstation: tags is unknown (depends on tags: var.extra_tags has no default)%0Aresolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure
-10 resources, 14 policies, 9 failed, 2 unknown, $93,416.50/month (ceiling $570,549.98)
+10 resources, 14 policies, 9 failed findings (5 policies), 2 unknown, $93,416.50/month (ceiling $570,549.98)
 "#;
 
 /// Suppressed findings are not annotated; input errors are, with their own title.
@@ -194,7 +194,7 @@ fn github_annotations_for_input_errors_leave_out_waived_findings() {
             "::error file=testdata/kubernetes/waivers/annotated.yaml,line=29,endLine=29,col=5,title=aicost-policy%3A input error::the waiver of AIC-K8S-001 in the annotation aicost-policy.io/ignore gives no reason%0Awrite `aicost-policy.io/ignore: POLICY-ID reason` (several ids separated by commas, an optional `expires=YYYY-MM-DD` after them)\n",
             "::error file=testdata/kubernetes/waivers/annotated.yaml,line=6,endLine=7,col=3,title=AIC-K8S-001%3A Deployment/perf/benchmark::Deployment/perf/benchmark is missing required labels: cost-center, env%0Aadd the labels under metadata.labels (for example with kustomize's `labels` or a Helm chart's common labels; servingEngineSpec.labels for vLLM values); to accept the gap, add the annotation `aicost-policy.io/ignore: AIC-K8S-001 <reason>`\n",
             "::error file=testdata/kubernetes/waivers/annotated.yaml,line=25,endLine=29,col=1,title=AIC-K8S-001%3A Deployment/perf/forgotten::Deployment/perf/forgotten is missing required labels: team, cost-center, env%0Aadd the labels under metadata.labels (for example with kustomize's `labels` or a Helm chart's common labels; servingEngineSpec.labels for vLLM values); to accept the gap, add the annotation `aicost-policy.io/ignore: AIC-K8S-001 <reason>`\n",
-            "2 resources, 14 policies, 2 failed, 0 unknown, 1 suppressed, 1 input error, $58,631.04/month (ceiling $58,631.04)\n",
+            "2 resources, 14 policies, 2 failed findings (1 policy), 0 unknown, 1 suppressed, 1 input error, $58,631.04/month (ceiling $58,631.04)\n",
         )
     );
 }
@@ -653,7 +653,7 @@ fn markdown_for_check_lists_failures_and_budgets_with_links_inside_github_action
             "\
 ### 💰 aicost-policy: $27,041 / month
 
-6 resources, $27,041.48 / month (ceiling $35,326.60); 14 policies: 3 failed, 0 unknown, 0 suppressed.
+6 resources, $27,041.48 / month (ceiling $35,326.60); 14 policies: 3 failed findings (2 policies), 0 unknown, 0 suppressed.
 
 #### ❌ 3 policy failures
 

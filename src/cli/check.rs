@@ -44,6 +44,9 @@ fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -
             ..text_options
         };
         eprint!("{}", text::summary_line(&report, plain));
+        if let Some(line) = text::gate_line(&report, plain.gate) {
+            eprint!("{line}");
+        }
     }
     Ok(exit_code(&report, &args.gate, |_| true))
 }

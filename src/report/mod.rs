@@ -144,3 +144,15 @@ pub fn failed_findings(findings: usize, policies: usize) -> String {
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::failed_findings;
+
+    #[test]
+    fn failed_findings_name_the_policies_they_come_from() {
+        assert_eq!(failed_findings(0, 0), "0 failed findings");
+        assert_eq!(failed_findings(1, 1), "1 failed finding (1 policy)");
+        assert_eq!(failed_findings(9, 3), "9 failed findings (3 policies)");
+    }
+}
