@@ -830,8 +830,9 @@ fn the_summary_counts_failed_findings_and_policies_and_says_why_they_do_not_fail
     let soft = eks().text(&["--soft-fail"]);
     assert_eq!(soft.code, 0);
     assert!(
-        soft.stdout
-            .ends_with(&format!("{SUMMARY}  --soft-fail: the failed findings do not fail the run\n")),
+        soft.stdout.ends_with(&format!(
+            "{SUMMARY}  --soft-fail: the failed findings do not fail the run\n"
+        )),
         "{}",
         soft.stdout
     );
@@ -866,6 +867,75 @@ fn the_summary_counts_failed_findings_and_policies_and_says_why_they_do_not_fail
             &SUMMARY[1..]
         )
     );
+}
+
+/// Checkov's habits: `--check` / `--skip-check` (and our `--policy` / `--skip-policy`)
+/// with globs pick the policies; `--compact` gives one line per finding, no snippet.
+#[test]
+fn check_and_skip_check_select_policies_by_glob_and_compact_drops_snippets() {
+    let eks = eks();
+    let run = eks.text(&[
+        "--check",
+        "AIC-GPU-*",
+        "--skip-check",
+        "AIC-GPU-003",
+        "--compact",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let expected = r#"{D}/batch.tf:20:3: AIC-GPU-002 [medium] aws_autoscaling_group.batch can scale to 80 accelerators (20 x 4 L40S), more than the limit of 64 (0 × g6e.12xlarge (up to 20), 4 × L40S each, on-demand, $0.00/month (ceiling $153,192.54))
+    help: lower the maximum size or the accelerators per node, raise the limit in the configuration (max_accelerators under [environments.NAME], or max_per_resource under [accelerators]), or waive AIC-GPU-002 for this resource
+{D}/main.tf:26:3: AIC-GPU-001 [high] aws_eks_node_group.train uses p5.48xlarge (family p5), which is not allowed in environment dev; allowed families: g4dn, g5, g6, g6e, inf2, g2, NCas_T4_v3, NVads_A10_v5 (2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand, $80,362.40/month (ceiling $401,812.00))
+    help: use an instance type from an allowed family (g4dn, g5, g6, g6e, inf2, g2, NCas_T4_v3, NVads_A10_v5), change allowed_accelerator_families for environment dev in the configuration, or waive AIC-GPU-001 for this resource
+{D}/main.tf:33:5: AIC-GPU-002 [medium] aws_eks_node_group.train can scale to 80 accelerators (10 x 8 H100), more than the limit of 64 (2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand, $80,362.40/month (ceiling $401,812.00))
+    help: lower the maximum size or the accelerators per node, raise the limit in the configuration (max_accelerators under [environments.NAME], or max_per_resource under [accelerators]), or waive AIC-GPU-002 for this resource
+{D}/workstation.tf:3:3: AIC-GPU-001 [high, unknown] cannot decide AIC-GPU-001 for aws_instance.workstation: environment is unknown (environment is unknown: var.extra_tags has no default)
+    help: resolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure
+
+  10 resources, 2 policies, 3 failed findings (2 policies), 1 unknown, $93,416.50/month (ceiling $570,549.98)
+"#;
+    assert_eq!(run.stdout, expected.replace("{D}", &eks.dir));
+    // The long names are the same flags.
+    let long = eks.text(&[
+        "--policy",
+        "AIC-GPU-*",
+        "--skip-policy",
+        "AIC-GPU-003",
+        "--compact",
+    ]);
+    assert_eq!(long.stdout, run.stdout);
+}
+
+/// A typo in a policy id must not silently run every policy (or none).
+#[test]
+fn a_policy_id_that_matches_nothing_is_an_error_with_a_suggestion() {
+    let run = eks().text(&["--policy", "AIC-GPU-01", "--skip-check", "NOPE-*"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: --policy `AIC-GPU-01` matches no policy\n  help: did you mean `AIC-GPU-001`?\n\
+         error: --skip-policy `NOPE-*` matches no policy\n  help: policy ids look like `AIC-GPU-001`; a glob such as `AIC-GPU-*` selects a group\n"
+    );
+}
+
+/// `--quiet`: the failures and the summary, nothing else (no unknowns, no budget lines).
+#[test]
+fn quiet_shows_only_failures_and_the_summary() {
+    let run = eks().text(&["--quiet", "--compact"]);
+    assert_eq!(run.code, 1);
+    let findings: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with(&eks().dir))
+        .collect();
+    // The nine failures of eks_findings, none of its two unknowns.
+    assert_eq!(findings.len(), 9, "{}", run.stdout);
+    assert!(!run.stdout.contains("unknown]"), "{}", run.stdout);
+    assert!(run.stdout.ends_with(
+        "\n\n  10 resources, 14 policies, 9 failed findings (5 policies), 2 unknown, $93,416.50/month (ceiling $570,549.98)\n"
+    ), "{}", run.stdout);
+    let full = eks().text(&["--compact"]);
+    assert!(full.stdout.contains("unknown]"), "{}", full.stdout);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use super::args::{CheckArgs, Format, GateArgs, InputArgs, OutputArgs, RuleArgs, UnknownMode};
 use super::output::OutputTarget;
 use super::settings::{config_entry_locations, policy_dirs, policy_settings};
-use super::{date, exit, output, pipeline, print_diagnostic};
+use super::{date, exit, output, pipeline, print_diagnostic, select};
 use crate::config;
 use crate::load::terraform::VarArg;
 use crate::model::{Severity, Status};
@@ -99,7 +99,7 @@ pub(super) fn load_policies(
         builtin: prepared.loaded.config.builtin_policies && !rules.no_builtin_policies,
         dirs: policy_dirs(&prepared.loaded, &rules.policy_dirs),
     };
-    let policies = Policies::load(&options).map_err(|errors| {
+    let mut policies = Policies::load(&options).map_err(|errors| {
         for e in errors.errors {
             print_diagnostic(miette::Report::new(e), prepared.color);
         }
@@ -108,6 +108,10 @@ pub(super) fn load_policies(
     for warning in policies.warnings() {
         print_diagnostic(miette::Report::new(warning.clone()), prepared.color);
     }
+    select::select(&mut policies, &rules.policies, &rules.skip_policies).map_err(|message| {
+        eprintln!("{message}");
+        exit::ERROR
+    })?;
     Ok(policies)
 }
 

@@ -633,7 +633,10 @@ mod tests {
     #[test]
     fn a_clean_run_prints_only_the_summary() {
         let text = render(&Report::default(), plain());
-        assert_eq!(text, "  0 resources, 0 policies, 0 failed findings, 0 unknown\n");
+        assert_eq!(
+            text,
+            "  0 resources, 0 policies, 0 failed findings, 0 unknown\n"
+        );
     }
 
     #[test]
