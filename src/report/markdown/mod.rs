@@ -106,7 +106,7 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
     let rows: Vec<String> = moved.iter().map(|d| resource_row(d, links)).collect();
     let (top, rest) = rows.split_at(rows.len().min(TOP_ROWS));
     const TABLE_HEAD: &str =
-        "| Resource | Change | Before | After | Ceiling after |\n|:--|--:|--:|--:|--:|\n";
+        "| Resource | Change | Monthly before → after | Ceiling before → after |\n|:--|--:|--:|--:|\n";
     let top_section = if top.is_empty() {
         Section::fixed("\nNo resource changed.\n".to_string())
     } else {
@@ -378,11 +378,14 @@ fn resource_row(d: &ResourceDelta, links: Option<&Links>) -> String {
         "removed" => " (removed)",
         _ => "",
     };
+    // Both the baseline and the ceiling, before and after: a change of instance type at
+    // zero minimum nodes moves only the ceiling, and must not read as "$0.00".
     format!(
-        "| {name}{change} | {} | {} | {} | {} |\n",
+        "| {name}{change} | {} | {} → {} | {} → {} |\n",
         diff::signed(d.delta.baseline),
         money(d.before.as_ref(), false),
         money(d.after.as_ref(), false),
+        money(d.before.as_ref(), true),
         money(d.after.as_ref(), true),
     )
 }
