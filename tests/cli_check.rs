@@ -1987,3 +1987,37 @@ fn when_every_report_goes_to_a_file_the_summary_goes_to_stderr() {
     ]);
     assert!(!run.stderr.contains("resource"), "{}", run.stderr);
 }
+
+/// `-v` says which configuration, policies, usage file and catalog the run used, on
+/// standard error, so a surprising result can be traced to its source.
+#[test]
+fn verbose_names_the_configuration_policies_usage_file_and_catalog() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "no_p5_outside_prod.cedar", NO_P5_OUTSIDE_PROD);
+    let run = check(&[
+        "testdata/k8s_platform",
+        "--verbose",
+        "--policy-dir",
+        arg(tmp.path()),
+        "--color",
+        "never",
+    ]);
+    let catalog = aicost_policy::report::diff::catalog_as_of();
+    assert!(
+        run.stderr.starts_with(&format!(
+            "note: configuration: testdata/k8s_platform/aicost-policy.toml\n\
+             note: policies: the built-in pack, {}\n\
+             note: usage file: testdata/k8s_platform/aicost-usage.yml\n\
+             note: catalog: built in, prices as of {catalog}\n",
+            tmp.path().display()
+        )),
+        "{}",
+        run.stderr
+    );
+    let quiet = check(&["testdata/k8s_platform", "--color", "never"]);
+    assert!(
+        !quiet.stderr.contains("note: configuration"),
+        "{}",
+        quiet.stderr
+    );
+}

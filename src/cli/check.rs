@@ -3,7 +3,7 @@
 
 use super::args::{CheckArgs, Format, GateArgs, InputArgs, OutputArgs, RuleArgs, UnknownMode};
 use super::output::OutputTarget;
-use super::settings::{config_entry_locations, policy_dirs, policy_settings};
+use super::settings::{config_entry_locations, policy_dirs, policy_settings, sources_used};
 use super::{date, exit, output, pipeline, print_diagnostic, select};
 use crate::config;
 use crate::load::terraform::VarArg;
@@ -23,6 +23,9 @@ fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -
     let color = prepared.color;
     let today = today(args.rules.today.as_deref())?;
     let policies = load_policies(&prepared, &args.rules)?;
+    if args.input.verbose {
+        eprint!("{}", used(&prepared, &args.input, &args.rules));
+    }
     let report = analyze(&prepared, &args.input, var_order, &policies, today)?;
     let text_options = text_options(color, &args.input, &args.outputs, &args.gate, targets);
     let context = markdown::Context::from_environment();
@@ -73,6 +76,17 @@ pub(super) fn text_options(
             fail_severity: gate.fail_severity.severity(),
         },
     }
+}
+
+/// `--verbose`: the configuration, policies, usage file and catalog the run used.
+pub(super) fn used(prepared: &pipeline::Prepared, input: &InputArgs, rules: &RuleArgs) -> String {
+    let builtin = prepared.loaded.config.builtin_policies && !rules.no_builtin_policies;
+    let dirs = policy_dirs(&prepared.loaded, &rules.policy_dirs);
+    sources_used(
+        &prepared.loaded,
+        Some((builtin, &dirs)),
+        input.usage_file.as_deref(),
+    )
 }
 
 /// `--today`, else today's date in UTC.

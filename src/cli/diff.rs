@@ -46,6 +46,12 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
     let prepared = pipeline::prepare(&args.input)?;
     let today = today(args.rules.today.as_deref())?;
     let policies = load_policies(&prepared, &args.rules)?;
+    if args.input.verbose {
+        eprint!(
+            "{}",
+            super::check::used(&prepared, &args.input, &args.rules)
+        );
+    }
     let base_source = match prepared.plans.is_empty() {
         true => Some(base_source(args)?),
         false => None,
