@@ -672,7 +672,7 @@ AIC-TAG-001 [high, unknown]
 
 assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
 
-  10 resources, 14 policies, 9 failed, 2 unknown, $93,416.50/month (ceiling $570,549.98)
+  10 resources, 14 policies, 9 failed findings (5 policies), 2 unknown, $93,416.50/month (ceiling $570,549.98)
 "##;
 
 #[test]
@@ -786,7 +786,7 @@ fn unknown_ignore_counts_unknowns_without_showing_them() {
     assert_eq!(
         run.stdout,
         // The bucket's only cost is storage, which depends on usage: nothing fixed.
-        "  1 resource, 14 policies, 0 failed, 1 unknown (not shown), $0.00/month (ceiling $0.00)\n"
+        "  1 resource, 14 policies, 0 failed findings, 1 unknown (not shown), $0.00/month (ceiling $0.00)\n"
     );
 }
 
@@ -801,7 +801,7 @@ fn unknown_warn_shows_unknowns() {
         run.stdout
     );
     assert!(run.stdout.ends_with(
-        "\n  1 resource, 14 policies, 0 failed, 1 unknown, $0.00/month (ceiling $0.00)\n"
+        "\n  1 resource, 14 policies, 0 failed findings, 1 unknown, $0.00/month (ceiling $0.00)\n"
     ));
 }
 
@@ -816,6 +816,130 @@ fn soft_fail_reports_failures_but_exits_zero() {
 fn fail_severity_critical_passes_a_run_with_only_high_and_medium_failures() {
     assert_eq!(eks().text(&["--fail-severity", "critical"]).code, 0);
     assert_eq!(eks().text(&["--fail-severity", "high"]).code, 1);
+}
+
+/// The summary counts findings, not policies, and says when failures do not fail the
+/// run: "9 failed" read as 9 of the 14 policies failing, and a soft-failed run looked
+/// like a failed one.
+#[test]
+fn the_summary_counts_failed_findings_and_policies_and_says_why_they_do_not_fail() {
+    const SUMMARY: &str =
+        "\n  10 resources, 14 policies, 9 failed findings (5 policies), 2 unknown, $93,416.50/month (ceiling $570,549.98)\n";
+    let plain = eks().text(&[]);
+    assert_eq!(plain.code, 1);
+    assert!(plain.stdout.ends_with(SUMMARY), "{}", plain.stdout);
+
+    let soft = eks().text(&["--soft-fail"]);
+    assert_eq!(soft.code, 0);
+    assert!(
+        soft.stdout.ends_with(&format!(
+            "{SUMMARY}  --soft-fail: the failed findings do not fail the run\n"
+        )),
+        "{}",
+        soft.stdout
+    );
+
+    // Three of the nine failures are medium (see eks_findings).
+    let high = eks().text(&["--fail-severity", "high"]);
+    assert_eq!(high.code, 1);
+    assert!(
+        high.stdout.ends_with(&format!(
+            "{SUMMARY}  3 of the 9 failed findings are below --fail-severity high and do not fail the run\n"
+        )),
+        "{}",
+        high.stdout
+    );
+
+    // When every report goes to a file, the terminal gets the same two lines.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let critical = eks().text(&[
+        "--fail-severity",
+        "critical",
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(critical.code, 0);
+    assert_eq!(
+        critical.stderr,
+        format!(
+            "{}  the 9 failed findings are below --fail-severity critical and do not fail the run\n",
+            &SUMMARY[1..]
+        )
+    );
+}
+
+/// Checkov's habits: `--check` / `--skip-check` (and our `--policy` / `--skip-policy`)
+/// with globs pick the policies; `--compact` gives one line per finding, no snippet.
+#[test]
+fn check_and_skip_check_select_policies_by_glob_and_compact_drops_snippets() {
+    let eks = eks();
+    let run = eks.text(&[
+        "--check",
+        "AIC-GPU-*",
+        "--skip-check",
+        "AIC-GPU-003",
+        "--compact",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let expected = r#"{D}/batch.tf:20:3: AIC-GPU-002 [medium] aws_autoscaling_group.batch can scale to 80 accelerators (20 x 4 L40S), more than the limit of 64 (0 × g6e.12xlarge (up to 20), 4 × L40S each, on-demand, $0.00/month (ceiling $153,192.54))
+    help: lower the maximum size or the accelerators per node, raise the limit in the configuration (max_accelerators under [environments.NAME], or max_per_resource under [accelerators]), or waive AIC-GPU-002 for this resource
+{D}/main.tf:26:3: AIC-GPU-001 [high] aws_eks_node_group.train uses p5.48xlarge (family p5), which is not allowed in environment dev; allowed families: g4dn, g5, g6, g6e, inf2, g2, NCas_T4_v3, NVads_A10_v5 (2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand, $80,362.40/month (ceiling $401,812.00))
+    help: use an instance type from an allowed family (g4dn, g5, g6, g6e, inf2, g2, NCas_T4_v3, NVads_A10_v5), change allowed_accelerator_families for environment dev in the configuration, or waive AIC-GPU-001 for this resource
+{D}/main.tf:33:5: AIC-GPU-002 [medium] aws_eks_node_group.train can scale to 80 accelerators (10 x 8 H100), more than the limit of 64 (2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand, $80,362.40/month (ceiling $401,812.00))
+    help: lower the maximum size or the accelerators per node, raise the limit in the configuration (max_accelerators under [environments.NAME], or max_per_resource under [accelerators]), or waive AIC-GPU-002 for this resource
+{D}/workstation.tf:3:3: AIC-GPU-001 [high, unknown] cannot decide AIC-GPU-001 for aws_instance.workstation: environment is unknown (environment is unknown: var.extra_tags has no default)
+    help: resolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure
+
+assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
+
+  10 resources, 2 policies, 3 failed findings (2 policies), 1 unknown, $93,416.50/month (ceiling $570,549.98)
+"#;
+    assert_eq!(run.stdout, expected.replace("{D}", &eks.dir));
+    // The long names are the same flags.
+    let long = eks.text(&[
+        "--policy",
+        "AIC-GPU-*",
+        "--skip-policy",
+        "AIC-GPU-003",
+        "--compact",
+    ]);
+    assert_eq!(long.stdout, run.stdout);
+}
+
+/// A typo in a policy id must not silently run every policy (or none).
+#[test]
+fn a_policy_id_that_matches_nothing_is_an_error_with_a_suggestion() {
+    let run = eks().text(&["--policy", "AIC-GPU-01", "--skip-check", "NOPE-*"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: --policy `AIC-GPU-01` matches no policy\n  help: did you mean `AIC-GPU-001`?\n\
+         error: --skip-policy `NOPE-*` matches no policy\n  help: policy ids look like `AIC-GPU-001`; a glob such as `AIC-GPU-*` selects a group\n"
+    );
+}
+
+/// `--quiet`: the failures and the summary, nothing else (no unknowns, no budget lines).
+#[test]
+fn quiet_shows_only_failures_and_the_summary() {
+    let run = eks().text(&["--quiet", "--compact"]);
+    assert_eq!(run.code, 1);
+    let findings: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with(&eks().dir))
+        .collect();
+    // The nine failures of eks_findings, none of its two unknowns.
+    assert_eq!(findings.len(), 9, "{}", run.stdout);
+    assert!(!run.stdout.contains("unknown]"), "{}", run.stdout);
+    assert!(run.stdout.ends_with(
+        "\n\n  10 resources, 14 policies, 9 failed findings (5 policies), 2 unknown, $93,416.50/month (ceiling $570,549.98)\n"
+    ), "{}", run.stdout);
+    let full = eks().text(&["--compact"]);
+    assert!(full.stdout.contains("unknown]"), "{}", full.stdout);
 }
 
 #[test]
@@ -1303,7 +1427,7 @@ fn verbose_text_names_the_remote_module_that_was_not_loaded() {
              note: `testdata/terraform/module_tree/modules/gpu_node` is evaluated as module.dr, module.train of the root `testdata/terraform/module_tree`, not as a root of its own\n\
              note: `testdata/terraform/module_tree/modules/sagemaker_endpoint` is evaluated as module.serve[\"a\"].module.endpoint, module.serve[\"b\"].module.endpoint of the root `testdata/terraform/module_tree`, not as a root of its own\n\
              note: `testdata/terraform/module_tree/modules/serving` is evaluated as module.serve of the root `testdata/terraform/module_tree`, not as a root of its own\n\
-             \n  8 resources, 14 policies, 1 failed, 0 unknown, 1 remote module not loaded, $108,291.53/month (ceiling $108,291.53)\n"
+             \n  8 resources, 14 policies, 1 failed finding (1 policy), 0 unknown, 1 remote module not loaded, $108,291.53/month (ceiling $108,291.53)\n"
         ),
         "{}",
         run.stdout
@@ -1555,7 +1679,7 @@ fn broken_files_are_named_with_line_and_column_in_the_text_report() {
     assert!(run
         .stdout
         // g5.xlarge: 730 h x $1.006 = $734.38.
-        .ends_with("\n  1 resource, 14 policies, 1 failed, 0 unknown, 2 input errors, $734.38/month (ceiling $734.38)\n"));
+        .ends_with("\n  1 resource, 14 policies, 1 failed finding (1 policy), 0 unknown, 2 input errors, $734.38/month (ceiling $734.38)\n"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1833,7 +1957,7 @@ fn nothing_to_check_is_said_on_stderr_and_passes() {
     assert_eq!(run.code, 0);
     assert_eq!(
         run.stdout,
-        "  0 resources, 14 policies, 0 failed, 0 unknown\n"
+        "  0 resources, 14 policies, 0 failed findings, 0 unknown\n"
     );
     assert_eq!(
         run.stderr,
@@ -1857,7 +1981,7 @@ fn when_every_report_goes_to_a_file_the_summary_goes_to_stderr() {
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "  5 resources, 14 policies, 4 failed, 2 unknown, at least $1,468.76/month (ceiling $5,768.75)\n"
+        "  5 resources, 14 policies, 4 failed findings (2 policies), 2 unknown, at least $1,468.76/month (ceiling $5,768.75)\n"
     );
     // To standard output, the summary is in the report and not repeated on stderr.
     let run = check(&[
@@ -1866,4 +1990,38 @@ fn when_every_report_goes_to_a_file_the_summary_goes_to_stderr() {
         "never",
     ]);
     assert!(!run.stderr.contains("resource"), "{}", run.stderr);
+}
+
+/// `-v` says which configuration, policies, usage file and catalog the run used, on
+/// standard error, so a surprising result can be traced to its source.
+#[test]
+fn verbose_names_the_configuration_policies_usage_file_and_catalog() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "no_p5_outside_prod.cedar", NO_P5_OUTSIDE_PROD);
+    let run = check(&[
+        "testdata/k8s_platform",
+        "--verbose",
+        "--policy-dir",
+        arg(tmp.path()),
+        "--color",
+        "never",
+    ]);
+    let catalog = aicost_policy::report::diff::catalog_as_of();
+    assert!(
+        run.stderr.starts_with(&format!(
+            "note: configuration: testdata/k8s_platform/aicost-policy.toml\n\
+             note: policies: the built-in pack, {}\n\
+             note: usage file: testdata/k8s_platform/aicost-usage.yml\n\
+             note: catalog: built in, prices as of {catalog}\n",
+            tmp.path().display()
+        )),
+        "{}",
+        run.stderr
+    );
+    let quiet = check(&["testdata/k8s_platform", "--color", "never"]);
+    assert!(
+        !quiet.stderr.contains("note: configuration"),
+        "{}",
+        quiet.stderr
+    );
 }

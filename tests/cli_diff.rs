@@ -373,12 +373,12 @@ fn markdown_links_to_the_head_commit_and_the_job_summary_gets_it_too() {
 
 Monthly cost **$27,041.48 → $26,693.88**; ceiling $35,326.60 → $34,979.00 (-$347.60). 2 changed, 1 added, 1 removed, 3 unchanged.
 
-| Resource | Change | Before | After | Ceiling after |
-|:--|--:|--:|--:|--:|
-| `aws_instance.legacy` (removed) | -$16,029.08 | $16,029.08 | – | – |
-| [`aws_eks_node_group.train`]({blob}/infra/training.tf#L14) | +$8,285.12 | $8,285.12 | $16,570.24 | $24,855.36 |
-| [`aws_instance.eval`]({blob}/infra/eval.tf#L2) (added) | +$4,140.56 | – | $4,140.56 | $4,140.56 |
-| [`aws_instance.trainer`]({blob}/infra/training.tf#L34) | +$3,255.80 | $884.76 | $4,140.56 | $4,140.56 |
+| Resource | Change | Monthly before → after | Ceiling before → after |
+|:--|--:|--:|--:|
+| `aws_instance.legacy` (removed) | -$16,029.08 | $16,029.08 → – | $16,029.08 → – |
+| [`aws_eks_node_group.train`]({blob}/infra/training.tf#L14) | +$8,285.12 | $8,285.12 → $16,570.24 | $16,570.24 → $24,855.36 |
+| [`aws_instance.eval`]({blob}/infra/eval.tf#L2) (added) | +$4,140.56 | – → $4,140.56 | – → $4,140.56 |
+| [`aws_instance.trainer`]({blob}/infra/training.tf#L34) | +$3,255.80 | $884.76 → $4,140.56 | $884.76 → $4,140.56 |
 
 #### ❌ 1 policy failure introduced by this change
 
@@ -599,4 +599,34 @@ fn a_renamed_directory_keeps_its_resources() {
     );
     assert_eq!(report["summary"]["findings"]["new_failed"], 0);
     assert_eq!(report["summary"]["findings"]["existing_failed"], 3);
+}
+
+/// A node group that scales from zero changes instance type (p4d.24xlarge → p5.48xlarge):
+/// the baseline stays $0.00 and only the ceiling moves, so the Markdown table shows the
+/// ceiling before → after too. At max_size 4, with a 20 GB gp2 disk ($2.00/month) per
+/// node: 4 × ($21.957642 × 730 + $2.00) = $64,124.31 before, 4 × ($55.04 × 730 + $2.00) =
+/// $160,724.80 after.
+#[test]
+fn markdown_shows_the_ceiling_before_and_after_when_only_the_ceiling_moves() {
+    let repo = GitRepo::new();
+    let data = Path::new(CRATE_DIR).join("testdata/diff_ceiling");
+    repo.commit_tree(&data.join("base"), "base");
+    repo.commit_tree(&data.join("head"), "head");
+    let run = aicost(
+        &repo.path(),
+        &[
+            "diff", "infra", "--base", "HEAD~1", "--today", TODAY, "--format", "markdown",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "| Resource | Change | Monthly before → after | Ceiling before → after |\n\
+             |:--|--:|--:|--:|\n\
+             | `aws_eks_node_group.train` | $0.00 | $0.00 → $0.00 | $64,124.31 → $160,724.80 |\n"
+        ),
+        "{}",
+        run.stdout
+    );
 }

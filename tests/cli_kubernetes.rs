@@ -312,7 +312,7 @@ fn the_text_report_describes_pods_not_nodes() {
         r.stdout
     );
     assert!(r.stdout.ends_with(
-        "\n  10 resources, 14 policies, 10 failed, 1 unknown, 1 suppressed, at least $35,508.41/month (ceiling $365,213.27)\n"
+        "\n  10 resources, 14 policies, 10 failed findings (9 policies), 1 unknown, 1 suppressed, at least $35,508.41/month (ceiling $365,213.27)\n"
     ));
 }
 
@@ -996,7 +996,7 @@ fn unrendered_helm_templates_are_errors_or_notes_on_request() {
     let template = "testdata/helm-beside/chart/templates/deployment.yaml";
     let message = "a mapping key must be a scalar, not a map or a list (this looks like an unrendered Helm template)";
     // 2 pods × 1 A10G on a g5.xlarge at $1.006/hour × 730 hours = $1,468.76.
-    let summary = "  1 resource, 14 policies, 0 failed, 0 unknown";
+    let summary = "  1 resource, 14 policies, 0 failed findings, 0 unknown";
 
     let r = run(&["check", dir, "--color", "never"], None);
     assert_eq!(r.code, 2, "{}", r.stderr);

@@ -358,7 +358,7 @@ fn readme_workflow_uses_inputs_and_outputs_the_action_has() {
         uses,
         [
             "actions/checkout@v5",
-            "aicost-policy/aicost-policy@v0",
+            "aicost-policy/aicost-policy@<commit-sha>",
             "github/codeql-action/upload-sarif@v4",
         ]
     );

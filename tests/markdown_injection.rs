@@ -216,8 +216,13 @@ fn the_comment_keeps_names_in_their_cells_and_links_nothing_from_the_input() {
         assert_eq!(
             table_rows(root),
             vec![
-                vec![gpu.as_str(), "+$40,179.20", "–", "$40,179.20", "$40,179.20"],
-                vec![notes.as_str(), "+$734.38", "–", "$734.38", "$734.38"],
+                vec![
+                    gpu.as_str(),
+                    "+$40,179.20",
+                    "– → $40,179.20",
+                    "– → $40,179.20"
+                ],
+                vec![notes.as_str(), "+$734.38", "– → $734.38", "– → $734.38"],
                 // The budget table.
                 vec![
                     "ml | $0.00 / $1.00 (0%) | ✅",
@@ -423,9 +428,8 @@ proptest! {
                     vec![
                         format!("{} (added)", shown(name)),
                         format!("+{dollars}"),
-                        "–".to_string(),
-                        format!("{dollars}†"),
-                        format!("${}.00†", 2 * (i + 1)),
+                        format!("– → {dollars}†"),
+                        format!("– → ${}.00†", 2 * (i + 1)),
                     ]
                 })
                 .collect();

@@ -313,7 +313,7 @@ fn regional_serving_text_report_ends_with_the_totals_and_is_the_same_every_run()
     assert_eq!(
         first.stdout.lines().last(),
         Some(
-            "  5 resources, 14 policies, 5 failed, 0 unknown, $5,012.80/month (ceiling $9,489.31)"
+            "  5 resources, 14 policies, 5 failed findings (3 policies), 0 unknown, $5,012.80/month (ceiling $9,489.31)"
         )
     );
 }

@@ -65,7 +65,7 @@ fn a_tfvars_value_for_an_undeclared_variable_is_a_warning_that_keeps_the_exit_co
     );
     assert!(
         run.stdout.ends_with(
-            "  1 resource, 14 policies, 0 failed, 0 unknown, 1 warning, $70.08/month (ceiling $70.08)\n"
+            "  1 resource, 14 policies, 0 failed findings, 0 unknown, 1 warning, $70.08/month (ceiling $70.08)\n"
         ),
         "{}",
         run.stdout

@@ -248,7 +248,28 @@ pub struct RuleArgs {
     #[arg(long)]
     pub no_builtin_policies: bool,
 
-    /// The date waivers are checked against [default: today, in UTC]
+    /// Run only the policies with this id, or matching this glob such as `AIC-GPU-*`
+    /// (repeatable, or comma-separated; Checkov's --check is accepted)
+    #[arg(
+        long = "policy",
+        visible_alias = "check",
+        value_name = "ID",
+        value_delimiter = ','
+    )]
+    pub policies: Vec<String>,
+
+    /// Do not run the policies with this id, or matching this glob (repeatable, or
+    /// comma-separated; Checkov's --skip-check is accepted)
+    #[arg(
+        long = "skip-policy",
+        visible_alias = "skip-check",
+        value_name = "ID",
+        value_delimiter = ','
+    )]
+    pub skip_policies: Vec<String>,
+
+    /// The date waivers are checked against, and so which have expired [default: today,
+    /// in UTC]; fix it for output that does not change from day to day
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
 }
@@ -433,6 +454,15 @@ pub struct OutputArgs {
     /// (repeatable; with a single --format, its place on the line does not matter)
     #[arg(long = "output", short = 'o', value_name = "FILE", action = clap::ArgAction::Append)]
     pub outputs: Vec<PathBuf>,
+
+    /// Text output: show only failures and errors (no unknown or suppressed findings,
+    /// notes or budget lines), then the summary
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Text output: one line per finding or error, without the source snippet
+    #[arg(long)]
+    pub compact: bool,
 }
 
 /// How `cost --group-by` groups resources.

@@ -1,10 +1,10 @@
 //! `aicost-policy check`: the shared pipeline, then the policies, then the report and
 //! the exit code.
 
-use super::args::{CheckArgs, Format, GateArgs, InputArgs, RuleArgs, UnknownMode};
+use super::args::{CheckArgs, Format, GateArgs, InputArgs, OutputArgs, RuleArgs, UnknownMode};
 use super::output::OutputTarget;
-use super::settings::{config_entry_locations, policy_dirs, policy_settings};
-use super::{date, exit, output, pipeline, print_diagnostic};
+use super::settings::{config_entry_locations, policy_dirs, policy_settings, sources_used};
+use super::{date, exit, output, pipeline, print_diagnostic, select};
 use crate::config;
 use crate::load::terraform::VarArg;
 use crate::model::{Severity, Status};
@@ -23,15 +23,11 @@ fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -
     let color = prepared.color;
     let today = today(args.rules.today.as_deref())?;
     let policies = load_policies(&prepared, &args.rules)?;
+    if args.input.verbose {
+        eprint!("{}", used(&prepared, &args.input, &args.rules));
+    }
     let report = analyze(&prepared, &args.input, var_order, &policies, today)?;
-    let text_options = text::TextOptions {
-        color: color
-            && targets
-                .iter()
-                .any(|t| t.format == Format::Text && t.path.is_none()),
-        show_unknown: args.gate.unknown != UnknownMode::Ignore,
-        verbose: args.input.verbose,
-    };
+    let text_options = text_options(color, &args.input, &args.outputs, &args.gate, targets);
     let context = markdown::Context::from_environment();
     let written = output::write_targets(targets, |format| {
         render(&report, format, text_options, &context)
@@ -51,8 +47,46 @@ fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -
             ..text_options
         };
         eprint!("{}", text::summary_line(&report, plain));
+        if let Some(line) = text::gate_line(&report, plain.gate) {
+            eprint!("{line}");
+        }
     }
     Ok(exit_code(&report, &args.gate, |_| true))
+}
+
+/// How the text report looks, from the flags every reporting command shares.
+pub(super) fn text_options(
+    color: bool,
+    input: &InputArgs,
+    outputs: &OutputArgs,
+    gate: &GateArgs,
+    targets: &[OutputTarget],
+) -> text::TextOptions {
+    text::TextOptions {
+        color: color
+            && targets
+                .iter()
+                .any(|t| t.format == Format::Text && t.path.is_none()),
+        show_unknown: gate.unknown != UnknownMode::Ignore,
+        verbose: input.verbose,
+        quiet: outputs.quiet,
+        compact: outputs.compact,
+        gate: text::Gate {
+            soft_fail: gate.soft_fail,
+            fail_severity: gate.fail_severity.severity(),
+        },
+    }
+}
+
+/// `--verbose`: the configuration, policies, usage file and catalog the run used.
+pub(super) fn used(prepared: &pipeline::Prepared, input: &InputArgs, rules: &RuleArgs) -> String {
+    let builtin = prepared.loaded.config.builtin_policies && !rules.no_builtin_policies;
+    let dirs = policy_dirs(&prepared.loaded, &rules.policy_dirs);
+    sources_used(
+        &prepared.loaded,
+        Some((builtin, &dirs)),
+        input.usage_file.as_deref(),
+    )
 }
 
 /// `--today`, else today's date in UTC.
@@ -79,7 +113,7 @@ pub(super) fn load_policies(
         builtin: prepared.loaded.config.builtin_policies && !rules.no_builtin_policies,
         dirs: policy_dirs(&prepared.loaded, &rules.policy_dirs),
     };
-    let policies = Policies::load(&options).map_err(|errors| {
+    let mut policies = Policies::load(&options).map_err(|errors| {
         for e in errors.errors {
             print_diagnostic(miette::Report::new(e), prepared.color);
         }
@@ -88,6 +122,10 @@ pub(super) fn load_policies(
     for warning in policies.warnings() {
         print_diagnostic(miette::Report::new(warning.clone()), prepared.color);
     }
+    select::select(&mut policies, &rules.policies, &rules.skip_policies).map_err(|message| {
+        eprintln!("{message}");
+        exit::ERROR
+    })?;
     Ok(policies)
 }
 

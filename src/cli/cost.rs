@@ -11,6 +11,12 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if args.input.verbose {
+        eprint!(
+            "{}",
+            super::settings::sources_used(&prepared.loaded, None, args.input.usage_file.as_deref())
+        );
+    }
     let inventory = match pipeline::analyze(&prepared, &args.input, var_order) {
         Ok(i) => i,
         Err(code) => return code,

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::args::{DiffArgs, FailOn, Format, UnknownMode};
+use super::args::{DiffArgs, FailOn, Format};
 use super::check::{analyze, exit_code, load_policies, today};
 use super::output::OutputTarget;
 use super::pipeline::{self, Prepared};
@@ -17,7 +17,7 @@ use crate::load::terraform::VarArg;
 use crate::policy::Policies;
 use crate::price::overlay;
 use crate::report::diff::{DiffReport, Links, Side};
-use crate::report::{diff_text, github, junit, markdown, sarif, text, Report};
+use crate::report::{diff_text, github, junit, markdown, sarif, Report};
 
 /// A finished comparison: the diff, its report, and the exit code it calls for.
 pub struct Compared {
@@ -46,6 +46,12 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
     let prepared = pipeline::prepare(&args.input)?;
     let today = today(args.rules.today.as_deref())?;
     let policies = load_policies(&prepared, &args.rules)?;
+    if args.input.verbose {
+        eprint!(
+            "{}",
+            super::check::used(&prepared, &args.input, &args.rules)
+        );
+    }
     let base_source = match prepared.plans.is_empty() {
         true => Some(base_source(args)?),
         false => None,
@@ -236,14 +242,13 @@ pub fn write_reports(
     targets: &[OutputTarget],
 ) -> Result<(), u8> {
     let shown = shown_findings(&compared.diff, args.fail_on);
-    let text_options = text::TextOptions {
-        color: pipeline::use_color(args.input.color)
-            && targets
-                .iter()
-                .any(|t| t.format == Format::Text && t.path.is_none()),
-        show_unknown: args.gate.unknown != UnknownMode::Ignore,
-        verbose: args.input.verbose,
-    };
+    let text_options = super::check::text_options(
+        pipeline::use_color(args.input.color),
+        &args.input,
+        &args.outputs,
+        &args.gate,
+        targets,
+    );
     let written = output::write_targets(targets, |format| match format {
         Format::Text => diff_text::render(&shown, &compared.report, text_options),
         Format::Json => crate::report::diff::render_json(&compared.report),

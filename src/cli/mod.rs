@@ -11,6 +11,7 @@ mod init;
 mod output;
 mod pipeline;
 mod pricing;
+mod select;
 mod settings;
 
 use std::io::Write;

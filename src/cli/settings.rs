@@ -198,3 +198,43 @@ fn installed_overlay(
         }
     }
 }
+
+/// What `--verbose` says on standard error about where the run's settings came from: the
+/// configuration file, the policies (`None` for `cost`, which evaluates none), the usage
+/// file and the catalog's date, so a surprising result can be traced to its source.
+pub fn sources_used(
+    loaded: &LoadedConfig,
+    policies: Option<(bool, &[PathBuf])>,
+    usage_file: Option<&Path>,
+) -> String {
+    // Relative to the working directory when under it, as the user gave the paths.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = |p: &Path| {
+        let p = p.strip_prefix(&cwd).unwrap_or(p);
+        crate::report::escape::controls(&p.display().to_string()).into_owned()
+    };
+    let mut out = match &loaded.path {
+        Some(p) => format!("note: configuration: {}\n", shown(p)),
+        None => "note: configuration: none found, using the defaults\n".to_string(),
+    };
+    if let Some((builtin, dirs)) = policies {
+        let mut parts: Vec<String> = Vec::new();
+        if builtin {
+            parts.push("the built-in pack".to_string());
+        }
+        parts.extend(dirs.iter().map(|d| shown(d)));
+        if parts.is_empty() {
+            parts.push("none".to_string());
+        }
+        out.push_str(&format!("note: policies: {}\n", parts.join(", ")));
+    }
+    match usage_file_path(loaded, usage_file) {
+        Some(p) => out.push_str(&format!("note: usage file: {}\n", shown(&p))),
+        None => out.push_str("note: usage file: none\n"),
+    }
+    out.push_str(&format!(
+        "note: catalog: built in, prices as of {}\n",
+        crate::report::diff::catalog_as_of()
+    ));
+    out
+}

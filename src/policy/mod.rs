@@ -152,6 +152,26 @@ impl Policies {
         self.rules.iter().find(|r| r.id == id)
     }
 
+    /// Keeps only the policies whose id `keep` accepts (`--policy`, `--skip-policy`). The
+    /// whole set was validated first, so a selection never hides an invalid policy.
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        let (kept, dropped): (Vec<PolicyInfo>, Vec<PolicyInfo>) = std::mem::take(&mut self.rules)
+            .into_iter()
+            .partition(|r| keep(&r.id));
+        for r in dropped {
+            // Every rule was added under its id when loading, so this cannot fail; if it
+            // did, the rule's outcome would have no slot and be ignored.
+            let _ = self.set.remove_static(PolicyId::new(&r.id));
+        }
+        self.rules = kept;
+        self.index = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (PolicyId::new(&r.id), i))
+            .collect();
+    }
+
     /// Cedar's validation warnings (policies that can never apply, confusable strings).
     pub fn warnings(&self) -> &[PolicyLoadError] {
         &self.warnings

@@ -80,6 +80,9 @@ pub fn render(head: &Report, report: &DiffReport, options: TextOptions) -> Strin
         parts.push(plural(s.input_errors, "input error", "input errors"));
     }
     out.push_str(&format!("  {}\n", parts.join(", ")));
+    if let Some(line) = text::gate_line(head, options.gate) {
+        out.push_str(&line);
+    }
     out
 }
 

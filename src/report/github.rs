@@ -234,7 +234,7 @@ mod tests {
             render(&report),
             "::error title=aicost-policy%3A input error::cannot read `infra`%0Acheck the path\n\
              ::warning file=infra/main.tf,line=3,endLine=4,col=5,title=AIC-X-001%3A aws_instance.gpu::aws_instance.gpu is bad%0Afix it\n\
-             0 resources, 0 policies, 1 failed, 0 unknown, 1 suppressed, 1 input error\n"
+             0 resources, 0 policies, 1 failed finding (1 policy), 0 unknown, 1 suppressed, 1 input error\n"
         );
     }
 }

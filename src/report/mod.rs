@@ -51,6 +51,8 @@ pub struct Summary {
     pub files: usize,
     pub policies: usize,
     pub failed: usize,
+    /// Distinct policies among the failures.
+    pub failed_policies: usize,
     pub unknown: usize,
     pub suppressed: usize,
     /// Policy evaluations that failed with an error.
@@ -96,11 +98,18 @@ impl Report {
 
     pub fn summary(&self) -> Summary {
         let count = |s: Status| self.findings.iter().filter(|f| f.status == s).count();
+        let failed_policies: std::collections::BTreeSet<&str> = self
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Fail)
+            .map(|f| f.policy_id.as_str())
+            .collect();
         Summary {
             resources: self.resources.len(),
             files: self.files,
             policies: self.policies,
             failed: count(Status::Fail),
+            failed_policies: failed_policies.len(),
             unknown: count(Status::Unknown),
             suppressed: count(Status::Suppressed),
             policy_errors: count(Status::Error),
@@ -126,7 +135,31 @@ pub fn encode_path(path: &str) -> String {
     out
 }
 
+/// `9 failed findings (3 policies)`, `1 failed finding (1 policy)`, `0 failed findings`:
+/// the findings and the policies they come from, so that nine findings of three policies
+/// do not read as nine policies failing.
+pub fn failed_findings(findings: usize, policies: usize) -> String {
+    let count = plural(findings, "failed finding", "failed findings");
+    if findings == 0 {
+        count
+    } else {
+        format!("{count} ({})", plural(policies, "policy", "policies"))
+    }
+}
+
 /// `1 resource`, `2 resources`.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failed_findings;
+
+    #[test]
+    fn failed_findings_name_the_policies_they_come_from() {
+        assert_eq!(failed_findings(0, 0), "0 failed findings");
+        assert_eq!(failed_findings(1, 1), "1 failed finding (1 policy)");
+        assert_eq!(failed_findings(9, 3), "9 failed findings (3 policies)");
+    }
 }

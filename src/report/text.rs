@@ -25,11 +25,38 @@ pub struct TextOptions {
     pub show_unknown: bool,
     /// List notes and skipped inputs.
     pub verbose: bool,
+    /// Failures and errors only (`--quiet`): no unknowns, suppressed findings, notes or
+    /// budget lines; the summary is still printed.
+    pub quiet: bool,
+    /// One line per diagnostic, without the source snippet (`--compact`).
+    pub compact: bool,
+    /// What makes failures fail the run, so the summary can say when they do not.
+    pub gate: Gate,
+}
+
+/// The options that decide whether failures fail the run.
+#[derive(Clone, Copy, Debug)]
+pub struct Gate {
+    /// `--soft-fail`: failures never fail the run.
+    pub soft_fail: bool,
+    /// `--fail-severity`: failures below it do not fail the run.
+    pub fail_severity: Severity,
+}
+
+impl Default for Gate {
+    fn default() -> Gate {
+        Gate {
+            soft_fail: false,
+            fail_severity: Severity::Low,
+        }
+    }
 }
 
 /// A finding or input error as a miette diagnostic.
 struct Block {
     code: Option<String>,
+    /// `file:line:column`, for the compact form.
+    place: Option<String>,
     message: String,
     severity: miette::Severity,
     help: Option<String>,
@@ -88,7 +115,50 @@ pub fn render(report: &Report, options: TextOptions) -> String {
         out.push('\n');
     }
     out.push_str(&summary_line(report, options));
+    if let Some(line) = gate_line(report, options.gate) {
+        out.push_str(&line);
+    }
     out
+}
+
+/// Why failures reported above do not fail the run, when they do not: `--soft-fail`, or
+/// severities below `--fail-severity` (its default, low, leaves info findings out).
+pub fn gate_line(report: &Report, gate: Gate) -> Option<String> {
+    let failed: Vec<Severity> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .map(|f| f.severity)
+        .collect();
+    if failed.is_empty() {
+        return None;
+    }
+    if gate.soft_fail {
+        let what = if failed.len() == 1 {
+            "the failed finding does"
+        } else {
+            "the failed findings do"
+        };
+        return Some(format!("  --soft-fail: {what} not fail the run\n"));
+    }
+    let threshold = gate.fail_severity;
+    let below = failed.iter().filter(|s| **s < threshold).count();
+    let threshold = threshold.as_str();
+    match (below, failed.len()) {
+        (0, _) => None,
+        (1, 1) => Some(format!(
+            "  the failed finding is below --fail-severity {threshold} and does not fail the run\n"
+        )),
+        (b, n) if b == n => Some(format!(
+            "  the {n} failed findings are below --fail-severity {threshold} and do not fail the run\n"
+        )),
+        (1, n) => Some(format!(
+            "  1 of the {n} failed findings is below --fail-severity {threshold} and does not fail the run\n"
+        )),
+        (b, n) => Some(format!(
+            "  {b} of the {n} failed findings are below --fail-severity {threshold} and do not fail the run\n"
+        )),
+    }
 }
 
 /// Everything but the summary line: errors, warnings, findings, notes (verbose) and budgets.
@@ -103,15 +173,22 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         .with_links(false);
     let mut out = String::new();
     let lines = Lines::default();
+    let show = |block: Block, out: &mut String| {
+        if options.compact {
+            out.push_str(&compact_lines(&block));
+        } else {
+            render_block(&handler, &block, out);
+        }
+    };
     for e in &report.errors {
-        render_block(&handler, &error_block(report, &lines, e), &mut out);
+        show(error_block(report, &lines, e), &mut out);
     }
     for w in &report.warnings {
         let block = Block {
             severity: miette::Severity::Warning,
             ..error_block(report, &lines, w)
         };
-        render_block(&handler, &block, &mut out);
+        show(block, &mut out);
     }
     let by_address: std::collections::HashMap<(&str, &str), &Resource> = report
         .resources
@@ -119,20 +196,19 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         .map(|r| ((r.root.as_ref(), r.address.as_str()), r))
         .collect();
     for f in &report.findings {
-        if f.status == Status::Unknown && !options.show_unknown {
+        if f.status == Status::Unknown && (!options.show_unknown || options.quiet) {
             continue;
         }
-        if f.status == Status::Suppressed && !options.verbose {
+        if f.status == Status::Suppressed && (!options.verbose || options.quiet) {
             continue;
         }
         let resource = by_address
             .get(&(f.root.as_ref(), f.address.as_str()))
             .copied();
-        render_block(
-            &handler,
-            &finding_block(report, &lines, f, resource),
-            &mut out,
-        );
+        show(finding_block(report, &lines, f, resource), &mut out);
+    }
+    if options.quiet {
+        return out;
     }
     if options.verbose {
         let mut notes = String::new();
@@ -188,6 +264,39 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         out.push('\n');
     }
     out.push_str(&budgets);
+    out
+}
+
+/// `infra/eks.tf:41:3`.
+fn place(l: &Location) -> String {
+    format!("{}:{}:{}", l.file, l.line, l.column)
+}
+
+/// The compact form of a diagnostic: `FILE:LINE:COL: CODE MESSAGE (LABEL)`, then the help
+/// on an indented line. Control characters from the input become spaces, so nothing in a
+/// message can move the cursor or recolour the terminal.
+fn compact_lines(block: &Block) -> String {
+    let one_line = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect()
+    };
+    let mut line = String::new();
+    if let Some(place) = &block.place {
+        line.push_str(&format!("{place}: "));
+    }
+    match &block.code {
+        Some(code) => line.push_str(&format!("{code} ")),
+        None => line.push_str("error: "),
+    }
+    line.push_str(&block.message);
+    if let Some(label) = block.label.as_ref().and_then(|(_, text)| text.as_ref()) {
+        line.push_str(&format!(" ({label})"));
+    }
+    let mut out = format!("{}\n", one_line(&line));
+    if let Some(help) = &block.help {
+        out.push_str(&format!("    help: {}\n", one_line(help)));
+    }
     out
 }
 
@@ -297,6 +406,7 @@ fn finding_block(
     let source = snippet_for(report, lines, &f.location);
     Block {
         code: Some(shown(&code)),
+        place: Some(place(&f.location)),
         message: shown(&f.message),
         severity,
         help: f.help.as_deref().map(shown),
@@ -417,6 +527,8 @@ fn error_block(report: &Report, lines: &Lines, e: &InputError) -> Block {
     };
     Block {
         code: None,
+        // Without a snippet the message already names the place.
+        place: source.is_some().then(|| place(&e.location)),
         message: shown(&message),
         severity: miette::Severity::Error,
         help: e.help.as_deref().map(shown),
@@ -461,7 +573,7 @@ fn summary_parts(report: &Report, show_unknown: bool) -> Vec<String> {
     let mut parts = vec![
         plural(s.resources, "resource", "resources"),
         plural(s.policies, "policy", "policies"),
-        format!("{} failed", s.failed),
+        super::failed_findings(s.failed, s.failed_policies),
     ];
     let mut unknown = format!("{} unknown", s.unknown);
     if s.unknown > 0 && !show_unknown {
@@ -524,7 +636,7 @@ mod tests {
         TextOptions {
             color: false,
             show_unknown: true,
-            verbose: false,
+            ..TextOptions::default()
         }
     }
 
@@ -554,7 +666,10 @@ mod tests {
     #[test]
     fn a_clean_run_prints_only_the_summary() {
         let text = render(&Report::default(), plain());
-        assert_eq!(text, "  0 resources, 0 policies, 0 failed, 0 unknown\n");
+        assert_eq!(
+            text,
+            "  0 resources, 0 policies, 0 failed findings, 0 unknown\n"
+        );
     }
 
     #[test]
@@ -573,7 +688,7 @@ mod tests {
         };
         assert_eq!(
             render(&report, options),
-            "  × a.tf:1:1: first\n\nnote: skipped x\n\n  0 resources, 0 policies, 0 failed, 0 unknown, 1 input error\n"
+            "  × a.tf:1:1: first\n\nnote: skipped x\n\n  0 resources, 0 policies, 0 failed findings, 0 unknown, 1 input error\n"
         );
     }
 
@@ -586,7 +701,7 @@ mod tests {
         let text = render(&report, plain());
         assert_eq!(
             text,
-            "  × a.tf:1:1: first\n\n  × b.tf:1:1: second\n\n  0 resources, 0 policies, 0 failed, 0 unknown, 2 input errors\n"
+            "  × a.tf:1:1: first\n\n  × b.tf:1:1: second\n\n  0 resources, 0 policies, 0 failed findings, 0 unknown, 2 input errors\n"
         );
     }
 }

@@ -110,7 +110,7 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
     let rows: Vec<String> = moved.iter().map(|d| resource_row(d, links)).collect();
     let (top, rest) = rows.split_at(rows.len().min(TOP_ROWS));
     const TABLE_HEAD: &str =
-        "| Resource | Change | Before | After | Ceiling after |\n|:--|--:|--:|--:|--:|\n";
+        "| Resource | Change | Monthly before → after | Ceiling before → after |\n|:--|--:|--:|--:|\n";
     let top_section = if top.is_empty() {
         Section::fixed("\nNo resource changed.\n".to_string())
     } else {
@@ -253,12 +253,12 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         whole_dollars(totals.baseline.0)
     );
     header.push_str(&format!(
-        "{} resources, {at_least}{} / month (ceiling {}); {} policies: {} failed, {} unknown, {} suppressed.\n",
-        summary.resources,
+        "{}, {at_least}{} / month (ceiling {}); {}: {}, {} unknown, {} suppressed.\n",
+        plural(summary.resources, "resource", "resources"),
         totals.baseline,
         totals.ceiling,
-        summary.policies,
-        summary.failed,
+        plural(summary.policies, "policy", "policies"),
+        super::failed_findings(summary.failed, summary.failed_policies),
         summary.unknown,
         summary.suppressed
     ));
@@ -422,11 +422,14 @@ fn resource_row(d: &ResourceDelta, links: Option<&Links>) -> String {
         "removed" => " (removed)",
         _ => "",
     };
+    // Both the baseline and the ceiling, before and after: a change of instance type at
+    // zero minimum nodes moves only the ceiling, and must not read as "$0.00".
     format!(
-        "| {name}{change} | {} | {} | {} | {} |\n",
+        "| {name}{change} | {} | {} → {} | {} → {} |\n",
         diff::signed(d.delta.baseline),
         money(d.before.as_ref(), false),
         money(d.after.as_ref(), false),
+        money(d.before.as_ref(), true),
         money(d.after.as_ref(), true),
     )
 }
