@@ -918,7 +918,10 @@ fn a_policy_id_that_matches_nothing_is_an_error_with_a_suggestion() {
     assert_eq!(
         run.stderr,
         "error: --policy `AIC-GPU-01` matches no policy\n  help: did you mean `AIC-GPU-001`?\n\
-         error: --skip-policy `NOPE-*` matches no policy\n  help: policy ids look like `AIC-GPU-001`; a glob such as `AIC-GPU-*` selects a group\n"
+         error: --skip-policy `NOPE-*` matches no policy\n  help: policy ids are case-sensitive; the loaded policies are \
+         `AIC-BUDGET-001`, `AIC-BUDGET-002`, `AIC-COST-001`, `AIC-COST-002`, `AIC-GPU-001`, `AIC-GPU-002`, \
+         `AIC-GPU-003`, `AIC-K8S-001`, `AIC-K8S-002`, `AIC-K8S-003`, `AIC-K8S-004`, `AIC-K8S-005`, \
+         `AIC-K8S-006`, `AIC-TAG-001`\n"
     );
 }
 

@@ -14,12 +14,19 @@ pub(super) fn select(
     if only.is_empty() && skip.is_empty() {
         return Ok(());
     }
-    let ids: Vec<&str> = policies.ids().collect();
     let mut problems = Vec::new();
     for (flag, patterns) in [("--policy", only), ("--skip-policy", skip)] {
         for pattern in patterns {
-            if !ids.iter().any(|id| glob_match(pattern, id)) {
-                problems.push(no_match(flag, pattern, &ids));
+            // The same check as waivers' ids, so both suggest alike.
+            if let Err(unknown) = policies.check_id(pattern) {
+                let shown: String = pattern
+                    .chars()
+                    .map(|c| if c.is_control() { '?' } else { c })
+                    .collect();
+                problems.push(format!(
+                    "error: {flag} `{shown}` matches no policy\n  help: {}",
+                    unknown.help
+                ));
             }
         }
     }
@@ -31,26 +38,6 @@ pub(super) fn select(
             && !skip.iter().any(|p| glob_match(p, id))
     });
     Ok(())
-}
-
-/// `error: --policy `AIC-GPU-01` matches no policy` with the closest id, if one is close.
-fn no_match(flag: &str, pattern: &str, ids: &[&str]) -> String {
-    let shown: String = pattern
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    let closest = ids
-        .iter()
-        .map(|id| (strsim::jaro_winkler(&pattern.to_uppercase(), id), *id))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, id)| id);
-    let help = match closest {
-        Some(id) => format!("did you mean `{id}`?"),
-        None => "policy ids look like `AIC-GPU-001`; a glob such as `AIC-GPU-*` selects a group"
-            .to_string(),
-    };
-    format!("error: {flag} `{shown}` matches no policy\n  help: {help}")
 }
 
 #[cfg(test)]
@@ -88,10 +75,12 @@ mod tests {
         let mut p = builtin();
         let before = p.len();
         let err = select(&mut p, &[], &strings(&["AIC-GPU-01", "XYZ-*"])).unwrap_err();
-        assert_eq!(
-            err,
-            "error: --skip-policy `AIC-GPU-01` matches no policy\n  help: did you mean `AIC-GPU-001`?\n\
-             error: --skip-policy `XYZ-*` matches no policy\n  help: policy ids look like `AIC-GPU-001`; a glob such as `AIC-GPU-*` selects a group"
+        assert!(
+            err.starts_with(
+                "error: --skip-policy `AIC-GPU-01` matches no policy\n  help: did you mean `AIC-GPU-001`?\n\
+                 error: --skip-policy `XYZ-*` matches no policy\n  help: policy ids are case-sensitive; the loaded policies are `AIC-BUDGET-001`, "
+            ),
+            "{err}"
         );
         assert_eq!(p.len(), before);
     }
