@@ -132,7 +132,7 @@ fn label_line(line: &str, start: usize, end: usize) -> (String, usize, usize) {
     let line = line.strip_suffix('\r').unwrap_or(line);
     let start = start.min(line.len());
     let end = end.clamp(start, line.len());
-    if line.chars().count() <= MAX_LINE {
+    if !longer_than(line, MAX_LINE) {
         let before = escape::source_line(line.get(..start).unwrap_or(""));
         let label = escape::source_line(line.get(start..end).unwrap_or(""));
         let after = escape::source_line(line.get(end..).unwrap_or(""));
@@ -153,11 +153,17 @@ fn label_line(line: &str, start: usize, end: usize) -> (String, usize, usize) {
 /// A line around the label: whole when short, else only `…`.
 fn context_line(line: &str) -> String {
     let line = line.strip_suffix('\r').unwrap_or(line);
-    if line.chars().count() <= MAX_LINE {
+    if !longer_than(line, MAX_LINE) {
         escape::source_line(line).into_owned()
     } else {
         CUT.to_string()
     }
+}
+
+/// Whether `line` has more than `n` characters, counting at most `n + 1` of them: a
+/// minified file's one line can be megabytes long, and is looked at once per finding.
+fn longer_than(line: &str, n: usize) -> bool {
+    line.len() > n && line.chars().nth(n).is_some()
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -171,6 +177,15 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn longer_than_counts_characters_not_bytes() {
+        assert!(!longer_than("abc", 3));
+        assert!(longer_than("abcd", 3));
+        // Three characters in nine bytes are not longer than three.
+        assert!(!longer_than("日本語", 3));
+        assert!(longer_than("日本語x", 3));
+    }
 
     fn read(s: &Snippet) -> (String, usize, usize) {
         let c = s.read_span(&s.label(), 0, 0).unwrap();
