@@ -258,6 +258,10 @@ fn eks() -> Root {
     Root::new("eks_gpu_training")
 }
 
+/// Why the SageMaker endpoint in us-west-2 has no price: the catalog lists SageMaker in
+/// us-east-1 only ($7.09/hour for ml.g5.12xlarge there).
+const SAGEMAKER_WEST: &str = "price unknown: the catalog's aws_sagemaker_hosting table has no price in us-west-2 (in us-east-1 it is $7.09/hour); set region_fallback = true under [pricing] to use that rate as an assumption";
+
 /// Every finding of the EKS root with the default configuration (dev from default_tags).
 fn eks_findings() -> Vec<Value> {
     let eks = eks();
@@ -312,6 +316,21 @@ fn eks_findings() -> Vec<Value> {
             "main.tf:33",
             "aws_eks_node_group.train can scale to 80 accelerators (10 x 8 H100), more than the limit of 64",
         ),
+        // The endpoint runs in us-west-2 (aws.west), where the catalog has no SageMaker
+        // price: unknown, with the us-east-1 rate named, never that rate called us-west-2's.
+        eks.fail(
+            "AIC-COST-001",
+            "aws_sagemaker_endpoint_configuration.llama",
+            "serving.tf:22",
+            &format!("aws_sagemaker_endpoint_configuration.llama has no complete cost estimate: {SAGEMAKER_WEST}"),
+        ),
+        eks.unknown(
+            "AIC-COST-002",
+            "aws_sagemaker_endpoint_configuration.llama",
+            "serving.tf:22",
+            "cannot decide AIC-COST-002 for aws_sagemaker_endpoint_configuration.llama: monthly_cost_ceiling is unknown",
+            &[("monthly_cost_ceiling", SAGEMAKER_WEST)],
+        ),
         // aws.west's default_tags have env and team but no cost-center.
         eks.fail(
             "AIC-TAG-001",
@@ -353,14 +372,15 @@ fn eks_root_fails_with_every_expected_finding() {
     assert_eq!(
         report["summary"],
         json!({
-            // 14 policies x 10 resources = 9 failed + 2 unknown + 129 passed.
-            "resources": 10, "files": 7, "policies": 14, "failed": 9, "unknown": 2,
-            "suppressed": 0, "errors": 0, "passed": 129, "input_errors": 0, "warnings": 0,
+            // 14 policies x 10 resources = 10 failed + 3 unknown + 127 passed.
+            "resources": 10, "files": 7, "policies": 14, "failed": 10, "unknown": 3,
+            "suppressed": 0, "errors": 0, "passed": 127, "input_errors": 0, "warnings": 0,
             "modules_not_loaded": 0,
             // The sums of the resources' exact amounts (see eks_resources_are_priced_...),
-            // rounded to cents once; the two buckets depend on usage and add nothing.
+            // rounded to cents once; the two buckets depend on usage and add nothing, and
+            // the SageMaker endpoint in us-west-2 has no price.
             "monthly_cost": {
-                "baseline": "93416.50", "ceiling": "570549.98", "priced": 8, "incomplete": 0,
+                "baseline": "83065.10", "ceiling": "560198.58", "priced": 8, "incomplete": 1,
             },
         })
     );
@@ -480,8 +500,8 @@ fn cost(address: &str, baseline: &str, ceiling: &str) -> (String, String, String
 
 /// Each amount worked out from the catalog: 730 hours a month; us-east-1 EC2 prices
 /// (`catalog/aws_ec2_ondemand.csv`), the AWS spot factor 0.4 (`spot_factors.csv`), EBS gp2
-/// $0.10 and gp3 $0.08 per GB-month, EKS $0.10 an hour, SageMaker `ml.g5.12xlarge` $7.09 an
-/// hour (listed for us-east-1 only, so us-west-2 falls back to it).
+/// $0.10 and gp3 $0.08 per GB-month, EKS $0.10 an hour; SageMaker is listed for us-east-1
+/// only, so the endpoint in us-west-2 has no price.
 #[test]
 fn eks_resources_are_priced_from_the_catalog() {
     let (_, report) = eks().json(&[]);
@@ -501,11 +521,13 @@ fn eks_resources_are_priced_from_the_catalog() {
             // No usage file: storage depends on usage, nothing fixed.
             cost("aws_s3_bucket.checkpoints", "0.00", "0.00"),
             cost("aws_s3_bucket.checkpoints_replica", "0.00", "0.00"),
-            // 2 instances: 1,460 h x $7.09.
-            cost(
-                "aws_sagemaker_endpoint_configuration.llama",
-                "10351.40",
-                "10351.40"
+            // us-west-2: the catalog lists SageMaker in us-east-1 only, so no price (at
+            // us-east-1's $7.09 it would be 1,460 h x $7.09 = $10,351.40, not shown as such).
+            (
+                "aws_sagemaker_endpoint_configuration.llama".to_string(),
+                "0.00".to_string(),
+                "0.00".to_string(),
+                false
             ),
         ]
     );
@@ -614,6 +636,36 @@ AIC-GPU-002 [medium]
         (max_accelerators under [environments.NAME], or max_per_resource under [accelerators]), or
         waive AIC-GPU-002 for this resource
 
+AIC-COST-001 [medium]
+
+  ⚠ aws_sagemaker_endpoint_configuration.llama has no complete cost estimate: price unknown: the
+  │ catalog's aws_sagemaker_hosting table has no price in us-west-2 (in us-east-1 it is $7.09/
+  │ hour); set region_fallback = true under [pricing] to use that rate as an assumption
+    ╭─[testdata/terraform/eks_gpu_training/serving.tf:22:5]
+ 21 │     model_name             = aws_sagemaker_model.llama.name
+ 22 │     instance_type          = "ml.g5.12xlarge"
+    ·     ────────────────────┬────────────────────
+    ·                         ╰── 2 × ml.g5.12xlarge, 4 × A10G each, on-demand, cost unknown
+ 23 │     initial_instance_count = 2
+    ╰────
+  help: give the missing values (variable defaults, --var, --var-file, the usage file), add the
+        price with [[pricing.overrides]] in the configuration, or waive AIC-COST-001 for this
+        resource
+
+AIC-COST-002 [high, unknown]
+
+  ⚠ cannot decide AIC-COST-002 for aws_sagemaker_endpoint_configuration.llama:
+  │ monthly_cost_ceiling is unknown
+    ╭─[testdata/terraform/eks_gpu_training/serving.tf:22:5]
+ 21 │     model_name             = aws_sagemaker_model.llama.name
+ 22 │     instance_type          = "ml.g5.12xlarge"
+    ·     ────────────────────┬────────────────────
+    ·                         ╰── monthly_cost_ceiling is unknown: price unknown: the catalog's aws_sagemaker_hosting table has no price in us-west-2 (in us-east-1 it is $7.09/hour); set region_fallback = true under [pricing] to use that rate as an assumption
+ 23 │     initial_instance_count = 2
+    ╰────
+  help: resolve the value (give the variable a default, or pass it with --var or --var-file) to
+        get a definite answer; --unknown fail counts this as a failure
+
 AIC-TAG-001 [high]
 
   × aws_sagemaker_endpoint_configuration.llama is missing required tags: cost-center
@@ -621,7 +673,7 @@ AIC-TAG-001 [high]
  25 │ 
  26 │   tags = {
     ·   ────┬───
-    ·       ╰── 2 × ml.g5.12xlarge, 4 × A10G each, on-demand, $10,351.40/month
+    ·       ╰── 2 × ml.g5.12xlarge, 4 × A10G each, on-demand, cost unknown
  27 │     model = "llama-3-8b-instruct"
     ╰────
   help: add the tags to the resource, or set them once for every resource of a provider with
@@ -672,7 +724,7 @@ AIC-TAG-001 [high, unknown]
 
 assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
 
-  10 resources, 14 policies, 9 failed findings (5 policies), 2 unknown, $93,416.50/month (ceiling $570,549.98)
+  10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling $560,198.58)
 "##;
 
 #[test]
@@ -824,7 +876,7 @@ fn fail_severity_critical_passes_a_run_with_only_high_and_medium_failures() {
 #[test]
 fn the_summary_counts_failed_findings_and_policies_and_says_why_they_do_not_fail() {
     const SUMMARY: &str =
-        "\n  10 resources, 14 policies, 9 failed findings (5 policies), 2 unknown, $93,416.50/month (ceiling $570,549.98)\n";
+        "\n  10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling $560,198.58)\n";
     let plain = eks().text(&[]);
     assert_eq!(plain.code, 1);
     assert!(plain.stdout.ends_with(SUMMARY), "{}", plain.stdout);
@@ -839,12 +891,12 @@ fn the_summary_counts_failed_findings_and_policies_and_says_why_they_do_not_fail
         soft.stdout
     );
 
-    // Three of the nine failures are medium (see eks_findings).
+    // Four of the ten failures are medium (see eks_findings).
     let high = eks().text(&["--fail-severity", "high"]);
     assert_eq!(high.code, 1);
     assert!(
         high.stdout.ends_with(&format!(
-            "{SUMMARY}  3 of the 9 failed findings are below --fail-severity high and do not fail the run\n"
+            "{SUMMARY}  4 of the 10 failed findings are below --fail-severity high and do not fail the run\n"
         )),
         "{}",
         high.stdout
@@ -865,7 +917,7 @@ fn the_summary_counts_failed_findings_and_policies_and_says_why_they_do_not_fail
     assert_eq!(
         critical.stderr,
         format!(
-            "{}  the 9 failed findings are below --fail-severity critical and do not fail the run\n",
+            "{}  the 10 failed findings are below --fail-severity critical and do not fail the run\n",
             &SUMMARY[1..]
         )
     );
@@ -895,7 +947,7 @@ fn check_and_skip_check_select_policies_by_glob_and_compact_drops_snippets() {
 
 assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
 
-  10 resources, 2 policies, 3 failed findings (2 policies), 1 unknown, $93,416.50/month (ceiling $570,549.98)
+  10 resources, 2 policies, 3 failed findings (2 policies), 1 unknown, at least $83,065.10/month (ceiling $560,198.58)
 "#;
     assert_eq!(run.stdout, expected.replace("{D}", &eks.dir));
     // The long names are the same flags.
@@ -935,11 +987,11 @@ fn quiet_shows_only_failures_and_the_summary() {
         .lines()
         .filter(|l| l.starts_with(&eks().dir))
         .collect();
-    // The nine failures of eks_findings, none of its two unknowns.
-    assert_eq!(findings.len(), 9, "{}", run.stdout);
+    // The ten failures of eks_findings, none of its three unknowns.
+    assert_eq!(findings.len(), 10, "{}", run.stdout);
     assert!(!run.stdout.contains("unknown]"), "{}", run.stdout);
     assert!(run.stdout.ends_with(
-        "\n\n  10 resources, 14 policies, 9 failed findings (5 policies), 2 unknown, $93,416.50/month (ceiling $570,549.98)\n"
+        "\n\n  10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling $560,198.58)\n"
     ), "{}", run.stdout);
     let full = eks().text(&["--compact"]);
     assert!(full.stdout.contains("unknown]"), "{}", full.stdout);
@@ -1312,16 +1364,33 @@ fn module_tree_expands_module_instances_and_passes_providers_down() {
     let tree = Root::new("module_tree");
     let (code, report) = tree.json(&[]);
     assert_eq!(code, 1);
-    // module.dr gets aws.west, whose default_tags lack cost-center; every other module
-    // inherits the default provider's complete default_tags.
+    // module.dr gets aws.west, whose default_tags lack cost-center and whose region
+    // (us-west-2) has no EC2 prices in the catalog; every other module inherits the
+    // default provider's complete default_tags and us-east-1.
+    let dr_price = "price unknown: the catalog's aws_ec2_ondemand table has no price in us-west-2 (in us-east-1 it is $55.04/hour); set region_fallback = true under [pricing] to use that rate as an assumption";
     assert_eq!(
         findings_of(&report),
-        vec![tree.fail(
-            "AIC-TAG-001",
-            "module.dr.aws_instance.node[0]",
-            "modules/gpu_node/main.tf:29",
-            "module.dr.aws_instance.node[0] is missing required tags: cost-center",
-        )]
+        vec![
+            tree.fail(
+                "AIC-COST-001",
+                "module.dr.aws_instance.node[0]",
+                "modules/gpu_node/main.tf:26",
+                &format!("module.dr.aws_instance.node[0] has no complete cost estimate: {dr_price}"),
+            ),
+            tree.unknown(
+                "AIC-COST-002",
+                "module.dr.aws_instance.node[0]",
+                "modules/gpu_node/main.tf:26",
+                "cannot decide AIC-COST-002 for module.dr.aws_instance.node[0]: monthly_cost_ceiling is unknown",
+                &[("monthly_cost_ceiling", dr_price)],
+            ),
+            tree.fail(
+                "AIC-TAG-001",
+                "module.dr.aws_instance.node[0]",
+                "modules/gpu_node/main.tf:29",
+                "module.dr.aws_instance.node[0] is missing required tags: cost-center",
+            ),
+        ]
     );
     let east = json!({"cost-center": "cc-100", "env": "prod", "team": "ml-platform"});
     let train = |cell: u32, node: u32| {
@@ -1402,8 +1471,14 @@ fn every_module_and_count_instance_is_priced() {
         costs_of(&report),
         vec![
             cost("aws_s3_bucket.artifacts", "0.00", "0.00"),
-            // us-west-2 is not in the EC2 table: us-east-1's $55.04 x 730 h.
-            cost("module.dr.aws_instance.node[0]", "40179.20", "40179.20"),
+            // us-west-2 is not in the EC2 table: no price (us-east-1's $55.04 is named in the
+            // reason, never used as us-west-2's).
+            (
+                "module.dr.aws_instance.node[0]".to_string(),
+                "0.00".to_string(),
+                "0.00".to_string(),
+                false
+            ),
             // 2 instances x 730 h x $1.515 (ml.g5.2xlarge) and x $1.222 (ml.g6.2xlarge).
             endpoint("a", "2211.90"),
             endpoint("b", "1784.12"),
@@ -1413,10 +1488,10 @@ fn every_module_and_count_instance_is_priced() {
             train(1, 1),
         ]
     );
-    // 4 x $16,029.07866 + $40,179.20 + $2,211.90 + $1,784.12 = $108,291.53464.
+    // 4 x $16,029.07866 + $2,211.90 + $1,784.12 = $68,112.33464 (module.dr has no price).
     assert_eq!(
         report["summary"]["monthly_cost"]["baseline"],
-        json!("108291.53")
+        json!("68112.33")
     );
 }
 
@@ -1430,7 +1505,7 @@ fn verbose_text_names_the_remote_module_that_was_not_loaded() {
              note: `testdata/terraform/module_tree/modules/gpu_node` is evaluated as module.dr, module.train of the root `testdata/terraform/module_tree`, not as a root of its own\n\
              note: `testdata/terraform/module_tree/modules/sagemaker_endpoint` is evaluated as module.serve[\"a\"].module.endpoint, module.serve[\"b\"].module.endpoint of the root `testdata/terraform/module_tree`, not as a root of its own\n\
              note: `testdata/terraform/module_tree/modules/serving` is evaluated as module.serve of the root `testdata/terraform/module_tree`, not as a root of its own\n\
-             \n  8 resources, 14 policies, 1 failed finding (1 policy), 0 unknown, 1 remote module not loaded, $108,291.53/month (ceiling $108,291.53)\n"
+             \n  8 resources, 14 policies, 2 failed findings (2 policies), 1 unknown, 1 remote module not loaded, at least $68,112.33/month (ceiling $68,112.33)\n"
         ),
         "{}",
         run.stdout
@@ -1819,12 +1894,12 @@ fn init_writes_a_config_that_check_accepts_and_that_means_the_defaults() {
         findings_of(&parse_report(&with_starter)),
         findings_of(&parse_report(&without))
     );
-    // As many as eks_findings(): 9 failures (two of them AIC-COST-002) and 2 unknowns.
+    // As many as eks_findings(): 10 failures (two of them AIC-COST-002) and 3 unknowns.
     assert_eq!(
         findings_of(&parse_report(&without)).len(),
         eks_findings().len()
     );
-    assert_eq!(eks_findings().len(), 11);
+    assert_eq!(eks_findings().len(), 13);
 }
 
 #[test]

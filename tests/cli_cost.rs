@@ -920,27 +920,28 @@ fn a_variable_without_a_value_makes_the_estimate_incomplete_and_names_it() {
 }
 
 #[test]
-fn a_region_missing_from_the_catalog_is_estimated_from_the_fallback_region() {
+fn a_region_missing_from_the_catalog_is_unknown_and_names_the_reference_rate() {
     let (_, report) = incomplete().cost_json(&[]);
-    // eu-west-1 is not in the EC2 table: us-east-1's $0.192 x 730 h.
+    // eu-west-1 is not in the EC2 table: no price, never us-east-1's $0.192 called
+    // eu-west-1's (that would be $140.16).
+    let dublin = estimate(&report, "aws_instance.dublin");
     assert_eq!(
-        monthly(&report, "aws_instance.dublin"),
-        amounts("140.16", "140.16")
+        (&dublin["baseline"], &dublin["ceiling"], &dublin["complete"]),
+        (&json!("0.00"), &json!("0.00"), &json!(false))
     );
-    assert!(has_note(
-        &report,
-        "aws_instance.dublin",
-        "estimated from us-east-1 (eu-west-1 is not in the catalog)"
-    ));
-    // Only Dublin has an amount; two estimates are incomplete.
+    assert_eq!(dublin["missing"], json!([DUBLIN_UNKNOWN]));
+    // No amount anywhere; three estimates are incomplete.
     assert_eq!(
         totals(&report),
         &json!({
-            "baseline": "140.16", "ceiling": "140.16",
-            "priced": 3, "incomplete": 2, "depends_on_usage": 0,
+            "baseline": "0.00", "ceiling": "0.00",
+            "priced": 3, "incomplete": 3, "depends_on_usage": 0,
         })
     );
 }
+
+/// Why Dublin's m5.xlarge has no price: the catalog lists EC2 in us-east-1 only.
+const DUBLIN_UNKNOWN: &str = "price unknown: the catalog's aws_ec2_ondemand table has no price in eu-west-1 (in us-east-1 it is $0.192/hour); set region_fallback = true under [pricing] to use that rate as an assumption";
 
 #[test]
 fn incomplete_estimates_fail_aic_cost_001_naming_what_is_missing() {
@@ -979,12 +980,20 @@ fn incomplete_estimates_fail_aic_cost_001_naming_what_is_missing() {
                 &format!("aws_instance.from_var has no complete cost estimate: {VAR_X_UNKNOWN}"),
             ),
             ceiling_unknown("aws_instance.from_var", "main.tf:50"),
+            root.finding(
+                "AIC-COST-001",
+                "fail",
+                "aws_instance.dublin",
+                "main.tf:57",
+                &format!("aws_instance.dublin has no complete cost estimate: {DUBLIN_UNKNOWN}"),
+            ),
+            ceiling_unknown("aws_instance.dublin", "main.tf:57"),
         ]
     );
     // The summary says the total is a lower bound.
     let text = root.run("check", &[]).stdout;
     assert!(
-        text.ends_with(", at least $140.16/month (ceiling $140.16)\n"),
+        text.ends_with(", at least $0.00/month (ceiling $0.00)\n"),
         "{text}"
     );
 }

@@ -527,11 +527,10 @@ fn a_value_known_only_after_apply_leaves_the_cost_unknown_with_its_reason() {
         vec![
             d("AIC-COST-001", "fail", &format!("aws_eks_node_group.gpu has no complete cost estimate: the number of units is unknown: {why}")),
             d("AIC-COST-002", "fail", "aws_eks_node_group.gpu can cost at least $160,724.80 a month at maximum scale, more than the limit of $100,000.00"),
-            d("AIC-COST-001", "fail", "google_container_node_pool.h100_pool has no complete cost estimate: instance_type is unknown: google_container_node_pool.h100_pool.node_config[0].machine_type is known only after apply"),
-            // The regional pool spans GKE's default 3 zones, so at most 2 x 3 = 6 nodes:
-            // 48 H100 x 730 h x $9.79655 = $343,271.112 and 600 GB pd-balanced x $0.10 =
-            // $60.00, without the unknown machine; 48 accelerators are within the limit.
-            d("AIC-COST-002", "fail", "google_container_node_pool.h100_pool can cost at least $343,331.11 a month at maximum scale, more than the limit of $100,000.00"),
+            // The catalog lists the H100 in us-east4 only, so the pool's GPUs in us-central1
+            // have no price either (at us-east4's rate its 48 H100 would cost $343,271.11).
+            d("AIC-COST-001", "fail", "google_container_node_pool.h100_pool has no complete cost estimate: instance_type is unknown: google_container_node_pool.h100_pool.node_config[0].machine_type is known only after apply; price unknown: the catalog's gcp_gpus table has no price in us-central1 (in us-east4 it is $9.79655/GPU-hour); set region_fallback = true under [pricing] to use that rate as an assumption"),
+            d("AIC-COST-002", "unknown", "cannot decide AIC-COST-002 for google_container_node_pool.h100_pool: monthly_cost_ceiling is unknown"),
         ]
     );
 }

@@ -355,12 +355,14 @@ fn an_unset_map_of_pools_is_one_unknown_record_per_module_instance() {
         ]
     );
     let cluster = &report["resources"][0];
+    // The control plane's price is the same everywhere, but the region it would be read in
+    // is said beside the amount.
     assert_eq!(
-        cluster["monthly_cost"]["notes"][0],
-        format!(
-            "the region is unknown ({}); priced in the catalog's default region",
+        cluster["monthly_cost"]["assumptions"],
+        json!([format!(
+            "the region is unknown ({}); priced at eastus rates",
             no_location("research")
-        )
+        )])
     );
     let pools = &report["resources"][1];
     assert_eq!(

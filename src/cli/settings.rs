@@ -143,6 +143,7 @@ pub fn pricing_settings(
             })
             .collect(),
         spot_factors: pricing.spot_factors.clone(),
+        region_fallback: pricing.region_fallback,
         overlay: installed_overlay(namer, loaded.config.max_file_size, inventory),
         usage,
         default_gpu: loaded.config.kubernetes.default_gpu.clone(),

@@ -37,6 +37,7 @@ const KNOWN_KEYS: &[&str] = &[
     "budget",
     "usage_file",
     "spot_factors",
+    "region_fallback",
     "overrides",
     "discounts",
     "provider",

@@ -21,6 +21,11 @@ pub struct PricingConfig {
     pub overrides: Vec<OverrideConfig>,
     #[serde(default)]
     pub discounts: Vec<DiscountConfig>,
+    /// Price a region the catalog has no price for at the provider's reference region
+    /// (AWS us-east-1, Google us-central1, Azure eastus), shown as an assumption; without it
+    /// such an estimate is incomplete.
+    #[serde(default)]
+    pub region_fallback: bool,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

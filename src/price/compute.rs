@@ -4,14 +4,14 @@
 
 use rust_decimal::Decimal;
 
-use super::line::{component, PriceResult, Units};
+use super::line::{component, PriceResult, Rate, Units};
 use super::settings::PricingSettings;
 use super::usage::UsageValues;
 use crate::catalog;
 use crate::load::terraform::facts::{
     arg, contains_string, default_zones_note, is_zone, GKE_DEFAULT_ZONES,
 };
-use crate::model::{Capacity, CostComponent, Fact, Resource, Value, HOURS_PER_MONTH};
+use crate::model::{Capacity, CostComponent, Fact, Resource, Usd, Value, HOURS_PER_MONTH};
 
 /// The provider name the catalog knows (`google-beta` is priced as `google`).
 pub(super) fn catalog_provider(provider: &str) -> &str {
@@ -21,14 +21,16 @@ pub(super) fn catalog_provider(provider: &str) -> &str {
     }
 }
 
-/// The region to price in: the resource's when known; otherwise "" (the catalog's fallback
-/// region), with a note.
-pub(super) fn pricing_region(r: &Resource, notes: &mut Vec<String>) -> String {
+/// The region to price in: the resource's when known; otherwise "" (the catalog's reference
+/// region), with the assumption said.
+pub(super) fn pricing_region(r: &Resource, assumptions: &mut Vec<String>) -> String {
     match &r.region {
         Some(Fact::Known(region)) => region.clone(),
         Some(Fact::Unknown(u)) => {
-            notes.push(format!(
-                "the region is unknown ({}); priced in the catalog's default region",
+            let reference = catalog::Provider::parse(catalog_provider(&r.provider.name))
+                .map_or("the catalog's reference region", |p| p.fallback_region());
+            assumptions.push(format!(
+                "the region is unknown ({}); priced at {reference} rates",
                 u.origin
             ));
             String::new()
@@ -37,28 +39,43 @@ pub(super) fn pricing_region(r: &Resource, notes: &mut Vec<String>) -> String {
     }
 }
 
-/// Notes for a catalog price: where it came from, and a regional fallback.
-pub(super) fn price_notes(
+/// A catalog price as a rate, with its source in the notes. A price listed for another
+/// region than the one asked is not this region's price: it is unknown (the reference
+/// rate named), unless `[pricing] region_fallback` allows it as an assumption. When the
+/// region itself is not known, the caller has already said what is assumed.
+pub(super) fn catalog_rate(
     price: &catalog::Price,
     asked_region: &str,
     mut notes: Vec<String>,
-) -> Vec<String> {
+    s: &PricingSettings,
+) -> PriceResult {
+    let mut assumptions = Vec::new();
     if !price.exact_region {
-        let asked = if asked_region.is_empty() {
-            "the region"
+        let table = price.table.name;
+        let listed = format!("${}/{}", Usd(price.usd).exact_string(), price.unit);
+        if asked_region.is_empty() {
+            notes.push(format!("priced at the {} rate", price.region));
+        } else if s.region_fallback {
+            assumptions.push(format!(
+                "priced at the {} rate ({listed}): the catalog's {table} table has no price in {asked_region} ([pricing] region_fallback)",
+                price.region
+            ));
         } else {
-            asked_region
-        };
-        notes.push(format!(
-            "estimated from {} ({asked} is not in the catalog)",
-            price.region
-        ));
+            return Err(format!(
+                "price unknown: the catalog's {table} table has no price in {asked_region} (in {} it is {listed}); set region_fallback = true under [pricing] to use that rate as an assumption",
+                price.region
+            ));
+        }
     }
     notes.push(format!(
         "{} (as of {})",
         price.table.name, price.table.as_of
     ));
-    notes
+    Ok(Rate {
+        usd: price.usd,
+        notes,
+        assumptions,
+    })
 }
 
 pub(super) fn components(
@@ -74,7 +91,7 @@ pub(super) fn components(
         return None;
     }
     let provider = catalog_provider(&r.provider.name);
-    let region = pricing_region(r, notes);
+    let region = pricing_region(r, assumptions);
     let hours = usage.monthly_hours.unwrap_or(HOURS_PER_MONTH);
     if r.resource_type == "aws_sagemaker_endpoint_configuration" {
         return Some(sagemaker_variants(r, s, &region, hours));
@@ -118,7 +135,7 @@ pub(super) fn components(
             r,
             c.instance_type.known().map(String::as_str),
             &c.capacity,
-            &region,
+            (&region, s),
             hours,
             &units,
         ));
@@ -158,45 +175,44 @@ pub(super) fn machine_price(
             },
             _ => price,
         };
-        return Ok((price, notes));
+        return Ok(Rate::new(price, notes));
     }
     match capacity {
         Capacity::Spot => match s.spot_factors.get(provider) {
             Some(factor) => {
                 let (on_demand, notes) = catalog::machine_price(provider, instance_type, region)
                     .map_err(|e| unknown_machine(provider, instance_type, e))?;
-                let mut notes = price_notes(&on_demand, region, notes);
-                notes.push(format!(
+                let mut rate = catalog_rate(&on_demand, region, notes, s)?;
+                rate.notes.push(format!(
                     "spot priced at {} × on-demand (configured factor)",
                     factor.normalize()
                 ));
-                let price = on_demand
+                rate.usd = rate
                     .usd
                     .checked_mul(*factor)
                     .ok_or_else(|| "the spot price is too large to compute".to_string())?;
-                Ok((price, notes))
+                Ok(rate)
             }
             None => {
                 let (price, notes) = catalog::spot_price(provider, instance_type, region)
                     .map_err(|e| unknown_machine(provider, instance_type, e))?;
-                let notes = price_notes(&price, region, notes);
-                Ok((price.usd, notes))
+                catalog_rate(&price, region, notes, s)
             }
         },
         Capacity::OnDemand | Capacity::Reserved | Capacity::CapacityBlock => {
             let (price, notes) = catalog::machine_price(provider, instance_type, region)
                 .map_err(|e| unknown_machine(provider, instance_type, e))?;
-            let mut notes = price_notes(&price, region, notes);
+            let mut rate = catalog_rate(&price, region, notes, s)?;
             match capacity {
-                Capacity::Reserved => {
-                    notes.push("reserved capacity, priced at the on-demand list price".to_string())
-                }
-                Capacity::CapacityBlock => {
-                    notes.push("capacity block, priced at the on-demand list price".to_string())
-                }
+                Capacity::Reserved => rate
+                    .notes
+                    .push("reserved capacity, priced at the on-demand list price".to_string()),
+                Capacity::CapacityBlock => rate
+                    .notes
+                    .push("capacity block, priced at the on-demand list price".to_string()),
                 Capacity::OnDemand | Capacity::Spot => {}
             }
-            Ok((price.usd, notes))
+            Ok(rate)
         }
     }
 }
@@ -278,7 +294,7 @@ pub(super) fn gke_default_pool(
     } else {
         Capacity::OnDemand
     });
-    let region = pricing_region(r, &mut Vec::new());
+    let region = pricing_region(r, assumptions);
     let type_word = machine_type
         .known()
         .map_or("unknown type", String::as_str)
@@ -306,7 +322,11 @@ pub(super) fn gke_default_pool(
         _ => "pd-balanced".to_string(),
     };
     out.extend(super::storage::node_disks(
-        "google", &disk_type, disk_size, &region, &units,
+        "google",
+        &disk_type,
+        disk_size,
+        (&region, s),
+        &units,
     ));
     out
 }
@@ -411,7 +431,7 @@ fn attached_gpus(
     r: &Resource,
     machine_type: Option<&str>,
     capacity: &Fact<Capacity>,
-    region: &str,
+    (region, s): (&str, &PricingSettings),
     hours: Decimal,
     units: &Units,
 ) -> Vec<CostComponent> {
@@ -443,11 +463,8 @@ fn attached_gpus(
         Err("guest_accelerator.type is unknown".to_string())
     } else {
         catalog::attached_gpu_price("google", gpu_type, region, spot)
-            .map(|(p, notes)| {
-                let notes = price_notes(&p, region, notes);
-                (p.usd, notes)
-            })
             .map_err(unknown_price)
+            .and_then(|(p, notes)| catalog_rate(&p, region, notes, s))
     };
     let per_unit = match count {
         Some(n) => hours

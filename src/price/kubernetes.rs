@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 
 use super::compute::{machine_price, unknown_price};
-use super::line::{component, usage_component, PriceResult, Units};
+use super::line::{component, usage_component, PriceResult, Rate, Units};
 use super::settings::PricingSettings;
 use super::usage::UsageValues;
 use crate::catalog;
@@ -241,14 +241,14 @@ fn pods(
         component(
             format!("vCPU ({capacity})"),
             "vCPU-hours",
-            Ok((cpu_rate.usd, Vec::new())),
+            Ok(Rate::plain(cpu_rate.usd)),
             per_pod(known(&p.cpu_cores, "the CPU request")),
             &units,
         ),
         component(
             format!("Memory ({capacity})"),
             "GiB-hours",
-            Ok((gib_rate.usd, Vec::new())),
+            Ok(Rate::plain(gib_rate.usd)),
             per_pod(known(&p.memory_gib, "the memory request")),
             &units,
         ),
@@ -286,14 +286,14 @@ fn node_share(p: &PodGroup, on: &OnNode) -> Option<CostComponent> {
     let share = Decimal::from(*gpus)
         .checked_div(Decimal::from(on_node))
         .unwrap_or(Decimal::ONE);
-    let price =
-        node_price(provider, node, on.capacity(), on.settings).and_then(|(usd, mut notes)| {
-            notes.push(format!(
-                "{gpus} of the node's {on_node} GPUs: {} of its price",
-                share.normalize()
-            ));
-            Ok((mul(usd, share)?, notes))
-        });
+    let price = node_price(provider, node, on.capacity(), on.settings).and_then(|mut rate| {
+        rate.notes.push(format!(
+            "{gpus} of the node's {on_node} GPUs: {} of its price",
+            share.normalize()
+        ));
+        rate.usd = mul(rate.usd, share)?;
+        Ok(rate)
+    });
     Some(on.share(node, price))
 }
 
@@ -340,7 +340,8 @@ fn node_cpu_memory_share(p: &PodGroup, on: &OnNode) -> Option<CostComponent> {
     let size = catalog::machine_size(provider, node)?;
     let rates = catalog::kubernetes_unit_rates();
     let ratio = rates.gib_hour.usd.checked_div(rates.cpu_hour.usd)?;
-    let price = node_price(provider, node, on.capacity(), on.settings).and_then(|(usd, mut notes)| {
+    let price = node_price(provider, node, on.capacity(), on.settings).and_then(|mut rate| {
+        let usd = rate.usd;
         let cpu = known(&p.cpu_cores, "the CPU request")?;
         let memory = known(&p.memory_gib, "the memory request")?;
         let weight = size
@@ -352,7 +353,7 @@ fn node_cpu_memory_share(p: &PodGroup, on: &OnNode) -> Option<CostComponent> {
             .checked_div(weight)
             .ok_or_else(|| "the share is too large to price".to_string())?;
         let per_gib = mul(per_vcpu, ratio)?;
-        notes.push(format!(
+        rate.notes.push(format!(
             "{} of the node's {} vCPUs and {} of its {} GiB, at {} per vCPU-hour and {} per GiB-hour of the node (OpenCost's split)",
             cpu.normalize(),
             size.vcpus.normalize(),
@@ -364,7 +365,8 @@ fn node_cpu_memory_share(p: &PodGroup, on: &OnNode) -> Option<CostComponent> {
         let share = mul(cpu, per_vcpu)?
             .checked_add(mul(memory, per_gib)?)
             .ok_or_else(|| "the share is too large to price".to_string())?;
-        Ok((share, notes))
+        rate.usd = share;
+        Ok(rate)
     });
     Some(on.share(node, price))
 }
@@ -426,19 +428,19 @@ const UNNAMED_GPU: &str = "no node selector names the GPU model: add a nodeSelec
 fn model_rate(model: &str, spot: bool, assumptions: &mut Vec<String>) -> PriceResult {
     let on_demand = catalog::gpu_hour_rate(model);
     match (spot, catalog::gpu_hour_spot_rate(model), on_demand) {
-        (true, Some(s), _) => Ok((s.usd, Vec::new())),
+        (true, Some(s), _) => Ok(Rate::plain(s.usd)),
         (true, None, Some(o)) => {
             assumptions.push(format!("no spot rate for {model}; priced on-demand"));
-            Ok((o.usd, Vec::new()))
+            Ok(Rate::plain(o.usd))
         }
-        (false, _, Some(o)) => Ok((o.usd, Vec::new())),
+        (false, _, Some(o)) => Ok(Rate::plain(o.usd)),
         (_, _, None) => {
             let rates = catalog::kubernetes_unit_rates();
             assumptions.push(format!(
                 "{model} has no rate of its own; priced at the default GPU rate ({} per GPU-hour)",
                 Usd(rates.gpu_hour_default.usd).exact_string()
             ));
-            Ok((rates.gpu_hour_default.usd, Vec::new()))
+            Ok(Rate::plain(rates.gpu_hour_default.usd))
         }
     }
 }
@@ -497,17 +499,17 @@ pub(super) fn node_price(
     let region = catalog::Provider::parse(provider)
         .map(|p| p.fallback_region())
         .unwrap_or("");
-    let (usd, mut notes) = machine_price(
+    let mut rate = machine_price(
         provider,
         &Fact::Known(node.to_string()),
         &Fact::Known(capacity),
         region,
         s,
     )?;
-    notes.push(format!(
+    rate.notes.push(format!(
         "{node} priced in {region} (a manifest does not name its region)"
     ));
-    Ok((usd, notes))
+    Ok(rate)
 }
 
 /// An LLM route: tokens from the usage file × the model's token prices; a declared budget
@@ -544,7 +546,7 @@ fn llm_route(route: &LlmRoute, usage: &UsageValues, notes: &mut Vec<String>) -> 
         let price = if input { &p.input } else { &p.output };
         let note = (!p.model.eq_ignore_ascii_case(&model))
             .then(|| format!("token prices of `{}`", p.model));
-        Ok((price.usd, note.into_iter().collect()))
+        Ok(Rate::new(price.usd, note.into_iter().collect()))
     };
     let millions =
         |tokens: Option<Decimal>| tokens.and_then(|t| t.checked_div(Decimal::from(1_000_000)));

@@ -7,7 +7,31 @@ use crate::model::{CostComponent, Fact, UnitCounts, Usd};
 
 /// A price per unit with the notes that explain it, or the whole sentence saying why there
 /// is none (`price unknown: ...`, `instance_type is unknown: ...`).
-pub(super) type PriceResult = Result<(Decimal, Vec<String>), String>;
+pub(super) type PriceResult = Result<Rate, String>;
+
+/// A price per unit, the notes that explain it, and what was assumed to get it (shown
+/// beside the amount, unlike notes).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Rate {
+    pub usd: Decimal,
+    pub notes: Vec<String>,
+    pub assumptions: Vec<String>,
+}
+
+impl Rate {
+    pub fn new(usd: Decimal, notes: Vec<String>) -> Rate {
+        Rate {
+            usd,
+            notes,
+            assumptions: Vec::new(),
+        }
+    }
+
+    /// A list price that needs no explanation.
+    pub fn plain(usd: Decimal) -> Rate {
+        Rate::new(usd, Vec::new())
+    }
+}
 
 /// How many units (instances, nodes) are billed at the baseline and at the ceiling.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,10 +76,12 @@ pub(super) fn component(
 ) -> CostComponent {
     let mut missing: Option<String> = None;
     let mut notes = Vec::new();
+    let mut assumptions = Vec::new();
     let unit_price = match price {
-        Ok((p, n)) => {
-            notes = n;
-            Some(Usd(p))
+        Ok(rate) => {
+            notes = rate.notes;
+            assumptions = rate.assumptions;
+            Some(Usd(rate.usd))
         }
         Err(e) => {
             missing = Some(e);
@@ -98,7 +124,7 @@ pub(super) fn component(
         usage_based: false,
         missing,
         notes,
-        assumptions: Vec::new(),
+        assumptions,
     }
 }
 
@@ -148,7 +174,7 @@ mod tests {
         let c = component(
             "Instance usage".into(),
             "hours",
-            Ok((d("55.04"), vec![])),
+            Ok(Rate::plain(d("55.04"))),
             Ok(d("730")),
             &units,
         );
@@ -167,7 +193,7 @@ mod tests {
         let c = component(
             "x".into(),
             "hours",
-            Ok((d("1"), vec![])),
+            Ok(Rate::plain(d("1"))),
             Ok(d("730")),
             &units,
         );
@@ -195,7 +221,7 @@ mod tests {
         let c = usage_component(
             "Storage".into(),
             "GB-months",
-            Ok((d("0.023"), vec![])),
+            Ok(Rate::plain(d("0.023"))),
             None,
         );
         assert!(c.usage_based);
@@ -204,7 +230,7 @@ mod tests {
         let c = usage_component(
             "Storage".into(),
             "GB-months",
-            Ok((d("0.023"), vec![])),
+            Ok(Rate::plain(d("0.023"))),
             Some(d("1000")),
         );
         assert_eq!(c.monthly, Some(Usd(d("23.000"))));

@@ -58,7 +58,7 @@ pub fn estimate(r: &Resource, settings: &PricingSettings) -> Option<CostEstimate
         components.extend(c);
         priced = true;
     }
-    if let Some(c) = storage::components(r, settings, &usage, &mut notes) {
+    if let Some(c) = storage::components(r, settings, &usage, &mut notes, &mut assumptions) {
         components.extend(c);
         priced = true;
     }

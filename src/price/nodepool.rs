@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 
 use super::compute::unknown_price;
 use super::kubernetes::{node_price, node_provider};
-use super::line::{component, Units};
+use super::line::{component, Rate, Units};
 use super::settings::PricingSettings;
 use crate::catalog::{self, Label};
 use crate::model::{
@@ -70,7 +70,7 @@ pub(super) fn ceiling(
     let mut spends: Vec<Spend> = Vec::new();
     let mut unbounded: Vec<&str> = Vec::new();
     for &t in &allowed.types {
-        let Ok((usd, _)) = node_price(node_provider(t), t, capacity, s) else {
+        let Ok(Rate { usd, .. }) = node_price(node_provider(t), t, capacity, s) else {
             continue;
         };
         match bounds(n, t, gpu_pool).into_iter().min_by_key(|b| b.nodes) {
@@ -129,7 +129,7 @@ pub(super) fn ceiling(
             high.nodes, high.instance_type
         ),
         "node-hours",
-        Ok((high.usd, Vec::new())),
+        Ok(Rate::plain(high.usd)),
         high.nodes
             .checked_mul(HOURS_PER_MONTH)
             .ok_or_else(|| "the quantity is too large to price".to_string()),
@@ -422,7 +422,7 @@ fn unit_rates(n: &NodePoolLimits, units: &Units, notes: &mut Vec<String>) -> Vec
         out.push(component(
             "Node pool ceiling: vCPU".to_string(),
             "vCPU-hours",
-            Ok((rates.cpu_hour.usd, Vec::new())),
+            Ok(Rate::plain(rates.cpu_hour.usd)),
             known(cpu, "limits.cpu"),
             units,
         ));
@@ -431,7 +431,7 @@ fn unit_rates(n: &NodePoolLimits, units: &Units, notes: &mut Vec<String>) -> Vec
         out.push(component(
             "Node pool ceiling: memory".to_string(),
             "GiB-hours",
-            Ok((rates.gib_hour.usd, Vec::new())),
+            Ok(Rate::plain(rates.gib_hour.usd)),
             known(mem, "limits.memory"),
             units,
         ));

@@ -4,8 +4,8 @@
 
 use rust_decimal::Decimal;
 
-use super::compute::{price_notes, pricing_region, unknown_price};
-use super::line::{component, usage_component, PriceResult, Units};
+use super::compute::{catalog_rate, pricing_region, unknown_price};
+use super::line::{component, usage_component, PriceResult, Rate, Units};
 use super::settings::PricingSettings;
 use super::usage::UsageValues;
 use crate::catalog;
@@ -21,10 +21,16 @@ pub(super) fn components(
     assumptions: &mut Vec<String>,
 ) -> Option<Vec<CostComponent>> {
     match r.resource_type.as_str() {
-        "aws_eks_cluster" => Some(vec![control_plane("aws", "EKS control plane", "standard")]),
+        "aws_eks_cluster" => Some(vec![control_plane(
+            s,
+            "aws",
+            "EKS control plane",
+            "standard",
+        )]),
         "google_container_cluster" => {
             notes.push("Google credits one zonal or Autopilot cluster per billing account; the credit is not applied".to_string());
             let mut out = vec![control_plane(
+                s,
                 "google",
                 "GKE cluster management",
                 "standard",
@@ -40,24 +46,22 @@ pub(super) fn components(
                 _ => "free".to_string(),
             };
             Some(vec![control_plane(
+                s,
                 "azurerm",
                 &format!("AKS control plane ({tier} tier)"),
                 &tier,
             )])
         }
-        "aws_bedrock_provisioned_model_throughput" => Some(vec![bedrock(r, s, notes)]),
-        "azurerm_cognitive_deployment" => Some(cognitive_deployment(r, s, usage, notes)),
+        "aws_bedrock_provisioned_model_throughput" => Some(vec![bedrock(r, s, notes, assumptions)]),
+        "azurerm_cognitive_deployment" => Some(cognitive_deployment(r, s, usage, assumptions)),
         _ => None,
     }
 }
 
-fn control_plane(provider: &str, name: &str, tier: &str) -> CostComponent {
+fn control_plane(s: &PricingSettings, provider: &str, name: &str, tier: &str) -> CostComponent {
     let price: PriceResult = catalog::control_plane_price(provider, tier)
-        .map(|p| {
-            let notes = price_notes(&p, "", Vec::new());
-            (p.usd, notes)
-        })
-        .map_err(unknown_price);
+        .map_err(unknown_price)
+        .and_then(|p| catalog_rate(&p, "", Vec::new(), s));
     component(
         name.to_string(),
         "hours",
@@ -69,7 +73,12 @@ fn control_plane(provider: &str, name: &str, tier: &str) -> CostComponent {
 
 /// Bedrock provisioned throughput: model units × hours, at the price the configuration
 /// gives for the model (AWS publishes no list price we can ship).
-fn bedrock(r: &Resource, s: &PricingSettings, notes: &mut Vec<String>) -> CostComponent {
+fn bedrock(
+    r: &Resource,
+    s: &PricingSettings,
+    notes: &mut Vec<String>,
+    assumptions: &mut Vec<String>,
+) -> CostComponent {
     let model = match arg(&r.attributes, "model_arn") {
         Some(Value::String(arn)) => Ok(arn.rsplit('/').next().unwrap_or(arn).to_string()),
         Some(Value::Unknown(u)) => Err(format!("model_arn is unknown: {}", u.origin)),
@@ -88,11 +97,11 @@ fn bedrock(r: &Resource, s: &PricingSettings, notes: &mut Vec<String>) -> CostCo
     if let Some(Value::String(term)) = arg(&r.attributes, "commitment_duration") {
         notes.push(format!("commitment {term}: billed for the whole term"));
     }
-    let region = pricing_region(r, notes);
+    let region = pricing_region(r, assumptions);
     let region = (!region.is_empty()).then_some(region.as_str());
     let price: PriceResult = match &model {
         Ok(m) => match s.override_for("aws", m, region) {
-            Some((p, from)) => Ok((p, vec![format!("{m} priced from {from}")])),
+            Some((p, from)) => Ok(Rate::new(p, vec![format!("{m} priced from {from}")])),
             None => Err(format!(
                 "price unknown: AWS publishes no offline list price for provisioned throughput of {m}; set one in [[pricing.overrides]] (provider = \"aws\", item = \"{m}\")"
             )),
@@ -117,7 +126,7 @@ fn cognitive_deployment(
     r: &Resource,
     s: &PricingSettings,
     usage: &UsageValues,
-    notes: &mut Vec<String>,
+    assumptions: &mut Vec<String>,
 ) -> Vec<CostComponent> {
     let model = match arg(&r.attributes, "model.name") {
         Some(Value::String(m)) => m.clone(),
@@ -142,10 +151,10 @@ fn cognitive_deployment(
             None => Err("sku.capacity is not set".to_string()),
         };
         let item = format!("ptu:{model}");
-        let region = pricing_region(r, notes);
+        let region = pricing_region(r, assumptions);
         let region = (!region.is_empty()).then_some(region.as_str());
         let price: PriceResult = match s.override_for("azurerm", &item, region) {
-            Some((p, from)) => Ok((p, vec![format!("{item} priced from {from}")])),
+            Some((p, from)) => Ok(Rate::new(p, vec![format!("{item} priced from {from}")])),
             None => Err(format!(
                 "price unknown: provisioned throughput units have no offline list price; set one in [[pricing.overrides]] (provider = \"azurerm\", item = \"{item}\")"
             )),
@@ -175,13 +184,10 @@ fn cognitive_deployment(
                     _ => p.cached_input.as_ref(),
                 };
                 price
-                    .map(|pr| {
-                        (
-                            pr.usd,
-                            price_notes(pr, "", vec![format!("token prices of {}", p.model)]),
-                        )
-                    })
                     .ok_or_else(|| format!("price unknown: {model} has no {which} token price"))
+                    .and_then(|pr| {
+                        catalog_rate(pr, "", vec![format!("token prices of {}", p.model)], s)
+                    })
             }
             None => Err(format!(
                 "price unknown: the model `{model}` is not in the token price table"
@@ -367,7 +373,7 @@ resource "aws_bedrock_provisioned_model_throughput" "claude" {
             }],
             ..PricingSettings::default()
         };
-        let c = bedrock(&r, &s, &mut Vec::new());
+        let c = bedrock(&r, &s, &mut Vec::new(), &mut Vec::new());
         assert_eq!(c.missing, None);
         // 2 model units x 730 h x $63.
         assert_eq!(c.monthly.map(|m| m.0), Some(d("91980")));

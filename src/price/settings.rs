@@ -45,6 +45,9 @@ pub struct PricingSettings {
     /// The GPU model assumed for pods that do not name theirs (`[kubernetes] default_gpu`);
     /// without it such pods have no price.
     pub default_gpu: Option<String>,
+    /// `[pricing] region_fallback`: a region without catalog prices is priced at the
+    /// provider's reference region, as an assumption; otherwise the price is unknown.
+    pub region_fallback: bool,
 }
 
 impl PricingSettings {

@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::compute::{catalog_provider, price_notes, pricing_region, unknown_price};
+use super::compute::{catalog_provider, catalog_rate, pricing_region, unknown_price};
 use super::line::{component, usage_component, PriceResult, Units};
 use super::settings::PricingSettings;
 use super::usage::UsageValues;
@@ -24,9 +24,10 @@ struct Disk {
 
 pub(super) fn components(
     r: &Resource,
-    _s: &PricingSettings,
+    s: &PricingSettings,
     usage: &UsageValues,
     notes: &mut Vec<String>,
+    assumptions: &mut Vec<String>,
 ) -> Option<Vec<CostComponent>> {
     let provider = catalog_provider(&r.provider.name);
     let units = match &r.compute {
@@ -125,23 +126,28 @@ pub(super) fn components(
                 .unwrap_or(Err("disk_size_gb is not set".to_string())),
         )],
         "aws_s3_bucket" => {
-            let region = pricing_region(r, notes);
-            return Some(vec![object_storage(provider, "STANDARD", &region, usage)]);
+            let region = pricing_region(r, assumptions);
+            return Some(vec![object_storage(
+                provider,
+                "STANDARD",
+                (&region, s),
+                usage,
+            )]);
         }
         "google_storage_bucket" => {
-            let region = pricing_region(r, notes);
+            let region = pricing_region(r, assumptions);
             let class = string_or(&r.attributes, "storage_class", "STANDARD");
-            return Some(vec![object_storage(provider, &class, &region, usage)]);
+            return Some(vec![object_storage(provider, &class, (&region, s), usage)]);
         }
         _ => return None,
     };
     if disks.is_empty() {
         return None;
     }
-    let region = pricing_region(r, &mut Vec::new());
+    let region = pricing_region(r, assumptions);
     let mut out = Vec::new();
     for d in disks {
-        out.extend(disk_components(provider, &d, &region, &units));
+        out.extend(disk_components(provider, &d, (&region, s), &units));
     }
     Some(out)
 }
@@ -203,7 +209,7 @@ pub(super) fn node_disks(
     provider: &str,
     class: &str,
     size: Result<Decimal, String>,
-    region: &str,
+    region: (&str, &PricingSettings),
     units: &Units,
 ) -> Vec<CostComponent> {
     disk_components(
@@ -214,17 +220,22 @@ pub(super) fn node_disks(
     )
 }
 
-fn disk_components(provider: &str, d: &Disk, region: &str, units: &Units) -> Vec<CostComponent> {
+/// The price in `region` (with the settings that decide a fallback to another region).
+type In<'a> = (&'a str, &'a PricingSettings);
+
+fn disk_components(
+    provider: &str,
+    d: &Disk,
+    (region, s): In<'_>,
+    units: &Units,
+) -> Vec<CostComponent> {
     if provider == "azurerm" {
         let price: PriceResult = match &d.size {
             Ok(size) => {
                 let gb = size.ceil().try_into().unwrap_or(u64::MAX);
                 catalog::azure_disk_price(&d.class, gb, region)
-                    .map(|(p, tier)| {
-                        let notes = price_notes(&p, region, vec![format!("{tier} tier")]);
-                        (p.usd, notes)
-                    })
                     .map_err(unknown_price)
+                    .and_then(|(p, tier)| catalog_rate(&p, region, vec![format!("{tier} tier")], s))
             }
             Err(e) => Err(e.clone()),
         };
@@ -237,11 +248,8 @@ fn disk_components(provider: &str, d: &Disk, region: &str, units: &Units) -> Vec
         )];
     }
     let price = catalog::storage_price(provider, &d.class, region)
-        .map(|p| {
-            let notes = price_notes(&p, region, Vec::new());
-            (p.usd, notes)
-        })
-        .map_err(unknown_price);
+        .map_err(unknown_price)
+        .and_then(|p| catalog_rate(&p, region, Vec::new(), s));
     let mut out = vec![component(
         format!("{} ({})", d.label, d.class),
         "GB-months",
@@ -271,11 +279,10 @@ fn disk_components(provider: &str, d: &Disk, region: &str, units: &Units) -> Vec
         } else {
             Vec::new()
         };
-        let notes = price_notes(&price, region, allowance);
         out.push(component(
             format!("Provisioned {what} ({})", d.class),
             unit,
-            Ok((price.usd, notes)),
+            catalog_rate(&price, region, allowance, s),
             Ok(billed),
             units,
         ));
@@ -284,13 +291,15 @@ fn disk_components(provider: &str, d: &Disk, region: &str, units: &Units) -> Vec
 }
 
 /// Object storage billed by use: stored GB from the usage file, else "depends on usage".
-fn object_storage(provider: &str, class: &str, region: &str, usage: &UsageValues) -> CostComponent {
+fn object_storage(
+    provider: &str,
+    class: &str,
+    (region, s): In<'_>,
+    usage: &UsageValues,
+) -> CostComponent {
     let price = catalog::storage_price(provider, class, region)
-        .map(|p| {
-            let notes = price_notes(&p, region, Vec::new());
-            (p.usd, notes)
-        })
-        .map_err(unknown_price);
+        .map_err(unknown_price)
+        .and_then(|p| catalog_rate(&p, region, Vec::new(), s));
     usage_component(
         format!("Storage ({class})"),
         "GB-months",
@@ -334,6 +343,7 @@ mod tests {
             &PricingSettings::default(),
             &UsageValues::default(),
             &mut notes,
+            &mut Vec::new(),
         )
         .unwrap_or_default();
         (c, notes)

@@ -50,7 +50,7 @@ resource "aws_instance" "from_var" {
   instance_type = var.x
 }
 
-# The EC2 table lists us-east-1 only: eu-west-1 is estimated from it.
+# The EC2 table lists us-east-1 only: eu-west-1 has no price (the us-east-1 rate is named).
 resource "aws_instance" "dublin" {
   provider      = aws.ireland
   ami           = "ami-0123456789abcdef0"
