@@ -9,6 +9,7 @@
 mod compute;
 mod ec2_labels;
 mod kubernetes;
+mod regions;
 mod sizes;
 mod storage;
 mod table;
@@ -28,6 +29,7 @@ pub use kubernetes::{
     control_plane_price, gpu_hour_rate, gpu_hour_rate_range, gpu_hour_spot_rate, gpu_rate_models,
     kubernetes_unit_rates, UnitRates,
 };
+pub use regions::{aws_region, aws_region_names, aws_regions_as_of, AwsRegion};
 pub use sizes::{machine_size, MachineSize};
 pub use storage::{azure_disk_price, storage_price, volume_extras, VolumeExtras};
 pub(crate) use table::split_line;
@@ -196,7 +198,8 @@ pub fn gpu_type(name: &str) -> Option<&'static GpuType> {
     t.gpu_types.items.get(*i).map(|(_, g)| g)
 }
 
-/// Every table of the catalog, for `pricing show` and the docs. Parses all of them.
+/// Every price table of the catalog, for `pricing show`, the docs and the catalog's date
+/// (the region list is not a price table: see [`aws_regions_as_of`]). Parses all of them.
 pub fn tables() -> Vec<&'static TableInfo> {
     let mut out = compute::tables();
     out.extend(storage::tables());
@@ -220,6 +223,7 @@ fn row_counts() -> Vec<(&'static TableInfo, table::Counts)> {
     let a = accelerators();
     out.push((&a.machines.info, a.machines.counts()));
     out.push((&a.gpu_types.info, a.gpu_types.counts()));
+    out.push(regions::row_count());
     out
 }
 
@@ -230,7 +234,7 @@ mod tests {
     #[test]
     fn every_catalog_row_parses_and_every_table_has_metadata() {
         let counts = row_counts();
-        assert_eq!(counts.len(), 13);
+        assert_eq!(counts.len(), 14);
         for (info, c) in counts {
             assert!(c.data_rows > 0, "{} has no rows", info.name);
             assert_eq!(c.data_rows, c.parsed, "{}: {c:?}", info.name);

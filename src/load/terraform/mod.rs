@@ -22,6 +22,7 @@ pub mod operators;
 mod overrides;
 pub mod plan;
 pub mod providers;
+mod regions;
 pub mod registry;
 mod roots;
 mod template;
@@ -371,7 +372,12 @@ fn add_records(resources: Vec<EvaluatedResource>, inventory: &mut Inventory) {
                 .clone()
         })
         .collect();
+    let providers: Vec<regions::ProviderRegion> =
+        resources.iter().map(regions::ProviderRegion::of).collect();
     let mut records = facts::extract_all(resources);
+    inventory
+        .errors
+        .extend(regions::check(&records, &providers));
     for (record, found) in records.iter_mut().zip(waivers) {
         record.waivers = found;
     }

@@ -22,6 +22,10 @@ pub struct ProviderConfig {
     pub default_labels: Option<Value>,
     /// Where the block is; `None` for an implied empty configuration.
     pub location: Option<Location>,
+    /// Where `region` is written, when it is.
+    pub region_location: Option<Location>,
+    /// AWS `skip_region_validation = true`: the provider accepts any region name.
+    pub skip_region_validation: bool,
 }
 
 impl ProviderConfig {
@@ -35,6 +39,8 @@ impl ProviderConfig {
             default_tags: None,
             default_labels: None,
             location: None,
+            region_location: None,
+            skip_region_validation: false,
         }
     }
 

@@ -74,6 +74,8 @@ fn view(r: &EvaluatedResource, f: &dyn Fn(&Value) -> Value) -> EvaluatedResource
             default_tags: map(&p.default_tags),
             default_labels: map(&p.default_labels),
             location: p.location.clone(),
+            region_location: p.region_location.clone(),
+            skip_region_validation: p.skip_region_validation,
         }),
         instances_unknown: r.instances_unknown.clone(),
         file: r.file.clone(),

@@ -171,6 +171,9 @@ impl<'a> Configuration<'a> {
             default_tags,
             default_labels: argument("default_labels"),
             location: None,
+            // A plan was made, so the provider accepted its region.
+            region_location: None,
+            skip_region_validation: true,
         }
     }
 
