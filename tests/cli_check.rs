@@ -360,7 +360,7 @@ fn eks_root_fails_with_every_expected_finding() {
             // The sums of the resources' exact amounts (see eks_resources_are_priced_...),
             // rounded to cents once; the two buckets depend on usage and add nothing.
             "monthly_cost": {
-                "baseline": "93416.50", "ceiling": "570549.98", "priced": 8, "incomplete": 0,
+                "baseline": "93416.50", "ceiling": "570549.98", "priced": 8, "incomplete": 0, "unknown": 0,
             },
         })
     );
@@ -1049,7 +1049,7 @@ fn gke_resources_are_priced_per_zone_from_the_catalog() {
     // $520,985.49585.
     assert_eq!(
         report["summary"]["monthly_cost"],
-        json!({"baseline": "5064.47", "ceiling": "520985.50", "priced": 6, "incomplete": 0})
+        json!({"baseline": "5064.47", "ceiling": "520985.50", "priced": 6, "incomplete": 0, "unknown": 0})
     );
 }
 
@@ -1984,7 +1984,7 @@ fn when_every_report_goes_to_a_file_the_summary_goes_to_stderr() {
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "  5 resources, 14 policies, 4 failed findings (2 policies), 2 unknown, at least $1,468.76/month (ceiling $5,768.75)\n"
+        "  5 resources, 14 policies, 4 failed findings (2 policies), 2 unknown, at least $1,468.76/month (ceiling at least $5,768.75)\n"
     );
     // To standard output, the summary is in the report and not repeated on stderr.
     let run = check(&[
