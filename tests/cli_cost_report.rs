@@ -236,3 +236,21 @@ aws_instance.trainer  aws_instance  1         unknown     unknown  unknown
 "
     );
 }
+
+#[test]
+fn a_partial_estimate_shows_its_first_missing_reason_and_how_many_more() {
+    let r = run(&["cost", "testdata/kubernetes/nim"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The GPU is priced: 730 h x $0.2231 = $162.86, two pods at most $325.73; its CPU and
+    // memory are not.
+    assert_eq!(
+        r.stdout,
+        "\
+RESOURCE                             TYPE        QUANTITY   UNIT PRICE             MONTHLY   CEILING
+NIMService/nim-service/llama-3-2-1b  NIMService  1 (max 2)  $0.2231 per GPU-hour  ≥$162.86  ≥$325.73
+    missing: the CPU request is unknown: spec.resources of NIMService llama-3-2-1b sets no cpu requests or limits (and 1 more)
+
+  1 priced resource: at least $162.86 a month (ceiling at least $325.73), 1 with an incomplete estimate (≥); 0 not priced
+"
+    );
+}

@@ -599,7 +599,7 @@ fn summary_parts(report: &Report, show_unknown: bool) -> Vec<String> {
         ));
     }
     let totals = super::cost::Totals::of(report.resources.iter());
-    if totals.priced > 0 {
+    if totals.priced > 0 || totals.unknown > 0 {
         parts.push(totals.amounts("/month"));
     }
     parts
