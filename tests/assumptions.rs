@@ -27,7 +27,7 @@ fn json_of(r: &Run) -> Value {
 /// The AIC-COST-001 message of the unnamed model: what to add, and the range at the
 /// catalog's cheapest (T4, $0.35) and dearest (B200, $11.277) GPU rates for 8 replicas x 2
 /// GPUs x 730 hours = 11680 GPU-hours.
-const UNNAMED_MISSING: &str = "no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under [kubernetes]; at the catalog's GPU rates its 11680 GPU-hours a month cost $4,088.00 (T4) to $131,715.36 (B200)";
+const UNNAMED_MISSING: &str = "no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under [kubernetes]; at the catalog's GPU rates its 11,680 GPU-hours a month cost $4,088.00 (T4) to $131,715.36 (B200)";
 
 #[test]
 fn an_unnamed_gpu_model_is_an_incomplete_estimate_that_says_what_to_add() {
@@ -167,8 +167,8 @@ assumed: Deployment/inference/tgi-mixtral ($9,601.75/month): GPU model L4 ([kube
   1 resource, 14 policies, 1 failed finding (1 policy), 0 unknown, $9,601.75/month (ceiling $9,601.75)
 "#;
 
-/// `cost` shows the assumption under its row, and "at least" in the total when an
-/// estimate is partial.
+/// `cost` shows the assumption under its row, the GPU rate that dominates the amount,
+/// what a partial estimate lacks, and "at least" in the total when an estimate is partial.
 #[test]
 fn the_cost_table_shows_assumptions_under_the_row_and_at_least_when_partial() {
     let r = run(&["cost", ASSUMED]);
@@ -179,17 +179,18 @@ fn the_cost_table_shows_assumptions_under_the_row_and_at_least_when_partial() {
     assert_eq!(r.stdout, COST_UNNAMED);
 }
 
-const COST_ASSUMED: &str = r#"RESOURCE                          TYPE        QUANTITY  UNIT PRICE                 MONTHLY    CEILING
-Deployment/inference/tgi-mixtral  Deployment  8         $0.031611 per vCPU-hour  $9,601.75  $9,601.75
+const COST_ASSUMED: &str = r#"RESOURCE                          TYPE        QUANTITY  UNIT PRICE               MONTHLY    CEILING
+Deployment/inference/tgi-mixtral  Deployment  8         $0.56004 per GPU-hour  $9,601.75  $9,601.75
     assumed: GPU model L4 ([kubernetes] default_gpu): no node selector names the model
 
-  1 priced resources: $9,601.75 a month (ceiling $9,601.75); 0 not priced
+  1 priced resource: $9,601.75 a month (ceiling $9,601.75); 0 not priced
 "#;
 
-const COST_UNNAMED: &str = r#"RESOURCE                          TYPE        QUANTITY  UNIT PRICE                  MONTHLY     CEILING
-Deployment/inference/tgi-mixtral  Deployment  8         $0.031611 per vCPU-hour  ≥$3,060.49  ≥$3,060.49
+const COST_UNNAMED: &str = r#"RESOURCE                          TYPE        QUANTITY  UNIT PRICE                 MONTHLY     CEILING
+Deployment/inference/tgi-mixtral  Deployment  8         $0.004237 per GiB-hour  ≥$3,060.49  ≥$3,060.49
+    missing: no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under [kubernetes]; at the catalog's GPU rates its 11,680 GPU-hours a month cost $4,088.00 (T4) to $131,715.36 (B200)
 
-  1 priced resources: at least $3,060.49 a month (ceiling $3,060.49), 1 with incomplete estimates (≥); 0 not priced
+  1 priced resource: at least $3,060.49 a month (ceiling at least $3,060.49), 1 with an incomplete estimate (≥); 0 not priced
 "#;
 
 /// The Markdown report lists assumptions, and its title and summary say "at least" when
@@ -236,18 +237,18 @@ _These amounts rest on what was assumed, not on what the files say._
 
 const MARKDOWN_UNNAMED: &str = r#"### 💰 aicost-policy: at least $3,060 / month
 
-1 resource, at least $3,060.49 / month (ceiling $3,060.49); 14 policies: 2 failed findings (2 policies), 1 unknown, 0 suppressed.
+1 resource, at least $3,060.49 / month (ceiling at least $3,060.49); 14 policies: 2 failed findings (2 policies), 1 unknown, 0 suppressed.
 
 #### ❌ 2 policy failures
 
 - **AIC-K8S-001** (high) `Deployment/inference/tgi-mixtral` at `testdata/unnamed_gpu/deployment.yaml:8`: Deployment/inference/tgi-mixtral is missing required labels: env
-- **AIC-COST-001** (medium) `Deployment/inference/tgi-mixtral` at `testdata/unnamed_gpu/deployment.yaml:13`: Deployment/inference/tgi-mixtral has no complete cost estimate: no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under \[kubernetes\]; at the catalog's GPU rates its 11680 GPU-hours a month cost $4,088.00 (T4) to $131,715.36 (B200)
+- **AIC-COST-001** (medium) `Deployment/inference/tgi-mixtral` at `testdata/unnamed_gpu/deployment.yaml:13`: Deployment/inference/tgi-mixtral has no complete cost estimate: no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under \[kubernetes\]; at the catalog's GPU rates its 11,680 GPU-hours a month cost $4,088.00 (T4) to $131,715.36 (B200)
 
 #### ❔ 1 unknown result
 
 _The answer depends on a value that could not be resolved._
 
-- **AIC-COST-002** (high) `Deployment/inference/tgi-mixtral` at `testdata/unnamed_gpu/deployment.yaml:13`: cannot decide AIC-COST-002 for Deployment/inference/tgi-mixtral: monthly_cost_ceiling is unknown — depends on no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under \[kubernetes\]; at the catalog's GPU rates its 11680 GPU-hours a month cost $4,088.00 (T4) to $131,715.36 (B200)
+- **AIC-COST-002** (high) `Deployment/inference/tgi-mixtral` at `testdata/unnamed_gpu/deployment.yaml:13`: cannot decide AIC-COST-002 for Deployment/inference/tgi-mixtral: monthly_cost_ceiling is unknown — depends on no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under \[kubernetes\]; at the catalog's GPU rates its 11,680 GPU-hours a month cost $4,088.00 (T4) to $131,715.36 (B200)
 
 "#;
 
@@ -275,7 +276,7 @@ fn the_pull_request_comment_marks_assumed_amounts_with_a_footnote() {
     let r = run(&args(UNNAMED));
     assert_eq!(
         r.stdout.lines().nth(2).unwrap(),
-        "Monthly cost **$0.00 → at least $3,060.49**; ceiling $0.00 → $3,060.49 (+$3,060.49). 0 changed, 1 added, 0 removed, 0 unchanged. 1 of the estimates are partial (a price or value is unknown)."
+        "Monthly cost **$0.00 → at least $3,060.49**; ceiling $0.00 → at least $3,060.49 (+$3,060.49). 0 changed, 1 added, 0 removed, 0 unchanged. 1 of the estimates is partial (a price or value is unknown)."
     );
 }
 

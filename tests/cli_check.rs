@@ -380,7 +380,7 @@ fn eks_root_fails_with_every_expected_finding() {
             // rounded to cents once; the two buckets depend on usage and add nothing, and
             // the SageMaker endpoint in us-west-2 has no price.
             "monthly_cost": {
-                "baseline": "83065.10", "ceiling": "560198.58", "priced": 8, "incomplete": 1,
+                "baseline": "83065.10", "ceiling": "560198.58", "priced": 7, "incomplete": 1, "unknown": 1,
             },
         })
     );
@@ -724,7 +724,7 @@ AIC-TAG-001 [high, unknown]
 
 assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
 
-  10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling $560,198.58)
+  10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)
 "##;
 
 #[test]
@@ -876,7 +876,7 @@ fn fail_severity_critical_passes_a_run_with_only_high_and_medium_failures() {
 #[test]
 fn the_summary_counts_failed_findings_and_policies_and_says_why_they_do_not_fail() {
     const SUMMARY: &str =
-        "\n  10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling $560,198.58)\n";
+        "\n  10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)\n";
     let plain = eks().text(&[]);
     assert_eq!(plain.code, 1);
     assert!(plain.stdout.ends_with(SUMMARY), "{}", plain.stdout);
@@ -947,7 +947,7 @@ fn check_and_skip_check_select_policies_by_glob_and_compact_drops_snippets() {
 
 assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
 
-  10 resources, 2 policies, 3 failed findings (2 policies), 1 unknown, at least $83,065.10/month (ceiling $560,198.58)
+  10 resources, 2 policies, 3 failed findings (2 policies), 1 unknown, at least $83,065.10/month (ceiling at least $560,198.58)
 "#;
     assert_eq!(run.stdout, expected.replace("{D}", &eks.dir));
     // The long names are the same flags.
@@ -991,7 +991,7 @@ fn quiet_shows_only_failures_and_the_summary() {
     assert_eq!(findings.len(), 10, "{}", run.stdout);
     assert!(!run.stdout.contains("unknown]"), "{}", run.stdout);
     assert!(run.stdout.ends_with(
-        "\n\n  10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling $560,198.58)\n"
+        "\n\n  10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)\n"
     ), "{}", run.stdout);
     let full = eks().text(&["--compact"]);
     assert!(full.stdout.contains("unknown]"), "{}", full.stdout);
@@ -1101,7 +1101,7 @@ fn gke_resources_are_priced_per_zone_from_the_catalog() {
     // $520,985.49585.
     assert_eq!(
         report["summary"]["monthly_cost"],
-        json!({"baseline": "5064.47", "ceiling": "520985.50", "priced": 6, "incomplete": 0})
+        json!({"baseline": "5064.47", "ceiling": "520985.50", "priced": 6, "incomplete": 0, "unknown": 0})
     );
 }
 
@@ -1505,7 +1505,7 @@ fn verbose_text_names_the_remote_module_that_was_not_loaded() {
              note: `testdata/terraform/module_tree/modules/gpu_node` is evaluated as module.dr, module.train of the root `testdata/terraform/module_tree`, not as a root of its own\n\
              note: `testdata/terraform/module_tree/modules/sagemaker_endpoint` is evaluated as module.serve[\"a\"].module.endpoint, module.serve[\"b\"].module.endpoint of the root `testdata/terraform/module_tree`, not as a root of its own\n\
              note: `testdata/terraform/module_tree/modules/serving` is evaluated as module.serve of the root `testdata/terraform/module_tree`, not as a root of its own\n\
-             \n  8 resources, 14 policies, 2 failed findings (2 policies), 1 unknown, 1 remote module not loaded, at least $68,112.33/month (ceiling $68,112.33)\n"
+             \n  8 resources, 14 policies, 2 failed findings (2 policies), 1 unknown, 1 remote module not loaded, at least $68,112.33/month (ceiling at least $68,112.33)\n"
         ),
         "{}",
         run.stdout
@@ -2059,7 +2059,7 @@ fn when_every_report_goes_to_a_file_the_summary_goes_to_stderr() {
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "  5 resources, 14 policies, 4 failed findings (2 policies), 2 unknown, at least $1,468.76/month (ceiling $5,768.75)\n"
+        "  5 resources, 14 policies, 4 failed findings (2 policies), 2 unknown, at least $1,468.76/month (ceiling at least $5,768.75)\n"
     );
     // To standard output, the summary is in the report and not repeated on stderr.
     let run = check(&[

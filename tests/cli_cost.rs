@@ -280,12 +280,18 @@ fn an_autoscaling_group_without_desired_capacity_starts_at_its_min_size() {
         monthly(&report, "aws_autoscaling_group.workers"),
         amounts("496.40", "1241.00")
     );
-    // The template itself launches nothing: it is not priced, so the cost report omits it.
+    // The template itself launches nothing: it is not priced, so the cost report lists it
+    // as costing nothing by itself, not among the priced resources.
     assert!(report["resources"]
         .as_array()
         .unwrap()
         .iter()
         .all(|r| r["address"] != "aws_launch_template.workers"));
+    assert_eq!(
+        report["not_priced"][0]["reason"], "no charge",
+        "{}",
+        report["not_priced"]
+    );
 }
 
 #[test]
@@ -409,26 +415,31 @@ fn the_json_totals_add_the_exact_amounts_and_round_once() {
         totals(&report),
         &json!({
             "baseline": "2045.65", "ceiling": "3817.23",
-            "priced": 10, "incomplete": 0, "depends_on_usage": 0,
+            "priced": 10, "incomplete": 0, "unknown": 0, "depends_on_usage": 0,
         })
     );
     assert_eq!(report["summary"]["resources"], 11);
 }
 
+// The journal volume's unit price is its IOPS rate: $65.00 of its $90.00. The launch
+// template costs nothing by itself and is named under the table.
 const AWS_POOLS_TABLE: &str = "\
-RESOURCE                           TYPE                   QUANTITY   UNIT PRICE           MONTHLY    CEILING
-aws_autoscaling_group.workers      aws_autoscaling_group  2 (max 5)  $0.34 per hour       $496.40  $1,241.00
-aws_ebs_volume.journal             aws_ebs_volume         1          $0.125 per GB-month   $90.00     $90.00
-aws_ebs_volume.scratch             aws_ebs_volume         1          $0.08 per GB-month   $110.00    $110.00
-aws_eks_cluster.main               aws_eks_cluster        1          $0.10 per hour        $73.00     $73.00
-aws_eks_node_group.general         aws_eks_node_group     3 (max 6)  $0.192 per hour      $435.48    $870.96
-aws_eks_node_group.inference_spot  aws_eks_node_group     2 (max 4)  $0.4024 per hour     $591.50  $1,183.01
-aws_instance.build                 aws_instance           1          $0.192 per hour      $158.16    $158.16
-aws_instance.web[0]                aws_instance           1          $0.0416 per hour      $30.37     $30.37
-aws_instance.web[1]                aws_instance           1          $0.0416 per hour      $30.37     $30.37
-aws_instance.web[2]                aws_instance           1          $0.0416 per hour      $30.37     $30.37
+RESOURCE                           TYPE                   QUANTITY   UNIT PRICE             MONTHLY    CEILING
+aws_autoscaling_group.workers      aws_autoscaling_group  2 (max 5)  $0.34 per hour         $496.40  $1,241.00
+aws_ebs_volume.journal             aws_ebs_volume         1          $0.065 per IOPS-month   $90.00     $90.00
+aws_ebs_volume.scratch             aws_ebs_volume         1          $0.08 per GB-month     $110.00    $110.00
+aws_eks_cluster.main               aws_eks_cluster        1          $0.10 per hour          $73.00     $73.00
+aws_eks_node_group.general         aws_eks_node_group     3 (max 6)  $0.192 per hour        $435.48    $870.96
+aws_eks_node_group.inference_spot  aws_eks_node_group     2 (max 4)  $0.4024 per hour       $591.50  $1,183.01
+aws_instance.build                 aws_instance           1          $0.192 per hour        $158.16    $158.16
+aws_instance.web[0]                aws_instance           1          $0.0416 per hour        $30.37     $30.37
+aws_instance.web[1]                aws_instance           1          $0.0416 per hour        $30.37     $30.37
+aws_instance.web[2]                aws_instance           1          $0.0416 per hour        $30.37     $30.37
 
   10 priced resources: $2,045.65 a month (ceiling $3,817.23); 1 not priced
+
+Not priced:
+  aws_launch_template.workers: no charge
 ";
 
 #[test]
@@ -536,7 +547,7 @@ fn gke_totals_include_the_cluster_fee() {
         totals(&report),
         &json!({
             "baseline": "2379.02", "ceiling": "6488.93",
-            "priced": 4, "incomplete": 0, "depends_on_usage": 0,
+            "priced": 4, "incomplete": 0, "unknown": 0, "depends_on_usage": 0,
         })
     );
 }
@@ -648,7 +659,7 @@ fn a_sagemaker_endpoint_runs_all_month() {
         totals(&report),
         &json!({
             "baseline": "3688.44", "ceiling": "3688.44",
-            "priced": 7, "incomplete": 0, "depends_on_usage": 1,
+            "priced": 7, "incomplete": 0, "unknown": 0, "depends_on_usage": 1,
         })
     );
 }
@@ -815,7 +826,7 @@ fn a_discount_applies_to_every_amount_of_the_provider_it_names() {
         totals(&report),
         &json!({
             "baseline": "795.69", "ceiling": "1184.74",
-            "priced": 3, "incomplete": 0, "depends_on_usage": 0,
+            "priced": 3, "incomplete": 0, "unknown": 0, "depends_on_usage": 0,
         })
     );
 }
@@ -860,7 +871,7 @@ fn group_by_provider_subtotals_each_provider() {
                 // 389.0495 + 122.64; 778.099 + 122.64.
                 "monthly_cost": {
                     "baseline": "511.69", "ceiling": "900.74",
-                    "priced": 2, "incomplete": 0, "depends_on_usage": 0,
+                    "priced": 2, "incomplete": 0, "unknown": 0, "depends_on_usage": 0,
                 },
             },
             {
@@ -868,7 +879,7 @@ fn group_by_provider_subtotals_each_provider() {
                 "resources": ["google_compute_instance.api"],
                 "monthly_cost": {
                     "baseline": "284.01", "ceiling": "284.01",
-                    "priced": 1, "incomplete": 0, "depends_on_usage": 0,
+                    "priced": 1, "incomplete": 0, "unknown": 0, "depends_on_usage": 0,
                 },
             },
         ])
@@ -930,12 +941,12 @@ fn a_region_missing_from_the_catalog_is_unknown_and_names_the_reference_rate() {
         (&json!("0.00"), &json!("0.00"), &json!(false))
     );
     assert_eq!(dublin["missing"], json!([DUBLIN_UNKNOWN]));
-    // No amount anywhere; three estimates are incomplete.
+    // No amount anywhere: three estimates are unknown (so none is priced) and incomplete.
     assert_eq!(
         totals(&report),
         &json!({
             "baseline": "0.00", "ceiling": "0.00",
-            "priced": 3, "incomplete": 3, "depends_on_usage": 0,
+            "priced": 0, "incomplete": 3, "unknown": 3, "depends_on_usage": 0,
         })
     );
 }
@@ -993,7 +1004,7 @@ fn incomplete_estimates_fail_aic_cost_001_naming_what_is_missing() {
     // The summary says the total is a lower bound.
     let text = root.run("check", &[]).stdout;
     assert!(
-        text.ends_with(", at least $0.00/month (ceiling $0.00)\n"),
+        text.ends_with(", at least $0.00/month (ceiling at least $0.00)\n"),
         "{text}"
     );
 }
@@ -1103,7 +1114,7 @@ fn group_by_a_tag_subtotals_each_value() {
             "resources": resources,
             "monthly_cost": {
                 "baseline": amount, "ceiling": amount,
-                "priced": resources.len(), "incomplete": 0, "depends_on_usage": 0,
+                "priced": resources.len(), "incomplete": 0, "unknown": 0, "depends_on_usage": 0,
             },
         })
     };

@@ -152,7 +152,7 @@ fn the_eks_gpu_cluster_plan_is_priced_and_checked_with_its_tags_all() {
     );
     assert_eq!(
         report["summary"]["monthly_cost"],
-        json!({"baseline": "86028.58", "ceiling": "188865.75", "priced": 7, "incomplete": 0})
+        json!({"baseline": "86028.58", "ceiling": "188865.75", "priced": 7, "incomplete": 0, "unknown": 0})
     );
     // tags_all carries the provider's default_tags (team, cost-center): only env is missing.
     let missing_env = |r: &str, line| {
@@ -588,7 +588,7 @@ fn a_targeted_plan_keeps_the_resources_it_does_not_change() {
         report["summary"],
         json!({"resources": 2, "monthly_cost": {
             "baseline": "80435.40", "ceiling": "160797.80",
-            "priced": 2, "incomplete": 0, "depends_on_usage": 0
+            "priced": 2, "incomplete": 0, "unknown": 0, "depends_on_usage": 0
         }})
     );
 }

@@ -226,7 +226,7 @@ fn an_unnamed_gpu_model_leaves_the_estimate_incomplete_with_the_catalogs_range()
     );
     assert_eq!(
         e.missing,
-        vec!["no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under [kubernetes]; at the catalog's GPU rates its 11680 GPU-hours a month cost $4,088.00 (T4) to $131,715.36 (B200)"]
+        vec!["no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under [kubernetes]; at the catalog's GPU rates its 11,680 GPU-hours a month cost $4,088.00 (T4) to $131,715.36 (B200)"]
     );
     assert!(e.assumptions.is_empty());
 }

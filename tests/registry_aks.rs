@@ -189,6 +189,7 @@ fn prod_cluster_and_pools_have_the_modules_addresses_lines_and_catalog_costs() {
             "ceiling": "114224.56",
             "priced": 4,
             "incomplete": 0,
+            "unknown": 0,
             "depends_on_usage": 0,
         })
     );

@@ -223,7 +223,7 @@ fn v20_costs_follow_the_defaults_the_overrides_and_the_tfvars_pools() {
     // 73.00 + 144.16 + 736.38; ceilings 73.00 + 288.32 + 2,209.14 + 1,455.616 + 1,195.008.
     assert_eq!(
         report["summary"]["monthly_cost"],
-        json!({"baseline": "953.54", "ceiling": "5221.08", "priced": 5, "incomplete": 0})
+        json!({"baseline": "953.54", "ceiling": "5221.08", "priced": 5, "incomplete": 0, "unknown": 0})
     );
 }
 

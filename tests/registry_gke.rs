@@ -240,7 +240,7 @@ fn regional_serving_pools_are_resources_under_the_module_with_costs_per_zone() {
     // $916.5114 + $1,904.40 + $3,922.20 = $9,489.3114.
     assert_eq!(
         report["summary"]["monthly_cost"],
-        json!({"baseline": "5012.80", "ceiling": "9489.31", "priced": 5, "incomplete": 0})
+        json!({"baseline": "5012.80", "ceiling": "9489.31", "priced": 5, "incomplete": 0, "unknown": 0})
     );
 }
 

@@ -76,19 +76,41 @@ impl fmt::Display for Usd {
         let negative = cents.is_sign_negative() && !cents.is_zero();
         let text = format!("{:.2}", cents.abs());
         let (whole, fraction) = text.split_once('.').unwrap_or((&text, "00"));
-        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-        for (i, c) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
         write!(
             f,
-            "{}${grouped}.{fraction}",
-            if negative { "-" } else { "" }
+            "{}${}.{fraction}",
+            if negative { "-" } else { "" },
+            group_digits(whole)
         )
     }
+}
+
+/// `1234567` → `1,234,567`: a comma between groups of three digits.
+fn group_digits(whole: &str) -> String {
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// A quantity as amounts are shown: thousands separators, the exact fraction without
+/// trailing zeros (`11,680`, `1,234.5`, `0.25`, `-2,000`).
+pub fn grouped(n: Decimal) -> String {
+    let text = n.abs().normalize().to_string();
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) => (w, format!(".{f}")),
+        None => (text.as_str(), String::new()),
+    };
+    let sign = if n.is_sign_negative() && !n.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}{}{fraction}", group_digits(whole))
 }
 
 /// One line of an estimate: a thing that is billed, its unit, quantity and price.
@@ -191,6 +213,18 @@ impl CostEstimate {
         }
     }
 
+    /// An incomplete estimate of which no component has an amount: its cost is unknown,
+    /// not "at least $0" — unless it is billed by use (a GPU job that does not say how long
+    /// it runs is incomplete, yet has its hourly prices). Reports do not count it as priced.
+    pub fn is_unknown(&self) -> bool {
+        !self.complete
+            && !self.depends_on_usage()
+            && self
+                .components
+                .iter()
+                .all(|k| k.monthly.is_none() && k.ceiling_monthly.is_none())
+    }
+
     /// Whether any component is billed by usage that was not given.
     pub fn depends_on_usage(&self) -> bool {
         self.components
@@ -224,6 +258,19 @@ mod tests {
         assert_eq!(usd("40179.2").to_cedar_decimal(), "40179.2000");
         assert_eq!(usd("1.23456").to_cedar_decimal(), "1.2346");
         assert_eq!(usd("40179.2").to_json_string(), "40179.20");
+    }
+
+    #[test]
+    fn quantities_are_grouped_like_amounts() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(grouped(d("11680")), "11,680");
+        assert_eq!(grouped(d("11680.00")), "11,680");
+        assert_eq!(grouped(d("1234.50")), "1,234.5");
+        assert_eq!(grouped(d("999")), "999");
+        assert_eq!(grouped(d("0.25")), "0.25");
+        assert_eq!(grouped(d("-2000")), "-2,000");
+        assert_eq!(grouped(d("1000000")), "1,000,000");
+        assert_eq!(grouped(Decimal::ZERO), "0");
     }
 
     #[test]

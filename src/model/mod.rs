@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use budget::Budget;
-pub use cost::{CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};
+pub use cost::{grouped, CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};
 pub use finding::{Finding, Rule, Severity, Status, Suppression, UnknownInput};
 pub use lines::{IndexedSource, LineIndex};
 pub use location::{line_col, line_start_offset, to_u32, Location, Span};

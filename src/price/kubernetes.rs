@@ -11,7 +11,7 @@ use super::settings::PricingSettings;
 use super::usage::UsageValues;
 use crate::catalog;
 use crate::model::{
-    Capacity, CostComponent, Fact, LlmRoute, PodGroup, Resource, Unknown, Usd, Workload,
+    grouped, Capacity, CostComponent, Fact, LlmRoute, PodGroup, Resource, Unknown, Usd, Workload,
     WorkloadDetail, HOURS_PER_MONTH,
 };
 
@@ -471,7 +471,7 @@ fn unnamed_gpu_range(c: &mut CostComponent, spot: bool) {
     if let (Some(a), Some(b)) = (monthly(low), monthly(high)) {
         missing.push_str(&format!(
             "; at the catalog's GPU rates its {} GPU-hours a month cost {a} ({low_model}) to {b} ({high_model})",
-            quantity.normalize()
+            grouped(quantity)
         ));
     }
 }

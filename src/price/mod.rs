@@ -7,10 +7,12 @@
 //! One file per kind of thing billed: `compute.rs` (machines, node groups, pools, VMs,
 //! endpoints), `storage.rs` (volumes, disks, buckets), `services.rs` (control planes,
 //! provisioned model throughput, token-billed deployments), `kubernetes.rs` (pods, LLM
-//! routes) and `nodepool.rs` (Karpenter NodePool ceilings).
+//! routes) and `nodepool.rs` (Karpenter NodePool ceilings). `free.rs` lists the types that
+//! cost nothing by themselves, which reports name as "no charge".
 
 pub mod budget;
 mod compute;
+mod free;
 mod kubernetes;
 mod line;
 mod nodepool;
@@ -24,6 +26,7 @@ use rayon::prelude::*;
 
 use crate::model::{CostComponent, CostEstimate, Resource};
 
+pub use self::free::no_charge;
 pub use self::settings::{Discount, PriceOverride, PricingSettings};
 pub use self::usage::{Usage, UsageValues};
 

@@ -42,16 +42,18 @@ pub fn render(head: &Report, report: &DiffReport, options: TextOptions) -> Strin
         ));
     }
     // A side with a partial estimate costs at least its total.
-    let at_least = |incomplete: usize| if incomplete > 0 { "at least " } else { "" };
+    let at_least = |incomplete: usize| super::cost::at_least(incomplete > 0);
     out.push_str(&format!(
-        "  monthly cost {}{} → {}{} ({}{}), ceiling {} → {} ({})\n",
+        "  monthly cost {}{} → {}{} ({}{}), ceiling {}{} → {}{} ({})\n",
         at_least(s.incomplete_before),
         Usd(s.before.baseline),
         at_least(s.incomplete_after),
         Usd(s.after.baseline),
         signed(s.delta.baseline),
         percent.unwrap_or_default(),
+        at_least(s.incomplete_before),
         Usd(s.before.ceiling),
+        at_least(s.incomplete_after),
         Usd(s.after.ceiling),
         signed(s.delta.ceiling)
     ));

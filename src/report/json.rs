@@ -41,6 +41,7 @@ pub fn render(report: &Report) -> String {
                 "ceiling": totals.ceiling.to_json_string(),
                 "priced": totals.priced,
                 "incomplete": totals.incomplete,
+                "unknown": totals.unknown,
             },
         },
     });

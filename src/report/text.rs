@@ -599,16 +599,8 @@ fn summary_parts(report: &Report, show_unknown: bool) -> Vec<String> {
         ));
     }
     let totals = super::cost::Totals::of(report.resources.iter());
-    if totals.priced > 0 {
-        let at_least = if totals.incomplete > 0 {
-            "at least "
-        } else {
-            ""
-        };
-        parts.push(format!(
-            "{at_least}{}/month (ceiling {})",
-            totals.baseline, totals.ceiling
-        ));
+    if totals.priced > 0 || totals.unknown > 0 {
+        parts.push(totals.amounts("/month"));
     }
     parts
 }

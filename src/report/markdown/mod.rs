@@ -70,14 +70,16 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         ));
     }
     // A side with a partial estimate costs at least its total.
-    let at_least = |incomplete: usize| if incomplete > 0 { "at least " } else { "" };
+    let at_least = |incomplete: usize| super::cost::at_least(incomplete > 0);
     header.push_str(&format!(
-        "Monthly cost **{}{} → {}{}**; ceiling {} → {} ({}).",
+        "Monthly cost **{}{} → {}{}**; ceiling {}{} → {}{} ({}).",
         at_least(s.incomplete_before),
         Usd(s.before.baseline),
         at_least(s.incomplete_after),
         Usd(s.after.baseline),
+        at_least(s.incomplete_before),
         Usd(s.before.ceiling),
+        at_least(s.incomplete_after),
         Usd(s.after.ceiling),
         diff::signed(s.delta.ceiling)
     ));
@@ -87,8 +89,9 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         r.changed, r.added, r.removed, r.unchanged
     ));
     if s.incomplete_after > 0 {
+        let are = if s.incomplete_after == 1 { "is" } else { "are" };
         header.push_str(&format!(
-            " {} of the estimates are partial (a price or value is unknown).",
+            " {} of the estimates {are} partial (a price or value is unknown).",
             s.incomplete_after
         ));
     }
@@ -243,20 +246,15 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         .filter(|l| escape::safe_url(&l.blob_url));
     let totals = super::cost::Totals::of(report.resources.iter());
     let summary = report.summary();
-    let at_least = if totals.incomplete > 0 {
-        "at least "
-    } else {
-        ""
-    };
+    let at_least = super::cost::at_least(totals.incomplete > 0);
     let mut header = format!(
         "### 💰 aicost-policy: {at_least}{} / month\n\n",
         whole_dollars(totals.baseline.0)
     );
     header.push_str(&format!(
-        "{}, {at_least}{} / month (ceiling {}); {}: {}, {} unknown, {} suppressed.\n",
+        "{}, {}; {}: {}, {} unknown, {} suppressed.\n",
         plural(summary.resources, "resource", "resources"),
-        totals.baseline,
-        totals.ceiling,
+        totals.amounts(" / month"),
         plural(summary.policies, "policy", "policies"),
         super::failed_findings(summary.failed, summary.failed_policies),
         summary.unknown,
