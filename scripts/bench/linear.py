@@ -2,9 +2,11 @@
 """Checks that reading one big file takes time linear in its size (issue 12, docs/security.md).
 
 Builds, from the templates in testdata/limits, a YAML stream of N Deployments in one file and
-plan JSON with N resource changes (one line, as `terraform show -json` writes it), runs
-`aicost-policy check` on each size, and prints the wall time, the time per thousand items
-and the peak memory. Linear reading keeps the time per thousand roughly constant as N grows.
+plan JSON with N resource changes (one line, as `terraform show -json` writes it), and a
+Terraform root of 99 resource blocks with `count = N / 99` each (N instances, just under the
+evaluator's 100,000 instances at the largest size); runs `aicost-policy check --format json`
+on each size, and prints the wall time, the time per thousand items and the peak memory.
+Linear reading keeps the time per thousand roughly constant as N grows.
 
     cargo build --release
     scripts/bench/linear.py --bin target/release/aicost-policy
@@ -46,6 +48,20 @@ def plan(count, path):
         out.write("]}")
 
 
+def count_root(count, path):
+    """99 tagged instances blocks, each `count = count / 99`: many instances, one small file."""
+    per_block = max(count // 99, 1)
+    with open(path, "w") as out:
+        out.write('provider "aws" {\n  region = "us-east-1"\n}\n')
+        for i in range(99):
+            out.write(
+                f'resource "aws_instance" "r{i}" {{\n  count         = {per_block}\n'
+                '  ami           = "ami-0abcdef1234567890"\n  instance_type = "m5.large"\n'
+                f'  tags = {{\n    team        = "t{i}"\n    cost-center = "cc-{i}"\n'
+                '    env         = "dev"\n  }\n}\n'
+            )
+
+
 def run(binary, args, cwd):
     """Seconds and peak resident memory (MiB) of one run of `binary args`."""
     start = time.monotonic()
@@ -69,21 +85,31 @@ def main():
     parser.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "aicost-policy"))
     parser.add_argument("--yaml", default="10000,50000,100000", help="documents per stream")
     parser.add_argument("--plan", default="20000,100000,200000", help="resources per plan")
+    parser.add_argument("--count", default="9900,49500,99000", help="instances of a count root")
     args = parser.parse_args()
     binary = os.path.abspath(args.bin)
-    cases = [("yaml", int(n)) for n in args.yaml.split(",") if n] + [
-        ("plan", int(n)) for n in args.plan.split(",") if n
-    ]
+    cases = (
+        [("yaml", int(n)) for n in args.yaml.split(",") if n]
+        + [("plan", int(n)) for n in args.plan.split(",") if n]
+        + [("count", int(n)) for n in args.count.split(",") if n]
+    )
     print(f"{'input':<6} {'items':>8} {'MB':>8} {'seconds':>9} {'s/1000':>7} {'peak MiB':>9}")
     for kind, count in cases:
         with tempfile.TemporaryDirectory() as dir:
-            name = "stream.yaml" if kind == "yaml" else "plan.json"
+            name, build = {
+                "yaml": ("stream.yaml", yaml_stream),
+                "plan": ("plan.json", plan),
+                "count": ("main.tf", count_root),
+            }[kind]
             path = os.path.join(dir, name)
-            (yaml_stream if kind == "yaml" else plan)(count, path)
+            build(count, path)
             size = os.path.getsize(path)
-            target = [name] if kind == "yaml" else ["--plan", name]
+            target = ["--plan", name] if kind == "plan" else [name if kind == "yaml" else "."]
             # The inputs are far over the default 10 MiB limit on purpose.
-            argv = ["check", *target, "--max-file-size", str(size + 1), "--today", "2026-11-28"]
+            argv = [
+                "check", *target, "--format", "json",
+                "--max-file-size", str(size + 1), "--today", "2026-11-28",
+            ]
             seconds, peak = run(binary, argv, dir)
             print(
                 f"{kind:<6} {count:>8} {size / 1e6:>8.1f} {seconds:>9.1f} "

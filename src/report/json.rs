@@ -1,6 +1,7 @@
 //! The JSON report (`--format json`), documented in `docs/json-report.md`. Keys appear in
 //! a fixed order and arrays are sorted, so the output is byte-identical between runs.
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map as JsonMap, Value as Json};
 
 use super::{Report, JSON_FORMAT_VERSION};
@@ -11,43 +12,78 @@ use crate::model::{
     UnitCounts, Usd, Workload, WorkloadDetail,
 };
 
-/// Renders the report as pretty-printed JSON with a trailing newline.
+/// Renders the report as pretty-printed JSON with a trailing newline. The long arrays are
+/// written one element at a time: the JSON tree of every resource at once took more memory
+/// than the resources themselves.
 pub fn render(report: &Report) -> String {
     let summary = report.summary();
     let totals = super::cost::Totals::of(report.resources.iter());
-    let doc = json!({
-        "version": JSON_FORMAT_VERSION,
-        "tool": {"name": "aicost-policy", "version": env!("CARGO_PKG_VERSION")},
-        "resources": report.resources.iter().map(resource_json).collect::<Vec<_>>(),
-        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
-        "errors": report.errors.iter().map(error_json).collect::<Vec<_>>(),
-        "warnings": report.warnings.iter().map(error_json).collect::<Vec<_>>(),
-        "modules_not_loaded": report.modules_not_loaded.iter().map(not_loaded).collect::<Vec<_>>(),
-        "budgets": report.budgets.iter().map(budget_json).collect::<Vec<_>>(),
-        "summary": {
-            "resources": summary.resources,
-            "files": summary.files,
-            "policies": summary.policies,
-            "failed": summary.failed,
-            "unknown": summary.unknown,
-            "suppressed": summary.suppressed,
-            "errors": summary.policy_errors,
-            "passed": summary.passed,
-            "input_errors": summary.input_errors,
-            "warnings": summary.warnings,
-            "modules_not_loaded": summary.modules_not_loaded,
-            "monthly_cost": {
-                "baseline": totals.baseline.to_json_string(),
-                "ceiling": totals.ceiling.to_json_string(),
-                "priced": totals.priced,
-                "incomplete": totals.incomplete,
-                "unknown": totals.unknown,
-            },
+    let summary = json!({
+        "resources": summary.resources,
+        "files": summary.files,
+        "policies": summary.policies,
+        "failed": summary.failed,
+        "unknown": summary.unknown,
+        "suppressed": summary.suppressed,
+        "errors": summary.policy_errors,
+        "passed": summary.passed,
+        "input_errors": summary.input_errors,
+        "warnings": summary.warnings,
+        "modules_not_loaded": summary.modules_not_loaded,
+        "monthly_cost": {
+            "baseline": totals.baseline.to_json_string(),
+            "ceiling": totals.ceiling.to_json_string(),
+            "priced": totals.priced,
+            "incomplete": totals.incomplete,
+            "unknown": totals.unknown,
         },
     });
+    let doc = Document {
+        report,
+        summary: &summary,
+    };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
     out.push('\n');
     out
+}
+
+/// The report document, serialized in the order of docs/json-report.md.
+struct Document<'a> {
+    report: &'a Report,
+    summary: &'a Json,
+}
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.report;
+        let mut map = s.serialize_map(Some(9))?;
+        map.serialize_entry("version", &JSON_FORMAT_VERSION)?;
+        map.serialize_entry(
+            "tool",
+            &json!({"name": "aicost-policy", "version": env!("CARGO_PKG_VERSION")}),
+        )?;
+        map.serialize_entry("resources", &Each(&r.resources, resource_json))?;
+        map.serialize_entry("findings", &Each(&r.findings, finding))?;
+        map.serialize_entry("errors", &Each(&r.errors, error_json))?;
+        map.serialize_entry("warnings", &Each(&r.warnings, error_json))?;
+        map.serialize_entry(
+            "modules_not_loaded",
+            &Each(&r.modules_not_loaded, not_loaded),
+        )?;
+        map.serialize_entry("budgets", &Each(&r.budgets, budget_json))?;
+        map.serialize_entry("summary", self.summary)?;
+        map.end()
+    }
+}
+
+/// A list serialized element by element through `to_json`, each JSON value dropped once
+/// written.
+struct Each<'a, T>(&'a [T], fn(&T) -> Json);
+
+impl<T> Serialize for Each<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(self.1))
+    }
 }
 
 /// A known fact as its value, an unknown one as `{"unknown": "why"}`.

@@ -60,7 +60,7 @@ impl<'a> Index<'a> {
 /// Extracts the normalized record of every resource, with what comes from sensitive
 /// values (see `sensitive.rs`).
 pub fn extract_all(resources: Vec<EvaluatedResource>) -> Vec<Resource> {
-    sensitive::extract_all(&resources)
+    sensitive::extract_all(resources)
 }
 
 fn extract(r: &EvaluatedResource, index: &Index<'_>) -> Resource {
@@ -99,7 +99,9 @@ fn extract(r: &EvaluatedResource, index: &Index<'_>) -> Resource {
         resource_type: r.resource_type.clone(),
         source: SourceFormat::Terraform,
         location: r.location.clone(),
-        argument_locations: r.argument_locations.clone(),
+        // The two big maps are moved in by `extract_all` once every record is read (the
+        // index needs the evaluated resources until then): copying them doubled the peak.
+        argument_locations: BTreeMap::new(),
         provider: ProviderRef {
             name: provider_name,
             alias: r.provider.alias.clone(),
@@ -111,7 +113,7 @@ fn extract(r: &EvaluatedResource, index: &Index<'_>) -> Resource {
         compute,
         fact_locations,
         waivers: Vec::new(),
-        attributes: r.attributes.clone(),
+        attributes: crate::model::Map::default(),
         cost: None,
         workload: None,
         sensitive: crate::model::Sensitive::default(),

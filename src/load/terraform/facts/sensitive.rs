@@ -13,31 +13,50 @@ use super::super::providers::ProviderConfig;
 use super::{extract, Index};
 use crate::model::{Compute, Fact, Resource, Sensitive, Value};
 
-/// Every resource's record, with what comes from sensitive values in `sensitive`.
-pub fn extract_all(resources: &[EvaluatedResource]) -> Vec<Resource> {
+/// Every resource's record, with what comes from sensitive values in `sensitive`. The
+/// evaluated resources are consumed: their attributes and argument locations move into the
+/// records (unmarked where they held sensitive values).
+pub fn extract_all(resources: Vec<EvaluatedResource>) -> Vec<Resource> {
     if !resources.iter().any(has_marks) {
-        let index = Index::new(resources);
-        return resources.iter().map(|r| extract(r, &index)).collect();
+        let mut records: Vec<Resource> = {
+            let index = Index::new(&resources);
+            resources.iter().map(|r| extract(r, &index)).collect()
+        };
+        move_values(&mut records, resources);
+        return records;
     }
     let real: Vec<EvaluatedResource> = resources
         .iter()
         .map(|r| view(r, &|v| v.clone().unmark_deep().0))
         .collect();
-    let masked: Vec<EvaluatedResource> =
-        resources.iter().map(|r| view(r, &Value::masked)).collect();
-    let real_index = Index::new(&real);
-    let masked_index = Index::new(&masked);
-    resources
-        .iter()
-        .zip(real.iter().zip(&masked))
-        .map(|(marked, (r, m))| {
-            let mut record = extract(r, &real_index);
-            let shown = extract(m, &masked_index);
-            record.sensitive = compare(&record, &shown);
-            texts(marked, &mut record.sensitive.texts);
-            record
-        })
-        .collect()
+    let mut records: Vec<Resource> = {
+        let masked: Vec<EvaluatedResource> =
+            resources.iter().map(|r| view(r, &Value::masked)).collect();
+        let real_index = Index::new(&real);
+        let masked_index = Index::new(&masked);
+        resources
+            .iter()
+            .zip(real.iter().zip(&masked))
+            .map(|(marked, (r, m))| {
+                let mut record = extract(r, &real_index);
+                let shown = extract(m, &masked_index);
+                record.sensitive = compare(&record, &shown);
+                texts(marked, &mut record.sensitive.texts);
+                record
+            })
+            .collect()
+    };
+    drop(resources);
+    move_values(&mut records, real);
+    records
+}
+
+/// Moves each evaluated resource's attributes and argument locations into its record.
+fn move_values(records: &mut [Resource], resources: Vec<EvaluatedResource>) {
+    for (record, r) in records.iter_mut().zip(resources) {
+        record.attributes = r.attributes;
+        record.argument_locations = r.argument_locations;
+    }
 }
 
 fn has_marks(r: &EvaluatedResource) -> bool {
