@@ -3,13 +3,23 @@
 /// The candidate closest to `given` (Jaro-Winkler similarity above 0.8), if any is close
 /// enough to be a likely typo. Ties go to the first candidate, so callers pass them sorted.
 pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest_above(given, candidates, 0.8)
+}
+
+/// [`closest`] with another similarity threshold: 0.7 for configuration and usage-file keys,
+/// which are long and often misspelt in the middle (`requried_tags`).
+pub fn closest_above<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    threshold: f64,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
         if candidate == given {
             continue;
         }
         let score = strsim::jaro_winkler(given, candidate);
-        if score > 0.8 && best.is_none_or(|(b, _)| score > b) {
+        if score > threshold && best.is_none_or(|(b, _)| score > b) {
             best = Some((score, candidate));
         }
     }

@@ -196,12 +196,7 @@ fn suggestion(key: &str, expected: &[String]) -> Option<String> {
     } else {
         expected.iter().map(String::as_str).collect()
     };
-    candidates
-        .into_iter()
-        .map(|k| (strsim::jaro_winkler(key, k), k))
-        .filter(|(score, _)| *score > 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k.to_string())
+    crate::suggest::closest_above(key, candidates, 0.7).map(str::to_string)
 }
 
 #[cfg(test)]

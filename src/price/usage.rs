@@ -168,12 +168,7 @@ fn error(e: &serde_saphyr::Error, text: &str, name: &str) -> InputError {
         None => Location::file_start(name.into()),
     };
     if let serde_saphyr::Error::SerdeUnknownField { field, .. } = inner {
-        let suggestion = KEYS
-            .iter()
-            .map(|k| (strsim::jaro_winkler(field, k), *k))
-            .filter(|(score, _)| *score > 0.7)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| k);
+        let suggestion = crate::suggest::closest_above(field, KEYS.iter().copied(), 0.7);
         let help = match suggestion {
             Some(k) => format!("did you mean `{k}`?"),
             None => format!("the keys are: {}", KEYS.join(", ")),

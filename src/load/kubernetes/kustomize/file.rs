@@ -290,11 +290,7 @@ impl Reader<'_> {
             .iter()
             .chain(COST_FREE)
             .chain(NOT_APPLIED.iter().map(|(k, _)| k));
-        let closest = known
-            .map(|k| (strsim::jaro_winkler(key, k), *k))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| k);
+        let closest = crate::suggest::closest(key, known.copied());
         let help = match closest {
             Some(k) => format!("did you mean `{k}`? `kustomize build` refuses unknown fields"),
             None => "remove it; `kustomize build` refuses unknown fields".to_string(),
