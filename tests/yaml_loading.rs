@@ -498,3 +498,50 @@ proptest! {
         assert_well_formed(&text, &Limits { max_nodes: 5, max_depth: 2, max_document_bytes: 40 });
     }
 }
+
+/// A manifest meant for `envsubst` (`nvidia.com/gpu: $GPU_PER_NODE`, `replicas: $NUM_NODES`)
+/// is not broken: those values are unknown, named in the findings, not input errors (the
+/// AWS distributed-training samples are written this way).
+#[test]
+fn envsubst_variables_are_unknown_values_not_input_errors() {
+    let out = Command::cargo_bin("aicost-policy")
+        .unwrap()
+        .current_dir(CRATE_DIR)
+        .args([
+            "check",
+            "testdata/mistakes/envsubst",
+            "--format",
+            "json",
+            "--today",
+            "2026-11-28",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["errors"], serde_json::json!([]));
+    let unknowns: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["policy_id"] == "AIC-GPU-002" || f["policy_id"] == "AIC-K8S-004")
+        .map(|f| {
+            (
+                f["unknowns"][0]["fact"].as_str().unwrap().to_string(),
+                f["unknowns"][0]["origin"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unknowns,
+        vec![
+            (
+                "accelerators_max".to_string(),
+                "spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].resources.requests.nvidia.com/gpu is a placeholder: $GPU_PER_NODE".to_string()
+            ),
+            (
+                "replicas_max".to_string(),
+                "spec.pytorchReplicaSpecs.Worker.replicas is a placeholder: $NUM_NODES".to_string()
+            ),
+        ]
+    );
+}

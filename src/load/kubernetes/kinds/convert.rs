@@ -11,9 +11,26 @@ use crate::model::{Fact, Location, Map, Unknown, Value};
 /// document (a guard against huge documents, not a limit real manifests reach).
 const MAX_ARGUMENT_LOCATIONS: usize = 4096;
 
-/// Whether a scalar is a template placeholder rather than a value.
+/// Whether a scalar is a template placeholder rather than a value: Helm's `{{ }}`,
+/// `${NAME}`, Kubernetes' `$(NAME)`, or a whole scalar that is envsubst's bare `$NAME`
+/// (manifests meant for `envsubst < job.yaml | kubectl apply -f -`).
 pub fn is_placeholder(text: &str) -> bool {
-    text.contains("${") || text.contains("{{")
+    text.contains("${")
+        || text.contains("$(")
+        || text.contains("{{")
+        || is_bare_variable(text.trim())
+}
+
+/// `$NAME` with a shell variable name (a letter or `_`, then letters, digits, `_`).
+fn is_bare_variable(text: &str) -> bool {
+    let Some(name) = text.strip_prefix('$') else {
+        return false;
+    };
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Why a placeholder is unknown: `spec.replicas is a placeholder: ${REPLICAS}`.
@@ -242,6 +259,21 @@ mod tests {
                 plain,
             },
             span: (0, 0),
+        }
+    }
+
+    #[test]
+    fn placeholders_are_helm_envsubst_braced_and_bare() {
+        for t in [
+            "{{ .Values.gpus }}",
+            "${GPU_PER_NODE}",
+            "$GPU_PER_NODE",
+            " $_n2 ",
+        ] {
+            assert!(is_placeholder(t), "{t}");
+        }
+        for t in ["8", "$", "$8", "$GPU PER NODE", "cost: $5", "500m"] {
+            assert!(!is_placeholder(t), "{t}");
         }
     }
 
