@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::ArgMatches;
+use clap::{ArgMatches, ValueEnum};
 
 use super::args::Format;
 use super::exit;
@@ -31,16 +31,7 @@ pub fn output_targets(matches: &ArgMatches) -> Result<Vec<OutputTarget>, String>
 /// still writes a file of that name.
 fn refuse_format_name(path: &Path) -> Result<(), String> {
     let given = path.as_os_str().to_string_lossy();
-    let is_format = [
-        Format::Text,
-        Format::Json,
-        Format::Markdown,
-        Format::Github,
-        Format::Sarif,
-        Format::Junit,
-    ]
-    .iter()
-    .any(|f| f.name() == given);
+    let is_format = Format::value_variants().iter().any(|f| f.name() == given);
     if is_format {
         return Err(format!(
             "--output {given} names a format, not a file\n  help: did you mean `--format {given}`? (`-o`/`--output` is the file the report is written to; write `./{given}` for a file of that name)"
