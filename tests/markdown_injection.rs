@@ -21,7 +21,7 @@ mod common;
 use std::path::Path;
 
 use aicost_policy::report::diff::{
-    DiffReport, DiffSummary, FindingCounts, FindingEntry, Links, Money, ResourceCounts,
+    DiffReport, DiffSummary, ErrorEntry, FindingCounts, FindingEntry, Links, Money, ResourceCounts,
     ResourceDelta, Side, SideCost, Tool,
 };
 use aicost_policy::report::markdown;
@@ -309,7 +309,8 @@ fn money(amount: i64) -> Money {
 
 /// A diff that adds one resource per name (the n-th costing n+1 dollars, resting on an
 /// assumption that is the matching entry of `messages`) with one new failure each, whose
-/// message is that entry too.
+/// message is that entry too, and one input warning in each name's file, with that entry
+/// as its message and help.
 fn report(names: &[String], messages: &[String], blob_url: &str) -> DiffReport {
     let resources: Vec<ResourceDelta> = names
         .iter()
@@ -369,6 +370,16 @@ fn report(names: &[String], messages: &[String], blob_url: &str) -> DiffReport {
         budgets: Vec::new(),
         errors: Vec::new(),
         base_errors: Vec::new(),
+        warnings: names
+            .iter()
+            .zip(messages)
+            .map(|(name, message)| ErrorEntry {
+                file: name.clone(),
+                line: 4,
+                message: message.clone(),
+                help: Some(message.clone()),
+            })
+            .collect(),
         summary: DiffSummary {
             before: money(0),
             after: money(0),
@@ -454,6 +465,12 @@ proptest! {
             // Each assumption, listed under the table with its footnote marker.
             wanted.extend(names.iter().zip(&messages).map(|(name, message)| {
                 format!("† {}: {}", shown(name), shown(message))
+                    .trim_end()
+                    .to_string()
+            }));
+            // Each input warning, with its help.
+            wanted.extend(names.iter().zip(&messages).map(|(name, message)| {
+                format!("{}:4: {} — {}", shown(name), shown(message), shown(message))
                     .trim_end()
                     .to_string()
             }));

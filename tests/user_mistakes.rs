@@ -390,6 +390,36 @@ fn an_unknown_instance_type_gets_the_catalogs_likely_name() {
 }
 
 #[test]
+fn an_azure_vm_size_or_sagemaker_type_with_a_typo_names_the_likely_one() {
+    let run = check(&[
+        "testdata/mistakes/unknown_type_azure_sagemaker",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = json_report(&run);
+    let incomplete: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["policy_id"] == "AIC-COST-001")
+        .map(|f| &f["message"])
+        .collect();
+    assert_eq!(
+        incomplete,
+        [
+            "azurerm_linux_virtual_machine.a100 has no complete cost estimate: price unknown: \
+             Standard_NC24ads_A100_v3 is not in the Azure VM price table (as of 2026-06-18) \
+             (did you mean Standard_NC24ads_A100_v4?)",
+            "aws_sagemaker_endpoint_configuration.llama has no complete cost estimate: price \
+             unknown: ml.g5.12xlarg is not in the AWS SageMaker hosting price table (as of \
+             2025-01-26), and g5.12xlarg is not in the AWS EC2 price table (as of 2026-07-20) \
+             (did you mean ml.g5.12xlarge?)",
+        ]
+    );
+}
+
+#[test]
 fn cost_shows_the_variable_file_warning_too() {
     let run = aicost(
         Path::new(env!("CARGO_MANIFEST_DIR")),

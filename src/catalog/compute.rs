@@ -257,16 +257,40 @@ pub fn machine_price(
     }
 }
 
-/// The machine types of `provider`'s price table one edit away from `machine_type`, for
-/// "did you mean" when it is not listed. AWS EC2 and GCP types only: their table keys are
-/// the names as written (Azure's are folded to lower case).
-pub fn similar_machine_types(provider: &str, machine_type: &str) -> Vec<&'static str> {
+/// The machine types one edit away from `machine_type` that [`machine_price`] would price,
+/// for "did you mean" when it is not listed: EC2 types, GCP machine types, Azure VM sizes
+/// (as the table writes them, `Standard_NC24ads_A100_v4`), and for `ml.*` SageMaker types
+/// both the SageMaker table's and `ml.` before the EC2 types (priced from EC2). Sorted, at
+/// most three.
+pub fn similar_machine_types(provider: &str, machine_type: &str) -> Vec<String> {
+    let owned = |near: Vec<&str>| near.into_iter().map(str::to_string).collect();
     match Provider::parse(provider) {
-        Ok(Provider::Aws) if !machine_type.trim().to_ascii_lowercase().starts_with("ml.") => {
-            super::table::near_keys(ec2(), machine_type)
+        Ok(Provider::Aws) => {
+            let trimmed = machine_type.trim();
+            match trimmed
+                .get(..3)
+                .filter(|p| p.eq_ignore_ascii_case("ml."))
+                .and_then(|_| trimmed.get(3..))
+            {
+                Some(ec2_type) => {
+                    let mut near: Vec<String> =
+                        owned(super::table::near_keys(sagemaker(), trimmed));
+                    near.extend(
+                        super::table::near_keys(ec2(), ec2_type)
+                            .into_iter()
+                            .map(|t| format!("ml.{t}")),
+                    );
+                    near.sort_unstable();
+                    near.dedup();
+                    near.truncate(3);
+                    near
+                }
+                None => owned(super::table::near_keys(ec2(), machine_type)),
+            }
         }
-        Ok(Provider::Google) => super::table::near_keys(gcp_machines(), machine_type),
-        _ => Vec::new(),
+        Ok(Provider::Google) => owned(super::table::near_keys(gcp_machines(), machine_type)),
+        Ok(Provider::Azure) => owned(super::table::near_keys(azure_vms(), machine_type)),
+        Err(_) => Vec::new(),
     }
 }
 

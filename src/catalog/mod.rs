@@ -302,4 +302,25 @@ mod tests {
             .unwrap_err()
             .contains("aws, google and azurerm"));
     }
+
+    #[test]
+    fn similar_machine_types_cover_every_machine_table() {
+        let near = |provider, typed| similar_machine_types(provider, typed);
+        assert_eq!(near("aws", "p5.48xlarg"), ["p5.48xlarge"]);
+        // Azure names as the table writes them, whatever the case typed.
+        assert_eq!(
+            near("azurerm", "standard_nc24ads_a100_v3"),
+            ["Standard_NC24ads_A100_v4"]
+        );
+        // SageMaker: the SageMaker table's types, and `ml.` before EC2's (g6e is priced
+        // from EC2).
+        assert_eq!(near("aws", "ml.g5.12xlarg"), ["ml.g5.12xlarge"]);
+        assert_eq!(near("aws", "ML.g6e.xlarg"), ["ml.g6e.xlarge"]);
+        // A listed type has none.
+        assert_eq!(
+            near("azurerm", "Standard_NC24ads_A100_v4"),
+            Vec::<String>::new()
+        );
+        assert_eq!(near("aws", "ml.g5.12xlarge"), Vec::<String>::new());
+    }
 }

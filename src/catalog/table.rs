@@ -142,6 +142,9 @@ pub(crate) fn load<T>(
 pub(crate) struct Regional<T> {
     pub info: TableInfo,
     pub by_key: HashMap<String, BTreeMap<String, T>>,
+    /// Each key of `by_key` as the table first writes it (`Standard_NC24ads_A100_v4` for
+    /// `standard_nc24ads_a100_v4`): the name to suggest.
+    pub names: HashMap<String, String>,
     /// How keys are normalized, in the table and in lookups.
     pub fold: fn(&str) -> String,
     /// Read by the test that checks every row parses.
@@ -180,15 +183,21 @@ pub(crate) fn regional_with<T>(
     let loaded = load(name, text, header, row);
     let counts = loaded.counts();
     let mut by_key: HashMap<String, BTreeMap<String, T>> = HashMap::new();
+    let mut names: HashMap<String, String> = HashMap::new();
     for (region, key, value) in loaded.items {
+        let folded = fold(&key);
+        names
+            .entry(folded.clone())
+            .or_insert_with(|| key.trim().to_string());
         by_key
-            .entry(fold(&key))
+            .entry(folded)
             .or_default()
             .insert(region.to_ascii_lowercase(), value);
     }
     Regional {
         info: loaded.info,
         by_key,
+        names,
         fold,
         counts,
     }
@@ -323,17 +332,20 @@ pub(crate) fn pick_region<'a, T>(
 
 /// "X is not in the T price table (as of D)".
 /// The keys of `table` one edit away from `key` (a deleted, inserted or changed
-/// character), sorted, at most three: the likely typos of a name the table lacks.
+/// character, compared as the table folds keys), as the table writes them, sorted, at most
+/// three: the likely typos of a name the table lacks.
 pub(crate) fn near_keys<T>(table: &'static Regional<T>, key: &str) -> Vec<&'static str> {
     let folded = (table.fold)(key);
     if table.by_key.contains_key(&folded) {
         return Vec::new();
     }
     let mut near: Vec<&'static str> = table
-        .by_key
-        .keys()
-        .map(String::as_str)
-        .filter(|k| k.len().abs_diff(folded.len()) <= 1 && strsim::levenshtein(k, &folded) == 1)
+        .names
+        .iter()
+        .filter(|(k, _)| {
+            k.len().abs_diff(folded.len()) <= 1 && strsim::levenshtein(k, &folded) == 1
+        })
+        .map(|(_, name)| name.as_str())
         .collect();
     near.sort_unstable();
     near.truncate(3);

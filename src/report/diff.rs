@@ -34,6 +34,10 @@ pub struct DiffReport {
     pub errors: Vec<ErrorEntry>,
     /// Input the base could not check.
     pub base_errors: Vec<ErrorEntry>,
+    /// The head's input warnings (mistakes that change nothing checked). Absent from a
+    /// report saved by an older version.
+    #[serde(default)]
+    pub warnings: Vec<ErrorEntry>,
     pub summary: DiffSummary,
 }
 
@@ -289,6 +293,7 @@ pub fn build(diff: &Diff, base: Side, head: Side, links: Option<Links>) -> DiffR
             .collect(),
         errors: diff.head.errors.iter().map(error_entry).collect(),
         base_errors: diff.base.errors.iter().map(error_entry).collect(),
+        warnings: diff.head.warnings.iter().map(error_entry).collect(),
         summary: DiffSummary {
             before: Money {
                 baseline: cents(before.baseline.0),

@@ -1,6 +1,7 @@
 //! GitHub Actions workflow commands (`--format github`): one `::error`, `::warning` or
-//! `::notice` line per finding that is not suppressed and per input error, so each shows
-//! as an annotation on the pull request's diff, then one plain summary line.
+//! `::notice` line per finding that is not suppressed, per input error and per input
+//! warning, so each shows as an annotation on the pull request's diff, then one plain
+//! summary line.
 //!
 //! Values are escaped exactly as GitHub's own toolkit (`@actions/core`) escapes them, so a
 //! message with a newline, a `%` or a `::` cannot end the command early or start another.
@@ -12,7 +13,10 @@ use crate::model::{Finding, InputError, Location, Severity, Status};
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for e in &report.errors {
-        out.push_str(&error_command(e));
+        out.push_str(&input_command("error", "aicost-policy: input error", e));
+    }
+    for w in &report.warnings {
+        out.push_str(&input_command("warning", "aicost-policy: input warning", w));
     }
     for f in &report.findings {
         if f.status != Status::Suppressed {
@@ -51,18 +55,14 @@ fn finding_command(f: &Finding) -> String {
     command(level(f), Some(&f.location), &title, &message)
 }
 
-fn error_command(e: &InputError) -> String {
+/// An input error or warning: `level` and `title` say which.
+fn input_command(level: &str, title: &str, e: &InputError) -> String {
     let mut message = shown(&e.message);
     if let Some(help) = &e.help {
         message.push('\n');
         message.push_str(&shown(help));
     }
-    command(
-        "error",
-        Some(&e.location),
-        "aicost-policy: input error",
-        &message,
-    )
+    command(level, Some(&e.location), title, &message)
 }
 
 /// `::LEVEL file=..,line=..,endLine=..,col=..,title=..::MESSAGE` and a newline. A location

@@ -1,7 +1,8 @@
 //! JUnit XML (`--format junit`), the test report most CI systems display: one test suite per
 //! evaluated policy, one test case per resource it failed, could not decide or had waived,
 //! and one passing case for a policy with no findings, so every policy appears. Input errors
-//! form one more suite, `input`.
+//! and warnings form one more suite, `input`: an error is an `<error>`, a warning (which
+//! fails nothing) a `<skipped>` case.
 
 use std::fmt::Write as _;
 
@@ -31,6 +32,8 @@ enum Outcome {
     },
     Skipped {
         message: String,
+        /// Element text, if any (an input warning's place, message and help).
+        details: Option<String>,
     },
 }
 
@@ -101,10 +104,15 @@ pub fn render(report: &Report) -> String {
             (shown(&rule.id), cases)
         })
         .collect();
-    if !report.errors.is_empty() {
+    if !report.errors.is_empty() || !report.warnings.is_empty() {
         suites.push((
             "input".to_string(),
-            report.errors.iter().map(error_case).collect(),
+            report
+                .errors
+                .iter()
+                .map(error_case)
+                .chain(report.warnings.iter().map(warning_case))
+                .collect(),
         ));
     }
     let total = suites.iter().fold(Counts::default(), |acc, (_, cases)| {
@@ -153,6 +161,7 @@ fn finding_case(f: &Finding) -> Case {
             } else {
                 format!("unknown: {}", shown(&super::github::unknown_reasons(f)))
             },
+            details: None,
         },
         Status::Suppressed => Outcome::Skipped {
             message: shown(&match f.suppression.as_ref() {
@@ -162,6 +171,7 @@ fn finding_case(f: &Finding) -> Case {
                 },
                 None => "suppressed".to_string(),
             }),
+            details: None,
         },
         Status::Error => Outcome::Error {
             message,
@@ -179,6 +189,24 @@ fn finding_case(f: &Finding) -> Case {
 }
 
 fn error_case(e: &InputError) -> Case {
+    input_case(e, |message, details| Outcome::Error {
+        message,
+        kind: "input error".to_string(),
+        details,
+    })
+}
+
+/// A warning fails nothing, so its case is skipped, not an error.
+fn warning_case(w: &InputError) -> Case {
+    input_case(w, |message, details| Outcome::Skipped {
+        message: format!("warning: {message}"),
+        details: Some(details),
+    })
+}
+
+/// A case in the `input` suite, named by its place; `outcome` gets the message and the
+/// details (place, message and help).
+fn input_case(e: &InputError, outcome: impl FnOnce(String, String) -> Outcome) -> Case {
     let file = shown(&e.location.file);
     let place = if file.is_empty() {
         "input".to_string()
@@ -195,11 +223,7 @@ fn error_case(e: &InputError) -> Case {
         classname: "input".to_string(),
         file: (!file.is_empty()).then_some(file),
         line: (!e.location.file.is_empty()).then_some(e.location.line),
-        outcome: Outcome::Error {
-            message,
-            kind: "input error".to_string(),
-            details,
-        },
+        outcome: outcome(message, details),
     }
 }
 
@@ -224,9 +248,21 @@ fn write_case(out: &mut String, case: &Case) {
         Outcome::Pass => {
             let _ = writeln!(out, "{open}/>");
         }
-        Outcome::Skipped { message } => {
+        Outcome::Skipped { message, details } => {
             let _ = writeln!(out, "{open}>");
-            let _ = writeln!(out, "      <skipped message=\"{}\"/>", attribute(message));
+            match details {
+                Some(details) => {
+                    let _ = writeln!(
+                        out,
+                        "      <skipped message=\"{}\">{}</skipped>",
+                        attribute(message),
+                        text(details)
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "      <skipped message=\"{}\"/>", attribute(message));
+                }
+            }
             out.push_str("    </testcase>\n");
         }
         Outcome::Failure {
@@ -385,6 +421,38 @@ mod tests {
              \x20 <testsuite name=\"input\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n\
              \x20   <testcase name=\"k8s/a.yaml:4\" classname=\"input\" file=\"k8s/a.yaml\" line=\"4\">\n\
              \x20     <error message=\"bad YAML\" type=\"input error\">k8s/a.yaml:4: bad YAML</error>\n\
+             \x20   </testcase>\n\
+             \x20 </testsuite>\n\
+             </testsuites>\n"
+        );
+    }
+
+    #[test]
+    fn warnings_follow_the_errors_in_the_input_suite_and_fail_nothing() {
+        let at = |line| Location {
+            file: Arc::from("vars/a&b.tfvars"),
+            line,
+            column: 1,
+            end_line: line,
+            span: (0, 0),
+        };
+        let report = Report {
+            errors: vec![InputError::new(at(1), "bad HCL")],
+            warnings: vec![
+                InputError::new(at(2), "value for `x<y>`").with_help("did you mean \"z\"?")
+            ],
+            ..Report::default()
+        };
+        assert_eq!(
+            render(&report),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <testsuites name=\"aicost-policy\" tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"1\">\n\
+             \x20 <testsuite name=\"input\" tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"1\">\n\
+             \x20   <testcase name=\"vars/a&amp;b.tfvars:1\" classname=\"input\" file=\"vars/a&amp;b.tfvars\" line=\"1\">\n\
+             \x20     <error message=\"bad HCL\" type=\"input error\">vars/a&amp;b.tfvars:1: bad HCL</error>\n\
+             \x20   </testcase>\n\
+             \x20   <testcase name=\"vars/a&amp;b.tfvars:2\" classname=\"input\" file=\"vars/a&amp;b.tfvars\" line=\"2\">\n\
+             \x20     <skipped message=\"warning: value for `x&lt;y&gt;`\">vars/a&amp;b.tfvars:2: value for `x&lt;y&gt;`\nhelp: did you mean \"z\"?</skipped>\n\
              \x20   </testcase>\n\
              \x20 </testsuite>\n\
              </testsuites>\n"

@@ -41,8 +41,12 @@ pub fn render(report: &Report) -> String {
             "columnKind": "unicodeCodePoints",
             "invocations": [{
                 "executionSuccessful": report.errors.is_empty() && !policy_errors,
-                "toolExecutionNotifications":
-                    report.errors.iter().map(notification).collect::<Vec<_>>(),
+                "toolExecutionNotifications": report
+                    .errors
+                    .iter()
+                    .map(|e| notification(e, "error"))
+                    .chain(report.warnings.iter().map(|w| notification(w, "warning")))
+                    .collect::<Vec<_>>(),
             }],
             "results": report.findings.iter().map(|f| result(report, f)).collect::<Vec<_>>(),
         }],
@@ -170,13 +174,15 @@ fn result(report: &Report, f: &Finding) -> Json {
     Json::Object(out)
 }
 
-fn notification(e: &InputError) -> Json {
+/// An input error (`level` "error") or input warning ("warning") as a tool execution
+/// notification: not a finding of any policy, so not a result.
+fn notification(e: &InputError, level: &str) -> Json {
     let text = match &e.help {
         Some(help) => format!("{}\n{help}", e.message),
         None => e.message.clone(),
     };
     let mut out = JsonMap::new();
-    out.insert("level".into(), json!("error"));
+    out.insert("level".into(), json!(level));
     out.insert("message".into(), json!({"text": text}));
     if !e.location.file.is_empty() {
         out.insert("locations".into(), json!([location(&e.location)]));

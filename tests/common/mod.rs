@@ -3,3 +3,4 @@
 
 pub mod git_repo;
 pub mod run;
+pub mod sarif;

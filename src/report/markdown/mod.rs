@@ -211,6 +211,7 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         )
     };
     let errors = errors_section(&report.errors, links);
+    let warnings = warnings_section(&report.warnings, links);
     let budgets = Section::fixed(budgets_table(&report.budgets, links, true));
     let footer = Section::fixed(footer(
         &text(&report.catalog_as_of),
@@ -229,13 +230,14 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         Section::fixed(clean),  // 4
         unknowns,               // 5
         errors,                 // 6
-        budgets,                // 7
-        rest_section,           // 8
-        existing_section,       // 9
-        resolved_section,       // 10
-        footer,                 // 11
+        warnings,               // 7
+        budgets,                // 8
+        rest_section,           // 9
+        existing_section,       // 10
+        resolved_section,       // 11
+        footer,                 // 12
     ];
-    assemble(sections, &[9, 10, 8, 2, 5, 6, 3, 1], limit)
+    assemble(sections, &[10, 11, 9, 7, 2, 5, 6, 3, 1], limit)
 }
 
 /// The Markdown report of `check`: totals, failures, unknowns, budgets.
@@ -317,6 +319,7 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         "assumptions",
     );
     let errors: Vec<ErrorEntry> = report.errors.iter().map(diff::error_entry).collect();
+    let warnings: Vec<ErrorEntry> = report.warnings.iter().map(diff::error_entry).collect();
     let budgets: Vec<BudgetEntry> = report
         .budgets
         .iter()
@@ -328,10 +331,11 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         unknowns,
         assumptions,
         errors_section(&errors, links),
+        warnings_section(&warnings, links),
         Section::fixed(budgets_table(&budgets, links, false)),
         Section::fixed(footer(&diff::catalog_as_of(), env!("CARGO_PKG_VERSION"))),
     ];
-    assemble(sections, &[2, 3, 4, 1], COMMENT_LIMIT)
+    assemble(sections, &[5, 2, 3, 4, 1], COMMENT_LIMIT)
 }
 
 fn list_section(items: Vec<String>, head: impl Fn(usize) -> String, noun: &'static str) -> Section {
@@ -361,6 +365,31 @@ fn errors_section(errors: &[ErrorEntry], links: Option<&Links>) -> Section {
             )
         },
         "inputs",
+    )
+    .keeping_head()
+}
+
+/// Input warnings: mistakes that change nothing checked (a value for a variable no module
+/// declares), each with its help.
+fn warnings_section(warnings: &[ErrorEntry], links: Option<&Links>) -> Section {
+    let items: Vec<String> = warnings
+        .iter()
+        .map(|w| {
+            let help = w
+                .help
+                .as_ref()
+                .map_or(String::new(), |h| format!(" — {}", text(h)));
+            format!(
+                "- {}: {}{help}\n",
+                place(&w.file, w.line, links),
+                text(&w.message)
+            )
+        })
+        .collect();
+    list_section(
+        items,
+        |n| format!("\n#### ⚠️ {}\n\n", plural(n, "warning", "warnings")),
+        "warnings",
     )
     .keeping_head()
 }

@@ -176,10 +176,10 @@ fn scheduling_capacity(
 /// `node_locations` says otherwise.
 pub const GKE_DEFAULT_ZONES: i64 = 3;
 
-/// The note for a count that rests on [`GKE_DEFAULT_ZONES`].
+/// The note for a count that rests on [`GKE_DEFAULT_ZONES`], saying how to state the zones.
 pub fn default_zones_note(what: &str, region: &str) -> String {
     format!(
-        "{what} is regional ({region}) and node_locations is not set: GKE's default of {GKE_DEFAULT_ZONES} zones is assumed, and node counts are per zone"
+        "{what} is regional ({region}) and node_locations is not set: GKE's default of {GKE_DEFAULT_ZONES} zones is assumed, and node counts are per zone; set node_locations to the zones {what} runs in"
     )
 }
 
