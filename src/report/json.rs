@@ -42,6 +42,7 @@ pub fn render(report: &Report) -> String {
                 "priced": totals.priced,
                 "incomplete": totals.incomplete,
                 "unknown": totals.unknown,
+                "counted_in_pools": totals.counted_in_pools,
             },
         },
     });
@@ -190,6 +191,7 @@ pub fn cost_json(c: &CostEstimate) -> Json {
         "missing": c.missing,
         "notes": c.notes,
         "assumptions": c.assumptions,
+        "counted_in": c.counted_in,
     })
 }
 
