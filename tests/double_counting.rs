@@ -236,3 +236,43 @@ NodePool/gpu                         NodePool    -         $10.49264 per node-ho
         ])
     );
 }
+
+#[test]
+fn adding_pods_to_a_node_group_of_the_scan_does_not_move_the_diff_total() {
+    // Base: the cluster alone; head: the vLLM Deployment on its GPU group as well. The
+    // nodes were already paid for, so the total stays $15,396.25 (it would be +$15,319.25
+    // if the pods were added on top).
+    let repo = common::git_repo::GitRepo::new();
+    repo.commit_tree(&Path::new(CRATE_DIR).join("testdata/double/eks"), "cluster");
+    repo.git(&["rm", "-q", "-r", "--cached", "k8s"]);
+    repo.git(&["commit", "-q", "-m", "the cluster without its pods"]);
+    let r = common::run::aicost(
+        &repo.path(),
+        &[
+            "diff",
+            ".",
+            "--base",
+            "HEAD",
+            "--today",
+            "2026-11-28",
+            "--color",
+            "never",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "\
+budget ml-cluster: $15,396.25 of $20,000.00 a month (77%), 3 resources in scope
+
+Cost changes:
++ Deployment/inference/vllm-llama-70b (k8s/vllm.yaml:2)
+    +$15,319.25/month (- → $15,319.25), ceiling - → $15,319.25
+    counted in infra:aws_eks_node_group.gpu (not added to the totals)
+
+  monthly cost $15,396.25 → $15,396.25 ($0.00, 0.0%), ceiling $30,719.51 → $30,719.51 ($0.00)
+  0 changed, 1 added, 0 removed, 2 unchanged, 0 new failures (0 existing), 0 new unknowns (0 existing)
+"
+    );
+}
