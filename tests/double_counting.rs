@@ -276,3 +276,68 @@ Cost changes:
 "
     );
 }
+
+#[test]
+fn pods_on_a_gke_node_pool_of_the_scan_are_counted_in_it_but_not_pods_allowed_on_two() {
+    // GKE (us-central1): g2-standard-8 $0.91 an hour with its L4; a node's 100 GB
+    // pd-balanced boot disk $0.10 a GB-month; the cluster fee $0.10 an hour.
+    // - node pool l4: 2 × 730 × 0.91 = 1,328.60 + 2 × 100 × 0.10 = 20 → $1,348.60.
+    // - embeddings (2 pods at default rates): 4 vCPU × 1,460 h × 0.031611 = 184.60824,
+    //   16 GiB × 1,460 × 0.004237 = 98.97632, 1 L4 × 1,460 × 0.56004 = 817.6584:
+    //   $1,101.24, counted in the pool.
+    // - reranker (`In [l4-pool, l4-spare]`, tied to no single pool): 2 × 730 × 0.031611 =
+    //   46.15206, 8 × 730 × 0.004237 = 24.74408, 730 × 0.56004 = 408.8292: $479.73.
+    // Total: 73 + 1,348.60 + 479.72534 = $1,901.33.
+    let r = run(&["cost", "testdata/double/gke"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "\
+RESOURCE                         TYPE                        QUANTITY  UNIT PRICE               MONTHLY    CEILING
+Deployment/search/embeddings     Deployment                  2         $0.56004 per GPU-hour  $1,101.24  $1,101.24
+    counted in testdata/double/gke:google_container_node_pool.l4 (not added to the totals)
+Deployment/search/reranker       Deployment                  1         $0.56004 per GPU-hour    $479.73    $479.73
+google_container_cluster.search  google_container_cluster    1         $0.10 per hour            $73.00     $73.00
+google_container_node_pool.l4    google_container_node_pool  2         $0.91 per hour         $1,348.60  $1,348.60
+
+  3 priced resources: $1,901.33 a month (ceiling $1,901.33), 1 workload counted in its node pool; 0 not priced
+"
+    );
+    let report = json_of(&["cost", "testdata/double/gke", "--format", "json"]);
+    let pools: Vec<&Value> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["workload"]["pods"]["node_pool"])
+        .collect();
+    assert_eq!(
+        pools,
+        vec![
+            &json!({"label": "cloud.google.com/gke-nodepool", "name": "l4-pool"}),
+            &Value::Null,
+            &Value::Null,
+            &Value::Null,
+        ]
+    );
+}
+
+#[test]
+fn a_node_group_name_two_clusters_of_the_scan_share_ties_the_pods_to_neither() {
+    // Staging and prod each have the node group `gpu`: the pods run on one of them, and
+    // which is not in the files, so they count on their own, with a note saying why.
+    // 2 × (73 + 15,323.2544) + 15,319.2544 = $46,111.76; ceiling 2 × (73 + 30,646.5088) +
+    // 15,319.2544 = $76,758.27.
+    let report = json_of(&["cost", "testdata/double/two-clusters", "--format", "json"]);
+    assert_eq!(
+        report["summary"]["monthly_cost"],
+        json!({"baseline": "46111.76", "ceiling": "76758.27", "priced": 5, "incomplete": 0,
+               "unknown": 0, "depends_on_usage": 0, "counted_in_pools": 0})
+    );
+    let pod = &report["resources"][0];
+    assert_eq!(pod["address"], "Deployment/inference/vllm-llama-70b");
+    assert_eq!(pod["monthly_cost"]["counted_in"], Value::Null);
+    assert_eq!(
+        pod["monthly_cost"]["notes"].as_array().unwrap().last().unwrap(),
+        "eks.amazonaws.com/nodegroup: gpu names 2 pools of the scan (testdata/double/two-clusters/prod:aws_eks_node_group.gpu, testdata/double/two-clusters/staging:aws_eks_node_group.gpu), so it is counted on its own"
+    );
+}

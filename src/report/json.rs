@@ -114,6 +114,7 @@ fn workload(w: &Workload) -> Json {
                 "accelerators_in_limits": p.accelerators_in_limits,
                 "accelerator_type": p.accelerator_model.as_ref().map_or(Json::Null, string_fact),
                 "node_instance_type": p.node_instance_type.as_ref().map_or(Json::Null, string_fact),
+                "node_pool": p.node_pool.as_ref().map(|l| json!({"label": l.key, "name": l.name})),
                 "replicas": counts(&p.replicas),
                 "capacity": fact(&p.capacity, |c| json!(c.as_str())),
                 "scale_to_zero": p.scale_to_zero,
