@@ -331,7 +331,7 @@ fn a_node_group_name_two_clusters_of_the_scan_share_ties_the_pods_to_neither() {
     assert_eq!(
         report["summary"]["monthly_cost"],
         json!({"baseline": "46111.76", "ceiling": "76758.27", "priced": 5, "incomplete": 0,
-               "unknown": 0, "depends_on_usage": 0, "counted_in_pools": 0})
+               "unknown": 0, "depends_on_usage": 0})
     );
     let pod = &report["resources"][0];
     assert_eq!(pod["address"], "Deployment/inference/vllm-llama-70b");

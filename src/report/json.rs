@@ -15,7 +15,7 @@ use crate::model::{
 pub fn render(report: &Report) -> String {
     let summary = report.summary();
     let totals = super::cost::Totals::of(report.resources.iter());
-    let doc = json!({
+    let mut doc = json!({
         "version": JSON_FORMAT_VERSION,
         "tool": {"name": "aicost-policy", "version": env!("CARGO_PKG_VERSION")},
         "resources": report.resources.iter().map(resource_json).collect::<Vec<_>>(),
@@ -42,10 +42,16 @@ pub fn render(report: &Report) -> String {
                 "priced": totals.priced,
                 "incomplete": totals.incomplete,
                 "unknown": totals.unknown,
-                "counted_in_pools": totals.counted_in_pools,
             },
         },
     });
+    // Only when some are, so other reports read as before.
+    if let (n @ 1.., Some(Json::Object(o))) = (
+        totals.counted_in_pools,
+        doc.pointer_mut("/summary/monthly_cost"),
+    ) {
+        o.insert("counted_in_pools".to_string(), json!(n));
+    }
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
     out.push('\n');
     out
@@ -105,8 +111,8 @@ fn counts(c: &UnitCounts) -> Json {
 /// A Kubernetes workload or AI config; quantities are decimal strings (cores, GiB).
 fn workload(w: &Workload) -> Json {
     let detail = match &w.detail {
-        WorkloadDetail::Pods(p) => json!({
-            "pods": {
+        WorkloadDetail::Pods(p) => {
+            let mut pods = json!({
                 "cpu_cores": decimal_fact(&p.cpu_cores),
                 "memory_gib": decimal_fact(&p.memory_gib),
                 "accelerators": fact(&p.accelerators, |n| json!(n)),
@@ -114,14 +120,21 @@ fn workload(w: &Workload) -> Json {
                 "accelerators_in_limits": p.accelerators_in_limits,
                 "accelerator_type": p.accelerator_model.as_ref().map_or(Json::Null, string_fact),
                 "node_instance_type": p.node_instance_type.as_ref().map_or(Json::Null, string_fact),
-                "node_pool": p.node_pool.as_ref().map(|l| json!({"label": l.key, "name": l.name})),
                 "replicas": counts(&p.replicas),
                 "capacity": fact(&p.capacity, |c| json!(c.as_str())),
                 "scale_to_zero": p.scale_to_zero,
                 "inference": p.inference,
                 "run_hours": p.run_hours.as_ref().map_or(Json::Null, decimal_fact),
+            });
+            // Only when named, so other reports read as before.
+            if let (Some(l), Some(o)) = (&p.node_pool, pods.as_object_mut()) {
+                o.insert(
+                    "node_pool".to_string(),
+                    json!({"label": l.key, "name": l.name}),
+                );
             }
-        }),
+            json!({ "pods": pods })
+        }
         WorkloadDetail::NodePool(n) => json!({
             "node_pool": {
                 "instance_types": n.instance_types,
@@ -174,7 +187,7 @@ fn workload(w: &Workload) -> Json {
 /// An estimate: amounts are decimal strings (two decimals; unit prices exact).
 pub fn cost_json(c: &CostEstimate) -> Json {
     let money = |u: Option<Usd>| u.map(|u| u.to_json_string());
-    json!({
+    let mut out = json!({
         "baseline": c.baseline.to_json_string(),
         "ceiling": c.ceiling.to_json_string(),
         "complete": c.complete,
@@ -192,8 +205,12 @@ pub fn cost_json(c: &CostEstimate) -> Json {
         "missing": c.missing,
         "notes": c.notes,
         "assumptions": c.assumptions,
-        "counted_in": c.counted_in,
-    })
+    });
+    // Only where pods are counted in a pool, so other reports read as before.
+    if let (Some(pool), Some(o)) = (&c.counted_in, out.as_object_mut()) {
+        o.insert("counted_in".to_string(), json!(pool));
+    }
+    out
 }
 
 fn compute(c: &Compute) -> Json {

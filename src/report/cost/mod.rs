@@ -156,15 +156,19 @@ pub fn describe(c: &CostEstimate) -> String {
 }
 
 fn totals_json(t: &Totals) -> Json {
-    json!({
+    let mut out = json!({
         "baseline": t.baseline.to_json_string(),
         "ceiling": t.ceiling.to_json_string(),
         "priced": t.priced,
         "incomplete": t.incomplete,
         "unknown": t.unknown,
         "depends_on_usage": t.depends_on_usage,
-        "counted_in_pools": t.counted_in_pools,
-    })
+    });
+    // Only when some are, so other reports read as before.
+    if let (n @ 1.., Some(o)) = (t.counted_in_pools, out.as_object_mut()) {
+        o.insert("counted_in_pools".to_string(), json!(n));
+    }
+    out
 }
 
 /// The cost report as JSON.
