@@ -341,3 +341,32 @@ fn a_node_group_name_two_clusters_of_the_scan_share_ties_the_pods_to_neither() {
         "eks.amazonaws.com/nodegroup: gpu names 2 pools of the scan (testdata/double/two-clusters/prod:aws_eks_node_group.gpu, testdata/double/two-clusters/staging:aws_eks_node_group.gpu), so it is counted on its own"
     );
 }
+
+#[test]
+fn pods_on_an_eks_module_group_named_without_a_prefix_are_counted_in_it() {
+    // The EKS module names a managed group `KEY-<random>` unless use_name_prefix = false.
+    // - gpu (`use_name_prefix = false`, so named `gpu`): $15,323.25 (ceiling $30,646.51)
+    //   as in `eks/`; the vLLM Deployment selecting it is counted there.
+    // - cpu (prefixed): 2 × m6i.xlarge at $0.192 × 730 = 280.32 + 2 × 20 GB × 0.10 = 4 →
+    //   $284.32; ceiling 4 nodes: 560.64 + 8 = $568.64. The gateway selecting `cpu` is
+    //   counted on its own: 2 pods × 730 h × (1 vCPU × 0.031611 + 2 GiB × 0.004237) =
+    //   46.15206 + 12.37204 = $58.52.
+    // Total 73 + 284.32 + 15,323.2544 + 58.5241 = $15,739.10; ceiling 73 + 568.64 +
+    // 30,646.5088 + 58.5241 = $31,346.67.
+    let r = run(&["cost", "testdata/double/eks-module"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "\
+RESOURCE                                   TYPE                QUANTITY   UNIT PRICE                  MONTHLY     CEILING
+module.eks.cluster                         aws_eks_cluster     1          $0.10 per hour               $73.00      $73.00
+module.eks.eks_managed_node_groups[\"cpu\"]  aws_eks_node_group  2 (max 4)  $0.192 per hour             $284.32     $568.64
+module.eks.eks_managed_node_groups[\"gpu\"]  aws_eks_node_group  2 (max 4)  $10.49264 per hour       $15,323.25  $30,646.51
+Deployment/inference/gateway               Deployment          2          $0.031611 per vCPU-hour      $58.52      $58.52
+Deployment/inference/vllm-llama-70b        Deployment          2          $10.49264 per pod-hour   $15,319.25  $15,319.25
+    counted in testdata/double/eks-module/infra:module.eks.eks_managed_node_groups[\"gpu\"] (not added to the totals)
+
+  4 priced resources: $15,739.10 a month (ceiling $31,346.67), 1 workload counted in its node pool; 0 not priced
+"
+    );
+}
