@@ -122,6 +122,7 @@ fn on_node(cpu: &str, gib: &str, gpus: i64, model: &str, node: &str, n: i64) -> 
         accelerators_in_limits: true,
         accelerator_model: Some(Fact::Known(model.to_string())),
         node_instance_type: Some(Fact::Known(node.to_string())),
+        node_pool: None,
         replicas: UnitCounts::fixed(n),
         capacity: Fact::Known(Capacity::OnDemand),
         scale_to_zero: None,
@@ -488,6 +489,7 @@ fn a_provisioning_request_books_its_pod_templates_pods() {
             accelerators_in_limits: true,
             accelerator_model: Some(Fact::Known("H100".to_string())),
             node_instance_type: None,
+            node_pool: None,
             replicas: counts(4, 4, 4),
             capacity: Fact::Known(Capacity::OnDemand),
             scale_to_zero: None,
@@ -549,6 +551,7 @@ fn kinds_that_ask_for_accelerators_are_never_dropped() {
             accelerators_in_limits: true,
             accelerator_model: None,
             node_instance_type: None,
+            node_pool: None,
             replicas: UnitCounts {
                 min: unknown(why),
                 desired: unknown(why),

@@ -69,6 +69,7 @@ fn pods(gpus: i64, replicas: i64) -> PodGroup {
         accelerators_in_limits: true,
         accelerator_model: (gpus > 0).then(|| Fact::Known("L4".to_string())),
         node_instance_type: None,
+        node_pool: None,
         replicas: UnitCounts::fixed(replicas),
         capacity: Fact::Known(Capacity::OnDemand),
         scale_to_zero: None,

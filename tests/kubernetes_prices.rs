@@ -63,6 +63,7 @@ fn pods(cpu: &str, gib: &str, gpus: i64, model: Option<&str>, replicas: i64) -> 
         accelerators_in_limits: true,
         accelerator_model: model.map(|m| Fact::Known(m.to_string())),
         node_instance_type: None,
+        node_pool: None,
         replicas: UnitCounts::fixed(replicas),
         capacity: Fact::Known(Capacity::OnDemand),
         scale_to_zero: None,

@@ -293,6 +293,7 @@ fn the_job_summary_renders_the_same_names_inert() {
 
 fn side(amount: i64, assumed: &str) -> SideCost {
     SideCost {
+        counted_in: None,
         baseline: Decimal::new(amount, 2),
         ceiling: Decimal::new(amount * 2, 2),
         complete: true,

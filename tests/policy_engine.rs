@@ -894,6 +894,7 @@ fn estimate(baseline: &str, ceiling: &str, missing: &[&str]) -> CostEstimate {
         missing: missing.iter().map(|m| m.to_string()).collect(),
         notes: Vec::new(),
         assumptions: Vec::new(),
+        counted_in: None,
     }
 }
 

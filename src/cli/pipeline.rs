@@ -207,6 +207,7 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
         &mut inventory,
     );
     price::estimate_all(&mut inventory.resources, &pricing);
+    price::attribution::attribute(&mut inventory.resources);
     inventory.sort();
     Ok(inventory)
 }

@@ -53,6 +53,8 @@ pub struct Cost {
     pub complete: bool,
     /// What the amounts rest on that the files do not say (see `CostEstimate`).
     pub assumptions: Vec<String>,
+    /// The node pool the pods are counted in (see `CostEstimate`).
+    pub counted_in: Option<String>,
 }
 
 /// One resource, matched across the two sides.
@@ -382,5 +384,6 @@ fn cost(r: &Resource) -> Option<Cost> {
         ceiling: c.ceiling,
         complete: c.complete,
         assumptions: c.assumptions.clone(),
+        counted_in: c.counted_in.clone(),
     })
 }

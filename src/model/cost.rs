@@ -160,6 +160,10 @@ pub struct CostEstimate {
     /// What was assumed that changes the amount (its components' assumptions and the
     /// resource's own), distinct from `notes`: reports show these beside the amount.
     pub assumptions: Vec<String>,
+    /// Pods that run on a node group or pool in the same scan: that pool's id (`address`,
+    /// or `root:address` outside the root `.`). Its nodes are counted there, so run totals
+    /// and budgets leave this estimate out (see `price::attribution`).
+    pub counted_in: Option<String>,
 }
 
 impl CostEstimate {
@@ -203,6 +207,7 @@ impl CostEstimate {
             missing,
             notes,
             assumptions,
+            counted_in: None,
         }
     }
 

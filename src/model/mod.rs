@@ -23,7 +23,9 @@ pub use resource::{
     UnitCounts,
 };
 pub use value::{format_number, set_order, Map, Unknown, Value, SENSITIVE, SENSITIVE_ORIGIN};
-pub use workload::{LlmRoute, NodePoolLimits, NodeRequirement, PodGroup, Workload, WorkloadDetail};
+pub use workload::{
+    LlmRoute, NodePoolLimits, NodeRequirement, PodGroup, PoolLabel, Workload, WorkloadDetail,
+};
 
 /// A problem in the user's input that stopped part of it from being checked: a file that
 /// does not parse, an expression that cannot be evaluated, a cycle between locals.

@@ -50,6 +50,8 @@ pub struct PodGroup {
     pub accelerator_model: Option<Fact<String>>,
     /// Node instance type from `node.kubernetes.io/instance-type` (or the like), when named.
     pub node_instance_type: Option<Fact<String>>,
+    /// The node group or pool the pods must run on, when a pool label names exactly one.
+    pub node_pool: Option<PoolLabel>,
     /// Pods: baseline (replicas, `minReplicas` or an HPA's min) and ceiling (max).
     pub replicas: UnitCounts,
     /// Spot when a spot selector or toleration says so.
@@ -62,6 +64,13 @@ pub struct PodGroup {
     /// Hours a month the pods run, for jobs (`activeDeadlineSeconds`); `None` for
     /// long-running workloads.
     pub run_hours: Option<Fact<Decimal>>,
+}
+
+/// A node label that names a node group or pool (`eks.amazonaws.com/nodegroup: gpu`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolLabel {
+    pub key: String,
+    pub name: String,
 }
 
 /// A Karpenter NodePool: what it may launch and the most it may launch (`spec.limits`).

@@ -113,7 +113,8 @@ pub fn project(
                     budget.maybe_members.push((id, why));
                 }
                 Membership::In => {
-                    if let Some(cost) = &r.cost {
+                    // Pods counted in their node pool are paid there (see `attribution`).
+                    if let Some(cost) = r.cost.as_ref().filter(|c| c.counted_in.is_none()) {
                         budget.monthly_cost = budget
                             .monthly_cost
                             .checked_add(cost.baseline)

@@ -8,8 +8,10 @@
 //! endpoints), `storage.rs` (volumes, disks, buckets), `services.rs` (control planes,
 //! provisioned model throughput, token-billed deployments), `kubernetes.rs` (pods, LLM
 //! routes) and `nodepool.rs` (Karpenter NodePool ceilings). `free.rs` lists the types that
-//! cost nothing by themselves, which reports name as "no charge".
+//! cost nothing by themselves, which reports name as "no charge". `attribution.rs` then
+//! ties workloads to the node groups and pools of the scan they run on.
 
+pub mod attribution;
 pub mod budget;
 mod compute;
 mod free;

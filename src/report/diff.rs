@@ -94,6 +94,9 @@ pub struct SideCost {
     /// assumed (reports saved before it existed read as none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<String>,
+    /// The node pool its pods are counted in: not in the summary's totals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counted_in: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -335,6 +338,7 @@ fn side_cost(c: Option<&Cost>) -> Option<SideCost> {
         ceiling: cents(c.ceiling.0),
         complete: c.complete,
         assumptions: c.assumptions.clone(),
+        counted_in: c.counted_in.clone(),
     })
 }
 

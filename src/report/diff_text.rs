@@ -130,6 +130,12 @@ fn resource_lines(r: &ResourceDelta) -> String {
             ));
         }
     }
+    if let Some(pool) = r.after.as_ref().and_then(|c| c.counted_in.as_ref()) {
+        out.push_str(&format!(
+            "    counted in {} (not added to the totals)\n",
+            controls(pool)
+        ));
+    }
     for a in r.after.iter().flat_map(|c| &c.assumptions) {
         out.push_str(&format!("    assumed: {}\n", controls(a)));
     }

@@ -18,7 +18,7 @@ use crate::model::{
 pub fn render(report: &Report) -> String {
     let summary = report.summary();
     let totals = super::cost::Totals::of(report.resources.iter());
-    let summary = json!({
+    let mut summary = json!({
         "resources": summary.resources,
         "files": summary.files,
         "policies": summary.policies,
@@ -38,6 +38,13 @@ pub fn render(report: &Report) -> String {
             "unknown": totals.unknown,
         },
     });
+    // Only when some are, so other reports read as before.
+    if let (n @ 1.., Some(Json::Object(o))) = (
+        totals.counted_in_pools,
+        summary.pointer_mut("/monthly_cost"),
+    ) {
+        o.insert("counted_in_pools".to_string(), json!(n));
+    }
     let doc = Document {
         report,
         summary: &summary,
@@ -140,8 +147,8 @@ fn counts(c: &UnitCounts) -> Json {
 /// A Kubernetes workload or AI config; quantities are decimal strings (cores, GiB).
 fn workload(w: &Workload) -> Json {
     let detail = match &w.detail {
-        WorkloadDetail::Pods(p) => json!({
-            "pods": {
+        WorkloadDetail::Pods(p) => {
+            let mut pods = json!({
                 "cpu_cores": decimal_fact(&p.cpu_cores),
                 "memory_gib": decimal_fact(&p.memory_gib),
                 "accelerators": fact(&p.accelerators, |n| json!(n)),
@@ -154,8 +161,16 @@ fn workload(w: &Workload) -> Json {
                 "scale_to_zero": p.scale_to_zero,
                 "inference": p.inference,
                 "run_hours": p.run_hours.as_ref().map_or(Json::Null, decimal_fact),
+            });
+            // Only when named, so other reports read as before.
+            if let (Some(l), Some(o)) = (&p.node_pool, pods.as_object_mut()) {
+                o.insert(
+                    "node_pool".to_string(),
+                    json!({"label": l.key, "name": l.name}),
+                );
             }
-        }),
+            json!({ "pods": pods })
+        }
         WorkloadDetail::NodePool(n) => json!({
             "node_pool": {
                 "instance_types": n.instance_types,
@@ -208,7 +223,7 @@ fn workload(w: &Workload) -> Json {
 /// An estimate: amounts are decimal strings (two decimals; unit prices exact).
 pub fn cost_json(c: &CostEstimate) -> Json {
     let money = |u: Option<Usd>| u.map(|u| u.to_json_string());
-    json!({
+    let mut out = json!({
         "baseline": c.baseline.to_json_string(),
         "ceiling": c.ceiling.to_json_string(),
         "complete": c.complete,
@@ -226,7 +241,12 @@ pub fn cost_json(c: &CostEstimate) -> Json {
         "missing": c.missing,
         "notes": c.notes,
         "assumptions": c.assumptions,
-    })
+    });
+    // Only where pods are counted in a pool, so other reports read as before.
+    if let (Some(pool), Some(o)) = (&c.counted_in, out.as_object_mut()) {
+        o.insert("counted_in".to_string(), json!(pool));
+    }
+    out
 }
 
 fn compute(c: &Compute) -> Json {

@@ -40,6 +40,8 @@ pub struct Totals {
     /// Estimates without any amount ([`CostEstimate::is_unknown`]).
     pub unknown: usize,
     pub depends_on_usage: usize,
+    /// Estimates left out because their pods are counted in a node pool of the scan.
+    pub counted_in_pools: usize,
 }
 
 impl Totals {
@@ -47,6 +49,10 @@ impl Totals {
         let mut t = Totals::default();
         for r in resources {
             let Some(c) = &r.cost else { continue };
+            if c.counted_in.is_some() {
+                t.counted_in_pools += 1;
+                continue;
+            }
             if !c.complete {
                 t.incomplete += 1;
             }
@@ -73,10 +79,16 @@ impl Totals {
     /// unknown, since then neither is a bound from above.
     pub fn amounts(&self, month: &str) -> String {
         let at_least = at_least(self.incomplete > 0);
-        format!(
+        let mut out = format!(
             "{at_least}{}{month} (ceiling {at_least}{})",
             self.baseline, self.ceiling
-        )
+        );
+        match self.counted_in_pools {
+            0 => {}
+            1 => out.push_str(", 1 workload counted in its node pool"),
+            n => out.push_str(&format!(", {n} workloads counted in their node pools")),
+        }
+        out
     }
 }
 
@@ -137,18 +149,26 @@ pub fn describe(c: &CostEstimate) -> String {
     if c.depends_on_usage() {
         out.push_str(" + usage");
     }
+    if let Some(pool) = &c.counted_in {
+        out.push_str(&format!(", counted in {pool}"));
+    }
     out
 }
 
 fn totals_json(t: &Totals) -> Json {
-    json!({
+    let mut out = json!({
         "baseline": t.baseline.to_json_string(),
         "ceiling": t.ceiling.to_json_string(),
         "priced": t.priced,
         "incomplete": t.incomplete,
         "unknown": t.unknown,
         "depends_on_usage": t.depends_on_usage,
-    })
+    });
+    // Only when some are, so other reports read as before.
+    if let (n @ 1.., Some(o)) = (t.counted_in_pools, out.as_object_mut()) {
+        o.insert("counted_in_pools".to_string(), json!(n));
+    }
+    out
 }
 
 /// The cost report as JSON.

@@ -80,6 +80,12 @@ fn under(r: &Resource) -> Vec<String> {
         .iter()
         .map(|a| format!("    assumed: {}", controls(a)))
         .collect();
+    if let Some(pool) = &c.counted_in {
+        out.push(format!(
+            "    counted in {} (not added to the totals)",
+            controls(pool)
+        ));
+    }
     if let (false, Some(first)) = (c.complete, c.missing.first()) {
         let more = match c.missing.len().saturating_sub(1) {
             0 => String::new(),

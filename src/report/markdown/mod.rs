@@ -444,11 +444,16 @@ fn resource_row(d: &ResourceDelta, links: Option<&Links>) -> String {
             amount
         }
     };
-    let change = match d.change.as_str() {
+    let mut change = match d.change.as_str() {
         "added" => " (added)",
         "removed" => " (removed)",
         _ => "",
-    };
+    }
+    .to_string();
+    let side = d.after.as_ref().or(d.before.as_ref());
+    if let Some(pool) = side.and_then(|c| c.counted_in.as_ref()) {
+        change.push_str(&format!(" (counted in {})", code_cell(pool)));
+    }
     // Both the baseline and the ceiling, before and after: a change of instance type at
     // zero minimum nodes moves only the ceiling, and must not read as "$0.00".
     format!(

@@ -238,6 +238,7 @@ pub fn assemble(
             accelerators_in_limits: res.accelerators_in_limits,
             accelerator_model: node.accelerator_model,
             node_instance_type: node.instance_type,
+            node_pool: node.node_pool,
             replicas: replicas.counts,
             capacity: node.capacity,
             scale_to_zero: traits.scale_to_zero,

@@ -13,7 +13,7 @@ use super::super::yaml::Node;
 use super::convert::{self, join};
 use super::record::Cx;
 use crate::catalog::{self, MachineAccelerators};
-use crate::model::{Capacity, Fact, Location, Unknown};
+use crate::model::{Capacity, Fact, Location, PoolLabel, Unknown};
 
 /// Node labels naming the instance type.
 const INSTANCE_TYPE_KEYS: &[&str] = &[
@@ -38,6 +38,16 @@ const CAPACITY_KEYS: &[&str] = &[
     "cloud.google.com/gke-provisioning",
     "kubernetes.azure.com/scalesetpriority",
     "eks.amazonaws.com/capacityType",
+];
+
+/// Node labels naming the node group or pool a node belongs to (EKS managed node groups,
+/// GKE node pools, Karpenter NodePools, AKS agent pools): `price::attribution` matches
+/// them with the pools in the scan.
+pub const POOL_KEYS: &[&str] = &[
+    "eks.amazonaws.com/nodegroup",
+    "cloud.google.com/gke-nodepool",
+    "karpenter.sh/nodepool",
+    "kubernetes.azure.com/agentpool",
 ];
 
 /// The values a node label is restricted to, and where.
@@ -188,7 +198,9 @@ pub struct NodeFacts {
     pub accelerator_model: Option<Fact<String>>,
     pub capacity: Fact<Capacity>,
     pub region: Option<Fact<String>>,
-    /// `instance_type`, `instance_types`, `accelerator_type`, `capacity_type`, `region`.
+    pub node_pool: Option<PoolLabel>,
+    /// `instance_type`, `instance_types`, `accelerator_type`, `capacity_type`, `region`,
+    /// `node_pool`.
     pub locations: BTreeMap<String, Location>,
 }
 
@@ -248,13 +260,34 @@ pub fn node_facts(s: &Scheduling) -> NodeFacts {
             locations.insert("region".to_string(), sel.location.clone());
             sel.values.first().cloned()
         });
+    let node_pool = pool_label(s, &mut locations);
     NodeFacts {
         instance_type,
         accelerator_model,
         capacity,
         region,
+        node_pool,
         locations,
     }
+}
+
+/// The first pool label restricted to one known name: pods allowed on several pools (or
+/// on one named by an unknown value) are not tied to any.
+fn pool_label(s: &Scheduling, locations: &mut BTreeMap<String, Location>) -> Option<PoolLabel> {
+    let (key, sel) = POOL_KEYS
+        .iter()
+        .find_map(|k| s.selected.get(*k).map(|sel| (*k, sel)))?;
+    let [Fact::Known(name)] = sel.values.as_slice() else {
+        return None;
+    };
+    if name.is_empty() {
+        return None;
+    }
+    locations.insert("node_pool".to_string(), sel.location.clone());
+    Some(PoolLabel {
+        key: key.to_string(),
+        name: name.clone(),
+    })
 }
 
 /// Spot only when every allowed value is spot; with several kinds allowed the dearer

@@ -235,6 +235,18 @@ pub(super) fn managed(call: &Call<'_>, common: &Common, g: &Group<'_>, out: &mut
             }
         }
     }
+    // The group is named `NAME-<random>` unless use_name_prefix = false; then `NAME`,
+    // which the node label eks.amazonaws.com/nodegroup carries for pods to select.
+    match s.flag("use_name_prefix", true) {
+        Ok(true) => {}
+        Ok(false) => {
+            if let Some(at) = s.get("use_name_prefix").map(|u| u.at) {
+                locations.insert("node_group_name".to_string(), at);
+            }
+            attributes.insert("node_group_name", group_name(g));
+        }
+        Err(u) => attributes.insert("node_group_name", Value::Unknown(u)),
+    }
     let name_tag = string_map(&[("Name", group_name(g))]);
     let (tags, tags_at) = group_tags(call, common, g, name_tag, out);
     if let Some(at) = tags_at {

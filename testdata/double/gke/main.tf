@@ -1,0 +1,26 @@
+provider "google" {
+  project = "search-prod"
+  region  = "us-central1"
+}
+
+resource "google_container_cluster" "search" {
+  name                     = "search"
+  location                 = "us-central1-a"
+  remove_default_node_pool = true
+  initial_node_count       = 1
+}
+
+# One L4 per node, for the embedding servers.
+resource "google_container_node_pool" "l4" {
+  name       = "l4-pool"
+  cluster    = google_container_cluster.search.id
+  location   = "us-central1-a"
+  node_count = 2
+
+  node_config {
+    machine_type = "g2-standard-8"
+    labels = {
+      team = "search"
+    }
+  }
+}
