@@ -370,3 +370,35 @@ Deployment/inference/vllm-llama-70b        Deployment          2          $10.49
 "
     );
 }
+
+#[test]
+fn pods_on_an_aks_agent_pool_of_the_scan_are_counted_in_it() {
+    // Azure (eastus): Standard_NC24ads_A100_v4 $3.673 an hour (1 A100), Standard_D4s_v5
+    // $0.192 an hour; the AKS free tier has no control-plane fee.
+    // - the cluster's default pool: 1 × 730 × 0.192 = $140.16.
+    // - agent pool gpua100: 2 × 730 × 3.673 = $5,362.58.
+    // - triton (2 pods, each the node's one GPU, so a whole node): $5,362.58, counted in
+    //   the pool. Total 140.16 + 5,362.58 = $5,502.74, not $10,865.32.
+    let r = run(&["cost", "testdata/double/aks"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "\
+RESOURCE                                  TYPE                                  QUANTITY  UNIT PRICE             MONTHLY    CEILING
+Deployment/inference/triton               Deployment                            2         $3.673 per pod-hour  $5,362.58  $5,362.58
+    counted in testdata/double/aks:azurerm_kubernetes_cluster_node_pool.gpu (not added to the totals)
+azurerm_kubernetes_cluster.ml             azurerm_kubernetes_cluster            1         $0.192 per hour        $140.16    $140.16
+azurerm_kubernetes_cluster_node_pool.gpu  azurerm_kubernetes_cluster_node_pool  2         $3.673 per hour      $5,362.58  $5,362.58
+
+  2 priced resources: $5,502.74 a month (ceiling $5,502.74), 1 workload counted in its node pool; 1 not priced
+
+Not priced:
+  azurerm_resource_group.ml: no charge
+"
+    );
+    let report = json_of(&["cost", "testdata/double/aks", "--format", "json"]);
+    assert_eq!(
+        report["resources"][0]["workload"]["pods"]["node_pool"],
+        json!({"label": "kubernetes.azure.com/agentpool", "name": "gpua100"})
+    );
+}
