@@ -132,10 +132,12 @@ NodePool/research-h100                          NodePool          -           un
 LiteLLMRoute/claude-sonnet                      LiteLLMRoute      -           $15.00 per 1M tokens        $810.00      $810.00
 LiteLLMRoute/gpt-4o                             LiteLLMRoute      -           $2.50 per 1M tokens       $1,600.00    $1,600.00
 Deployment/assistants/vllm-llama-70b            Deployment        2 (max 30)  $10.978821 per pod-hour  $16,029.08  $240,436.18
+    assumed: p4d.24xlarge priced at its us-east-1 rate: a manifest does not name its region
 InferenceService/chat-dev/chat-llama/predictor  InferenceService  1 (max 3)   $0.56004 per GPU-hour       $621.52    $1,864.55
 StatefulSet/search/text-embeddings              StatefulSet       2           $0.11 per GPU-hour          $190.45      $190.45
 RayCluster/research/finetune/head               RayCluster        1           $0.031611 per vCPU-hour     $141.79      $141.79
 RayCluster/research/finetune/worker:h100        RayCluster        1 (max 2)   $22.016 per pod-hour     $16,071.68   $32,143.36
+    assumed: p5.48xlarge priced at its us-east-1 rate: a manifest does not name its region
 
   9 priced resources: at least $35,508.41 a month (ceiling at least $365,213.27); 1 with cost unknown; 0 not priced
 ";

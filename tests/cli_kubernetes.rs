@@ -1033,7 +1033,7 @@ fn unrendered_helm_templates_are_errors_or_notes_on_request() {
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(
         r.stdout,
-        format!("{summary}, $1,468.76/month (ceiling $1,468.76)\n")
+        format!("assumed: Deployment/search/embeddings ($1,468.76/month): g5.xlarge priced at its us-east-1 rate: a manifest does not name its region\n\n{summary}, $1,468.76/month (ceiling $1,468.76)\n")
     );
 
     let r = run(

@@ -77,6 +77,7 @@ RESOURCE                             TYPE                QUANTITY   UNIT PRICE  
 aws_eks_cluster.ml                   aws_eks_cluster     1          $0.10 per hour              $73.00      $73.00
 aws_eks_node_group.gpu               aws_eks_node_group  2 (max 4)  $10.49264 per hour      $15,323.25  $30,646.51
 Deployment/inference/vllm-llama-70b  Deployment          2          $10.49264 per pod-hour  $15,319.25  $15,319.25
+    assumed: g6e.12xlarge priced at its us-east-1 rate: a manifest does not name its region
     counted in testdata/double/eks/infra:aws_eks_node_group.gpu (not added to the totals)
 
   2 priced resources: $15,396.25 a month (ceiling $30,719.51), 1 workload counted in its node pool; 0 not priced
@@ -125,6 +126,8 @@ Deployment/inference/vllm-llama-70b  Deployment          2          $10.49264 pe
     assert_eq!(
         text.stdout,
         "\
+assumed: Deployment/inference/vllm-llama-70b ($15,319.25/month, counted in testdata/double/eks/infra:aws_eks_node_group.gpu): g6e.12xlarge priced at its us-east-1 rate: a manifest does not name its region
+
 budget ml-cluster: $15,396.25 of $20,000.00 a month (77%), 3 resources in scope
 
   3 resources, 14 policies, 0 failed findings, 0 unknown, $15,396.25/month (ceiling $30,719.51), 1 workload counted in its node pool
@@ -209,6 +212,7 @@ fn pods_on_a_karpenter_node_pool_of_the_scan_are_its_baseline() {
         "\
 RESOURCE                             TYPE        QUANTITY  UNIT PRICE                  MONTHLY     CEILING
 Deployment/inference/vllm-llama-70b  Deployment  2         $10.49264 per pod-hour   $15,319.25  $15,319.25
+    assumed: g6e.12xlarge priced at its us-east-1 rate: a manifest does not name its region
     counted in testdata/double/karpenter:NodePool/gpu (not added to the totals)
 NodePool/gpu                         NodePool    -         $10.49264 per node-hour  $15,319.25  $30,638.51
 
@@ -264,12 +268,15 @@ fn adding_pods_to_a_node_group_of_the_scan_does_not_move_the_diff_total() {
     assert_eq!(
         r.stdout,
         "\
+assumed: Deployment/inference/vllm-llama-70b ($15,319.25/month, counted in infra:aws_eks_node_group.gpu): g6e.12xlarge priced at its us-east-1 rate: a manifest does not name its region
+
 budget ml-cluster: $15,396.25 of $20,000.00 a month (77%), 3 resources in scope
 
 Cost changes:
 + Deployment/inference/vllm-llama-70b (k8s/vllm.yaml:2)
     +$15,319.25/month (- → $15,319.25), ceiling - → $15,319.25
     counted in infra:aws_eks_node_group.gpu (not added to the totals)
+    assumed: g6e.12xlarge priced at its us-east-1 rate: a manifest does not name its region
 
   monthly cost $15,396.25 → $15,396.25 ($0.00, 0.0%), ceiling $30,719.51 → $30,719.51 ($0.00)
   0 changed, 1 added, 0 removed, 2 unchanged, 0 new failures (0 existing), 0 new unknowns (0 existing)
@@ -364,6 +371,7 @@ module.eks.eks_managed_node_groups[\"cpu\"]  aws_eks_node_group  2 (max 4)  $0.1
 module.eks.eks_managed_node_groups[\"gpu\"]  aws_eks_node_group  2 (max 4)  $10.49264 per hour       $15,323.25  $30,646.51
 Deployment/inference/gateway               Deployment          2          $0.031611 per vCPU-hour      $58.52      $58.52
 Deployment/inference/vllm-llama-70b        Deployment          2          $10.49264 per pod-hour   $15,319.25  $15,319.25
+    assumed: g6e.12xlarge priced at its us-east-1 rate: a manifest does not name its region
     counted in testdata/double/eks-module/infra:module.eks.eks_managed_node_groups[\"gpu\"] (not added to the totals)
 
   4 priced resources: $15,739.10 a month (ceiling $31,346.67), 1 workload counted in its node pool; 0 not priced
@@ -386,6 +394,7 @@ fn pods_on_an_aks_agent_pool_of_the_scan_are_counted_in_it() {
         "\
 RESOURCE                                  TYPE                                  QUANTITY  UNIT PRICE             MONTHLY    CEILING
 Deployment/inference/triton               Deployment                            2         $3.673 per pod-hour  $5,362.58  $5,362.58
+    assumed: Standard_NC24ads_A100_v4 priced at its eastus rate: a manifest does not name its region
     counted in testdata/double/aks:azurerm_kubernetes_cluster_node_pool.gpu (not added to the totals)
 azurerm_kubernetes_cluster.ml             azurerm_kubernetes_cluster            1         $0.192 per hour        $140.16    $140.16
 azurerm_kubernetes_cluster_node_pool.gpu  azurerm_kubernetes_cluster_node_pool  2         $3.673 per hour      $5,362.58  $5,362.58

@@ -139,9 +139,14 @@ fn a_gpu_pod_on_a_named_node_pays_its_share_of_the_node() {
         e.components[0].notes,
         vec![
             "aws_ec2_ondemand (as of 2026-07-20)",
-            "g6e.12xlarge priced in us-east-1 (a manifest does not name its region)",
             "2 of the node's 4 GPUs: 0.5 of its price",
         ]
+    );
+    // The node's region is not in the manifest: its rate is an assumption, shown beside
+    // the amount.
+    assert_eq!(
+        e.assumptions,
+        vec!["g6e.12xlarge priced at its us-east-1 rate: a manifest does not name its region"]
     );
 }
 

@@ -506,8 +506,9 @@ pub(super) fn node_price(
         region,
         s,
     )?;
-    rate.notes.push(format!(
-        "{node} priced in {region} (a manifest does not name its region)"
+    // Nodes in another region cost more or less: the reader is told, beside the amount.
+    rate.assumptions.push(format!(
+        "{node} priced at its {region} rate: a manifest does not name its region"
     ));
     Ok(rate)
 }
