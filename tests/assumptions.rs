@@ -297,3 +297,68 @@ Monthly cost **$0.00 → $9,601.75**; ceiling $0.00 → $9,601.75 (+$9,601.75). 
 - **AIC-K8S-001** (high) `Deployment/inference/tgi-mixtral` at `testdata/unnamed_gpu/assumed/deployment.yaml:8`: Deployment/inference/tgi-mixtral is missing required labels: env
 
 "#;
+
+/// An InferenceService without the deployment-mode annotation is read in KServe's default
+/// mode (Knative: it scales to zero, so its baseline is $0). That decides the amount, so it
+/// is an assumption beside it, not only a `-v` note; one that says its mode assumes nothing.
+#[test]
+fn kserve_s_default_deployment_mode_is_a_shown_assumption() {
+    const MODE: &str = "read in Knative (Serverless) mode, KServe's shipped default (set [kubernetes] kserve_default_deployment_mode if the cluster's differs): no serving.kserve.io/deploymentMode annotation";
+    let r = run(&[
+        "check",
+        "testdata/kubernetes/kserve",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-28",
+    ]);
+    let report = json_of(&r);
+    let assumed: Vec<(&str, &Value)> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["address"].as_str().unwrap(),
+                &x["monthly_cost"]["assumptions"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        assumed,
+        vec![
+            (
+                "InferenceService/ml-serving/fraud-xgb/predictor",
+                &json!([MODE])
+            ),
+            (
+                "InferenceService/ml-serving/llama3-8b/predictor",
+                &json!([])
+            ),
+            (
+                "InferenceService/ml-serving/llama3-8b/transformer",
+                &json!([])
+            ),
+            ("LLMInferenceService/ml-serving/qwen3-coder", &json!([])),
+            (
+                "LLMInferenceService/ml-serving/qwen3-coder/prefill",
+                &json!([])
+            ),
+        ]
+    );
+    let text = run(&[
+        "check",
+        "testdata/kubernetes/kserve",
+        "--color",
+        "never",
+        "--today",
+        "2026-11-28",
+    ]);
+    assert!(
+        text.stdout.contains(&format!(
+            "\nassumed: InferenceService/ml-serving/fraud-xgb/predictor ($0.00/month (ceiling $87.79)): {MODE}\n"
+        )),
+        "{}",
+        text.stdout
+    );
+}

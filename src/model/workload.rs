@@ -64,6 +64,9 @@ pub struct PodGroup {
     /// Hours a month the pods run, for jobs (`activeDeadlineSeconds`); `None` for
     /// long-running workloads.
     pub run_hours: Option<Fact<Decimal>>,
+    /// What reading the object assumed that changes the amount (KServe's default deployment
+    /// mode when the annotation does not say it); every report shows it beside the amount.
+    pub assumptions: Vec<String>,
 }
 
 /// A node label that names a node group or pool (`eks.amazonaws.com/nodegroup: gpu`).

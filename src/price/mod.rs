@@ -51,6 +51,12 @@ pub fn estimate(r: &Resource, settings: &PricingSettings) -> Option<CostEstimate
         let mut c = kubernetes::components(r, settings, &usage, &mut notes, &mut missing)?;
         settings.apply_discounts(&r.provider.name, &mut c, &mut notes);
         let mut estimate = CostEstimate::from_components(c, notes);
+        if let Some(crate::model::WorkloadDetail::Pods(p)) = r.workload.as_ref().map(|w| &w.detail)
+        {
+            for a in &p.assumptions {
+                estimate.assume(a.clone());
+            }
+        }
         if !missing.is_empty() {
             estimate.missing.extend(missing);
             estimate.complete = false;

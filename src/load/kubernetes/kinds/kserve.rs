@@ -63,8 +63,15 @@ fn inference_service(cx: &Cx, obj: &Object, out: &mut Extracted) {
             "KServe's shipped default (set [kubernetes] kserve_default_deployment_mode if the cluster's differs)",
         ),
     };
+    // The mode decides scale-to-zero and so the baseline: a mode the object does not say is
+    // an assumption shown beside the amount, not only a note.
+    let mut assumed: Option<String> = None;
     let knative = match convert::text(mode_node) {
         None => {
+            assumed = Some(format!(
+                "read in {} mode, {whose}: no {MODE_ANNOTATION} annotation",
+                default.name()
+            ));
             out.notes.push(Note {
                 location: Some(cx.doc_location().first_line()),
                 message: format!(
@@ -88,6 +95,10 @@ fn inference_service(cx: &Cx, obj: &Object, out: &mut Extracted) {
             return;
         }
         Some(other) => {
+            assumed = Some(format!(
+                "read in {} mode, {whose}: `{other}` is not a KServe deployment mode",
+                default.name()
+            ));
             out.notes.push(Note {
                 location: mode_at.clone(),
                 message: format!(
@@ -130,6 +141,7 @@ fn inference_service(cx: &Cx, obj: &Object, out: &mut Extracted) {
         });
         let mut part = podspec::pod_part(cx, &shape, replicas, traits);
         default_gpus(&mut part, &tensor);
+        part.group.assumptions.extend(assumed.clone());
         let counts = part.group.replicas.clone();
         push(
             cx,
@@ -160,6 +172,7 @@ fn inference_service(cx: &Cx, obj: &Object, out: &mut Extracted) {
             };
             let mut part = podspec::pod_part(cx, &shape, replicas, traits);
             default_gpus(&mut part, &tensor);
+            part.group.assumptions.extend(assumed.clone());
             push(
                 cx,
                 obj,

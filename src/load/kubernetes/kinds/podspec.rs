@@ -244,6 +244,7 @@ pub fn assemble(
             scale_to_zero: traits.scale_to_zero,
             inference: traits.inference,
             run_hours: traits.run_hours,
+            assumptions: Vec::new(),
         },
         fact_locations,
         region: node.region,
