@@ -383,23 +383,29 @@ Deployment/inference/vllm-llama-70b        Deployment          2          $10.49
 fn pods_on_an_aks_agent_pool_of_the_scan_are_counted_in_it() {
     // Azure (eastus): Standard_NC24ads_A100_v4 $3.673 an hour (1 A100), Standard_D4s_v5
     // $0.192 an hour; the AKS free tier has no control-plane fee.
-    // - the cluster's default pool: 1 × 730 × 0.192 = $140.16.
+    // - the cluster, with its default pool `system`: 1 × 730 × 0.192 = $140.16.
     // - agent pool gpua100: 2 × 730 × 3.673 = $5,362.58.
     // - triton (2 pods, each the node's one GPU, so a whole node): $5,362.58, counted in
-    //   the pool. Total 140.16 + 5,362.58 = $5,502.74, not $10,865.32.
+    //   the agent pool.
+    // - metrics (1 pod on `system`, default unit rates): 730 × 0.031611 + 2 × 730 ×
+    //   0.004237 = 23.07603 + 6.18602 = $29.26, counted in the cluster, which holds its
+    //   default pool.
+    // Total 140.16 + 5,362.58 = $5,502.74, not $10,894.58.
     let r = run(&["cost", "testdata/double/aks"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
         "\
-RESOURCE                                  TYPE                                  QUANTITY  UNIT PRICE             MONTHLY    CEILING
-Deployment/inference/triton               Deployment                            2         $3.673 per pod-hour  $5,362.58  $5,362.58
+RESOURCE                                  TYPE                                  QUANTITY  UNIT PRICE                 MONTHLY    CEILING
+Deployment/inference/triton               Deployment                            2         $3.673 per pod-hour      $5,362.58  $5,362.58
     assumed: Standard_NC24ads_A100_v4 priced at its eastus rate: a manifest does not name its region
     counted in testdata/double/aks:azurerm_kubernetes_cluster_node_pool.gpu (not added to the totals)
-azurerm_kubernetes_cluster.ml             azurerm_kubernetes_cluster            1         $0.192 per hour        $140.16    $140.16
-azurerm_kubernetes_cluster_node_pool.gpu  azurerm_kubernetes_cluster_node_pool  2         $3.673 per hour      $5,362.58  $5,362.58
+Deployment/monitoring/metrics             Deployment                            1         $0.031611 per vCPU-hour     $29.26     $29.26
+    counted in testdata/double/aks:azurerm_kubernetes_cluster.ml (not added to the totals)
+azurerm_kubernetes_cluster.ml             azurerm_kubernetes_cluster            1         $0.192 per hour            $140.16    $140.16
+azurerm_kubernetes_cluster_node_pool.gpu  azurerm_kubernetes_cluster_node_pool  2         $3.673 per hour          $5,362.58  $5,362.58
 
-  2 priced resources: $5,502.74 a month (ceiling $5,502.74), 1 workload counted in its node pool; 1 not priced
+  2 priced resources: $5,502.74 a month (ceiling $5,502.74), 2 workloads counted in their node pools; 1 not priced
 
 Not priced:
   azurerm_resource_group.ml: no charge
@@ -409,5 +415,27 @@ Not priced:
     assert_eq!(
         report["resources"][0]["workload"]["pods"]["node_pool"],
         json!({"label": "kubernetes.azure.com/agentpool", "name": "gpua100"})
+    );
+}
+
+#[test]
+fn pods_on_a_gke_cluster_s_default_pool_are_counted_in_the_cluster() {
+    // GKE (us-central1): e2-standard-4 $0.13402 an hour; 100 GB pd-balanced boot disks at
+    // $0.10 a GB-month; the cluster fee $0.10 an hour. The cluster keeps `default-pool`
+    // (2 nodes): 73 + 2 × 730 × 0.13402 + 2 × 100 × 0.10 = 73 + 195.6692 + 20 = $288.67.
+    // The dashboard (2 pods of 0.5 vCPU and 1 GiB at default rates, 2 × (11.538015 +
+    // 3.09301) = $29.26) runs on `default-pool`: counted in the cluster.
+    let r = run(&["cost", "testdata/double/gke-default"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "\
+RESOURCE                        TYPE                      QUANTITY  UNIT PRICE               MONTHLY  CEILING
+Deployment/tools/dashboard      Deployment                2         $0.031611 per vCPU-hour   $29.26   $29.26
+    counted in testdata/double/gke-default:google_container_cluster.tools (not added to the totals)
+google_container_cluster.tools  google_container_cluster  1         $0.13402 per hour        $288.67  $288.67
+
+  1 priced resource: $288.67 a month (ceiling $288.67), 1 workload counted in its node pool; 0 not priced
+"
     );
 }

@@ -6,13 +6,15 @@
 //! the scan keeps its own estimate (what its pods need), marked `counted_in` that pool;
 //! run totals and budgets leave it out, so the nodes are counted once.
 //!
-//! A managed node group or pool is its nodes already. A Karpenter NodePool launches nodes
+//! A managed node group or pool is its nodes already, and so is a cluster for its own
+//! default pool (AKS `default_node_pool`, GKE's `default-pool`), priced in the cluster. A Karpenter NodePool launches nodes
 //! for the pods that select it, so its baseline ($0 on its own) becomes theirs, and its
 //! ceiling (its limits) at least that. A pool name that two pools of the scan share, or a
 //! pool whose own cost is unknown, ties nothing: the pods are counted on their own.
 
 use std::collections::BTreeMap;
 
+use crate::load::terraform::facts::arg;
 use crate::model::{CostEstimate, Resource, Usd, Value, WorkloadDetail};
 
 const KARPENTER: &str = "karpenter.sh/nodepool";
@@ -24,6 +26,21 @@ fn pool_name(r: &Resource) -> Option<(&'static str, String)> {
         "aws_eks_node_group" => ("eks.amazonaws.com/nodegroup", attr("node_group_name")?),
         "google_container_node_pool" => ("cloud.google.com/gke-nodepool", attr("name")?),
         "azurerm_kubernetes_cluster_node_pool" => ("kubernetes.azure.com/agentpool", attr("name")?),
+        // A cluster's own default pool is priced in the cluster: pods on it count there.
+        "azurerm_kubernetes_cluster" => (
+            "kubernetes.azure.com/agentpool",
+            arg(&r.attributes, "default_node_pool.name").and_then(Value::as_str)?,
+        ),
+        "google_container_cluster" => {
+            if matches!(
+                arg(&r.attributes, "remove_default_node_pool"),
+                Some(Value::Bool(true))
+            ) {
+                return None;
+            }
+            // GKE names the pool it creates with the cluster `default-pool`.
+            ("cloud.google.com/gke-nodepool", "default-pool")
+        }
         _ => {
             let w = r.workload.as_ref()?;
             if !matches!(w.detail, WorkloadDetail::NodePool(_))
