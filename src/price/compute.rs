@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::line::{component, PriceResult, Rate, Units};
-use super::settings::PricingSettings;
+use super::settings::{In, PricingSettings};
 use super::usage::UsageValues;
 use crate::catalog;
 use crate::load::terraform::facts::{
@@ -431,7 +431,7 @@ fn attached_gpus(
     r: &Resource,
     machine_type: Option<&str>,
     capacity: &Fact<Capacity>,
-    (region, s): (&str, &PricingSettings),
+    (region, s): In<'_>,
     hours: Decimal,
     units: &Units,
 ) -> Vec<CostComponent> {

@@ -9,6 +9,10 @@ use rust_decimal::Decimal;
 use super::usage::Usage;
 use crate::model::{CostComponent, Usd};
 
+/// Where a catalog price is asked for: the region, with the settings that decide whether
+/// another region's price may stand in for it (`[pricing] region_fallback`).
+pub(super) type In<'a> = (&'a str, &'a PricingSettings);
+
 /// A price given in the configuration, replacing (or adding to) the catalog.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PriceOverride {

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::compute::{catalog_provider, catalog_rate, pricing_region, unknown_price};
 use super::line::{component, usage_component, PriceResult, Units};
-use super::settings::PricingSettings;
+use super::settings::{In, PricingSettings};
 use super::usage::UsageValues;
 use crate::catalog;
 use crate::load::terraform::convert::to_number;
@@ -209,7 +209,7 @@ pub(super) fn node_disks(
     provider: &str,
     class: &str,
     size: Result<Decimal, String>,
-    region: (&str, &PricingSettings),
+    region: In<'_>,
     units: &Units,
 ) -> Vec<CostComponent> {
     disk_components(
@@ -219,9 +219,6 @@ pub(super) fn node_disks(
         units,
     )
 }
-
-/// The price in `region` (with the settings that decide a fallback to another region).
-type In<'a> = (&'a str, &'a PricingSettings);
 
 fn disk_components(
     provider: &str,

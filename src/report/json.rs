@@ -18,7 +18,7 @@ use crate::model::{
 pub fn render(report: &Report) -> String {
     let summary = report.summary();
     let totals = super::cost::Totals::of(report.resources.iter());
-    let mut summary = json!({
+    let summary = json!({
         "resources": summary.resources,
         "files": summary.files,
         "policies": summary.policies,
@@ -30,21 +30,8 @@ pub fn render(report: &Report) -> String {
         "input_errors": summary.input_errors,
         "warnings": summary.warnings,
         "modules_not_loaded": summary.modules_not_loaded,
-        "monthly_cost": {
-            "baseline": totals.baseline.to_json_string(),
-            "ceiling": totals.ceiling.to_json_string(),
-            "priced": totals.priced,
-            "incomplete": totals.incomplete,
-            "unknown": totals.unknown,
-        },
+        "monthly_cost": super::cost::totals_json(&totals, false),
     });
-    // Only when some are, so other reports read as before.
-    if let (n @ 1.., Some(Json::Object(o))) = (
-        totals.counted_in_pools,
-        summary.pointer_mut("/monthly_cost"),
-    ) {
-        o.insert("counted_in_pools".to_string(), json!(n));
-    }
     let doc = Document {
         report,
         summary: &summary,

@@ -155,18 +155,24 @@ pub fn describe(c: &CostEstimate) -> String {
     out
 }
 
-fn totals_json(t: &Totals) -> Json {
+/// Totals as JSON, for the cost report (`with_usage`: how many depend on usage) and for the
+/// check report's summary; `counted_in_pools` only when some are, so other reports read as
+/// before.
+pub(super) fn totals_json(t: &Totals, with_usage: bool) -> Json {
     let mut out = json!({
         "baseline": t.baseline.to_json_string(),
         "ceiling": t.ceiling.to_json_string(),
         "priced": t.priced,
         "incomplete": t.incomplete,
         "unknown": t.unknown,
-        "depends_on_usage": t.depends_on_usage,
     });
-    // Only when some are, so other reports read as before.
-    if let (n @ 1.., Some(o)) = (t.counted_in_pools, out.as_object_mut()) {
-        o.insert("counted_in_pools".to_string(), json!(n));
+    if let Some(o) = out.as_object_mut() {
+        if with_usage {
+            o.insert("depends_on_usage".to_string(), json!(t.depends_on_usage));
+        }
+        if t.counted_in_pools > 0 {
+            o.insert("counted_in_pools".to_string(), json!(t.counted_in_pools));
+        }
     }
     out
 }
@@ -186,7 +192,7 @@ pub fn render_json(report: &Report, grouping: Option<&Grouping>) -> String {
                 json!({
                     "key": key,
                     "resources": members.iter().map(|r| r.address.clone()).collect::<Vec<_>>(),
-                    "monthly_cost": totals_json(&Totals::of(members.iter().copied())),
+                    "monthly_cost": totals_json(&Totals::of(members.iter().copied()), true),
                 })
             })
             .collect(),
@@ -202,7 +208,7 @@ pub fn render_json(report: &Report, grouping: Option<&Grouping>) -> String {
         "warnings": report.warnings.iter().map(super::json::error_json).collect::<Vec<_>>(),
         "summary": {
             "resources": report.resources.len(),
-            "monthly_cost": totals_json(&Totals::of(report.resources.iter())),
+            "monthly_cost": totals_json(&Totals::of(report.resources.iter()), true),
         },
     });
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());

@@ -24,11 +24,13 @@ pub fn reason(r: &Resource) -> String {
     if no_charge(&r.resource_type) {
         "no charge".to_string()
     } else {
-        format!(
-            "not priced by aicost-policy (no price model for {})",
-            r.resource_type
-        )
+        no_model(&r.resource_type)
     }
+}
+
+/// The reason of a type aicost-policy has no price model for.
+fn no_model(resource_type: &str) -> String {
+    format!("not priced by aicost-policy (no price model for {resource_type})")
 }
 
 /// `a, b, c and 2 more`.
@@ -68,9 +70,9 @@ pub fn render_text(report: &Report) -> String {
     let mut out = "\nNot priced:\n".to_string();
     for (t, addresses) in &unmodelled {
         out.push_str(&format!(
-            "  {}: not priced by aicost-policy (no price model for {})\n",
+            "  {}: {}\n",
             named(addresses),
-            controls(t)
+            no_model(&controls(t))
         ));
     }
     let free_count: usize = free.values().map(Vec::len).sum();
