@@ -289,9 +289,9 @@ fn pods_on_a_gke_node_pool_of_the_scan_are_counted_in_it_but_not_pods_allowed_on
     // GKE (us-central1): g2-standard-8 $0.91 an hour with its L4; a node's 100 GB
     // pd-balanced boot disk $0.10 a GB-month; the cluster fee $0.10 an hour.
     // - node pool l4: 2 × 730 × 0.91 = 1,328.60 + 2 × 100 × 0.10 = 20 → $1,348.60.
-    // - embeddings (2 pods at default rates): 4 vCPU × 1,460 h × 0.031611 = 184.60824,
-    //   16 GiB × 1,460 × 0.004237 = 98.97632, 1 L4 × 1,460 × 0.56004 = 817.6584:
-    //   $1,101.24, counted in the pool.
+    // - embeddings (2 pods, 1 L4 each): they name no node type, so they run on the pool's
+    //   g2-standard-8, one L4 each, a whole node per pod: 2 × 730 × 0.91 = $1,328.60,
+    //   counted in the pool.
     // - reranker (`In [l4-pool, l4-spare]`, tied to no single pool): 2 × 730 × 0.031611 =
     //   46.15206, 8 × 730 × 0.004237 = 24.74408, 730 × 0.56004 = 408.8292: $479.73.
     // Total: 73 + 1,348.60 + 479.72534 = $1,901.33.
@@ -301,7 +301,9 @@ fn pods_on_a_gke_node_pool_of_the_scan_are_counted_in_it_but_not_pods_allowed_on
         r.stdout,
         "\
 RESOURCE                         TYPE                        QUANTITY  UNIT PRICE               MONTHLY    CEILING
-Deployment/search/embeddings     Deployment                  2         $0.56004 per GPU-hour  $1,101.24  $1,101.24
+Deployment/search/embeddings     Deployment                  2         $0.91 per pod-hour     $1,328.60  $1,328.60
+    assumed: g2-standard-8 priced at its us-central1 rate: a manifest does not name its region
+    assumed: runs on g2-standard-8 nodes: the only instance type of testdata/double/gke:google_container_node_pool.l4 (cloud.google.com/gke-nodepool: l4-pool), the one pool of the scan it can run on
     counted in testdata/double/gke:google_container_node_pool.l4 (not added to the totals)
 Deployment/search/reranker       Deployment                  1         $0.56004 per GPU-hour    $479.73    $479.73
 google_container_cluster.search  google_container_cluster    1         $0.10 per hour            $73.00     $73.00
@@ -436,6 +438,118 @@ Deployment/tools/dashboard      Deployment                2         $0.031611 pe
 google_container_cluster.tools  google_container_cluster  1         $0.13402 per hour        $288.67  $288.67
 
   1 priced resource: $288.67 a month (ceiling $288.67), 1 workload counted in its node pool; 0 not priced
+"
+    );
+}
+
+#[test]
+fn pods_on_a_pool_chosen_by_labels_its_definition_sets_are_counted_in_it() {
+    // us-east-1: g6e.12xlarge $10.49264 an hour (4 L40S), g5.2xlarge $1.212 (1 A10G),
+    // m6i.xlarge $0.192 (4 vCPUs).
+    // - the EKS group (named ml-prod-gpu-inference, labelled NodeGroupType=gpu-inference):
+    //   $15,323.25 (ceiling $30,646.51) as in `eks/`; vllm selects it by that label alone:
+    //   $15,319.25, counted there.
+    // - reranker also wants team=search, which no group sets: 730 × 10.49264 = $7,659.63
+    //   on its own.
+    // - embeddings select the Karpenter pool g5-gpu by its template labels and name no GPU
+    //   model: the pool launches only g5.2xlarge, so 2 × 730 × 1.212 = $1,769.52, the
+    //   pool's baseline. Its ceiling: 8 GPUs / 1 per node × 730 × 1.212 = $7,078.08.
+    // - router wants type=karpenter, which both pools set: $29.26 on its own (default
+    //   rates, 1 vCPU and 2 GiB).
+    // - x86-cpu: $0 baseline; ceiling 64 vCPUs / 4 = 16 nodes × 730 × 0.192 = $2,242.56
+    //   (its NodeGroupType requirement is a label it sets, not a limit on types).
+    // Total 73 + 15,323.2544 + 7,659.6272 + 29.26205 + 1,769.52 = $24,854.66; before, the
+    // two counted workloads were added again and embeddings was incomplete.
+    let r = run(&["cost", "testdata/double/labels"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "\
+RESOURCE                             TYPE                QUANTITY   UNIT PRICE                  MONTHLY     CEILING
+aws_eks_cluster.ml                   aws_eks_cluster     1          $0.10 per hour               $73.00      $73.00
+aws_eks_node_group.gpu               aws_eks_node_group  2 (max 4)  $10.49264 per hour       $15,323.25  $30,646.51
+Deployment/inference/embeddings      Deployment          2          $1.212 per pod-hour       $1,769.52   $1,769.52
+    assumed: g5.2xlarge priced at its us-east-1 rate: a manifest does not name its region
+    assumed: runs on g5.2xlarge nodes: the only instance type of testdata/double/labels/k8s:NodePool/g5-gpu (NodeGroupType: g5-gpu-karpenter, type: karpenter), the one pool of the scan it can run on
+    counted in testdata/double/labels/k8s:NodePool/g5-gpu (not added to the totals)
+Deployment/inference/reranker        Deployment          1          $10.49264 per pod-hour    $7,659.63   $7,659.63
+    assumed: g6e.12xlarge priced at its us-east-1 rate: a manifest does not name its region
+Deployment/inference/router          Deployment          1          $0.031611 per vCPU-hour      $29.26      $29.26
+Deployment/inference/vllm-llama-70b  Deployment          2          $10.49264 per pod-hour   $15,319.25  $15,319.25
+    assumed: g6e.12xlarge priced at its us-east-1 rate: a manifest does not name its region
+    counted in testdata/double/labels/infra:aws_eks_node_group.gpu (not added to the totals)
+NodePool/g5-gpu                      NodePool            -          $1.212 per node-hour      $1,769.52   $7,078.08
+NodePool/x86-cpu                     NodePool            -          $0.192 per node-hour          $0.00   $2,242.56
+
+  6 priced resources: $24,854.66 a month (ceiling $47,729.04), 2 workloads counted in their node pools; 0 not priced
+"
+    );
+    let report = json_of(&["cost", "testdata/double/labels", "--format", "json"]);
+    let by_address = |address: &str| {
+        report["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["address"] == address)
+            .unwrap()
+            .clone()
+    };
+    let last_note = |address: &str| {
+        by_address(address)["monthly_cost"]["notes"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        last_note("Deployment/inference/vllm-llama-70b"),
+        "runs on testdata/double/labels/infra:aws_eks_node_group.gpu (NodeGroupType: gpu-inference), whose nodes are counted there: left out of the totals and budgets"
+    );
+    assert_eq!(
+        last_note("Deployment/inference/router"),
+        "type: karpenter names 2 pools of the scan (testdata/double/labels/k8s:NodePool/g5-gpu, testdata/double/labels/k8s:NodePool/x86-cpu), so it is counted on its own"
+    );
+    let reranker = by_address("Deployment/inference/reranker");
+    assert_eq!(reranker["monthly_cost"]["counted_in"], Value::Null);
+    assert_eq!(
+        reranker["workload"]["pods"]["node_labels"],
+        json!({"NodeGroupType": "gpu-inference", "team": "search"})
+    );
+    // The inherited type is the pool's, and so is the GPU model policies read.
+    let embeddings = by_address("Deployment/inference/embeddings");
+    assert_eq!(
+        embeddings["workload"]["pods"]["node_instance_type"],
+        "g5.2xlarge"
+    );
+    assert_eq!(embeddings["workload"]["pods"]["accelerator_type"], "A10G");
+    assert_eq!(
+        by_address("NodePool/x86-cpu")["monthly_cost"]["notes"],
+        json!(["cpu limit 64 / 4 vCPUs per m6i.xlarge node = 16 nodes"])
+    );
+}
+
+#[test]
+fn pods_on_a_gke_pool_chosen_by_its_node_labels_take_its_machine_type() {
+    // The pool (g2-standard-8, one L4, $0.91 an hour) labels its nodes workload=embeddings;
+    // the Deployment selects that label and names no GPU model. Priced as the pool's
+    // whole node per pod: 2 × 730 × 0.91 = $1,328.60, counted in the pool. The run total
+    // is the cluster's $73 and the pool's $1,348.60 (with 2 × 100 GB of boot disk); before,
+    // the pods were an incomplete estimate added on top.
+    let r = run(&["cost", "testdata/double/gke-labels"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "\
+RESOURCE                         TYPE                        QUANTITY  UNIT PRICE            MONTHLY    CEILING
+Deployment/search/embeddings     Deployment                  2         $0.91 per pod-hour  $1,328.60  $1,328.60
+    assumed: g2-standard-8 priced at its us-central1 rate: a manifest does not name its region
+    assumed: runs on g2-standard-8 nodes: the only instance type of testdata/double/gke-labels:google_container_node_pool.l4 (workload: embeddings), the one pool of the scan it can run on
+    counted in testdata/double/gke-labels:google_container_node_pool.l4 (not added to the totals)
+google_container_cluster.search  google_container_cluster    1         $0.10 per hour         $73.00     $73.00
+google_container_node_pool.l4    google_container_node_pool  2         $0.91 per hour      $1,348.60  $1,348.60
+
+  2 priced resources: $1,421.60 a month (ceiling $1,421.60), 1 workload counted in its node pool; 0 not priced
 "
     );
 }

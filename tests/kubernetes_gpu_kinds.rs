@@ -123,6 +123,7 @@ fn on_node(cpu: &str, gib: &str, gpus: i64, model: &str, node: &str, n: i64) -> 
         accelerator_model: Some(Fact::Known(model.to_string())),
         node_instance_type: Some(Fact::Known(node.to_string())),
         node_pool: None,
+        node_labels: Default::default(),
         assumptions: Vec::new(),
         replicas: UnitCounts::fixed(n),
         capacity: Fact::Known(Capacity::OnDemand),
@@ -491,6 +492,7 @@ fn a_provisioning_request_books_its_pod_templates_pods() {
             accelerator_model: Some(Fact::Known("H100".to_string())),
             node_instance_type: None,
             node_pool: None,
+            node_labels: Default::default(),
             assumptions: Vec::new(),
             replicas: counts(4, 4, 4),
             capacity: Fact::Known(Capacity::OnDemand),
@@ -554,6 +556,7 @@ fn kinds_that_ask_for_accelerators_are_never_dropped() {
             accelerator_model: None,
             node_instance_type: None,
             node_pool: None,
+            node_labels: Default::default(),
             assumptions: Vec::new(),
             replicas: UnitCounts {
                 min: unknown(why),

@@ -70,6 +70,7 @@ fn pods(gpus: i64, replicas: i64) -> PodGroup {
         accelerator_model: (gpus > 0).then(|| Fact::Known("L4".to_string())),
         node_instance_type: None,
         node_pool: None,
+        node_labels: Default::default(),
         assumptions: Vec::new(),
         replicas: UnitCounts::fixed(replicas),
         capacity: Fact::Known(Capacity::OnDemand),

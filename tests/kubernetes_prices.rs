@@ -64,6 +64,7 @@ fn pods(cpu: &str, gib: &str, gpus: i64, model: Option<&str>, replicas: i64) -> 
         accelerator_model: model.map(|m| Fact::Known(m.to_string())),
         node_instance_type: None,
         node_pool: None,
+        node_labels: Default::default(),
         assumptions: Vec::new(),
         replicas: UnitCounts::fixed(replicas),
         capacity: Fact::Known(Capacity::OnDemand),

@@ -206,6 +206,7 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
         &p.config_namer,
         &mut inventory,
     );
+    price::attribution::inherit_node_types(&mut inventory.resources);
     price::estimate_all(&mut inventory.resources, &pricing);
     price::attribution::attribute(&mut inventory.resources);
     inventory.sort();

@@ -24,7 +24,8 @@ pub use resource::{
 };
 pub use value::{format_number, set_order, Map, Unknown, Value, SENSITIVE, SENSITIVE_ORIGIN};
 pub use workload::{
-    LlmRoute, NodePoolLimits, NodeRequirement, PodGroup, PoolLabel, Workload, WorkloadDetail,
+    is_custom_label, LlmRoute, NodePoolLimits, NodeRequirement, PodGroup, PoolLabel, Workload,
+    WorkloadDetail,
 };
 
 /// A problem in the user's input that stopped part of it from being checked: a file that

@@ -52,6 +52,10 @@ pub struct PodGroup {
     pub node_instance_type: Option<Fact<String>>,
     /// The node group or pool the pods must run on, when a pool label names exactly one.
     pub node_pool: Option<PoolLabel>,
+    /// Node labels of a group's own definition (`NodeGroupType: gpu`) the pods require,
+    /// each to one value; platform labels (`kubernetes.io/...`, `nvidia.com/...`) are left
+    /// out. `price::attribution` ties the pods to the one pool of the scan that sets them.
+    pub node_labels: BTreeMap<String, String>,
     /// Pods: baseline (replicas, `minReplicas` or an HPA's min) and ceiling (max).
     pub replicas: UnitCounts,
     /// Spot when a spot selector or toleration says so.
@@ -74,6 +78,34 @@ pub struct PodGroup {
 pub struct PoolLabel {
     pub key: String,
     pub name: String,
+}
+
+/// Label domains that the cloud, Kubernetes or a device plugin put on nodes: a pod that
+/// requires one of them says nothing about which group's definition it runs on.
+const PLATFORM_DOMAINS: &[&str] = &[
+    "kubernetes.io",
+    "k8s.io",
+    "karpenter.sh",
+    "karpenter.k8s.aws",
+    "amazonaws.com",
+    "amazon.com",
+    "google.com",
+    "azure.com",
+    "nvidia.com",
+    "amd.com",
+    "intel.com",
+    "habana.ai",
+];
+
+/// Whether a node label key is one a node group's definition sets (`NodeGroupType`,
+/// `example.com/team`) rather than the platform (`kubernetes.io/arch`, `nvidia.com/...`).
+pub fn is_custom_label(key: &str) -> bool {
+    let Some((prefix, _)) = key.split_once('/') else {
+        return true;
+    };
+    !PLATFORM_DOMAINS
+        .iter()
+        .any(|d| prefix == *d || prefix.ends_with(&format!(".{d}")))
 }
 
 /// A Karpenter NodePool: what it may launch and the most it may launch (`spec.limits`).

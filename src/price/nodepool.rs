@@ -23,7 +23,8 @@ use super::line::{component, Rate, Units};
 use super::settings::PricingSettings;
 use crate::catalog::{self, Label};
 use crate::model::{
-    Capacity, CostComponent, Fact, NodePoolLimits, NodeRequirement, Usd, HOURS_PER_MONTH,
+    is_custom_label, Capacity, CostComponent, Fact, NodePoolLimits, NodeRequirement, Usd,
+    HOURS_PER_MONTH,
 };
 
 /// The capacity-type label, matched against the pool as a whole rather than per type.
@@ -318,7 +319,12 @@ fn allowed_types(n: &NodePoolLimits, gpu_pool: bool) -> Allowed {
         named_out: Vec::new(),
     };
     for r in &n.requirements {
-        if r.key != CAPACITY_TYPE && !catalog::MODELLED_LABELS.contains(&r.key.as_str()) {
+        // A custom label (`NodeGroupType`) is one Karpenter puts on the nodes; it does not
+        // narrow the instance types.
+        if r.key != CAPACITY_TYPE
+            && !catalog::MODELLED_LABELS.contains(&r.key.as_str())
+            && !is_custom_label(&r.key)
+        {
             allowed.ignored.insert(r.key.clone());
         }
     }

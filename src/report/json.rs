@@ -156,6 +156,9 @@ fn workload(w: &Workload) -> Json {
                     json!({"label": l.key, "name": l.name}),
                 );
             }
+            if let (false, Some(o)) = (p.node_labels.is_empty(), pods.as_object_mut()) {
+                o.insert("node_labels".to_string(), json!(p.node_labels));
+            }
             json!({ "pods": pods })
         }
         WorkloadDetail::NodePool(n) => json!({

@@ -44,6 +44,7 @@ use crate::load::source::SourceFile;
 use crate::model::{Fact, InputError, Location, Note, Resource};
 pub use provisioning::PodTemplate;
 use record::{Cx, Object};
+pub use scheduling::instance_gpu_model;
 
 /// Settings that change how documents are read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

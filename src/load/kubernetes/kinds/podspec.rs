@@ -239,6 +239,7 @@ pub fn assemble(
             accelerator_model: node.accelerator_model,
             node_instance_type: node.instance_type,
             node_pool: node.node_pool,
+            node_labels: node.custom_labels,
             replicas: replicas.counts,
             capacity: node.capacity,
             scale_to_zero: traits.scale_to_zero,

@@ -13,7 +13,7 @@ use super::super::yaml::Node;
 use super::convert::{self, join};
 use super::record::Cx;
 use crate::catalog::{self, MachineAccelerators};
-use crate::model::{Capacity, Fact, Location, PoolLabel, Unknown};
+use crate::model::{is_custom_label, Capacity, Fact, Location, PoolLabel, Unknown};
 
 /// Node labels naming the instance type.
 const INSTANCE_TYPE_KEYS: &[&str] = &[
@@ -199,6 +199,8 @@ pub struct NodeFacts {
     pub capacity: Fact<Capacity>,
     pub region: Option<Fact<String>>,
     pub node_pool: Option<PoolLabel>,
+    /// Labels a node group's definition sets that the pods require, each to one value.
+    pub custom_labels: BTreeMap<String, String>,
     /// `instance_type`, `instance_types`, `accelerator_type`, `capacity_type`, `region`,
     /// `node_pool`.
     pub locations: BTreeMap<String, Location>,
@@ -236,9 +238,7 @@ pub fn node_facts(s: &Scheduling) -> NodeFacts {
     }
     if accelerator_model.is_none() {
         if let Some(Fact::Known(t)) = &instance_type {
-            if let Some(m) = machine(t) {
-                accelerator_model = Some(Fact::Known(model_name(&m.model, Some(m.memory_gib))));
-            }
+            accelerator_model = instance_gpu_model(t).map(Fact::Known);
         }
     }
     let mut capacity = Fact::Known(Capacity::OnDemand);
@@ -267,8 +267,21 @@ pub fn node_facts(s: &Scheduling) -> NodeFacts {
         capacity,
         region,
         node_pool,
+        custom_labels: custom_labels(s),
         locations,
     }
+}
+
+/// The custom labels the pods require, each restricted to one known value.
+fn custom_labels(s: &Scheduling) -> BTreeMap<String, String> {
+    s.selected
+        .iter()
+        .filter(|(key, _)| is_custom_label(key))
+        .filter_map(|(key, sel)| match sel.values.as_slice() {
+            [Fact::Known(v)] if !v.is_empty() => Some((key.clone(), v.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The first pool label restricted to one known name: pods allowed on several pools (or
@@ -324,6 +337,11 @@ pub fn machine(instance_type: &str) -> Option<&'static MachineAccelerators> {
     ["aws", "google", "azurerm"]
         .iter()
         .find_map(|p| catalog::machine_accelerators(p, instance_type))
+}
+
+/// The accelerator model of an instance type, as the price table names it.
+pub fn instance_gpu_model(instance_type: &str) -> Option<String> {
+    machine(instance_type).map(|m| model_name(&m.model, Some(m.memory_gib)))
 }
 
 /// The canonical model (and memory per device, when known) a GPU label names.
