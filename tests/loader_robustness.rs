@@ -28,6 +28,7 @@ fn check_dir(dir: &Path) -> Inventory {
         vars: Vec::new(),
         env: Vec::new(),
         max_file_size: 1 << 20,
+        extra_regions: Vec::new(),
     };
     load(&found.terraform_modules, &namer, &options, &mut inventory);
     let _ = policies().evaluate(&inventory.resources, &Settings::default());

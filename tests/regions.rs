@@ -1,7 +1,8 @@
-//! Regions (issue 20): a region the AWS provider does not have is an input error at the
-//! line that writes it, with the closest real one; a real region without catalog prices is
-//! an incomplete estimate that names the reference region's rate, never that rate called
-//! complete; `[pricing] region_fallback` makes it an assumption shown beside the amount.
+//! Regions (issue 20): a region the provider does not have (AWS, Google Cloud, Azure) is an
+//! input error at the line that writes it, with the closest real one; a real region without
+//! catalog prices is an incomplete estimate that names the reference region's rate, never
+//! that rate called complete; `[pricing] region_fallback` makes it an assumption shown
+//! beside the amount; `[pricing] extra_regions` accepts a region newer than the lists.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 mod common;
@@ -131,5 +132,165 @@ fn an_unknown_region_is_priced_at_the_reference_rate_as_a_shown_assumption() {
     assert_eq!(
         cost["assumptions"],
         json!(["the region is unknown (var.region has no default); priced at us-east-1 rates"])
+    );
+}
+
+const GOOGLE_TAIL: &str = "Google Cloud checks regions when it applies the plan; for a region newer than aicost-policy's list (as of 2026-07-27), add it to `extra_regions` under [pricing] in aicost-policy.toml.";
+const AZURE_TAIL: &str = "Azure checks regions when it applies the plan; for a region newer than aicost-policy's list (as of 2026-06-18), add it to `extra_regions` under [pricing] in aicost-policy.toml.";
+
+/// The `missing` of a resource priced from `table` at `rate` in the reference region.
+fn unknown_in(table: &str, region: &str, reference: &str, rate: &str) -> String {
+    format!("price unknown: the catalog's {table} table has no price in {region} (in {reference} it is {rate}); set region_fallback = true under [pricing] to use that rate as an assumption")
+}
+
+fn resource<'a>(report: &'a Value, address: &str) -> &'a Value {
+    report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == address)
+        .unwrap()
+}
+
+#[test]
+fn a_google_provider_region_typo_is_an_input_error_at_the_provider_and_prices_nothing() {
+    let (code, report) = json_of("testdata/regions/google_typo");
+    assert_eq!(code, 2);
+    assert_eq!(report["errors"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        report["errors"][0],
+        json!({
+            "file": "testdata/regions/google_typo/main.tf", "line": 5, "column": 13,
+            "message": "`us-centrall` is not a Google Cloud region",
+            "help": format!("did you mean `us-central1`? {GOOGLE_TAIL}"),
+        })
+    );
+    // The instance has no zone of its own: it is in the provider's mistyped region, and
+    // us-central1's rate is named, not used.
+    let cost = &resource(&report, "google_compute_instance.trainer")["monthly_cost"];
+    assert_eq!(cost["complete"], false);
+    assert_eq!(cost["baseline"], "0.00");
+    assert_eq!(
+        cost["missing"],
+        json!([
+            unknown_in(
+                "gcp_machine_types",
+                "us-centrall",
+                "us-central1",
+                "$3.673385/hour"
+            ),
+            unknown_in("storage", "us-centrall", "us-central1", "$0.04/GB-month"),
+        ])
+    );
+}
+
+#[test]
+fn a_gke_node_pool_zone_typo_is_checked_by_its_region_and_suggests_the_zone() {
+    let (code, report) = json_of("testdata/regions/google_typo");
+    assert_eq!(code, 2);
+    assert_eq!(
+        report["errors"][1],
+        json!({
+            "file": "testdata/regions/google_typo/main.tf", "line": 50, "column": 3,
+            "message": "`us-centrl1-a` is not a Google Cloud zone: `us-centrl1` is not a region",
+            "help": format!("did you mean `us-central1-a`? {GOOGLE_TAIL}"),
+        })
+    );
+    let pool = resource(&report, "google_container_node_pool.l4");
+    assert_eq!(pool["region"], "us-centrl1");
+    assert_eq!(pool["monthly_cost"]["complete"], false);
+    assert_eq!(
+        pool["monthly_cost"]["missing"],
+        json!([
+            unknown_in(
+                "gcp_machine_types",
+                "us-centrl1",
+                "us-central1",
+                "$0.91/hour"
+            ),
+            unknown_in("storage", "us-centrl1", "us-central1", "$0.10/GB-month"),
+        ])
+    );
+    // Its cluster, in us-central1, is priced.
+    let cluster = &resource(&report, "google_container_cluster.gpu")["monthly_cost"];
+    assert_eq!(
+        (&cluster["baseline"], &cluster["complete"]),
+        (&json!("73.00"), &json!(true))
+    );
+}
+
+#[test]
+fn an_azure_location_typo_is_one_error_where_it_is_written_and_the_vm_in_it_is_unpriced() {
+    let (code, report) = json_of("testdata/regions/azure_typo");
+    assert_eq!(code, 2);
+    // The VM reads the group's location: the error is on the group's line only.
+    assert_eq!(
+        report["errors"],
+        json!([{
+            "file": "testdata/regions/azure_typo/main.tf", "line": 5, "column": 3,
+            "message": "`westeurop` is not an Azure region",
+            "help": format!("did you mean `westeurope`? {AZURE_TAIL}"),
+        }])
+    );
+    let vm = &resource(&report, "azurerm_linux_virtual_machine.trainer")["monthly_cost"];
+    assert_eq!(
+        (&vm["baseline"], &vm["complete"]),
+        (&json!("0.00"), &json!(false))
+    );
+    assert_eq!(
+        vm["missing"],
+        json!([
+            unknown_in("azure_vms", "westeurop", "eastus", "$3.673/hour"),
+            unknown_in(
+                "azure_managed_disks",
+                "westeurop",
+                "eastus",
+                "$5.28/disk-month"
+            ),
+        ])
+    );
+}
+
+#[test]
+fn an_azure_display_name_is_a_region_and_a_mistyped_one_is_not() {
+    let (code, report) = json_of("testdata/regions/azure_display_name");
+    assert_eq!(code, 2);
+    // "West Europe" is accepted; only "North Europ" is an error, its suggestion in ARM form.
+    assert_eq!(
+        report["errors"],
+        json!([{
+            "file": "testdata/regions/azure_display_name/main.tf", "line": 48, "column": 3,
+            "message": "`North Europ` is not an Azure region",
+            "help": format!("did you mean `northeurope`? {AZURE_TAIL}"),
+        }])
+    );
+    // Standard_NC24ads_A100_v4 is $4.775 an hour in westeurope: 730 h = $3,485.75.
+    let vm = resource(&report, "azurerm_linux_virtual_machine.trainer");
+    assert_eq!(vm["region"], "westeurope");
+    assert_eq!(vm["monthly_cost"]["baseline"], "3485.75");
+}
+
+#[test]
+fn extra_regions_accepts_a_region_newer_than_the_list_and_leaves_it_unpriced() {
+    let (code, report) = json_of("testdata/regions/extra_regions");
+    // AIC-GPU and cost policies fail; no input error.
+    assert_eq!(code, 1);
+    assert_eq!(report["errors"], json!([]));
+    let cost = &resource(&report, "google_compute_instance.trainer")["monthly_cost"];
+    assert_eq!(
+        (&cost["baseline"], &cost["complete"]),
+        (&json!("0.00"), &json!(false))
+    );
+    assert_eq!(
+        cost["missing"],
+        json!([
+            unknown_in(
+                "gcp_machine_types",
+                "us-south2",
+                "us-central1",
+                "$3.673385/hour"
+            ),
+            unknown_in("storage", "us-south2", "us-central1", "$0.04/GB-month"),
+        ])
     );
 }

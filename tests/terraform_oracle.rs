@@ -64,6 +64,7 @@ fn options(case_dir: &Path, case: &Json) -> TerraformOptions {
         vars,
         env,
         max_file_size: 10 << 20,
+        extra_regions: Vec::new(),
     }
 }
 

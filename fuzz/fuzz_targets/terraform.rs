@@ -35,6 +35,7 @@ fuzz_target!(|data: &[u8]| {
             vars: Vec::new(),
             env: Vec::new(),
             max_file_size: 1 << 20,
+            extra_regions: Vec::new(),
         };
         load(&found.terraform_modules, &namer, &options, &mut inventory);
         if let Some(policies) = policies() {

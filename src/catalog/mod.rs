@@ -29,7 +29,11 @@ pub use kubernetes::{
     control_plane_price, gpu_hour_rate, gpu_hour_rate_range, gpu_hour_spot_rate, gpu_rate_models,
     kubernetes_unit_rates, UnitRates,
 };
-pub use regions::{aws_region, aws_region_names, aws_regions_as_of, AwsRegion};
+pub use regions::{
+    aws_region, aws_region_names, aws_regions_as_of, azure_normal_form, azure_region,
+    azure_region_names, azure_regions_as_of, gcp_region, gcp_region_names, gcp_regions_as_of,
+    AwsRegion, NamedRegion,
+};
 pub use sizes::{machine_size, MachineSize};
 pub use storage::{azure_disk_price, storage_price, volume_extras, VolumeExtras};
 pub(crate) use table::split_line;
@@ -223,7 +227,7 @@ fn row_counts() -> Vec<(&'static TableInfo, table::Counts)> {
     let a = accelerators();
     out.push((&a.machines.info, a.machines.counts()));
     out.push((&a.gpu_types.info, a.gpu_types.counts()));
-    out.push(regions::row_count());
+    out.extend(regions::row_counts());
     out
 }
 
@@ -234,7 +238,7 @@ mod tests {
     #[test]
     fn every_catalog_row_parses_and_every_table_has_metadata() {
         let counts = row_counts();
-        assert_eq!(counts.len(), 14);
+        assert_eq!(counts.len(), 16);
         for (info, c) in counts {
             assert!(c.data_rows > 0, "{} has no rows", info.name);
             assert_eq!(c.data_rows, c.parsed, "{}: {c:?}", info.name);

@@ -158,6 +158,7 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
             .filter(|(k, _)| k.starts_with("TF_VAR_"))
             .collect(),
         max_file_size,
+        extra_regions: p.loaded.config.pricing.extra_regions.clone(),
     };
     let plans = plan::Request {
         files: p.plans.clone(),

@@ -38,6 +38,7 @@ const KNOWN_KEYS: &[&str] = &[
     "usage_file",
     "spot_factors",
     "region_fallback",
+    "extra_regions",
     "overrides",
     "discounts",
     "provider",

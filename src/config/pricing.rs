@@ -26,6 +26,11 @@ pub struct PricingConfig {
     /// such an estimate is incomplete.
     #[serde(default)]
     pub region_fallback: bool,
+    /// Region names accepted as real for every provider, beside aicost-policy's lists: a
+    /// region newer than the list is otherwise an input error (Google and Azure check
+    /// regions only when the plan is applied). Such a region has no catalog prices.
+    #[serde(default)]
+    pub extra_regions: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

@@ -59,6 +59,8 @@ pub struct TerraformOptions {
     /// `TF_VAR_*` environment variables (passed in so tests control them).
     pub env: Vec<(String, String)>,
     pub max_file_size: u64,
+    /// `[pricing] extra_regions`: region names accepted beside the provider's list.
+    pub extra_regions: Vec<String>,
 }
 
 /// Module configurations by canonical directory, loading unscanned local modules on demand.
@@ -236,7 +238,7 @@ pub fn load_with_plans(
                 .sources
                 .insert(file.path.clone(), file.text.clone());
         }
-        add_records(result.resources, inventory);
+        add_records(result.resources, &options.extra_regions, inventory);
     }
     // A plan carries its own variable values: with only plans, no --var is used at all.
     if evaluated || plans.files.is_empty() {
@@ -317,7 +319,7 @@ fn load_plans(
             }
         }
         let resources = plan.resources(plans.side, &root, config, cache);
-        add_records(resources, inventory);
+        add_records(resources, &options.extra_regions, inventory);
     }
     planned
 }
@@ -356,7 +358,11 @@ fn plan_root(
 
 /// Adds the normalized records of `resources` with their inline waiver comments. A block
 /// with several instances is read once, so a malformed waiver is reported once.
-fn add_records(resources: Vec<EvaluatedResource>, inventory: &mut Inventory) {
+fn add_records(
+    resources: Vec<EvaluatedResource>,
+    extra_regions: &[String],
+    inventory: &mut Inventory,
+) {
     type Waivers = Vec<(String, Suppression)>;
     let mut by_block: HashMap<(Arc<str>, ast::Span), Waivers> = HashMap::new();
     let waivers: Vec<Waivers> = resources
@@ -377,7 +383,7 @@ fn add_records(resources: Vec<EvaluatedResource>, inventory: &mut Inventory) {
     let mut records = facts::extract_all(resources);
     inventory
         .errors
-        .extend(regions::check(&records, &providers));
+        .extend(regions::check(&records, &providers, extra_regions));
     for (record, found) in records.iter_mut().zip(waivers) {
         record.waivers = found;
     }

@@ -24,6 +24,8 @@ pub struct ProviderConfig {
     pub location: Option<Location>,
     /// Where `region` is written, when it is.
     pub region_location: Option<Location>,
+    /// Where Google `zone` is written, when it is.
+    pub zone_location: Option<Location>,
     /// AWS `skip_region_validation = true`: the provider accepts any region name.
     pub skip_region_validation: bool,
 }
@@ -40,6 +42,7 @@ impl ProviderConfig {
             default_labels: None,
             location: None,
             region_location: None,
+            zone_location: None,
             skip_region_validation: false,
         }
     }

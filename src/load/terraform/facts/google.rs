@@ -13,7 +13,7 @@ use crate::model::{Accelerator, Capacity, Compute, Fact, Location, UnitCounts, U
 type Locations = BTreeMap<String, Location>;
 
 /// A zone (`us-central1-a`) or region (`us-central1`) → the region.
-fn region_of(location: &str) -> String {
+pub fn region_of(location: &str) -> String {
     match location.rsplit_once('-') {
         Some((region, zone)) if zone.len() == 1 && zone.chars().all(|c| c.is_ascii_lowercase()) => {
             region.to_string()
@@ -32,13 +32,19 @@ pub fn contains_string(list: &Value, s: &str) -> bool {
         .is_some_and(|items| items.iter().any(|v| v.as_str() == Some(s)))
 }
 
+/// The resource's own argument that says its region: `region`, `zone` or `location`, the
+/// first one set, with its value.
+pub fn region_argument(r: &EvaluatedResource) -> Option<(&'static str, Fact<String>)> {
+    ["region", "zone", "location"]
+        .into_iter()
+        .find_map(|name| Some((name, string_arg(r, name)?)))
+}
+
 /// The region: from the resource's `region`, `zone` or `location`, else the provider's.
 pub fn region(r: &EvaluatedResource, locations: &mut Locations) -> Fact<String> {
-    for arg_name in ["region", "zone", "location"] {
-        if let Some(f) = string_arg(r, arg_name) {
-            note_location(r, locations, "region", arg_name);
-            return f.map(|s| region_of(&s));
-        }
+    if let Some((arg_name, f)) = region_argument(r) {
+        note_location(r, locations, "region", arg_name);
+        return f.map(|s| region_of(&s));
     }
     match (&r.provider.region, &r.provider.zone) {
         (Some(Value::String(s)), _) => Fact::Known(s.clone()),

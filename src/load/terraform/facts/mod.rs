@@ -9,7 +9,10 @@ mod sensitive;
 mod taggable;
 mod tags;
 
-pub use self::google::{contains_string, default_zones_note, is_zone, GKE_DEFAULT_ZONES};
+pub use self::google::{
+    contains_string, default_zones_note, is_zone, region_argument as google_region_argument,
+    region_of as google_region_of, GKE_DEFAULT_ZONES,
+};
 
 use std::collections::{BTreeMap, HashMap};
 

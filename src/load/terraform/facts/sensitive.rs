@@ -94,6 +94,7 @@ fn view(r: &EvaluatedResource, f: &dyn Fn(&Value) -> Value) -> EvaluatedResource
             default_labels: map(&p.default_labels),
             location: p.location.clone(),
             region_location: p.region_location.clone(),
+            zone_location: p.zone_location.clone(),
             skip_region_validation: p.skip_region_validation,
         }),
         instances_unknown: r.instances_unknown.clone(),

@@ -235,6 +235,7 @@ impl<'r> Instance<'r> {
             default_labels: attr("default_labels"),
             location: Some(file.location(block.block.header_span)),
             region_location: body.attribute("region").map(|a| file.location(a.expr.span)),
+            zone_location: body.attribute("zone").map(|a| file.location(a.expr.span)),
             // Unknown counts as set: the check would be a guess.
             skip_region_validation: attr("skip_region_validation")
                 .is_some_and(|v| !matches!(v.peel().0, Value::Bool(false) | Value::Null)),

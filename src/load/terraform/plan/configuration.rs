@@ -173,6 +173,7 @@ impl<'a> Configuration<'a> {
             location: None,
             // A plan was made, so the provider accepted its region.
             region_location: None,
+            zone_location: None,
             skip_region_validation: true,
         }
     }
