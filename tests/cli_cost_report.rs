@@ -257,3 +257,35 @@ NIMService/nim-service/llama-3-2-1b  NIMService  1 (max 2)  $0.2231 per GPU-hour
 "
     );
 }
+
+#[test]
+fn rows_of_one_address_in_two_roots_say_their_root() {
+    // The same Deployment in `unnamed_gpu/` and `unnamed_gpu/assumed/`: without the root
+    // the two rows would read the same.
+    let r = run(&["cost", "testdata/unnamed_gpu"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains("Deployment  "))
+        .map(|l| l.split("  ").next().unwrap())
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            "testdata/unnamed_gpu:Deployment/inference/tgi-mixtral",
+            "testdata/unnamed_gpu/assumed:Deployment/inference/tgi-mixtral",
+        ]
+    );
+    // An address held once keeps its plain form.
+    let one = run(&["cost", "testdata/unnamed_gpu/assumed"]);
+    assert!(
+        one.stdout
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("Deployment/inference/tgi-mixtral  "),
+        "{}",
+        one.stdout
+    );
+}

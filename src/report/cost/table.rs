@@ -2,6 +2,8 @@
 //! of the component that costs most, baseline and ceiling), what each row assumes and what
 //! its estimate lacks under it, subtotals, the totals line and the resources not priced.
 
+use std::collections::BTreeMap;
+
 use super::super::escape::controls;
 use super::super::{plural, Report};
 use super::{groups, unpriced, Grouping, Totals};
@@ -136,6 +138,19 @@ pub fn render_text(report: &Report, grouping: Option<&Grouping>) -> String {
         "MONTHLY",
         "CEILING",
     ];
+    // Two roots may hold the same address (a Deployment in a base and in an overlay):
+    // those rows say their root, as `root:address`.
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &report.resources {
+        *seen.entry(r.address.as_str()).or_default() += 1;
+    }
+    let name = |r: &Resource| -> String {
+        if seen.get(r.address.as_str()).is_some_and(|n| *n > 1) {
+            crate::price::attribution::id(r)
+        } else {
+            r.address.clone()
+        }
+    };
     let row = |r: &Resource| -> [String; 6] {
         let (baseline, ceiling) = match &r.cost {
             Some(c) if c.is_unknown() => ("unknown".to_string(), "unknown".to_string()),
@@ -150,7 +165,7 @@ pub fn render_text(report: &Report, grouping: Option<&Grouping>) -> String {
         };
         // Addresses, types and group names come from the input (see super::escape).
         [
-            controls(&r.address).into_owned(),
+            controls(&name(r)).into_owned(),
             controls(&r.resource_type).into_owned(),
             quantity(r),
             unit_price(r),
