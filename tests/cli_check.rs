@@ -1024,7 +1024,7 @@ fn the_same_input_gives_byte_identical_output() {
 // ---------------------------------------------------------------------------------------
 
 #[test]
-fn gke_root_fails_on_the_h100_pool_the_unlabelled_pool_and_the_a100_notebook() {
+fn gke_root_fails_on_the_h100_pool_the_t4_pool_and_the_a100_notebook() {
     let gke = Root::new("gke_gpu_pool");
     let (code, report) = gke.json(&[]);
     assert_eq!(code, 1);
@@ -1052,17 +1052,18 @@ fn gke_root_fails_on_the_h100_pool_the_unlabelled_pool_and_the_a100_notebook() {
                 "main.tf:48",
                 "google_container_node_pool.h100_train is an accelerator pool in non-production environment dev on on-demand capacity (8 x a3-highgpu-8g)",
             ),
-            // default_labels do not reach node_config.resource_labels.
+            // No labels of its own, but its VMs carry the cluster's (the provider's
+            // default_labels among them), so it is in environment dev, where n1 is not allowed.
             gke.fail(
-                "AIC-TAG-001",
+                "AIC-GPU-001",
                 "google_container_node_pool.t4_batch",
-                "main.tf:91",
-                "google_container_node_pool.t4_batch is missing required tags: team, cost-center, env",
+                "main.tf:99",
+                &format!("google_container_node_pool.t4_batch uses n1-standard-8 (family n1), which is not allowed in environment dev; allowed families: {INFERENCE_FAMILIES}"),
             ),
             gke.fail(
                 "AIC-GPU-001",
                 "google_compute_instance.notebook",
-                "main.tf:110",
+                "main.tf:111",
                 &format!("google_compute_instance.notebook uses a2-highgpu-1g (family a2), which is not allowed in environment dev; allowed families: {INFERENCE_FAMILIES}"),
             ),
         ]
@@ -1132,7 +1133,8 @@ fn gke_node_counts_are_per_zone_and_labels_follow_the_provider_rules() {
             json!({
                 "address": "google_container_node_pool.h100_train",
                 "provider_alias": null, "region": "us-central1", "environment": "dev",
-                "tags": labels, "tags_complete": true,
+                // Its own labels over the cluster's, which GKE puts on its VMs too.
+                "tags": with("workload", "llm"), "tags_complete": true,
                 // min 0 / max 4 per zone, two node_locations.
                 "compute": compute(&["a3-highgpu-8g"], gpus("H100", 8, 80), [0, 0, 8], "on-demand", true),
             }),
@@ -1145,8 +1147,9 @@ fn gke_node_counts_are_per_zone_and_labels_follow_the_provider_rules() {
             }),
             json!({
                 "address": "google_container_node_pool.t4_batch",
-                "provider_alias": null, "region": "us-central1", "environment": null,
-                "tags": {}, "tags_complete": true,
+                "provider_alias": null, "region": "us-central1", "environment": "dev",
+                // No labels of its own: the cluster's.
+                "tags": with("workload", "llm"), "tags_complete": true,
                 // node_count 2 in each of the cluster's three node_locations; preemptible.
                 "compute": compute(&["n1-standard-8"], gpus("T4", 1, 16), [6, 6, 6], "spot", true),
             }),

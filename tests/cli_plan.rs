@@ -531,6 +531,10 @@ fn a_value_known_only_after_apply_leaves_the_cost_unknown_with_its_reason() {
             // have no price either (at us-east4's rate its 48 H100 would cost $343,271.11).
             d("AIC-COST-001", "fail", "google_container_node_pool.h100_pool has no complete cost estimate: instance_type is unknown: google_container_node_pool.h100_pool.node_config[0].machine_type is known only after apply; price unknown: the catalog's gcp_gpus table has no price in us-central1 (in us-east4 it is $9.79655/GPU-hour); set region_fallback = true under [pricing] to use that rate as an assumption"),
             d("AIC-COST-002", "unknown", "cannot decide AIC-COST-002 for google_container_node_pool.h100_pool: monthly_cost_ceiling is unknown"),
+            // Its cluster (ml-prod-gke) is not in the plan, and GKE puts the cluster's labels
+            // on the pool's VMs: an env label may come from there.
+            d("AIC-GPU-001", "unknown", "cannot decide AIC-GPU-001 for google_container_node_pool.h100_pool: environment and instance_families are unknown"),
+            d("AIC-GPU-003", "unknown", "cannot decide AIC-GPU-003 for google_container_node_pool.h100_pool: environment is unknown"),
         ]
     );
 }

@@ -189,9 +189,9 @@ fn regional_serving_pools_are_resources_under_the_module_with_costs_per_zone() {
             pool("l4-serve", [55, 61], json!("dev"), ["2673.20", "2673.20"]),
             // e2-standard-4, min 1 / max 3 per zone in the 3 zones from terraform.tfvars:
             // 2,190 h x $0.13402 = $293.5038 + 300 GB x $0.04 = $12.00 = $305.5038;
-            // 6,570 h = $880.5114 + 900 GB = $36.00 = $916.5114. No env label: no
-            // environment.
-            pool("system", [38, 43], Value::Null, ["305.50", "916.51"]),
+            // 6,570 h = $880.5114 + 900 GB = $36.00 = $916.5114. No env label of its own:
+            // the cluster's, which GKE puts on its VMs.
+            pool("system", [38, 43], json!("dev"), ["305.50", "916.51"]),
             // Spot n1-standard-8 + 1 T4, min 0 / max 4 per zone: nothing at the baseline;
             // 12 nodes: 8,760 h x ($0.08 + $0.11) = $1,664.40 + 2,400 GB pd-balanced x
             // $0.10 = $240.00.
@@ -265,14 +265,15 @@ fn regional_serving_pools_carry_facts_and_labels_as_the_module_sets_them() {
             "pool": true
         })
     );
-    // The `all` entry merged with the pool's own; default_labels do not reach node VMs.
+    // The cluster's labels (which GKE puts on every pool's VMs), then the `all` entry
+    // merged with the pool's own.
     assert_eq!(
         t4["tags"],
-        json!({"cost-center": "cc-300", "env": "dev", "team": "ml-serving"})
+        json!({"cost-center": "cc-300", "env": "dev", "team": "ml-serving", "workload": "llm-serving"})
     );
     assert_eq!(
         resource(&report, "module.gke.node_pools[\"system\"]")["tags"],
-        json!({"team": "ml-serving"})
+        json!({"cost-center": "cc-300", "env": "dev", "team": "ml-serving", "workload": "llm-serving"})
     );
 }
 
@@ -293,13 +294,13 @@ fn regional_serving_findings_point_at_the_pool_entries_in_the_module_call() {
             json!(["AIC-GPU-003", "fail", l4, 57, format!("{l4} is an accelerator pool in non-production environment dev on on-demand capacity (4 x g2-standard-8)")]),
             json!(["AIC-GPU-001", "fail", t4i, 64, format!("{t4i} uses n1-standard-4 (family n1), which is not allowed in environment dev; allowed families: {DEV_FAMILIES}")]),
             json!(["AIC-GPU-003", "fail", t4i, 64, format!("{t4i} is an accelerator pool in non-production environment dev on on-demand capacity (6 x n1-standard-4)")]),
-            // The pool has no entry of its own in node_pools_resource_labels: the `all`
-            // entry is where its labels are written.
-            json!(["AIC-TAG-001", "fail", system, 81, format!("{system} is missing required tags: cost-center, env")]),
+            // The system pool sets only `team`, but its VMs carry the cluster's labels too:
+            // no missing tags.
         ]
     );
-    // 5 resources x 14 policies, less the 5 failures.
-    assert_eq!(report["summary"]["passed"], 65);
+    assert!(resource(&report, system)["tags"]["env"] == "dev");
+    // 5 resources x 14 policies, less the 4 failures.
+    assert_eq!(report["summary"]["passed"], 66);
     assert_eq!(report["errors"], json!([]));
     assert_eq!(report["modules_not_loaded"], json!([]));
 }
@@ -313,7 +314,7 @@ fn regional_serving_text_report_ends_with_the_totals_and_is_the_same_every_run()
     assert_eq!(
         first.stdout.lines().last(),
         Some(
-            "  5 resources, 14 policies, 5 failed findings (3 policies), 0 unknown, $5,012.80/month (ceiling $9,489.31)"
+            "  5 resources, 14 policies, 4 failed findings (2 policies), 0 unknown, $5,012.80/month (ceiling $9,489.31)"
         )
     );
 }

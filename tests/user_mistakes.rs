@@ -258,16 +258,25 @@ fn required_tag_help_says_keys_are_case_sensitive_and_where_gke_pool_labels_go()
             ),
             (
                 "AIC-TAG-001".to_string(),
-                main,
+                main.clone(),
                 23,
                 "google_container_node_pool.batch is missing required tags: team, cost-center, env"
                     .to_string(),
-                "add the labels to node_config.resource_labels (node_pools_resource_labels with \
-                 the terraform-google-modules GKE module): those are the GCP labels of the node \
-                 VMs, which billing sees; node_config.labels are Kubernetes node labels, and \
-                 provider default_labels do not reach node pools; to accept the gap, waive \
-                 AIC-TAG-001 for this resource"
+                "add the labels to the cluster's resource_labels (or the provider's \
+                 default_labels), which GKE puts on the VMs of every node pool, or to this \
+                 pool's node_config.resource_labels (node_pools_resource_labels with the \
+                 terraform-google-modules GKE module); node_config.labels are Kubernetes node \
+                 labels, which billing does not see; to accept the gap, waive AIC-TAG-001 for \
+                 this resource"
                     .to_string(),
+            ),
+            (
+                "AIC-TAG-001".to_string(),
+                main,
+                40,
+                "google_container_cluster.ml is missing required tags: team, cost-center, env"
+                    .to_string(),
+                TAG_HELP.to_string(),
             ),
             (
                 "AIC-K8S-001".to_string(),
@@ -443,5 +452,69 @@ fn cost_shows_the_variable_file_warning_too() {
         run.stderr.contains("help: did you mean `instance_type`?"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn gke_node_pools_carry_their_clusters_labels_and_are_open_when_it_is_elsewhere() {
+    // GKE puts a cluster's resource_labels (with the provider's default_labels) on every
+    // pool's VMs; a pool's own node_config.resource_labels win (docs/policies.md).
+    let dir = "testdata/terraform/gke_cluster_labels";
+    let run = check(&[dir, "--format", "json"]);
+    let report = json_report(&run);
+    let tags: Vec<(&str, &Value, &Value)> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap(),
+                &r["tags"],
+                &r["tags_complete"],
+            )
+        })
+        .collect();
+    let cluster = json!({"cost-center": "cc-4410", "env": "prod", "team": "ml-platform"});
+    assert_eq!(
+        tags,
+        vec![
+            ("google_container_cluster.ml", &cluster, &json!(true)),
+            (
+                "google_container_node_pool.l4",
+                &json!({"cost-center": "cc-4410", "env": "staging", "team": "ml-platform"}),
+                &json!(true)
+            ),
+            (
+                "google_container_node_pool.shared",
+                &json!({}),
+                &json!(false)
+            ),
+            // Named by its cluster's name rather than a reference: the same labels.
+            ("google_container_node_pool.t4", &cluster, &json!(true)),
+        ]
+    );
+    // Only the pool of an unseen cluster is undecided, and the help says why.
+    let tag_findings: Vec<(&str, &str, &str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["policy_id"] == "AIC-TAG-001")
+        .map(|f| {
+            (
+                f["resource"].as_str().unwrap(),
+                f["status"].as_str().unwrap(),
+                f["unknowns"][0]["origin"].as_str().unwrap(),
+                f["help"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tag_findings,
+        vec![(
+            "google_container_node_pool.shared",
+            "unknown",
+            "the node VMs also carry their cluster's resource_labels, and the cluster is not in this configuration",
+            "scan the node pool with the configuration of its cluster, whose resource_labels GKE also puts on the pool's VMs, or set every required label in the pool's node_config.resource_labels; --unknown fail counts this as a failure",
+        )]
     );
 }

@@ -20,7 +20,7 @@ pub use lines::{IndexedSource, LineIndex};
 pub use location::{line_col, line_start_offset, to_u32, Location, Span};
 pub use resource::{
     Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, Sensitive, SourceFormat, Tags,
-    UnitCounts,
+    UnitCounts, GKE_CLUSTER_NOT_SEEN,
 };
 pub use value::{format_number, set_order, Map, Unknown, Value, SENSITIVE, SENSITIVE_ORIGIN};
 pub use workload::{

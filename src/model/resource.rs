@@ -82,6 +82,9 @@ impl ProviderRef {
     }
 }
 
+/// Why a GKE node pool's labels are open when its cluster is not in the configuration.
+pub const GKE_CLUSTER_NOT_SEEN: &str = "the node VMs also carry their cluster's resource_labels, and the cluster is not in this configuration";
+
 /// Cloud tags (AWS, Azure) or labels (Google) after provider defaults are merged in.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Tags {

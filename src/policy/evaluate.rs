@@ -256,6 +256,7 @@ impl Run<'_> {
                     if facts.len() == 1 { "is" } else { "are" }
                 );
                 let help = match r.source {
+                    _ if facts == ["tags"] && message::cluster_labels_unseen(r) => "scan the node pool with the configuration of its cluster, whose resource_labels GKE also puts on the pool's VMs, or set every required label in the pool's node_config.resource_labels; --unknown fail counts this as a failure".to_string(),
                     SourceFormat::Terraform => "resolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure".to_string(),
                     _ => format!("resolve the value ({}) to get a definite answer; --unknown fail counts this as a failure", message::value_sources(r)),
                 };

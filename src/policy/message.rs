@@ -422,18 +422,29 @@ pub(crate) fn case_hint(r: &Resource, required: &[String]) -> Option<String> {
 }
 
 /// Where a resource type's labels go when the usual advice (the resource's own tags, or
-/// the provider's defaults) does not hold: a GKE node pool's GCP labels are nested in
-/// `node_config`, and provider `default_labels` do not reach them. `None` otherwise.
+/// the provider's defaults) does not hold: a GKE node pool's GCP labels are its cluster's
+/// and those nested in `node_config`. `None` otherwise.
 pub(crate) fn labels_attribute_help(r: &Resource) -> Option<&'static str> {
     match r.resource_type.as_str() {
         "google_container_node_pool" => Some(
-            "add the labels to node_config.resource_labels (node_pools_resource_labels with \
-             the terraform-google-modules GKE module): those are the GCP labels of the node \
-             VMs, which billing sees; node_config.labels are Kubernetes node labels, and \
-             provider default_labels do not reach node pools",
+            "add the labels to the cluster's resource_labels (or the provider's \
+             default_labels), which GKE puts on the VMs of every node pool, or to this \
+             pool's node_config.resource_labels (node_pools_resource_labels with the \
+             terraform-google-modules GKE module); node_config.labels are Kubernetes node \
+             labels, which billing does not see",
         ),
         _ => None,
     }
+}
+
+/// A GKE node pool whose labels are open because its cluster, whose labels its VMs also
+/// carry, is not in the configuration.
+pub(crate) fn cluster_labels_unseen(r: &Resource) -> bool {
+    r.resource_type == "google_container_node_pool"
+        && r.tags
+            .more
+            .as_ref()
+            .is_some_and(|u| u.origin.as_ref() == crate::model::GKE_CLUSTER_NOT_SEEN)
 }
 
 /// Where the values a resource's facts come from are given, for help texts: Terraform

@@ -35,3 +35,11 @@ resource "google_container_node_pool" "batch" {
     }
   }
 }
+
+# The pool's cluster; its resource_labels would reach the pool's VMs, and it sets none.
+resource "google_container_cluster" "ml" {
+  name                     = "ml-dev"
+  location                 = "us-central1-a"
+  remove_default_node_pool = true
+  initial_node_count       = 1
+}

@@ -2,8 +2,8 @@ provider "google" {
   project = var.project_id
   region  = var.region
 
-  # Applied to every resource with a top-level `labels` (and the cluster's resource_labels);
-  # node VMs only get node_config.resource_labels.
+  # Applied to every resource with a top-level `labels` and to the cluster's
+  # resource_labels, which GKE puts on the VMs of every node pool.
   default_labels = {
     team        = "ml-research"
     cost-center = "cc-ml-2024"
@@ -87,7 +87,8 @@ resource "google_container_node_pool" "l4_serve" {
   }
 }
 
-# Batch pool: fixed size, zones taken from the cluster, no labels on the nodes.
+# Batch pool: fixed size, zones taken from the cluster, no labels of its own (its VMs carry
+# the cluster's).
 resource "google_container_node_pool" "t4_batch" {
   name       = "t4-batch"
   cluster    = google_container_cluster.ml.id

@@ -58,6 +58,23 @@ impl<'a> Index<'a> {
             _ => None,
         }
     }
+
+    /// The one resource of a type in `from`'s root that `wanted` accepts.
+    pub fn only_of_type(
+        &self,
+        from: &EvaluatedResource,
+        resource_type: &str,
+        wanted: impl Fn(&EvaluatedResource) -> bool,
+    ) -> Option<&'a EvaluatedResource> {
+        let mut found = self
+            .by_base
+            .iter()
+            .filter(|((root, _), _)| *root == from.root.as_ref())
+            .flat_map(|(_, rs)| rs.iter().copied())
+            .filter(|c| c.resource_type == resource_type && wanted(c));
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
 }
 
 /// Extracts the normalized record of every resource, with what comes from sensitive
@@ -69,7 +86,7 @@ pub fn extract_all(resources: Vec<EvaluatedResource>) -> Vec<Resource> {
 fn extract(r: &EvaluatedResource, index: &Index<'_>) -> Resource {
     let provider_name = r.provider.name.clone();
     let mut fact_locations = BTreeMap::new();
-    let (tags, tags_location) = tags::effective_tags(r);
+    let (tags, tags_location) = tags::effective_tags(r, index);
     if let Some(loc) = tags_location {
         fact_locations.insert("tags".to_string(), loc);
     }

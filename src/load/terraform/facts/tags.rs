@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use super::super::convert::to_string;
 use super::super::instance::EvaluatedResource;
-use super::{arg, blocks};
-use crate::model::{Fact, Location, Tags, Unknown, Value};
+use super::{arg, blocks, Index};
+use crate::model::{Fact, Location, Tags, Unknown, Value, GKE_CLUSTER_NOT_SEEN};
 
 /// The argument holding the resource's own tags, and whether provider defaults apply.
 fn tag_source(r: &EvaluatedResource) -> (&'static str, bool) {
@@ -26,8 +26,14 @@ fn tag_source(r: &EvaluatedResource) -> (&'static str, bool) {
 }
 
 /// The merged tags and where the resource's own tags are written.
-pub fn effective_tags(r: &EvaluatedResource) -> (Tags, Option<Location>) {
+pub fn effective_tags(r: &EvaluatedResource, index: &Index<'_>) -> (Tags, Option<Location>) {
     let (source, defaults_apply) = tag_source(r);
+    if r.resource_type == "google_container_node_pool" {
+        return (
+            node_pool_labels(r, index),
+            r.argument_locations.get(source).cloned(),
+        );
+    }
     let defaults = if defaults_apply {
         match r.provider.name.as_str() {
             "aws" => r.provider.default_tags.as_ref(),
@@ -47,6 +53,41 @@ pub fn effective_tags(r: &EvaluatedResource) -> (Tags, Option<Location>) {
     }
     let location = r.argument_locations.get(source).cloned();
     (tags, location)
+}
+
+/// GKE puts a cluster's resource labels on the VMs of every node pool (see docs/policies.md,
+/// "GKE node pools"); a pool's own `node_config.resource_labels` win for a key both set.
+/// With the cluster outside the configuration, the VMs may carry labels not seen here.
+fn node_pool_labels(r: &EvaluatedResource, index: &Index<'_>) -> Tags {
+    let mut tags = Tags::default();
+    match gke_cluster(r, index) {
+        Some(cluster) => {
+            let (own, _) = effective_tags(cluster, index);
+            tags = own;
+        }
+        None => {
+            tags.more = Some(Unknown::new(GKE_CLUSTER_NOT_SEEN));
+        }
+    }
+    if let Some(own) = arg(&r.attributes, "node_config.resource_labels") {
+        apply(&mut tags, own);
+    }
+    tags
+}
+
+/// The `google_container_cluster` of the same root a node pool's `cluster` names: by
+/// reference (`google_container_cluster.ml.id`), else by its configured name.
+fn gke_cluster<'a>(r: &EvaluatedResource, index: &Index<'a>) -> Option<&'a EvaluatedResource> {
+    let value = arg(&r.attributes, "cluster")?;
+    if let Some(c) = index.referenced(r, value) {
+        return (c.resource_type == "google_container_cluster").then_some(c);
+    }
+    // `projects/P/locations/L/clusters/NAME` or `NAME`.
+    let text = value.as_str()?;
+    let name = text.rsplit('/').next().unwrap_or(text);
+    index.only_of_type(r, "google_container_cluster", |c| {
+        arg(&c.attributes, "name").and_then(Value::as_str) == Some(name)
+    })
 }
 
 /// Merges a map value over `tags`: its keys win; an unknown map may override every key.
