@@ -479,3 +479,18 @@ fn pools_from_a_variable_without_a_value_are_one_resource_of_unknown_cost() {
         ]
     );
 }
+
+#[test]
+fn module_pools_carry_the_module_clusters_labels_even_when_its_name_is_unknown() {
+    // `name = var.cluster_name` (no default): the pools' `cluster` is unknown, but they
+    // are the module's own cluster's pools, whose resource_labels GKE puts on their VMs.
+    let (code, report) = report("cluster_name_unknown");
+    let labels = json!({"cost-center": "cc-4410", "env": "prod", "team": "ml-platform"});
+    for address in ["module.gke.cluster", "module.gke.node_pools[\"l4\"]"] {
+        let r = resource(&report, address);
+        assert_eq!(r["tags"], labels, "{address}");
+        assert_eq!(r["tags_complete"], true, "{address}");
+    }
+    assert_eq!(report["findings"], json!([]));
+    assert_eq!(code, 0);
+}

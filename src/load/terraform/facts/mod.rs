@@ -59,6 +59,14 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// The one instance of `from`'s root whose address (without key) is `base`.
+    pub fn at(&self, from: &EvaluatedResource, base: &str) -> Option<&'a EvaluatedResource> {
+        match self.by_base.get(&(from.root.as_ref(), base))?.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
+
     /// The one resource of a type in `from`'s root that `wanted` accepts.
     pub fn only_of_type(
         &self,

@@ -76,11 +76,19 @@ fn node_pool_labels(r: &EvaluatedResource, index: &Index<'_>) -> Tags {
 }
 
 /// The `google_container_cluster` of the same root a node pool's `cluster` names: by
-/// reference (`google_container_cluster.ml.id`), else by its configured name.
+/// reference (`google_container_cluster.ml.id`), else by its configured name. A pool of
+/// the GKE registry module (`module.gke.node_pools["x"]`) is the module's cluster's
+/// (`module.gke.cluster`).
 fn gke_cluster<'a>(r: &EvaluatedResource, index: &Index<'a>) -> Option<&'a EvaluatedResource> {
+    let gke = |c: &&EvaluatedResource| c.resource_type == "google_container_cluster";
+    if let Some(call) = r.base_address.strip_suffix(".node_pools") {
+        if let Some(c) = index.at(r, &format!("{call}.cluster")).filter(gke) {
+            return Some(c);
+        }
+    }
     let value = arg(&r.attributes, "cluster")?;
     if let Some(c) = index.referenced(r, value) {
-        return (c.resource_type == "google_container_cluster").then_some(c);
+        return Some(c).filter(gke);
     }
     // `projects/P/locations/L/clusters/NAME` or `NAME`.
     let text = value.as_str()?;

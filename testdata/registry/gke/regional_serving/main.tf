@@ -6,7 +6,7 @@ provider "google" {
   project = var.project_id
   region  = var.region
 
-  # The cluster's resource_labels get these; node VMs only get node_config.resource_labels.
+  # The cluster's resource_labels get these, and GKE puts those on every pool's VMs.
   default_labels = {
     team        = "ml-serving"
     cost-center = "cc-300"
