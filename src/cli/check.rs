@@ -29,8 +29,9 @@ fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -
     let report = analyze(&prepared, &args.input, var_order, &policies, today)?;
     let text_options = text_options(color, &args.input, &args.outputs, &args.gate, targets);
     let context = markdown::Context::from_environment();
-    let written = output::write_targets(targets, |format| {
-        render(&report, format, text_options, &context)
+    let written = output::stream_targets(targets, |format, w| match format {
+        Format::Json => json::write_to(&report, w),
+        _ => w.write_all(render(&report, format, text_options, &context).as_bytes()),
     });
     output::append_step_summary(|| markdown::render_check(&report, &context));
     written?;

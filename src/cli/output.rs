@@ -112,10 +112,18 @@ pub fn write_targets(
     targets: &[OutputTarget],
     render: impl Fn(Format) -> String,
 ) -> Result<(), u8> {
+    stream_targets(targets, |format, w| w.write_all(render(format).as_bytes()))
+}
+
+/// As [`write_targets`], for reports that write themselves as they are made (JSON).
+pub fn stream_targets(
+    targets: &[OutputTarget],
+    render: impl Fn(Format, &mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), u8> {
     let mut result = Ok(());
     for target in targets {
-        let rendered = render(target.format);
-        if let Err(code) = write(&rendered, target.path.as_deref()) {
+        let written = write_with(target.path.as_deref(), |w| render(target.format, w));
+        if let Err(code) = written {
             result = result.and(Err(code));
         }
     }
@@ -124,12 +132,30 @@ pub fn write_targets(
 
 /// Writes one rendered report; a closed pipe is not an error.
 pub fn write(rendered: &str, output: Option<&Path>) -> Result<(), u8> {
+    write_with(output, |w| w.write_all(rendered.as_bytes()))
+}
+
+/// Gives `render` the file or standard output to write to, buffered; a closed pipe is
+/// not an error.
+fn write_with(
+    output: Option<&Path>,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), u8> {
     let written = match output {
-        Some(path) => std::fs::write(path, rendered.as_bytes()).map_err(|e| (path, e)),
-        None => match std::io::stdout().write_all(rendered.as_bytes()) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            other => other.map_err(|e| (Path::new("standard output"), e)),
-        },
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| {
+                let mut w = std::io::BufWriter::new(file);
+                render(&mut w)?;
+                w.flush()
+            })
+            .map_err(|e| (path, e)),
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            match render(&mut w).and_then(|()| w.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| (Path::new("standard output"), e)),
+            }
+        }
     };
     written.map_err(|(path, e)| {
         eprintln!(

@@ -1,6 +1,8 @@
 //! The JSON report (`--format json`), documented in `docs/json-report.md`. Keys appear in
 //! a fixed order and arrays are sorted, so the output is byte-identical between runs.
 
+use std::io::Write;
+
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map as JsonMap, Value as Json};
 
@@ -12,10 +14,20 @@ use crate::model::{
     UnitCounts, Usd, Workload, WorkloadDetail,
 };
 
-/// Renders the report as pretty-printed JSON with a trailing newline. The long arrays are
-/// written one element at a time: the JSON tree of every resource at once took more memory
-/// than the resources themselves.
+/// Renders the report as pretty-printed JSON with a trailing newline.
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing to memory fails only if serialization does, which it does not for this tree.
+    if write_to(report, &mut out).is_err() {
+        return "{}\n".to_string();
+    }
+    String::from_utf8(out).unwrap_or_else(|_| "{}\n".to_string())
+}
+
+/// Writes the report as pretty-printed JSON with a trailing newline, as it is made: the
+/// long arrays one element at a time, and the text straight to `w`, never the whole
+/// document in memory (with large values it would be the size of every resource again).
+pub fn write_to(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
     let summary = report.summary();
     let totals = super::cost::Totals::of(report.resources.iter());
     let summary = json!({
@@ -36,9 +48,8 @@ pub fn render(report: &Report) -> String {
         report,
         summary: &summary,
     };
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::from)?;
+    w.write_all(b"\n")
 }
 
 /// The report document, serialized in the order of docs/json-report.md.

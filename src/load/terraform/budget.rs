@@ -48,8 +48,10 @@ pub const MAX_ROOT_COPIED: u64 = 4 << 30;
 
 /// Most bytes of values one root keeps: local values, module inputs and outputs,
 /// `for_each` values and the attributes of every resource instance (with an allowance for
-/// the record around them). This bounds the root's memory.
-pub const MAX_ROOT_KEPT: u64 = 512 << 20;
+/// the record around them). This bounds the root's memory: a kept value may be held about
+/// twice later (the attributes, and a resource's tags as facts), so 384 MiB keeps the
+/// run under 1 GiB. Real roots keep a few MB.
+pub const MAX_ROOT_KEPT: u64 = 384 << 20;
 
 /// What a resource or module instance keeps beside its values (its address, argument
 /// locations, the record itself), counted against [`MAX_ROOT_KEPT`].

@@ -143,14 +143,14 @@ mod tests {
         }
         src.push_str("}\n");
         let (resources, errors) = evaluate(&src, &[]);
-        // 2 KB for the resource, then big and 52 copies fit in 512 MiB; copy52 (line 58)
+        // 2 KB for the resource, then big and 39 copies fit in 384 MiB; copy39 (line 45)
         // does not.
         assert_eq!(
             errors_at(&errors),
             vec![(
                 "root/main.tf".to_string(),
-                58,
-                "evaluation budget exceeded: this root keeps more than 512 MiB of values, the limit for one root; the rest of the root is not evaluated"
+                45,
+                "evaluation budget exceeded: this root keeps more than 384 MiB of values, the limit for one root; the rest of the root is not evaluated"
             )]
         );
         assert_eq!(
