@@ -215,6 +215,7 @@ Deployment/inference/vllm-llama-70b  Deployment  2         $10.49264 per pod-hou
     assumed: g6e.12xlarge priced at its us-east-1 rate: a manifest does not name its region
     counted in testdata/double/karpenter:NodePool/gpu (not added to the totals)
 NodePool/gpu                         NodePool    -         $10.49264 per node-hour  $15,319.25  $30,638.51
+    baseline: the nodes it launches for the pods counted in it: testdata/double/karpenter:Deployment/inference/vllm-llama-70b $15,319.25
 
   1 priced resource: $15,319.25 a month (ceiling $30,638.51), 1 workload counted in its node pool; 0 not priced
 "
@@ -479,6 +480,7 @@ Deployment/inference/vllm-llama-70b  Deployment          2          $10.49264 pe
     assumed: g6e.12xlarge priced at its us-east-1 rate: a manifest does not name its region
     counted in testdata/double/labels/infra:aws_eks_node_group.gpu (not added to the totals)
 NodePool/g5-gpu                      NodePool            -          $1.212 per node-hour      $1,769.52   $7,078.08
+    baseline: the nodes it launches for the pods counted in it: testdata/double/labels/k8s:Deployment/inference/embeddings $1,769.52
 NodePool/x86-cpu                     NodePool            -          $0.192 per node-hour          $0.00   $2,242.56
 
   6 priced resources: $24,854.66 a month (ceiling $47,729.04), 2 workloads counted in their node pools; 0 not priced
@@ -551,5 +553,41 @@ google_container_node_pool.l4    google_container_node_pool  2         $0.91 per
 
   2 priced resources: $1,421.60 a month (ceiling $1,421.60), 1 workload counted in its node pool; 0 not priced
 "
+    );
+}
+
+#[test]
+fn a_karpenter_pool_whose_pods_are_not_fully_priced_is_incomplete_and_says_why() {
+    // The Job's parallelism is a placeholder: its cost is unknown, so the pool it is
+    // counted in has a baseline of at least $0.00, incomplete with the Job's reason; its
+    // ceiling is still its limit (16 GPUs: 4 × g6e.12xlarge × 730 × 10.49264 = $30,638.51).
+    let r = run(&["cost", "testdata/double/karpenter-partial"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "\
+RESOURCE               TYPE      QUANTITY  UNIT PRICE               MONTHLY      CEILING
+Job/training/finetune  Job       ?         $10.49264 per pod-hour   unknown      unknown
+    assumed: g6e.12xlarge priced at its us-east-1 rate: a manifest does not name its region
+    counted in testdata/double/karpenter-partial:NodePool/gpu (not added to the totals)
+    missing: the number of units is unknown: spec.parallelism is a placeholder: ${TRAINERS}
+NodePool/gpu           NodePool  -         $10.49264 per node-hour   ≥$0.00  ≥$30,638.51
+    baseline: the nodes it launches for the pods counted in it: testdata/double/karpenter-partial:Job/training/finetune $0.00
+    missing: testdata/double/karpenter-partial:Job/training/finetune: the number of units is unknown: spec.parallelism is a placeholder: ${TRAINERS}
+
+  1 priced resource: at least $0.00 a month (ceiling at least $30,638.51), 1 workload counted in its node pool, 1 with an incomplete estimate (≥); 0 not priced
+"
+    );
+    let report = json_of(&[
+        "cost",
+        "testdata/double/karpenter-partial",
+        "--format",
+        "json",
+    ]);
+    let pool = &report["resources"][1]["monthly_cost"];
+    assert_eq!(pool["complete"], false);
+    assert_eq!(
+        pool["missing"],
+        json!(["testdata/double/karpenter-partial:Job/training/finetune: the number of units is unknown: spec.parallelism is a placeholder: ${TRAINERS}"])
     );
 }

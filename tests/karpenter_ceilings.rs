@@ -280,7 +280,7 @@ fn a_cpu_pool_is_priced_over_its_allowed_types_without_accelerators() {
         e.notes,
         vec![
             "ceiling at the allowed type that spends the most, m7i.2xlarge; with m7i.12xlarge, the least, it would be $35,320.32",
-            "cpu limit 1000 / 8 vCPUs per m7i.2xlarge node = 125 nodes",
+            "cpu limit 1,000 / 8 vCPUs per m7i.2xlarge node = 125 nodes",
         ]
     );
 
@@ -297,7 +297,7 @@ fn a_cpu_pool_is_priced_over_its_allowed_types_without_accelerators() {
         e.notes,
         vec![
             "ceiling at the allowed type that spends the most, m7i.metal-24xl; with m7i.48xlarge, the least, it would be $35,320.32",
-            "cpu limit 1000 / 96 vCPUs per m7i.metal-24xl node = 10 nodes",
+            "cpu limit 1,000 / 96 vCPUs per m7i.metal-24xl node = 10 nodes",
         ]
     );
 }
@@ -364,5 +364,16 @@ fn a_pool_without_limits_or_known_types_has_no_ceiling() {
     assert_eq!(
         e.missing,
         vec!["price unknown: the node pool allows no GPU instance type the catalog knows; list the types under node.kubernetes.io/instance-type or karpenter.k8s.aws/instance-family"]
+    );
+}
+
+#[test]
+fn large_limits_in_the_notes_have_thousands_separators() {
+    // 8,000 GPUs / 4 per g6e.12xlarge = 2,000 nodes: 2,000 × 730 × 10.49264 = $15,319,254.40.
+    let e = ceiling(pool(vec![types(&["g6e.12xlarge"])], Some(8000)));
+    assert_eq!(e.ceiling.to_json_string(), "15319254.40");
+    assert_eq!(
+        e.notes,
+        vec!["GPU limit 8,000 / 4 GPUs per g6e.12xlarge node = 2,000 nodes"]
     );
 }

@@ -30,6 +30,10 @@ use crate::model::{
 
 const KARPENTER: &str = "karpenter.sh/nodepool";
 
+/// How a Karpenter pool's note on its baseline starts; the `cost` table shows that note
+/// under the pool's row, since the baseline is not the pool's own.
+pub const LAUNCHED_FOR: &str = "baseline: the nodes it launches for the pods counted in it: ";
+
 /// The node labels a pool's nodes carry (its name under its pool label first), or `None`
 /// for anything but a pool.
 fn pool_labels(r: &Resource) -> Option<(&'static str, BTreeMap<String, String>)> {
@@ -333,8 +337,5 @@ fn carry(c: &mut CostEstimate, pods: &mut [Carried]) {
         }
     }
     c.ceiling = c.ceiling.max(c.baseline);
-    c.notes.push(format!(
-        "baseline: the nodes it launches for the pods counted in it: {}",
-        shown.join(", ")
-    ));
+    c.notes.push(format!("{LAUNCHED_FOR}{}", shown.join(", ")));
 }

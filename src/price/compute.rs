@@ -97,10 +97,7 @@ pub(super) fn components(
         return Some(sagemaker_variants(r, s, &region, hours));
     }
     if usage.monthly_hours.is_some() {
-        notes.push(format!(
-            "{} hours a month, from the usage file",
-            hours.normalize()
-        ));
+        notes.push(super::usage::hours_note(hours));
     }
     // The defaults the compute facts rest on (GKE's three zones for a regional pool).
     assumptions.extend(c.notes.iter().cloned());

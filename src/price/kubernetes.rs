@@ -60,10 +60,7 @@ fn pod_hours(
     notes: &mut Vec<String>,
 ) -> Option<Decimal> {
     if let Some(h) = usage.monthly_hours {
-        notes.push(format!(
-            "{} hours a month, from the usage file",
-            h.normalize()
-        ));
+        notes.push(super::usage::hours_note(h));
         return Some(h);
     }
     match &p.run_hours {
@@ -76,7 +73,7 @@ fn pod_hours(
             };
             notes.push(format!(
                 "runs at most {} hours a month ({limit})",
-                h.normalize()
+                crate::model::grouped(*h)
             ));
             Some(*h)
         }

@@ -23,7 +23,7 @@ use super::line::{component, Rate, Units};
 use super::settings::PricingSettings;
 use crate::catalog::{self, Label};
 use crate::model::{
-    is_custom_label, Capacity, CostComponent, Fact, NodePoolLimits, NodeRequirement, Usd,
+    grouped, is_custom_label, Capacity, CostComponent, Fact, NodePoolLimits, NodeRequirement, Usd,
     HOURS_PER_MONTH,
 };
 
@@ -163,14 +163,14 @@ impl Spend<'_> {
                 };
                 notes.push(format!(
                     "GPU limit {} / {} {per} per {t} node = {} nodes",
-                    g.limit.normalize(),
-                    g.per_node.normalize(),
-                    g.nodes
+                    grouped(g.limit),
+                    grouped(g.per_node),
+                    grouped(g.nodes)
                 ));
                 if self.nodes < g.nodes {
                     notes.push(format!(
                         "the pool's cpu or memory limit stops it at {} {t} nodes",
-                        self.nodes
+                        grouped(self.nodes)
                     ));
                 }
             }
@@ -209,9 +209,9 @@ impl Bound {
         };
         format!(
             "{what} limit {} / {} {unit} per {t} node = {} nodes",
-            self.limit.normalize(),
-            self.per_node.normalize(),
-            self.nodes
+            grouped(self.limit),
+            grouped(self.per_node),
+            grouped(self.nodes)
         )
     }
 }

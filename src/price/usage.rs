@@ -186,6 +186,14 @@ fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
 }
 
+/// The note of an estimate whose hours come from the usage file.
+pub fn hours_note(hours: Decimal) -> String {
+    format!(
+        "{} hours a month, from the usage file",
+        crate::model::grouped(hours)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

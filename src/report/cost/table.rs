@@ -82,6 +82,13 @@ fn under(r: &Resource) -> Vec<String> {
         .iter()
         .map(|a| format!("    assumed: {}", controls(a)))
         .collect();
+    for note in c
+        .notes
+        .iter()
+        .filter(|n| n.starts_with(crate::price::attribution::LAUNCHED_FOR))
+    {
+        out.push(format!("    {}", controls(note)));
+    }
     if let Some(pool) = &c.counted_in {
         out.push(format!(
             "    counted in {} (not added to the totals)",

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{whole_dollars, COMMENT_LIMIT};
+use super::COMMENT_LIMIT;
 
 /// A list that may be cut to fit the limit: its heading, items and closing text.
 pub(super) struct Section {
@@ -133,9 +133,7 @@ pub(super) fn assemble(mut sections: Vec<Section>, cut_order: &[usize], limit: u
 }
 
 fn thousands(n: usize) -> String {
-    whole_dollars(Decimal::from(n))
-        .trim_start_matches('$')
-        .to_string()
+    crate::model::grouped(Decimal::from(n))
 }
 
 #[cfg(test)]
