@@ -268,6 +268,9 @@ fn the_pull_request_comment_marks_assumed_amounts_with_a_footnote() {
             "2026-11-28",
             "--format",
             "markdown",
+            // The empty base has no configuration: the head's sets default_gpu.
+            "--config-from",
+            "head",
         ]
     };
     let r = run(&args(ASSUMED));

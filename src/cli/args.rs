@@ -161,7 +161,7 @@ pub enum PricingFormat {
 }
 
 /// What to read and how: shared by `check` and `cost`.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct InputArgs {
     /// Files or directories to check, or `-` for YAML on standard input (`helm template ... |
     /// aicost-policy check -`); a YAML file stands for itself, any other file for the
@@ -238,7 +238,7 @@ pub struct CheckArgs {
 }
 
 /// Which policies run, and the date waivers are checked against.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct RuleArgs {
     /// Directory of extra .cedar policies, validated against the schema (repeatable)
     #[arg(long = "policy-dir", value_name = "DIR")]
@@ -331,6 +331,14 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = FailOn::New)]
     pub fail_on: FailOn,
 
+    /// Where the rules come from with --base or --base-path: `base` reads the configuration
+    /// (settings, budgets, policy directories), the policy files and the price overlay from
+    /// the base, so a pull request cannot loosen the gate it is checked by; `head` reads
+    /// them from the change. The usage file is always the head's: it describes the change.
+    /// An explicit --config is read as given
+    #[arg(long, value_enum, default_value_t = ConfigFrom::Base)]
+    pub config_from: ConfigFrom,
+
     /// The GitHub repository file links point into, as OWNER/REPO [default:
     /// $GITHUB_REPOSITORY]
     #[arg(long, value_name = "OWNER/REPO")]
@@ -350,6 +358,14 @@ pub struct BaseArgs {
     /// The base as a directory: another checkout of the same repository
     #[arg(long, value_name = "DIR", conflicts_with = "plans")]
     pub base_path: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFrom {
+    /// The base revision or directory (the rules the change is checked by)
+    Base,
+    /// The change under review
+    Head,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,19 +1,25 @@
-//! `aicost-policy diff`: the head is analysed as `check` does, the base (a git revision or a
-//! directory) with the head's configuration, policies and prices, so the comparison shows
-//! what the change to the infrastructure does. Then the reports and the exit code.
+//! `aicost-policy diff`: the head and the base (a git revision or a directory) are analysed
+//! as `check` does, both with one set of rules — the base's configuration, policies and
+//! price overlay unless `--config-from head`, so a change cannot loosen its own gate — and
+//! the comparison shows what the change to the infrastructure does. Then the reports and
+//! the exit code.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::args::{DiffArgs, FailOn, Format};
+use super::args::{ConfigFrom, DiffArgs, FailOn, Format, InputArgs};
 use super::check::{analyze, exit_code, load_policies, today};
 use super::output::OutputTarget;
 use super::pipeline::{self, Prepared};
 use super::settings::{policy_dirs, usage_file_path};
-use super::{exit, output};
+use super::{exit, output, print_diagnostic};
+use crate::config;
 use crate::diff::{self, git_tree, Diff, Origin};
 use crate::load::source::PathNamer;
 use crate::load::terraform::plan::PlanSide;
 use crate::load::terraform::VarArg;
+use crate::model::{InputError, Location};
 use crate::policy::Policies;
 use crate::price::overlay;
 use crate::report::diff::{DiffReport, Links, Side};
@@ -43,22 +49,54 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
         eprintln!("error: diff reads both sides from files; `-` (standard input) cannot be compared\n  help: give the files or directories to compare");
         return Err(exit::ERROR);
     }
-    let prepared = pipeline::prepare(&args.input)?;
+    let mut prepared = pipeline::prepare(&args.input)?;
     let today = today(args.rules.today.as_deref())?;
-    let policies = load_policies(&prepared, &args.rules)?;
-    if args.input.verbose {
-        eprint!(
-            "{}",
-            super::check::used(&prepared, &args.input, &args.rules)
-        );
-    }
     let base_source = match prepared.plans.is_empty() {
         true => Some(base_source(args)?),
         false => None,
     };
-    let head = analyze(&prepared, &args.input, var_order, &policies, today.clone())?;
-    let (base, base_side) = match base_source {
-        Some(source) => tree_base(source, args, var_order, &prepared, &policies, today, &head)?,
+    // The base tree is opened first: by default the rules come from it.
+    let base_tree = match &base_source {
+        Some(source) => Some(open_base(source, args, &prepared)?),
+        None => None,
+    };
+    let mut input = args.input.clone();
+    let mut rules = args.rules.clone();
+    let mut governance = Vec::new();
+    if let Some(tree) = &base_tree {
+        if args.config_from == ConfigFrom::Base && args.input.config.is_none() {
+            // The usage file describes the change: it stays the head's.
+            input.usage_file = usage_file_path(&prepared.loaded, args.input.usage_file.as_deref());
+            let head_root = prepared.namer.root().to_path_buf();
+            rules.policy_dirs = args
+                .rules
+                .policy_dirs
+                .iter()
+                .map(|dir| on_base(dir, &head_root, &tree.root))
+                // One the change adds is named in a warning, not applied.
+                .filter(|dir| dir.exists())
+                .collect();
+            let base_loaded = base_config(&prepared, tree)?;
+            governance = edited_rules(
+                &prepared.loaded,
+                &policy_dirs(&prepared.loaded, &args.rules.policy_dirs),
+                &base_loaded,
+                &policy_dirs(&base_loaded, &rules.policy_dirs),
+                &head_root,
+                tree,
+            );
+            prepared.loaded = base_loaded;
+            prepared.config_namer = PathNamer::new(tree.root.clone());
+        }
+    }
+    let policies = load_policies(&prepared, &rules)?;
+    if args.input.verbose {
+        eprint!("{}", super::check::used(&prepared, &input, &rules));
+    }
+    let mut head = analyze(&prepared, &input, var_order, &policies, today.clone())?;
+    head.warnings.extend(governance);
+    let (base, base_side) = match base_tree {
+        Some(tree) => tree_base(tree, &input, var_order, &prepared, &policies, today, &head)?,
         None => plan_base(args, var_order, &prepared, &policies, today)?,
     };
     let head_root = prepared.namer.root().to_path_buf();
@@ -80,28 +118,25 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
     Ok(Compared { diff, report, code })
 }
 
-/// The base from git or a directory: the same paths in the base tree, analysed with the
-/// head's configuration, policies and prices.
-fn tree_base(
-    base_source: BaseSource,
-    args: &DiffArgs,
-    var_order: &[VarArg],
-    prepared: &Prepared,
-    policies: &Policies,
-    today: String,
-    head: &Report,
-) -> Result<(Report, Side), u8> {
-    // The base tree: exported from git into a temporary directory, or given.
-    let scratch = tempfile::Builder::new()
-        .prefix("aicost-policy-base-")
-        .tempdir()
-        .map_err(|e| {
-            eprintln!("error: cannot create a temporary directory for the base: {e}");
-            exit::ERROR
-        })?;
+/// The base's tree: a git revision exported to a temporary directory (removed when this
+/// is dropped), or a directory given as is.
+struct BaseTree {
+    root: PathBuf,
+    side: Side,
+    _scratch: Option<tempfile::TempDir>,
+}
+
+fn open_base(source: &BaseSource, args: &DiffArgs, prepared: &Prepared) -> Result<BaseTree, u8> {
     let head_root = prepared.namer.root().to_path_buf();
-    let (base_root, base_side) = match &base_source {
+    match source {
         BaseSource::Git(reference) => {
+            let scratch = tempfile::Builder::new()
+                .prefix("aicost-policy-base-")
+                .tempdir()
+                .map_err(|e| {
+                    eprintln!("error: cannot create a temporary directory for the base: {e}");
+                    exit::ERROR
+                })?;
             let top = git_tree::toplevel(&head_root).map_err(git_error)?;
             let commit = git_tree::resolve(&top, reference).map_err(git_error)?;
             let selection = selection(args, prepared, &top);
@@ -111,15 +146,16 @@ fn tree_base(
                 .strip_prefix(canonical(&top))
                 .map(Path::to_path_buf)
                 .unwrap_or_default();
-            (
-                canonical(scratch.path()).join(inside),
-                Side {
+            Ok(BaseTree {
+                root: canonical(scratch.path()).join(inside),
+                side: Side {
                     reference: Some(reference.clone()),
                     commit: Some(commit),
                     path: None,
                     plan: None,
                 },
-            )
+                _scratch: Some(scratch),
+            })
         }
         BaseSource::Path(dir) => {
             if !dir.is_dir() {
@@ -129,18 +165,153 @@ fn tree_base(
                 );
                 return Err(exit::ERROR);
             }
-            (
-                canonical(dir),
-                Side {
+            Ok(BaseTree {
+                root: canonical(dir),
+                side: Side {
                     reference: None,
                     commit: None,
                     path: Some(dir.display().to_string()),
                     plan: None,
                 },
-            )
+                _scratch: None,
+            })
         }
+    }
+}
+
+/// The configuration the base has where the head's would be found: looked up from the
+/// same place in the base tree. None there means the defaults, whatever the head adds.
+fn base_config(prepared: &Prepared, tree: &BaseTree) -> Result<config::LoadedConfig, u8> {
+    let head_root = prepared.namer.root();
+    let first = prepared
+        .paths
+        .first()
+        .or(prepared.plans.first())
+        .map(|p| canonical(p))
+        .unwrap_or_else(|| head_root.to_path_buf());
+    let start = match first.strip_prefix(head_root) {
+        Ok(relative) => tree.root.join(relative),
+        Err(_) => tree.root.clone(),
     };
-    let base_paths = map_paths(&prepared.paths, &head_root, &base_root)?;
+    config::load(None, &start, &tree.root).map_err(|e| {
+        print_diagnostic(miette::Report::new(*e), prepared.color);
+        exit::ERROR
+    })
+}
+
+/// A warning for each rule file the change edits while the base's rules are applied: the
+/// configuration and the policy files (added, changed or removed). Their edits take
+/// effect once they are on the base.
+fn edited_rules(
+    head: &config::LoadedConfig,
+    head_dirs: &[PathBuf],
+    base: &config::LoadedConfig,
+    base_dirs: &[PathBuf],
+    head_root: &Path,
+    tree: &BaseTree,
+) -> Vec<InputError> {
+    let mut head_files = BTreeMap::new();
+    let mut base_files = BTreeMap::new();
+    let mut config_names = BTreeSet::new();
+    for (loaded, root, files) in [
+        (head, head_root, &mut head_files),
+        (base, tree.root.as_path(), &mut base_files),
+    ] {
+        if let Some(name) = loaded.path.as_deref().and_then(|p| relative(p, root)) {
+            config_names.insert(name.clone());
+            files.insert(name, Some(loaded.text.clone().into_bytes()));
+        }
+    }
+    for (dirs, root, files) in [
+        (head_dirs, head_root, &mut head_files),
+        (base_dirs, tree.root.as_path(), &mut base_files),
+    ] {
+        for dir in dirs {
+            for path in policy_files(dir) {
+                if let Some(name) = relative(&path, root) {
+                    files.insert(name, read_bounded(&path));
+                }
+            }
+        }
+    }
+    let against = tree
+        .side
+        .reference
+        .clone()
+        .or_else(|| tree.side.path.clone())
+        .unwrap_or_else(|| "the base".to_string());
+    let names: BTreeSet<&String> = head_files.keys().chain(base_files.keys()).collect();
+    names
+        .into_iter()
+        .filter(|name| head_files.get(*name) != base_files.get(*name))
+        .map(|name| {
+            let what = if config_names.contains(name) {
+                "the configuration"
+            } else {
+                "a policy"
+            };
+            InputError::new(
+                Location::file_start(Arc::from(name.as_str())),
+                format!(
+                    "the change edits {name}, {what} of this check: the rules applied are the base's ({against}), and the edits apply once they are merged"
+                ),
+            )
+            .with_help(
+                "review it as a change to the gate; to check the change with its own rules, run diff with --config-from head",
+            )
+        })
+        .collect()
+}
+
+/// `path` relative to `root`, with `/` separators.
+fn relative(path: &Path, root: &Path) -> Option<String> {
+    let inside = canonical(path).strip_prefix(root).ok()?.to_path_buf();
+    let parts: Vec<String> = inside
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+/// The `.cedar` files of a policy directory (or the file itself), as the loader takes them.
+fn policy_files(dir: &Path) -> Vec<PathBuf> {
+    if dir.is_file() {
+        return vec![dir.to_path_buf()];
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "cedar") && p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+/// A rule file's bytes for comparison; `None` when it cannot be read or is over the
+/// configuration's size limit (compared as unreadable on both sides).
+fn read_bounded(path: &Path) -> Option<Vec<u8>> {
+    let limit = crate::load::source::DEFAULT_MAX_FILE_SIZE;
+    let file = crate::load::source::open_regular(path).ok()?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit), &mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// The base from git or a directory: the same paths in the base tree, analysed with the
+/// rules the head was analysed with.
+fn tree_base(
+    tree: BaseTree,
+    input: &InputArgs,
+    var_order: &[VarArg],
+    prepared: &Prepared,
+    policies: &Policies,
+    today: String,
+    head: &Report,
+) -> Result<(Report, Side), u8> {
+    let head_root = prepared.namer.root().to_path_buf();
+    let base_paths = map_paths(&prepared.paths, &head_root, &tree.root)?;
     let base = if base_paths.is_empty() {
         // Nothing of what is checked existed on the base: everything is added.
         Report {
@@ -152,17 +323,16 @@ fn tree_base(
         let base_prepared = Prepared {
             paths: base_paths,
             stdin: false,
-            namer: PathNamer::new(base_root),
+            namer: PathNamer::new(tree.root.clone()),
             config_namer: prepared.config_namer.clone(),
             loaded: prepared.loaded.clone(),
             color: prepared.color,
             plans: Vec::new(),
             plan_side: PlanSide::After,
         };
-        analyze(&base_prepared, &args.input, var_order, policies, today)?
+        analyze(&base_prepared, input, var_order, policies, today)?
     };
-    drop(scratch);
-    Ok((base, base_side))
+    Ok((base, tree.side))
 }
 
 /// What the analysis of the base reads from its tree, relative to git's top `top`: the
@@ -317,6 +487,15 @@ fn map_paths(paths: &[PathBuf], head_root: &Path, base_root: &Path) -> Result<Ve
         }
     }
     Ok(mapped)
+}
+
+/// Where a directory of the head's repository is in the base tree; one outside the
+/// repository (named by the workflow, not the change) is the same on both sides.
+fn on_base(path: &Path, head_root: &Path, base_root: &Path) -> PathBuf {
+    match canonical(path).strip_prefix(head_root) {
+        Ok(relative) => base_root.join(relative),
+        Err(_) => path.to_path_buf(),
+    }
 }
 
 fn canonical(path: &Path) -> PathBuf {

@@ -27,7 +27,8 @@ pub struct Prepared {
     pub stdin: bool,
     pub namer: PathNamer,
     /// Names the configuration, the usage file and the price overlay. The same as `namer`,
-    /// except for the base of a diff, which is read with the head's configuration and prices.
+    /// except in a diff, where both sides are read with one side's configuration and prices
+    /// (the base's by default).
     pub config_namer: PathNamer,
     pub loaded: LoadedConfig,
     pub color: bool,
