@@ -211,12 +211,36 @@ fn required(r: &Resource) -> BTreeMap<String, String> {
     labels
 }
 
-/// The pools whose nodes carry every label in `want`.
-fn select<'a>(pools: &'a [Pool], want: &BTreeMap<String, String>) -> Vec<&'a Pool> {
-    pools
-        .iter()
-        .filter(|p| want.iter().all(|(k, v)| p.labels.get(k) == Some(v)))
-        .collect()
+/// The pools of a scan, found by any label they set.
+struct Pools {
+    all: Vec<Pool>,
+    by_label: BTreeMap<(String, String), Vec<usize>>,
+}
+
+impl Pools {
+    fn new(all: Vec<Pool>) -> Pools {
+        let mut by_label: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+        for (i, p) in all.iter().enumerate() {
+            for (k, v) in &p.labels {
+                by_label.entry((k.clone(), v.clone())).or_default().push(i);
+            }
+        }
+        Pools { all, by_label }
+    }
+
+    /// The pools whose nodes carry every label in `want` (not empty).
+    fn select(&self, want: &BTreeMap<String, String>) -> Vec<&Pool> {
+        let Some((k, v)) = want.iter().next() else {
+            return Vec::new();
+        };
+        self.by_label
+            .get(&(k.clone(), v.clone()))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.all.get(i))
+            .filter(|p| want.iter().all(|(k, v)| p.labels.get(k) == Some(v)))
+            .collect()
+    }
 }
 
 /// `key: value, ...` as the pods require them.
@@ -232,16 +256,17 @@ fn shown(want: &BTreeMap<String, String>) -> String {
 /// as their share of that node (so their GPU model is the node's), which an assumption
 /// beside the amount says.
 pub fn inherit_node_types(resources: &mut [Resource]) {
-    let pools = pools(resources);
-    if pools.is_empty() {
+    let all = pools(resources);
+    if all.is_empty() {
         return;
     }
+    let pools = Pools::new(all);
     for r in resources.iter_mut() {
         let want = required(r);
         if want.is_empty() {
             continue;
         }
-        let [pool] = select(&pools, &want)[..] else {
+        let [pool] = pools.select(&want)[..] else {
             continue;
         };
         let Some(node) = &pool.node_type else {
@@ -270,15 +295,16 @@ pub fn inherit_node_types(resources: &mut [Resource]) {
 /// After pricing: ties each workload to the pool it selects, when that pool is in
 /// `resources`.
 pub fn attribute(resources: &mut [Resource]) {
-    let mut pools = pools(resources);
-    pools.retain(|p| p.priced);
+    let mut all = pools(resources);
+    all.retain(|p| p.priced);
+    let pools = Pools::new(all);
     let mut launched: BTreeMap<usize, Vec<Carried>> = BTreeMap::new();
     for r in resources.iter_mut() {
         let want = required(r);
         if want.is_empty() {
             continue;
         }
-        let found = select(&pools, &want);
+        let found = pools.select(&want);
         if found.is_empty() {
             continue;
         }
