@@ -63,8 +63,9 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
     let mut input = args.input.clone();
     let mut rules = args.rules.clone();
     let mut governance = Vec::new();
+    let from_base = args.config_from == ConfigFrom::Base && args.input.config.is_none();
     if let Some(tree) = &base_tree {
-        if args.config_from == ConfigFrom::Base && args.input.config.is_none() {
+        if from_base {
             // The usage file describes the change: it stays the head's.
             input.usage_file = usage_file_path(&prepared.loaded, args.input.usage_file.as_deref());
             let head_root = prepared.namer.root().to_path_buf();
@@ -91,6 +92,13 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
     }
     let policies = load_policies(&prepared, &rules)?;
     if args.input.verbose {
+        if let Some(side) = base_tree.as_ref().map(|t| &t.side).filter(|_| from_base) {
+            let name = side.reference.as_deref().or(side.path.as_deref());
+            eprintln!(
+                "note: rules from the base ({}): its configuration, policies and price overlay, exported to a temporary directory",
+                name.unwrap_or("the base")
+            );
+        }
         eprint!("{}", super::check::used(&prepared, &input, &rules));
     }
     let mut head = analyze(&prepared, &input, var_order, &policies, today.clone())?;
