@@ -36,7 +36,7 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use crate::common;
 use serde_json::{json, Value};
 
 const TODAY: &str = "2026-11-28";
@@ -56,7 +56,7 @@ struct Run {
 /// Runs `aicost-policy <args>` in `dir`, with no `TF_VAR_*` or `NO_COLOR` from the
 /// environment of the test run.
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
+    let mut cmd = common::run::command();
     cmd.current_dir(dir).args(args).env_remove("NO_COLOR");
     for (key, _) in std::env::vars() {
         if key.starts_with("TF_VAR_") {

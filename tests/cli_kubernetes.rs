@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::common;
 use serde_json::{json, Value};
 
 const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
@@ -26,7 +26,7 @@ struct Run {
 }
 
 fn run(args: &[&str], stdin: Option<Vec<u8>>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
+    let mut cmd = common::run::command();
     cmd.current_dir(CRATE_DIR)
         .args(args)
         .args(["--today", TODAY])

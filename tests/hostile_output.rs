@@ -10,7 +10,7 @@
     clippy::indexing_slicing
 )]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -231,7 +231,12 @@ fn control_characters_from_the_input_are_escaped_in_every_report() {
     for format in FORMATS {
         let run = check(&dir, &["--format", format]);
         assert_eq!(run.code, 2, "{format}: {}", run.stderr);
-        assert_eq!(raw_controls(&run.stdout), [], "{format}: {}", run.stdout);
+        assert_eq!(
+            raw_controls(&run.stdout),
+            [] as [char; 0],
+            "{format}: {}",
+            run.stdout
+        );
         // The forged summary line after the line break in the instance type never starts a
         // line of its own.
         assert!(
@@ -268,7 +273,12 @@ fn a_file_name_with_control_characters_is_escaped() {
     for format in ["text", "markdown", "junit", "github"] {
         let run = check(dir.path(), &["infra", "--format", format]);
         assert_eq!(run.code, 1, "{format}: {}", run.stderr);
-        assert_eq!(raw_controls(&run.stdout), [], "{format}: {}", run.stdout);
+        assert_eq!(
+            raw_controls(&run.stdout),
+            [] as [char; 0],
+            "{format}: {}",
+            run.stdout
+        );
         assert!(
             run.stdout.contains("infra/gpu\\u{1b}[2J.tf"),
             "{format}: {}",

@@ -13,7 +13,7 @@
     clippy::indexing_slicing
 )]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -33,7 +33,7 @@ struct Run {
 /// writer) is stopped after two minutes, so a regression fails instead of blocking the
 /// suite; nothing here measures time.
 fn aicost(dir: &Path, args: &[&str]) -> Run {
-    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
+    let mut cmd = common::run::command();
     cmd.current_dir(dir)
         .args(args)
         .env_remove("NO_COLOR")

@@ -11,11 +11,10 @@
     clippy::indexing_slicing
 )]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use common::sarif::errors as sarif_errors;
 use serde_json::{json, Value};
 
@@ -34,7 +33,7 @@ struct Run {
 /// `aicost-policy check <args> --today 2026-11-28` in `dir`, with nothing from the
 /// environment that changes the output (colour, Terraform variables, GitHub Actions).
 fn check_in(dir: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
+    let mut cmd = common::run::command();
     cmd.current_dir(dir)
         .arg("check")
         .args(args)
@@ -611,7 +610,7 @@ fn an_output_before_any_format_is_a_usage_error() {
 
 #[test]
 fn markdown_for_check_lists_failures_and_budgets_with_links_inside_github_actions() {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
+    let mut cmd = common::run::command();
     let out = cmd
         .current_dir(CRATE_DIR)
         .args([
@@ -663,7 +662,7 @@ fn check_appends_its_markdown_to_the_github_job_summary() {
     let summary = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(summary.path(), "earlier step\n").unwrap();
     let run = |format: &str| {
-        Command::new(env!("CARGO_BIN_EXE_aicost-policy"))
+        common::run::command()
             .current_dir(CRATE_DIR)
             .args([
                 "check",

@@ -17,7 +17,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::thread;
 
-use assert_cmd::Command;
+use crate::common;
 use serde_json::Value;
 
 const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
@@ -29,7 +29,7 @@ struct Run {
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
+    let mut cmd = common::run::command();
     cmd.current_dir(dir).args(args).env_remove("NO_COLOR");
     for (key, _) in std::env::vars() {
         if key.starts_with("TF_VAR_") {

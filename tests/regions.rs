@@ -5,7 +5,7 @@
 //! beside the amount; `[pricing] extra_regions` accepts a region newer than the lists.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -29,7 +29,7 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+use crate::common;
 use serde_json::{json, Value};
 
 const TODAY: &str = "2026-11-28";
@@ -50,7 +50,7 @@ struct Run {
 /// `TF_VAR_*`).
 fn check(root: &str, extra: &[&str]) -> Run {
     let dir = format!("{TESTDATA}/{root}");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
+    let mut cmd = common::run::command();
     cmd.current_dir(Path::new(CRATE_DIR))
         .args(["check", dir.as_str(), "--today", TODAY, "--color", "never"])
         .args(extra);

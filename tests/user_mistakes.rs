@@ -3,7 +3,7 @@
 //! configuration naming a policy that does not exist.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -17,12 +17,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::common;
 use aicost_policy::discover::discover;
 use aicost_policy::load::kubernetes::yaml::{parse_stream, Document, Limits, Node, NodeValue};
 use aicost_policy::load::kubernetes::{load, read_documents, HELM_HINT, STDIN_NAME};
 use aicost_policy::load::source::{PathNamer, SourceFile};
 use aicost_policy::model::{line_col, InputError, Inventory};
-use assert_cmd::Command;
 use proptest::prelude::*;
 
 const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
@@ -401,7 +401,7 @@ fn every_fixture_loads_with_errors_located_in_their_files() {
 fn standard_input_is_read_through_the_real_binary() {
     let dir = tempfile::tempdir().unwrap();
     let broken = std::fs::read_to_string(fixture_path("broken-middle.yaml")).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_aicost-policy"))
+    let output = common::run::command()
         .current_dir(dir.path())
         .args(["check", "-", "--color", "never", "--format", "json"])
         .write_stdin(broken)
@@ -418,7 +418,7 @@ fn standard_input_is_read_through_the_real_binary() {
 
     // Not Kubernetes: a clean run, and --verbose says what was skipped.
     let compose = std::fs::read_to_string(fixture_path("other/docker-compose.yml")).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_aicost-policy"))
+    let output = common::run::command()
         .current_dir(dir.path())
         .args(["check", "-", "--color", "never", "--verbose"])
         .write_stdin(compose)
@@ -435,7 +435,7 @@ fn standard_input_is_read_through_the_real_binary() {
 #[test]
 fn standard_input_over_the_size_limit_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_aicost-policy"))
+    let output = common::run::command()
         .current_dir(dir.path())
         .args(["check", "-", "--color", "never", "--max-file-size", "10"])
         .write_stdin("a: 1\nb: 2\nc: 3\n")
@@ -504,8 +504,7 @@ proptest! {
 /// AWS distributed-training samples are written this way).
 #[test]
 fn envsubst_variables_are_unknown_values_not_input_errors() {
-    let out = Command::cargo_bin("aicost-policy")
-        .unwrap()
+    let out = common::run::command()
         .current_dir(CRATE_DIR)
         .args([
             "check",

@@ -13,11 +13,9 @@
 
 mod build;
 mod fetch_base;
-#[allow(dead_code)]
-#[path = "../common/git_repo.rs"]
-mod git_repo;
 mod run;
 
+use crate::common::git_repo;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;

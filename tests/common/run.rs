@@ -1,5 +1,6 @@
-//! Running the real binary with nothing from the environment that changes its output:
-//! colour and every GitHub Actions variable are removed, then `env` is set.
+//! Running the real binary with nothing from the environment that changes its output: the
+//! environment is cleared (colour, GitHub Actions, `TF_VAR_*`, locale, proxies...), then
+//! only what a run needs is put back, then the test's own variables are set.
 
 use std::path::Path;
 
@@ -11,28 +12,31 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// The variables GitHub Actions sets that the tool reads.
-const GITHUB: [&str; 11] = [
-    "GITHUB_STEP_SUMMARY",
-    "GITHUB_BASE_REF",
-    "GITHUB_REPOSITORY",
-    "GITHUB_SERVER_URL",
-    "GITHUB_SHA",
-    "GITHUB_ACTIONS",
-    "GITHUB_EVENT_PATH",
-    "GITHUB_REF",
-    "GITHUB_API_URL",
-    "GITHUB_TOKEN",
-    "NO_COLOR",
-];
+/// The variables kept from the test run: `PATH` to find git (for `diff`), `HOME` and
+/// `TMPDIR` (the base of a diff is written into a temporary directory), and
+/// `LLVM_PROFILE_FILE` so a coverage run does not write profiles into the test's directory.
+const KEPT: [&str; 4] = ["PATH", "HOME", "TMPDIR", "LLVM_PROFILE_FILE"];
 
-/// `aicost-policy ARGS` in `dir`.
-pub fn aicost(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+/// A command for `aicost-policy` in a cleared environment: every test that runs the binary
+/// starts from here (or from [`aicost`]). Git, which `diff` runs, reads no user or system
+/// configuration.
+pub fn command() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_aicost-policy"));
-    cmd.current_dir(dir).args(args);
-    for var in GITHUB {
-        cmd.env_remove(var);
+    cmd.env_clear();
+    for var in KEPT {
+        if let Some(value) = std::env::var_os(var) {
+            cmd.env(var, value);
+        }
     }
+    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    cmd
+}
+
+/// `aicost-policy ARGS` in `dir`, with only `env` on top of [`command`]'s environment.
+pub fn aicost(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = command();
+    cmd.current_dir(dir).args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -1,0 +1,51 @@
+//! The integration tests: one binary, a module per file (`Cargo.toml` sets `autotests =
+//! false`), so the crate is linked once. `common` holds the shared helpers, among them
+//! `common::run`, which runs the real binary with a cleared environment. Run one file's
+//! tests with `cargo test --test tests <file>::`.
+
+mod common;
+
+#[path = "action_scripts/main.rs"]
+mod action_scripts;
+mod assumptions;
+mod catalog_prices;
+mod cli_check;
+mod cli_comment;
+mod cli_cost;
+mod cli_cost_report;
+mod cli_diff;
+mod cli_gpu_kinds;
+mod cli_kubernetes;
+mod cli_plan;
+mod comment_github;
+mod diff_base_export;
+mod distribution;
+mod double_counting;
+mod evaluation_budget;
+mod hostile_output;
+mod inline_waivers;
+mod input_limits;
+mod input_warnings;
+mod karpenter_ceilings;
+mod kubernetes_gpu_kinds;
+mod kubernetes_kinds;
+mod kubernetes_policies;
+mod kubernetes_prices;
+mod kustomize;
+mod loader_robustness;
+mod markdown_injection;
+mod output_formats;
+mod plan_reader_props;
+mod policy_engine;
+mod pricing_cli;
+mod readme_examples;
+mod regions;
+mod registry_aks;
+mod registry_eks;
+mod registry_gke;
+mod sensitive_values;
+mod terraform_functions;
+mod terraform_oracle;
+mod terraform_real;
+mod user_mistakes;
+mod yaml_loading;
