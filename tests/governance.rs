@@ -6,7 +6,7 @@
 //! over the base's $10,000 ceiling and under the head's $50,000. g5.2xlarge: $884.76.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::indexing_slicing)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -22,6 +22,7 @@ mod diff_base_export;
 mod distribution;
 mod double_counting;
 mod evaluation_budget;
+mod governance;
 mod hostile_output;
 mod inline_waivers;
 mod input_limits;
