@@ -42,10 +42,13 @@ impl<'a> FileReader<'a> {
             Some(r) => r,
             None => {
                 let r = read_source(&canonical, name.clone(), self.max_size);
-                if let Ok(mut cache) = self.read.lock() {
-                    cache.insert(canonical, r.clone());
+                // Another thread may have read the same file meanwhile (a file linked into
+                // two directories): the first copy cached is the one every reader gets, so
+                // the file is one file, counted once.
+                match self.read.lock() {
+                    Ok(mut cache) => cache.entry(canonical).or_insert(r).clone(),
+                    Err(_) => r,
                 }
-                r
             }
         };
         match result {

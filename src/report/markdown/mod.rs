@@ -501,10 +501,12 @@ fn finding_item(f: &FindingEntry, links: Option<&Links>) -> String {
     item
 }
 
-/// `[infra/eks.tf:41](https://…#L41)` or `` `infra/eks.tf:41` ``.
+/// `[infra/eks.tf:41](https://…#L41)` or `` `infra/eks.tf:41` ``. A name with a bracket is
+/// not linked: at the start of a list item, `[` name `]:` would read as a link reference
+/// definition and swallow the line.
 fn place(file: &str, line: u32, links: Option<&Links>) -> String {
     match links {
-        Some(l) if !file.is_empty() && file != "<stdin>" => {
+        Some(l) if !file.is_empty() && file != "<stdin>" && !file.contains(['[', ']']) => {
             format!(
                 "[{}]({})",
                 code(&format!("{file}:{line}")),
