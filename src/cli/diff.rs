@@ -218,8 +218,11 @@ fn edited_rules(
     head_root: &Path,
     tree: &BaseTree,
 ) -> Vec<InputError> {
-    let mut head_files = BTreeMap::new();
-    let mut base_files = BTreeMap::new();
+    // Rule files by name on each side: the configuration's text is at hand; policy files
+    // are read one pair at a time when compared, so a directory of many large files is
+    // never held at once.
+    let mut head_files: BTreeMap<String, Rule> = BTreeMap::new();
+    let mut base_files: BTreeMap<String, Rule> = BTreeMap::new();
     let mut config_names = BTreeSet::new();
     for (loaded, root, files) in [
         (head, head_root, &mut head_files),
@@ -227,7 +230,7 @@ fn edited_rules(
     ] {
         if let Some(name) = loaded.path.as_deref().and_then(|p| relative(p, root)) {
             config_names.insert(name.clone());
-            files.insert(name, Some(loaded.text.clone().into_bytes()));
+            files.insert(name, Rule::Text(&loaded.text));
         }
     }
     for (dirs, root, files) in [
@@ -237,7 +240,7 @@ fn edited_rules(
         for dir in dirs {
             for path in policy_files(dir) {
                 if let Some(name) = relative(&path, root) {
-                    files.insert(name, read_bounded(&path));
+                    files.insert(name, Rule::File(path));
                 }
             }
         }
@@ -251,7 +254,10 @@ fn edited_rules(
     let names: BTreeSet<&String> = head_files.keys().chain(base_files.keys()).collect();
     names
         .into_iter()
-        .filter(|name| head_files.get(*name) != base_files.get(*name))
+        .filter(|name| {
+            let read = |r: Option<&Rule>| r.map(Rule::bytes);
+            read(head_files.get(*name)) != read(base_files.get(*name))
+        })
         .map(|name| {
             let what = if config_names.contains(name) {
                 "the configuration"
@@ -269,6 +275,23 @@ fn edited_rules(
             )
         })
         .collect()
+}
+
+/// A rule file of one side: the configuration's text, or a policy file to read.
+enum Rule<'a> {
+    Text(&'a str),
+    File(PathBuf),
+}
+
+impl Rule<'_> {
+    /// Its bytes for comparison; `None` when it cannot be read (compared as unreadable on
+    /// both sides).
+    fn bytes(&self) -> Option<Vec<u8>> {
+        match self {
+            Rule::Text(text) => Some(text.as_bytes().to_vec()),
+            Rule::File(path) => read_bounded(path),
+        }
+    }
 }
 
 /// `path` relative to `root`, with `/` separators.
@@ -297,8 +320,8 @@ fn policy_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// A rule file's bytes for comparison; `None` when it cannot be read or is over the
-/// configuration's size limit (compared as unreadable on both sides).
+/// A policy file's first 10 MiB (the loader refuses a larger one), for comparison; `None`
+/// when it cannot be read.
 fn read_bounded(path: &Path) -> Option<Vec<u8>> {
     let limit = crate::load::source::DEFAULT_MAX_FILE_SIZE;
     let file = crate::load::source::open_regular(path).ok()?;
