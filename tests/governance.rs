@@ -126,3 +126,74 @@ fn a_change_that_deletes_a_policy_is_still_checked_by_it_and_the_deletion_is_nam
     assert_eq!(code, 0, "{report}");
     assert_eq!(findings(&report), vec![]);
 }
+
+#[test]
+fn a_change_that_deletes_the_configuration_or_drops_a_policy_directory_gains_nothing() {
+    let data = Path::new(CRATE_DIR).join("testdata/governance");
+    let expensive = (
+        "AIC-COST-002".to_string(),
+        "new".to_string(),
+        "aws_instance.inference can cost $16,029.08 a month at maximum scale, more than the limit of $10,000.00".to_string(),
+    );
+    let edits = |file: &str, what: &str| {
+        format!("the change edits {file}, {what} of this check: the rules applied are the base's (HEAD~1), and the edits apply once they are merged")
+    };
+    let messages = |report: &Value| -> Vec<String> {
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // The head deletes aicost-policy.toml: the base's is still found and applied.
+    let repo = GitRepo::new();
+    repo.commit_tree(&data.join("base"), "base");
+    std::fs::copy(data.join("head/main.tf"), repo.path().join("main.tf")).unwrap();
+    repo.git(&["rm", "-q", "aicost-policy.toml"]);
+    repo.git(&["commit", "-q", "-a", "-m", "no configuration"]);
+    let (code, report) = diff(&repo, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(findings(&report), vec![expensive]);
+    assert_eq!(
+        messages(&report),
+        vec![edits("aicost-policy.toml", "the configuration")]
+    );
+
+    // The head stops naming the policy directory: the base's configuration names it, and
+    // it is read from the base.
+    let repo = GitRepo::new();
+    repo.commit_tree(&data.join("policy_base"), "base");
+    std::fs::copy(
+        data.join("policy_head/main.tf"),
+        repo.path().join("main.tf"),
+    )
+    .unwrap();
+    let config = repo.path().join("aicost-policy.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("policy_dirs = [\"policies\"]", "policy_dirs = []"),
+    )
+    .unwrap();
+    repo.git(&["commit", "-q", "-a", "-m", "p4d, and no policy directory"]);
+    let (code, report) = diff(&repo, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        findings(&report),
+        vec![(
+            "ORG-GPU-020".to_string(),
+            "new".to_string(),
+            "aws_instance.inference uses p4d.24xlarge; p4d machines belong to the training cluster"
+                .to_string()
+        )]
+    );
+    assert_eq!(
+        messages(&report),
+        vec![
+            edits("aicost-policy.toml", "the configuration"),
+            edits("policies/no_p4d.cedar", "a policy"),
+        ]
+    );
+}

@@ -78,6 +78,7 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
                 .filter(|dir| dir.exists())
                 .collect();
             let base_loaded = base_config(&prepared, tree)?;
+            tree.export_policy_dirs(&policy_dirs(&base_loaded, &[]))?;
             governance = edited_rules(
                 &prepared.loaded,
                 &policy_dirs(&prepared.loaded, &args.rules.policy_dirs),
@@ -131,7 +132,40 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
 struct BaseTree {
     root: PathBuf,
     side: Side,
+    /// For a git base: how to export more of it (the base configuration's own policy
+    /// directories, known only once it is read).
+    git: Option<GitBase>,
     _scratch: Option<tempfile::TempDir>,
+}
+
+struct GitBase {
+    top: PathBuf,
+    commit: String,
+    dest: PathBuf,
+    max_file_size: u64,
+}
+
+impl BaseTree {
+    /// Makes `dirs` (paths under the base root) present: exported from git for a git
+    /// base; a directory base has them already.
+    fn export_policy_dirs(&self, dirs: &[PathBuf]) -> Result<(), u8> {
+        let Some(g) = &self.git else {
+            return Ok(());
+        };
+        let policies: Vec<String> = dirs.iter().filter_map(|d| relative(d, &g.dest)).collect();
+        if policies.is_empty() {
+            return Ok(());
+        }
+        let selection = git_tree::Selection {
+            scanned: Vec::new(),
+            files: Vec::new(),
+            policies,
+            max_file_size: g.max_file_size,
+        };
+        git_tree::export(&g.top, &g.commit, &selection, &g.dest)
+            .map(|_| ())
+            .map_err(git_error)
+    }
 }
 
 fn open_base(source: &BaseSource, args: &DiffArgs, prepared: &Prepared) -> Result<BaseTree, u8> {
@@ -149,6 +183,12 @@ fn open_base(source: &BaseSource, args: &DiffArgs, prepared: &Prepared) -> Resul
             let commit = git_tree::resolve(&top, reference).map_err(git_error)?;
             let selection = selection(args, prepared, &top);
             git_tree::export(&top, &commit, &selection, scratch.path()).map_err(git_error)?;
+            let git = GitBase {
+                top: top.clone(),
+                commit: commit.clone(),
+                dest: canonical(scratch.path()),
+                max_file_size: selection.max_file_size,
+            };
             // The repository root the namer uses may be below git's top (no .git there).
             let inside = head_root
                 .strip_prefix(canonical(&top))
@@ -162,6 +202,7 @@ fn open_base(source: &BaseSource, args: &DiffArgs, prepared: &Prepared) -> Resul
                     path: None,
                     plan: None,
                 },
+                git: Some(git),
                 _scratch: Some(scratch),
             })
         }
@@ -181,6 +222,7 @@ fn open_base(source: &BaseSource, args: &DiffArgs, prepared: &Prepared) -> Resul
                     path: Some(dir.display().to_string()),
                     plan: None,
                 },
+                git: None,
                 _scratch: None,
             })
         }
@@ -191,12 +233,7 @@ fn open_base(source: &BaseSource, args: &DiffArgs, prepared: &Prepared) -> Resul
 /// same place in the base tree. None there means the defaults, whatever the head adds.
 fn base_config(prepared: &Prepared, tree: &BaseTree) -> Result<config::LoadedConfig, u8> {
     let head_root = prepared.namer.root();
-    let first = prepared
-        .paths
-        .first()
-        .or(prepared.plans.first())
-        .map(|p| canonical(p))
-        .unwrap_or_else(|| head_root.to_path_buf());
+    let first = discovery_start(prepared);
     let start = match first.strip_prefix(head_root) {
         Ok(relative) => tree.root.join(relative),
         Err(_) => tree.root.clone(),
@@ -386,9 +423,17 @@ fn selection(args: &DiffArgs, prepared: &Prepared, top: &Path) -> git_tree::Sele
         usage_file_path(loaded, args.input.usage_file.as_deref()),
         Some(overlay::installed_path(prepared.namer.root())),
     ];
+    // Every place the base's configuration may be found from, as the head's is: a change
+    // that deletes or moves it must not leave the base without its own.
+    let candidates = config_candidates(&discovery_start(prepared), prepared.namer.root());
     git_tree::Selection {
         scanned: prepared.paths.iter().filter_map(|p| relative(p)).collect(),
-        files: files.iter().flatten().filter_map(|p| relative(p)).collect(),
+        files: files
+            .iter()
+            .flatten()
+            .chain(&candidates)
+            .filter_map(|p| relative(p))
+            .collect(),
         policies: policy_dirs(loaded, &args.rules.policy_dirs)
             .iter()
             .filter_map(|p| relative(p))
@@ -398,6 +443,38 @@ fn selection(args: &DiffArgs, prepared: &Prepared, top: &Path) -> git_tree::Sele
             .max_file_size
             .unwrap_or(loaded.config.max_file_size),
     }
+}
+
+/// Where configuration discovery starts: the first scanned path (or plan).
+fn discovery_start(prepared: &Prepared) -> PathBuf {
+    prepared
+        .paths
+        .first()
+        .or(prepared.plans.first())
+        .map(|p| canonical(p))
+        .unwrap_or_else(|| prepared.namer.root().to_path_buf())
+}
+
+/// `aicost-policy.toml` in `start` (or its directory) and each directory above it, up to
+/// `root`.
+fn config_candidates(start: &Path, root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dir = if start.is_file() {
+        start.parent()
+    } else {
+        Some(start)
+    };
+    while let Some(d) = dir {
+        if !d.starts_with(root) {
+            break;
+        }
+        out.push(d.join(config::FILE_NAME));
+        if d == root {
+            break;
+        }
+        dir = d.parent();
+    }
+    out
 }
 
 /// The base of `diff --plan`: every input again, with each plan's prior state (`before`)
