@@ -294,3 +294,28 @@ fn extra_regions_accepts_a_region_newer_than_the_list_and_leaves_it_unpriced() {
         ])
     );
 }
+
+#[test]
+fn a_pod_that_names_its_region_is_priced_there_not_at_the_reference_region() {
+    // g5.2xlarge is $1.212 an hour in us-east-1, the EC2 table's only region: the Virginia
+    // pod (a whole node for its one GPU) is $884.76 with no assumption; the Ireland pod's
+    // price is unknown, naming that rate, where it used to be us-east-1's "as the manifest
+    // does not name its region".
+    let run = aicost(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["cost", "testdata/regions/pod_region", "--color", "never"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "\
+RESOURCE                      TYPE        QUANTITY  UNIT PRICE           MONTHLY  CEILING
+Deployment/ml/embed-ireland   Deployment  1         unknown              unknown  unknown
+    missing: price unknown: the catalog's aws_ec2_ondemand table has no price in eu-west-1 (in us-east-1 it is $1.212/hour); set region_fallback = true under [pricing] to use that rate as an assumption
+Deployment/ml/embed-virginia  Deployment  1         $1.212 per pod-hour  $884.76  $884.76
+
+  1 priced resource: at least $884.76 a month (ceiling at least $884.76); 1 with cost unknown; 0 not priced
+"
+    );
+}

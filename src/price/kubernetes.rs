@@ -30,6 +30,10 @@ pub(super) fn components(
         WorkloadDetail::Pods(p) => {
             let mut required = Required {
                 provider: &r.provider.name,
+                region: match &r.region {
+                    Some(Fact::Known(region)) if !region.is_empty() => Some(region.as_str()),
+                    _ => None,
+                },
                 missing,
             };
             Some(pods(w, p, s, usage, notes, &mut required))
@@ -94,6 +98,8 @@ fn pod_hours(
 /// discounts apply.
 struct Required<'a> {
     provider: &'a str,
+    /// The region the pods' node selector names (`topology.kubernetes.io/region`).
+    region: Option<&'a str>,
     missing: &'a mut Vec<String>,
 }
 
@@ -197,6 +203,7 @@ fn pods(
         };
         let mut ignored = Required {
             provider: required.provider,
+            region: required.region,
             missing: &mut Vec::new(),
         };
         let one_hour = pods(w, p, s, &per_hour, &mut Vec::new(), &mut ignored);
@@ -213,6 +220,7 @@ fn pods(
     let on = OnNode {
         spot,
         capacity,
+        region: required.region,
         hours: hours.clone(),
         units: units.clone(),
         settings: s,
@@ -283,14 +291,15 @@ fn node_share(p: &PodGroup, on: &OnNode) -> Option<CostComponent> {
     let share = Decimal::from(*gpus)
         .checked_div(Decimal::from(on_node))
         .unwrap_or(Decimal::ONE);
-    let price = node_price(provider, node, on.capacity(), on.settings).and_then(|mut rate| {
-        rate.notes.push(format!(
-            "{gpus} of the node's {on_node} GPUs: {} of its price",
-            share.normalize()
-        ));
-        rate.usd = mul(rate.usd, share)?;
-        Ok(rate)
-    });
+    let price =
+        node_price(provider, node, on.capacity(), on.region, on.settings).and_then(|mut rate| {
+            rate.notes.push(format!(
+                "{gpus} of the node's {on_node} GPUs: {} of its price",
+                share.normalize()
+            ));
+            rate.usd = mul(rate.usd, share)?;
+            Ok(rate)
+        });
     Some(on.share(node, price))
 }
 
@@ -298,6 +307,7 @@ fn node_share(p: &PodGroup, on: &OnNode) -> Option<CostComponent> {
 struct OnNode<'a> {
     spot: bool,
     capacity: &'a str,
+    region: Option<&'a str>,
     hours: Result<Decimal, String>,
     units: Units,
     settings: &'a PricingSettings,
@@ -337,7 +347,7 @@ fn node_cpu_memory_share(p: &PodGroup, on: &OnNode) -> Option<CostComponent> {
     let size = catalog::machine_size(provider, node)?;
     let rates = catalog::kubernetes_unit_rates();
     let ratio = rates.gib_hour.usd.checked_div(rates.cpu_hour.usd)?;
-    let price = node_price(provider, node, on.capacity(), on.settings).and_then(|mut rate| {
+    let price = node_price(provider, node, on.capacity(), on.region, on.settings).and_then(|mut rate| {
         let usd = rate.usd;
         let cpu = known(&p.cpu_cores, "the CPU request")?;
         let memory = known(&p.memory_gib, "the memory request")?;
@@ -485,14 +495,25 @@ pub(super) fn node_provider(node: &str) -> &'static str {
     }
 }
 
-/// A node's hourly price (configured prices and spot factors apply). Manifests do not
-/// say their region, so the catalog's reference region for the provider is used and named.
+/// A node's hourly price (configured prices and spot factors apply), in the region the
+/// pods' node selector names. Most manifests do not say their region: then the catalog's
+/// reference region for the provider is used and named as an assumption.
 pub(super) fn node_price(
     provider: &str,
     node: &str,
     capacity: Capacity,
+    named_region: Option<&str>,
     s: &PricingSettings,
 ) -> PriceResult {
+    if let Some(region) = named_region {
+        return machine_price(
+            provider,
+            &Fact::Known(node.to_string()),
+            &Fact::Known(capacity),
+            region,
+            s,
+        );
+    }
     let region = catalog::Provider::parse(provider)
         .map(|p| p.fallback_region())
         .unwrap_or("");

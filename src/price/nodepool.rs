@@ -71,7 +71,7 @@ pub(super) fn ceiling(
     let mut spends: Vec<Spend> = Vec::new();
     let mut unbounded: Vec<&str> = Vec::new();
     for &t in &allowed.types {
-        let Ok(Rate { usd, .. }) = node_price(node_provider(t), t, capacity, s) else {
+        let Ok(Rate { usd, .. }) = node_price(node_provider(t), t, capacity, None, s) else {
             continue;
         };
         match bounds(n, t, gpu_pool).into_iter().min_by_key(|b| b.nodes) {
