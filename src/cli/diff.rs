@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::args::{ConfigFrom, DiffArgs, FailOn, Format, InputArgs};
+use super::args::{ConfigFrom, DiffArgs, FailOn, Format, InputArgs, RuleArgs};
 use super::check::{analyze, exit_code, load_policies, today};
 use super::output::OutputTarget;
 use super::pipeline::{self, Prepared};
@@ -16,7 +16,7 @@ use super::settings::{policy_dirs, usage_file_path};
 use super::{exit, output, print_diagnostic};
 use crate::config;
 use crate::diff::{self, git_tree, Diff, Origin};
-use crate::load::source::PathNamer;
+use crate::load::source::{read_source, PathNamer, DEFAULT_MAX_FILE_SIZE};
 use crate::load::terraform::plan::PlanSide;
 use crate::load::terraform::VarArg;
 use crate::model::{InputError, Location};
@@ -60,44 +60,17 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
         Some(source) => Some(open_base(source, args, &prepared)?),
         None => None,
     };
-    let mut input = args.input.clone();
-    let mut rules = args.rules.clone();
-    let mut governance = Vec::new();
     let from_base = args.config_from == ConfigFrom::Base && args.input.config.is_none();
-    if let Some(tree) = &base_tree {
-        if from_base {
-            // The usage file describes the change: it stays the head's.
-            input.usage_file = usage_file_path(&prepared.loaded, args.input.usage_file.as_deref());
-            let head_root = prepared.namer.root().to_path_buf();
-            rules.policy_dirs = args
-                .rules
-                .policy_dirs
-                .iter()
-                .map(|dir| on_base(dir, &head_root, &tree.root))
-                // One the change adds is named in a warning, not applied.
-                .filter(|dir| dir.exists())
-                .collect();
-            let base_loaded = base_config(&prepared, tree)?;
-            tree.export_policy_dirs(&policy_dirs(&base_loaded, &[]))?;
-            governance = edited_rules(
-                &prepared.loaded,
-                &policy_dirs(&prepared.loaded, &args.rules.policy_dirs),
-                &base_loaded,
-                &policy_dirs(&base_loaded, &rules.policy_dirs),
-                &head_root,
-                tree,
-            );
-            prepared.loaded = base_loaded;
-            prepared.config_namer = PathNamer::new(tree.root.clone());
-        }
-    }
+    let (input, rules, governance) = match base_tree.as_ref().filter(|_| from_base) {
+        Some(tree) => rules_from_base(args, &mut prepared, tree)?,
+        None => (args.input.clone(), args.rules.clone(), Vec::new()),
+    };
     let policies = load_policies(&prepared, &rules)?;
     if args.input.verbose {
-        if let Some(side) = base_tree.as_ref().map(|t| &t.side).filter(|_| from_base) {
-            let name = side.reference.as_deref().or(side.path.as_deref());
+        if let Some(tree) = base_tree.as_ref().filter(|_| from_base) {
             eprintln!(
                 "note: rules from the base ({}): its configuration, policies and price overlay, exported to a temporary directory",
-                name.unwrap_or("the base")
+                tree.name()
             );
         }
         eprint!("{}", super::check::used(&prepared, &input, &rules));
@@ -127,6 +100,42 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
     Ok(Compared { diff, report, code })
 }
 
+/// The base's rules for both sides: its configuration (in `prepared`), its policy
+/// directories and `--policy-dir` directories as the base has them, with the head's usage
+/// file, and a warning for each rule file the head edits.
+fn rules_from_base(
+    args: &DiffArgs,
+    prepared: &mut Prepared,
+    tree: &BaseTree,
+) -> Result<(InputArgs, RuleArgs, Vec<InputError>), u8> {
+    let mut input = args.input.clone();
+    let mut rules = args.rules.clone();
+    // The usage file describes the change: it stays the head's.
+    input.usage_file = usage_file_path(&prepared.loaded, args.input.usage_file.as_deref());
+    let head_root = prepared.namer.root().to_path_buf();
+    rules.policy_dirs = args
+        .rules
+        .policy_dirs
+        .iter()
+        .map(|dir| on_base(dir, &head_root, &tree.root))
+        // One the change adds is named in a warning, not applied.
+        .filter(|dir| dir.exists())
+        .collect();
+    let base_loaded = base_config(prepared, tree)?;
+    tree.export_policy_dirs(&policy_dirs(&base_loaded, &[]))?;
+    let governance = edited_rules(
+        &prepared.loaded,
+        &policy_dirs(&prepared.loaded, &args.rules.policy_dirs),
+        &base_loaded,
+        &policy_dirs(&base_loaded, &rules.policy_dirs),
+        &head_root,
+        tree,
+    );
+    prepared.loaded = base_loaded;
+    prepared.config_namer = PathNamer::new(tree.root.clone());
+    Ok((input, rules, governance))
+}
+
 /// The base's tree: a git revision exported to a temporary directory (removed when this
 /// is dropped), or a directory given as is.
 struct BaseTree {
@@ -146,6 +155,15 @@ struct GitBase {
 }
 
 impl BaseTree {
+    /// The revision or directory the base is, as the user gave it.
+    fn name(&self) -> &str {
+        self.side
+            .reference
+            .as_deref()
+            .or(self.side.path.as_deref())
+            .unwrap_or("the base")
+    }
+
     /// Makes `dirs` (paths under the base root) present: exported from git for a git
     /// base; a directory base has them already.
     fn export_policy_dirs(&self, dirs: &[PathBuf]) -> Result<(), u8> {
@@ -275,24 +293,19 @@ fn edited_rules(
         (base_dirs, tree.root.as_path(), &mut base_files),
     ] {
         for dir in dirs {
-            for path in policy_files(dir) {
+            for path in crate::policy::policy_files(dir).unwrap_or_default() {
                 if let Some(name) = relative(&path, root) {
                     files.insert(name, Rule::File(path));
                 }
             }
         }
     }
-    let against = tree
-        .side
-        .reference
-        .clone()
-        .or_else(|| tree.side.path.clone())
-        .unwrap_or_else(|| "the base".to_string());
+    let against = tree.name();
     let names: BTreeSet<&String> = head_files.keys().chain(base_files.keys()).collect();
     names
         .into_iter()
         .filter(|name| {
-            let read = |r: Option<&Rule>| r.map(Rule::bytes);
+            let read = |r: Option<&Rule>| r.map(Rule::text);
             read(head_files.get(*name)) != read(base_files.get(*name))
         })
         .map(|name| {
@@ -321,12 +334,14 @@ enum Rule<'a> {
 }
 
 impl Rule<'_> {
-    /// Its bytes for comparison; `None` when it cannot be read (compared as unreadable on
-    /// both sides).
-    fn bytes(&self) -> Option<Vec<u8>> {
+    /// Its text for comparison, read as the policy loader reads it (a regular file within
+    /// the size limit); `None` when it cannot be read (compared as unreadable on both sides).
+    fn text(&self) -> Option<Arc<str>> {
         match self {
-            Rule::Text(text) => Some(text.as_bytes().to_vec()),
-            Rule::File(path) => read_bounded(path),
+            Rule::Text(text) => Some(Arc::from(*text)),
+            Rule::File(path) => read_source(path, Arc::from(""), DEFAULT_MAX_FILE_SIZE)
+                .ok()
+                .map(|f| f.text.clone()),
         }
     }
 }
@@ -339,32 +354,6 @@ fn relative(path: &Path, root: &Path) -> Option<String> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     Some(parts.join("/"))
-}
-
-/// The `.cedar` files of a policy directory (or the file itself), as the loader takes them.
-fn policy_files(dir: &Path) -> Vec<PathBuf> {
-    if dir.is_file() {
-        return vec![dir.to_path_buf()];
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "cedar") && p.is_file())
-        .collect();
-    files.sort();
-    files
-}
-
-/// A policy file's first 10 MiB (the loader refuses a larger one), for comparison; `None`
-/// when it cannot be read.
-fn read_bounded(path: &Path) -> Option<Vec<u8>> {
-    let limit = crate::load::source::DEFAULT_MAX_FILE_SIZE;
-    let file = crate::load::source::open_regular(path).ok()?;
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit), &mut bytes).ok()?;
-    Some(bytes)
 }
 
 /// The base from git or a directory: the same paths in the base tree, analysed with the
@@ -408,15 +397,7 @@ fn tree_base(
 /// where they are inside the repository.
 fn selection(args: &DiffArgs, prepared: &Prepared, top: &Path) -> git_tree::Selection {
     let top = canonical(top);
-    let relative = |path: &Path| -> Option<String> {
-        let absolute = canonical(path);
-        let inside = absolute.strip_prefix(&top).ok()?;
-        let parts: Vec<String> = inside
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        Some(parts.join("/"))
-    };
+    let relative = |path: &Path| relative(path, &top);
     let loaded = &prepared.loaded;
     let files = [
         loaded.path.clone(),
@@ -425,7 +406,7 @@ fn selection(args: &DiffArgs, prepared: &Prepared, top: &Path) -> git_tree::Sele
     ];
     // Every place the base's configuration may be found from, as the head's is: a change
     // that deletes or moves it must not leave the base without its own.
-    let candidates = config_candidates(&discovery_start(prepared), prepared.namer.root());
+    let candidates = config::candidates(&discovery_start(prepared), prepared.namer.root());
     git_tree::Selection {
         scanned: prepared.paths.iter().filter_map(|p| relative(p)).collect(),
         files: files
@@ -453,28 +434,6 @@ fn discovery_start(prepared: &Prepared) -> PathBuf {
         .or(prepared.plans.first())
         .map(|p| canonical(p))
         .unwrap_or_else(|| prepared.namer.root().to_path_buf())
-}
-
-/// `aicost-policy.toml` in `start` (or its directory) and each directory above it, up to
-/// `root`.
-fn config_candidates(start: &Path, root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut dir = if start.is_file() {
-        start.parent()
-    } else {
-        Some(start)
-    };
-    while let Some(d) = dir {
-        if !d.starts_with(root) {
-            break;
-        }
-        out.push(d.join(config::FILE_NAME));
-        if d == root {
-            break;
-        }
-        dir = d.parent();
-    }
-    out
 }
 
 /// The base of `diff --plan`: every input again, with each plan's prior state (`before`)

@@ -401,21 +401,28 @@ fn read(path: &Path) -> Result<String, Box<ConfigError>> {
 }
 
 fn find(start: &Path, repo_root: &Path) -> Option<PathBuf> {
+    candidates(start, repo_root)
+        .into_iter()
+        .find(|c| c.is_file())
+}
+
+/// Where the configuration is looked for, nearest first: `aicost-policy.toml` in `start`
+/// (or its directory) and in each directory above it, up to `repo_root`.
+pub fn candidates(start: &Path, repo_root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
     let mut dir = if start.is_file() {
-        start.parent()?
+        start.parent()
     } else {
-        start
+        Some(start)
     };
-    loop {
-        let candidate = dir.join(FILE_NAME);
-        if candidate.is_file() {
-            return Some(candidate);
+    while let Some(d) = dir {
+        out.push(d.join(FILE_NAME));
+        if d == repo_root {
+            break;
         }
-        if dir == repo_root {
-            return None;
-        }
-        dir = dir.parent()?;
+        dir = d.parent();
     }
+    out
 }
 
 #[cfg(test)]

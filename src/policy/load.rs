@@ -63,12 +63,7 @@ pub(crate) fn read(options: &LoadOptions) -> (Vec<PolicyFile>, Vec<PolicyLoadErr
         }
     }
     for dir in &options.dirs {
-        let paths = if dir.is_file() {
-            Ok(vec![dir.clone()])
-        } else {
-            cedar_files(dir)
-        };
-        match paths {
+        match policy_files(dir) {
             Err(e) => errors.push(
                 PolicyLoadError::plain(
                     "aicost::policy::io",
@@ -96,7 +91,12 @@ pub(crate) fn read(options: &LoadOptions) -> (Vec<PolicyFile>, Vec<PolicyLoadErr
     (files, errors)
 }
 
-fn cedar_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// The files a policy path stands for: a `.cedar` file itself, or the `.cedar` files of a
+/// directory (sorted by name, not recursive).
+pub fn policy_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if dir.is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();

@@ -19,6 +19,7 @@ mod error;
 mod evaluate;
 mod ids;
 mod load;
+pub use load::policy_files;
 mod message;
 mod nesting;
 mod residual;
