@@ -4,24 +4,20 @@
 //! the comparison shows what the change to the infrastructure does. Then the reports and
 //! the exit code.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use super::args::{ConfigFrom, DiffArgs, FailOn, Format, InputArgs, RuleArgs};
+use super::args::{ConfigFrom, DiffArgs, FailOn, Format, InputArgs};
 use super::check::{analyze, exit_code, load_policies, today};
 use super::output::OutputTarget;
 use super::pipeline::{self, Prepared};
-use super::settings::{policy_dirs, usage_file_path};
-use super::{exit, output, print_diagnostic};
-use crate::config;
+use super::rules::{self, canonical, relative, Applier, BaseTree};
+use super::settings::usage_file_path;
+use super::{exit, output};
 use crate::diff::{self, git_tree, Diff, Origin};
-use crate::load::source::{read_source, PathNamer, DEFAULT_MAX_FILE_SIZE};
+use crate::load::source::PathNamer;
 use crate::load::terraform::plan::PlanSide;
 use crate::load::terraform::VarArg;
-use crate::model::{InputError, Location};
 use crate::policy::Policies;
-use crate::price::overlay;
 use crate::report::diff::{DiffReport, Links, Side};
 use crate::report::{diff_text, github, junit, markdown, sarif, Report};
 
@@ -62,7 +58,14 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
     };
     let from_base = args.config_from == ConfigFrom::Base && args.input.config.is_none();
     let (input, rules, governance) = match base_tree.as_ref().filter(|_| from_base) {
-        Some(tree) => rules_from_base(args, &mut prepared, tree)?,
+        Some(tree) => rules::rules_from(
+            &args.input,
+            &args.rules,
+            &mut prepared,
+            tree,
+            Applier::Diff,
+            git_error,
+        )?,
         None => (args.input.clone(), args.rules.clone(), Vec::new()),
     };
     let policies = load_policies(&prepared, &rules)?;
@@ -100,129 +103,12 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
     Ok(Compared { diff, report, code })
 }
 
-/// The base's rules for both sides: its configuration (in `prepared`), its policy
-/// directories and `--policy-dir` directories as the base has them, with the head's usage
-/// file, and a warning for each rule file the head edits.
-fn rules_from_base(
-    args: &DiffArgs,
-    prepared: &mut Prepared,
-    tree: &BaseTree,
-) -> Result<(InputArgs, RuleArgs, Vec<InputError>), u8> {
-    let mut input = args.input.clone();
-    let mut rules = args.rules.clone();
-    // The usage file describes the change: it stays the head's.
-    input.usage_file = usage_file_path(&prepared.loaded, args.input.usage_file.as_deref());
-    let head_root = prepared.namer.root().to_path_buf();
-    rules.policy_dirs = args
-        .rules
-        .policy_dirs
-        .iter()
-        .map(|dir| on_base(dir, &head_root, &tree.root))
-        // One the change adds is named in a warning, not applied.
-        .filter(|dir| dir.exists())
-        .collect();
-    let base_loaded = base_config(prepared, tree)?;
-    tree.export_policy_dirs(&policy_dirs(&base_loaded, &[]))?;
-    let governance = edited_rules(
-        &prepared.loaded,
-        &policy_dirs(&prepared.loaded, &args.rules.policy_dirs),
-        &base_loaded,
-        &policy_dirs(&base_loaded, &rules.policy_dirs),
-        &head_root,
-        tree,
-    );
-    prepared.loaded = base_loaded;
-    prepared.config_namer = PathNamer::new(tree.root.clone());
-    Ok((input, rules, governance))
-}
-
-/// The base's tree: a git revision exported to a temporary directory (removed when this
-/// is dropped), or a directory given as is.
-struct BaseTree {
-    root: PathBuf,
-    side: Side,
-    /// For a git base: how to export more of it (the base configuration's own policy
-    /// directories, known only once it is read).
-    git: Option<GitBase>,
-    _scratch: Option<tempfile::TempDir>,
-}
-
-struct GitBase {
-    top: PathBuf,
-    commit: String,
-    dest: PathBuf,
-    max_file_size: u64,
-}
-
-impl BaseTree {
-    /// The revision or directory the base is, as the user gave it.
-    fn name(&self) -> &str {
-        self.side
-            .reference
-            .as_deref()
-            .or(self.side.path.as_deref())
-            .unwrap_or("the base")
-    }
-
-    /// Makes `dirs` (paths under the base root) present: exported from git for a git
-    /// base; a directory base has them already.
-    fn export_policy_dirs(&self, dirs: &[PathBuf]) -> Result<(), u8> {
-        let Some(g) = &self.git else {
-            return Ok(());
-        };
-        let policies: Vec<String> = dirs.iter().filter_map(|d| relative(d, &g.dest)).collect();
-        if policies.is_empty() {
-            return Ok(());
-        }
-        let selection = git_tree::Selection {
-            scanned: Vec::new(),
-            files: Vec::new(),
-            policies,
-            max_file_size: g.max_file_size,
-        };
-        git_tree::export(&g.top, &g.commit, &selection, &g.dest)
-            .map(|_| ())
-            .map_err(git_error)
-    }
-}
-
 fn open_base(source: &BaseSource, args: &DiffArgs, prepared: &Prepared) -> Result<BaseTree, u8> {
     let head_root = prepared.namer.root().to_path_buf();
     match source {
         BaseSource::Git(reference) => {
-            let scratch = tempfile::Builder::new()
-                .prefix("aicost-policy-base-")
-                .tempdir()
-                .map_err(|e| {
-                    eprintln!("error: cannot create a temporary directory for the base: {e}");
-                    exit::ERROR
-                })?;
-            let top = git_tree::toplevel(&head_root).map_err(git_error)?;
-            let commit = git_tree::resolve(&top, reference).map_err(git_error)?;
-            let selection = selection(args, prepared, &top);
-            git_tree::export(&top, &commit, &selection, scratch.path()).map_err(git_error)?;
-            let git = GitBase {
-                top: top.clone(),
-                commit: commit.clone(),
-                dest: canonical(scratch.path()),
-                max_file_size: selection.max_file_size,
-            };
-            // The repository root the namer uses may be below git's top (no .git there).
-            let inside = head_root
-                .strip_prefix(canonical(&top))
-                .map(Path::to_path_buf)
-                .unwrap_or_default();
-            Ok(BaseTree {
-                root: canonical(scratch.path()).join(inside),
-                side: Side {
-                    reference: Some(reference.clone()),
-                    commit: Some(commit),
-                    path: None,
-                    plan: None,
-                },
-                git: Some(git),
-                _scratch: Some(scratch),
-            })
+            let select = |top: &Path| selection(args, prepared, top);
+            rules::open_git(reference, &head_root, select, git_error)
         }
         BaseSource::Path(dir) => {
             if !dir.is_dir() {
@@ -245,115 +131,6 @@ fn open_base(source: &BaseSource, args: &DiffArgs, prepared: &Prepared) -> Resul
             })
         }
     }
-}
-
-/// The configuration the base has where the head's would be found: looked up from the
-/// same place in the base tree. None there means the defaults, whatever the head adds.
-fn base_config(prepared: &Prepared, tree: &BaseTree) -> Result<config::LoadedConfig, u8> {
-    let head_root = prepared.namer.root();
-    let first = discovery_start(prepared);
-    let start = match first.strip_prefix(head_root) {
-        Ok(relative) => tree.root.join(relative),
-        Err(_) => tree.root.clone(),
-    };
-    config::load(None, &start, &tree.root).map_err(|e| {
-        print_diagnostic(miette::Report::new(*e), prepared.color);
-        exit::ERROR
-    })
-}
-
-/// A warning for each rule file the change edits while the base's rules are applied: the
-/// configuration and the policy files (added, changed or removed). Their edits take
-/// effect once they are on the base.
-fn edited_rules(
-    head: &config::LoadedConfig,
-    head_dirs: &[PathBuf],
-    base: &config::LoadedConfig,
-    base_dirs: &[PathBuf],
-    head_root: &Path,
-    tree: &BaseTree,
-) -> Vec<InputError> {
-    // Rule files by name on each side: the configuration's text is at hand; policy files
-    // are read one pair at a time when compared, so a directory of many large files is
-    // never held at once.
-    let mut head_files: BTreeMap<String, Rule> = BTreeMap::new();
-    let mut base_files: BTreeMap<String, Rule> = BTreeMap::new();
-    let mut config_names = BTreeSet::new();
-    for (loaded, root, files) in [
-        (head, head_root, &mut head_files),
-        (base, tree.root.as_path(), &mut base_files),
-    ] {
-        if let Some(name) = loaded.path.as_deref().and_then(|p| relative(p, root)) {
-            config_names.insert(name.clone());
-            files.insert(name, Rule::Text(&loaded.text));
-        }
-    }
-    for (dirs, root, files) in [
-        (head_dirs, head_root, &mut head_files),
-        (base_dirs, tree.root.as_path(), &mut base_files),
-    ] {
-        for dir in dirs {
-            for path in crate::policy::policy_files(dir).unwrap_or_default() {
-                if let Some(name) = relative(&path, root) {
-                    files.insert(name, Rule::File(path));
-                }
-            }
-        }
-    }
-    let against = tree.name();
-    let names: BTreeSet<&String> = head_files.keys().chain(base_files.keys()).collect();
-    names
-        .into_iter()
-        .filter(|name| {
-            let read = |r: Option<&Rule>| r.map(Rule::text);
-            read(head_files.get(*name)) != read(base_files.get(*name))
-        })
-        .map(|name| {
-            let what = if config_names.contains(name) {
-                "the configuration"
-            } else {
-                "a policy"
-            };
-            InputError::new(
-                Location::file_start(Arc::from(name.as_str())),
-                format!(
-                    "the change edits {name}, {what} of this check: the rules applied are the base's ({against}), and the edits apply once they are merged"
-                ),
-            )
-            .with_help(
-                "review it as a change to the gate; to check the change with its own rules, run diff with --config-from head",
-            )
-        })
-        .collect()
-}
-
-/// A rule file of one side: the configuration's text, or a policy file to read.
-enum Rule<'a> {
-    Text(&'a str),
-    File(PathBuf),
-}
-
-impl Rule<'_> {
-    /// Its text for comparison, read as the policy loader reads it (a regular file within
-    /// the size limit); `None` when it cannot be read (compared as unreadable on both sides).
-    fn text(&self) -> Option<Arc<str>> {
-        match self {
-            Rule::Text(text) => Some(Arc::from(*text)),
-            Rule::File(path) => read_source(path, Arc::from(""), DEFAULT_MAX_FILE_SIZE)
-                .ok()
-                .map(|f| f.text.clone()),
-        }
-    }
-}
-
-/// `path` relative to `root`, with `/` separators.
-fn relative(path: &Path, root: &Path) -> Option<String> {
-    let inside = canonical(path).strip_prefix(root).ok()?.to_path_buf();
-    let parts: Vec<String> = inside
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    Some(parts.join("/"))
 }
 
 /// The base from git or a directory: the same paths in the base tree, analysed with the
@@ -396,44 +173,24 @@ fn tree_base(
 /// scanned paths, and the configuration, policy directories, usage file and price overlay
 /// where they are inside the repository.
 fn selection(args: &DiffArgs, prepared: &Prepared, top: &Path) -> git_tree::Selection {
-    let top = canonical(top);
-    let relative = |path: &Path| relative(path, &top);
     let loaded = &prepared.loaded;
-    let files = [
-        loaded.path.clone(),
-        usage_file_path(loaded, args.input.usage_file.as_deref()),
-        Some(overlay::installed_path(prepared.namer.root())),
-    ];
-    // Every place the base's configuration may be found from, as the head's is: a change
-    // that deletes or moves it must not leave the base without its own.
-    let candidates = config::candidates(&discovery_start(prepared), prepared.namer.root());
-    git_tree::Selection {
-        scanned: prepared.paths.iter().filter_map(|p| relative(p)).collect(),
-        files: files
-            .iter()
-            .flatten()
-            .chain(&candidates)
-            .filter_map(|p| relative(p))
-            .collect(),
-        policies: policy_dirs(loaded, &args.rules.policy_dirs)
-            .iter()
-            .filter_map(|p| relative(p))
-            .collect(),
-        max_file_size: args
-            .input
-            .max_file_size
-            .unwrap_or(loaded.config.max_file_size),
-    }
-}
-
-/// Where configuration discovery starts: the first scanned path (or plan).
-fn discovery_start(prepared: &Prepared) -> PathBuf {
-    prepared
+    let max_file_size = args
+        .input
+        .max_file_size
+        .unwrap_or(loaded.config.max_file_size);
+    let mut selection =
+        rules::rule_selection(prepared, &args.rules.policy_dirs, max_file_size, top);
+    let top = canonical(top);
+    selection.scanned = prepared
         .paths
-        .first()
-        .or(prepared.plans.first())
-        .map(|p| canonical(p))
-        .unwrap_or_else(|| prepared.namer.root().to_path_buf())
+        .iter()
+        .filter_map(|p| relative(p, &top))
+        .collect();
+    let usage = usage_file_path(loaded, args.input.usage_file.as_deref());
+    selection
+        .files
+        .extend(usage.iter().filter_map(|p| relative(p, &top)));
+    selection
 }
 
 /// The base of `diff --plan`: every input again, with each plan's prior state (`before`)
@@ -554,19 +311,6 @@ fn map_paths(paths: &[PathBuf], head_root: &Path, base_root: &Path) -> Result<Ve
         }
     }
     Ok(mapped)
-}
-
-/// Where a directory of the head's repository is in the base tree; one outside the
-/// repository (named by the workflow, not the change) is the same on both sides.
-fn on_base(path: &Path, head_root: &Path, base_root: &Path) -> PathBuf {
-    match canonical(path).strip_prefix(head_root) {
-        Ok(relative) => base_root.join(relative),
-        Err(_) => path.to_path_buf(),
-    }
-}
-
-fn canonical(path: &Path) -> PathBuf {
-    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn git_error(e: git_tree::GitError) -> u8 {

@@ -11,6 +11,7 @@ mod init;
 mod output;
 mod pipeline;
 mod pricing;
+mod rules;
 mod select;
 mod settings;
 
