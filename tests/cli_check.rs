@@ -1928,6 +1928,7 @@ fn check_help_lists_every_flag() {
     assert_eq!(run.code, 0);
     for flag in [
         "--config",
+        "--config-from",
         "--policy-dir",
         "--no-builtin-policies",
         "--var",

@@ -230,6 +230,17 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub rules: RuleArgs,
 
+    /// Read the rules from this git revision (branch, tag or commit) of the repository of
+    /// the first path instead of the working tree, as `diff` reads its base's: the
+    /// configuration (found where it would be in the working tree), the policy directories
+    /// it names, --policy-dir directories inside the repository, and the price overlay. In
+    /// CI, `--config-from origin/main` checks a pull request by its target branch's gate,
+    /// which the pull request cannot loosen (fetch the revision first). The usage file stays
+    /// the working tree's: it describes the change. Each rule file the working tree edits is
+    /// named in a warning. Cannot be combined with --config
+    #[arg(long, value_name = "REV")]
+    pub config_from: Option<String>,
+
     #[command(flatten)]
     pub outputs: OutputArgs,
 

@@ -4,7 +4,7 @@
 use super::args::{CheckArgs, Format, GateArgs, InputArgs, OutputArgs, RuleArgs, UnknownMode};
 use super::output::OutputTarget;
 use super::settings::{config_entry_locations, policy_dirs, policy_settings, sources_used};
-use super::{date, exit, output, pipeline, print_diagnostic, select};
+use super::{date, exit, output, pipeline, print_diagnostic, rules, select};
 use crate::config;
 use crate::load::terraform::VarArg;
 use crate::model::{Severity, Status};
@@ -19,14 +19,33 @@ pub fn run(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> 
 }
 
 fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> Result<u8, u8> {
-    let prepared = pipeline::prepare(&args.input)?;
+    if args.config_from.is_some() && args.input.config.is_some() {
+        eprintln!("error: --config FILE and --config-from REV both say where the configuration comes from\n  help: leave out --config to apply the configuration REV has, or --config-from to apply FILE from the working tree");
+        return Err(exit::ERROR);
+    }
+    let mut prepared = pipeline::prepare(&args.input)?;
     let color = prepared.color;
     let today = today(args.rules.today.as_deref())?;
-    let policies = load_policies(&prepared, &args.rules)?;
+    // Kept to the end of the run: the revision's files are in its temporary directory.
+    let revision = match &args.config_from {
+        Some(reference) => Some(rules::from_revision(args, &mut prepared, reference)?),
+        None => None,
+    };
+    let (input, rules) = match &revision {
+        Some(r) => (&r.input, &r.rules),
+        None => (&args.input, &args.rules),
+    };
+    let policies = load_policies(&prepared, rules)?;
     if args.input.verbose {
-        eprint!("{}", used(&prepared, &args.input, &args.rules));
+        if let Some(r) = &revision {
+            eprintln!("{}", r.note());
+        }
+        eprint!("{}", used(&prepared, input, rules));
     }
-    let report = analyze(&prepared, &args.input, var_order, &policies, today)?;
+    let mut report = analyze(&prepared, input, var_order, &policies, today)?;
+    if let Some(r) = revision {
+        report.warnings.extend(r.warnings);
+    }
     let text_options = text_options(color, &args.input, &args.outputs, &args.gate, targets);
     let context = markdown::Context::from_environment();
     let written = output::stream_targets(targets, |format, w| match format {

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::args::{InputArgs, RuleArgs};
+use super::args::{CheckArgs, InputArgs, RuleArgs};
 use super::pipeline::Prepared;
 use super::settings::{policy_dirs, usage_file_path};
 use super::{exit, print_diagnostic};
@@ -42,6 +42,8 @@ pub(super) struct GitBase {
 pub(super) enum Applier {
     /// `diff`: the base's rules, unless `--config-from head`.
     Diff,
+    /// `check --config-from REV`.
+    Check,
 }
 
 impl BaseTree {
@@ -122,6 +124,77 @@ pub(super) fn open_git(
         git: Some(git),
         _scratch: Some(scratch),
     })
+}
+
+/// The rules of `check --config-from REV`, and the revision's tree they are read from
+/// (kept until the run ends).
+pub(super) struct Revision {
+    pub input: InputArgs,
+    pub rules: RuleArgs,
+    /// The rule files the working tree edits.
+    pub warnings: Vec<InputError>,
+    tree: BaseTree,
+}
+
+impl Revision {
+    /// What `--verbose` says about where the rules came from.
+    pub fn note(&self) -> String {
+        let commit = self.tree.side.commit.as_deref().unwrap_or_default();
+        format!(
+            "note: rules from {} (commit {commit}): its configuration, policies and price overlay, exported to a temporary directory",
+            self.tree.name()
+        )
+    }
+}
+
+/// Reads the rules of `check` from the git revision `reference` of the repository of the
+/// first path; `prepared` gets its configuration.
+pub(super) fn from_revision(
+    args: &CheckArgs,
+    prepared: &mut Prepared,
+    reference: &str,
+) -> Result<Revision, u8> {
+    let head_root = prepared.namer.root().to_path_buf();
+    let max_file_size = args
+        .input
+        .max_file_size
+        .unwrap_or(prepared.loaded.config.max_file_size);
+    let select = |top: &Path| rule_selection(prepared, &args.rules.policy_dirs, max_file_size, top);
+    let tree = open_git(reference, &head_root, select, revision_error)?;
+    let (input, rules, warnings) = rules_from(
+        &args.input,
+        &args.rules,
+        prepared,
+        &tree,
+        Applier::Check,
+        revision_error,
+    )?;
+    Ok(Revision {
+        input,
+        rules,
+        warnings,
+        tree,
+    })
+}
+
+/// A git error of `--config-from`, in its words.
+fn revision_error(e: git_tree::GitError) -> u8 {
+    match e {
+        git_tree::GitError::UnknownRef {
+            reference,
+            repository,
+        } => eprintln!(
+            "error: `{reference}` given with --config-from is not a commit in {repository}\n  help: give a branch, tag or commit of that repository; in CI, fetch it first, e.g. `git fetch --no-tags --depth=1 origin main`, and pass --config-from origin/main"
+        ),
+        git_tree::GitError::NotARepository { path } => eprintln!(
+            "error: {path} is not inside a git repository, and --config-from reads the rules from git\n  help: run in a clone, or leave out --config-from to apply the working tree's rules"
+        ),
+        git_tree::GitError::NotRunnable(message) => eprintln!(
+            "error: cannot run git: {message}, and --config-from reads the rules from git\n  help: install git, or leave out --config-from to apply the working tree's rules"
+        ),
+        other => eprintln!("error: {other}"),
+    }
+    exit::ERROR
 }
 
 /// What of a git revision the rules are, relative to git's top `top`: every place its
@@ -271,6 +344,10 @@ fn edited_rules(
                 Applier::Diff => (
                     format!("the change edits {name}, {what} of this check: the rules applied are the base's ({against}), and the edits apply once they are merged"),
                     "review it as a change to the gate; to check the change with its own rules, run diff with --config-from head",
+                ),
+                Applier::Check => (
+                    format!("the working tree edits {name}, {what} of this check: the rules applied are those of {against} (--config-from), and the edits apply once they are merged there"),
+                    "review it as a change to the gate; to check with the working tree's rules, run check without --config-from",
                 ),
             };
             InputError::new(Location::file_start(Arc::from(name.as_str())), message)
