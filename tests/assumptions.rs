@@ -164,7 +164,7 @@ const CHECK_TEXT: &str = r#"AIC-K8S-001 [high]
 
 assumed: Deployment/inference/tgi-mixtral ($9,601.75/month): GPU model L4 ([kubernetes] default_gpu): no node selector names the model
 
-  1 resource, 14 policies, 1 failed finding (1 policy), 0 unknown, $9,601.75/month (ceiling $9,601.75)
+  1 resource, 18 policies, 1 failed finding (1 policy), 0 unknown, $9,601.75/month (ceiling $9,601.75)
 "#;
 
 /// `cost` shows the assumption under its row, the GPU rate that dominates the amount,
@@ -221,7 +221,7 @@ fn markdown_lists_assumptions_and_says_at_least_when_partial() {
 
 const MARKDOWN_ASSUMED: &str = r#"### 💰 aicost-policy: $9,602 / month
 
-1 resource, $9,601.75 / month (ceiling $9,601.75); 14 policies: 1 failed finding (1 policy), 0 unknown, 0 suppressed.
+1 resource, $9,601.75 / month (ceiling $9,601.75); 18 policies: 1 failed finding (1 policy), 0 unknown, 0 suppressed.
 
 #### ❌ 1 policy failure
 
@@ -237,7 +237,7 @@ _These amounts rest on what was assumed, not on what the files say._
 
 const MARKDOWN_UNNAMED: &str = r#"### 💰 aicost-policy: at least $3,060 / month
 
-1 resource, at least $3,060.49 / month (ceiling at least $3,060.49); 14 policies: 2 failed findings (2 policies), 1 unknown, 0 suppressed.
+1 resource, at least $3,060.49 / month (ceiling at least $3,060.49); 18 policies: 2 failed findings (2 policies), 1 unknown, 0 suppressed.
 
 #### ❌ 2 policy failures
 

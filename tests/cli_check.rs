@@ -372,9 +372,10 @@ fn eks_root_fails_with_every_expected_finding() {
     assert_eq!(
         report["summary"],
         json!({
-            // 14 policies x 10 resources = 10 failed + 3 unknown + 127 passed.
-            "resources": 10, "files": 7, "policies": 14, "failed": 10, "unknown": 3,
-            "suppressed": 0, "errors": 0, "passed": 127, "input_errors": 0, "warnings": 0,
+            // 12 resource policies x 10 resources = 10 failed + 3 unknown + 107 passed (the
+            // budget and change policies are not asked of resources).
+            "resources": 10, "files": 7, "policies": 18, "failed": 10, "unknown": 3,
+            "suppressed": 0, "errors": 0, "passed": 107, "input_errors": 0, "warnings": 0,
             "modules_not_loaded": 0,
             // The sums of the resources' exact amounts (see eks_resources_are_priced_...),
             // rounded to cents once; the two buckets depend on usage and add nothing, and
@@ -724,7 +725,7 @@ AIC-TAG-001 [high, unknown]
 
 assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
 
-  10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)
+  10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)
 "##;
 
 #[test]
@@ -838,7 +839,7 @@ fn unknown_ignore_counts_unknowns_without_showing_them() {
     assert_eq!(
         run.stdout,
         // The bucket's only cost is storage, which depends on usage: nothing fixed.
-        "  1 resource, 14 policies, 0 failed findings, 1 unknown (not shown), $0.00/month (ceiling $0.00)\n"
+        "  1 resource, 18 policies, 0 failed findings, 1 unknown (not shown), $0.00/month (ceiling $0.00)\n"
     );
 }
 
@@ -853,7 +854,7 @@ fn unknown_warn_shows_unknowns() {
         run.stdout
     );
     assert!(run.stdout.ends_with(
-        "\n  1 resource, 14 policies, 0 failed findings, 1 unknown, $0.00/month (ceiling $0.00)\n"
+        "\n  1 resource, 18 policies, 0 failed findings, 1 unknown, $0.00/month (ceiling $0.00)\n"
     ));
 }
 
@@ -871,12 +872,12 @@ fn fail_severity_critical_passes_a_run_with_only_high_and_medium_failures() {
 }
 
 /// The summary counts findings, not policies, and says when failures do not fail the
-/// run: "9 failed" read as 9 of the 14 policies failing, and a soft-failed run looked
+/// run: "9 failed" read as 9 of the 18 policies failing, and a soft-failed run looked
 /// like a failed one.
 #[test]
 fn the_summary_counts_failed_findings_and_policies_and_says_why_they_do_not_fail() {
     const SUMMARY: &str =
-        "\n  10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)\n";
+        "\n  10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)\n";
     let plain = eks().text(&[]);
     assert_eq!(plain.code, 1);
     assert!(plain.stdout.ends_with(SUMMARY), "{}", plain.stdout);
@@ -971,7 +972,7 @@ fn a_policy_id_that_matches_nothing_is_an_error_with_a_suggestion() {
         run.stderr,
         "error: --policy `AIC-GPU-01` matches no policy\n  help: did you mean `AIC-GPU-001`?\n\
          error: --skip-policy `NOPE-*` matches no policy\n  help: policy ids are case-sensitive; the loaded policies are \
-         `AIC-BUDGET-001`, `AIC-BUDGET-002`, `AIC-COST-001`, `AIC-COST-002`, `AIC-GPU-001`, `AIC-GPU-002`, \
+         `AIC-BUDGET-001`, `AIC-BUDGET-002`, `AIC-CHANGE-001`, `AIC-CHANGE-002`, `AIC-CHANGE-003`, `AIC-COST-001`, `AIC-COST-002`, `AIC-GOV-001`, `AIC-GPU-001`, `AIC-GPU-002`, \
          `AIC-GPU-003`, `AIC-K8S-001`, `AIC-K8S-002`, `AIC-K8S-003`, `AIC-K8S-004`, `AIC-K8S-005`, \
          `AIC-K8S-006`, `AIC-TAG-001`\n"
     );
@@ -991,7 +992,7 @@ fn quiet_shows_only_failures_and_the_summary() {
     assert_eq!(findings.len(), 10, "{}", run.stdout);
     assert!(!run.stdout.contains("unknown]"), "{}", run.stdout);
     assert!(run.stdout.ends_with(
-        "\n\n  10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)\n"
+        "\n\n  10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)\n"
     ), "{}", run.stdout);
     let full = eks().text(&["--compact"]);
     assert!(full.stdout.contains("unknown]"), "{}", full.stdout);
@@ -1070,8 +1071,8 @@ fn gke_root_fails_on_the_h100_pool_the_t4_pool_and_the_a100_notebook() {
     );
     // h100_train reaches exactly 64 H100 (4 per zone x 2 zones x 8): at the limit, not over.
     assert_eq!(report["summary"]["failed"], 5);
-    // 14 policies x 6 resources, less the 5 failures.
-    assert_eq!(report["summary"]["passed"], 79);
+    // 12 resource policies x 6 resources, less the 5 failures.
+    assert_eq!(report["summary"]["passed"], 67);
 }
 
 /// us-central1 prices from `catalog/gcp_machine_types.csv` and `gcp_gpus.csv` (spot prices
@@ -1508,7 +1509,7 @@ fn verbose_text_names_the_remote_module_that_was_not_loaded() {
              note: `testdata/terraform/module_tree/modules/gpu_node` is evaluated as module.dr, module.train of the root `testdata/terraform/module_tree`, not as a root of its own\n\
              note: `testdata/terraform/module_tree/modules/sagemaker_endpoint` is evaluated as module.serve[\"a\"].module.endpoint, module.serve[\"b\"].module.endpoint of the root `testdata/terraform/module_tree`, not as a root of its own\n\
              note: `testdata/terraform/module_tree/modules/serving` is evaluated as module.serve of the root `testdata/terraform/module_tree`, not as a root of its own\n\
-             \n  8 resources, 14 policies, 2 failed findings (2 policies), 1 unknown, 1 remote module not loaded, at least $68,112.33/month (ceiling at least $68,112.33)\n"
+             \n  8 resources, 18 policies, 2 failed findings (2 policies), 1 unknown, 1 remote module not loaded, at least $68,112.33/month (ceiling at least $68,112.33)\n"
         ),
         "{}",
         run.stdout
@@ -1760,7 +1761,7 @@ fn broken_files_are_named_with_line_and_column_in_the_text_report() {
     assert!(run
         .stdout
         // g5.xlarge: 730 h x $1.006 = $734.38.
-        .ends_with("\n  1 resource, 14 policies, 1 failed finding (1 policy), 0 unknown, 2 input errors, $734.38/month (ceiling $734.38)\n"));
+        .ends_with("\n  1 resource, 18 policies, 1 failed finding (1 policy), 0 unknown, 2 input errors, $734.38/month (ceiling $734.38)\n"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2039,7 +2040,7 @@ fn nothing_to_check_is_said_on_stderr_and_passes() {
     assert_eq!(run.code, 0);
     assert_eq!(
         run.stdout,
-        "  0 resources, 14 policies, 0 failed findings, 0 unknown\n"
+        "  0 resources, 18 policies, 0 failed findings, 0 unknown\n"
     );
     assert_eq!(
         run.stderr,
@@ -2063,7 +2064,7 @@ fn when_every_report_goes_to_a_file_the_summary_goes_to_stderr() {
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "  5 resources, 14 policies, 4 failed findings (2 policies), 2 unknown, at least $1,468.76/month (ceiling at least $5,768.75)\n"
+        "  5 resources, 18 policies, 4 failed findings (2 policies), 2 unknown, at least $1,468.76/month (ceiling at least $5,768.75)\n"
     );
     // To standard output, the summary is in the report and not repeated on stderr.
     let run = check(&[

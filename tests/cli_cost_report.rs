@@ -175,7 +175,7 @@ fn a_partial_total_says_at_least_of_its_ceiling_too() {
     let check = run(&["check", NOT_PRICED, "--today", TODAY]);
     assert!(
         check.stdout.ends_with(
-            "\n  13 resources, 14 policies, 14 failed findings (2 policies), 2 unknown, at least $16,209.24/month (ceiling at least $16,209.24)\n"
+            "\n  13 resources, 18 policies, 14 failed findings (2 policies), 2 unknown, at least $16,209.24/month (ceiling at least $16,209.24)\n"
         ),
         "{}",
         check.stdout
@@ -185,7 +185,7 @@ fn a_partial_total_says_at_least_of_its_ceiling_too() {
     ]);
     assert_eq!(
         markdown.stdout.lines().nth(2),
-        Some("13 resources, at least $16,209.24 / month (ceiling at least $16,209.24); 14 policies: 14 failed findings (2 policies), 2 unknown, 0 suppressed.")
+        Some("13 resources, at least $16,209.24 / month (ceiling at least $16,209.24); 18 policies: 14 failed findings (2 policies), 2 unknown, 0 suppressed.")
     );
     let empty = tempfile::tempdir().unwrap();
     let base = empty.path().to_str().unwrap();

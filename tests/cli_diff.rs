@@ -162,7 +162,7 @@ fn every_kind_of_change_is_reported_with_exact_costs() {
                 "errors": 0,
                 "resolved": 1,
             },
-            "policies": 14,
+            "policies": 18,
             "input_errors": 0,
             "base_input_errors": 0,
         })

@@ -195,9 +195,10 @@ fn the_platform_repository_fails_with_every_expected_finding() {
     assert_eq!(
         report["summary"],
         json!({
-            // 14 policies x 10 resources = 10 failed + 1 unknown + 1 suppressed + 128 passed.
-            "resources": 10, "files": 10, "policies": 14, "failed": 10, "unknown": 1,
-            "suppressed": 1, "errors": 0, "passed": 128, "input_errors": 0, "warnings": 0,
+            // 12 resource policies x 10 resources = 10 failed + 1 unknown + 1 suppressed + 108
+            // passed.
+            "resources": 10, "files": 10, "policies": 18, "failed": 10, "unknown": 1,
+            "suppressed": 1, "errors": 0, "passed": 108, "input_errors": 0, "warnings": 0,
             "modules_not_loaded": 0,
             "monthly_cost": {"baseline": "35508.41", "ceiling": "365213.27", "priced": 9, "incomplete": 1, "unknown": 1}
         })
@@ -312,7 +313,7 @@ fn the_text_report_describes_pods_not_nodes() {
         r.stdout
     );
     assert!(r.stdout.ends_with(
-        "\n  10 resources, 14 policies, 10 failed findings (9 policies), 1 unknown, 1 suppressed, at least $35,508.41/month (ceiling at least $365,213.27)\n"
+        "\n  10 resources, 18 policies, 10 failed findings (9 policies), 1 unknown, 1 suppressed, at least $35,508.41/month (ceiling at least $365,213.27)\n"
     ));
 }
 
@@ -996,7 +997,7 @@ fn unrendered_helm_templates_are_errors_or_notes_on_request() {
     let template = "testdata/helm-beside/chart/templates/deployment.yaml";
     let message = "a mapping key must be a scalar, not a map or a list (this looks like an unrendered Helm template)";
     // 2 pods × 1 A10G on a g5.xlarge at $1.006/hour × 730 hours = $1,468.76.
-    let summary = "  1 resource, 14 policies, 0 failed findings, 0 unknown";
+    let summary = "  1 resource, 18 policies, 0 failed findings, 0 unknown";
 
     let r = run(&["check", dir, "--color", "never"], None);
     assert_eq!(r.code, 2, "{}", r.stderr);

@@ -130,7 +130,7 @@ assumed: Deployment/inference/vllm-llama-70b ($15,319.25/month, counted in testd
 
 budget ml-cluster: $15,396.25 of $20,000.00 a month (77%), 3 resources in scope
 
-  3 resources, 14 policies, 0 failed findings, 0 unknown, $15,396.25/month (ceiling $30,719.51), 1 workload counted in its node pool
+  3 resources, 18 policies, 0 failed findings, 0 unknown, $15,396.25/month (ceiling $30,719.51), 1 workload counted in its node pool
 "
     );
 }

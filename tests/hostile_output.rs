@@ -137,7 +137,7 @@ fn a_label_past_column_65535_gives_a_report() {
         {{ default_labels = {{ ... }} }} (Google); to accept the gap, waive AIC-TAG-001 for this
         resource
 
-  51 resources, 14 policies, 1 failed finding (1 policy), 0 unknown, $40,558.80/month (ceiling $40,558.80)
+  51 resources, 18 policies, 1 failed finding (1 policy), 0 unknown, $40,558.80/month (ceiling $40,558.80)
 ",
             json.find("\"tags\":{\"Name\"").unwrap() + 1
         )
@@ -255,7 +255,7 @@ fn control_characters_from_the_input_are_escaped_in_every_report() {
 ::error file=testdata/hostile/controls/k8s/serving.yaml,line=27,endLine=27,col=3,title=aicost-policy%3A input error::metadata.namespace `ml_serving` is not a valid Kubernetes name: it has a character other than a lowercase letter, a digit or `-`, so this Deployment was not checked%0Aa namespace is at most 63 characters: lowercase letters, digits and `-`, starting and ending with a letter or digit (an RFC 1123 DNS label)
 ::error file=testdata/hostile/controls/infra/main.tf,line=9,endLine=9,col=3,title=AIC-COST-001%3A aws_instance.trainer::aws_instance.trainer has no complete cost estimate: price unknown: p5.48xlarge\\u{1b}[2J\\u{1b}[H\\u{d}\\u{a}  0 resources, 0 policies, 0 failed, 0 unknown is not in the AWS EC2 price table (as of 2026-07-20)%0Agive the missing values (variable defaults, --var, --var-file, the usage file), add the price with [[pricing.overrides]] in the configuration, or waive AIC-COST-001 for this resource
 ::warning file=testdata/hostile/controls/infra/main.tf,line=9,endLine=9,col=3,title=AIC-COST-002%3A aws_instance.trainer::cannot decide AIC-COST-002 for aws_instance.trainer: monthly_cost_ceiling is unknown (depends on monthly_cost_ceiling: price unknown: p5.48xlarge\\u{1b}[2J\\u{1b}[H\\u{d}\\u{a}  0 resources, 0 policies, 0 failed, 0 unknown is not in the AWS EC2 price table (as of 2026-07-20))%0Aresolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure
-2 resources, 14 policies, 1 failed finding (1 policy), 1 unknown, 3 input errors, at least $58.52/month (ceiling at least $58.52)
+2 resources, 18 policies, 1 failed finding (1 policy), 1 unknown, 3 input errors, at least $58.52/month (ceiling at least $58.52)
 "
     );
 }

@@ -17,7 +17,7 @@ use common::run::{aicost, Run};
 const VARS: &str = "testdata/mistakes/undeclared_vars";
 const TFVARS: &str = "testdata/mistakes/undeclared_vars/terraform.tfvars";
 const MESSAGE: &str = "value for undeclared variable `instance_typ`: the root module `testdata/mistakes/undeclared_vars` does not declare it, so the value is ignored";
-const SUMMARY: &str = "1 resource, 14 policies, 0 failed findings, 0 unknown, 1 warning, $70.08/month (ceiling $70.08)\n";
+const SUMMARY: &str = "1 resource, 18 policies, 0 failed findings, 0 unknown, 1 warning, $70.08/month (ceiling $70.08)\n";
 
 fn check(args: &[&str]) -> Run {
     let mut all = vec!["check"];
@@ -56,7 +56,7 @@ fn github_annotates_every_warning_with_its_help() {
         [
             "::warning file=testdata/mistakes/undeclared_vars/extra.tfvars,line=2,endLine=2,col=1,title=aicost-policy%3A input warning::value for undeclared variable `region`: no checked root module declares it, so the value is ignored%0Adeclare it with a `variable \"region\"` block to use the value, or remove the entry",
             &format!("::warning file={TFVARS},line=4,endLine=4,col=1,title=aicost-policy%3A input warning::{MESSAGE}%0Adid you mean `instance_type`?"),
-            "1 resource, 14 policies, 0 failed findings, 0 unknown, 2 warnings, $70.08/month (ceiling $70.08)",
+            "1 resource, 18 policies, 0 failed findings, 0 unknown, 2 warnings, $70.08/month (ceiling $70.08)",
         ]
     );
 }
@@ -94,7 +94,7 @@ fn markdown_lists_the_warning_with_its_help() {
         run.stdout,
         "### 💰 aicost-policy: $70 / month\n\
          \n\
-         1 resource, $70.08 / month (ceiling $70.08); 14 policies: 0 failed findings, 0 unknown, 0 suppressed.\n\
+         1 resource, $70.08 / month (ceiling $70.08); 18 policies: 0 failed findings, 0 unknown, 0 suppressed.\n\
          \n\
          #### 📌 1 assumption\n\
          \n\
@@ -185,7 +185,7 @@ fn junit_gives_a_warning_as_a_skipped_case_of_the_input_suite() {
     let run = check(&[VARS, "--format", "junit"]);
     assert!(
         run.stdout.contains(
-            "<testsuites name=\"aicost-policy\" tests=\"15\" failures=\"0\" errors=\"0\" skipped=\"1\">\n"
+            "<testsuites name=\"aicost-policy\" tests=\"19\" failures=\"0\" errors=\"0\" skipped=\"1\">\n"
         ),
         "{}",
         run.stdout

@@ -155,7 +155,7 @@ const EKS_GITHUB: &str = r#"::error file=testdata/terraform/eks_gpu_training/bat
 ::error file=testdata/terraform/eks_gpu_training/serving.tf,line=36,endLine=39,col=1,title=AIC-TAG-001%3A aws_s3_bucket.checkpoints_replica::aws_s3_bucket.checkpoints_replica is missing required tags: cost-center%0Aadd the tags to the resource, or set them once for every resource of a provider with provider "aws" { default_tags { tags = { ... } } } (AWS) or provider "google" { default_labels = { ... } } (Google); to accept the gap, waive AIC-TAG-001 for this resource
 ::warning file=testdata/terraform/eks_gpu_training/workstation.tf,line=3,endLine=3,col=3,title=AIC-GPU-001%3A aws_instance.workstation::cannot decide AIC-GPU-001 for aws_instance.workstation: environment is unknown (depends on environment: var.extra_tags has no default)%0Aresolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure
 ::warning file=testdata/terraform/eks_gpu_training/workstation.tf,line=11,endLine=11,col=3,title=AIC-TAG-001%3A aws_instance.workstation::cannot decide AIC-TAG-001 for aws_instance.workstation: tags is unknown (depends on tags: var.extra_tags has no default)%0Aresolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure
-10 resources, 14 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)
+10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)
 "#;
 
 /// Suppressed findings are not annotated; input errors are, with their own title.
@@ -171,7 +171,7 @@ fn github_annotations_for_input_errors_leave_out_waived_findings() {
             "::error file=testdata/kubernetes/waivers/annotated.yaml,line=11,endLine=11,col=3,title=AIC-COST-001%3A Deployment/perf/benchmark::Deployment/perf/benchmark has no complete cost estimate: no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under [kubernetes]; at the catalog's GPU rates its 43,800 GPU-hours a month cost $15,330.00 (T4) to $493,932.60 (B200)%0Agive the missing values (literal values in the manifest instead of placeholders, the node selector or affinity that names the machine, the usage file), add the price with [[pricing.overrides]] in the configuration, or waive AIC-COST-001 for this resource\n",
             "::warning file=testdata/kubernetes/waivers/annotated.yaml,line=11,endLine=11,col=3,title=AIC-COST-002%3A Deployment/perf/benchmark::cannot decide AIC-COST-002 for Deployment/perf/benchmark: monthly_cost_ceiling is unknown (depends on monthly_cost_ceiling: no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under [kubernetes]; at the catalog's GPU rates its 43,800 GPU-hours a month cost $15,330.00 (T4) to $493,932.60 (B200))%0Aresolve the value (literal values in the manifest instead of placeholders, the node selector or affinity that names the machine, the usage file) to get a definite answer; --unknown fail counts this as a failure\n",
             "::error file=testdata/kubernetes/waivers/annotated.yaml,line=25,endLine=29,col=1,title=AIC-K8S-001%3A Deployment/perf/forgotten::Deployment/perf/forgotten is missing required labels: team, cost-center, env%0Aadd the labels under metadata.labels (for example with kustomize's `labels` or a Helm chart's common labels; servingEngineSpec.labels for vLLM values); to accept the gap, add the annotation `aicost-policy.io/ignore: AIC-K8S-001 <reason>`\n",
-            "2 resources, 14 policies, 3 failed findings (2 policies), 1 unknown, 1 suppressed, 1 input error, at least $17,021.04/month (ceiling at least $17,021.04)\n",
+            "2 resources, 18 policies, 3 failed findings (2 policies), 1 unknown, 1 suppressed, 1 input error, at least $17,021.04/month (ceiling at least $17,021.04)\n",
         )
     );
 }
@@ -190,12 +190,21 @@ fn junit_report_for_the_waivers_root() {
 }
 
 const WAIVERS_JUNIT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="aicost-policy" tests="16" failures="3" errors="1" skipped="2">
+<testsuites name="aicost-policy" tests="20" failures="3" errors="1" skipped="2">
   <testsuite name="AIC-BUDGET-001" tests="1" failures="0" errors="0" skipped="0">
     <testcase name="all resources" classname="AIC-BUDGET-001"/>
   </testsuite>
   <testsuite name="AIC-BUDGET-002" tests="1" failures="0" errors="0" skipped="0">
     <testcase name="all resources" classname="AIC-BUDGET-002"/>
+  </testsuite>
+  <testsuite name="AIC-CHANGE-001" tests="1" failures="0" errors="0" skipped="0">
+    <testcase name="all resources" classname="AIC-CHANGE-001"/>
+  </testsuite>
+  <testsuite name="AIC-CHANGE-002" tests="1" failures="0" errors="0" skipped="0">
+    <testcase name="all resources" classname="AIC-CHANGE-002"/>
+  </testsuite>
+  <testsuite name="AIC-CHANGE-003" tests="1" failures="0" errors="0" skipped="0">
+    <testcase name="all resources" classname="AIC-CHANGE-003"/>
   </testsuite>
   <testsuite name="AIC-COST-001" tests="1" failures="1" errors="0" skipped="0">
     <testcase name="Deployment/perf/benchmark" classname="AIC-COST-001" file="testdata/kubernetes/waivers/annotated.yaml" line="11">
@@ -207,6 +216,9 @@ help: give the missing values (literal values in the manifest instead of placeho
     <testcase name="Deployment/perf/benchmark" classname="AIC-COST-002" file="testdata/kubernetes/waivers/annotated.yaml" line="11">
       <skipped message="unknown: monthly_cost_ceiling: no node selector names the GPU model: add a nodeSelector or node affinity on nvidia.com/gpu.product, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name, or an instance type, or set default_gpu under [kubernetes]; at the catalog&apos;s GPU rates its 43,800 GPU-hours a month cost $15,330.00 (T4) to $493,932.60 (B200)"/>
     </testcase>
+  </testsuite>
+  <testsuite name="AIC-GOV-001" tests="1" failures="0" errors="0" skipped="0">
+    <testcase name="all resources" classname="AIC-GOV-001"/>
   </testsuite>
   <testsuite name="AIC-GPU-001" tests="1" failures="0" errors="0" skipped="0">
     <testcase name="all resources" classname="AIC-GPU-001"/>
@@ -265,12 +277,12 @@ fn junit_counts_match_the_cases_on_a_clean_policy_set() {
         .stdout
         .matches("<testcase name=\"all resources\" classname=\"")
         .count();
-    assert_eq!(passing, 13);
+    assert_eq!(passing, 17);
     assert_eq!(
         run.stdout.lines().nth(1).unwrap(),
-        "<testsuites name=\"aicost-policy\" tests=\"15\" failures=\"2\" errors=\"0\" skipped=\"0\">"
+        "<testsuites name=\"aicost-policy\" tests=\"19\" failures=\"2\" errors=\"0\" skipped=\"0\">"
     );
-    assert_eq!(run.stdout.matches("<testsuite name=").count(), 14);
+    assert_eq!(run.stdout.matches("<testsuite name=").count(), 18);
     assert_eq!(run.stdout.matches("<failure message=").count(), 2);
 }
 
@@ -292,7 +304,7 @@ fn sarif_is_valid_for_every_kind_of_root() {
                 .is_some_and(|x| x == "cedar")
         })
         .count();
-    assert_eq!(policies, 14);
+    assert_eq!(policies, 18);
     for (root, results_expected) in [
         (EKS, 13),
         ("testdata/k8s_platform", 12),
@@ -354,7 +366,7 @@ fn sarif_rule_and_result_values() {
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(driver["informationUri"], env!("CARGO_PKG_REPOSITORY"));
     assert_eq!(
-        driver["rules"][6],
+        driver["rules"][10],
         json!({
             "id": "AIC-GPU-003",
             "name": "AIC-GPU-003",
@@ -377,7 +389,7 @@ fn sarif_rule_and_result_values() {
         result_for(&doc, "AIC-GPU-003", "aws_eks_node_group.train"),
         &json!({
             "ruleId": "AIC-GPU-003",
-            "ruleIndex": 6,
+            "ruleIndex": 10,
             "kind": "fail",
             "level": "warning",
             "message": {"text": "aws_eks_node_group.train is an accelerator pool in non-production environment dev on on-demand capacity (10 x p5.48xlarge)"},
@@ -635,7 +647,7 @@ fn markdown_for_check_lists_failures_and_budgets_with_links_inside_github_action
             "\
 ### 💰 aicost-policy: $27,041 / month
 
-6 resources, $27,041.48 / month (ceiling $35,326.60); 14 policies: 3 failed findings (2 policies), 0 unknown, 0 suppressed.
+6 resources, $27,041.48 / month (ceiling $35,326.60); 18 policies: 3 failed findings (2 policies), 0 unknown, 0 suppressed.
 
 #### ❌ 3 policy failures
 

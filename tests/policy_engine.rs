@@ -223,8 +223,12 @@ fn the_builtin_pack_loads_with_metadata() {
         vec![
             "AIC-BUDGET-001",
             "AIC-BUDGET-002",
+            "AIC-CHANGE-001",
+            "AIC-CHANGE-002",
+            "AIC-CHANGE-003",
             "AIC-COST-001",
             "AIC-COST-002",
+            "AIC-GOV-001",
             "AIC-GPU-001",
             "AIC-GPU-002",
             "AIC-GPU-003",
@@ -237,7 +241,7 @@ fn the_builtin_pack_loads_with_metadata() {
             "AIC-TAG-001"
         ]
     );
-    assert_eq!(p.len(), 14);
+    assert_eq!(p.len(), 18);
     assert!(p.warnings().is_empty());
     let tag = p.rule("AIC-TAG-001").unwrap();
     assert_eq!(tag.severity, Severity::High);
@@ -256,8 +260,15 @@ fn the_builtin_pack_loads_with_metadata() {
             // Over a budget's limit is high; past its warning share only informs.
             Severity::High,
             Severity::Info,
+            // Guardrails on a change: the monthly increase and the accelerators added are
+            // high, a new endpoint medium.
+            Severity::High,
+            Severity::High,
+            Severity::Medium,
             // A missing estimate is medium; a ceiling over the limit is high.
             Severity::Medium,
+            Severity::High,
+            // An edit to the gate is high.
             Severity::High,
             Severity::High,
             Severity::Medium,
@@ -316,7 +327,7 @@ fn user_directories_are_loaded_in_name_order_next_to_the_pack() {
         dirs: vec![dir.path().to_path_buf()],
     })
     .unwrap();
-    assert_eq!(both.len(), 16);
+    assert_eq!(both.len(), 20);
 }
 
 #[test]
@@ -470,8 +481,8 @@ fn missing_tags_fail_with_the_missing_keys_in_required_order() {
             Some(TAG_HELP),
         )]
     );
-    // The other 13 policies pass.
-    assert_eq!(e.passes, 13);
+    // The other 11 resource policies pass.
+    assert_eq!(e.passes, 11);
 }
 
 #[test]
@@ -482,8 +493,8 @@ fn complete_tags_and_untaggable_resources_pass() {
     untaggable.tags = Tags::default();
     let e = p.evaluate(&[bucket("aws_s3_bucket.ok"), untaggable], &settings());
     assert_eq!(e.findings, vec![]);
-    // 14 policies x 2 resources.
-    assert_eq!(e.passes, 28);
+    // 12 resource policies x 2 resources.
+    assert_eq!(e.passes, 24);
 }
 
 #[test]
@@ -764,7 +775,7 @@ fn per_environment_limits_override_the_global_one() {
     );
     let e = p.evaluate(&[r], &s);
     assert_eq!(e.findings, vec![]);
-    assert_eq!(e.passes, 14);
+    assert_eq!(e.passes, 12);
 }
 
 // ------------------------------------------------------------------------ AIC-GPU-003
@@ -844,9 +855,9 @@ fn an_unknown_environment_is_unknown_for_environment_dependent_rules() {
             ("AIC-GPU-003".to_string(), Status::Unknown, env),
         ]
     );
-    // AIC-GPU-002 (the limit is 64 everywhere), AIC-TAG-001 and the cost and budget
-    // policies (no estimate) and the six Kubernetes policies pass.
-    assert_eq!(e.passes, 12);
+    // AIC-GPU-002 (the limit is 64 everywhere), AIC-TAG-001, the cost policies (no
+    // estimate) and the six Kubernetes policies pass.
+    assert_eq!(e.passes, 10);
 }
 
 #[test]
@@ -1012,7 +1023,8 @@ fn aic_cost_002_passes_at_or_below_the_limit() {
     let below = priced_pool("aws_eks_node_group.below", estimate("1", "99999.99", &[]));
     let e = p.evaluate(&[at, below], &settings());
     assert_eq!(e.findings, vec![]);
-    assert_eq!(e.passes, 28);
+    // 12 resource policies x 2 resources.
+    assert_eq!(e.passes, 24);
 }
 
 #[test]
@@ -1125,10 +1137,16 @@ fn a_policy_without_an_action_constraint_is_validated_against_budgets_too() {
     let got: Vec<(&str, Option<u32>)> = e.errors.iter().map(|e| (e.message(), e.line())).collect();
     assert_eq!(
         got,
-        vec![(
-            "for policy `U`, attribute `type` on entity type `Budget` not found",
-            Some(3)
-        )]
+        vec![
+            (
+                "for policy `U`, attribute `type` on entity type `Budget` not found",
+                Some(3)
+            ),
+            (
+                "for policy `U`, attribute `type` on entity type `Change` not found",
+                Some(3)
+            )
+        ]
     );
 }
 
@@ -1291,8 +1309,8 @@ fn findings_are_sorted_and_passes_counted() {
             ("AIC-TAG-001", Status::Fail, "aws_s3_bucket.z"),
         ]
     );
-    // 14 policies x 2 resources, less the 4 failures.
-    assert_eq!(e.passes, 24);
+    // 12 resource policies x 2 resources, less the 4 failures.
+    assert_eq!(e.passes, 20);
 }
 
 #[test]
@@ -1336,6 +1354,6 @@ fn the_documented_example_policies_load() {
     assert_eq!(examples.len(), 2);
     let p = Policies::from_sources(true, &examples)
         .unwrap_or_else(|e| panic!("{:?}", miette::Report::new(e)));
-    // The 14 built-in policies and the 2 examples.
-    assert_eq!(p.len(), 16);
+    // The 18 built-in policies and the 2 examples.
+    assert_eq!(p.len(), 20);
 }

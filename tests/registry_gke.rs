@@ -299,8 +299,8 @@ fn regional_serving_findings_point_at_the_pool_entries_in_the_module_call() {
         ]
     );
     assert!(resource(&report, system)["tags"]["env"] == "dev");
-    // 5 resources x 14 policies, less the 4 failures.
-    assert_eq!(report["summary"]["passed"], 66);
+    // 5 resources x 12 resource policies, less the 4 failures.
+    assert_eq!(report["summary"]["passed"], 56);
     assert_eq!(report["errors"], json!([]));
     assert_eq!(report["modules_not_loaded"], json!([]));
 }
@@ -314,7 +314,7 @@ fn regional_serving_text_report_ends_with_the_totals_and_is_the_same_every_run()
     assert_eq!(
         first.stdout.lines().last(),
         Some(
-            "  5 resources, 14 policies, 4 failed findings (2 policies), 0 unknown, $5,012.80/month (ceiling $9,489.31)"
+            "  5 resources, 18 policies, 4 failed findings (2 policies), 0 unknown, $5,012.80/month (ceiling $9,489.31)"
         )
     );
 }

@@ -85,7 +85,7 @@ fn sensitive_values_price_and_decide_but_no_report_shows_them() {
         NVads_A10_v5), change allowed_accelerator_families for environment dev in the
         configuration, or waive AIC-GPU-001 for this resource
 
-  2 resources, 14 policies, 1 failed finding (1 policy), 0 unknown, $40,913.58/month (ceiling $40,913.58)
+  2 resources, 18 policies, 1 failed finding (1 policy), 0 unknown, $40,913.58/month (ceiling $40,913.58)
 "
     );
 }

@@ -23,6 +23,7 @@ mod distribution;
 mod double_counting;
 mod evaluation_budget;
 mod governance;
+mod guardrails;
 mod hostile_output;
 mod inline_waivers;
 mod input_limits;

@@ -65,7 +65,7 @@ fn a_tfvars_value_for_an_undeclared_variable_is_a_warning_that_keeps_the_exit_co
     );
     assert!(
         run.stdout.ends_with(
-            "  1 resource, 14 policies, 0 failed findings, 0 unknown, 1 warning, $70.08/month (ceiling $70.08)\n"
+            "  1 resource, 18 policies, 0 failed findings, 0 unknown, 1 warning, $70.08/month (ceiling $70.08)\n"
         ),
         "{}",
         run.stdout
@@ -172,7 +172,8 @@ fn a_waiver_naming_no_policy_is_an_input_error_with_the_likely_id() {
     };
     let not_an_id = "is not the id of any loaded policy";
     let loaded = "policy ids are case-sensitive; the loaded policies are `AIC-BUDGET-001`, \
-        `AIC-BUDGET-002`, `AIC-COST-001`, `AIC-COST-002`, `AIC-GPU-001`, `AIC-GPU-002`, \
+        `AIC-BUDGET-002`, `AIC-CHANGE-001`, `AIC-CHANGE-002`, `AIC-CHANGE-003`, \
+        `AIC-COST-001`, `AIC-COST-002`, `AIC-GOV-001`, `AIC-GPU-001`, `AIC-GPU-002`, \
         `AIC-GPU-003`, `AIC-K8S-001`, `AIC-K8S-002`, `AIC-K8S-003`, `AIC-K8S-004`, \
         `AIC-K8S-005`, `AIC-K8S-006`, `AIC-TAG-001`";
     assert_eq!(

@@ -350,6 +350,12 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = ConfigFrom::Base)]
     pub config_from: ConfigFrom,
 
+    /// Who opened the change (a forge login), for guardrail policies on the change
+    /// (`resource.author`) [default: the pull request's author inside a GitHub Actions
+    /// pull-request run]
+    #[arg(long, value_name = "LOGIN")]
+    pub author: Option<String>,
+
     /// The GitHub repository file links point into, as OWNER/REPO [default:
     /// $GITHUB_REPOSITORY]
     #[arg(long, value_name = "OWNER/REPO")]

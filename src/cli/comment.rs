@@ -193,17 +193,27 @@ fn usage<T>(message: &str) -> Result<T, u8> {
     Err(exit::ERROR)
 }
 
+/// The event payload of a GitHub Actions run (`GITHUB_EVENT_PATH`), read within the
+/// input size limit; `None` outside Actions or when it cannot be read.
+pub(super) fn github_event() -> Option<serde_json::Value> {
+    let path = std::path::PathBuf::from(std::env::var_os("GITHUB_EVENT_PATH")?);
+    let file = read_source(
+        &path,
+        path.display().to_string().into(),
+        DEFAULT_MAX_FILE_SIZE,
+    )
+    .ok()?;
+    serde_json::from_str(&file.text).ok()
+}
+
 /// The pull request of a GitHub Actions run: from the event payload, else `refs/pull/N/…`.
 fn pull_request_from_environment() -> Option<u64> {
-    let from_event = std::env::var_os("GITHUB_EVENT_PATH")
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-        .and_then(|event| {
-            event
-                .pointer("/pull_request/number")
-                .or_else(|| event.pointer("/issue/number"))
-                .and_then(serde_json::Value::as_u64)
-        });
+    let from_event = github_event().and_then(|event| {
+        event
+            .pointer("/pull_request/number")
+            .or_else(|| event.pointer("/issue/number"))
+            .and_then(serde_json::Value::as_u64)
+    });
     from_event.or_else(|| {
         std::env::var("GITHUB_REF").ok().and_then(|r| {
             r.strip_prefix("refs/pull/")

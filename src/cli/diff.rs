@@ -5,18 +5,21 @@
 //! the exit code.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::args::{ConfigFrom, DiffArgs, FailOn, Format, InputArgs};
 use super::check::{analyze, exit_code, load_policies, today};
 use super::output::OutputTarget;
 use super::pipeline::{self, Prepared};
 use super::rules::{self, canonical, relative, Applier, BaseTree};
-use super::settings::usage_file_path;
+use super::settings::{policy_settings, usage_file_path};
 use super::{exit, output};
+use crate::config;
 use crate::diff::{self, git_tree, Diff, Origin};
 use crate::load::source::PathNamer;
 use crate::load::terraform::plan::PlanSide;
 use crate::load::terraform::VarArg;
+use crate::model::{InputError, Location};
 use crate::policy::Policies;
 use crate::report::diff::{DiffReport, Links, Side};
 use crate::report::{diff_text, github, junit, markdown, sarif, Report};
@@ -78,15 +81,16 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
         }
         eprint!("{}", super::check::used(&prepared, &input, &rules));
     }
-    let mut head = analyze(&prepared, &input, var_order, &policies, today.clone())?;
-    head.warnings.extend(governance);
+    let head = analyze(&prepared, &input, var_order, &policies, today.clone())?;
+    let settings = policy_settings(&prepared.loaded, &prepared.config_namer, today.clone());
     let (base, base_side) = match base_tree {
         Some(tree) => tree_base(tree, &input, var_order, &prepared, &policies, today, &head)?,
         None => plan_base(args, var_order, &prepared, &policies, today)?,
     };
     let head_root = prepared.namer.root().to_path_buf();
 
-    let diff = diff::compare(base, head);
+    let mut diff = diff::compare(base, head);
+    guard_the_change(&mut diff, args, &prepared, &policies, &settings, governance);
     let commit = head_commit(&head_root);
     let links = commit
         .as_deref()
@@ -101,6 +105,39 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
         args.fail_on == FailOn::All || origins.get(i) == Some(&Origin::New)
     });
     Ok(Compared { diff, report, code })
+}
+
+/// Evaluates the policies on the change as a whole (guardrails, edits to the gate) and
+/// adds their findings to the head's, all new.
+fn guard_the_change(
+    diff: &mut Diff,
+    args: &DiffArgs,
+    prepared: &Prepared,
+    policies: &Policies,
+    settings: &crate::policy::Settings,
+    governance: Vec<InputError>,
+) {
+    let author = args.author.clone().or_else(|| {
+        super::comment::github_event()?
+            .pointer("/pull_request/user/login")?
+            .as_str()
+            .map(str::to_string)
+    });
+    // The edits to the gate are one finding on the change, not a warning per file.
+    let governance = governance.into_iter().map(|w| w.location).collect();
+    let facts = diff::guardrails::facts(diff, governance, author);
+    // With nothing to point at, a finding points at the configuration.
+    let fallback = Location::file_start(
+        prepared
+            .loaded
+            .path
+            .as_deref()
+            .map(|p| prepared.config_namer.name(p))
+            .unwrap_or_else(|| Arc::from(config::FILE_NAME)),
+    );
+    let findings = policies.evaluate_change(&facts, settings, &fallback);
+    diff.origins.extend(findings.iter().map(|_| Origin::New));
+    diff.head.findings.extend(findings);
 }
 
 fn open_base(source: &BaseSource, args: &DiffArgs, prepared: &Prepared) -> Result<BaseTree, u8> {

@@ -56,6 +56,11 @@ const KNOWN_KEYS: &[&str] = &[
     "daemonset_nodes",
     "kserve_default_deployment_mode",
     "default_gpu",
+    "guardrails",
+    "max_monthly_increase",
+    "max_increase_percent",
+    "max_accelerators_added",
+    "new_endpoint_environments",
 ];
 
 #[derive(Debug, thiserror::Error, Diagnostic)]

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use self::error::ConfigError;
-pub use self::pricing::{BudgetConfig, CostsConfig, DiscountConfig, OverrideConfig, PricingConfig};
+pub use self::pricing::{
+    BudgetConfig, CostsConfig, DiscountConfig, GuardrailsConfig, OverrideConfig, PricingConfig,
+};
 
 /// The file name looked for.
 pub const FILE_NAME: &str = "aicost-policy.toml";
@@ -58,6 +60,9 @@ pub struct Config {
     /// Budget caps, each over the resources its scope selects.
     #[serde(default)]
     pub budget: Vec<BudgetConfig>,
+    /// Limits on a change as a whole (`diff`).
+    #[serde(default)]
+    pub guardrails: GuardrailsConfig,
 }
 
 /// How tag keys are compared.
@@ -265,6 +270,7 @@ impl Default for Config {
             kubernetes: KubernetesConfig::default(),
             tags: TagsConfig::default(),
             budget: Vec::new(),
+            guardrails: GuardrailsConfig::default(),
         }
     }
 }

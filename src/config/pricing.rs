@@ -80,6 +80,24 @@ fn default_max_resource_ceiling() -> Option<Decimal> {
     Some(Decimal::from(100_000))
 }
 
+/// Guardrails on a change as a whole (`diff` only), each off unless set.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GuardrailsConfig {
+    /// US dollars per month a change may add at the baseline (AIC-CHANGE-001).
+    #[serde(default, deserialize_with = "optional_decimal")]
+    pub max_monthly_increase: Option<Decimal>,
+    /// Percent a change may add to the base's monthly cost (AIC-CHANGE-001).
+    #[serde(default, deserialize_with = "optional_decimal")]
+    pub max_increase_percent: Option<Decimal>,
+    /// Accelerators a change may add at maximum scale (AIC-CHANGE-002).
+    #[serde(default)]
+    pub max_accelerators_added: Option<i64>,
+    /// Environments where a new model-serving endpoint needs review (AIC-CHANGE-003).
+    #[serde(default)]
+    pub new_endpoint_environments: Option<Vec<String>>,
+}
+
 /// A budget cap over a set of resources.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -148,7 +166,30 @@ pub(super) fn validate_ranges(
             "write US dollars per month".to_string(),
         ));
     }
+    for (key, value) in [
+        (
+            "max_monthly_increase",
+            config.guardrails.max_monthly_increase,
+        ),
+        (
+            "max_increase_percent",
+            config.guardrails.max_increase_percent,
+        ),
+    ] {
+        if value.is_some_and(|v| v < Decimal::ZERO) {
+            return Err((
+                key,
+                format!("{key} is negative"),
+                "write the most the change may add: US dollars per month for max_monthly_increase, a percentage for max_increase_percent".to_string(),
+            ));
+        }
+    }
     for (key, value, help) in [
+        (
+            "max_accelerators_added",
+            config.guardrails.max_accelerators_added,
+            "write the most accelerators a change may add at maximum scale",
+        ),
         (
             "max_replicas",
             config.kubernetes.max_replicas,

@@ -6,6 +6,7 @@
 //! `git_tree` reads the base from a git commit.
 
 pub mod git_tree;
+pub mod guardrails;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -72,6 +73,9 @@ pub struct ResourceChange {
     /// `None` when the resource did not exist on that side or is not priced.
     pub before: Option<Cost>,
     pub after: Option<Cost>,
+    /// The resource's position in the base's and the head's resources, where it exists.
+    pub base_index: Option<usize>,
+    pub head_index: Option<usize>,
 }
 
 impl ResourceChange {
@@ -164,6 +168,8 @@ pub fn compare(base: Report, head: Report) -> Diff {
                     base_location: Some(b.location.clone()),
                     before: cost(b),
                     after: cost(h),
+                    base_index: Some(bi),
+                    head_index: Some(hi),
                 });
             }
             None => resources.push(ResourceChange {
@@ -175,10 +181,12 @@ pub fn compare(base: Report, head: Report) -> Diff {
                 base_location: None,
                 before: None,
                 after: cost(h),
+                base_index: None,
+                head_index: Some(hi),
             }),
         }
     }
-    for (b, matched) in base.resources.iter().zip(&base_matched) {
+    for (bi, (b, matched)) in base.resources.iter().zip(&base_matched).enumerate() {
         if !matched {
             resources.push(ResourceChange {
                 change: Change::Removed,
@@ -189,6 +197,8 @@ pub fn compare(base: Report, head: Report) -> Diff {
                 base_location: Some(b.location.clone()),
                 before: cost(b),
                 after: None,
+                base_index: Some(bi),
+                head_index: None,
             });
         }
     }

@@ -2,6 +2,7 @@
 //! (errors, modules it could not load, the sources it read). No I/O happens here.
 
 mod budget;
+mod change;
 mod cost;
 mod finding;
 mod lines;
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub use budget::Budget;
+pub use change::{ChangeFacts, Contribution, Endpoint};
 pub use cost::{grouped, CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};
 pub use finding::{Finding, Rule, Severity, Status, Suppression, UnknownInput};
 pub use lines::{IndexedSource, LineIndex};

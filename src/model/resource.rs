@@ -211,6 +211,15 @@ impl Sensitive {
     }
 }
 
+/// Terraform types that are a model-serving endpoint (or throughput bought for one).
+const SERVING_TYPES: [&str; 5] = [
+    "aws_bedrock_provisioned_model_throughput",
+    "aws_sagemaker_endpoint",
+    "azurerm_cognitive_deployment",
+    "google_vertex_ai_endpoint",
+    "google_vertex_ai_endpoint_with_model_garden_deployment",
+];
+
 /// One resource instance after evaluation, in the shape every later stage reads.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resource {
@@ -253,6 +262,16 @@ impl Resource {
     /// The location of an argument, falling back to the block.
     pub fn argument_location(&self, path: &str) -> &Location {
         self.argument_locations.get(path).unwrap_or(&self.location)
+    }
+
+    /// Whether the resource serves a model to clients: pods that serve inference (KServe,
+    /// Ray Serve, Seldon, NIM, vLLM) or a managed endpoint type.
+    pub fn serves_models(&self) -> bool {
+        match self.workload.as_ref().map(|w| &w.detail) {
+            Some(super::WorkloadDetail::Pods(p)) => p.inference,
+            Some(_) => false,
+            None => SERVING_TYPES.contains(&self.resource_type.as_str()),
+        }
     }
 
     /// The location of a fact (see [`Resource::fact_locations`]), falling back to the block.

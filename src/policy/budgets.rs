@@ -76,6 +76,9 @@ pub(crate) fn evaluate(p: &Policies, budgets: &[Budget], settings: &Settings) ->
             Err(m) => vec![Outcome::Error(m); p.rules.len()],
         };
         for (rule, outcome) in p.rules.iter().zip(outcomes) {
+            if !rule.applies_to("budget") {
+                continue;
+            }
             let (status, unknowns, message) = match outcome {
                 Outcome::Pass => continue,
                 Outcome::Fail => (

@@ -136,9 +136,13 @@ pub(crate) struct Uids {
     annotations: EntityTypeName,
     environment: EntityTypeName,
     budget: EntityTypeName,
+    user: EntityTypeName,
     pub scanner: EntityUid,
     pub action: EntityUid,
     pub budget_action: EntityUid,
+    pub change_action: EntityUid,
+    /// The one `Change` of a diff.
+    pub change: EntityUid,
 }
 
 impl Uids {
@@ -152,6 +156,7 @@ impl Uids {
             annotations: name("Annotations")?,
             environment: name("Environment")?,
             budget: name("Budget")?,
+            user: name("User")?,
             scanner: EntityUid::from_type_name_and_id(
                 name("Scanner")?,
                 EntityId::new("aicost-policy"),
@@ -161,7 +166,16 @@ impl Uids {
                 name("Action")?,
                 EntityId::new("budget"),
             ),
+            change_action: EntityUid::from_type_name_and_id(
+                name("Action")?,
+                EntityId::new("change"),
+            ),
+            change: EntityUid::from_type_name_and_id(name("Change")?, EntityId::new("change")),
         })
+    }
+
+    pub(crate) fn user(&self, login: &str) -> EntityUid {
+        EntityUid::from_type_name_and_id(self.user.clone(), EntityId::new(login))
     }
 
     pub(crate) fn budget(&self, name: &str) -> EntityUid {

@@ -133,6 +133,10 @@ impl Run<'_> {
         let mut findings = Vec::new();
         let mut passes = 0;
         for (rule, outcome) in self.p.rules.iter().zip(outcomes) {
+            // A budget or change policy says nothing about a resource.
+            if !rule.applies_to("check") {
+                continue;
+            }
             let origin = |name: &str| entities.as_ref().ok().and_then(|e| e.origin(name));
             match self.finding(r, rule, outcome, &input, origin) {
                 Some(f) => findings.push(f),

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 
-use cedar_policy::{Effect, Policy, PolicyId, PolicySet, ValidationMode, Validator};
+use cedar_policy::{
+    ActionConstraint, Effect, Policy, PolicyId, PolicySet, ValidationMode, Validator,
+};
 
 use crate::model::IndexedSource;
 
@@ -287,6 +289,15 @@ pub(crate) fn compile(
                 help_template: meta.help_template,
                 location: meta.location,
                 facts: source::fact_refs(&file.text, &masked, span),
+                actions: match p.action_constraint() {
+                    ActionConstraint::Any => None,
+                    ActionConstraint::Eq(a) => Some(vec![a.id().unescaped().to_string()]),
+                    ActionConstraint::In(list) => Some(
+                        list.iter()
+                            .map(|a| a.id().unescaped().to_string())
+                            .collect(),
+                    ),
+                },
             });
         }
     }

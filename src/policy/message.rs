@@ -3,10 +3,11 @@
 //! The values themselves are computed elsewhere ([`super::entities::Facts`],
 //! [`super::context::EnvParams`]); this module only formats them.
 
-use crate::model::{Budget, Fact, Resource, Sensitive, SourceFormat, Usd, SENSITIVE};
+use crate::model::{Budget, ChangeFacts, Fact, Resource, Sensitive, SourceFormat, Usd, SENSITIVE};
 
 use super::context::{EnvParams, Param};
 use super::entities::Facts;
+use super::settings::Guardrails;
 
 /// A value a template can name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,10 +45,22 @@ pub(crate) enum Placeholder {
     LlmModel,
     RouteMissing,
     ValueSources,
+    BaseMonthly,
+    HeadMonthly,
+    DeltaMonthly,
+    DeltaPercent,
+    IncreaseLimit,
+    LargestIncreases,
+    AcceleratorsAdded,
+    MaxAcceleratorsAdded,
+    LargestAccelerators,
+    EndpointsAdded,
+    NewEndpointEnvironments,
+    GovernanceFiles,
 }
 
 /// Every placeholder, by the name written between braces.
-pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 33] = [
+pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 45] = [
     ("address", Placeholder::Address),
     ("type", Placeholder::Type),
     ("missing_tags", Placeholder::MissingTags),
@@ -84,6 +97,21 @@ pub(crate) const PLACEHOLDERS: [(&str, Placeholder); 33] = [
     ("llm_model", Placeholder::LlmModel),
     ("route_missing", Placeholder::RouteMissing),
     ("value_sources", Placeholder::ValueSources),
+    ("base_monthly", Placeholder::BaseMonthly),
+    ("head_monthly", Placeholder::HeadMonthly),
+    ("delta_monthly", Placeholder::DeltaMonthly),
+    ("delta_percent", Placeholder::DeltaPercent),
+    ("increase_limit", Placeholder::IncreaseLimit),
+    ("largest_increases", Placeholder::LargestIncreases),
+    ("accelerators_added", Placeholder::AcceleratorsAdded),
+    ("max_accelerators_added", Placeholder::MaxAcceleratorsAdded),
+    ("largest_accelerators", Placeholder::LargestAccelerators),
+    ("endpoints_added", Placeholder::EndpointsAdded),
+    (
+        "new_endpoint_environments",
+        Placeholder::NewEndpointEnvironments,
+    ),
+    ("governance_files", Placeholder::GovernanceFiles),
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -170,6 +198,11 @@ impl Template {
         self.fill(|p| budget_value(p, b))
     }
 
+    /// Fills the template for a change finding; resource placeholders are `(none)`.
+    pub(crate) fn render_change(&self, c: &ChangeFacts, g: &Guardrails) -> String {
+        self.fill(|p| super::change::message_value(p, c, g))
+    }
+
     fn fill(&self, value: impl Fn(Placeholder) -> String) -> String {
         let mut out = String::new();
         for segment in &self.segments {
@@ -190,8 +223,8 @@ fn known_placeholders() -> String {
         .join(", ")
 }
 
-const UNKNOWN: &str = "(unknown)";
-const NONE: &str = "(none)";
+pub(crate) const UNKNOWN: &str = "(unknown)";
+pub(crate) const NONE: &str = "(none)";
 
 /// Whether the placeholder would show a fact that comes from a sensitive value.
 fn hidden(p: Placeholder, s: &Sensitive) -> bool {
@@ -266,7 +299,19 @@ fn value(p: Placeholder, input: &RenderInput<'_>) -> String {
         | Placeholder::BudgetCeiling
         | Placeholder::BudgetLimit
         | Placeholder::BudgetWarnAt
-        | Placeholder::BudgetPercent => NONE.to_string(),
+        | Placeholder::BudgetPercent
+        | Placeholder::BaseMonthly
+        | Placeholder::HeadMonthly
+        | Placeholder::DeltaMonthly
+        | Placeholder::DeltaPercent
+        | Placeholder::IncreaseLimit
+        | Placeholder::LargestIncreases
+        | Placeholder::AcceleratorsAdded
+        | Placeholder::MaxAcceleratorsAdded
+        | Placeholder::LargestAccelerators
+        | Placeholder::EndpointsAdded
+        | Placeholder::NewEndpointEnvironments
+        | Placeholder::GovernanceFiles => NONE.to_string(),
         Placeholder::Kind => f
             .workload
             .as_ref()

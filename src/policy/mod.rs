@@ -13,6 +13,7 @@
 
 mod annotations;
 mod budgets;
+mod change;
 mod context;
 mod entities;
 mod error;
@@ -35,13 +36,19 @@ use cedar_policy::{PolicyId, PolicySet, Schema};
 use crate::model::{Finding, Resource, Rule, Severity};
 
 pub use entities::instance_family;
+
+/// Accelerators a resource can run at maximum scale (`accelerators_max`); `None` when it
+/// is not a compute resource or the number does not apply.
+pub fn accelerators_at_max_scale(r: &Resource) -> Option<crate::model::Fact<i64>> {
+    entities::Facts::of(r).accelerators_max
+}
 pub use error::{PolicyLoadError, PolicyLoadErrors};
 pub use evaluate::Evaluation;
 pub use ids::UnknownPolicyId;
 pub use load::LoadOptions;
 pub use schema::{BUILTIN_POLICIES, SCHEMA};
 pub use settings::{
-    glob_match, is_date, EnvironmentSettings, Settings, Waiver, INFERENCE_FAMILIES,
+    glob_match, is_date, EnvironmentSettings, Guardrails, Settings, Waiver, INFERENCE_FAMILIES,
 };
 
 /// A loaded, validated policy set, ready to evaluate. Load once per run.
@@ -84,6 +91,18 @@ pub struct PolicyInfo {
     /// `@location`: facts to point findings at, tried in order.
     location: Option<Vec<String>>,
     facts: Vec<source::FactRef>,
+    /// The actions the policy's scope names (`check`, `budget`, `change`); `None` = any.
+    actions: Option<Vec<String>>,
+}
+
+impl PolicyInfo {
+    /// Whether a request with the action `action` can reach the policy: passes are
+    /// counted only for those.
+    pub(crate) fn applies_to(&self, action: &str) -> bool {
+        self.actions
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|a| a == action))
+    }
 }
 
 impl Policies {
@@ -190,5 +209,16 @@ impl Policies {
         settings: &Settings,
     ) -> Vec<Finding> {
         budgets::evaluate(self, budgets, settings)
+    }
+
+    /// Evaluates every policy on the change of a diff (one `Action::"change"` request);
+    /// findings point at `fallback` when the change has nothing to point at.
+    pub fn evaluate_change(
+        &self,
+        change: &crate::model::ChangeFacts,
+        settings: &Settings,
+        fallback: &crate::model::Location,
+    ) -> Vec<Finding> {
+        change::evaluate(self, change, settings, fallback)
     }
 }

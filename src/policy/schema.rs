@@ -8,7 +8,7 @@ use cedar_policy::Schema;
 pub const SCHEMA: &str = include_str!("../../policies/schema.cedarschema");
 
 /// The default policy pack: file name and text, in load order.
-pub const BUILTIN_POLICIES: [(&str, &str); 14] = [
+pub const BUILTIN_POLICIES: [(&str, &str); 18] = [
     (
         "budget_over_limit.cedar",
         include_str!("../../policies/budget_over_limit.cedar"),
@@ -64,6 +64,22 @@ pub const BUILTIN_POLICIES: [(&str, &str); 14] = [
     (
         "llm_route_unbounded.cedar",
         include_str!("../../policies/llm_route_unbounded.cedar"),
+    ),
+    (
+        "change_cost_increase.cedar",
+        include_str!("../../policies/change_cost_increase.cedar"),
+    ),
+    (
+        "change_accelerators_added.cedar",
+        include_str!("../../policies/change_accelerators_added.cedar"),
+    ),
+    (
+        "change_new_endpoint.cedar",
+        include_str!("../../policies/change_new_endpoint.cedar"),
+    ),
+    (
+        "governance_files_changed.cedar",
+        include_str!("../../policies/governance_files_changed.cedar"),
     ),
 ];
 

@@ -32,6 +32,18 @@ pub struct Settings {
     /// A required tag key written in another case counts as present (`[tags]
     /// case_insensitive_keys`).
     pub case_insensitive_tag_keys: bool,
+    /// Limits on a change as a whole (`Action::"change"`).
+    pub guardrails: Guardrails,
+}
+
+/// `[guardrails]`: the context of a change request; each is absent unless set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Guardrails {
+    pub max_monthly_increase: Option<Usd>,
+    /// Percent.
+    pub max_increase_percent: Option<rust_decimal::Decimal>,
+    pub max_accelerators_added: Option<i64>,
+    pub new_endpoint_environments: Option<Vec<String>>,
 }
 
 /// Settings for one environment. `None` falls back to the global setting.
@@ -93,6 +105,7 @@ impl Default for Settings {
             waivers: Vec::new(),
             today: String::new(),
             case_insensitive_tag_keys: false,
+            guardrails: Guardrails::default(),
         }
     }
 }
