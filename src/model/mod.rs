@@ -1,6 +1,7 @@
 //! The public data model: values, locations, normalized resources, and what loading found
 //! (errors, modules it could not load, the sources it read). No I/O happens here.
 
+mod approval;
 mod budget;
 mod change;
 mod cost;
@@ -14,6 +15,7 @@ mod workload;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub use approval::{Approval, Review, ReviewUser};
 pub use budget::Budget;
 pub use change::{ChangeFacts, Contribution, Endpoint};
 pub use cost::{grouped, CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};

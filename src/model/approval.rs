@@ -1,0 +1,34 @@
+//! Reviews of a pull request and the approvals they give (issue 19, section 3). A review is
+//! read from a file in the shape of GitHub's "list reviews for a pull request" response or
+//! fetched from GitHub; which reviews count is decided in `crate::policy` with Cedar.
+
+use serde::Deserialize;
+
+/// One review, as GitHub lists it. Only the fields approvals use are read.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Review {
+    pub user: ReviewUser,
+    /// `APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, `DISMISSED` or `PENDING`.
+    pub state: String,
+    /// The head commit the review was given on.
+    #[serde(default)]
+    pub commit_id: Option<String>,
+    /// RFC 3339, `2026-12-01T10:00:00Z`.
+    #[serde(default)]
+    pub submitted_at: Option<String>,
+}
+
+/// The reviewer. A deleted account is listed with `user: null` by GitHub; such reviews
+/// are skipped when read.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ReviewUser {
+    pub login: String,
+}
+
+/// An approval that counts: who, on which commit, when.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Approval {
+    pub user: String,
+    pub commit: String,
+    pub submitted_at: String,
+}
