@@ -350,6 +350,7 @@ fn report(names: &[String], messages: &[String], blob_url: &str) -> DiffReport {
             help: None,
             unknowns: Vec::new(),
             suppression: None,
+            approval: None,
         })
         .collect();
     DiffReport {

@@ -208,6 +208,7 @@ fn finding(
         help: help.map(str::to_string),
         unknowns: Vec::new(),
         suppression: None,
+        approval: None,
     }
 }
 

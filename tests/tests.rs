@@ -7,6 +7,7 @@ mod common;
 
 #[path = "action_scripts/main.rs"]
 mod action_scripts;
+mod approvals;
 mod assumptions;
 mod catalog_prices;
 mod cli_check;

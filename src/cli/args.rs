@@ -356,6 +356,13 @@ pub struct DiffArgs {
     #[arg(long, value_name = "LOGIN")]
     pub author: Option<String>,
 
+    /// The reviews of the change, for failures that need approval (`@approvers`,
+    /// `[approvals]`): a JSON file as `gh api repos/OWNER/REPO/pulls/N/reviews` writes it.
+    /// An approval counts for the commit it was given on; without reviews those failures
+    /// are pending
+    #[arg(long, value_name = "FILE")]
+    pub approvals: Option<PathBuf>,
+
     /// The GitHub repository file links point into, as OWNER/REPO [default:
     /// $GITHUB_REPOSITORY]
     #[arg(long, value_name = "OWNER/REPO")]

@@ -251,9 +251,9 @@ pub(super) fn gate_exit_code(
     for (status, severity, counts) in findings {
         let fails = match status {
             Status::Error => return exit::ERROR,
-            Status::Fail => true,
+            Status::Fail | Status::PendingApproval => true,
             Status::Unknown => gate.unknown == UnknownMode::Fail,
-            Status::Suppressed => false,
+            Status::Suppressed | Status::Approved => false,
         };
         failing |= counts && fails && severity.is_some_and(|s| s >= threshold);
     }

@@ -90,8 +90,11 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
     let head_root = prepared.namer.root().to_path_buf();
 
     let mut diff = diff::compare(base, head);
-    guard_the_change(&mut diff, args, &prepared, &policies, &settings, governance);
     let commit = head_commit(&head_root);
+    let reviews = super::approvals::reviews(args.approvals.as_deref(), commit.clone())?;
+    guard_the_change(
+        &mut diff, args, &prepared, &policies, &settings, governance, &reviews,
+    );
     let links = commit
         .as_deref()
         .and_then(|commit| links(args.repo.as_deref(), commit));
@@ -116,6 +119,7 @@ fn guard_the_change(
     policies: &Policies,
     settings: &crate::policy::Settings,
     governance: Vec<InputError>,
+    reviews: &crate::policy::Reviews,
 ) {
     let author = args.author.clone().or_else(|| {
         super::comment::github_event()?
@@ -135,7 +139,8 @@ fn guard_the_change(
             .map(|p| prepared.config_namer.name(p))
             .unwrap_or_else(|| Arc::from(config::FILE_NAME)),
     );
-    let findings = policies.evaluate_change(&facts, settings, &fallback);
+    let mut findings = policies.evaluate_change(&facts, settings, &fallback);
+    policies.apply_approvals(&mut findings, &facts, settings, reviews);
     diff.origins.extend(findings.iter().map(|_| Origin::New));
     diff.head.findings.extend(findings);
 }

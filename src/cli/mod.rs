@@ -1,6 +1,7 @@
 //! The command line: argument definitions (clap), one module per subcommand, and the
 //! mapping from outcomes to exit codes. The only module that prints.
 
+mod approvals;
 mod args;
 mod check;
 mod comment;

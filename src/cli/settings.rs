@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, LoadedConfig};
 use crate::load::source::{read_source, PathNamer};
 use crate::model::{Inventory, LineIndex, Location, Usd};
-use crate::policy::{EnvironmentSettings, Guardrails, Settings, Waiver};
+use crate::policy::{ApprovalRules, EnvironmentSettings, Guardrails, Settings, Waiver};
 use crate::price::{overlay, usage, Discount, PriceOverride, PricingSettings, Usage};
 
 /// Policy directories from the configuration (relative to its file) and the command line.
@@ -65,6 +65,11 @@ pub fn policy_settings(loaded: &LoadedConfig, namer: &PathNamer, today: String) 
             max_increase_percent: config.guardrails.max_increase_percent,
             max_accelerators_added: config.guardrails.max_accelerators_added,
             new_endpoint_environments: config.guardrails.new_endpoint_environments.clone(),
+        },
+        approvals: ApprovalRules {
+            owners: config.approvals.owners.clone(),
+            required: config.approvals.required,
+            groups: config.approvals.groups.clone(),
         },
     }
 }

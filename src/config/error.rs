@@ -61,6 +61,10 @@ const KNOWN_KEYS: &[&str] = &[
     "max_increase_percent",
     "max_accelerators_added",
     "new_endpoint_environments",
+    "approvals",
+    "owners",
+    "required",
+    "groups",
 ];
 
 #[derive(Debug, thiserror::Error, Diagnostic)]

@@ -13,7 +13,8 @@ use serde::Deserialize;
 
 pub use self::error::ConfigError;
 pub use self::pricing::{
-    BudgetConfig, CostsConfig, DiscountConfig, GuardrailsConfig, OverrideConfig, PricingConfig,
+    ApprovalsConfig, BudgetConfig, CostsConfig, DiscountConfig, GuardrailsConfig, OverrideConfig,
+    PricingConfig,
 };
 
 /// The file name looked for.
@@ -63,6 +64,9 @@ pub struct Config {
     /// Limits on a change as a whole (`diff`).
     #[serde(default)]
     pub guardrails: GuardrailsConfig,
+    /// Who can approve a change's failures.
+    #[serde(default)]
+    pub approvals: ApprovalsConfig,
 }
 
 /// How tag keys are compared.
@@ -271,6 +275,7 @@ impl Default for Config {
             tags: TagsConfig::default(),
             budget: Vec::new(),
             guardrails: GuardrailsConfig::default(),
+            approvals: ApprovalsConfig::default(),
         }
     }
 }

@@ -98,6 +98,36 @@ pub struct GuardrailsConfig {
     pub new_endpoint_environments: Option<Vec<String>>,
 }
 
+/// Who can approve a change's failures (`diff`), and how many approvals one needs.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalsConfig {
+    /// The group that approves edits to the gate (AIC-GOV-001) and the built-in
+    /// guardrails; a policy names another with `@approvers`.
+    #[serde(default)]
+    pub owners: Option<String>,
+    /// Approvals a finding needs.
+    #[serde(default = "one")]
+    pub required: u32,
+    /// Group name → members: logins (`alice`) and teams (`@acme/finops`).
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for ApprovalsConfig {
+    fn default() -> Self {
+        ApprovalsConfig {
+            owners: None,
+            required: one(),
+            groups: BTreeMap::new(),
+        }
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+
 /// A budget cap over a set of resources.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -214,6 +244,34 @@ pub(super) fn validate_ranges(
                     "write a GPU model the catalog prices: {}",
                     crate::catalog::gpu_rate_models().join(", ")
                 ),
+            ));
+        }
+    }
+    let approvals = &config.approvals;
+    if approvals.required == 0 {
+        return Err((
+            "required",
+            "[approvals] required is 0, so every finding would be approved by nobody".to_string(),
+            "write how many approvals a finding needs, at least 1".to_string(),
+        ));
+    }
+    if let Some(owners) = approvals
+        .owners
+        .as_ref()
+        .filter(|o| !approvals.groups.contains_key(*o))
+    {
+        return Err((
+            "owners",
+            format!("[approvals] owners names `{owners}`, which [approvals.groups] does not list"),
+            "add the group under [approvals.groups], e.g. `platform = [\"alice\", \"@acme/platform\"]`".to_string(),
+        ));
+    }
+    for (group, members) in &approvals.groups {
+        if let Some(bad) = members.iter().find(|m| !crate::model::is_member_name(m)) {
+            return Err((
+                "groups",
+                format!("group `{group}` lists `{bad}`, which is neither a login nor a team"),
+                "write logins (`alice`, `renovate[bot]`) and teams as `@org/team`".to_string(),
             ));
         }
     }

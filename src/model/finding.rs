@@ -49,6 +49,10 @@ pub enum Status {
     Suppressed,
     /// The policy could not be evaluated for this resource.
     Error,
+    /// A change's failure that needs approval it does not have yet; fails the run.
+    PendingApproval,
+    /// A change's failure that enough valid approvals cleared.
+    Approved,
 }
 
 impl Status {
@@ -58,6 +62,8 @@ impl Status {
             Status::Unknown => "unknown",
             Status::Suppressed => "suppressed",
             Status::Error => "error",
+            Status::PendingApproval => "pending_approval",
+            Status::Approved => "approved",
         }
     }
 
@@ -68,6 +74,8 @@ impl Status {
             Status::Unknown,
             Status::Suppressed,
             Status::Error,
+            Status::PendingApproval,
+            Status::Approved,
         ]
         .into_iter()
         .find(|status| status.as_str() == s)
@@ -135,6 +143,21 @@ pub struct Finding {
     /// For [`Status::Unknown`]: the values the answer depends on.
     pub unknowns: Vec<UnknownInput>,
     pub suppression: Option<Suppression>,
+    /// For a change's failure whose policy names approvers: who can clear it and who did.
+    pub approval: Option<ApprovalNeed>,
+}
+
+/// What a change's failure needs to be approved, and the approvals that count.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ApprovalNeed {
+    /// The `[approvals.groups]` group whose members can approve.
+    pub group: String,
+    /// How many approvals it needs (`[approvals] required`).
+    pub required: u32,
+    /// The approvals that count, by user.
+    pub approvals: Vec<super::Approval>,
+    /// Reviews that do not count, each with why (stale, not permitted, changes requested).
+    pub not_counted: Vec<String>,
 }
 
 /// A policy as reports describe it (SARIF rules, JUnit suites, listings), whether or not it

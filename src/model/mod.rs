@@ -15,11 +15,11 @@ mod workload;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub use approval::{Approval, Review, ReviewUser};
+pub use approval::{is_member_name, parse_reviews, Approval, Review, ReviewUser};
 pub use budget::Budget;
 pub use change::{ChangeFacts, Contribution, Endpoint};
 pub use cost::{grouped, CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};
-pub use finding::{Finding, Rule, Severity, Status, Suppression, UnknownInput};
+pub use finding::{ApprovalNeed, Finding, Rule, Severity, Status, Suppression, UnknownInput};
 pub use lines::{IndexedSource, LineIndex};
 pub use location::{line_col, line_start_offset, to_u32, Location, Span};
 pub use resource::{

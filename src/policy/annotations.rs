@@ -23,6 +23,8 @@ pub(crate) struct Meta {
     /// `@location("capacity_type, instance_type")`: the facts a finding points at, tried in
     /// order, before the resource block.
     pub location: Option<Vec<String>>,
+    /// `@approvers("finops")`: the group whose members can clear a failure on a change.
+    pub approvers: Option<String>,
 }
 
 /// Facts a `@location` annotation may name: the resource attributes that have a place in
@@ -177,11 +179,29 @@ pub(crate) fn check(policy: &Policy) -> Result<Meta, Vec<Problem>> {
         }
         Some(t) => Some(Some(t.trim().to_string())),
     };
+    let approvers = match policy.annotation("approvers") {
+        None => Some(None),
+        Some(g)
+            if !g.is_empty()
+                && g.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) =>
+        {
+            Some(Some(g.to_string()))
+        }
+        Some(g) => {
+            problems.push(Problem {
+                annotation: "approvers",
+                message: format!("`@approvers` names `{g}`, which is not a group name"),
+                help: "name one group of [approvals.groups] in the configuration, e.g. `@approvers(\"finops\")`".to_string(),
+            });
+            None
+        }
+    };
     let help = match policy.annotation("help") {
         None => Some(None),
         Some(h) => template("help", h, &mut problems).map(|t| Some((h.to_string(), t))),
     };
-    match (id, severity, message, help, location, title) {
+    match (id, severity, message, help, location, title, approvers) {
         (
             Some(id),
             Some(severity),
@@ -189,6 +209,7 @@ pub(crate) fn check(policy: &Policy) -> Result<Meta, Vec<Problem>> {
             Some(help),
             Some(location),
             Some(title),
+            Some(approvers),
         ) if problems.is_empty() => {
             let (help, help_template) = match help {
                 Some((h, t)) => (Some(h), Some(t)),
@@ -203,6 +224,7 @@ pub(crate) fn check(policy: &Policy) -> Result<Meta, Vec<Problem>> {
                 message_template,
                 help_template,
                 location,
+                approvers,
             })
         }
         _ => Err(problems),

@@ -130,6 +130,7 @@ pub(crate) fn evaluate(p: &Policies, budgets: &[Budget], settings: &Settings) ->
                 help: rule.help_template.as_ref().map(|t| t.render_budget(b)),
                 unknowns,
                 suppression,
+                approval: None,
             });
         }
     }

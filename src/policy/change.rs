@@ -55,7 +55,7 @@ fn endpoint_environments(c: &ChangeFacts, settings: &Settings) -> RestrictedExpr
     }
 }
 
-fn entity(p: &Policies, c: &ChangeFacts, settings: &Settings) -> Result<Entity, String> {
+pub(crate) fn entity(p: &Policies, c: &ChangeFacts, settings: &Settings) -> Result<Entity, String> {
     let mut attrs = vec![
         ("base_monthly", decimal(c.base_monthly, "base_monthly")),
         ("head_monthly", decimal(c.head_monthly, "head_monthly")),
@@ -223,6 +223,7 @@ pub(crate) fn evaluate(
                 .map(|t| t.render_change(c, &settings.guardrails)),
             unknowns,
             suppression,
+            approval: None,
         });
     }
     findings.sort();

@@ -137,10 +137,12 @@ pub(crate) struct Uids {
     environment: EntityTypeName,
     budget: EntityTypeName,
     user: EntityTypeName,
+    group: EntityTypeName,
     pub scanner: EntityUid,
     pub action: EntityUid,
     pub budget_action: EntityUid,
     pub change_action: EntityUid,
+    pub approve_action: EntityUid,
     /// The one `Change` of a diff.
     pub change: EntityUid,
 }
@@ -157,6 +159,7 @@ impl Uids {
             environment: name("Environment")?,
             budget: name("Budget")?,
             user: name("User")?,
+            group: name("Group")?,
             scanner: EntityUid::from_type_name_and_id(
                 name("Scanner")?,
                 EntityId::new("aicost-policy"),
@@ -170,12 +173,20 @@ impl Uids {
                 name("Action")?,
                 EntityId::new("change"),
             ),
+            approve_action: EntityUid::from_type_name_and_id(
+                name("Action")?,
+                EntityId::new("approve"),
+            ),
             change: EntityUid::from_type_name_and_id(name("Change")?, EntityId::new("change")),
         })
     }
 
     pub(crate) fn user(&self, login: &str) -> EntityUid {
         EntityUid::from_type_name_and_id(self.user.clone(), EntityId::new(login))
+    }
+
+    pub(crate) fn group(&self, name: &str) -> EntityUid {
+        EntityUid::from_type_name_and_id(self.group.clone(), EntityId::new(name))
     }
 
     pub(crate) fn budget(&self, name: &str) -> EntityUid {

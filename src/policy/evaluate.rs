@@ -281,7 +281,7 @@ impl Run<'_> {
         };
         let suppression = match status {
             Status::Fail | Status::Unknown => self.waiver(r, &rule.id),
-            Status::Suppressed | Status::Error => None,
+            Status::Suppressed | Status::Error | Status::PendingApproval | Status::Approved => None,
         };
         Some(Finding {
             policy_id: rule.id.clone(),
@@ -304,6 +304,7 @@ impl Run<'_> {
             ),
             unknowns,
             suppression,
+            approval: None,
         })
     }
 

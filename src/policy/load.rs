@@ -1,6 +1,7 @@
 //! Policy files → one validated policy set. Reads the built-in pack and every `*.cedar`
 //! file of the user's directories, parses each file, re-keys policies by `@id`, checks
-//! annotations, rejects `permit` policies, templates and duplicate ids, and validates the
+//! annotations, rejects `permit` policies (except on `Action::"approve"`, where they say
+//! who may approve), templates and duplicate ids, and validates the
 //! whole set in strict mode against the schema. Collects every error rather than stopping
 //! at the first. Does not evaluate policies.
 
@@ -132,6 +133,7 @@ pub(crate) fn compile(
     };
     let mut set = PolicySet::new();
     let mut rules: Vec<PolicyInfo> = Vec::new();
+    let mut approvals: Vec<String> = Vec::new();
     let mut origins: HashMap<String, Origin> = HashMap::new();
     let mut literals = BTreeSet::new();
     let mut environments = BTreeSet::new();
@@ -198,6 +200,40 @@ pub(crate) fn compile(
         policies.sort_by_key(|p| policy_index(p.id()));
         for p in policies {
             let span = span_of(p.id());
+            if is_approval(p) {
+                // Who may approve, not a finding: `permit` is meaningful and only `@id` is
+                // read.
+                let line = text.lines().line_col(&file.text, span.start).0;
+                let origin = Origin {
+                    file: file_index,
+                    span,
+                    line,
+                };
+                let id = p
+                    .annotation("id")
+                    .filter(|id| !id.is_empty() && !id.chars().any(char::is_whitespace))
+                    .filter(|id| !origins.contains_key(*id))
+                    .map(str::to_string);
+                let Some(id) = id else {
+                    errors.push(
+                        error_at(
+                            "aicost::policy::annotation",
+                            "an approval policy has no `@id`, or one another policy has".to_string(),
+                            effect_span(&masked, span),
+                            "here",
+                        )
+                        .with_help("give it a unique `@id(\"ORG-APPROVE-001\")`; the id names it in reports"),
+                    );
+                    continue;
+                };
+                if let Err(e) = set.add(p.new_id(PolicyId::new(&id))) {
+                    errors.push(error_at("aicost::policy::add", e.to_string(), span, "here"));
+                    continue;
+                }
+                origins.insert(id.clone(), origin);
+                approvals.push(id);
+                continue;
+            }
             let permit = p.effect() == Effect::Permit;
             if permit {
                 errors.push(
@@ -288,6 +324,7 @@ pub(crate) fn compile(
                 message_template: meta.message_template,
                 help_template: meta.help_template,
                 location: meta.location,
+                approvers: meta.approvers,
                 facts: source::fact_refs(&file.text, &masked, span),
                 actions: match p.action_constraint() {
                     ActionConstraint::Any => None,
@@ -350,16 +387,28 @@ pub(crate) fn compile(
         .enumerate()
         .map(|(i, r)| (PolicyId::new(&r.id), i))
         .collect();
+    approvals.sort();
     Ok(Policies {
         schema,
         set,
         rules,
+        approvals,
         index,
         literals,
         environments,
         uids,
         warnings,
     })
+}
+
+/// Whether the policy's scope is the `approve` action alone: an approval policy.
+fn is_approval(p: &Policy) -> bool {
+    let approve = |a: &cedar_policy::EntityUid| a.id().unescaped() == "approve";
+    match p.action_constraint() {
+        ActionConstraint::Eq(a) => approve(&a),
+        ActionConstraint::In(list) => !list.is_empty() && list.iter().all(approve),
+        ActionConstraint::Any => false,
+    }
 }
 
 /// `N` for Cedar's generated id `policyN`.

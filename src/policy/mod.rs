@@ -12,6 +12,7 @@
 //! (three-valued decisions), `settings`, `error`.
 
 mod annotations;
+mod approval;
 mod budgets;
 mod change;
 mod context;
@@ -35,6 +36,7 @@ use cedar_policy::{PolicyId, PolicySet, Schema};
 
 use crate::model::{Finding, Resource, Rule, Severity};
 
+pub use approval::Reviews;
 pub use entities::instance_family;
 
 /// Accelerators a resource can run at maximum scale (`accelerators_max`); `None` when it
@@ -48,7 +50,8 @@ pub use ids::UnknownPolicyId;
 pub use load::LoadOptions;
 pub use schema::{BUILTIN_POLICIES, SCHEMA};
 pub use settings::{
-    glob_match, is_date, EnvironmentSettings, Guardrails, Settings, Waiver, INFERENCE_FAMILIES,
+    glob_match, is_date, ApprovalRules, EnvironmentSettings, Guardrails, Settings, Waiver,
+    INFERENCE_FAMILIES,
 };
 
 /// A loaded, validated policy set, ready to evaluate. Load once per run.
@@ -58,6 +61,9 @@ pub struct Policies {
     set: PolicySet,
     /// Sorted by id.
     rules: Vec<PolicyInfo>,
+    /// Ids of the approval policies (`Action::"approve"`), sorted; they decide who may
+    /// approve a change's finding and give no findings themselves.
+    approvals: Vec<String>,
     index: HashMap<PolicyId, usize>,
     /// Every string literal in any policy (part of the tag key universe).
     literals: BTreeSet<String>,
@@ -90,6 +96,9 @@ pub struct PolicyInfo {
     help_template: Option<message::Template>,
     /// `@location`: facts to point findings at, tried in order.
     location: Option<Vec<String>>,
+    /// `@approvers`: the `[approvals.groups]` group whose members can clear a failure of
+    /// this policy on a change.
+    pub approvers: Option<String>,
     facts: Vec<source::FactRef>,
     /// The actions the policy's scope names (`check`, `budget`, `change`); `None` = any.
     actions: Option<Vec<String>>,
@@ -209,6 +218,23 @@ impl Policies {
         settings: &Settings,
     ) -> Vec<Finding> {
         budgets::evaluate(self, budgets, settings)
+    }
+
+    /// Ids of the approval policies (`Action::"approve"`), sorted.
+    pub fn approval_policies(&self) -> &[String] {
+        &self.approvals
+    }
+
+    /// Sets the approval state of the change's failures whose policies name approvers:
+    /// `pending_approval`, or `approved` once `reviews` hold enough permitted approvals.
+    pub fn apply_approvals(
+        &self,
+        findings: &mut [Finding],
+        change: &crate::model::ChangeFacts,
+        settings: &Settings,
+        reviews: &Reviews,
+    ) {
+        approval::apply(self, findings, change, settings, reviews)
     }
 
     /// Evaluates every policy on the change of a diff (one `Action::"change"` request);

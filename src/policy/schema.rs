@@ -8,7 +8,7 @@ use cedar_policy::Schema;
 pub const SCHEMA: &str = include_str!("../../policies/schema.cedarschema");
 
 /// The default policy pack: file name and text, in load order.
-pub const BUILTIN_POLICIES: [(&str, &str); 18] = [
+pub const BUILTIN_POLICIES: [(&str, &str); 19] = [
     (
         "budget_over_limit.cedar",
         include_str!("../../policies/budget_over_limit.cedar"),
@@ -80,6 +80,10 @@ pub const BUILTIN_POLICIES: [(&str, &str); 18] = [
     (
         "governance_files_changed.cedar",
         include_str!("../../policies/governance_files_changed.cedar"),
+    ),
+    (
+        "approvals.cedar",
+        include_str!("../../policies/approvals.cedar"),
     ),
 ];
 

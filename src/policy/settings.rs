@@ -34,6 +34,28 @@ pub struct Settings {
     pub case_insensitive_tag_keys: bool,
     /// Limits on a change as a whole (`Action::"change"`).
     pub guardrails: Guardrails,
+    /// `[approvals]`: who can clear a change's failures.
+    pub approvals: ApprovalRules,
+}
+
+/// `[approvals]`: groups of approvers and how many approvals a finding needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApprovalRules {
+    /// The group for edits to the gate and the built-in guardrails.
+    pub owners: Option<String>,
+    pub required: u32,
+    /// Group → logins and `@org/team` names.
+    pub groups: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for ApprovalRules {
+    fn default() -> Self {
+        ApprovalRules {
+            owners: None,
+            required: 1,
+            groups: BTreeMap::new(),
+        }
+    }
 }
 
 /// `[guardrails]`: the context of a change request; each is absent unless set.
@@ -106,6 +128,7 @@ impl Default for Settings {
             today: String::new(),
             case_insensitive_tag_keys: false,
             guardrails: Guardrails::default(),
+            approvals: ApprovalRules::default(),
         }
     }
 }

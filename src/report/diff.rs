@@ -135,6 +135,27 @@ pub struct FindingEntry {
     pub help: Option<String>,
     pub unknowns: Vec<UnknownEntry>,
     pub suppression: Option<SuppressionEntry>,
+    /// For a change's failure whose policy names approvers; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalEntry>,
+}
+
+/// Who can approve a finding, how many approvals it needs and who gave them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalEntry {
+    /// The `[approvals.groups]` group.
+    pub approvers: String,
+    pub required: u32,
+    pub approvals: Vec<ApprovalGiven>,
+    /// Reviews that do not count, with why.
+    pub not_counted: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalGiven {
+    pub user: String,
+    pub commit: String,
+    pub submitted_at: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -213,6 +234,12 @@ pub struct FindingCounts {
     pub suppressed: usize,
     pub errors: usize,
     pub resolved: usize,
+    /// Failures on the change that wait for approval, and those approved. Absent from a
+    /// report saved by an older version.
+    #[serde(default)]
+    pub pending_approval: usize,
+    #[serde(default)]
+    pub approved: usize,
 }
 
 /// Rounds to cents, always with two decimals.
@@ -263,6 +290,8 @@ pub fn build(diff: &Diff, base: Side, head: Side, links: Option<Links>) -> DiffR
             (Status::Unknown, Origin::Existing) => &mut finding_counts.existing_unknown,
             (Status::Suppressed, _) => &mut finding_counts.suppressed,
             (Status::Error, _) => &mut finding_counts.errors,
+            (Status::PendingApproval, _) => &mut finding_counts.pending_approval,
+            (Status::Approved, _) => &mut finding_counts.approved,
         };
         *slot += 1;
     }
@@ -390,6 +419,20 @@ pub fn finding_entry(f: &Finding, origin: Option<Origin>) -> FindingEntry {
         suppression: f.suppression.as_ref().map(|s| SuppressionEntry {
             reason: s.reason.clone(),
             expires: s.expires.clone(),
+        }),
+        approval: f.approval.as_ref().map(|a| ApprovalEntry {
+            approvers: a.group.clone(),
+            required: a.required,
+            approvals: a
+                .approvals
+                .iter()
+                .map(|x| ApprovalGiven {
+                    user: x.user.clone(),
+                    commit: x.commit.clone(),
+                    submitted_at: x.submitted_at.clone(),
+                })
+                .collect(),
+            not_counted: a.not_counted.clone(),
         }),
     }
 }

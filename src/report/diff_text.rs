@@ -75,6 +75,16 @@ pub fn render(head: &Report, report: &DiffReport, options: TextOptions) -> Strin
         plural(f.new_unknown, "new unknown", "new unknowns"),
         f.existing_unknown
     ));
+    if f.pending_approval > 0 {
+        parts.push(plural(
+            f.pending_approval,
+            "pending approval",
+            "pending approvals",
+        ));
+    }
+    if f.approved > 0 {
+        parts.push(format!("{} approved", f.approved));
+    }
     if f.resolved > 0 {
         parts.push(format!("{} fixed", f.resolved));
     }

@@ -19,7 +19,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&input_command("warning", "aicost-policy: input warning", w));
     }
     for f in &report.findings {
-        if f.status != Status::Suppressed {
+        if !matches!(f.status, Status::Suppressed | Status::Approved) {
             out.push_str(&finding_command(f));
         }
     }
@@ -31,11 +31,13 @@ pub fn render(report: &Report) -> String {
 /// `error`, `warning` or `notice`: how loudly GitHub shows a finding.
 fn level(f: &Finding) -> &'static str {
     match f.status {
-        Status::Fail | Status::Suppressed => match f.severity {
-            Severity::Critical | Severity::High | Severity::Medium => "error",
-            Severity::Low => "warning",
-            Severity::Info => "notice",
-        },
+        Status::Fail | Status::Suppressed | Status::PendingApproval | Status::Approved => {
+            match f.severity {
+                Severity::Critical | Severity::High | Severity::Medium => "error",
+                Severity::Low => "warning",
+                Severity::Info => "notice",
+            }
+        }
         Status::Unknown => "warning",
         Status::Error => "error",
     }
@@ -163,6 +165,7 @@ mod tests {
             help: Some("fix it".to_string()),
             unknowns: Vec::new(),
             suppression: None,
+            approval: None,
         }
     }
 

@@ -178,6 +178,18 @@ fn finding_case(f: &Finding) -> Case {
             kind: "policy error".to_string(),
             details,
         },
+        Status::PendingApproval => Outcome::Failure {
+            message: format!("pending approval: {message}"),
+            kind: "pending approval".to_string(),
+            details,
+        },
+        Status::Approved => Outcome::Skipped {
+            message: shown(&format!(
+                "approved: {}",
+                super::approval_text(f).unwrap_or_default()
+            )),
+            details: None,
+        },
     };
     Case {
         name: shown(&f.address),
@@ -399,6 +411,7 @@ mod tests {
                 expires: None,
                 location: Some(location.clone()),
             }),
+            approval: None,
         };
         let report = Report {
             rules: vec![rule("A"), rule("B")],

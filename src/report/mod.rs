@@ -121,6 +121,37 @@ impl Report {
     }
 }
 
+/// What an approval status says, for every format: who can approve and who did.
+/// `None` for a finding that needs no approval.
+pub fn approval_text(f: &crate::model::Finding) -> Option<String> {
+    let a = f.approval.as_ref()?;
+    let by = a
+        .approvals
+        .iter()
+        .map(|x| format!("{} at {}", x.user, short_commit(&x.commit)))
+        .collect::<Vec<_>>();
+    let needs = format!(
+        "needs {} approval{} of the head commit from {}",
+        a.required,
+        if a.required == 1 { "" } else { "s" },
+        a.group
+    );
+    let mut text = match f.status {
+        crate::model::Status::Approved => format!("approved by {}", by.join(", ")),
+        _ if by.is_empty() => needs,
+        _ => format!("{needs}; approved by {}", by.join(", ")),
+    };
+    if f.status != crate::model::Status::Approved && !a.not_counted.is_empty() {
+        text.push_str(&format!("; not counted: {}", a.not_counted.join("; ")));
+    }
+    Some(text)
+}
+
+/// The first 12 characters of a commit id, as reviews show it.
+fn short_commit(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
+}
+
 /// Percent-encodes every byte of `path` except unreserved characters and `/`, so spaces,
 /// `%`, `#`, `?` and non-ASCII names make a valid URI reference.
 pub fn encode_path(path: &str) -> String {

@@ -93,7 +93,9 @@ fn rule(r: &Rule) -> Json {
 fn result(report: &Report, f: &Finding) -> Json {
     // SARIF: a result whose kind is not `fail` has level `none`.
     let (kind, level) = match f.status {
-        Status::Fail | Status::Suppressed => ("fail", severity_level(f.severity)),
+        Status::Fail | Status::Suppressed | Status::PendingApproval | Status::Approved => {
+            ("fail", severity_level(f.severity))
+        }
         Status::Unknown => ("review", "none"),
         Status::Error => ("fail", "error"),
     };
@@ -152,8 +154,32 @@ fn result(report: &Report, f: &Finding) -> Json {
         }
         out.insert("suppressions".into(), json!([Json::Object(suppression)]));
     }
+    if f.status == Status::Approved {
+        // An approval accepts the finding the way a waiver does, from outside the source.
+        out.insert(
+            "suppressions".into(),
+            json!([{
+                "kind": "external",
+                "status": "accepted",
+                "justification": super::approval_text(f).unwrap_or_default(),
+            }]),
+        );
+    }
     let mut properties = JsonMap::new();
     properties.insert("severity".into(), json!(f.severity.as_str()));
+    if let Some(a) = &f.approval {
+        properties.insert("approvers".into(), json!(a.group));
+        properties.insert(
+            "approvals".into(),
+            json!(a
+                .approvals
+                .iter()
+                .map(
+                    |x| json!({"user": x.user, "commit": x.commit, "submitted_at": x.submitted_at})
+                )
+                .collect::<Vec<_>>()),
+        );
+    }
     properties.insert("status".into(), json!(f.status.as_str()));
     properties.insert("root".into(), json!(f.root.as_ref()));
     properties.insert("resourceType".into(), json!(f.resource_type));

@@ -384,6 +384,8 @@ fn finding_block(
         Status::Unknown => (miette::Severity::Warning, Some("unknown")),
         Status::Suppressed => (miette::Severity::Advice, Some("suppressed")),
         Status::Error => (miette::Severity::Error, Some("error")),
+        Status::PendingApproval => (severity_of(f.severity), Some("pending approval")),
+        Status::Approved => (miette::Severity::Advice, Some("approved")),
     };
     let code = match status_word {
         Some(word) => format!("{} [{}, {word}]", f.policy_id, f.severity.as_str()),
@@ -401,6 +403,7 @@ fn finding_block(
             Some(d) => format!("waived until {d}: {}", s.reason),
             None => format!("waived: {}", s.reason),
         }),
+        Status::PendingApproval | Status::Approved => super::approval_text(f),
         _ => resource.and_then(describe_resource),
     };
     let source = snippet_for(report, lines, &f.location);

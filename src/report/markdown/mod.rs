@@ -148,7 +148,17 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
     };
     let new_failed = pick("fail", "new");
     let new_unknown = pick("unknown", "new");
-    let clean = if new_failed.is_empty() && new_unknown.is_empty() {
+    let approval_items: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.approval.is_some())
+        .map(|f| approval_item(f, links))
+        .collect();
+    let pending = report
+        .findings
+        .iter()
+        .any(|f| f.status == "pending_approval");
+    let clean = if new_failed.is_empty() && new_unknown.is_empty() && !pending {
         "\n✅ This change introduces no policy failures and no unknown results.\n".to_string()
     } else {
         String::new()
@@ -210,6 +220,12 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
             "findings",
         )
     };
+    let approvals = list_section(
+        approval_items,
+        |_| "\n#### 🔏 Approvals\n\n".to_string(),
+        "approvals",
+    )
+    .keeping_head();
     let errors = errors_section(&report.errors, links);
     let warnings = warnings_section(&report.warnings, links);
     let budgets = Section::fixed(budgets_table(&report.budgets, links, true));
@@ -235,9 +251,14 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         rest_section,           // 9
         existing_section,       // 10
         resolved_section,       // 11
-        footer,                 // 12
+        approvals,              // 12
+        footer,                 // 13
     ];
-    assemble(sections, &[10, 11, 9, 7, 2, 5, 6, 3, 1], limit)
+    // The approvals go right after the failures they clear.
+    let mut sections = sections;
+    let approvals = sections.remove(12);
+    sections.insert(4, approvals);
+    assemble(sections, &[11, 12, 10, 8, 2, 6, 7, 4, 3, 1], limit)
 }
 
 /// The Markdown report of `check`: totals, failures, unknowns, budgets.
@@ -496,6 +517,55 @@ fn finding_item(f: &FindingEntry, links: Option<&Links>) -> String {
     if f.status == "unknown" && !f.unknowns.is_empty() {
         let because: Vec<String> = f.unknowns.iter().map(|u| text(&u.origin)).collect();
         item.push_str(&format!(" — depends on {}", because.join("; ")));
+    }
+    item.push('\n');
+    item
+}
+
+/// A change's finding that needs approval: what needs whom, and who approved.
+fn approval_item(f: &FindingEntry, links: Option<&Links>) -> String {
+    let Some(a) = &f.approval else {
+        return String::new();
+    };
+    let approvals = if a.required == 1 {
+        "1 approval".to_string()
+    } else {
+        format!("{} approvals", a.required)
+    };
+    let by: Vec<String> = a
+        .approvals
+        .iter()
+        .map(|x| {
+            format!(
+                "{} at {}",
+                code(&x.user),
+                code(x.commit.get(..12).unwrap_or(&x.commit))
+            )
+        })
+        .collect();
+    let state = if f.status == "approved" {
+        format!("✅ approved by {}", by.join(", "))
+    } else if by.is_empty() {
+        format!(
+            "⏳ needs {approvals} of the head commit from {}",
+            code(&a.approvers)
+        )
+    } else {
+        format!(
+            "⏳ needs {approvals} of the head commit from {}; approved by {}",
+            code(&a.approvers),
+            by.join(", ")
+        )
+    };
+    let mut item = format!(
+        "- **{}** at {}: {state} — {}",
+        text(&f.policy_id),
+        place(&f.file, f.line, links),
+        text(&f.message)
+    );
+    if f.status != "approved" && !a.not_counted.is_empty() {
+        let reasons: Vec<String> = a.not_counted.iter().map(|r| text(r)).collect();
+        item.push_str(&format!(" _(not counted: {})_", reasons.join("; ")));
     }
     item.push('\n');
     item
