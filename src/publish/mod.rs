@@ -10,12 +10,14 @@
 mod error;
 mod github;
 mod marker;
+mod reviews;
 
 use std::time::Duration;
 
 pub use error::{PublishError, MAX_BODY_CHARS};
 pub use github::RetryPolicy;
 pub use marker::{check_tag, is_ours, marker, MAX_TAG_LEN};
+pub use reviews::fetch_approvals_input;
 
 /// Checks a `--comment-author` login: a GitHub login, or an app's `slug[bot]`.
 pub fn check_author(login: &str) -> Result<(), PublishError> {
@@ -28,11 +30,13 @@ pub fn check_author(login: &str) -> Result<(), PublishError> {
 pub struct Limits {
     /// One HTTP try, from connecting to the last byte of the answer.
     pub request_timeout: Duration,
-    /// The whole of [`post_comment`]: every request, retry and wait.
+    /// The whole of [`post_comment`] or [`fetch_approvals_input`]: every request, retry and
+    /// wait.
     pub deadline: Duration,
     /// The largest answer read, in bytes; a longer one is an error, not read further.
     pub max_response_bytes: usize,
-    /// Pages of comments listed (100 comments a page) before giving up.
+    /// Pages of any one list (comments, reviews, a team's members; 100 a page) read before
+    /// giving up.
     pub max_pages: usize,
 }
 
