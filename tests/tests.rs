@@ -23,6 +23,7 @@ mod diff_base_export;
 mod distribution;
 mod double_counting;
 mod evaluation_budget;
+mod github_reviews;
 mod governance;
 mod guardrails;
 mod hostile_output;

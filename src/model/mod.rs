@@ -9,6 +9,7 @@ mod finding;
 mod lines;
 mod location;
 mod resource;
+mod reviews;
 mod value;
 mod workload;
 
@@ -26,6 +27,8 @@ pub use resource::{
     Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, Sensitive, SourceFormat, Tags,
     UnitCounts, GKE_CLUSTER_NOT_SEEN,
 };
+pub(crate) use reviews::review_page;
+pub use reviews::{parse_reviews, ApprovalsInput};
 pub use value::{format_number, set_order, Map, Unknown, Value, SENSITIVE, SENSITIVE_ORIGIN};
 pub use workload::{
     is_custom_label, LlmRoute, NodePoolLimits, NodeRequirement, PodGroup, PoolLabel, Workload,

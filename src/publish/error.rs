@@ -169,6 +169,81 @@ pub enum PublishError {
         help("the repository is OWNER/NAME as on github.com, the pull request a number from 1")
     )]
     InvalidTarget { reason: String },
+
+    /// A team of `[approvals.groups]` is not `@org/team-slug`.
+    #[error("invalid team {team:?}: {reason}")]
+    #[diagnostic(
+        code(aicost_policy::publish::invalid_team),
+        help("a team is written @ORG/TEAM-SLUG, as GitHub mentions it, e.g. @acme/finops")
+    )]
+    InvalidTeam { team: String, reason: String },
+
+    /// 403 or 404 listing a team's members: the token may not read the organization's teams
+    /// (GitHub answers 404 for a secret team the token cannot see), or there is no such team.
+    #[error(
+        "cannot read the members of team {team} (HTTP {status}): the token may not read the \
+         team's membership, or there is no such team: {message}"
+    )]
+    #[diagnostic(
+        code(aicost_policy::publish::team_unreadable),
+        help(
+            "give a token that may read the organization's teams: a personal token with the \
+             `read:org` scope, or a GitHub App's with the organization permission \"Members: \
+             read\" (the GITHUB_TOKEN of GitHub Actions cannot read teams); or list the \
+             group's users in [approvals.groups] instead of the team"
+        )
+    )]
+    TeamUnreadable {
+        team: String,
+        status: u16,
+        message: String,
+    },
+
+    /// 403 reading the reviews of a pull request.
+    #[error("GitHub refused to {action} (HTTP {status}): {message}")]
+    #[diagnostic(
+        code(aicost_policy::publish::no_read_permission),
+        help(
+            "the token needs read access to pull requests: in GitHub Actions give the job \
+             `permissions: pull-requests: read`"
+        )
+    )]
+    NoReadPermission {
+        action: String,
+        status: u16,
+        message: String,
+    },
+
+    /// A list (reviews, a team's members) has more pages than are read. Approvals are not
+    /// decided from part of it.
+    #[error(
+        "stopped listing {what} after {pages} pages ({per_page} a page): there are more, or \
+         the pages link back to each other"
+    )]
+    #[diagnostic(
+        code(aicost_policy::publish::too_many_pages_to_read),
+        help(
+            "approvals are not decided from part of the list; list the group's users in \
+             [approvals.groups] instead of a very large team, or give the reviews with \
+             --approvals FILE"
+        )
+    )]
+    TooManyPagesToRead {
+        what: String,
+        pages: usize,
+        per_page: usize,
+    },
+
+    /// Reading the reviews and teams took longer than the deadline.
+    #[error(
+        "gave up reading the reviews and team members after {after}: GitHub had not finished \
+         answering"
+    )]
+    #[diagnostic(
+        code(aicost_policy::publish::read_deadline),
+        help("GitHub may be slow or unavailable: run the job again, or give a longer deadline")
+    )]
+    ReadDeadline { after: String },
 }
 
 fn detail(message: &str) -> String {

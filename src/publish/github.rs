@@ -10,6 +10,7 @@ mod client;
 mod identity;
 mod link;
 mod retry;
+mod reviews;
 
 use std::collections::BTreeSet;
 
@@ -21,11 +22,12 @@ use client::{Method, Reply, Request};
 pub(crate) use identity::check_login;
 use identity::{Author, User};
 pub use retry::RetryPolicy;
+pub(crate) use reviews::{approvals_input, check_team};
 
 use super::marker::is_ours;
 use super::{Behavior, GitHubTarget, Posted, PublishError};
 
-/// Comments asked for per page, GitHub's maximum.
+/// Comments (reviews, team members) asked for per page, GitHub's maximum.
 const PER_PAGE: usize = 100;
 
 const HIDDEN: &str =

@@ -10,12 +10,14 @@
 mod error;
 mod github;
 mod marker;
+mod reviews;
 
 use std::time::Duration;
 
 pub use error::{PublishError, MAX_BODY_CHARS};
 pub use github::RetryPolicy;
 pub use marker::{check_tag, is_ours, marker, MAX_TAG_LEN};
+pub use reviews::fetch_approvals_input;
 
 /// Checks a `--comment-author` login: a GitHub login, or an app's `slug[bot]`.
 pub fn check_author(login: &str) -> Result<(), PublishError> {
@@ -28,11 +30,13 @@ pub fn check_author(login: &str) -> Result<(), PublishError> {
 pub struct Limits {
     /// One HTTP try, from connecting to the last byte of the answer.
     pub request_timeout: Duration,
-    /// The whole of [`post_comment`]: every request, retry and wait.
+    /// The whole of [`post_comment`] or [`fetch_approvals_input`]: every request, retry and
+    /// wait.
     pub deadline: Duration,
     /// The largest answer read, in bytes; a longer one is an error, not read further.
     pub max_response_bytes: usize,
-    /// Pages of comments listed (100 comments a page) before giving up.
+    /// Pages of any one list (comments, reviews, a team's members; 100 a page) read before
+    /// giving up.
     pub max_pages: usize,
 }
 
@@ -179,7 +183,34 @@ pub fn post_comment(
     let url = github::ApiUrl::parse(&target.api_url)?;
     github::check_target(target)?;
     github::check_token(token)?;
-    std::thread::scope(|scope| {
+    on_own_thread(
+        options.limits.deadline,
+        || PublishError::Deadline {
+            after: duration_text(options.limits.deadline),
+        },
+        "the HTTP client stopped unexpectedly; the comment may or may not have been posted",
+        || async {
+            let client = github::Client::new(url, token, &options.retry, &options.limits)?;
+            let author = options.author.as_deref();
+            github::publish(&client, target, tag, &full, options.behavior, author).await
+        },
+    )
+}
+
+/// Runs the future `make` gives on a current-thread tokio runtime of a thread of its own,
+/// so the caller may be anywhere, an async runtime included; past `deadline` it stops with
+/// `late()`. `stopped` is the error message should the thread die.
+fn on_own_thread<T, Fut>(
+    deadline: Duration,
+    late: impl FnOnce() -> PublishError,
+    stopped: &str,
+    make: impl FnOnce() -> Fut + Send,
+) -> Result<T, PublishError>
+where
+    T: Send,
+    Fut: std::future::Future<Output = Result<T, PublishError>>,
+{
+    let answer = std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -187,28 +218,15 @@ pub fn post_comment(
                 .map_err(|e| PublishError::Network {
                     message: format!("cannot start the HTTP runtime: {e}"),
                 })?;
-            runtime.block_on(async {
-                let client = github::Client::new(url, token, &options.retry, &options.limits)?;
-                let author = options.author.as_deref();
-                let publish =
-                    github::publish(&client, target, tag, &full, options.behavior, author);
-                tokio::time::timeout(options.limits.deadline, publish)
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(PublishError::Deadline {
-                            after: duration_text(options.limits.deadline),
-                        })
-                    })
-            })
+            runtime.block_on(async { Ok(tokio::time::timeout(deadline, make()).await.ok()) })
         });
         worker.join().unwrap_or_else(|_| {
             Err(PublishError::Network {
-                message: "the HTTP client stopped unexpectedly; the comment may or may not \
-                          have been posted"
-                    .to_string(),
+                message: stopped.to_string(),
             })
         })
-    })
+    })?;
+    answer.unwrap_or_else(|| Err(late()))
 }
 
 #[cfg(test)]
