@@ -390,3 +390,156 @@ fn a_reviews_file_that_is_not_a_review_list_is_an_error() {
         run.stderr
     );
 }
+
+/// `--approvals github` in a pull-request run: the reviews and the members of the team a
+/// group names come from a local stand-in for the GitHub API; logins compare in lower case.
+#[tokio::test(flavor = "multi_thread")]
+async fn approvals_are_read_from_github_with_the_members_of_a_team() {
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let rules = RULES.replace(
+        "finops = [\"alice\", \"bob\"]",
+        "finops = [\"alice\", \"@Acme/finops\"]",
+    );
+    let repo = change(&rules, &[]);
+    let sha = head(&repo);
+    Mock::given(method("GET"))
+        .and(path("/repos/octo/app/pulls/5/reviews"))
+        .and(header("authorization", "Bearer ghs_test_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            review("Bob", "APPROVED", &sha, "2026-12-01T10:00:00Z"),
+            review("erin", "APPROVED", &sha, "2026-12-01T10:01:00Z"),
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/orgs/acme/teams/finops/members"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"login": "bob", "id": 2}])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let event = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        event.path(),
+        json!({"pull_request": {"number": 5, "user": {"login": "carol"}, "head": {"sha": sha}}})
+            .to_string(),
+    )
+    .unwrap();
+    let (dir, event_path, uri) = (
+        repo.path(),
+        event.path().to_str().unwrap().to_string(),
+        server.uri(),
+    );
+    let run = tokio::task::spawn_blocking(move || {
+        aicost(
+            &dir,
+            &[
+                "diff",
+                ".",
+                "--base",
+                "HEAD~1",
+                "--format",
+                "json",
+                "--approvals",
+                "github",
+            ],
+            &[
+                ("GITHUB_EVENT_PATH", event_path.as_str()),
+                ("GITHUB_REPOSITORY", "octo/app"),
+                ("GITHUB_API_URL", uri.as_str()),
+                ("GITHUB_TOKEN", "ghs_test_token"),
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    let report: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", run.stdout, run.stderr));
+    assert_eq!(run.code, 0, "{report}\n{}", run.stderr);
+    let f = finding(&report, "AIC-CHANGE-001");
+    assert_eq!(f["status"], "approved");
+    assert_eq!(
+        f["approval"]["approvals"],
+        json!([{"user": "bob", "commit": sha, "submitted_at": "2026-12-01T10:00:00Z"}])
+    );
+    assert!(!run.stderr.contains("ghs_test_token"), "{}", run.stderr);
+}
+
+#[test]
+fn approvals_from_github_outside_a_pull_request_run_say_what_is_missing() {
+    let repo = change(RULES, &[]);
+    let run = aicost(
+        &repo.path(),
+        &[
+            "diff",
+            ".",
+            "--base",
+            "HEAD~1",
+            "--approvals",
+            "github",
+            "--repo",
+            "octo/app",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: no pull request number\n  help: give --pr N (in GitHub Actions it is read from the pull_request event)\n"
+    );
+}
+
+#[test]
+fn sarif_and_junit_show_the_approval_state() {
+    let repo = change(RULES, &[]);
+    let sha = head(&repo);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        Value::Array(vec![review(
+            "bob",
+            "APPROVED",
+            &sha,
+            "2026-12-01T10:00:00Z",
+        )])
+        .to_string(),
+    )
+    .unwrap();
+    let reviews = file.path().to_str().unwrap();
+    let run = |format: &str, with_reviews: bool| {
+        let mut args = vec![
+            "diff", ".", "--base", "HEAD~1", "--format", format, "--author", "carol",
+        ];
+        if with_reviews {
+            args.extend(["--approvals", reviews]);
+        }
+        aicost(&repo.path(), &args, &[])
+    };
+    let sarif: Value = serde_json::from_str(&run("sarif", true).stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["properties"]["status"], "approved");
+    assert_eq!(
+        result["suppressions"],
+        json!([{"kind": "external", "status": "accepted",
+                "justification": format!("approved by bob at {}", &sha[..12])}])
+    );
+    let sarif: Value = serde_json::from_str(&run("sarif", false).stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["properties"]["status"], "pending_approval");
+    assert_eq!(result["properties"]["approvers"], "finops");
+    assert_eq!(result.get("suppressions"), None);
+
+    let junit = run("junit", true).stdout;
+    assert!(
+        junit.contains(&format!(
+            "<skipped message=\"approved: approved by bob at {}\"/>",
+            &sha[..12]
+        )),
+        "{junit}"
+    );
+    let junit = run("junit", false).stdout;
+    assert!(junit.contains("type=\"pending approval\""), "{junit}");
+}

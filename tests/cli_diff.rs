@@ -161,6 +161,8 @@ fn every_kind_of_change_is_reported_with_exact_costs() {
                 "suppressed": 0,
                 "errors": 0,
                 "resolved": 1,
+                "pending_approval": 0,
+                "approved": 0,
             },
             "policies": 18,
             "input_errors": 0,

@@ -79,13 +79,14 @@ fn action_inputs_have_their_documented_defaults() {
         "path": ".",
         "config": "",
         "policy-dir": "",
-        "base-ref": "${{ github.base_ref }}",
+        "base-ref": "${{ github.base_ref || github.event.pull_request.base.ref }}",
         "comment-behavior": "update",
         "comment-tag": "default",
         "fail-on": "new",
         "soft-fail": "false",
         "github-token": "${{ github.token }}",
         "sarif-file": "aicost-policy.sarif",
+        "approvals": "",
     });
     let expected: BTreeMap<&str, &Value> = expected
         .as_object()
@@ -198,6 +199,7 @@ fn action_passes_every_input_through_env() {
         }
     }
     let expected: BTreeMap<String, String> = [
+        ("approvals", "INPUT_APPROVALS"),
         ("base-ref", "INPUT_BASE_REF"),
         ("comment-behavior", "INPUT_COMMENT_BEHAVIOR"),
         ("comment-tag", "INPUT_COMMENT_TAG"),

@@ -1352,9 +1352,19 @@ fn the_documented_example_policies_load() {
         .enumerate()
         .map(|(i, block)| (format!("docs/example{i}.cedar"), block.to_string()))
         .collect();
-    assert_eq!(examples.len(), 2);
+    assert_eq!(examples.len(), 5);
     let p = Policies::from_sources(true, &examples)
         .unwrap_or_else(|e| panic!("{:?}", miette::Report::new(e)));
-    // The 18 built-in policies and the 2 examples.
-    assert_eq!(p.len(), 20);
+    // The 18 built-in policies and 4 examples; the approval examples decide who may
+    // approve, beside the 2 built-in ones, and are not rules.
+    assert_eq!(p.len(), 22);
+    assert_eq!(
+        p.approval_policies(),
+        [
+            "ACME-APPROVE-CFO",
+            "ACME-APPROVE-LEAD",
+            "AIC-APPROVE-001",
+            "AIC-APPROVE-002"
+        ]
+    );
 }

@@ -4,7 +4,8 @@
 # request comment could not be posted: a read-only token, as pull requests from forks get)
 # becomes a warning.
 #
-# What runs: `comment github` on pull_request and pull_request_target events with a base,
+# What runs: `comment github` on pull_request, pull_request_target and pull_request_review
+# (an approval re-runs the check) events with a base,
 # `diff` on other events with a base, `check` when there is no base to compare with.
 # Every input arrives in an environment variable, never spliced into this script.
 set -uo pipefail
@@ -42,7 +43,7 @@ esac
 
 pull_request=false
 case "${GITHUB_EVENT_NAME:-}" in
-    pull_request | pull_request_target) pull_request=true ;;
+    pull_request | pull_request_target | pull_request_review) pull_request=true ;;
 esac
 if [ -z "$base" ]; then
     args=(check)
@@ -64,6 +65,9 @@ while IFS= read -r dir; do
 done < <(lines "${INPUT_POLICY_DIR:-}")
 if [ "$soft_fail" = true ]; then
     args+=(--soft-fail)
+fi
+if [ -n "${INPUT_APPROVALS:-}" ] && [ -n "$base" ]; then
+    args+=(--approvals "$INPUT_APPROVALS")
 fi
 
 # Annotations on standard output; the JSON report for the outputs; SARIF for code scanning.

@@ -357,10 +357,11 @@ pub struct DiffArgs {
     pub author: Option<String>,
 
     /// The reviews of the change, for failures that need approval (`@approvers`,
-    /// `[approvals]`): a JSON file as `gh api repos/OWNER/REPO/pulls/N/reviews` writes it.
-    /// An approval counts for the commit it was given on; without reviews those failures
-    /// are pending
-    #[arg(long, value_name = "FILE")]
+    /// `[approvals]`): a JSON file as `gh api repos/OWNER/REPO/pulls/N/reviews` writes it,
+    /// or `github` to read them (and the members of the teams the groups name) from the
+    /// pull request of a GitHub Actions run with GITHUB_TOKEN. An approval counts for the
+    /// commit it was given on; without reviews those failures are pending
+    #[arg(long, value_name = "FILE|github")]
     pub approvals: Option<PathBuf>,
 
     /// The GitHub repository file links point into, as OWNER/REPO [default:

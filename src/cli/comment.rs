@@ -135,8 +135,33 @@ fn run_comment(
 /// Repository, pull request, API URL and token, from the flags or GitHub Actions.
 fn destination(args: &CommentGithubArgs) -> Result<(GitHubTarget, String), u8> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let Some(repository) = args.diff.repo.clone().or_else(|| var("GITHUB_REPOSITORY")) else {
-        return usage("no repository to comment on\n  help: give --repo OWNER/REPO (GitHub Actions sets GITHUB_REPOSITORY)");
+    let target = target(
+        "to comment on",
+        args.diff.repo.clone(),
+        args.pr,
+        args.github_api_url.clone(),
+    )?;
+    let Some(token) = var(&args.token_env) else {
+        return usage(&format!(
+            "the environment variable {} holds no token\n  help: set it to a token that may write pull-request comments (in a workflow: env: GITHUB_TOKEN: ${{{{ secrets.GITHUB_TOKEN }}}}), or name another variable with --token-env",
+            args.token_env
+        ));
+    };
+    Ok((target, token))
+}
+
+/// The pull request of a run: the repository from `repo` or GITHUB_REPOSITORY, the number
+/// from `pr` or the Actions event, the API from `api_url` or GITHUB_API_URL. `purpose`
+/// completes "no repository …" in the error.
+pub(super) fn target(
+    purpose: &str,
+    repo: Option<String>,
+    pr: Option<u64>,
+    api_url: Option<String>,
+) -> Result<GitHubTarget, u8> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let Some(repository) = repo.or_else(|| var("GITHUB_REPOSITORY")) else {
+        return usage(&format!("no repository {purpose}\n  help: give --repo OWNER/REPO (GitHub Actions sets GITHUB_REPOSITORY)"));
     };
     let Some((owner, repo)) = repository
         .split_once('/')
@@ -146,29 +171,18 @@ fn destination(args: &CommentGithubArgs) -> Result<(GitHubTarget, String), u8> {
             "`{repository}` is not OWNER/REPO\n  help: write the repository as OWNER/REPO, e.g. acme/infra"
         ));
     };
-    let Some(pull_request) = args.pr.or_else(pull_request_from_environment) else {
+    let Some(pull_request) = pr.or_else(pull_request_from_environment) else {
         return usage("no pull request number\n  help: give --pr N (in GitHub Actions it is read from the pull_request event)");
     };
-    let api_url = args
-        .github_api_url
-        .clone()
+    let api_url = api_url
         .or_else(|| var("GITHUB_API_URL"))
         .unwrap_or_else(|| "https://api.github.com".to_string());
-    let Some(token) = var(&args.token_env) else {
-        return usage(&format!(
-            "the environment variable {} holds no token\n  help: set it to a token that may write pull-request comments (in a workflow: env: GITHUB_TOKEN: ${{{{ secrets.GITHUB_TOKEN }}}}), or name another variable with --token-env",
-            args.token_env
-        ));
-    };
-    Ok((
-        GitHubTarget {
-            api_url,
-            owner: owner.to_string(),
-            repo: repo.to_string(),
-            pull_request,
-        },
-        token,
-    ))
+    Ok(GitHubTarget {
+        api_url,
+        owner: owner.to_string(),
+        repo: repo.to_string(),
+        pull_request,
+    })
 }
 
 /// Control characters escaped (see crate::report::escape), the line breaks our own messages

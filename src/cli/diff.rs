@@ -91,7 +91,12 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
 
     let mut diff = diff::compare(base, head);
     let commit = head_commit(&head_root);
-    let reviews = super::approvals::reviews(args.approvals.as_deref(), commit.clone())?;
+    let reviews = super::approvals::reviews(
+        args.approvals.as_deref(),
+        args.repo.as_deref(),
+        &settings,
+        commit.clone(),
+    )?;
     guard_the_change(
         &mut diff, args, &prepared, &policies, &settings, governance, &reviews,
     );
@@ -121,12 +126,16 @@ fn guard_the_change(
     governance: Vec<InputError>,
     reviews: &crate::policy::Reviews,
 ) {
-    let author = args.author.clone().or_else(|| {
-        super::comment::github_event()?
-            .pointer("/pull_request/user/login")?
-            .as_str()
-            .map(str::to_string)
-    });
+    let author = args
+        .author
+        .clone()
+        .or_else(|| {
+            super::comment::github_event()?
+                .pointer("/pull_request/user/login")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .map(|login| login.to_lowercase());
     // The edits to the gate are one finding on the change, not a warning per file.
     let governance = governance.into_iter().map(|w| w.location).collect();
     let facts = diff::guardrails::facts(diff, governance, author);

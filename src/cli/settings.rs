@@ -69,7 +69,16 @@ pub fn policy_settings(loaded: &LoadedConfig, namer: &PathNamer, today: String) 
         approvals: ApprovalRules {
             owners: config.approvals.owners.clone(),
             required: config.approvals.required,
-            groups: config.approvals.groups.clone(),
+            // Logins and teams are compared in lower case, as GitHub compares them.
+            groups: config
+                .approvals
+                .groups
+                .iter()
+                .map(|(name, members)| {
+                    let members = members.iter().map(|m| m.to_lowercase()).collect();
+                    (name.clone(), members)
+                })
+                .collect(),
         },
     }
 }

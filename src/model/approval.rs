@@ -49,24 +49,3 @@ pub struct Approval {
     pub commit: String,
     pub submitted_at: String,
 }
-
-/// Reads reviews in the shape of GitHub's list-reviews response: a JSON array of objects
-/// with `user.login`, `state`, `commit_id` and `submitted_at` (other fields are ignored).
-/// A review by a deleted account (`"user": null`) is skipped.
-pub fn parse_reviews(text: &str) -> Result<Vec<Review>, String> {
-    let items: Vec<serde_json::Value> = serde_json::from_str(text).map_err(|e| {
-        format!(
-            "expected a JSON array of reviews as `gh api repos/O/R/pulls/N/reviews` prints it: {e}"
-        )
-    })?;
-    let mut reviews = Vec::new();
-    for (i, item) in items.into_iter().enumerate() {
-        if item.get("user").is_some_and(serde_json::Value::is_null) {
-            continue;
-        }
-        let review: Review = serde_json::from_value(item)
-            .map_err(|e| format!("review {} is not a review: {e}", i + 1))?;
-        reviews.push(review);
-    }
-    Ok(reviews)
-}

@@ -16,7 +16,7 @@ mod workload;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub use approval::{is_member_name, parse_reviews, Approval, Review, ReviewUser};
+pub use approval::{is_member_name, Approval, Review, ReviewUser};
 pub use budget::Budget;
 pub use change::{ChangeFacts, Contribution, Endpoint};
 pub use cost::{grouped, CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};

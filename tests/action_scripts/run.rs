@@ -370,3 +370,44 @@ fn run_diffs_with_the_real_binary() {
     );
     assert!(Path::new(&sarif).is_file());
 }
+
+/// A review re-runs the check: `pull_request_review` is a pull-request event, and the
+/// `approvals` input reaches the tool.
+#[test]
+fn run_reads_approvals_on_a_review() {
+    let job = Job::new();
+    let stub = Stub::new(&job);
+    let env = with_inputs(&[
+        ("GITHUB_EVENT_NAME", "pull_request_review"),
+        ("AICOST_BASE", "origin/main"),
+        ("INPUT_APPROVALS", "github"),
+        ("INPUT_SARIF_FILE", ""),
+    ]);
+    let run = stub.run(&job, "0", DIFF_REPORT, &env);
+    let report = job.report();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        stub.args(),
+        strings(&[
+            "comment",
+            "github",
+            "--base",
+            "origin/main",
+            "--fail-on",
+            "new",
+            "--behavior",
+            "update",
+            "--tag",
+            "default",
+            ".",
+            "--approvals",
+            "github",
+            "--format",
+            "github",
+            "--format",
+            "json",
+            "--output",
+            &report,
+        ])
+    );
+}
