@@ -362,6 +362,46 @@ fn the_text_and_markdown_reports_say_what_needs_whom() {
         "{}",
         run.stdout
     );
+
+    // Approved: who approved, at which commit.
+    let sha = head(&repo);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        Value::Array(vec![review(
+            "bob",
+            "APPROVED",
+            &sha,
+            "2026-12-01T10:00:00Z",
+        )])
+        .to_string(),
+    )
+    .unwrap();
+    let run = aicost(
+        &repo.path(),
+        &[
+            "diff",
+            ".",
+            "--base",
+            "HEAD~1",
+            "--format",
+            "markdown",
+            "--author",
+            "carol",
+            "--approvals",
+            file.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            "- **AIC-CHANGE-001** at `main.tf:17`: ✅ approved by `bob` at `{}` — the change",
+            &sha[..12]
+        )),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -270,3 +270,41 @@ fn a_negative_guardrail_is_a_configuration_error() {
         run.stderr
     );
 }
+
+/// `diff --plan`: the plan's prior state is the base, and the guardrails apply the same.
+/// testdata/plan/adapted/resize.json grows a p5.48xlarge node group (8 × H100 a node) from
+/// 2 to 4 nodes: 2 × (730 h × $55.04 + $2.00 of root volume) = $80,362.40 a month, and 16
+/// accelerators (its maximum grows from 4 to 6 nodes: 2 × 8).
+#[test]
+fn guardrails_apply_to_a_plan_s_change() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(CRATE_DIR).join("testdata/plan/adapted/resize.json"),
+        dir.path().join("resize.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("aicost-policy.toml"),
+        "required_tags = []\n[guardrails]\nmax_monthly_increase = 100\nmax_accelerators_added = 1\n",
+    )
+    .unwrap();
+    let run = aicost(
+        dir.path(),
+        &["diff", "--plan", "resize.json", "--format", "json"],
+        &[],
+    );
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(run.code, 1, "{report}");
+    let change: Vec<_> = findings(&report)
+        .into_iter()
+        .filter(|f| f.0.starts_with("AIC-CHANGE"))
+        .map(|f| (f.0, f.3))
+        .collect();
+    assert_eq!(
+        change,
+        vec![
+            ("AIC-CHANGE-001".to_string(), "the change raises the monthly cost by $80,362.40 (99.91% of the base), more than the guardrail of $100.00 a month; largest: aws_eks_node_group.gpu (+$80,362.40)".to_string()),
+            ("AIC-CHANGE-002".to_string(), "the change adds 16 accelerators at maximum scale, more than the guardrail of 1; largest: aws_eks_node_group.gpu (+16)".to_string()),
+        ]
+    );
+}
