@@ -205,6 +205,54 @@ pub fn link_pod_templates(resources: &mut [Resource], templates: &[PodTemplate])
     provisioning::link(resources, templates);
 }
 
+/// A family of kinds this module reads: which (API group, kind) pairs are its, whether its
+/// objects are namespaced, and how to read one.
+struct Family {
+    handles: fn(&str, &str) -> bool,
+    extract: fn(&Cx, &Object, &mut Extracted),
+    namespaced: bool,
+}
+
+/// Every family of kinds, tried in order; a kind none handles is read by `unmodelled.rs`.
+/// Adding a kind: a file with `handles` and `extract`, and a line here.
+const KINDS: [Family; 13] = [
+    namespaced(workloads::handles, workloads::extract),
+    namespaced(hpa::handles, hpa::extract),
+    cluster_scoped(karpenter::handles, karpenter::extract),
+    namespaced(kserve::handles, kserve::extract),
+    namespaced(ray::handles, ray::extract),
+    namespaced(seldon::handles, seldon::extract),
+    namespaced(nim::handles, nim::extract),
+    namespaced(knative::handles, knative::extract),
+    namespaced(lws::handles, lws::extract),
+    namespaced(jobset::handles, jobset::extract),
+    namespaced(training::handles, training::extract),
+    namespaced(spark::handles, spark::extract),
+    namespaced(provisioning::handles, provisioning::extract),
+];
+
+const fn namespaced(
+    handles: fn(&str, &str) -> bool,
+    extract: fn(&Cx, &Object, &mut Extracted),
+) -> Family {
+    Family {
+        handles,
+        extract,
+        namespaced: true,
+    }
+}
+
+const fn cluster_scoped(
+    handles: fn(&str, &str) -> bool,
+    extract: fn(&Cx, &Object, &mut Extracted),
+) -> Family {
+    Family {
+        handles,
+        extract,
+        namespaced: false,
+    }
+}
+
 /// The records of one Kubernetes object.
 fn object(cx: &Cx, node: &Node, api_version: &str, kind: &str, out: &mut Extracted) {
     if kind == "List" || (kind.ends_with("List") && node.get("items").is_some()) {
@@ -219,37 +267,12 @@ fn object(cx: &Cx, node: &Node, api_version: &str, kind: &str, out: &mut Extract
         return;
     }
     let group = api_version.split_once('/').map_or("", |(g, _)| g);
-    type Extract = fn(&Cx, &Object, &mut Extracted);
-    let (extract, namespaced): (Extract, bool) = if workloads::handles(group, kind) {
-        (workloads::extract, true)
-    } else if hpa::handles(group, kind) {
-        (hpa::extract, true)
-    } else if karpenter::handles(group, kind) {
-        (karpenter::extract, false)
-    } else if kserve::handles(group, kind) {
-        (kserve::extract, true)
-    } else if ray::handles(group, kind) {
-        (ray::extract, true)
-    } else if seldon::handles(group, kind) {
-        (seldon::extract, true)
-    } else if nim::handles(group, kind) {
-        (nim::extract, true)
-    } else if knative::handles(group, kind) {
-        (knative::extract, true)
-    } else if lws::handles(group, kind) {
-        (lws::extract, true)
-    } else if jobset::handles(group, kind) {
-        (jobset::extract, true)
-    } else if training::handles(group, kind) {
-        (training::extract, true)
-    } else if spark::handles(group, kind) {
-        (spark::extract, true)
-    } else if provisioning::handles(group, kind) {
-        (provisioning::extract, true)
-    } else {
+    let Some(family) = KINDS.iter().find(|f| (f.handles)(group, kind)) else {
         unmodelled::extract(cx, node, api_version, kind, out);
         return;
     };
+    let namespaced = family.namespaced;
+    let extract = family.extract;
     if let Some(obj) = Object::read(cx, node, api_version, kind, namespaced, out) {
         extract(cx, &obj, out);
     }
