@@ -159,7 +159,7 @@ fn authorize(
         None,
     )
     .map_err(|e| format!("cannot be checked: {e}"))?;
-    let response = Authorizer::new().is_authorized(&request, &p.set, &entities);
+    let response = Authorizer::new().is_authorized(&request, &p.by_action.approve, &entities);
     if response.decision() == Decision::Allow {
         return Ok(());
     }

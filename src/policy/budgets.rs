@@ -69,7 +69,7 @@ pub(crate) fn evaluate(p: &Policies, budgets: &[Budget], settings: &Settings) ->
             .map_err(|e| e.to_string())?;
             Ok(outcomes_of(
                 p,
-                &Authorizer::new().is_authorized_partial(&request, &p.set, &entities),
+                &Authorizer::new().is_authorized_partial(&request, &p.by_action.budget, &entities),
             ))
         }) {
             Ok(o) => o,

@@ -159,7 +159,7 @@ pub(crate) fn evaluate(
         .map_err(|e| e.to_string())?;
         Ok(outcomes_of(
             p,
-            &Authorizer::new().is_authorized_partial(&request, &p.set, &entities),
+            &Authorizer::new().is_authorized_partial(&request, &p.by_action.change, &entities),
         ))
     }) {
         Ok(o) => o,

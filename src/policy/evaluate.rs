@@ -225,7 +225,8 @@ impl Run<'_> {
             Ok(request) => request,
             Err(m) => return vec![Outcome::Error(format!("cannot build the request: {m}")); n],
         };
-        let response = Authorizer::new().is_authorized_partial(&request, &self.p.set, &entities);
+        let response =
+            Authorizer::new().is_authorized_partial(&request, &self.p.by_action.check, &entities);
         outcomes_of(self.p, &response)
     }
 

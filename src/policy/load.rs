@@ -390,6 +390,7 @@ pub(crate) fn compile(
     approvals.sort();
     Ok(Policies {
         schema,
+        by_action: super::ByAction::of(&set),
         set,
         rules,
         approvals,
@@ -399,6 +400,15 @@ pub(crate) fn compile(
         uids,
         warnings,
     })
+}
+
+/// Whether the policy's scope allows requests with the action `action`.
+pub(super) fn allows(p: &Policy, action: &str) -> bool {
+    match p.action_constraint() {
+        ActionConstraint::Any => true,
+        ActionConstraint::Eq(a) => a.id().unescaped() == action,
+        ActionConstraint::In(list) => list.iter().any(|a| a.id().unescaped() == action),
+    }
 }
 
 /// Whether the policy's scope is the `approve` action alone: an approval policy.

@@ -59,6 +59,8 @@ pub use settings::{
 pub struct Policies {
     schema: Schema,
     set: PolicySet,
+    /// The policies each action's requests can reach, so a request evaluates only those.
+    by_action: ByAction,
     /// Sorted by id.
     rules: Vec<PolicyInfo>,
     /// Ids of the approval policies (`Action::"approve"`), sorted; they decide who may
@@ -71,6 +73,36 @@ pub struct Policies {
     environments: BTreeSet<String>,
     uids: entities::Uids,
     warnings: Vec<PolicyLoadError>,
+}
+
+/// The policy set split by the action a policy's scope allows (a policy without an
+/// action constraint is in each).
+#[derive(Debug, Default)]
+struct ByAction {
+    check: PolicySet,
+    budget: PolicySet,
+    change: PolicySet,
+    approve: PolicySet,
+}
+
+impl ByAction {
+    fn of(set: &PolicySet) -> ByAction {
+        let mut by = ByAction::default();
+        for policy in set.policies() {
+            for (action, part) in [
+                ("check", &mut by.check),
+                ("budget", &mut by.budget),
+                ("change", &mut by.change),
+                ("approve", &mut by.approve),
+            ] {
+                if load::allows(policy, action) {
+                    // Ids are unique in `set`, so adding to a part cannot fail.
+                    let _ = part.add(policy.clone());
+                }
+            }
+        }
+        by
+    }
 }
 
 /// What reports need to know about one policy (rule metadata for SARIF, listings).
@@ -192,6 +224,7 @@ impl Policies {
             // did, the rule's outcome would have no slot and be ignored.
             let _ = self.set.remove_static(PolicyId::new(&r.id));
         }
+        self.by_action = ByAction::of(&self.set);
         self.rules = kept;
         self.index = self
             .rules
