@@ -374,7 +374,8 @@ fn eks_root_fails_with_every_expected_finding() {
         json!({
             // 12 resource policies x 10 resources = 10 failed + 3 unknown + 107 passed (the
             // budget and change policies are not asked of resources).
-            "resources": 10, "files": 7, "policies": 18, "failed": 10, "unknown": 3,
+            "resources": 10, "files": 7, "policies": 18, "failed": 10,
+            "notices": 0, "unknown": 3,
             "suppressed": 0, "errors": 0, "passed": 107, "input_errors": 0, "warnings": 0,
             "modules_not_loaded": 0,
             // The sums of the resources' exact amounts (see eks_resources_are_priced_...),

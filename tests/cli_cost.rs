@@ -1097,8 +1097,7 @@ fn the_text_report_shows_each_budget_as_used_of_limit() {
             "\nbudget training: $64,116.31 of $50,000.00 a month (128%), 4 resources in scope\n\
              budget inference: $1,769.52 of $2,000.00 a month (88%), 2 resources in scope\n\
              budget platform: $73.00 of $1,000.00 a month (7%), 1 resource in scope\n\
-             \n  7 resources, 18 policies, 2 failed findings (2 policies), 0 unknown, $65,958.83/month (ceiling $65,958.83)\n\
-             \x20 1 of the 2 failed findings is below --fail-severity low and does not fail the run\n"
+             \n  7 resources, 18 policies, 1 failed finding (1 policy), 1 notice, 0 unknown, $65,958.83/month (ceiling $65,958.83)\n"
         ),
         "{}",
         run.stdout

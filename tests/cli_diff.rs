@@ -155,7 +155,8 @@ fn every_kind_of_change_is_reported_with_exact_costs() {
             "resources": {"added": 1, "removed": 1, "changed": 2, "unchanged": 3},
             "findings": {
                 "new_failed": 1,
-                "existing_failed": 2,
+                // The budget warning (AIC-BUDGET-002, info) is a notice.
+                "existing_failed": 1,
                 "new_unknown": 0,
                 "existing_unknown": 0,
                 "suppressed": 0,
@@ -163,6 +164,7 @@ fn every_kind_of_change_is_reported_with_exact_costs() {
                 "resolved": 1,
                 "pending_approval": 0,
                 "approved": 0,
+                "notices": 1,
             },
             "policies": 18,
             "input_errors": 0,
@@ -243,8 +245,10 @@ fn fail_on_new_ignores_failures_the_base_already_had() {
     let (code, report) = diff_json(&dir, &["infra", "--base", "HEAD"]);
     assert_eq!(code, 0);
     assert_eq!(report["summary"]["findings"]["new_failed"], 0);
-    // The notebook and the budget warning (AIC-BUDGET-002, info) on both sides.
-    assert_eq!(report["summary"]["findings"]["existing_failed"], 3);
+    // The notebook failures on both sides; the budget warning (AIC-BUDGET-002, info) is a
+    // notice, counted apart.
+    assert_eq!(report["summary"]["findings"]["existing_failed"], 2);
+    assert_eq!(report["summary"]["findings"]["notices"], 1);
     assert_eq!(
         report["summary"]["delta"],
         json!({"baseline": "0.00", "ceiling": "0.00"})
@@ -336,7 +340,7 @@ fn text_output_lists_new_findings_and_cost_changes() {
     +$3,255.80/month ($884.76 → $4,140.56), ceiling $884.76 → $4,140.56
 
   monthly cost $27,041.48 → $26,693.88 (-$347.60, -1.3%), ceiling $35,326.60 → $34,979.00 (-$347.60)
-  2 changed, 1 added, 1 removed, 3 unchanged, 1 new failure (2 existing), 0 new unknowns (0 existing), 1 fixed
+  2 changed, 1 added, 1 removed, 3 unchanged, 1 new failure (1 existing), 0 new unknowns (0 existing), 1 notice, 1 fixed
 "
     );
     // Only the new failure is shown in full; the existing one is counted.
@@ -392,9 +396,12 @@ Monthly cost **$27,041.48 → $26,693.88**; ceiling $35,326.60 → $34,979.00 (-
 |:--|--:|--:|:--|
 | [`ml-platform`]({blob}/aicost-policy.toml#L4) | $26,693.88 / $30,000.00 (89%) | $27,041.48 | \u{26a0}\u{fe0f} near |
 
-<details><summary>2 findings already on the base branch</summary>
+#### \u{2139}\u{fe0f} 1 notice
 
 - **AIC-BUDGET-002** (info) `budget.ml-platform` at [`aicost-policy.toml:4`]({blob}/aicost-policy.toml#L4): budget ml-platform is projected to cost $26,693.88 a month, 89% of its limit of $30,000.00 (warning above $24,000.00)
+
+<details><summary>1 finding already on the base branch</summary>
+
 - **AIC-TAG-001** (high) `aws_instance.notebook` at [`infra/training.tf:44`]({blob}/infra/training.tf#L44): aws_instance.notebook is missing required tags: cost-center
 
 </details>
@@ -600,7 +607,9 @@ fn a_renamed_directory_keeps_its_resources() {
         ]
     );
     assert_eq!(report["summary"]["findings"]["new_failed"], 0);
-    assert_eq!(report["summary"]["findings"]["existing_failed"], 3);
+    // The budget warning (info) is a notice, not one of the failures.
+    assert_eq!(report["summary"]["findings"]["existing_failed"], 2);
+    assert_eq!(report["summary"]["findings"]["notices"], 1);
 }
 
 /// A node group that scales from zero changes instance type (p4d.24xlarge → p5.48xlarge):

@@ -649,11 +649,10 @@ fn markdown_for_check_lists_failures_and_budgets_with_links_inside_github_action
             "\
 ### 💰 aicost-policy: $27,041 / month
 
-6 resources, $27,041.48 / month (ceiling $35,326.60); 18 policies: 3 failed findings (2 policies), 0 unknown, 0 suppressed.
+6 resources, $27,041.48 / month (ceiling $35,326.60); 18 policies: 2 failed findings (1 policy), 1 notice, 0 unknown, 0 suppressed.
 
-#### ❌ 3 policy failures
+#### ❌ 2 policy failures
 
-- **AIC-BUDGET-002** (info) `budget.ml-platform` at [`testdata/diff/base/aicost-policy.toml:4`]({blob}/testdata/diff/base/aicost-policy.toml#L4): budget ml-platform is projected to cost $27,041.48 a month, 90% of its limit of $30,000.00 (warning above $24,000.00)
 - **AIC-TAG-001** (high) `aws_instance.legacy` at [`testdata/diff/base/infra/legacy.tf:2`]({blob}/testdata/diff/base/infra/legacy.tf#L2): aws_instance.legacy is missing required tags: cost-center
 - **AIC-TAG-001** (high) `aws_instance.notebook` at [`testdata/diff/base/infra/training.tf:44`]({blob}/testdata/diff/base/infra/training.tf#L44): aws_instance.notebook is missing required tags: cost-center
 
@@ -662,6 +661,10 @@ fn markdown_for_check_lists_failures_and_budgets_with_links_inside_github_action
 | Budget | Used / limit | |
 |:--|--:|:--|
 | [`ml-platform`]({blob}/testdata/diff/base/aicost-policy.toml#L4) | $27,041.48 / $30,000.00 (90%) | \u{26a0}\u{fe0f} near |
+
+#### \u{2139}\u{fe0f} 1 notice
+
+- **AIC-BUDGET-002** (info) `budget.ml-platform` at [`testdata/diff/base/aicost-policy.toml:4`]({blob}/testdata/diff/base/aicost-policy.toml#L4): budget ml-platform is projected to cost $27,041.48 a month, 90% of its limit of $30,000.00 (warning above $24,000.00)
 
 <sub>List prices in USD from the aicost-policy catalog as of {}; 730 hours a month. \\* partial estimate. aicost-policy {}.</sub>
 ",

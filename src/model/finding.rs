@@ -147,6 +147,14 @@ pub struct Finding {
     pub approval: Option<ApprovalNeed>,
 }
 
+impl Finding {
+    /// A failure of `info` severity: advice, not a violation. Counted apart from failures
+    /// and shown after them; it fails a run only with `--fail-severity info`.
+    pub fn is_notice(&self) -> bool {
+        self.status == Status::Fail && self.severity == Severity::Info
+    }
+}
+
 /// What a change's failure needs to be approved, and the approvals that count.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ApprovalNeed {

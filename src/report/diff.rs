@@ -240,6 +240,9 @@ pub struct FindingCounts {
     pub pending_approval: usize,
     #[serde(default)]
     pub approved: usize,
+    /// Failures of `info` severity (advice), counted apart from the failures above.
+    #[serde(default)]
+    pub notices: usize,
 }
 
 /// Rounds to cents, always with two decimals.
@@ -283,6 +286,10 @@ pub fn build(diff: &Diff, base: Side, head: Side, links: Option<Links>) -> DiffR
         ..FindingCounts::default()
     };
     for (f, origin) in diff.findings() {
+        if f.is_notice() {
+            finding_counts.notices += 1;
+            continue;
+        }
         let slot = match (f.status, origin) {
             (Status::Fail, Origin::New) => &mut finding_counts.new_failed,
             (Status::Fail, Origin::Existing) => &mut finding_counts.existing_failed,

@@ -75,6 +75,9 @@ pub fn render(head: &Report, report: &DiffReport, options: TextOptions) -> Strin
         plural(f.new_unknown, "new unknown", "new unknowns"),
         f.existing_unknown
     ));
+    if f.notices > 0 {
+        parts.push(plural(f.notices, "notice", "notices"));
+    }
     if f.pending_approval > 0 {
         parts.push(plural(
             f.pending_approval,

@@ -35,6 +35,7 @@ pub fn write_to(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         "files": summary.files,
         "policies": summary.policies,
         "failed": summary.failed,
+        "notices": summary.notices,
         "unknown": summary.unknown,
         "suppressed": summary.suppressed,
         "errors": summary.policy_errors,

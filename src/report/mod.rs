@@ -50,9 +50,12 @@ pub struct Summary {
     pub resources: usize,
     pub files: usize,
     pub policies: usize,
+    /// Failures above `info` severity.
     pub failed: usize,
     /// Distinct policies among the failures.
     pub failed_policies: usize,
+    /// Failures of `info` severity: notices, counted apart (see [`Finding::is_notice`]).
+    pub notices: usize,
     pub unknown: usize,
     pub suppressed: usize,
     /// Policy evaluations that failed with an error.
@@ -97,11 +100,16 @@ impl Report {
     }
 
     pub fn summary(&self) -> Summary {
-        let count = |s: Status| self.findings.iter().filter(|f| f.status == s).count();
+        let count = |s: Status| {
+            self.findings
+                .iter()
+                .filter(|f| f.status == s && !f.is_notice())
+                .count()
+        };
         let failed_policies: std::collections::BTreeSet<&str> = self
             .findings
             .iter()
-            .filter(|f| f.status == Status::Fail)
+            .filter(|f| f.status == Status::Fail && !f.is_notice())
             .map(|f| f.policy_id.as_str())
             .collect();
         Summary {
@@ -110,6 +118,7 @@ impl Report {
             policies: self.policies,
             failed: count(Status::Fail),
             failed_policies: failed_policies.len(),
+            notices: self.findings.iter().filter(|f| f.is_notice()).count(),
             unknown: count(Status::Unknown),
             suppressed: count(Status::Suppressed),
             policy_errors: count(Status::Error),

@@ -124,12 +124,17 @@ pub fn render(report: &Report, options: TextOptions) -> String {
 /// Why failures reported above do not fail the run, when they do not: `--soft-fail`, or
 /// severities below `--fail-severity` (its default, low, leaves info findings out).
 pub fn gate_line(report: &Report, gate: Gate) -> Option<String> {
+    // Notices (info) are not failures: they fail the run only when asked to.
     let failed: Vec<Severity> = report
         .findings
         .iter()
-        .filter(|f| f.status == Status::Fail)
+        .filter(|f| f.status == Status::Fail && !f.is_notice())
         .map(|f| f.severity)
         .collect();
+    let notices = report.findings.iter().any(|f| f.is_notice());
+    if notices && gate.fail_severity == Severity::Info && !gate.soft_fail {
+        return Some("  --fail-severity info: the notices fail the run too\n".to_string());
+    }
     if failed.is_empty() {
         return None;
     }
@@ -195,7 +200,13 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         .iter()
         .map(|r| ((r.root.as_ref(), r.address.as_str()), r))
         .collect();
-    for f in &report.findings {
+    // Notices after everything else, in the report's order otherwise.
+    let ordered = report
+        .findings
+        .iter()
+        .filter(|f| !f.is_notice())
+        .chain(report.findings.iter().filter(|f| f.is_notice()));
+    for f in ordered {
         if f.status == Status::Unknown && (!options.show_unknown || options.quiet) {
             continue;
         }
@@ -578,6 +589,9 @@ fn summary_parts(report: &Report, show_unknown: bool) -> Vec<String> {
         plural(s.policies, "policy", "policies"),
         super::failed_findings(s.failed, s.failed_policies),
     ];
+    if s.notices > 0 {
+        parts.push(plural(s.notices, "notice", "notices"));
+    }
     let mut unknown = format!("{} unknown", s.unknown);
     if s.unknown > 0 && !show_unknown {
         unknown.push_str(" (not shown)");

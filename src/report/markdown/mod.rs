@@ -138,14 +138,22 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         )
     };
 
+    let notice = |f: &FindingEntry| f.status == "fail" && f.severity == "info";
     let pick = |status: &str, change: &str| -> Vec<String> {
         report
             .findings
             .iter()
             .filter(|f| f.status == status && f.change.as_deref() == Some(change))
+            .filter(|f| !notice(f))
             .map(|f| finding_item(f, links))
             .collect()
     };
+    let notice_items: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| notice(f))
+        .map(|f| finding_item(f, links))
+        .collect();
     let new_failed = pick("fail", "new");
     let new_unknown = pick("unknown", "new");
     let approval_items: Vec<String> = report
@@ -226,6 +234,11 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         "approvals",
     )
     .keeping_head();
+    let notices = list_section(
+        notice_items,
+        |n| format!("\n#### ℹ️ {}\n\n", plural(n, "notice", "notices")),
+        "notices",
+    );
     let errors = errors_section(&report.errors, links);
     let warnings = warnings_section(&report.warnings, links);
     let budgets = Section::fixed(budgets_table(&report.budgets, links, true));
@@ -238,27 +251,25 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         |_| format!("\n{ASSUMED} assumed, not read from the files:\n\n"),
         "assumptions",
     );
+    // Approvals right after the failures they clear; notices after the budgets.
     let sections = vec![
         Section::fixed(header), // 0
         top_section,            // 1
         assumptions,            // 2
         failures,               // 3
-        Section::fixed(clean),  // 4
-        unknowns,               // 5
-        errors,                 // 6
-        warnings,               // 7
-        budgets,                // 8
-        rest_section,           // 9
-        existing_section,       // 10
-        resolved_section,       // 11
-        approvals,              // 12
-        footer,                 // 13
+        approvals,              // 4
+        Section::fixed(clean),  // 5
+        unknowns,               // 6
+        errors,                 // 7
+        warnings,               // 8
+        budgets,                // 9
+        notices,                // 10
+        rest_section,           // 11
+        existing_section,       // 12
+        resolved_section,       // 13
+        footer,                 // 14
     ];
-    // The approvals go right after the failures they clear.
-    let mut sections = sections;
-    let approvals = sections.remove(12);
-    sections.insert(4, approvals);
-    assemble(sections, &[11, 12, 10, 8, 2, 6, 7, 4, 3, 1], limit)
+    assemble(sections, &[12, 13, 11, 10, 8, 2, 6, 7, 4, 3, 1], limit)
 }
 
 /// The Markdown report of `check`: totals, failures, unknowns, budgets.
@@ -274,8 +285,13 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         "### 💰 aicost-policy: {at_least}{} / month\n\n",
         whole_dollars(totals.baseline.0)
     );
+    let notices = if summary.notices > 0 {
+        format!(", {}", plural(summary.notices, "notice", "notices"))
+    } else {
+        String::new()
+    };
     header.push_str(&format!(
-        "{}, {}; {}: {}, {} unknown, {} suppressed.\n",
+        "{}, {}; {}: {}{notices}, {} unknown, {} suppressed.\n",
         plural(summary.resources, "resource", "resources"),
         totals.amounts(" / month"),
         plural(summary.policies, "policy", "policies"),
@@ -283,16 +299,16 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         summary.unknown,
         summary.suppressed
     ));
-    let entries = |status: Status| -> Vec<String> {
+    let entries = |status: Status, notices: bool| -> Vec<String> {
         report
             .findings
             .iter()
-            .filter(|f| f.status == status)
+            .filter(|f| f.status == status && f.is_notice() == notices)
             .map(|f| finding_item(&diff::finding_entry(f, None), links))
             .collect()
     };
     let failures = list_section(
-        entries(Status::Fail),
+        entries(Status::Fail, false),
         |n| {
             format!(
                 "\n#### ❌ {}\n\n",
@@ -302,8 +318,13 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         "failures",
     )
     .keeping_head();
+    let notices = list_section(
+        entries(Status::Fail, true),
+        |n| format!("\n#### ℹ️ {}\n\n", plural(n, "notice", "notices")),
+        "notices",
+    );
     let unknowns = list_section(
-        entries(Status::Unknown),
+        entries(Status::Unknown, false),
         |n| {
             format!(
                 "\n#### ❔ {}\n\n_The answer depends on a value that could not be resolved._\n\n",
@@ -354,9 +375,10 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         errors_section(&errors, links),
         warnings_section(&warnings, links),
         Section::fixed(budgets_table(&budgets, links, false)),
+        notices,
         Section::fixed(footer(&diff::catalog_as_of(), env!("CARGO_PKG_VERSION"))),
     ];
-    assemble(sections, &[5, 2, 3, 4, 1], COMMENT_LIMIT)
+    assemble(sections, &[7, 5, 2, 3, 4, 1], COMMENT_LIMIT)
 }
 
 fn list_section(items: Vec<String>, head: impl Fn(usize) -> String, noun: &'static str) -> Section {
