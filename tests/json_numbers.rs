@@ -117,13 +117,18 @@ fn jsondecode_numbers_are_the_nearest_double() {
 }
 
 #[test]
-fn plan_numbers_beyond_a_double_are_errors_that_say_where() {
+fn numbers_beyond_a_double_are_errors_that_say_where() {
     assert_eq!(
         read_plan(&plan_with("1, 1e400")),
         Err(
             "plan.json:5:34: the plan is not valid JSON: number out of range at line 5 column 34"
                 .to_string()
         )
+    );
+    let error = eval_standalone(r#"jsondecode("[1, -1e400]")"#).expect_err("out of range");
+    assert_eq!(
+        error.message,
+        "invalid call to jsondecode(): invalid JSON: number out of range at line 1 column 10"
     );
 }
 
