@@ -30,6 +30,7 @@ mod hostile_output;
 mod inline_waivers;
 mod input_limits;
 mod input_warnings;
+mod json_numbers;
 mod karpenter_ceilings;
 mod kubernetes_gpu_kinds;
 mod kubernetes_kinds;

@@ -2,6 +2,11 @@
 //! compact, object keys sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped as `\uXXXX`,
 //! numbers without exponent and integers without a fraction.
 
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
 use super::args::{arg, string_arg};
 use super::{arity, FunctionError, FunctionResult, MAX_RESULT_BYTES};
 use crate::load::terraform::budget::{entry_bytes, node_bytes};
@@ -93,281 +98,167 @@ pub fn quote(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// Objects become maps and arrays lists; a later duplicate key wins.
+/// Objects become maps and arrays lists; a later duplicate key wins. Read by serde_json
+/// (with `float_roundtrip`, so numbers round correctly), nesting at most 127 deep.
 pub fn jsondecode(args: Vec<Value>) -> FunctionResult {
     arity(&args, 1, 1)?;
     let text = string_arg(&args, 0)?;
-    let mut parser = Parser {
-        text: text.as_bytes(),
-        pos: 0,
-        built: 0,
-        too_large: false,
-    };
-    match parser.document() {
+    let text = replace_lone_surrogates(&text);
+    let mut budget = Budget::default();
+    let mut reader = serde_json::Deserializer::from_str(&text);
+    let decoded = Decode(&mut budget)
+        .deserialize(&mut reader)
+        .and_then(|value| reader.end().map(|()| value));
+    match decoded {
         Ok(value) => Ok(value),
-        Err(_) if parser.too_large => Err(FunctionError::too_large()),
-        Err(m) => Err(FunctionError::at(0, format!("invalid JSON: {m}"))),
+        Err(_) if budget.exceeded => Err(FunctionError::too_large()),
+        Err(e) => Err(FunctionError::at(0, format!("invalid JSON: {e}"))),
     }
 }
 
-/// Nesting deeper than this is refused rather than risking the stack.
-const MAX_DEPTH: usize = 512;
+/// Go's decoder, and so Terraform's, reads an escaped UTF-16 surrogate without its other
+/// half as U+FFFD; serde_json refuses it. Such escapes become `\ufffd` first: the same
+/// length, so the positions in error messages stay right.
+fn replace_lone_surrogates(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b != b'\\' {
+            i += 1;
+            continue;
+        }
+        if bytes.get(i + 1) != Some(&b'u') {
+            // `\\`, `\"` and the others: the next byte is not the start of an escape.
+            i += 2;
+            continue;
+        }
+        let lone = match hex4(bytes, i + 2) {
+            Some(0xD800..=0xDBFF) => {
+                let low = bytes.get(i + 6..i + 8) == Some(b"\\u".as_slice())
+                    && matches!(hex4(bytes, i + 8), Some(0xDC00..=0xDFFF));
+                if low {
+                    i += 12;
+                    continue;
+                }
+                true
+            }
+            Some(0xDC00..=0xDFFF) => true,
+            // Not four hex digits: serde_json reports it.
+            _ => false,
+        };
+        if lone {
+            // Escapes are ASCII, so these offsets are on character boundaries.
+            out.push_str(text.get(copied..i + 2).unwrap_or_default());
+            out.push_str("fffd");
+            copied = i + 6;
+        }
+        i += 6;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    Cow::Owned(out)
+}
 
-/// A strict JSON parser (RFC 8259). Numbers are read with correct rounding, which
-/// `serde_json` does not do without its `float_roundtrip` feature.
-struct Parser<'t> {
-    text: &'t [u8],
-    pos: usize,
-    /// The estimated size of what was built so far: `[0,0,0]` takes a few bytes of text
-    /// but a value node per element, so the result can be much larger than the text.
+/// The four hex digits at `at`, if they are (`u32::from_str_radix` alone takes a `+`).
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let digits = bytes.get(at..at + 4)?;
+    if !digits.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+}
+
+/// The estimated size of what was decoded so far: `[0,0,0]` takes a few bytes of text but
+/// a value node per element, so the result can be much larger than the text.
+#[derive(Default)]
+struct Budget {
     built: usize,
-    too_large: bool,
+    exceeded: bool,
 }
 
-impl Parser<'_> {
-    fn document(&mut self) -> Result<Value, String> {
-        let v = self.value(0)?;
-        self.skip_ws();
-        if self.pos < self.text.len() {
-            return Err(format!(
-                "unexpected text after the value at offset {}",
-                self.pos
-            ));
-        }
-        Ok(v)
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.text.get(self.pos).copied()
-    }
-
-    fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
-        }
-    }
-
-    fn expect(&mut self, b: u8) -> Result<(), String> {
-        if self.peek() == Some(b) {
-            self.pos += 1;
-            Ok(())
-        } else {
-            Err(self.unexpected())
-        }
-    }
-
-    fn unexpected(&self) -> String {
-        match self.peek() {
-            Some(b) => format!("unexpected '{}' at offset {}", char::from(b), self.pos),
-            None => "unexpected end of input".to_string(),
-        }
-    }
-
-    fn literal(&mut self, word: &str, v: Value) -> Result<Value, String> {
-        let end = self.pos + word.len();
-        if self.text.get(self.pos..end) == Some(word.as_bytes()) {
-            self.pos = end;
-            Ok(v)
-        } else {
-            Err(self.unexpected())
-        }
-    }
-
-    /// Counts `bytes` more of the result against the limit for one value.
-    fn grow(&mut self, bytes: usize) -> Result<(), String> {
+impl Budget {
+    /// Counts `bytes` more of the result against the limit for one value, before it is
+    /// built.
+    fn grow<E: de::Error>(&mut self, bytes: usize) -> Result<(), E> {
         self.built = self.built.saturating_add(bytes);
         if self.built > MAX_RESULT_BYTES {
-            self.too_large = true;
-            return Err("the result is too large".to_string());
+            self.exceeded = true;
+            return Err(E::custom("the result is too large"));
         }
         Ok(())
     }
+}
 
-    fn value(&mut self, depth: usize) -> Result<Value, String> {
-        if depth > MAX_DEPTH {
-            return Err("the value is nested too deeply".to_string());
-        }
-        self.grow(node_bytes())?;
-        self.skip_ws();
-        match self.peek() {
-            Some(b'{') => self.object(depth),
-            Some(b'[') => self.array(depth),
-            Some(b'"') => {
-                let s = self.string()?;
-                self.grow(s.len())?;
-                Ok(Value::String(s))
-            }
-            Some(b't') => self.literal("true", Value::Bool(true)),
-            Some(b'f') => self.literal("false", Value::Bool(false)),
-            Some(b'n') => self.literal("null", Value::Null),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            _ => Err(self.unexpected()),
-        }
+/// Builds our [`Value`] straight from serde_json's events, metered by the [`Budget`].
+struct Decode<'b>(&'b mut Budget);
+
+impl<'de> DeserializeSeed<'de> for Decode<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Decode<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, String> {
-        self.expect(b'{')?;
-        let mut m = Map::new();
-        self.skip_ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Value::Map(m));
-        }
-        loop {
-            self.skip_ws();
-            let key = self.string()?;
-            self.grow(entry_bytes(m.entries.len(), &key))?;
-            self.skip_ws();
-            self.expect(b':')?;
-            let v = self.value(depth + 1)?;
-            m.insert(key, v);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Value::Map(m));
-                }
-                _ => return Err(self.unexpected()),
-            }
-        }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.0.grow(node_bytes())?;
+        Ok(Value::Null)
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, String> {
-        self.expect(b'[')?;
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+        self.0.grow(node_bytes())?;
+        Ok(Value::Bool(b))
+    }
+
+    // Whole numbers within 64 bits arrive as integers; `as` rounds them to the nearest
+    // double, as parsing their text would.
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Value, E> {
+        self.visit_f64(n as f64)
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Value, E> {
+        self.visit_f64(n as f64)
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Value, E> {
+        self.0.grow(node_bytes())?;
+        Ok(Value::Number(n))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        self.0.grow(node_bytes().saturating_add(s.len()))?;
+        Ok(Value::string(s))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.0.grow(node_bytes())?;
         let mut items = Vec::new();
-        self.skip_ws();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Ok(Value::List(items));
+        while let Some(item) = seq.next_element_seed(Decode(&mut *self.0))? {
+            items.push(item);
         }
-        loop {
-            items.push(self.value(depth + 1)?);
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Value::List(items));
-                }
-                _ => return Err(self.unexpected()),
-            }
-        }
+        Ok(Value::List(items))
     }
 
-    fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while matches!(self.peek(), Some(b'0'..=b'9')) {
-            self.pos += 1;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.0.grow(node_bytes())?;
+        let mut m = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            self.0.grow(entry_bytes(m.entries.len(), &key))?;
+            let value = map.next_value_seed(Decode(&mut *self.0))?;
+            m.insert(key, value);
         }
-        self.pos - start
-    }
-
-    fn number(&mut self) -> Result<Value, String> {
-        let start = self.pos;
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        match self.peek() {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
-            _ => return Err(self.unexpected()),
-        }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            if self.digits() == 0 {
-                return Err(self.unexpected());
-            }
-        }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.pos += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.pos += 1;
-            }
-            if self.digits() == 0 {
-                return Err(self.unexpected());
-            }
-        }
-        let text = std::str::from_utf8(self.text.get(start..self.pos).unwrap_or_default())
-            .map_err(|e| e.to_string())?;
-        match text.parse::<f64>() {
-            Ok(n) if n.is_finite() => Ok(Value::Number(n)),
-            _ => Err(format!("the number {text} is out of range")),
-        }
-    }
-
-    fn hex4(&mut self) -> Result<u32, String> {
-        let digits = self
-            .text
-            .get(self.pos..self.pos + 4)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u32::from_str_radix(h, 16).ok())
-            .ok_or_else(|| format!("invalid \\u escape at offset {}", self.pos))?;
-        self.pos += 4;
-        Ok(digits)
-    }
-
-    fn string(&mut self) -> Result<String, String> {
-        self.expect(b'"')?;
-        let mut out: Vec<u8> = Vec::new();
-        loop {
-            let Some(b) = self.peek() else {
-                return Err("unterminated string".to_string());
-            };
-            self.pos += 1;
-            match b {
-                b'"' => break,
-                b'\\' => {
-                    let e = self
-                        .peek()
-                        .ok_or_else(|| "unterminated string".to_string())?;
-                    self.pos += 1;
-                    let c = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => self.unicode_escape()?,
-                        _ => return Err(format!("invalid escape at offset {}", self.pos - 1)),
-                    };
-                    let mut buf = [0; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                }
-                0..=0x1f => {
-                    return Err(format!(
-                        "control character in string at offset {}",
-                        self.pos - 1
-                    ))
-                }
-                other => out.push(other),
-            }
-        }
-        String::from_utf8(out).map_err(|e| e.to_string())
-    }
-
-    /// After `\u`: one code point, joining surrogate pairs; a lone surrogate becomes
-    /// U+FFFD as in Go.
-    fn unicode_escape(&mut self) -> Result<char, String> {
-        let first = self.hex4()?;
-        if (0xD800..0xDC00).contains(&first)
-            && self.text.get(self.pos..self.pos + 2) == Some(b"\\u")
-        {
-            let save = self.pos;
-            self.pos += 2;
-            let second = self.hex4()?;
-            if (0xDC00..0xE000).contains(&second) {
-                let c = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-                return Ok(char::from_u32(c).unwrap_or('\u{FFFD}'));
-            }
-            self.pos = save;
-        }
-        Ok(char::from_u32(first).unwrap_or('\u{FFFD}'))
+        Ok(Value::Map(m))
     }
 }
 
@@ -426,6 +317,104 @@ mod tests {
             panic!("object expected")
         };
         assert_eq!(m.get("a"), Some(&Value::Number(2.0)));
+    }
+
+    fn number(text: &str) -> f64 {
+        match dec(text) {
+            Ok(Value::Number(n)) => n,
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn numbers_are_the_nearest_double() {
+        assert_eq!(number("0.1"), 0.1);
+        assert_eq!(number("0.1").to_bits(), 0.1_f64.to_bits());
+        // 2^53 + 1 is halfway between two doubles: ties go to the even one.
+        assert_eq!(number("9007199254740993"), 9_007_199_254_740_992.0);
+        assert_eq!(number("18446744073709551616"), 18_446_744_073_709_551_616.0);
+        assert_eq!(number("-9223372036854775809"), -9_223_372_036_854_775_808.0);
+        assert_eq!(number("1e308"), 1e308);
+        assert_eq!(number("2.5E-3"), 0.0025);
+        // Underflow is zero, keeping the sign; negative zero stays negative.
+        assert_eq!(number("1e-400").to_bits(), 0.0_f64.to_bits());
+        assert_eq!(number("-1e-400").to_bits(), (-0.0_f64).to_bits());
+        assert_eq!(number("-0").to_bits(), (-0.0_f64).to_bits());
+        assert_eq!(number("-0.0").to_bits(), (-0.0_f64).to_bits());
+        // A long decimal rounds once, to the nearest double (1 + 2^-52 here).
+        assert_eq!(
+            number("1.00000000000000022204460492503130808472633361816406250000001"),
+            1.000_000_000_000_000_2
+        );
+        assert_eq!(
+            dec("1e400").map_err(|e| e.message),
+            Err("invalid JSON: number out of range at line 1 column 5".to_string())
+        );
+    }
+
+    #[test]
+    fn errors_say_where() {
+        let message = |text: &str| dec(text).err().map(|e| e.message);
+        assert_eq!(
+            message("[1,]"),
+            Some("invalid JSON: trailing comma at line 1 column 4".to_string())
+        );
+        assert_eq!(
+            message("{\"a\":1}\n x"),
+            Some("invalid JSON: trailing characters at line 2 column 2".to_string())
+        );
+        assert_eq!(
+            message(""),
+            Some("invalid JSON: EOF while parsing a value at line 1 column 0".to_string())
+        );
+    }
+
+    #[test]
+    fn lone_surrogates_are_replaced_like_go() {
+        assert_eq!(dec("\"\\udc00\""), Ok(Value::string("\u{FFFD}")));
+        assert_eq!(
+            dec("\"\\ud800\\ud83d\\ude00\\ud800\""),
+            Ok(Value::string("\u{FFFD}😀\u{FFFD}"))
+        );
+        // An escaped backslash is not the start of an escape.
+        assert_eq!(dec("\"\\\\ud800\""), Ok(Value::string("\\ud800")));
+        // Keys too; the replacement keeps the error's column where the text has it.
+        let Ok(Value::Map(m)) = dec("{\"\\ud800\":1}") else {
+            panic!("object expected")
+        };
+        assert_eq!(m.get("\u{FFFD}"), Some(&Value::Number(1.0)));
+        assert_eq!(
+            dec("[\"\\ud800\" x]").map_err(|e| e.message),
+            Err("invalid JSON: expected `,` or `]` at line 1 column 11".to_string())
+        );
+    }
+
+    #[test]
+    fn malformed_escapes_are_refused() {
+        // The old parser read these with `u32::from_str_radix`, which takes a sign.
+        assert!(dec("\"\\u+041\"").is_err());
+        assert!(dec("\"\\ud800\\u+c00\"").is_err());
+        assert!(dec("\"\\u12\"").is_err());
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(dec(&deep(127)).is_ok());
+        assert_eq!(
+            dec(&deep(128)).map_err(|e| e.message),
+            Err("invalid JSON: recursion limit exceeded at line 1 column 128".to_string())
+        );
+        assert!(dec(&deep(100_000)).is_err());
+    }
+
+    #[test]
+    fn the_result_is_metered_before_it_is_built() {
+        // 3 bytes of text per element, a value node each: over the limit long before
+        // the text is.
+        let many = format!("[{}0]", "0,".repeat(MAX_RESULT_BYTES / node_bytes()));
+        assert!(many.len() < MAX_RESULT_BYTES);
+        assert_eq!(dec(&many), Err(FunctionError::too_large()));
     }
 
     #[test]
