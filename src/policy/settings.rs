@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Location, Suppression, Usd};
+use crate::model::{Date, Location, Suppression, Usd};
 
 /// Everything policies can be configured with, beyond the policy files themselves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +27,8 @@ pub struct Settings {
     pub max_replicas: Option<i64>,
     /// Waivers from the configuration file.
     pub waivers: Vec<Waiver>,
-    /// Today's date, `YYYY-MM-DD`, for waiver expiry. Empty means no waiver expires.
-    pub today: String,
+    /// Today, for waiver expiry; `None` means no waiver expires.
+    pub today: Option<Date>,
     /// A required tag key written in another case counts as present (`[tags]
     /// case_insensitive_keys`).
     pub case_insensitive_tag_keys: bool,
@@ -86,8 +86,8 @@ pub struct Waiver {
     /// Root configuration the waiver is limited to (same `*` syntax); `None` = every root.
     pub root: Option<String>,
     pub reason: String,
-    /// Last day the waiver applies, `YYYY-MM-DD`.
-    pub expires: Option<String>,
+    /// Last day the waiver applies.
+    pub expires: Option<Date>,
     /// Where the waiver was written, for reports.
     pub location: Option<Location>,
 }
@@ -125,7 +125,7 @@ impl Default for Settings {
             max_resource_ceiling: Some(Usd(rust_decimal::Decimal::from(100_000))),
             max_replicas: Some(50),
             waivers: Vec::new(),
-            today: String::new(),
+            today: None,
             case_insensitive_tag_keys: false,
             guardrails: Guardrails::default(),
             approvals: ApprovalRules::default(),
@@ -165,34 +165,22 @@ impl Settings {
                 glob_match(&w.policy_id, policy_id)
                     && glob_match(&w.address, address)
                     && w.root.as_ref().is_none_or(|r| glob_match(r, root))
-                    && self.waiver_active(w.expires.as_deref())
+                    && self.waiver_active(w.expires)
             })
             .map(|w| Suppression {
                 reason: w.reason.clone(),
-                expires: w.expires.clone(),
+                expires: w.expires,
                 location: w.location.clone(),
             })
     }
 
-    /// Whether a waiver ending on `expires` still applies today. A waiver applies through
-    /// its expiry date; a date that is not `YYYY-MM-DD` never applies.
-    pub fn waiver_active(&self, expires: Option<&str>) -> bool {
-        match expires {
-            None => true,
-            Some(date) if !is_date(date) => false,
-            Some(date) => self.today.is_empty() || date >= self.today.as_str(),
+    /// Whether a waiver ending on `expires` still applies today: through its expiry date.
+    pub fn waiver_active(&self, expires: Option<Date>) -> bool {
+        match (expires, self.today) {
+            (Some(expires), Some(today)) => expires >= today,
+            _ => true,
         }
     }
-}
-
-/// Whether `s` has the shape `YYYY-MM-DD`.
-pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            _ => c.is_ascii_digit(),
-        })
 }
 
 /// Matches `text` against `pattern`, where `*` matches any run of characters (also
@@ -248,15 +236,18 @@ mod tests {
 
     #[test]
     fn waivers_apply_through_their_expiry_date() {
+        let date = |t: &str| Date::parse(t).ok();
         let s = Settings {
-            today: "2026-03-10".into(),
+            today: date("2026-03-10"),
             ..Settings::default()
         };
         assert!(s.waiver_active(None));
-        assert!(s.waiver_active(Some("2026-03-10")));
-        assert!(s.waiver_active(Some("2026-12-31")));
-        assert!(!s.waiver_active(Some("2026-03-09")));
-        assert!(!s.waiver_active(Some("next week")));
+        assert!(s.waiver_active(date("2026-03-10")));
+        assert!(s.waiver_active(date("2026-12-31")));
+        assert!(!s.waiver_active(date("2026-03-09")));
+        assert!(!s.waiver_active(date("2025-12-31")));
+        // Without a date for today, no waiver expires.
+        assert!(Settings::default().waiver_active(date("2000-01-01")));
     }
 
     #[test]
