@@ -764,14 +764,14 @@ fn placeholders_are_unknown_with_their_origin() {
 fn the_ignore_annotation_waives_policies_and_needs_a_reason() {
     let x = load("waivers");
     let r = find(&x, "Deployment/perf/benchmark");
-    let waived: Vec<(&str, &str, Option<&str>, u32)> = r
+    let waived: Vec<(&str, &str, Option<String>, u32)> = r
         .waivers
         .iter()
         .map(|(id, s)| {
             (
                 id.as_str(),
                 s.reason.as_str(),
-                s.expires.as_deref(),
+                s.expires.map(|d| d.to_string()),
                 s.location.as_ref().unwrap().line,
             )
         })
@@ -780,8 +780,8 @@ fn the_ignore_annotation_waives_policies_and_needs_a_reason() {
     assert_eq!(
         waived,
         [
-            ("AIC-K8S-003", reason, Some("2027-03-31"), 9),
-            ("AIC-K8S-004", reason, Some("2027-03-31"), 9),
+            ("AIC-K8S-003", reason, Some("2027-03-31".to_string()), 9),
+            ("AIC-K8S-004", reason, Some("2027-03-31".to_string()), 9),
         ]
     );
     assert!(find(&x, "Deployment/perf/forgotten").waivers.is_empty());

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use aicost_policy::model::{
-    Capacity, Fact, LlmRoute, Location, Map, NodePoolLimits, PodGroup, ProviderRef, Resource,
+    Capacity, Date, Fact, LlmRoute, Location, Map, NodePoolLimits, PodGroup, ProviderRef, Resource,
     SourceFormat, Status, Tags, UnitCounts, Unknown, UnknownInput, Workload, WorkloadDetail,
 };
 use aicost_policy::policy::{LoadOptions, Policies, Settings};
@@ -36,7 +36,7 @@ fn builtin() -> Policies {
 
 fn settings() -> Settings {
     Settings {
-        today: "2026-11-28".to_string(),
+        today: Date::parse("2026-11-28").ok(),
         ..Settings::default()
     }
 }

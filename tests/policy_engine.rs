@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aicost_policy::model::{
-    Accelerator, Capacity, Compute, CostEstimate, Fact, Finding, Location, Map, ProviderRef,
+    Accelerator, Capacity, Compute, CostEstimate, Date, Fact, Finding, Location, Map, ProviderRef,
     Resource, Severity, SourceFormat, Status, Suppression, Tags, UnitCounts, Unknown, UnknownInput,
     Usd, Value,
 };
@@ -32,7 +32,7 @@ fn loc(line: u32) -> Location {
 
 fn settings() -> Settings {
     Settings {
-        today: TODAY.to_string(),
+        today: Date::parse(TODAY).ok(),
         ..Settings::default()
     }
 }
@@ -1220,7 +1220,7 @@ fn waivers_suppress_until_they_expire() {
     };
     let inline = Suppression {
         reason: "legacy bucket".to_string(),
-        expires: Some("2026-12-31".to_string()),
+        expires: Date::parse("2026-12-31").ok(),
         location: Some(loc(9)),
     };
     let mut a = untagged("aws_s3_bucket.a");
@@ -1229,7 +1229,7 @@ fn waivers_suppress_until_they_expire() {
     expired.waivers.push((
         "AIC-TAG-001".to_string(),
         Suppression {
-            expires: Some("2026-03-09".to_string()),
+            expires: Date::parse("2026-03-09").ok(),
             ..inline.clone()
         },
     ));

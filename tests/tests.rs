@@ -53,4 +53,5 @@ mod terraform_functions;
 mod terraform_oracle;
 mod terraform_real;
 mod user_mistakes;
+mod waiver_dates;
 mod yaml_loading;

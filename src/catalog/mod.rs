@@ -244,14 +244,8 @@ mod tests {
             assert_eq!(c.data_rows, c.parsed, "{}: {c:?}", info.name);
             assert!(!info.source.is_empty(), "{} has no source", info.name);
             assert!(!info.license.is_empty(), "{} has no license", info.name);
-            let date = info.as_of.as_bytes();
             assert!(
-                date.len() == 10
-                    && date.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 {
-                        *b == b'-'
-                    } else {
-                        b.is_ascii_digit()
-                    }),
+                crate::model::Date::parse(&info.as_of).is_ok(),
                 "{} as_of {:?} is not YYYY-MM-DD",
                 info.name,
                 info.as_of

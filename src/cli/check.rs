@@ -4,10 +4,9 @@
 use super::args::{CheckArgs, Format, GateArgs, InputArgs, OutputArgs, RuleArgs, UnknownMode};
 use super::output::OutputTarget;
 use super::settings::{config_entry_locations, policy_dirs, policy_settings, sources_used};
-use super::{date, exit, output, pipeline, print_diagnostic, rules, select};
-use crate::config;
+use super::{exit, output, pipeline, print_diagnostic, rules, select};
 use crate::load::terraform::VarArg;
-use crate::model::{Severity, Status};
+use crate::model::{Date, Severity, Status};
 use crate::policy::{LoadOptions, Policies};
 use crate::price;
 use crate::report::{github, json, junit, markdown, sarif, text, Report};
@@ -110,16 +109,19 @@ pub(super) fn used(prepared: &pipeline::Prepared, input: &InputArgs, rules: &Rul
 }
 
 /// `--today`, else today's date in UTC.
-pub(super) fn today(given: Option<&str>) -> Result<String, u8> {
-    match given {
-        Some(d) if config::is_date(d) => Ok(d.to_string()),
-        Some(d) => {
+pub(super) fn today(given: Option<&str>) -> Result<Date, u8> {
+    match given.map(Date::parse) {
+        Some(Ok(date)) => Ok(date),
+        Some(Err(e)) => {
             eprintln!(
-                "error: invalid value `{d}` for --today\n  help: write the date as YYYY-MM-DD"
+                "error: invalid value `{}` for --today: {}\n  help: {}",
+                e.text(),
+                e.reason(),
+                e.help()
             );
             Err(exit::ERROR)
         }
-        None => Ok(date::today()),
+        None => Ok(Date::today_utc()),
     }
 }
 
@@ -155,7 +157,7 @@ pub(super) fn analyze(
     input: &InputArgs,
     var_order: &[VarArg],
     policies: &Policies,
-    today: String,
+    today: Date,
 ) -> Result<Report, u8> {
     let inventory = pipeline::analyze(prepared, input, var_order)?;
     let settings = policy_settings(&prepared.loaded, &prepared.config_namer, today);

@@ -19,7 +19,7 @@ use crate::diff::{self, git_tree, Diff, Origin};
 use crate::load::source::PathNamer;
 use crate::load::terraform::plan::PlanSide;
 use crate::load::terraform::VarArg;
-use crate::model::{InputError, Location};
+use crate::model::{Date, InputError, Location};
 use crate::policy::Policies;
 use crate::report::diff::{DiffReport, Links, Side};
 use crate::report::{diff_text, github, junit, markdown, sarif, Report};
@@ -81,8 +81,8 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
         }
         eprint!("{}", super::check::used(&prepared, &input, &rules));
     }
-    let head = analyze(&prepared, &input, var_order, &policies, today.clone())?;
-    let settings = policy_settings(&prepared.loaded, &prepared.config_namer, today.clone());
+    let head = analyze(&prepared, &input, var_order, &policies, today)?;
+    let settings = policy_settings(&prepared.loaded, &prepared.config_namer, today);
     let (base, base_side) = match base_tree {
         Some(tree) => tree_base(tree, &input, var_order, &prepared, &policies, today, &head)?,
         None => plan_base(args, var_order, &prepared, &policies, today)?,
@@ -192,7 +192,7 @@ fn tree_base(
     var_order: &[VarArg],
     prepared: &Prepared,
     policies: &Policies,
-    today: String,
+    today: Date,
     head: &Report,
 ) -> Result<(Report, Side), u8> {
     let head_root = prepared.namer.root().to_path_buf();
@@ -251,7 +251,7 @@ fn plan_base(
     var_order: &[VarArg],
     prepared: &Prepared,
     policies: &Policies,
-    today: String,
+    today: Date,
 ) -> Result<(Report, Side), u8> {
     if args.base.base.is_some() || args.base.base_path.is_some() {
         eprintln!("error: a plan carries its own base (its prior state); --base and --base-path cannot be combined with it\n  help: leave out --base/--base-path, or leave out the plan JSON");

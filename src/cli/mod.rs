@@ -6,7 +6,6 @@ mod args;
 mod check;
 mod comment;
 mod cost;
-mod date;
 mod diff;
 mod init;
 mod output;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Config, LoadedConfig};
 use crate::load::source::{read_source, PathNamer};
-use crate::model::{Inventory, LineIndex, Location, Usd};
+use crate::model::{Date, Inventory, LineIndex, Location, Usd};
 use crate::policy::{ApprovalRules, EnvironmentSettings, Guardrails, Settings, Waiver};
 use crate::price::{overlay, usage, Discount, PriceOverride, PricingSettings, Usage};
 
@@ -22,7 +22,7 @@ pub fn policy_dirs(loaded: &LoadedConfig, extra: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// The policy settings the configuration describes.
-pub fn policy_settings(loaded: &LoadedConfig, namer: &PathNamer, today: String) -> Settings {
+pub fn policy_settings(loaded: &LoadedConfig, namer: &PathNamer, today: Date) -> Settings {
     let config: &Config = &loaded.config;
     let waiver_locations = config_entry_locations(loaded, namer, "[[waivers]]");
     Settings {
@@ -54,11 +54,15 @@ pub fn policy_settings(loaded: &LoadedConfig, namer: &PathNamer, today: String) 
                 address: w.resource.clone(),
                 root: w.root.clone(),
                 reason: w.reason.clone(),
-                expires: w.expires.clone(),
+                // Validated when the file was read (config::parse).
+                expires: w
+                    .expires
+                    .as_ref()
+                    .and_then(|d| Date::parse(d.get_ref()).ok()),
                 location: waiver_locations.get(i).cloned(),
             })
             .collect(),
-        today,
+        today: Some(today),
         case_insensitive_tag_keys: config.tags.case_insensitive_keys,
         guardrails: Guardrails {
             max_monthly_increase: config.guardrails.max_monthly_increase.map(Usd),

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::model::Date;
+
 pub use self::error::ConfigError;
 pub use self::pricing::{
     ApprovalsConfig, BudgetConfig, CostsConfig, DiscountConfig, GuardrailsConfig, OverrideConfig,
@@ -190,9 +192,10 @@ pub struct WaiverConfig {
     #[serde(default)]
     pub root: Option<String>,
     pub reason: String,
-    /// `YYYY-MM-DD`; the waiver stops applying after this day.
+    /// `YYYY-MM-DD`; the waiver stops applying after this day. Spanned: the error points
+    /// at this value, not at the first text that looks like it.
     #[serde(default)]
-    pub expires: Option<String>,
+    pub expires: Option<toml::Spanned<String>>,
 }
 
 fn yes() -> bool {
@@ -323,13 +326,13 @@ fn validate(config: &Config, path: &Path, text: &str) -> Result<(), Box<ConfigEr
     }
     for waiver in &config.waivers {
         if let Some(date) = &waiver.expires {
-            if !is_date(date) {
+            if let Err(e) = Date::parse(date.get_ref()) {
                 return Err(ConfigError::invalid(
                     path,
                     text,
-                    locate(date),
-                    format!("invalid expiry date `{date}`"),
-                    Some("write dates as YYYY-MM-DD".to_string()),
+                    date.span().start,
+                    format!("invalid expiry date `{}`", date.get_ref()),
+                    Some(format!("{}; {}", e.reason(), e.help())),
                 ));
             }
         }
@@ -353,24 +356,6 @@ fn validate(config: &Config, path: &Path, text: &str) -> Result<(), Box<ConfigEr
     pricing::validate_ranges(config).map_err(|(key, message, help)| {
         ConfigError::invalid(path, text, locate(key), message, Some(help))
     })
-}
-
-/// `YYYY-MM-DD` with a plausible month and day.
-pub fn is_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    match parts.as_slice() {
-        [y, m, d] => {
-            y.len() == 4
-                && m.len() == 2
-                && d.len() == 2
-                && [y, m, d]
-                    .iter()
-                    .all(|p| p.chars().all(|c| c.is_ascii_digit()))
-                && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
-                && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
-        }
-        _ => false,
-    }
 }
 
 /// Reads the configuration: `explicit` if given, else the nearest `aicost-policy.toml`

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::Location;
+use super::{Date, Location};
 
 /// How serious a policy says its violation is (`@severity`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -95,8 +95,8 @@ pub struct UnknownInput {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Suppression {
     pub reason: String,
-    /// `YYYY-MM-DD`, when the waiver has an end date.
-    pub expires: Option<String>,
+    /// The last day the waiver applies, when it has one.
+    pub expires: Option<Date>,
     /// Where the waiver was written (a comment or the config file).
     pub location: Option<Location>,
 }
@@ -106,7 +106,7 @@ impl Suppression {
     pub fn for_policies(
         ids: Vec<String>,
         reason: &str,
-        expires: Option<&str>,
+        expires: Option<Date>,
         location: &Location,
     ) -> Vec<(String, Suppression)> {
         ids.into_iter()
@@ -115,7 +115,7 @@ impl Suppression {
                     id,
                     Suppression {
                         reason: reason.to_string(),
-                        expires: expires.map(str::to_string),
+                        expires,
                         location: Some(location.clone()),
                     },
                 )

@@ -342,7 +342,7 @@ impl Run<'_> {
         let s = self.settings;
         r.waivers
             .iter()
-            .find(|(id, w)| id == policy_id && s.waiver_active(w.expires.as_deref()))
+            .find(|(id, w)| id == policy_id && s.waiver_active(w.expires))
             .map(|(_, w)| w.clone())
             .or_else(|| s.config_waiver(policy_id, &r.root, &r.address))
     }

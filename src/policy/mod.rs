@@ -50,7 +50,7 @@ pub use ids::UnknownPolicyId;
 pub use load::LoadOptions;
 pub use schema::{BUILTIN_POLICIES, SCHEMA};
 pub use settings::{
-    glob_match, is_date, ApprovalRules, EnvironmentSettings, Guardrails, Settings, Waiver,
+    glob_match, ApprovalRules, EnvironmentSettings, Guardrails, Settings, Waiver,
     INFERENCE_FAMILIES,
 };
 

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Location, Suppression, Usd};
+use crate::model::{Date, Location, Suppression, Usd};
 
 /// Everything policies can be configured with, beyond the policy files themselves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +27,8 @@ pub struct Settings {
     pub max_replicas: Option<i64>,
     /// Waivers from the configuration file.
     pub waivers: Vec<Waiver>,
-    /// Today's date, `YYYY-MM-DD`, for waiver expiry. Empty means no waiver expires.
-    pub today: String,
+    /// Today, for waiver expiry; `None` means no waiver expires.
+    pub today: Option<Date>,
     /// A required tag key written in another case counts as present (`[tags]
     /// case_insensitive_keys`).
     pub case_insensitive_tag_keys: bool,
@@ -86,8 +86,8 @@ pub struct Waiver {
     /// Root configuration the waiver is limited to (same `*` syntax); `None` = every root.
     pub root: Option<String>,
     pub reason: String,
-    /// Last day the waiver applies, `YYYY-MM-DD`.
-    pub expires: Option<String>,
+    /// Last day the waiver applies.
+    pub expires: Option<Date>,
     /// Where the waiver was written, for reports.
     pub location: Option<Location>,
 }
@@ -125,7 +125,7 @@ impl Default for Settings {
             max_resource_ceiling: Some(Usd(rust_decimal::Decimal::from(100_000))),
             max_replicas: Some(50),
             waivers: Vec::new(),
-            today: String::new(),
+            today: None,
             case_insensitive_tag_keys: false,
             guardrails: Guardrails::default(),
             approvals: ApprovalRules::default(),
@@ -165,66 +165,47 @@ impl Settings {
                 glob_match(&w.policy_id, policy_id)
                     && glob_match(&w.address, address)
                     && w.root.as_ref().is_none_or(|r| glob_match(r, root))
-                    && self.waiver_active(w.expires.as_deref())
+                    && self.waiver_active(w.expires)
             })
             .map(|w| Suppression {
                 reason: w.reason.clone(),
-                expires: w.expires.clone(),
+                expires: w.expires,
                 location: w.location.clone(),
             })
     }
 
-    /// Whether a waiver ending on `expires` still applies today. A waiver applies through
-    /// its expiry date; a date that is not `YYYY-MM-DD` never applies.
-    pub fn waiver_active(&self, expires: Option<&str>) -> bool {
-        match expires {
-            None => true,
-            Some(date) if !is_date(date) => false,
-            Some(date) => self.today.is_empty() || date >= self.today.as_str(),
+    /// Whether a waiver ending on `expires` still applies today: through its expiry date.
+    pub fn waiver_active(&self, expires: Option<Date>) -> bool {
+        match (expires, self.today) {
+            (Some(expires), Some(today)) => expires >= today,
+            _ => true,
         }
     }
-}
-
-/// Whether `s` has the shape `YYYY-MM-DD`.
-pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            _ => c.is_ascii_digit(),
-        })
 }
 
 /// Matches `text` against `pattern`, where `*` matches any run of characters (also
-/// none) and every other character matches itself.
+/// none) and every other character matches itself: `[`, `?`, `{` and `"` in Terraform
+/// addresses are literal, which globset's syntax would not keep.
+///
+/// Linear time: the text must start with the piece before the first `*` and end with the
+/// one after the last; the pieces between are found in order, each at its leftmost place
+/// (which leaves the most room for the rest), by the standard library's linear substring
+/// search. Hostile patterns (`*aaaa…ab`) cannot make it backtrack.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    // Greedy match with backtracking to the last `*`.
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(c) if Some(c) == t.get(ti) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
+    let Some((head, last)) = pattern.rsplit_once('*') else {
+        return pattern == text;
+    };
+    let (first, middle) = head.split_once('*').unwrap_or((head, ""));
+    let Some(mut rest) = text.strip_prefix(first).and_then(|t| t.strip_suffix(last)) else {
+        return false;
+    };
+    for piece in middle.split('*').filter(|p| !p.is_empty()) {
+        match rest.find(piece) {
+            Some(at) => rest = rest.get(at + piece.len()..).unwrap_or(""),
+            None => return false,
         }
     }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
+    true
 }
 
 #[cfg(test)]
@@ -247,16 +228,69 @@ mod tests {
     }
 
     #[test]
+    fn only_the_star_is_special() {
+        let address = "module.a[\"x\"].aws_instance.b[0]";
+        assert!(glob_match(address, address));
+        assert!(glob_match("module.a[\"*\"].*[0]", address));
+        assert!(!glob_match("module.a[?x?].aws_instance.b[0]", address));
+        assert!(!glob_match("module.a[\"x\"].aws_instance.b[01]", address));
+        assert!(glob_match("{a,b}?", "{a,b}?"));
+        assert!(!glob_match("{a,b}", "a"));
+        assert!(glob_match("a\\*", "a\\b"));
+        assert!(glob_match("é*ü", "éxü"));
+        assert!(!glob_match("a*a", "a"));
+        assert!(glob_match("a*a", "aa"));
+        assert!(glob_match("**", "x/y"));
+        assert!(!glob_match("", "x"));
+        assert!(glob_match("", ""));
+    }
+
+    #[test]
+    fn hostile_patterns_take_linear_time() {
+        // The matcher this replaced backtracked to the last `*`: about 10 s here, unoptimised.
+        let text = "a".repeat(200_000);
+        let started = std::time::Instant::now();
+        assert!(!glob_match(&format!("*{}b*", "a".repeat(2000)), &text));
+        assert!(!glob_match(&format!("*{}b", "a".repeat(2000)), &text));
+        assert!(!glob_match(&format!("{}*b", "*a".repeat(2000)), &text));
+        assert!(glob_match(&format!("{}*", "*a".repeat(2000)), &text));
+        assert!(glob_match(&format!("*{}*", "a".repeat(2000)), &text));
+        let elapsed = started.elapsed();
+        assert!(elapsed < std::time::Duration::from_secs(2), "{elapsed:?}");
+    }
+
+    /// The meaning of a pattern, spelled as a regular expression.
+    fn reference(pattern: &str, text: &str) -> bool {
+        let pieces: Vec<String> = pattern.split('*').map(regex::escape).collect();
+        regex::Regex::new(&format!("^(?s:{})$", pieces.join(".*")))
+            .unwrap()
+            .is_match(text)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn matches_as_the_regular_expression_does(
+            pattern in "[ab*\\[\\]?.\"/]{0,12}",
+            text in "[ab\\[\\]?.\"/]{0,16}",
+        ) {
+            proptest::prop_assert_eq!(glob_match(&pattern, &text), reference(&pattern, &text));
+        }
+    }
+
+    #[test]
     fn waivers_apply_through_their_expiry_date() {
+        let date = |t: &str| Date::parse(t).ok();
         let s = Settings {
-            today: "2026-03-10".into(),
+            today: date("2026-03-10"),
             ..Settings::default()
         };
         assert!(s.waiver_active(None));
-        assert!(s.waiver_active(Some("2026-03-10")));
-        assert!(s.waiver_active(Some("2026-12-31")));
-        assert!(!s.waiver_active(Some("2026-03-09")));
-        assert!(!s.waiver_active(Some("next week")));
+        assert!(s.waiver_active(date("2026-03-10")));
+        assert!(s.waiver_active(date("2026-12-31")));
+        assert!(!s.waiver_active(date("2026-03-09")));
+        assert!(!s.waiver_active(date("2025-12-31")));
+        // Without a date for today, no waiver expires.
+        assert!(Settings::default().waiver_active(date("2000-01-01")));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 
 use super::settings::PriceOverride;
 use crate::catalog::split_line;
-use crate::model::{InputError, Location};
+use crate::model::{Date, InputError, Location};
 
 /// Where the installed overlay lives, relative to the repository root.
 pub const INSTALLED_PATH: &str = ".aicost-policy/prices.csv";
@@ -233,11 +233,14 @@ pub fn parse(text: &str, file: &Arc<str>) -> Result<Overlay, Vec<InputError>> {
     let as_of = take("as_of");
     let license = take("license");
     if let Some((date, span)) = &as_of {
-        if !is_date(date) {
+        if let Err(e) = Date::parse(date) {
             problems.push(
                 *span,
                 format!("`{date}` is not a date: `as_of` is written YYYY-MM-DD"),
-                "write the date the prices were valid, such as `# as_of: 2026-11-01`",
+                &format!(
+                    "{}; write the date the prices were valid, such as `# as_of: 2026-11-01`",
+                    e.reason()
+                ),
             );
         }
     }
@@ -347,31 +350,6 @@ fn parse_price(text: &str) -> Option<Decimal> {
     Decimal::from_str(text).ok()
 }
 
-/// `YYYY-MM-DD` naming a real day.
-fn is_date(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return false;
-    };
-    let number = |s: &str, len: usize| {
-        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse::<u32>().ok())
-            .flatten()
-    };
-    let (Some(year), Some(month), Some(day)) = (number(y, 4), number(m, 2), number(d, 2)) else {
-        return false;
-    };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,7 +445,7 @@ mod tests {
         ] {
             assert_eq!(parse_price(bad), None, "{bad}");
         }
-        assert!(is_date("2024-02-29"));
+        assert!(Date::parse("2024-02-29").is_ok());
         for bad in [
             "2023-02-29",
             "2026-13-01",
@@ -476,7 +454,7 @@ mod tests {
             "2026-01-00",
             "x",
         ] {
-            assert!(!is_date(bad), "{bad}");
+            assert!(Date::parse(bad).is_err(), "{bad}");
         }
     }
 

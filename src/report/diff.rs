@@ -425,7 +425,7 @@ pub fn finding_entry(f: &Finding, origin: Option<Origin>) -> FindingEntry {
             .collect(),
         suppression: f.suppression.as_ref().map(|s| SuppressionEntry {
             reason: s.reason.clone(),
-            expires: s.expires.clone(),
+            expires: s.expires.map(|d| d.to_string()),
         }),
         approval: f.approval.as_ref().map(|a| ApprovalEntry {
             approvers: a.group.clone(),

@@ -12,8 +12,8 @@
 //! date, and a reason after `--`, which is required: a waiver nobody can explain later is
 //! not accepted.
 
-use crate::config::is_date;
-use crate::model::{InputError, Suppression};
+use crate::load::expiry_error;
+use crate::model::{Date, InputError, Suppression};
 
 use super::ast::Span;
 use super::config::SourceFile;
@@ -52,12 +52,9 @@ pub fn block_waivers(
                     .trim_end_matches("*/")
                     .trim();
                 match parse(body) {
-                    Ok((ids, expires, reason)) => waivers.extend(Suppression::for_policies(
-                        ids,
-                        &reason,
-                        expires.as_deref(),
-                        &location,
-                    )),
+                    Ok((ids, expires, reason)) => {
+                        waivers.extend(Suppression::for_policies(ids, &reason, expires, &location))
+                    }
                     Err(message) => errors.push(InputError::new(location, message).with_help(
                         "write `# aicost-policy:waive POLICY-ID [expires=YYYY-MM-DD] -- reason`",
                     )),
@@ -96,7 +93,7 @@ fn comment_lines_above(text: &str, header: usize) -> usize {
 }
 
 /// `ID[,ID...] [expires=YYYY-MM-DD] -- reason`
-fn parse(body: &str) -> Result<(Vec<String>, Option<String>, String), String> {
+fn parse(body: &str) -> Result<(Vec<String>, Option<Date>, String), String> {
     let (head, reason) = match body.split_once("--") {
         Some((h, r)) => (h, r.trim()),
         None => (body, ""),
@@ -108,8 +105,7 @@ fn parse(body: &str) -> Result<(Vec<String>, Option<String>, String), String> {
         .filter(|t| !t.is_empty())
     {
         match token.strip_prefix("expires=") {
-            Some(date) if is_date(date) => expires = Some(date.to_string()),
-            Some(date) => return Err(format!("invalid waiver expiry date `{date}`")),
+            Some(date) => expires = Some(Date::parse(date).map_err(expiry_error)?),
             None => ids.push(token.to_string()),
         }
     }
@@ -154,7 +150,7 @@ mod tests {
             .map(|(id, s)| {
                 (
                     id.clone(),
-                    s.expires.clone(),
+                    s.expires.map(|d| d.to_string()),
                     s.reason.clone(),
                     s.location.as_ref().map_or(0, |l| l.line),
                 )
@@ -193,5 +189,26 @@ mod tests {
             "the waiver of AIC-TAG-001 gives no reason"
         );
         assert_eq!(errors[0].location.line, 2);
+    }
+
+    #[test]
+    fn an_expiry_that_is_not_a_calendar_day_is_an_error_at_its_line() {
+        // Accepted before: the month and day were checked apart (day 01 to 31).
+        let text = "resource \"a\" \"b\" {\n  # aicost-policy:waive AIC-TAG-001 expires=2025-04-31 -- x\n}\n";
+        let (waivers, errors) = block_waivers(&file(text), (0, text.len()));
+        assert!(waivers.is_empty());
+        let found: Vec<_> = errors
+            .iter()
+            .map(|e| (e.location.line, e.message.as_str(), e.help.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![(
+                2,
+                "invalid waiver expiry date `2025-04-31`: there is no day 31 in April 2025, \
+                 which has 30 days",
+                Some("write `# aicost-policy:waive POLICY-ID [expires=YYYY-MM-DD] -- reason`")
+            )]
+        );
     }
 }

@@ -16,10 +16,10 @@ use super::super::yaml::{Node, Span};
 use super::convert::{self, Style};
 use super::names;
 use super::{Extracted, Options};
-use crate::config::is_date;
+use crate::load::expiry_error;
 use crate::load::source::SourceFile;
 use crate::model::{
-    Fact, InputError, Location, Map, ProviderRef, Resource, SourceFormat, Suppression, Tags,
+    Date, Fact, InputError, Location, Map, ProviderRef, Resource, SourceFormat, Suppression, Tags,
     Unknown, Workload, WorkloadDetail,
 };
 
@@ -442,12 +442,9 @@ fn parse_waivers(
     let mut waivers = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         match parse_waiver(line) {
-            Ok((ids, expires, reason)) => waivers.extend(Suppression::for_policies(
-                ids,
-                &reason,
-                expires.as_deref(),
-                at,
-            )),
+            Ok((ids, expires, reason)) => {
+                waivers.extend(Suppression::for_policies(ids, &reason, expires, at))
+            }
             Err(message) => errors.push(waiver_error(at.clone(), message)),
         }
     }
@@ -468,7 +465,7 @@ fn waiver_error(at: Location, message: String) -> InputError {
 }
 
 /// `ID[,ID...] [expires=YYYY-MM-DD] [--] reason`
-fn parse_waiver(line: &str) -> Result<(Vec<String>, Option<String>, String), String> {
+fn parse_waiver(line: &str) -> Result<(Vec<String>, Option<Date>, String), String> {
     let mut ids_text = String::new();
     let mut rest = line.trim_start();
     // Ids: one token, continued while a token ends with a comma (`A, B reason`).
@@ -485,10 +482,7 @@ fn parse_waiver(line: &str) -> Result<(Vec<String>, Option<String>, String), Str
     let mut expires = None;
     if let Some((token, after)) = next_token(rest) {
         if let Some(date) = token.strip_prefix("expires=") {
-            if !is_date(date) {
-                return Err(format!("invalid waiver expiry date `{date}`"));
-            }
-            expires = Some(date.to_string());
+            expires = Some(Date::parse(date).map_err(expiry_error)?);
             rest = after;
         }
     }
@@ -535,7 +529,8 @@ mod tests {
     }
 
     fn ok(line: &str) -> (Vec<String>, Option<String>, String) {
-        parse_waiver(line).unwrap()
+        let (ids, expires, reason) = parse_waiver(line).unwrap();
+        (ids, expires.map(|d| d.to_string()), reason)
     }
 
     #[test]
@@ -569,5 +564,19 @@ mod tests {
             "the waiver of AIC-A in the annotation aicost-policy.io/ignore gives no reason"
         );
         assert!(parse_waiver("AIC-A expires=2027-13-45 x").is_err());
+    }
+
+    #[test]
+    fn an_expiry_that_is_not_a_calendar_day_is_an_error() {
+        // Accepted before: the month and day were checked apart (day 01 to 31).
+        assert_eq!(
+            parse_waiver("AIC-A expires=2026-02-30 -- x").unwrap_err(),
+            "invalid waiver expiry date `2026-02-30`: there is no day 30 in February 2026, \
+             which has 28 days"
+        );
+        assert_eq!(
+            parse_waiver("AIC-A expires=2026-13-01 -- x").unwrap_err(),
+            "invalid waiver expiry date `2026-13-01`: there is no month 13: months are 01 to 12"
+        );
     }
 }
