@@ -44,7 +44,7 @@ fn waiver_comments_suppress_the_findings_they_name() {
             ])
         })
         .collect();
-    let waived = |reason: &str, expires: Value, line: u32| json!({"reason": reason, "expires": expires, "file": FILE, "line": line});
+    let waived = |reason: &str, expires: Value, line: u32| json!({"reason": reason, "expires": expires, "owner": null, "file": FILE, "line": line});
     assert_eq!(
         findings,
         vec![
@@ -60,7 +60,15 @@ fn waiver_comments_suppress_the_findings_they_name() {
                     15
                 )
             ]),
-            // Expired on 2026-01-31: the finding stands.
+            // Expired on 2026-01-31: the finding stands, and the waiver is reported at its
+            // comment.
+            json!([
+                "AIC-WAIVER-001",
+                "fail",
+                "aws_eks_node_group.expired",
+                31,
+                null
+            ]),
             json!([
                 "AIC-GPU-003",
                 "fail",

@@ -1222,6 +1222,7 @@ fn waivers_suppress_until_they_expire() {
         reason: "legacy bucket".to_string(),
         expires: Date::parse("2026-12-31").ok(),
         location: Some(loc(9)),
+        owner: None,
     };
     let mut a = untagged("aws_s3_bucket.a");
     a.waivers.push(("AIC-TAG-001".to_string(), inline.clone()));
@@ -1242,6 +1243,7 @@ fn waivers_suppress_until_they_expire() {
         reason: "migrating".to_string(),
         expires: None,
         location: None,
+        owner: None,
     });
     s.waivers.push(Waiver {
         policy_id: "AIC-TAG-001".to_string(),
@@ -1250,6 +1252,7 @@ fn waivers_suppress_until_they_expire() {
         reason: "wrong root".to_string(),
         expires: None,
         location: None,
+        owner: None,
     });
     let got: Vec<(String, Status, Option<Suppression>)> = p
         .evaluate(&[a, expired, c], &s)
@@ -1273,6 +1276,7 @@ fn waivers_suppress_until_they_expire() {
                     reason: "migrating".to_string(),
                     expires: None,
                     location: None,
+                    owner: None,
                 })
             ),
         ]

@@ -54,4 +54,5 @@ mod terraform_oracle;
 mod terraform_real;
 mod user_mistakes;
 mod waiver_dates;
+mod waivers_strict;
 mod yaml_loading;

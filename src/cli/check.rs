@@ -159,11 +159,18 @@ pub(super) fn analyze(
     policies: &Policies,
     today: Date,
 ) -> Result<Report, u8> {
-    let inventory = pipeline::analyze(prepared, input, var_order)?;
-    let settings = policy_settings(&prepared.loaded, &prepared.config_namer, today);
-    let mut evaluation = policies.evaluate(&inventory.resources, &settings);
+    let mut inventory = pipeline::analyze(prepared, input, var_order)?;
+    let mut settings = policy_settings(&prepared.loaded, &prepared.config_namer, today);
     let mut errors = inventory.errors;
     errors.extend(policies.unknown_waiver_ids(&inventory.resources, &settings));
+    errors.extend(settings.apply_waiver_rules(&mut inventory.resources));
+    let mut evaluation = policies.evaluate(&inventory.resources, &settings);
+    let expired = settings.expired_waiver_findings(&evaluation.findings, &inventory.resources);
+    let mut rules = policies.report_rules();
+    if !expired.is_empty() {
+        rules.push(crate::policy::expired_rule());
+    }
+    evaluation.findings.extend(expired);
     let locations = config_entry_locations(&prepared.loaded, &prepared.config_namer, "[[budget]]");
     let budgets = match price::budget::project(
         &inventory.resources,
@@ -199,7 +206,7 @@ pub(super) fn analyze(
         policies: policies.len(),
         passed: evaluation.passes,
         budgets,
-        rules: policies.report_rules(),
+        rules,
     };
     // Prices, policies and budgets have used the sensitive values; no report shows them.
     crate::redact::report(&mut report);

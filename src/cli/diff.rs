@@ -82,7 +82,10 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
         eprint!("{}", super::check::used(&prepared, &input, &rules));
     }
     let head = analyze(&prepared, &input, var_order, &policies, today)?;
-    let settings = policy_settings(&prepared.loaded, &prepared.config_namer, today);
+    let mut settings = policy_settings(&prepared.loaded, &prepared.config_namer, today);
+    // The change's findings use only configured waivers; the errors for those the rules
+    // drop are in the head's report already.
+    let _ = settings.apply_waiver_rules(&mut []);
     let (base, base_side) = match base_tree {
         Some(tree) => tree_base(tree, &input, var_order, &prepared, &policies, today, &head)?,
         None => plan_base(args, var_order, &prepared, &policies, today)?,

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, LoadedConfig};
 use crate::load::source::{read_source, PathNamer};
 use crate::model::{Date, Inventory, LineIndex, Location, Usd};
-use crate::policy::{ApprovalRules, EnvironmentSettings, Guardrails, Settings, Waiver};
+use crate::policy::{
+    ApprovalRules, EnvironmentSettings, Guardrails, Settings, Waiver, WaiverRules,
+};
 use crate::price::{overlay, usage, Discount, PriceOverride, PricingSettings, Usage};
 
 /// Policy directories from the configuration (relative to its file) and the command line.
@@ -60,8 +62,16 @@ pub fn policy_settings(loaded: &LoadedConfig, namer: &PathNamer, today: Date) ->
                     .as_ref()
                     .and_then(|d| Date::parse(d.get_ref()).ok()),
                 location: waiver_locations.get(i).cloned(),
+                owner: w.owner.clone(),
             })
             .collect(),
+        waiver_rules: WaiverRules {
+            allow_inline: config.waiver_rules.allow_inline,
+            require_expiry: config.waiver_rules.require_expiry,
+            max_days: config.waiver_rules.max_days,
+            require_owner: config.waiver_rules.require_owner,
+            config_file: config_name(loaded, namer).to_string(),
+        },
         today: Some(today),
         case_insensitive_tag_keys: config.tags.case_insensitive_keys,
         guardrails: Guardrails {
@@ -87,6 +97,15 @@ pub fn policy_settings(loaded: &LoadedConfig, namer: &PathNamer, today: Date) ->
     }
 }
 
+/// The configuration file as reports name it.
+fn config_name(loaded: &LoadedConfig, namer: &PathNamer) -> std::sync::Arc<str> {
+    loaded
+        .path
+        .as_ref()
+        .map(|p| namer.name(&p.canonicalize().unwrap_or_else(|_| p.clone())))
+        .unwrap_or_else(|| "aicost-policy.toml".into())
+}
+
 /// Where each `[[waivers]]` or `[[budget]]` entry of the configuration is written, in
 /// order, for findings and messages that point at it.
 pub fn config_entry_locations(
@@ -94,11 +113,7 @@ pub fn config_entry_locations(
     namer: &PathNamer,
     header: &str,
 ) -> Vec<Location> {
-    let name = loaded
-        .path
-        .as_ref()
-        .map(|p| namer.name(&p.canonicalize().unwrap_or_else(|_| p.clone())))
-        .unwrap_or_else(|| "aicost-policy.toml".into());
+    let name = config_name(loaded, namer);
     let lines = LineIndex::new(&loaded.text);
     loaded
         .text

@@ -52,6 +52,10 @@ pub struct Config {
     pub accelerators: AcceleratorConfig,
     #[serde(default)]
     pub waivers: Vec<WaiverConfig>,
+    /// What every waiver must carry. Its own table: `[waivers]` cannot be a table while
+    /// `[[waivers]]` is an array of them.
+    #[serde(default)]
+    pub waiver_rules: WaiverRulesConfig,
     #[serde(default)]
     pub pricing: PricingConfig,
     #[serde(default)]
@@ -196,6 +200,39 @@ pub struct WaiverConfig {
     /// at this value, not at the first text that looks like it.
     #[serde(default)]
     pub expires: Option<toml::Spanned<String>>,
+    /// Who is answerable for the waiver.
+    #[serde(default)]
+    pub owner: Option<String>,
+}
+
+/// `[waiver_rules]`: what every waiver, inline or configured, must carry.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WaiverRulesConfig {
+    /// Whether waivers may be written next to resources (comments, annotations); when not,
+    /// waivers live only here, where the base's configuration is reviewed.
+    #[serde(default = "yes")]
+    pub allow_inline: bool,
+    /// Every waiver needs an expiry date.
+    #[serde(default)]
+    pub require_expiry: bool,
+    /// The latest expiry allowed, in days after today.
+    #[serde(default)]
+    pub max_days: Option<u32>,
+    /// Every waiver needs an owner.
+    #[serde(default)]
+    pub require_owner: bool,
+}
+
+impl Default for WaiverRulesConfig {
+    fn default() -> Self {
+        WaiverRulesConfig {
+            allow_inline: true,
+            require_expiry: false,
+            max_days: None,
+            require_owner: false,
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -272,6 +309,7 @@ impl Default for Config {
             environments: default_environments(),
             accelerators: AcceleratorConfig::default(),
             waivers: Vec::new(),
+            waiver_rules: WaiverRulesConfig::default(),
             pricing: PricingConfig::default(),
             costs: CostsConfig::default(),
             kubernetes: KubernetesConfig::default(),
@@ -301,9 +339,32 @@ impl LoadedConfig {
 
 /// Parses configuration text; `path` is used in error messages.
 pub fn parse(text: &str, path: &Path) -> Result<Config, Box<ConfigError>> {
-    let config: Config = toml::from_str(text).map_err(|e| ConfigError::parse(path, text, &e))?;
+    let config: Config = toml::from_str(text).map_err(|e| {
+        waivers_as_table(text, path).unwrap_or_else(|| ConfigError::parse(path, text, &e))
+    })?;
     validate(&config, path, text)?;
     Ok(config)
+}
+
+/// `[waivers]` written as a table (`allow_inline = false` under it): the rules have their
+/// own table, since `[[waivers]]` is the array of waivers.
+fn waivers_as_table(text: &str, path: &Path) -> Option<Box<ConfigError>> {
+    let table: toml::Table = text.parse().ok()?;
+    if !table.get("waivers")?.is_table() {
+        return None;
+    }
+    Some(ConfigError::invalid(
+        path,
+        text,
+        text.find("[waivers]").unwrap_or(0),
+        "`[waivers]` is a table here, but waivers are an array of `[[waivers]]` entries"
+            .to_string(),
+        Some(
+            "put `allow_inline`, `require_expiry`, `max_days` and `require_owner` under \
+             `[waiver_rules]`; write each waiver as a `[[waivers]]` entry"
+                .to_string(),
+        ),
+    ))
 }
 
 /// Checks values serde cannot: glob syntax, dates, positive limits.
@@ -429,6 +490,40 @@ mod tests {
     fn the_starter_file_parses_to_the_defaults_it_documents() {
         let config = parse(STARTER, Path::new("aicost-policy.toml")).unwrap();
         assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn waiver_rules_written_under_waivers_point_to_waiver_rules() {
+        let text = "required_tags = []\n\n[waivers]\nallow_inline = false\n";
+        let err = parse(text, Path::new("aicost-policy.toml")).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "`[waivers]` is a table here, but waivers are an array of `[[waivers]]` entries"
+        );
+        assert_eq!(
+            err.help(),
+            Some(
+                "put `allow_inline`, `require_expiry`, `max_days` and `require_owner` under \
+                 `[waiver_rules]`; write each waiver as a `[[waivers]]` entry"
+            )
+        );
+        assert_eq!(err.line(), 3);
+    }
+
+    #[test]
+    fn waiver_rules_and_owners_are_read() {
+        let text = "[waiver_rules]\nallow_inline = false\nrequire_expiry = true\nmax_days = 90\nrequire_owner = true\n\n[[waivers]]\npolicy = \"AIC-TAG-001\"\nresource = \"*\"\nreason = \"x\"\nowner = \"alice\"\n";
+        let config = parse(text, Path::new("aicost-policy.toml")).unwrap();
+        assert_eq!(
+            config.waiver_rules,
+            WaiverRulesConfig {
+                allow_inline: false,
+                require_expiry: true,
+                max_days: Some(90),
+                require_owner: true,
+            }
+        );
+        assert_eq!(config.waivers[0].owner.as_deref(), Some("alice"));
     }
 
     #[test]

@@ -10,3 +10,11 @@ pub mod terraform;
 pub(crate) fn expiry_error(e: crate::model::DateError) -> String {
     format!("invalid waiver expiry date `{}`: {}", e.text(), e.reason())
 }
+
+/// The name after an inline waiver's `owner=`, which must not be empty.
+pub(crate) fn owner_name(name: &str) -> Result<String, String> {
+    if name.is_empty() {
+        return Err("the waiver's `owner=` names nobody".to_string());
+    }
+    Ok(name.to_string())
+}

@@ -92,6 +92,12 @@ impl Date {
             })
     }
 
+    /// The day `days` after this one; `None` past the end of the calendar.
+    pub fn plus_days(self, days: u32) -> Option<Date> {
+        let span = jiff::Span::new().try_days(i64::from(days)).ok()?;
+        self.0.checked_add(span).ok().map(Date)
+    }
+
     /// Today in UTC, from the system clock.
     pub fn today_utc() -> Date {
         Date(

@@ -99,29 +99,42 @@ pub struct Suppression {
     pub expires: Option<Date>,
     /// Where the waiver was written (a comment or the config file).
     pub location: Option<Location>,
+    /// Who is answerable for the waiver (`owner=`), when it names one.
+    pub owner: Option<String>,
 }
 
 impl Suppression {
-    /// One waiver per policy id, all with the same reason, expiry and place.
-    pub fn for_policies(
-        ids: Vec<String>,
-        reason: &str,
-        expires: Option<Date>,
-        location: &Location,
-    ) -> Vec<(String, Suppression)> {
+    /// One waiver per policy id, all with the same reason, expiry, owner and place.
+    pub fn for_policies(waiver: InlineWaiver, location: &Location) -> Vec<(String, Suppression)> {
+        let InlineWaiver {
+            ids,
+            expires,
+            owner,
+            reason,
+        } = waiver;
         ids.into_iter()
             .map(|id| {
                 (
                     id,
                     Suppression {
-                        reason: reason.to_string(),
+                        reason: reason.clone(),
                         expires,
                         location: Some(location.clone()),
+                        owner: owner.clone(),
                     },
                 )
             })
             .collect()
     }
+}
+
+/// An inline waiver as written: `ID[,ID...] [expires=YYYY-MM-DD] [owner=NAME] -- reason`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlineWaiver {
+    pub ids: Vec<String>,
+    pub expires: Option<Date>,
+    pub owner: Option<String>,
+    pub reason: String,
 }
 
 /// One (policy, resource) outcome that is not a pass.

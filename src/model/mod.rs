@@ -22,7 +22,9 @@ pub use budget::Budget;
 pub use change::{ChangeFacts, Contribution, Endpoint};
 pub use cost::{grouped, CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};
 pub use date::{Date, DateError};
-pub use finding::{ApprovalNeed, Finding, Rule, Severity, Status, Suppression, UnknownInput};
+pub use finding::{
+    ApprovalNeed, Finding, InlineWaiver, Rule, Severity, Status, Suppression, UnknownInput,
+};
 pub use lines::{IndexedSource, LineIndex};
 pub use location::{line_col, line_start_offset, to_u32, Location, Span};
 pub use resource::{

@@ -28,6 +28,7 @@ mod residual;
 mod schema;
 mod settings;
 mod source;
+mod waiver_rules;
 mod workload;
 
 use std::collections::{BTreeSet, HashMap};
@@ -53,6 +54,7 @@ pub use settings::{
     glob_match, ApprovalRules, EnvironmentSettings, Guardrails, Settings, Waiver,
     INFERENCE_FAMILIES,
 };
+pub use waiver_rules::{expired_rule, WaiverRules, EXPIRED_ID};
 
 /// A loaded, validated policy set, ready to evaluate. Load once per run.
 #[derive(Debug)]

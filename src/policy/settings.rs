@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use crate::model::{Date, Location, Suppression, Usd};
 
+use super::waiver_rules::WaiverRules;
+
 /// Everything policies can be configured with, beyond the policy files themselves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
@@ -27,6 +29,8 @@ pub struct Settings {
     pub max_replicas: Option<i64>,
     /// Waivers from the configuration file.
     pub waivers: Vec<Waiver>,
+    /// `[waiver_rules]`: what every waiver must carry.
+    pub waiver_rules: WaiverRules,
     /// Today, for waiver expiry; `None` means no waiver expires.
     pub today: Option<Date>,
     /// A required tag key written in another case counts as present (`[tags]
@@ -90,6 +94,26 @@ pub struct Waiver {
     pub expires: Option<Date>,
     /// Where the waiver was written, for reports.
     pub location: Option<Location>,
+    /// Who is answerable for it.
+    pub owner: Option<String>,
+}
+
+impl Waiver {
+    /// Whether the waiver names `policy_id` on `address` in `root`, expired or not.
+    pub fn covers(&self, policy_id: &str, root: &str, address: &str) -> bool {
+        glob_match(&self.policy_id, policy_id)
+            && glob_match(&self.address, address)
+            && self.root.as_ref().is_none_or(|r| glob_match(r, root))
+    }
+
+    pub fn suppression(&self) -> Suppression {
+        Suppression {
+            reason: self.reason.clone(),
+            expires: self.expires,
+            location: self.location.clone(),
+            owner: self.owner.clone(),
+        }
+    }
 }
 
 /// Families the default configuration allows in `dev` and `staging`: inference-class
@@ -125,6 +149,7 @@ impl Default for Settings {
             max_resource_ceiling: Some(Usd(rust_decimal::Decimal::from(100_000))),
             max_replicas: Some(50),
             waivers: Vec::new(),
+            waiver_rules: WaiverRules::default(),
             today: None,
             case_insensitive_tag_keys: false,
             guardrails: Guardrails::default(),
@@ -161,17 +186,8 @@ impl Settings {
     pub fn config_waiver(&self, policy_id: &str, root: &str, address: &str) -> Option<Suppression> {
         self.waivers
             .iter()
-            .find(|w| {
-                glob_match(&w.policy_id, policy_id)
-                    && glob_match(&w.address, address)
-                    && w.root.as_ref().is_none_or(|r| glob_match(r, root))
-                    && self.waiver_active(w.expires)
-            })
-            .map(|w| Suppression {
-                reason: w.reason.clone(),
-                expires: w.expires,
-                location: w.location.clone(),
-            })
+            .find(|w| w.covers(policy_id, root, address) && self.waiver_active(w.expires))
+            .map(Waiver::suppression)
     }
 
     /// Whether a waiver ending on `expires` still applies today: through its expiry date.

@@ -168,6 +168,9 @@ pub struct UnknownEntry {
 pub struct SuppressionEntry {
     pub reason: String,
     pub expires: Option<String>,
+    /// Absent in exports written before waivers had owners.
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -426,6 +429,7 @@ pub fn finding_entry(f: &Finding, origin: Option<Origin>) -> FindingEntry {
         suppression: f.suppression.as_ref().map(|s| SuppressionEntry {
             reason: s.reason.clone(),
             expires: s.expires.map(|d| d.to_string()),
+            owner: s.owner.clone(),
         }),
         approval: f.approval.as_ref().map(|a| ApprovalEntry {
             approvers: a.group.clone(),

@@ -290,6 +290,7 @@ fn finding(f: &Finding) -> Json {
         "suppression": f.suppression.as_ref().map(|s| json!({
             "reason": s.reason,
             "expires": s.expires,
+            "owner": s.owner,
             "file": s.location.as_ref().map(|l| l.file.as_ref()),
             "line": s.location.as_ref().map(|l| l.line),
         })),

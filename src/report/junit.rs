@@ -165,10 +165,16 @@ fn finding_case(f: &Finding) -> Case {
         },
         Status::Suppressed => Outcome::Skipped {
             message: shown(&match f.suppression.as_ref() {
-                Some(s) => match &s.expires {
-                    Some(d) => format!("suppressed: {} (until {d})", s.reason),
-                    None => format!("suppressed: {}", s.reason),
-                },
+                Some(s) => {
+                    let by = s
+                        .owner
+                        .as_ref()
+                        .map_or(String::new(), |o| format!(" by {o}"));
+                    match &s.expires {
+                        Some(d) => format!("suppressed{by}: {} (until {d})", s.reason),
+                        None => format!("suppressed{by}: {}", s.reason),
+                    }
+                }
                 None => "suppressed".to_string(),
             }),
             details: None,
@@ -409,6 +415,7 @@ mod tests {
             suppression: Some(Suppression {
                 reason: "R&D \"burst\"".to_string(),
                 expires: None,
+                owner: None,
                 location: Some(location.clone()),
             }),
             approval: None,

@@ -149,8 +149,15 @@ fn result(report: &Report, f: &Finding) -> Json {
         if let Some(l) = &s.location {
             suppression.insert("location".into(), location(l));
         }
+        let mut properties = JsonMap::new();
         if let Some(expires) = &s.expires {
-            suppression.insert("properties".into(), json!({"expires": expires}));
+            properties.insert("expires".into(), json!(expires));
+        }
+        if let Some(owner) = &s.owner {
+            properties.insert("owner".into(), json!(owner));
+        }
+        if !properties.is_empty() {
+            suppression.insert("properties".into(), Json::Object(properties));
         }
         out.insert("suppressions".into(), json!([Json::Object(suppression)]));
     }

@@ -410,11 +410,19 @@ fn finding_block(
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
-        Status::Suppressed => f.suppression.as_ref().map(|s| match &s.expires {
-            Some(d) => format!("waived until {d}: {}", s.reason),
-            None => format!("waived: {}", s.reason),
+        Status::Suppressed => f.suppression.as_ref().map(|s| {
+            let by = s
+                .owner
+                .as_ref()
+                .map_or(String::new(), |o| format!(" by {o}"));
+            match &s.expires {
+                Some(d) => format!("waived{by} until {d}: {}", s.reason),
+                None => format!("waived{by}: {}", s.reason),
+            }
         }),
         Status::PendingApproval | Status::Approved => super::approval_text(f),
+        // It points at the waiver, not at the resource whose cost the label would show.
+        _ if f.policy_id == crate::policy::EXPIRED_ID => None,
         _ => resource.and_then(describe_resource),
     };
     let source = snippet_for(report, lines, &f.location);

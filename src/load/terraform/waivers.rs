@@ -12,8 +12,8 @@
 //! date, and a reason after `--`, which is required: a waiver nobody can explain later is
 //! not accepted.
 
-use crate::load::expiry_error;
-use crate::model::{Date, InputError, Suppression};
+use crate::load::{expiry_error, owner_name};
+use crate::model::{Date, InlineWaiver, InputError, Suppression};
 
 use super::ast::Span;
 use super::config::SourceFile;
@@ -52,9 +52,7 @@ pub fn block_waivers(
                     .trim_end_matches("*/")
                     .trim();
                 match parse(body) {
-                    Ok((ids, expires, reason)) => {
-                        waivers.extend(Suppression::for_policies(ids, &reason, expires, &location))
-                    }
+                    Ok(waiver) => waivers.extend(Suppression::for_policies(waiver, &location)),
                     Err(message) => errors.push(InputError::new(location, message).with_help(
                         "write `# aicost-policy:waive POLICY-ID [expires=YYYY-MM-DD] -- reason`",
                     )),
@@ -92,21 +90,25 @@ fn comment_lines_above(text: &str, header: usize) -> usize {
     start
 }
 
-/// `ID[,ID...] [expires=YYYY-MM-DD] -- reason`
-fn parse(body: &str) -> Result<(Vec<String>, Option<Date>, String), String> {
+/// `ID[,ID...] [expires=YYYY-MM-DD] [owner=NAME] -- reason`
+fn parse(body: &str) -> Result<InlineWaiver, String> {
     let (head, reason) = match body.split_once("--") {
         Some((h, r)) => (h, r.trim()),
         None => (body, ""),
     };
     let mut ids = Vec::new();
     let mut expires = None;
+    let mut owner = None;
     for token in head
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|t| !t.is_empty())
     {
-        match token.strip_prefix("expires=") {
-            Some(date) => expires = Some(Date::parse(date).map_err(expiry_error)?),
-            None => ids.push(token.to_string()),
+        if let Some(date) = token.strip_prefix("expires=") {
+            expires = Some(Date::parse(date).map_err(expiry_error)?);
+        } else if let Some(name) = token.strip_prefix("owner=") {
+            owner = Some(owner_name(name)?);
+        } else {
+            ids.push(token.to_string());
         }
     }
     if ids.is_empty() {
@@ -115,7 +117,12 @@ fn parse(body: &str) -> Result<(Vec<String>, Option<Date>, String), String> {
     if reason.is_empty() {
         return Err(format!("the waiver of {} gives no reason", ids.join(", ")));
     }
-    Ok((ids, expires, reason.to_string()))
+    Ok(InlineWaiver {
+        ids,
+        expires,
+        owner,
+        reason: reason.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 mod escape;
 mod fit;
+mod waived;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -376,9 +377,10 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         warnings_section(&warnings, links),
         Section::fixed(budgets_table(&budgets, links, false)),
         notices,
+        waived::section(report, links),
         Section::fixed(footer(&diff::catalog_as_of(), env!("CARGO_PKG_VERSION"))),
     ];
-    assemble(sections, &[7, 5, 2, 3, 4, 1], COMMENT_LIMIT)
+    assemble(sections, &[8, 7, 5, 2, 3, 4, 1], COMMENT_LIMIT)
 }
 
 fn list_section(items: Vec<String>, head: impl Fn(usize) -> String, noun: &'static str) -> Section {

@@ -16,11 +16,11 @@ use super::super::yaml::{Node, Span};
 use super::convert::{self, Style};
 use super::names;
 use super::{Extracted, Options};
-use crate::load::expiry_error;
 use crate::load::source::SourceFile;
+use crate::load::{expiry_error, owner_name};
 use crate::model::{
-    Date, Fact, InputError, Location, Map, ProviderRef, Resource, SourceFormat, Suppression, Tags,
-    Unknown, Workload, WorkloadDetail,
+    Date, Fact, InlineWaiver, InputError, Location, Map, ProviderRef, Resource, SourceFormat,
+    Suppression, Tags, Unknown, Workload, WorkloadDetail,
 };
 
 /// The annotation that waives policies on an object.
@@ -442,9 +442,7 @@ fn parse_waivers(
     let mut waivers = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         match parse_waiver(line) {
-            Ok((ids, expires, reason)) => {
-                waivers.extend(Suppression::for_policies(ids, &reason, expires, at))
-            }
+            Ok(waiver) => waivers.extend(Suppression::for_policies(waiver, at)),
             Err(message) => errors.push(waiver_error(at.clone(), message)),
         }
     }
@@ -464,13 +462,13 @@ fn waiver_error(at: Location, message: String) -> InputError {
     ))
 }
 
-/// `ID[,ID...] [expires=YYYY-MM-DD] [--] reason`
-fn parse_waiver(line: &str) -> Result<(Vec<String>, Option<Date>, String), String> {
+/// `ID[,ID...] [expires=YYYY-MM-DD] [owner=NAME] [--] reason`
+fn parse_waiver(line: &str) -> Result<InlineWaiver, String> {
     let mut ids_text = String::new();
     let mut rest = line.trim_start();
     // Ids: one token, continued while a token ends with a comma (`A, B reason`).
     while let Some((token, after)) = next_token(rest) {
-        if token == "--" || token.starts_with("expires=") {
+        if token == "--" || token.starts_with("expires=") || token.starts_with("owner=") {
             break;
         }
         ids_text.push_str(token);
@@ -480,11 +478,17 @@ fn parse_waiver(line: &str) -> Result<(Vec<String>, Option<Date>, String), Strin
         }
     }
     let mut expires = None;
-    if let Some((token, after)) = next_token(rest) {
+    let mut owner = None;
+    // `expires=` and `owner=`, in either order, before the reason.
+    while let Some((token, after)) = next_token(rest) {
         if let Some(date) = token.strip_prefix("expires=") {
             expires = Some(Date::parse(date).map_err(expiry_error)?);
-            rest = after;
+        } else if let Some(name) = token.strip_prefix("owner=") {
+            owner = Some(owner_name(name)?);
+        } else {
+            break;
         }
+        rest = after;
     }
     let reason = rest.strip_prefix("--").unwrap_or(rest).trim();
     let ids: Vec<String> = ids_text
@@ -502,7 +506,12 @@ fn parse_waiver(line: &str) -> Result<(Vec<String>, Option<Date>, String), Strin
             ids.join(", ")
         ));
     }
-    Ok((ids, expires, reason.to_string()))
+    Ok(InlineWaiver {
+        ids,
+        expires,
+        owner,
+        reason: reason.to_string(),
+    })
 }
 
 /// The first whitespace-separated token and the text after it.
@@ -529,8 +538,8 @@ mod tests {
     }
 
     fn ok(line: &str) -> (Vec<String>, Option<String>, String) {
-        let (ids, expires, reason) = parse_waiver(line).unwrap();
-        (ids, expires.map(|d| d.to_string()), reason)
+        let w = parse_waiver(line).unwrap();
+        (w.ids, w.expires.map(|d| d.to_string()), w.reason)
     }
 
     #[test]
