@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::computed::TagPattern;
 use crate::model::{Date, Location, Suppression, Usd};
 
 /// Everything policies can be configured with, beyond the policy files themselves.
@@ -36,6 +37,8 @@ pub struct Settings {
     pub guardrails: Guardrails,
     /// `[approvals]`: who can clear a change's failures.
     pub approvals: ApprovalRules,
+    /// `[tags.patterns]`: the patterns `tag_value_matches` reports, sorted by name.
+    pub tag_patterns: Vec<TagPattern>,
 }
 
 /// `[approvals]`: groups of approvers and how many approvals a finding needs.
@@ -129,6 +132,7 @@ impl Default for Settings {
             case_insensitive_tag_keys: false,
             guardrails: Guardrails::default(),
             approvals: ApprovalRules::default(),
+            tag_patterns: Vec::new(),
         }
     }
 }
