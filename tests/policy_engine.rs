@@ -1356,12 +1356,12 @@ fn the_documented_example_policies_load() {
         .enumerate()
         .map(|(i, block)| (format!("docs/example{i}.cedar"), block.to_string()))
         .collect();
-    assert_eq!(examples.len(), 5);
+    assert_eq!(examples.len(), 9);
     let p = Policies::from_sources(true, &examples)
         .unwrap_or_else(|e| panic!("{:?}", miette::Report::new(e)));
-    // The 18 built-in policies and 4 examples; the approval examples decide who may
+    // The 18 built-in policies and 8 examples; the approval examples decide who may
     // approve, beside the 2 built-in ones, and are not rules.
-    assert_eq!(p.len(), 22);
+    assert_eq!(p.len(), 26);
     assert_eq!(
         p.approval_policies(),
         [

@@ -7,7 +7,7 @@ use crate::config::{Config, LoadedConfig};
 use crate::load::source::{read_source, PathNamer};
 use crate::model::{Date, Inventory, LineIndex, Location, Usd};
 use crate::policy::{
-    ApprovalRules, EnvironmentSettings, Guardrails, Settings, Waiver, WaiverRules,
+    ApprovalRules, EnvironmentSettings, Guardrails, Settings, TagPattern, Waiver, WaiverRules,
 };
 use crate::price::{overlay, usage, Discount, PriceOverride, PricingSettings, Usage};
 
@@ -74,6 +74,13 @@ pub fn policy_settings(loaded: &LoadedConfig, namer: &PathNamer, today: Date) ->
         },
         today: Some(today),
         case_insensitive_tag_keys: config.tags.case_insensitive_keys,
+        // Compiled once per run; each was compiled when the file was read (config::parse).
+        tag_patterns: config
+            .tags
+            .patterns
+            .iter()
+            .filter_map(|(name, p)| TagPattern::new(name, &p.key, p.pattern.get_ref()).ok())
+            .collect(),
         guardrails: Guardrails {
             max_monthly_increase: config.guardrails.max_monthly_increase.map(Usd),
             max_increase_percent: config.guardrails.max_increase_percent,

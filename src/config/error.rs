@@ -21,6 +21,8 @@ const KNOWN_KEYS: &[&str] = &[
     "tag",
     "tags",
     "case_insensitive_keys",
+    "patterns",
+    "key",
     "paths",
     "production",
     "pattern",

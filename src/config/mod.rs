@@ -83,6 +83,19 @@ pub struct TagsConfig {
     /// Off by default: AWS, Google and Kubernetes compare keys exactly.
     #[serde(default)]
     pub case_insensitive_keys: bool,
+    /// Tag-value patterns by name, for `tag_value_matches` (Cedar has no regex).
+    #[serde(default)]
+    pub patterns: BTreeMap<String, TagPatternConfig>,
+}
+
+/// `[tags.patterns] cost_center = { key = "cost-center", pattern = "^CC-[0-9]{4}$" }`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TagPatternConfig {
+    /// The tag key whose value is matched.
+    pub key: String,
+    /// A Rust `regex` pattern. Spanned: an error points at this value.
+    pub pattern: toml::Spanned<String>,
 }
 
 /// Settings for Kubernetes workloads.
@@ -398,6 +411,30 @@ fn validate(config: &Config, path: &Path, text: &str) -> Result<(), Box<ConfigEr
             }
         }
     }
+    for (name, p) in &config.tags.patterns {
+        let at = p.pattern.span().start;
+        if name.is_empty() || p.key.is_empty() {
+            return Err(ConfigError::invalid(
+                path,
+                text,
+                at,
+                "a tag pattern needs a name and a non-empty `key`".to_string(),
+                Some("write `cost_center = { key = \"cost-center\", pattern = \"^CC-[0-9]{4}$\" }` under [tags.patterns]".to_string()),
+            ));
+        }
+        if let Err(e) = crate::policy::TagPattern::new(name, &p.key, p.pattern.get_ref()) {
+            return Err(ConfigError::invalid(
+                path,
+                text,
+                at,
+                format!("invalid tag pattern `{name}`: {}", one_line(&e.to_string())),
+                Some(format!(
+                    "write a Rust regex (https://docs.rs/regex/#syntax), e.g. `^CC-[0-9]{{4}}$`; a pattern may compile to at most {} KiB",
+                    crate::policy::PATTERN_SIZE_LIMIT / 1024
+                )),
+            ));
+        }
+    }
     let limits = config
         .environments
         .values()
@@ -417,6 +454,16 @@ fn validate(config: &Config, path: &Path, text: &str) -> Result<(), Box<ConfigEr
     pricing::validate_ranges(config).map_err(|(key, message, help)| {
         ConfigError::invalid(path, text, locate(key), message, Some(help))
     })
+}
+
+/// The regex crate's multi-line error (pattern, caret, message) as one line.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.chars().all(|c| c == '^' || c == '~'))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Reads the configuration: `explicit` if given, else the nearest `aicost-policy.toml`

@@ -25,6 +25,9 @@ pub(crate) struct Meta {
     pub location: Option<Vec<String>>,
     /// `@approvers("finops")`: the group whose members can clear a failure on a change.
     pub approvers: Option<String>,
+    /// `@applies_to("aws_instance, aws_eks_*")`: the resource types (kinds) the policy
+    /// covers; `*` matches any run of characters. `None` = every resource.
+    pub applies_to: Option<Vec<String>>,
 }
 
 /// Facts a `@location` annotation may name: the resource attributes that have a place in
@@ -197,11 +200,40 @@ pub(crate) fn check(policy: &Policy) -> Result<Meta, Vec<Problem>> {
             None
         }
     };
+    let applies_to = match policy.annotation("applies_to") {
+        None => Some(None),
+        Some(list) => {
+            let names: Vec<String> = list.split(',').map(|n| n.trim().to_string()).collect();
+            let bad = names.iter().find(|n| {
+                n.is_empty()
+                    || !n
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '*'))
+            });
+            match bad {
+                None => Some(Some(names)),
+                Some(n) => {
+                    problems.push(Problem {
+                        annotation: "applies_to",
+                        message: if n.is_empty() {
+                            "`@applies_to` has an empty resource type".to_string()
+                        } else {
+                            format!("`@applies_to` names `{n}`, which is not a resource type")
+                        },
+                        help: "list resource types or Kubernetes kinds separated by commas, `*` matching any run of characters, e.g. `@applies_to(\"aws_instance, aws_eks_*, Deployment\")`".to_string(),
+                    });
+                    None
+                }
+            }
+        }
+    };
     let help = match policy.annotation("help") {
         None => Some(None),
         Some(h) => template("help", h, &mut problems).map(|t| Some((h.to_string(), t))),
     };
-    match (id, severity, message, help, location, title, approvers) {
+    match (
+        id, severity, message, help, location, title, approvers, applies_to,
+    ) {
         (
             Some(id),
             Some(severity),
@@ -210,6 +242,7 @@ pub(crate) fn check(policy: &Policy) -> Result<Meta, Vec<Problem>> {
             Some(location),
             Some(title),
             Some(approvers),
+            Some(applies_to),
         ) if problems.is_empty() => {
             let (help, help_template) = match help {
                 Some((h, t)) => (Some(h), Some(t)),
@@ -225,6 +258,7 @@ pub(crate) fn check(policy: &Policy) -> Result<Meta, Vec<Problem>> {
                 help_template,
                 location,
                 approvers,
+                applies_to,
             })
         }
         _ => Err(problems),
@@ -311,6 +345,38 @@ mod tests {
             problems[0].message,
             "`@location` names `cost`, which is not a fact with a place in the source"
         );
+    }
+
+    #[test]
+    fn applies_to_lists_resource_types() {
+        let meta = check(&parse(
+            "@id(\"X-1\") @severity(\"low\") @message(\"m\") @applies_to(\" aws_instance, aws_eks_*,Deployment \")",
+        ))
+        .unwrap();
+        assert_eq!(
+            meta.applies_to,
+            Some(vec![
+                "aws_instance".to_string(),
+                "aws_eks_*".to_string(),
+                "Deployment".to_string()
+            ])
+        );
+        for (list, message) in [
+            ("", "`@applies_to` has an empty resource type"),
+            ("aws_instance,", "`@applies_to` has an empty resource type"),
+            (
+                "aws instance",
+                "`@applies_to` names `aws instance`, which is not a resource type",
+            ),
+        ] {
+            let problems = check(&parse(&format!(
+                "@id(\"X-1\") @severity(\"low\") @message(\"m\") @applies_to(\"{list}\")"
+            )))
+            .unwrap_err();
+            assert_eq!(problems.len(), 1);
+            assert_eq!(problems[0].annotation, "applies_to");
+            assert_eq!(problems[0].message, message);
+        }
     }
 
     #[test]

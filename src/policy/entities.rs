@@ -10,8 +10,9 @@ use std::str::FromStr;
 use cedar_policy::Schema;
 use cedar_policy::{Entities, Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
 
+use super::computed::{self, Computed, TagPattern};
 use super::workload::WorkloadFacts;
-use crate::model::{Fact, Map, Resource, Unknown, Value};
+use crate::model::{Fact, Resource, Unknown};
 
 /// The compute facts of a resource as the schema names them; `None` where a fact does
 /// not apply (the resource is not a compute resource).
@@ -133,6 +134,7 @@ fn azure_family(t: &str) -> String {
 pub(crate) struct Uids {
     resource: EntityTypeName,
     attributes: EntityTypeName,
+    numbers: EntityTypeName,
     annotations: EntityTypeName,
     environment: EntityTypeName,
     budget: EntityTypeName,
@@ -155,6 +157,7 @@ impl Uids {
         Ok(Uids {
             resource: name("Resource")?,
             attributes: name("Attributes")?,
+            numbers: name("Numbers")?,
             annotations: name("Annotations")?,
             environment: name("Environment")?,
             budget: name("Budget")?,
@@ -201,6 +204,10 @@ impl Uids {
         EntityUid::from_type_name_and_id(self.attributes.clone(), EntityId::new(address))
     }
 
+    fn numbers(&self, address: &str) -> EntityUid {
+        EntityUid::from_type_name_and_id(self.numbers.clone(), EntityId::new(address))
+    }
+
     fn annotations(&self, address: &str) -> EntityUid {
         EntityUid::from_type_name_and_id(self.annotations.clone(), EntityId::new(address))
     }
@@ -229,7 +236,13 @@ pub(crate) struct ResourceEntities {
     tags: Vec<(String, RestrictedExpression)>,
     keys: BTreeSet<String>,
     complete: bool,
+    tag_values: Computed,
+    tag_value_matches: Computed,
+    /// Whether `tag_value_matches` is unknown in the open-tags world.
+    open_matches_unknown: bool,
     arguments: Entity,
+    /// Whole-number arguments as Longs.
+    numbers: Entity,
     /// `metadata.annotations` of a Kubernetes object.
     annotations: Option<Entity>,
     /// Why each named unknown is unknown.
@@ -239,7 +252,12 @@ pub(crate) struct ResourceEntities {
 }
 
 impl ResourceEntities {
-    pub(crate) fn build(r: &Resource, facts: &Facts, uids: &Uids) -> Result<Self, String> {
+    pub(crate) fn build(
+        r: &Resource,
+        facts: &Facts,
+        uids: &Uids,
+        patterns: &[TagPattern],
+    ) -> Result<Self, String> {
         let mut b = Builder::default();
         let s = |v: &String| RestrictedExpression::new_string(v.clone());
         let long = |v: &i64| RestrictedExpression::new_long(*v);
@@ -283,6 +301,11 @@ impl ResourceEntities {
         b.known(
             "arguments",
             RestrictedExpression::new_entity_uid(arguments.clone()),
+        );
+        let numbers = uids.numbers(&r.address);
+        b.known(
+            "numbers",
+            RestrictedExpression::new_entity_uid(numbers.clone()),
         );
         b.fact("instance_type", facts.instance_type.as_ref(), s);
         b.fact("instance_types", facts.instance_types.as_ref(), set);
@@ -361,10 +384,12 @@ impl ResourceEntities {
             tags.push((key.clone(), expr));
         }
 
-        let mut argument_tags = Vec::new();
-        flatten(&r.attributes, "", &mut argument_tags, &mut b);
-        let arguments = Entity::new_with_tags(arguments, [], [], argument_tags)
+        let mut flat = computed::Flattened::default();
+        computed::flatten(&r.attributes, "", &mut flat, &mut b);
+        let arguments = Entity::new_with_tags(arguments, [], [], flat.arguments)
             .map_err(|e| format!("cannot build the arguments of `{}`: {e}", r.address))?;
+        let numbers = Entity::new_with_tags(numbers, [], [], flat.numbers)
+            .map_err(|e| format!("cannot build the numbers of `{}`: {e}", r.address))?;
 
         let more = r.tags.more.as_ref().map(|u| u.origin.to_string());
         if let Some(origin) = &more {
@@ -376,7 +401,14 @@ impl ResourceEntities {
             keys: r.tags.entries.keys().cloned().collect(),
             complete: r.tags.more.is_none(),
             tags,
+            tag_values: computed::tag_values(r),
+            tag_value_matches: computed::tag_value_matches(r, patterns),
+            // In the open world a pattern's key may be present with any value.
+            open_matches_unknown: patterns
+                .iter()
+                .any(|p| !r.tags.entries.contains_key(&p.key)),
             arguments,
+            numbers,
             annotations,
             origins: b.origins,
             more,
@@ -430,10 +462,28 @@ impl ResourceEntities {
             "tags_complete".to_string(),
             RestrictedExpression::new_bool(self.complete),
         ));
+        // Tags the resource may carry beyond the known ones have unknown values.
+        let open = RestrictedExpression::new_unknown("tags");
+        attrs.push((
+            "tag_values".to_string(),
+            if world.open_tags {
+                open.clone()
+            } else {
+                self.tag_values.expr()
+            },
+        ));
+        attrs.push((
+            "tag_value_matches".to_string(),
+            if world.open_tags && self.open_matches_unknown {
+                open
+            } else {
+                self.tag_value_matches.expr()
+            },
+        ));
         let parent = world.parent.as_deref().map(|e| uids.environment(e));
         let resource = Entity::new_with_tags(self.uid.clone(), attrs, parent.clone(), tags)
             .map_err(|e| e.to_string())?;
-        let mut all = vec![resource, self.arguments.clone()];
+        let mut all = vec![resource, self.arguments.clone(), self.numbers.clone()];
         all.extend(self.annotations.clone());
         if let Some(p) = parent {
             all.push(Entity::new_no_attrs(p, HashSet::new()));
@@ -473,9 +523,9 @@ fn workload_attributes(b: &mut Builder, w: &WorkloadFacts) {
 }
 
 #[derive(Default)]
-struct Builder {
+pub(super) struct Builder {
     attrs: Vec<(String, RestrictedExpression)>,
-    origins: BTreeMap<String, String>,
+    pub(super) origins: BTreeMap<String, String>,
 }
 
 impl Builder {
@@ -483,7 +533,7 @@ impl Builder {
         self.attrs.push((name.to_string(), value));
     }
 
-    fn unknown(&mut self, name: String, u: &Unknown) -> RestrictedExpression {
+    pub(super) fn unknown(&mut self, name: String, u: &Unknown) -> RestrictedExpression {
         let expr = RestrictedExpression::new_unknown(&name);
         self.origins.insert(name, u.origin.to_string());
         expr
@@ -503,49 +553,6 @@ impl Builder {
                 let expr = self.unknown(name.to_string(), u);
                 self.attrs.push((name.to_string(), expr));
             }
-        }
-    }
-}
-
-/// Flattens arguments to dotted paths: map keys and list indexes joined with `.`, every
-/// known scalar rendered as text, nulls left out, unknowns named `argument:<path>`.
-fn flatten(
-    map: &Map,
-    prefix: &str,
-    out: &mut Vec<(String, RestrictedExpression)>,
-    b: &mut Builder,
-) {
-    for (key, value) in &map.entries {
-        let path = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
-        flatten_value(value, path, out, b);
-    }
-}
-
-fn flatten_value(
-    value: &Value,
-    path: String,
-    out: &mut Vec<(String, RestrictedExpression)>,
-    b: &mut Builder,
-) {
-    match value {
-        Value::Null => {}
-        Value::Sensitive(inner) => flatten_value(inner, path, out, b),
-        Value::Map(m) => flatten(m, &path, out, b),
-        Value::List(items) | Value::Set(items) => {
-            for (i, item) in items.iter().enumerate() {
-                flatten_value(item, format!("{path}.{i}"), out, b);
-            }
-        }
-        Value::Unknown(u) => {
-            let expr = b.unknown(format!("argument:{path}"), u);
-            out.push((path, expr));
-        }
-        Value::Bool(_) | Value::Number(_) | Value::String(_) => {
-            out.push((path, RestrictedExpression::new_string(value.display())));
         }
     }
 }
@@ -580,27 +587,5 @@ mod tests {
         assert_eq!(instance_family("kubernetes", "Standard_NC6"), "NC");
         assert_eq!(instance_family("kubernetes", "g6.xlarge"), "g6");
         assert_eq!(instance_family("kubernetes", "g2-standard-4"), "g2");
-    }
-
-    #[test]
-    fn arguments_flatten_to_dotted_paths() {
-        let mut b = Builder::default();
-        let mut disk = Map::new();
-        disk.insert("volume_size", Value::Number(100.0));
-        disk.insert("encrypted", Value::Null);
-        let mut root = Map::new();
-        root.insert(
-            "root_block_device",
-            Value::List(vec![Value::map(disk.entries)]),
-        );
-        root.insert("ami", Value::unknown("var.ami has no default"));
-        let mut out = Vec::new();
-        flatten(&root, "", &mut out, &mut b);
-        let paths: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(paths, vec!["ami", "root_block_device.0.volume_size"]);
-        assert_eq!(
-            b.origins.get("argument:ami").map(String::as_str),
-            Some("var.ami has no default")
-        );
     }
 }

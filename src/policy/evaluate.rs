@@ -117,7 +117,8 @@ impl Run<'_> {
                 (&fallback.0, &fallback.1)
             }
         };
-        let entities = ResourceEntities::build(r, &facts, &self.p.uids);
+        let entities =
+            ResourceEntities::build(r, &facts, &self.p.uids, &self.settings.tag_patterns);
         let outcomes = match (context, &entities) {
             (Ok(c), Ok(e)) => self.outcomes(r, c, e),
             (Err(m), _) | (_, Err(m)) => vec![Outcome::Error(m.clone()); n],
@@ -133,8 +134,9 @@ impl Run<'_> {
         let mut findings = Vec::new();
         let mut passes = 0;
         for (rule, outcome) in self.p.rules.iter().zip(outcomes) {
-            // A budget or change policy says nothing about a resource.
-            if !rule.applies_to("check") {
+            // A budget or change policy says nothing about a resource, nor a policy about
+            // resource types other than the ones it covers.
+            if !rule.applies_to("check") || !rule.covers(&r.resource_type) {
                 continue;
             }
             let origin = |name: &str| entities.as_ref().ok().and_then(|e| e.origin(name));

@@ -325,6 +325,7 @@ pub(crate) fn compile(
                 help_template: meta.help_template,
                 location: meta.location,
                 approvers: meta.approvers,
+                kinds: meta.applies_to,
                 facts: source::fact_refs(&file.text, &masked, span),
                 actions: match p.action_constraint() {
                     ActionConstraint::Any => None,

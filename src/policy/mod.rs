@@ -8,6 +8,7 @@
 //!
 //! Submodules: `load` (files → validated set), `annotations`, `message` (placeholders),
 //! `ids` (policy ids the user writes), `source` (text positions), `schema`, `entities` (resource → Cedar entities),
+//! `computed` (tag values, tag-value patterns, numeric arguments),
 //! `workload` (facts of Kubernetes workloads), `context`, `evaluate`, `residual`
 //! (three-valued decisions), `settings`, `error`.
 
@@ -15,6 +16,7 @@ mod annotations;
 mod approval;
 mod budgets;
 mod change;
+mod computed;
 mod context;
 mod entities;
 mod error;
@@ -38,6 +40,7 @@ use cedar_policy::{PolicyId, PolicySet, Schema};
 use crate::model::{Finding, Resource, Rule, Severity};
 
 pub use approval::Reviews;
+pub use computed::{TagPattern, PATTERN_SIZE_LIMIT};
 pub use entities::instance_family;
 
 /// Accelerators a resource can run at maximum scale (`accelerators_max`); `None` when it
@@ -134,6 +137,8 @@ pub struct PolicyInfo {
     /// this policy on a change.
     pub approvers: Option<String>,
     facts: Vec<source::FactRef>,
+    /// `@applies_to`: the resource types the policy covers; `None` = every resource.
+    pub kinds: Option<Vec<String>>,
     /// The actions the policy's scope names (`check`, `budget`, `change`); `None` = any.
     actions: Option<Vec<String>>,
 }
@@ -145,6 +150,14 @@ impl PolicyInfo {
         self.actions
             .as_ref()
             .is_none_or(|list| list.iter().any(|a| a == action))
+    }
+
+    /// Whether the policy covers resources of `resource_type` (`@applies_to`): others get
+    /// neither a finding nor a pass from it.
+    pub(crate) fn covers(&self, resource_type: &str) -> bool {
+        self.kinds
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|k| glob_match(k, resource_type)))
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::computed::TagPattern;
 use crate::model::{Date, Location, Suppression, Usd};
 
 use super::waiver_rules::WaiverRules;
@@ -40,6 +41,8 @@ pub struct Settings {
     pub guardrails: Guardrails,
     /// `[approvals]`: who can clear a change's failures.
     pub approvals: ApprovalRules,
+    /// `[tags.patterns]`: the patterns `tag_value_matches` reports, sorted by name.
+    pub tag_patterns: Vec<TagPattern>,
 }
 
 /// `[approvals]`: groups of approvers and how many approvals a finding needs.
@@ -154,6 +157,7 @@ impl Default for Settings {
             case_insensitive_tag_keys: false,
             guardrails: Guardrails::default(),
             approvals: ApprovalRules::default(),
+            tag_patterns: Vec::new(),
         }
     }
 }

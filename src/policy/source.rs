@@ -127,7 +127,7 @@ fn fact_regex() -> &'static Option<Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r#"resource\s*\.\s*arguments\s*\.\s*(?:hasTag|getTag)\s*\(\s*"|resource\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)|resource\s+has\s+([A-Za-z_][A-Za-z0-9_]*)"#,
+            r#"resource\s*\.\s*(?:arguments|numbers)\s*\.\s*(?:hasTag|getTag)\s*\(\s*"|resource\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)|resource\s+has\s+([A-Za-z_][A-Za-z0-9_]*)"#,
         )
         .ok()
     })
@@ -144,10 +144,11 @@ pub(crate) fn fact_refs(text: &str, masked: &str, span: Span) -> Vec<FactRef> {
     for caps in re.captures_iter(body) {
         let name = caps.get(1).or_else(|| caps.get(2)).map(|m| m.as_str());
         let fact = match name {
-            Some("hasTag" | "getTag" | "tag_keys" | "tags_complete") => {
-                FactRef::Attribute("tags".to_string())
-            }
-            Some("arguments") => continue,
+            Some(
+                "hasTag" | "getTag" | "tag_keys" | "tags_complete" | "tag_values"
+                | "tag_value_matches",
+            ) => FactRef::Attribute("tags".to_string()),
+            Some("arguments" | "numbers") => continue,
             Some(attr) => FactRef::Attribute(attr.to_string()),
             None => {
                 // The argument form: read the string literal from the original text.
