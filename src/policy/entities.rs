@@ -129,6 +129,29 @@ fn azure_family(t: &str) -> String {
     format!("{series}{rest}")
 }
 
+/// A Cedar decimal. `RestrictedExpression::new_decimal` parses the extension's name with
+/// Cedar's grammar on every call (cedar-policy 4.14), which cost more than the rest of a
+/// priced resource's entity; amounts repeat across resources, so each thread keeps the
+/// expressions it built (a bounded number).
+pub(crate) fn decimal(text: String) -> RestrictedExpression {
+    const KEPT: usize = 4096;
+    thread_local! {
+        static BUILT: std::cell::RefCell<std::collections::HashMap<String, RestrictedExpression>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    BUILT.with(|built| {
+        let mut built = built.borrow_mut();
+        if let Some(e) = built.get(&text) {
+            return e.clone();
+        }
+        let e = RestrictedExpression::new_decimal(&text);
+        if built.len() < KEPT {
+            built.insert(text, e.clone());
+        }
+        e
+    })
+}
+
 /// Entity type names and fixed uids, built once per policy set.
 #[derive(Clone, Debug)]
 pub(crate) struct Uids {
@@ -347,10 +370,7 @@ impl ResourceEntities {
                 ("monthly_cost_at_least", cost.baseline),
                 ("monthly_cost_ceiling_at_least", cost.ceiling),
             ] {
-                b.known(
-                    name,
-                    RestrictedExpression::new_decimal(amount.min(cedar_max).to_cedar_decimal()),
-                );
+                b.known(name, decimal(amount.min(cedar_max).to_cedar_decimal()));
             }
             for (name, amount) in [
                 ("monthly_cost", cost.baseline),
@@ -359,10 +379,7 @@ impl ResourceEntities {
                 // Cedar decimals stop below a quadrillion; a larger estimate is unknown.
                 let fits = amount.0.abs() < rust_decimal::Decimal::from(900_000_000_000_000_i64);
                 if cost.complete && fits {
-                    b.known(
-                        name,
-                        RestrictedExpression::new_decimal(amount.to_cedar_decimal()),
-                    );
+                    b.known(name, decimal(amount.to_cedar_decimal()));
                 } else {
                     let why = if fits {
                         cost.missing.join("; ")
