@@ -124,11 +124,6 @@ fn accelerators_of(r: Option<&Resource>) -> Option<i64> {
     }
 }
 
-/// How reports name a resource across roots: `address`, or `root:address`.
 fn id(rc: &ResourceChange) -> String {
-    if rc.root.as_ref() == "." {
-        rc.address.clone()
-    } else {
-        format!("{}:{}", rc.root, rc.address)
-    }
+    crate::model::resource_id(&rc.root, &rc.address)
 }

@@ -42,6 +42,11 @@ pub fn is_member_name(name: &str) -> bool {
     }
 }
 
+/// The first 12 characters of a commit id, as reviews show it.
+pub fn short_commit(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
+}
+
 /// An approval that counts: who, on which commit, when.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Approval {

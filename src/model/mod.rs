@@ -17,7 +17,7 @@ mod workload;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub use approval::{is_member_name, Approval, Review, ReviewUser};
+pub use approval::{is_member_name, short_commit, Approval, Review, ReviewUser};
 pub use budget::Budget;
 pub use change::{ChangeFacts, Contribution, Endpoint};
 pub use cost::{grouped, CostComponent, CostEstimate, Usd, HOURS_PER_MONTH};
@@ -28,8 +28,8 @@ pub use finding::{
 pub use lines::{IndexedSource, LineIndex};
 pub use location::{line_col, line_start_offset, to_u32, Location, Span};
 pub use resource::{
-    Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, Sensitive, SourceFormat, Tags,
-    UnitCounts, GKE_CLUSTER_NOT_SEEN,
+    resource_id, Accelerator, Capacity, Compute, Fact, ProviderRef, Resource, Sensitive,
+    SourceFormat, Tags, UnitCounts, GKE_CLUSTER_NOT_SEEN,
 };
 pub(crate) use reviews::review_page;
 pub use reviews::{parse_reviews, ApprovalsInput};

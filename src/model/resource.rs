@@ -211,6 +211,16 @@ impl Sensitive {
     }
 }
 
+/// How reports name a resource across roots: `address`, or `root:address` outside the
+/// root `.`.
+pub fn resource_id(root: &str, address: &str) -> String {
+    if root == "." {
+        address.to_string()
+    } else {
+        format!("{root}:{address}")
+    }
+}
+
 /// Terraform types that are a model-serving endpoint (or throughput bought for one).
 const SERVING_TYPES: [&str; 5] = [
     "aws_bedrock_provisioned_model_throughput",

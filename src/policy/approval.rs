@@ -33,6 +33,8 @@ pub(crate) fn apply(
     reviews: &Reviews,
 ) {
     let latest = latest_reviews(&reviews.reviews);
+    // One change for every request.
+    let change = change_entity(p, c, settings);
     for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {
         let Some(rule) = p.rule(&f.policy_id) else {
             continue;
@@ -69,7 +71,7 @@ pub(crate) fn apply(
                         ));
                         continue;
                     }
-                    match authorize(p, c, settings, reviews, user, &group, &f.policy_id) {
+                    match authorize(p, &change, settings, reviews, user, &group, &f.policy_id) {
                         Ok(()) => need.approvals.push(Approval {
                             user: user.clone(),
                             commit,
@@ -113,7 +115,7 @@ fn latest_reviews(reviews: &[Review]) -> BTreeMap<String, &Review> {
 /// Whether `user`'s approval of `policy`'s finding is permitted; `Err` says why not.
 fn authorize(
     p: &Policies,
-    c: &ChangeFacts,
+    change: &Result<Entity, String>,
     settings: &Settings,
     reviews: &Reviews,
     user: &str,
@@ -137,7 +139,7 @@ fn authorize(
         .collect();
     let principal = Entity::new(p.uids.user(user), Default::default(), groups)
         .map_err(|e| format!("cannot be checked: {e}"))?;
-    let change = change_entity(p, c, settings)?;
+    let change = change.clone()?;
     let entities = Entities::from_entities([principal, change], None)
         .map_err(|e| format!("cannot be checked: {e}"))?;
     let context = Context::from_pairs([
@@ -185,6 +187,6 @@ fn short(commit: &str) -> &str {
     if commit.is_empty() {
         "no commit"
     } else {
-        commit.get(..12).unwrap_or(commit)
+        crate::model::short_commit(commit)
     }
 }

@@ -9,13 +9,13 @@ use super::evaluate::{outcomes_of, Outcome};
 use super::{Policies, Settings};
 use crate::model::{Budget, Finding, Status, UnknownInput, Usd};
 
-/// Decimal strings Cedar accepts stop below a quadrillion.
+/// Whether the amount has a Cedar decimal value.
 fn fits(amount: Usd) -> bool {
-    amount.0.abs() < rust_decimal::Decimal::from(900_000_000_000_000_i64)
+    super::entities::fits_cedar(amount.0)
 }
 
 fn entity(p: &Policies, b: &Budget) -> Result<Entity, String> {
-    let decimal = |u: Usd| RestrictedExpression::new_decimal(u.to_cedar_decimal());
+    let decimal = |u: Usd| super::entities::decimal(u.to_cedar_decimal());
     let known_cost = (b.complete || b.monthly_cost > b.limit) && fits(b.monthly_cost);
     let monthly = if known_cost {
         decimal(b.monthly_cost)

@@ -8,26 +8,19 @@ use std::sync::Arc;
 use cedar_policy::{Authorizer, Context, Entities, Entity, Request, RestrictedExpression};
 use rust_decimal::Decimal;
 
+use super::entities::{decimal as cedar_decimal, fits_cedar, string_set as strings};
 use super::evaluate::{outcomes_of, Outcome};
 use super::message::{Placeholder, NONE, UNKNOWN};
 use super::settings::Guardrails;
 use super::{Policies, Settings};
 use crate::model::{ChangeFacts, Fact, Finding, Location, Status, UnknownInput, Usd};
 
-/// Decimal strings Cedar accepts stop below a quadrillion.
-fn fits(amount: Decimal) -> bool {
-    amount.abs() < Decimal::from(900_000_000_000_000_i64)
-}
-
+/// `amount` as a Cedar decimal, or the unknown `name` when it is unknown or too large.
 fn decimal(amount: Option<Decimal>, name: &str) -> RestrictedExpression {
-    match amount.filter(|a| fits(*a)) {
-        Some(a) => RestrictedExpression::new_decimal(Usd(a).to_cedar_decimal()),
+    match amount.filter(|a| fits_cedar(*a)) {
+        Some(a) => cedar_decimal(Usd(a).to_cedar_decimal()),
         None => RestrictedExpression::new_unknown(name),
     }
-}
-
-fn strings<'a>(items: impl Iterator<Item = &'a str>) -> RestrictedExpression {
-    RestrictedExpression::new_set(items.map(|s| RestrictedExpression::new_string(s.to_string())))
 }
 
 /// The environments of the endpoints the change adds, or an unknown when one of them has
@@ -51,7 +44,7 @@ fn endpoint_environments(c: &ChangeFacts, settings: &Settings) -> RestrictedExpr
     if open && !decided {
         RestrictedExpression::new_unknown("endpoint_environments_added")
     } else {
-        strings(known.into_iter())
+        strings(known)
     }
 }
 
@@ -85,10 +78,10 @@ pub(crate) fn entity(p: &Policies, c: &ChangeFacts, settings: &Settings) -> Resu
             strings(c.governance_files.iter().map(|l| l.file.as_ref())),
         ),
     ];
-    if let Some(floor) = c.delta_monthly_at_least.filter(|a| fits(*a)) {
+    if let Some(floor) = c.delta_monthly_at_least.filter(|a| fits_cedar(*a)) {
         attrs.push((
             "delta_monthly_at_least",
-            RestrictedExpression::new_decimal(Usd(floor).to_cedar_decimal()),
+            cedar_decimal(Usd(floor).to_cedar_decimal()),
         ));
     }
     if !c.base_is_zero {
@@ -115,13 +108,13 @@ fn context(settings: &Settings) -> Result<Context, String> {
     if let Some(limit) = g.max_monthly_increase {
         pairs.push((
             "max_monthly_increase".to_string(),
-            RestrictedExpression::new_decimal(limit.to_cedar_decimal()),
+            cedar_decimal(limit.to_cedar_decimal()),
         ));
     }
     if let Some(limit) = g.max_increase_percent {
         pairs.push((
             "max_increase_percent".to_string(),
-            RestrictedExpression::new_decimal(Usd(limit).to_cedar_decimal()),
+            cedar_decimal(Usd(limit).to_cedar_decimal()),
         ));
     }
     if let Some(limit) = g.max_accelerators_added {

@@ -111,7 +111,7 @@ pub(crate) fn env_params(settings: &Settings, key: &EnvKey) -> EnvParams {
 }
 
 fn strings(v: &[String]) -> RestrictedExpression {
-    RestrictedExpression::new_set(v.iter().cloned().map(RestrictedExpression::new_string))
+    super::entities::string_set(v.iter().map(String::as_str))
 }
 
 /// The context pairs. With `placeholders`, unknowns are replaced by typed stand-ins so

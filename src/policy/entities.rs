@@ -129,6 +129,23 @@ fn azure_family(t: &str) -> String {
     format!("{series}{rest}")
 }
 
+/// Cedar decimals stop below a quadrillion: a larger amount has no Cedar value.
+pub(crate) const CEDAR_DECIMAL_MAX: i64 = 900_000_000_000_000;
+
+/// Whether `amount` has a Cedar decimal value.
+pub(crate) fn fits_cedar(amount: rust_decimal::Decimal) -> bool {
+    amount.abs() < rust_decimal::Decimal::from(CEDAR_DECIMAL_MAX)
+}
+
+/// A set of strings.
+pub(crate) fn string_set<'a>(items: impl IntoIterator<Item = &'a str>) -> RestrictedExpression {
+    RestrictedExpression::new_set(
+        items
+            .into_iter()
+            .map(|s| RestrictedExpression::new_string(s.to_string())),
+    )
+}
+
 /// A Cedar decimal. `RestrictedExpression::new_decimal` parses the extension's name with
 /// Cedar's grammar on every call (cedar-policy 4.14), which cost more than the rest of a
 /// priced resource's entity; amounts repeat across resources, so each thread keeps the
@@ -365,7 +382,7 @@ impl ResourceEntities {
             b.known("cost_known", RestrictedExpression::new_bool(cost.complete));
             // Known floors: costs only add up, so what is priced is a lower bound even when
             // the estimate is incomplete.
-            let cedar_max = crate::model::Usd(rust_decimal::Decimal::from(900_000_000_000_000_i64));
+            let cedar_max = crate::model::Usd(rust_decimal::Decimal::from(CEDAR_DECIMAL_MAX));
             for (name, amount) in [
                 ("monthly_cost_at_least", cost.baseline),
                 ("monthly_cost_ceiling_at_least", cost.ceiling),
@@ -377,7 +394,7 @@ impl ResourceEntities {
                 ("monthly_cost_ceiling", cost.ceiling),
             ] {
                 // Cedar decimals stop below a quadrillion; a larger estimate is unknown.
-                let fits = amount.0.abs() < rust_decimal::Decimal::from(900_000_000_000_000_i64);
+                let fits = fits_cedar(amount.0);
                 if cost.complete && fits {
                     b.known(name, decimal(amount.to_cedar_decimal()));
                 } else {

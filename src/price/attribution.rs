@@ -130,11 +130,7 @@ fn known_labels(map: Option<&Map>) -> BTreeMap<String, String> {
 
 /// How reports name a resource across roots: `address`, or `root:address`.
 pub fn id(r: &Resource) -> String {
-    if r.root.as_ref() == "." {
-        r.address.clone()
-    } else {
-        format!("{}:{}", r.root, r.address)
-    }
+    crate::model::resource_id(&r.root, &r.address)
 }
 
 /// A pool of the scan, by its position among the resources.

@@ -137,7 +137,7 @@ pub fn approval_text(f: &crate::model::Finding) -> Option<String> {
     let by = a
         .approvals
         .iter()
-        .map(|x| format!("{} at {}", x.user, short_commit(&x.commit)))
+        .map(|x| format!("{} at {}", x.user, crate::model::short_commit(&x.commit)))
         .collect::<Vec<_>>();
     let needs = format!(
         "needs {} approval{} of the head commit from {}",
@@ -154,11 +154,6 @@ pub fn approval_text(f: &crate::model::Finding) -> Option<String> {
         text.push_str(&format!("; not counted: {}", a.not_counted.join("; ")));
     }
     Some(text)
-}
-
-/// The first 12 characters of a commit id, as reviews show it.
-fn short_commit(commit: &str) -> &str {
-    commit.get(..12).unwrap_or(commit)
 }
 
 /// Percent-encodes every byte of `path` except unreserved characters and `/`, so spaces,

@@ -563,7 +563,7 @@ fn approval_item(f: &FindingEntry, links: Option<&Links>) -> String {
             format!(
                 "{} at {}",
                 code(&x.user),
-                code(x.commit.get(..12).unwrap_or(&x.commit))
+                code(crate::model::short_commit(&x.commit))
             )
         })
         .collect();
