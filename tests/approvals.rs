@@ -62,11 +62,17 @@ fn review(user: &str, state: &str, commit: &str, at: &str) -> Value {
            "commit_id": commit, "submitted_at": at, "body": ""})
 }
 
+/// A file holding `reviews` as GitHub lists them.
+fn reviews_file(reviews: &[Value]) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), Value::Array(reviews.to_vec()).to_string()).unwrap();
+    file
+}
+
 /// `diff --format json` with `reviews` as the approvals file, by carol unless `extra`
 /// names another author.
 fn diff(repo: &GitRepo, reviews: &[Value], extra: &[&str]) -> (i32, Value) {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), Value::Array(reviews.to_vec()).to_string()).unwrap();
+    let file = reviews_file(reviews);
     let path = file.path().to_str().unwrap().to_string();
     let mut args = vec![
         "diff",
@@ -365,18 +371,7 @@ fn the_text_and_markdown_reports_say_what_needs_whom() {
 
     // Approved: who approved, at which commit.
     let sha = head(&repo);
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(
-        file.path(),
-        Value::Array(vec![review(
-            "bob",
-            "APPROVED",
-            &sha,
-            "2026-12-01T10:00:00Z",
-        )])
-        .to_string(),
-    )
-    .unwrap();
+    let file = reviews_file(&[review("bob", "APPROVED", &sha, "2026-12-01T10:00:00Z")]);
     let run = aicost(
         &repo.path(),
         &[
@@ -536,18 +531,7 @@ fn approvals_from_github_outside_a_pull_request_run_say_what_is_missing() {
 fn sarif_and_junit_show_the_approval_state() {
     let repo = change(RULES, &[]);
     let sha = head(&repo);
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(
-        file.path(),
-        Value::Array(vec![review(
-            "bob",
-            "APPROVED",
-            &sha,
-            "2026-12-01T10:00:00Z",
-        )])
-        .to_string(),
-    )
-    .unwrap();
+    let file = reviews_file(&[review("bob", "APPROVED", &sha, "2026-12-01T10:00:00Z")]);
     let reviews = file.path().to_str().unwrap();
     let run = |format: &str, with_reviews: bool| {
         let mut args = vec![
