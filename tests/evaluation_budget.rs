@@ -21,9 +21,9 @@ const HELP: &str = "the value is unknown; the limits are fixed so that a pull re
 
 const ONE_VALUE: &str = "evaluation budget exceeded: this expression builds a value larger than 16 MiB, the limit for one value";
 
-const KEPT: &str = "evaluation budget exceeded: this root keeps more than 384 MiB of values, the limit for one root; the rest of the root is not evaluated";
+const KEPT: &str = "evaluation budget exceeded: the roots of this root's group keep more than 96 MiB of values, the group's share of the 384 MiB one run may keep (roots are dealt in path order into 4 groups); the rest of the root is not evaluated";
 
-const INSTANCES: &str = "evaluation budget exceeded: this root has more than 100000 resource and module instances, the limit for one root; the instances past it are not evaluated";
+const MADE: &str = "evaluation budget exceeded: the roots of this root's group make more than 12500 instances with count, for_each and repeated module calls, the group's share of the 50000 one run may make (roots are dealt in path order into 4 groups); the instances past it are not evaluated";
 
 /// `check testdata/terraform/budget/<name> --format json`: the exit code and the report.
 fn check(name: &str) -> (i32, Value) {
@@ -173,31 +173,33 @@ fn format_padding_over_a_range_stops_while_the_list_is_built() {
 }
 
 #[test]
-fn a_module_diamond_stops_at_the_root_budget_counted_across_levels() {
+fn a_module_diamond_stops_at_the_instances_its_calls_make() {
     let (code, report) = check("module_diamond");
     assert_eq!(code, 2);
-    // The names passed up grow with the instances below: the values the root keeps run
-    // out (at a call on level 19) before the instance
-    // count does.
+    // Each level calls the next twice; the second and later instances of a directory are
+    // made by the evaluation, not written. Depth first, the calls on the deepest levels
+    // pass the group's 12,500 made instances first: at a call on level 23.
     assert_eq!(
         report["errors"],
         json!([budget_error(
             "module_diamond",
-            "modules/level19/main.tf",
-            10,
+            "modules/level23/main.tf",
+            5,
             1,
-            KEPT
+            MADE
         )])
     );
     assert_eq!(priced(&report), vec![trainer()]);
 }
 
 #[test]
-fn counts_nested_three_levels_deep_stop_at_the_root_instance_budget() {
+fn counts_nested_three_levels_deep_stop_at_the_instances_they_make() {
     let (code, report) = check("nested_counts");
     assert_eq!(code, 2);
-    // 1000 regions, then 1000 racks of the first region, then racks of 1000 nodes until
-    // the hundred-thousandth instance: none of module.region is reported, since what was
+    // Made by the evaluation (the first instance of each is written): 999 regions, 1,998
+    // for the first region's 1000 racks (2 each, with their resource block), then 999
+    // nodes per rack: after 9 racks 999 + 1,998 + 9 x 999 = 11,988, the tenth rack's
+    // count passes the group's 12,500. None of module.region is reported, since what was
     // made before the limit is an arbitrary part of it.
     assert_eq!(
         report["errors"],
@@ -206,8 +208,74 @@ fn counts_nested_three_levels_deep_stop_at_the_root_instance_budget() {
             "modules/rack/main.tf",
             6,
             11,
-            INSTANCES
+            MADE
         )])
     );
     assert_eq!(priced(&report), vec![trainer()]);
+}
+
+#[test]
+fn roots_share_the_run_s_budget_in_groups_dealt_in_path_order() {
+    let (code, report) = check("many_roots");
+    assert_eq!(code, 2);
+    // Six roots keep 57.2 MiB each; alone each fits its group's 96 MiB. Dealt in path
+    // order, a and e share group 0, b and f group 1: e and f run out at their third
+    // string (57.2 + 3 x 14.3 MiB = 100.1 MiB), and the same two on every run.
+    assert_eq!(
+        report["errors"],
+        json!([
+            budget_error("many_roots", "e/main.tf", 12, 10, KEPT),
+            budget_error("many_roots", "f/main.tf", 12, 10, KEPT),
+        ])
+    );
+    let roots: Vec<(&str, &Value, &str)> = report["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .map(|r| {
+            let root = r["root"].as_str().unwrap_or_default();
+            let root = root.rsplit('/').next().unwrap_or_default();
+            (
+                root,
+                &r["tags"]["pad"],
+                r["monthly_cost"]["baseline"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let known = json!("1234");
+    let none = Value::Null;
+    // The roots that fit are priced (730 h x $1.006); e and f are unknown, not unset: the
+    // trainer's instance type reads as unknown, so its price and tags are too.
+    assert_eq!(
+        roots,
+        vec![
+            ("a", &known, "734.38"),
+            ("b", &known, "734.38"),
+            ("c", &known, "734.38"),
+            ("d", &known, "734.38"),
+            ("e", &none, "0.00"),
+            ("f", &none, "0.00"),
+        ]
+    );
+    let e = &report["resources"][4];
+    assert_eq!(
+        e["compute"]["instance_type"],
+        json!({"unknown": "this root's evaluation budget (values kept in this run) is spent"})
+    );
+    assert_eq!(e["tags_complete"], json!(false));
+    // Byte for byte the same on every run.
+    let run = || {
+        aicost(
+            Path::new(env!("CARGO_MANIFEST_DIR")),
+            &[
+                "check",
+                "testdata/terraform/budget/many_roots",
+                "--format",
+                "json",
+            ],
+            &[],
+        )
+        .stdout
+    };
+    assert_eq!(run(), run());
 }

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use aicost_policy::discover::discover;
 use aicost_policy::load::source::PathNamer;
 use aicost_policy::load::terraform::budget::{
-    map_bytes, MAX_ROOT_INSTANCES, MAX_ROOT_KEPT, MAX_VALUE_BYTES,
+    map_bytes, MAX_ROOT_INSTANCES, MAX_RUN_KEPT, MAX_VALUE_BYTES, RUN_GROUPS,
 };
 use aicost_policy::load::terraform::{load, TerraformOptions};
 use aicost_policy::model::Inventory;
@@ -124,8 +124,8 @@ fn check_tree(files: &[(String, String)]) -> Inventory {
 }
 
 /// What evaluation made stays within the root's budgets: no more instances than the
-/// limit, no attribute value larger than one value may be, no more kept than a root may
-/// keep, and every error inside the file it names.
+/// limit, no attribute value larger than one value may be, no more kept than one group
+/// of roots may keep, and every error inside the file it names.
 fn assert_bounded(inventory: &Inventory, files: &[(String, String)]) {
     assert!(inventory.resources.len() as u64 <= MAX_ROOT_INSTANCES);
     let mut kept = 0u64;
@@ -139,7 +139,7 @@ fn assert_bounded(inventory: &Inventory, files: &[(String, String)]) {
         }
         kept += map_bytes(&r.attributes) as u64;
     }
-    assert!(kept <= MAX_ROOT_KEPT, "{kept}");
+    assert!(kept <= MAX_RUN_KEPT / RUN_GROUPS as u64, "{kept}");
     for e in &inventory.errors {
         let len = files
             .iter()

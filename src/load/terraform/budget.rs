@@ -6,10 +6,16 @@
 //! - per expression: at most [`MAX_EXPRESSION_STEPS`] sub-expressions and
 //!   [`MAX_EXPRESSION_BYTES`] of values built or copied;
 //! - per root ([`RootBudget`]): at most [`MAX_ROOT_STEPS`] steps, [`MAX_ROOT_COPIED`] of
-//!   values built or copied (time: every reference to a local copies it),
-//!   [`MAX_ROOT_KEPT`] of values kept (memory: locals, module inputs and outputs,
-//!   `for_each` values, resource attributes) and [`MAX_ROOT_INSTANCES`] resource and module
-//!   instances across every module level.
+//!   values built or copied (time: every reference to a local copies it) and
+//!   [`MAX_ROOT_INSTANCES`] resource and module instances across every module level;
+//! - per run ([`RunBudget`]): at most [`MAX_RUN_KEPT`] of values kept (memory: locals,
+//!   module inputs and outputs, `for_each` values, resource attributes) and
+//!   [`MAX_RUN_MADE`] instances made by `count`, `for_each` and repeated module calls, over
+//!   every root. Roots are evaluated in parallel, so the run's budget is split into
+//!   [`RUN_GROUPS`] equal shares and the roots are dealt into the groups in a fixed order;
+//!   each group evaluates its roots one after another. Which root runs out is then the same
+//!   on every run and every machine, and the roots in flight together can never hold more
+//!   than the run's budget.
 //!
 //! Sizes are estimates of the memory a value holds ([`value_bytes`]). Past a limit the value
 //! is unknown and an input error names the expression; once a root budget is spent, the
@@ -20,6 +26,8 @@
 use std::cell::Cell;
 use std::fmt;
 use std::mem::size_of;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use super::ast::Span;
 use super::eval::{EvalError, Stop};
@@ -46,20 +54,31 @@ pub const MAX_ROOT_STEPS: u64 = 50_000_000;
 /// per resource.
 pub const MAX_ROOT_COPIED: u64 = 4 << 30;
 
-/// Most bytes of values one root keeps: local values, module inputs and outputs,
-/// `for_each` values and the attributes of every resource instance (with an allowance for
-/// the record around them). This bounds the root's memory: a kept value may be held about
-/// twice later (the attributes, and a resource's tags as facts), so 384 MiB keeps the
-/// run under 1 GiB. Real roots keep a few MB.
-pub const MAX_ROOT_KEPT: u64 = 384 << 20;
-
 /// What a resource or module instance keeps beside its values (its address, argument
-/// locations, the record itself), counted against [`MAX_ROOT_KEPT`].
+/// locations, the record itself), counted against [`MAX_RUN_KEPT`].
 pub const INSTANCE_BYTES: usize = 1 << 10;
 
 /// Most resource and module instances in one root, across every module level; the same
 /// as the limit for one block. Real roots have fewer than 100,000 resource instances.
 pub const MAX_ROOT_INSTANCES: u64 = 100_000;
+
+/// How many groups the roots of a run are dealt into, each with an equal share of the run's
+/// budget. A constant, not the number of threads, so the output is the same on every machine.
+pub const RUN_GROUPS: usize = 4;
+
+/// Most bytes of values all the roots of one run keep: what one root could keep alone
+/// before roots shared a budget. Real repositories keep a few MB in total (the heaviest
+/// root of the test corpus, a root calling the whole EKS module, keeps 1.9 MB), and a tree
+/// of 100,000 small resources about 300 MB; each group may keep a quarter (96 MiB).
+pub const MAX_RUN_KEPT: u64 = 384 << 20;
+
+/// Most resource and module instances one run makes beyond what is written in its files:
+/// the instances of `count` and `for_each` past the first, and the module instances of a
+/// directory past its first in a root. Written blocks are not counted here (a monorepo of
+/// 100,000 resource blocks is allowed); the root limit bounds them per root. Each resource
+/// record takes about 9 KB, so a few lines multiply to at most about 450 MB of records.
+/// Real roots make a few hundred at most (the corpus: 240).
+pub const MAX_RUN_MADE: u64 = 50_000;
 
 /// Where to read about the limits; every budget error points there.
 pub const HELP: &str = "the value is unknown; the limits are fixed so that a pull request cannot raise them: simplify the configuration (see \"Evaluation budget\" in docs/security.md)";
@@ -128,13 +147,14 @@ pub const fn node_bytes() -> usize {
     NODE
 }
 
-/// Which per-root budget ran out.
+/// Which budget ran out: one of the root's own, or its group's share of the run's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RootLimit {
     Steps,
     Copied,
-    Kept,
     Instances,
+    RunKept,
+    RunMade,
 }
 
 impl RootLimit {
@@ -148,12 +168,17 @@ impl RootLimit {
                 "evaluation budget exceeded: this root builds or copies more than {} of values, the limit for one root; the rest of the root is not evaluated",
                 mib(MAX_ROOT_COPIED)
             ),
-            RootLimit::Kept => format!(
-                "evaluation budget exceeded: this root keeps more than {} of values, the limit for one root; the rest of the root is not evaluated",
-                mib(MAX_ROOT_KEPT)
-            ),
             RootLimit::Instances => format!(
                 "evaluation budget exceeded: this root has more than {MAX_ROOT_INSTANCES} resource and module instances, the limit for one root; the instances past it are not evaluated"
+            ),
+            RootLimit::RunKept => format!(
+                "evaluation budget exceeded: the roots of this root's group keep more than {} of values, the group's share of the {} one run may keep (roots are dealt in path order into {RUN_GROUPS} groups); the rest of the root is not evaluated",
+                mib(MAX_RUN_KEPT / RUN_GROUPS as u64),
+                mib(MAX_RUN_KEPT)
+            ),
+            RootLimit::RunMade => format!(
+                "evaluation budget exceeded: the roots of this root's group make more than {} instances with count, for_each and repeated module calls, the group's share of the {MAX_RUN_MADE} one run may make (roots are dealt in path order into {RUN_GROUPS} groups); the instances past it are not evaluated",
+                MAX_RUN_MADE / RUN_GROUPS as u64
             ),
         }
     }
@@ -164,8 +189,9 @@ impl fmt::Display for RootLimit {
         f.write_str(match self {
             RootLimit::Steps => "evaluation steps",
             RootLimit::Copied => "values built or copied",
-            RootLimit::Kept => "values kept",
             RootLimit::Instances => "resource and module instances",
+            RootLimit::RunKept => "values kept in this run",
+            RootLimit::RunMade => "instances made in this run",
         })
     }
 }
@@ -178,6 +204,57 @@ pub struct Exceeded {
     pub first: bool,
 }
 
+/// One group's share of the run's budget (see the module comment). The roots of a group are
+/// evaluated one after another, so the counters are never raced; atomics only because the
+/// group moves between threads.
+#[derive(Debug, Default)]
+pub struct GroupBudget {
+    kept: AtomicU64,
+    made: AtomicU64,
+}
+
+impl GroupBudget {
+    /// Adds `n` to `counter`; false once the total passes `max`.
+    fn charge(counter: &AtomicU64, n: u64, max: u64) -> bool {
+        let add = |v: u64| Some(v.saturating_add(n));
+        let before = counter
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, add)
+            .unwrap_or_else(|v| v);
+        before.saturating_add(n) <= max
+    }
+}
+
+/// The budget of one run: [`RUN_GROUPS`] equal shares.
+#[derive(Debug)]
+pub struct RunBudget {
+    groups: Vec<Arc<GroupBudget>>,
+}
+
+impl Default for RunBudget {
+    fn default() -> RunBudget {
+        RunBudget {
+            groups: (0..RUN_GROUPS)
+                .map(|_| Arc::new(GroupBudget::default()))
+                .collect(),
+        }
+    }
+}
+
+impl RunBudget {
+    pub fn new() -> RunBudget {
+        RunBudget::default()
+    }
+
+    /// The share of group `g` (taken modulo [`RUN_GROUPS`]).
+    pub fn group(&self, g: usize) -> Arc<GroupBudget> {
+        // Always present: there are RUN_GROUPS groups.
+        self.groups
+            .get(g % RUN_GROUPS)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(GroupBudget::default()))
+    }
+}
+
 /// What one root has spent so far. Each root is evaluated on one thread, so plain cells.
 #[derive(Debug, Default)]
 pub struct RootBudget {
@@ -186,11 +263,22 @@ pub struct RootBudget {
     kept: Cell<u64>,
     instances: Cell<u64>,
     spent: Cell<Option<RootLimit>>,
+    /// The group's share of the run this root also draws on; none for an expression
+    /// evaluated on its own.
+    group: Option<Arc<GroupBudget>>,
 }
 
 impl RootBudget {
     pub fn new() -> RootBudget {
         RootBudget::default()
+    }
+
+    /// A root's budget that also draws on `group`'s share of the run.
+    pub fn in_group(group: Arc<GroupBudget>) -> RootBudget {
+        RootBudget {
+            group: Some(group),
+            ..RootBudget::default()
+        }
     }
 
     /// The budget that ran out first, if one did.
@@ -209,11 +297,38 @@ impl RootBudget {
 
     pub fn charge_kept(&self, n: usize) -> Result<(), Exceeded> {
         let n = u64::try_from(n).unwrap_or(u64::MAX);
-        self.charge(&self.kept, n, MAX_ROOT_KEPT, RootLimit::Kept)
+        self.charge(&self.kept, n, u64::MAX, RootLimit::RunKept)?;
+        self.charge_group(n, |g| &g.kept, MAX_RUN_KEPT, RootLimit::RunKept)
     }
 
-    pub fn charge_instances(&self, n: u64) -> Result<(), Exceeded> {
-        self.charge(&self.instances, n, MAX_ROOT_INSTANCES, RootLimit::Instances)
+    /// Charges `n` instances, of which `written` are written in the files (the first
+    /// instance of a block, the first instance of a module directory): the rest are made by
+    /// the evaluation and also count against the group's share of the run.
+    pub fn charge_instances(&self, n: u64, written: u64) -> Result<(), Exceeded> {
+        self.charge(&self.instances, n, MAX_ROOT_INSTANCES, RootLimit::Instances)?;
+        let made = n.saturating_sub(written);
+        if made == 0 {
+            return Ok(());
+        }
+        self.charge_group(made, |g| &g.made, MAX_RUN_MADE, RootLimit::RunMade)
+    }
+
+    /// Charges the group's share (`run_max` / [`RUN_GROUPS`]) of one run budget.
+    fn charge_group(
+        &self,
+        n: u64,
+        counter: impl Fn(&GroupBudget) -> &AtomicU64,
+        run_max: u64,
+        limit: RootLimit,
+    ) -> Result<(), Exceeded> {
+        let Some(group) = &self.group else {
+            return Ok(());
+        };
+        if GroupBudget::charge(counter(group), n, run_max / RUN_GROUPS as u64) {
+            return Ok(());
+        }
+        self.spent.set(Some(limit));
+        Err(Exceeded { limit, first: true })
     }
 
     /// Once any budget is spent every charge fails: the root stops evaluating.
@@ -393,11 +508,51 @@ mod tests {
     }
 
     #[test]
+    fn the_roots_of_a_group_share_its_part_of_the_run() {
+        let run = RunBudget::new();
+        let share = usize::try_from(MAX_RUN_KEPT).unwrap_or(usize::MAX) / RUN_GROUPS;
+        let first = RootBudget::in_group(run.group(0));
+        assert_eq!(first.charge_kept(share - 10), Ok(()));
+        // The next root of group 0 has 10 bytes left; group 1 (and group 4 = 0 + 4 wraps
+        // to group 0) are counted apart.
+        let next = RootBudget::in_group(run.group(4));
+        let other = RootBudget::in_group(run.group(1));
+        assert_eq!(other.charge_kept(share), Ok(()));
+        assert_eq!(next.charge_kept(10), Ok(()));
+        let past = Exceeded {
+            limit: RootLimit::RunKept,
+            first: true,
+        };
+        assert_eq!(next.charge_kept(1), Err(past));
+        assert_eq!(next.spent(), Some(RootLimit::RunKept));
+        // A root on its own (no group) keeps without a limit.
+        assert_eq!(RootBudget::new().charge_kept(share * 8), Ok(()));
+    }
+
+    #[test]
+    fn only_instances_the_files_do_not_write_count_against_the_run() {
+        let run = RunBudget::new();
+        let share = MAX_RUN_MADE / RUN_GROUPS as u64;
+        let b = RootBudget::in_group(run.group(2));
+        // 60,000 first instances of blocks: the root's limit only.
+        assert_eq!(b.charge_instances(60_000, 60_000), Ok(()));
+        // count = share + 1 on one block: share made, within the group's share.
+        assert_eq!(b.charge_instances(share + 1, 1), Ok(()));
+        assert_eq!(
+            b.charge_instances(1, 0),
+            Err(Exceeded {
+                limit: RootLimit::RunMade,
+                first: true
+            })
+        );
+    }
+
+    #[test]
     fn a_spent_root_budget_refuses_every_later_charge_once_reported() {
         let b = RootBudget::new();
-        assert_eq!(b.charge_instances(MAX_ROOT_INSTANCES), Ok(()));
+        assert_eq!(b.charge_instances(MAX_ROOT_INSTANCES, 0), Ok(()));
         assert_eq!(
-            b.charge_instances(1),
+            b.charge_instances(1, 0),
             Err(Exceeded {
                 limit: RootLimit::Instances,
                 first: true

@@ -204,18 +204,21 @@ pub fn load_with_plans(
         .filter_map(|d| index.get(d.as_path()).copied())
         .collect();
     let done = roots::reachable(&graph, &planned);
-    let results = roots::evaluate_rounds(&graph, &own_settings, &done, |i| {
-        let Some((_, config)) = parsed.get(i) else {
-            return (None, BTreeSet::new());
-        };
-        let result = evaluate_root(config, &cache, &cli_vars, options);
-        let reached = result
-            .instantiated
-            .keys()
-            .filter_map(|d| index.get(d.as_path()).copied())
-            .collect();
-        (Some(result), reached)
-    });
+    let run = budget::RunBudget::new();
+    let results =
+        roots::evaluate_rounds(&graph, &own_settings, &done, budget::RUN_GROUPS, |i, g| {
+            let Some((_, config)) = parsed.get(i) else {
+                return (None, BTreeSet::new());
+            };
+            let budget = budget::RootBudget::in_group(run.group(g));
+            let result = evaluate_root(config, &cache, &cli_vars, options, budget);
+            let reached = result
+                .instantiated
+                .keys()
+                .filter_map(|d| index.get(d.as_path()).copied())
+                .collect();
+            (Some(result), reached)
+        });
 
     // A value given on the command line must be for a variable some root declares.
     let mut declared: BTreeSet<String> = BTreeSet::new();
@@ -407,10 +410,11 @@ fn evaluate_root(
     cache: &ModuleCache<'_>,
     cli: &[CliVariable],
     options: &TerraformOptions,
+    budget: budget::RootBudget,
 ) -> RootResult {
     let (auto_files, mut errors) =
         read_auto_var_files(&config.dir, cache.namer, options.max_file_size);
-    let cx = RootContext::new(cache, config.rel_dir.clone());
+    let cx = RootContext::with_budget(cache, config.rel_dir.clone(), budget);
     let (variables, var_errors) =
         variables::root_values(config, &auto_files, cli, &options.env, &cx.budget);
     errors.extend(var_errors);

@@ -29,14 +29,21 @@ pub enum Why {
 
 /// Evaluates roots round by round: first rules 1 and 2, then rule 3 until every directory
 /// is accounted for. `done` are directories accounted for already (read from a plan).
-/// `evaluate(i)` evaluates directory `i` as a root and returns its result and the
-/// directories it instantiated. Results come in a fixed order: by round, then directory.
+/// `evaluate(i, g)` evaluates directory `i` as a root in group `g` and returns its result
+/// and the directories it instantiated. The roots are dealt into `groups` groups in order
+/// (the first root to group 0, the next to group 1, ..., across rounds); the groups run in
+/// parallel and each evaluates its roots one after another, so what a group has spent
+/// before a root is the same on every run (see `budget.rs`). Results come in a fixed
+/// order: by round, then directory.
 pub fn evaluate_rounds<R: Send>(
     graph: &CallGraph,
     own_settings: &[bool],
     done: &BTreeSet<usize>,
-    evaluate: impl Fn(usize) -> (R, BTreeSet<usize>) + Sync,
+    groups: usize,
+    evaluate: impl Fn(usize, usize) -> (R, BTreeSet<usize>) + Sync,
 ) -> Vec<(usize, Why, R)> {
+    let groups = groups.max(1);
+    let mut dealt = 0usize;
     let n = graph.calls.len();
     let mut accounted = done.clone();
     let mut round: Vec<(usize, Why)> = graph
@@ -46,14 +53,31 @@ pub fn evaluate_rounds<R: Send>(
         .collect();
     let mut out = Vec::new();
     while !round.is_empty() {
-        let results: Vec<(usize, Why, R, BTreeSet<usize>)> = round
-            .par_iter()
-            .map(|&(i, why)| {
-                let (result, reached) = evaluate(i);
-                (i, why, result, reached)
+        let mut lanes: Vec<Vec<(usize, usize, Why)>> = vec![Vec::new(); groups];
+        for (position, &(i, why)) in round.iter().enumerate() {
+            let g = dealt.wrapping_add(position) % groups;
+            if let Some(lane) = lanes.get_mut(g) {
+                lane.push((position, i, why));
+            }
+        }
+        dealt = dealt.wrapping_add(round.len());
+        let evaluate = &evaluate;
+        let mut results: Vec<(usize, usize, Why, R, BTreeSet<usize>)> = lanes
+            .into_par_iter()
+            .enumerate()
+            .map(|(g, lane)| {
+                // One after another within a group: its share is spent in this order.
+                lane.into_iter()
+                    .map(|(position, i, why)| {
+                        let (result, reached) = evaluate(i, g);
+                        (position, i, why, result, reached)
+                    })
+                    .collect::<Vec<_>>()
             })
+            .flatten()
             .collect();
-        for (i, why, result, reached) in results {
+        results.sort_by_key(|r| r.0);
+        for (_, i, why, result, reached) in results {
             accounted.insert(i);
             accounted.extend(reached);
             out.push((i, why, result));
@@ -277,7 +301,7 @@ mod tests {
         let g = CallGraph::new(vec![vec![1], vec![2], vec![], vec![4], vec![]]);
         let done = reachable(&g, &set(&[3]));
         assert_eq!(done, set(&[3, 4]));
-        let evaluated = evaluate_rounds(&g, &[false; 5], &done, |i| {
+        let evaluated = evaluate_rounds(&g, &[false; 5], &done, 2, |i, _| {
             let reached = if i == 1 { set(&[2]) } else { set(&[]) };
             (i * 10, reached)
         });
@@ -285,6 +309,36 @@ mod tests {
             evaluated,
             vec![(0, Why::NotCalled, 0), (1, Why::NoInstance, 10)]
         );
+    }
+
+    #[test]
+    fn roots_are_dealt_into_groups_in_order_across_rounds() {
+        // 0..=4 are not called; 4 calls 5, but instantiates nothing, so 5 is a second round.
+        let g = CallGraph::new(vec![vec![], vec![], vec![], vec![], vec![5], vec![]]);
+        let seen = std::sync::Mutex::new(Vec::new());
+        let evaluated = evaluate_rounds(&g, &[false; 6], &set(&[]), 4, |i, group| {
+            if let Ok(mut seen) = seen.lock() {
+                seen.push((group, i));
+            }
+            (group, set(&[]))
+        });
+        // The first round deals 0..=4 to groups 0, 1, 2, 3, 0; the second round goes on
+        // with group 1.
+        assert_eq!(
+            evaluated,
+            vec![
+                (0, Why::NotCalled, 0),
+                (1, Why::NotCalled, 1),
+                (2, Why::NotCalled, 2),
+                (3, Why::NotCalled, 3),
+                (4, Why::NotCalled, 0),
+                (5, Why::NoInstance, 1),
+            ]
+        );
+        // Within a group, roots are evaluated one after another in that order.
+        let seen = seen.into_inner().unwrap_or_default();
+        let group0: Vec<usize> = seen.iter().filter(|(g, _)| *g == 0).map(|p| p.1).collect();
+        assert_eq!(group0, vec![0, 4]);
     }
 
     #[test]

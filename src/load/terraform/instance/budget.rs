@@ -12,7 +12,8 @@ use crate::load::terraform::budget::{
 /// is reported at the block past it; its blocks are still read.
 pub(super) fn charge_root(cx: &RootContext<'_>, config: &ModuleConfig) {
     let blocks = u64::try_from(config.resources.len()).unwrap_or(u64::MAX);
-    if let Err(e) = cx.budget.charge_instances(blocks.saturating_add(1)) {
+    let written = blocks.saturating_add(1);
+    if let Err(e) = cx.budget.charge_instances(written, written) {
         let at = usize::try_from(MAX_ROOT_INSTANCES)
             .ok()
             .and_then(|i| config.resources.get(i.saturating_sub(1)));
@@ -26,11 +27,13 @@ pub(super) fn charge_root(cx: &RootContext<'_>, config: &ModuleConfig) {
 }
 
 impl Instance<'_> {
-    /// Charges the root's budget for `n` more resource or module instances. Past it, the
+    /// Charges the root's budget for `n` more resource or module instances, `written` of
+    /// them written in the files (the rest also draw on the run's budget). Past it, the
     /// error is reported at `span` the first time, and the instances are unknown.
     pub(super) fn charge_instances(
         &self,
         n: u64,
+        written: u64,
         file: &SourceFile,
         span: Span,
     ) -> Result<(), Unknown> {
@@ -38,7 +41,7 @@ impl Instance<'_> {
             // Already paid for (a block's first instance): not refused once spent.
             return Ok(());
         }
-        self.cx.budget.charge_instances(n).map_err(|e| {
+        self.cx.budget.charge_instances(n, written).map_err(|e| {
             self.eval_error(file, root_error(e, span));
             spent(e.limit)
         })
@@ -79,6 +82,7 @@ fn spent(limit: RootLimit) -> Unknown {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::terraform::budget::{RootBudget, RunBudget};
     use std::collections::BTreeMap;
     use std::path::PathBuf;
 
@@ -111,7 +115,9 @@ mod tests {
                 .map(|(name, text)| (PathBuf::from("/r").join(name), config(name, text)))
                 .collect(),
         );
-        let cx = RootContext::new(&modules, "root".into());
+        // Group 0 of a run of its own: this root may keep the group's 96 MiB.
+        let budget = RootBudget::in_group(RunBudget::new().group(0));
+        let cx = RootContext::with_budget(&modules, "root".into(), budget);
         let instance = Instance::root(&cx, root, BTreeMap::new());
         let mut out = Vec::new();
         instance.collect(&mut out);
@@ -143,14 +149,16 @@ mod tests {
         }
         src.push_str("}\n");
         let (resources, errors) = evaluate(&src, &[]);
-        // 2 KB for the resource, then big and 39 copies fit in 384 MiB; copy39 (line 45)
-        // does not.
+        // big is 1000 strings of 9,999 bytes, each 64 + 9,999 bytes, in a 64-byte list:
+        // 10,063,064; a copy has one more number: 10,063,128. The resource (2 KB), big and
+        // nine copies keep 100.63 MB, within the group's 96 MiB (100,663,296 bytes);
+        // copy09 (line 15) does not fit.
         assert_eq!(
             errors_at(&errors),
             vec![(
                 "root/main.tf".to_string(),
-                45,
-                "evaluation budget exceeded: this root keeps more than 384 MiB of values, the limit for one root; the rest of the root is not evaluated"
+                15,
+                "evaluation budget exceeded: the roots of this root's group keep more than 96 MiB of values, the group's share of the 384 MiB one run may keep (roots are dealt in path order into 4 groups); the rest of the root is not evaluated"
             )]
         );
         assert_eq!(
@@ -184,14 +192,16 @@ mod tests {
                 ("inner", "resource \"terraform_data\" \"node\" {}\n"),
             ],
         );
-        // 400 outer instances, then 400 inner ones (2 each, with their resource block) for
-        // each outer instance until the 100,000th.
+        // Made by the evaluation: 399 outer instances (the first is written), then 400 inner
+        // ones (2 each, with their resource block) for each outer instance: 798 for the
+        // first (whose first instance is written), 800 for each next. After outer[14],
+        // 399 + 798 + 14 x 800 = 12,397; outer[15] passes the group's 12,500.
         assert_eq!(
             errors_at(&errors),
             vec![(
                 "outer/main.tf".to_string(),
                 3,
-                "evaluation budget exceeded: this root has more than 100000 resource and module instances, the limit for one root; the instances past it are not evaluated"
+                "evaluation budget exceeded: the roots of this root's group make more than 12500 instances with count, for_each and repeated module calls, the group's share of the 50000 one run may make (roots are dealt in path order into 4 groups); the instances past it are not evaluated"
             )]
         );
         // module.after was made, and paid for, before outer ran out: it is reported whole.

@@ -155,7 +155,7 @@ impl<'r> Instance<'r> {
             .as_ref()
             .or(block.for_each.as_ref())
             .map_or(block.block.header_span, |e| e.span);
-        let expansion = match self.charge_instances(more, &block.file, at) {
+        let expansion = match self.charge_instances(more, 0, &block.file, at) {
             Ok(()) => expansion,
             Err(why) => Expansion::Unknown(why),
         };

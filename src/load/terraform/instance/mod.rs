@@ -69,13 +69,22 @@ pub struct RootContext<'a> {
 
 impl<'a> RootContext<'a> {
     pub fn new(modules: &'a dyn ModuleSource, root: Arc<str>) -> RootContext<'a> {
+        RootContext::with_budget(modules, root, RootBudget::new())
+    }
+
+    /// A root that draws on `budget` (a root's own, usually sharing a run's group).
+    pub fn with_budget(
+        modules: &'a dyn ModuleSource,
+        root: Arc<str>,
+        budget: RootBudget,
+    ) -> RootContext<'a> {
         RootContext {
             modules,
             root,
             errors: RefCell::new(Vec::new()),
             not_loaded: RefCell::new(Vec::new()),
             notes: RefCell::new(Vec::new()),
-            budget: RootBudget::new(),
+            budget,
             instantiated: RefCell::new(BTreeMap::new()),
         }
     }

@@ -149,11 +149,12 @@ impl<'r> Instance<'r> {
         let per_instance = u64::try_from(config.resources.len())
             .unwrap_or(u64::MAX)
             .saturating_add(1);
-        if let Err(why) = self.charge_instances(
-            expansion.len().saturating_mul(per_instance),
-            &call.file,
-            expansion_span(call),
-        ) {
+        let n = expansion.len().saturating_mul(per_instance);
+        // The first instance of a module directory in the root is what its files say;
+        // every further one (count, for_each, a second call) is made by the evaluation.
+        let first = !self.cx.instantiated.borrow().contains_key(&config.dir);
+        let written = if first { per_instance.min(n) } else { 0 };
+        if let Err(why) = self.charge_instances(n, written, &call.file, expansion_span(call)) {
             return unknown_outputs(&why.origin);
         }
         let all = expansion.instances();
@@ -236,7 +237,8 @@ impl<'r> Instance<'r> {
         call_address: &str,
     ) -> Children<'r> {
         let expansion = self.expand(call.count.as_ref(), call.for_each.as_ref(), &call.file);
-        if let Err(why) = self.charge_instances(expansion.len(), &call.file, expansion_span(call)) {
+        let n = expansion.len();
+        if let Err(why) = self.charge_instances(n, n.min(1), &call.file, expansion_span(call)) {
             return Children {
                 instances: Vec::new(),
                 value: Value::Unknown(why),

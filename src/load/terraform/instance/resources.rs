@@ -60,10 +60,11 @@ impl<'r> Instance<'r> {
             );
             let bytes = map_bytes(&attributes).saturating_add(INSTANCE_BYTES);
             if let Err(why) = self.keep(bytes, &block.file, block.block.header_span) {
-                attributes = Map {
-                    entries: BTreeMap::new(),
-                    more: Some(why),
-                };
+                // Every argument written stays, unknown, so that nothing reads as unset.
+                for v in attributes.entries.values_mut() {
+                    *v = Value::Unknown(why.clone());
+                }
+                attributes.more = Some(why);
             }
             out.push(EvaluatedResource {
                 root: self.cx.root.clone(),
