@@ -77,14 +77,14 @@ fn ceiling(n: NodePoolLimits) -> CostEstimate {
         waivers: Vec::new(),
         attributes: Map::new(),
         cost: None,
-        workload: Some(Workload {
+        workload: Some(Box::new(Workload {
             kind: "NodePool".to_string(),
             api_version: "karpenter.sh/v1".to_string(),
             namespace: None,
             component: None,
             annotations: BTreeMap::new(),
             detail: WorkloadDetail::NodePool(n),
-        }),
+        })),
         sensitive: Default::default(),
     };
     let e = estimate(&r, &PricingSettings::default()).unwrap();

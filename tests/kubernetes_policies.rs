@@ -119,14 +119,14 @@ fn workload(address: &str, kind: &str, env: &str, detail: WorkloadDetail) -> Res
         waivers: Vec::new(),
         attributes: Map::new(),
         cost: None,
-        workload: Some(Workload {
+        workload: Some(Box::new(Workload {
             kind: kind.to_string(),
             api_version: "v1".to_string(),
             namespace: Some("ml".to_string()),
             component: None,
             annotations: BTreeMap::new(),
             detail,
-        }),
+        })),
         sensitive: Default::default(),
     }
 }

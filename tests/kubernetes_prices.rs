@@ -42,14 +42,14 @@ fn resource(kind: &str, detail: WorkloadDetail) -> Resource {
         waivers: Vec::new(),
         attributes: Map::new(),
         cost: None,
-        workload: Some(Workload {
+        workload: Some(Box::new(Workload {
             kind: kind.to_string(),
             api_version: "apps/v1".to_string(),
             namespace: Some("ml".to_string()),
             component: None,
             annotations: BTreeMap::new(),
             detail,
-        }),
+        })),
         sensitive: Default::default(),
     }
 }

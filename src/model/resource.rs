@@ -263,7 +263,7 @@ pub struct Resource {
     /// The monthly cost estimate; `None` for resource types that are not priced.
     pub cost: Option<CostEstimate>,
     /// For Kubernetes workloads and AI configs: what runs and how much of it.
-    pub workload: Option<Workload>,
+    pub workload: Option<Box<Workload>>,
     /// What comes from sensitive values and is never shown.
     pub sensitive: Sensitive,
 }

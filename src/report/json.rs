@@ -126,7 +126,7 @@ pub fn resource_json(r: &Resource) -> Json {
         "tags_complete": r.tags.is_complete(),
         "tags_unknown": r.tags.more.as_ref().map(|u| u.origin.as_ref()),
         "compute": r.compute.as_ref().map_or(Json::Null, compute),
-        "workload": r.workload.as_ref().map_or(Json::Null, workload),
+        "workload": r.workload.as_deref().map_or(Json::Null, workload),
         "monthly_cost": r.cost.as_ref().map_or(Json::Null, cost_json),
     })
 }

@@ -168,7 +168,7 @@ pub fn extract(cx: &Cx, root: &Node, out: &mut Extracted) {
             }
         }
         r.fact_locations = fact_locations;
-        r.workload = Some(Workload {
+        r.workload = Some(Box::new(Workload {
             kind: "LiteLLMRoute".to_string(),
             api_version: String::new(),
             namespace: None,
@@ -185,7 +185,7 @@ pub fn extract(cx: &Cx, root: &Node, out: &mut Extracted) {
                 max_tokens,
                 cache,
             }),
-        });
+        }));
         out.resources.push(r);
     }
 }

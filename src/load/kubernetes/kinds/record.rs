@@ -360,14 +360,14 @@ impl<'a> Object<'a> {
         r.fact_locations.extend(part.fact_locations);
         r.waivers = self.waivers.clone();
         r.attributes = self.attributes.clone();
-        r.workload = Some(Workload {
+        r.workload = Some(Box::new(Workload {
             kind: self.kind.clone(),
             api_version: self.api_version.clone(),
             namespace: self.namespace.clone(),
             component: part.component,
             annotations: self.annotations.clone(),
             detail: part.detail,
-        });
+        }));
         r
     }
 }

@@ -92,14 +92,14 @@ pub fn extract(cx: &Cx, root: &Node, out: &mut Extracted) {
             r.fact_locations.insert("labels".to_string(), at.clone());
         }
         r.region = part.region;
-        r.workload = Some(Workload {
+        r.workload = Some(Box::new(Workload {
             kind: "vLLMModel".to_string(),
             api_version: String::new(),
             namespace: None,
             component: None,
             annotations: BTreeMap::new(),
             detail: WorkloadDetail::Pods(part.group),
-        });
+        }));
         out.resources.push(r);
     }
 }
