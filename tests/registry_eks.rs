@@ -490,7 +490,9 @@ fn an_unknown_map_of_groups_is_one_resource_of_unknown_cost() {
                     "module.eks.eks_managed_node_groups has no complete cost estimate: \
                      instance_type is unknown: {why}; price unknown: the catalog's storage table \
                      has no price in us-west-2 (in us-east-1 it is $0.10/GB-month); set \
-                     region_fallback = true under [pricing] to use that rate as an assumption"
+                     region_fallback = true under [pricing] to use that rate as an assumption; \
+                     ami_type is unknown ({why}): a Windows or other licensed image would be \
+                     billed above the Linux price the catalog has"
                 )
             ]),
             unknown(

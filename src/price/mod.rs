@@ -8,7 +8,9 @@
 //! endpoints), `storage.rs` (volumes, disks, buckets), `services.rs` (control planes,
 //! provisioned model throughput, token-billed deployments), `kubernetes.rs` (pods, LLM
 //! routes) and `nodepool.rs` (Karpenter NodePool ceilings). `free.rs` lists the types that
-//! cost nothing by themselves, which reports name as "no charge". `attribution.rs` then
+//! cost nothing by themselves, which reports name as "no charge". `options.rs` names the
+//! options that change a machine's price but have none in the catalog (Windows, dedicated
+//! tenancy), which leave the estimate incomplete. `attribution.rs` then
 //! ties workloads to the node groups and pools of the scan they run on.
 
 pub mod attribution;
@@ -18,6 +20,7 @@ mod free;
 mod kubernetes;
 mod line;
 mod nodepool;
+mod options;
 pub mod overlay;
 mod services;
 mod settings;
@@ -84,6 +87,12 @@ pub fn estimate(r: &Resource, settings: &PricingSettings) -> Option<CostEstimate
     let mut estimate = CostEstimate::from_components(components, notes);
     for a in assumptions {
         estimate.assume(a);
+    }
+    let (missing, notes) = options::unmodelled(r);
+    estimate.notes.extend(notes);
+    if !missing.is_empty() {
+        estimate.missing.extend(missing);
+        estimate.complete = false;
     }
     Some(estimate)
 }
