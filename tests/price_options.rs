@@ -11,65 +11,23 @@
 
 use crate::common;
 
-use std::path::Path;
+use common::estimates::{estimates, Estimate};
 
-use common::run::aicost;
-use serde_json::Value;
-
-/// A priced resource: address, baseline, complete, missing, and the notes about options.
-type Row = (String, String, bool, Vec<String>, Vec<String>);
-
-fn estimates() -> Vec<Row> {
-    let run = aicost(
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-        &[
-            "check",
-            "testdata/terraform/price-options",
-            "--format",
-            "json",
-        ],
-        &[],
-    );
-    let report: Value = serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr));
-    let strings = |v: &Value| -> Vec<String> {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+/// A priced resource of the fixture (all in their provider's region): address, baseline,
+/// complete, missing, and the notes about options.
+fn row(
+    address: &str,
+    baseline: &str,
+    complete: bool,
+    missing: &[&str],
+    notes: &[&str],
+) -> Estimate {
+    let region = match address.split('_').next() {
+        Some("aws") => "us-east-1",
+        Some("azurerm") => "eastus",
+        _ => "us-central1",
     };
-    report["resources"]
-        .as_array()
-        .expect("resources")
-        .iter()
-        .map(|r| {
-            let c = &r["monthly_cost"];
-            let notes = strings(&c["notes"])
-                .into_iter()
-                .filter(|n| n.starts_with("cpu_credits") || n.starts_with("license_type"))
-                .collect();
-            (
-                r["address"].as_str().unwrap_or_default().to_string(),
-                c["baseline"].as_str().unwrap_or_default().to_string(),
-                c["complete"].as_bool().unwrap_or(true),
-                strings(&c["missing"]),
-                notes,
-            )
-        })
-        .collect()
-}
-
-fn row(address: &str, baseline: &str, complete: bool, missing: &[&str], notes: &[&str]) -> Row {
-    (
-        address.to_string(),
-        baseline.to_string(),
-        complete,
-        missing.iter().map(|s| s.to_string()).collect(),
-        notes.iter().map(|s| s.to_string()).collect(),
-    )
+    Estimate::new(address, region, baseline, complete, missing, &[], notes)
 }
 
 const LICENSED: &str = "a licensed operating system, billed above the Linux price the catalog has";
@@ -83,7 +41,10 @@ fn options_without_a_catalog_price_leave_the_estimate_incomplete_and_say_which()
     // $2,681.29 plus its P4 OS disk $5.28 = $2,686.57; e2-standard-8 730 x $0.26805 =
     // $195.68 plus the 10 GB boot disk 10 x $0.04 = $0.40: $196.08.
     assert_eq!(
-        estimates(),
+        estimates(
+            "testdata/terraform/price-options",
+            &["cpu_credits", "license_type"]
+        ),
         vec![
             row(
                 "aws_eks_node_group.windows",

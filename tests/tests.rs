@@ -43,6 +43,7 @@ mod markdown_injection;
 mod output_formats;
 mod plan_reader_props;
 mod policy_engine;
+mod price_coverage;
 mod price_options;
 mod pricing_cli;
 mod readme_examples;

@@ -47,6 +47,15 @@ pub(super) fn unmodelled(r: &Resource) -> (Vec<String>, Vec<String>) {
         "azurerm_windows_virtual_machine" | "azurerm_windows_virtual_machine_scale_set" => {
             azure_windows(a, &mut missing, &mut notes);
         }
+        // The legacy VM is Windows when it has a Windows OS profile or OS disk.
+        "azurerm_virtual_machine" => {
+            let os = text(a, "storage_os_disk.os_type");
+            if arg(a, "os_profile_windows_config").is_some()
+                || matches!(&os, Some(Ok(t)) if t.eq_ignore_ascii_case("windows"))
+            {
+                azure_windows(a, &mut missing, &mut notes);
+            }
+        }
         "azurerm_kubernetes_cluster_node_pool" => {
             for key in ["os_type", "os_sku"] {
                 if let Some(v) = text(a, key) {

@@ -13,6 +13,8 @@ use crate::load::terraform::convert::to_number;
 use crate::load::terraform::facts::{arg, blocks};
 use crate::model::{CostComponent, Map, Resource, Value};
 
+mod google;
+
 /// A disk: class, size in GB (or why unknown), optional provisioned IOPS / throughput.
 struct Disk {
     label: String,
@@ -80,7 +82,7 @@ pub(super) fn components(
                     Ok(Decimal::from(10))
                 }
             };
-            vec![disk(
+            let mut disks = vec![disk(
                 "Boot disk",
                 &string_or(
                     &r.attributes,
@@ -88,17 +90,25 @@ pub(super) fn components(
                     "pd-standard",
                 ),
                 size,
-            )]
+            )];
+            disks.extend(google::scratch_disks(r));
+            disks
+        }
+        "google_compute_disk" | "google_compute_region_disk" => {
+            vec![google::persistent_disk(r, assumptions)]
         }
         "google_container_node_pool" => {
             let size =
                 number(&r.attributes, "node_config.disk_size_gb").unwrap_or(Ok(Decimal::from(100)));
-            vec![disk(
+            let mut disks = vec![disk(
                 "Node boot disk",
                 &string_or(&r.attributes, "node_config.disk_type", "pd-balanced"),
                 size,
-            )]
+            )];
+            disks.extend(google::node_local_ssds(r));
+            disks
         }
+        "azurerm_virtual_machine" => azure_legacy_vm_disks(r, notes),
         "azurerm_linux_virtual_machine" | "azurerm_windows_virtual_machine" => {
             let size = match number(&r.attributes, "os_disk.disk_size_gb") {
                 Some(s) => s,
@@ -160,6 +170,43 @@ fn disk(label: &str, class: &str, size: Result<Decimal, String>) -> Disk {
         iops: None,
         throughput: None,
     }
+}
+
+/// The OS disk and data disks of a legacy `azurerm_virtual_machine`: managed disks are
+/// priced by tier; an unmanaged disk (a `vhd_uri` in a storage account) is billed with the
+/// account and noted.
+fn azure_legacy_vm_disks(r: &Resource, notes: &mut Vec<String>) -> Vec<Disk> {
+    let mut out = Vec::new();
+    for (kind, label) in [
+        ("storage_os_disk", "OS disk"),
+        ("storage_data_disk", "Data disk"),
+    ] {
+        for block in blocks(&r.attributes, kind) {
+            let Value::Map(m) = block else { continue };
+            let Some(class) = arg(m, "managed_disk_type") else {
+                notes.push(format!(
+                    "{kind} is not a managed disk (managed_disk_type is not set); an unmanaged disk is billed with its storage account and is not priced"
+                ));
+                continue;
+            };
+            let class = match class {
+                Value::String(c) => c.clone(),
+                _ => String::new(),
+            };
+            let size = match number(m, "disk_size_gb") {
+                Some(s) => s,
+                None if kind == "storage_os_disk" => {
+                    notes.push(
+                        "OS disk size not set; priced at the image default of 30 GB".to_string(),
+                    );
+                    Ok(Decimal::from(30))
+                }
+                None => Err(format!("{kind}.disk_size_gb is not set")),
+            };
+            out.push(disk(label, &class, size));
+        }
+    }
+    out
 }
 
 /// `root_block_device` and every `ebs_block_device` of an instance.

@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod estimates;
 pub mod git_repo;
 pub mod run;
 pub mod sarif;

@@ -25,17 +25,24 @@ pub fn region(
         note_location(r, locations, "region", "location");
         return Some(normalize(follow_location(r, f, index, MAX_LOCATION_HOPS)));
     }
-    if r.resource_type != "azurerm_kubernetes_cluster_node_pool" {
-        return None;
-    }
-    let cluster = arg(&r.attributes, "kubernetes_cluster_id")
+    // Resources that run where their parent does: the argument that refers to it.
+    let (parent_id, why) = match r.resource_type.as_str() {
+        "azurerm_kubernetes_cluster_node_pool" => (
+            "kubernetes_cluster_id",
+            "the node pool runs in its cluster's region, and the cluster is not in this configuration",
+        ),
+        "azurerm_machine_learning_compute_instance" => (
+            "machine_learning_workspace_id",
+            "the compute instance runs in its workspace's region, and the workspace is not in this configuration",
+        ),
+        _ => return None,
+    };
+    let parent = arg(&r.attributes, parent_id)
         .and_then(|id| index.referenced(r, id))
         .and_then(|c| Some((c, string_arg(c, "location")?)));
-    Some(match cluster {
+    Some(match parent {
         Some((c, f)) => normalize(follow_location(c, f, index, MAX_LOCATION_HOPS)),
-        None => Fact::Unknown(Unknown::new(
-            "the node pool runs in its cluster's region, and the cluster is not in this configuration",
-        )),
+        None => Fact::Unknown(Unknown::new(why)),
     })
 }
 
@@ -70,7 +77,13 @@ fn normalize(f: Fact<String>) -> Fact<String> {
 pub fn compute(r: &EvaluatedResource, locations: &mut Locations) -> Option<Compute> {
     match r.resource_type.as_str() {
         "azurerm_linux_virtual_machine" | "azurerm_windows_virtual_machine" => {
-            Some(virtual_machine(r, locations))
+            Some(virtual_machine(r, locations, "size", Some("priority")))
+        }
+        // The legacy VM resource names its size vm_size and has no spot priority.
+        "azurerm_virtual_machine" => Some(virtual_machine(r, locations, "vm_size", None)),
+        // An Azure ML compute instance is one VM, billed at its size's rate while it runs.
+        "azurerm_machine_learning_compute_instance" => {
+            Some(virtual_machine(r, locations, "virtual_machine_size", None))
         }
         "azurerm_kubernetes_cluster_node_pool" => Some(node_pool(r, "", locations)),
         "azurerm_kubernetes_cluster" => Some(node_pool(r, "default_node_pool.", locations)),
@@ -92,18 +105,25 @@ fn spot_if(value: Option<Fact<String>>, spot: &str) -> Fact<Capacity> {
     }
 }
 
-fn virtual_machine(r: &EvaluatedResource, locations: &mut Locations) -> Compute {
-    note_location(r, locations, "instance_type", "size");
-    note_location(r, locations, "capacity_type", "priority");
-    let size =
-        string_arg(r, "size").unwrap_or_else(|| Fact::Unknown(Unknown::new("size is not set")));
-    single_type_compute(
-        "azurerm",
-        size,
-        UnitCounts::fixed(1),
-        spot_if(string_arg(r, "priority"), "Spot"),
-        false,
-    )
+/// A VM whose size is the argument `size` and whose spot priority, if it has one, is
+/// `priority`.
+fn virtual_machine(
+    r: &EvaluatedResource,
+    locations: &mut Locations,
+    size: &str,
+    priority: Option<&str>,
+) -> Compute {
+    note_location(r, locations, "instance_type", size);
+    let capacity = match priority {
+        Some(p) => {
+            note_location(r, locations, "capacity_type", p);
+            spot_if(string_arg(r, p), "Spot")
+        }
+        None => Fact::Known(Capacity::OnDemand),
+    };
+    let vm_size = string_arg(r, size)
+        .unwrap_or_else(|| Fact::Unknown(Unknown::new(format!("{size} is not set"))));
+    single_type_compute("azurerm", vm_size, UnitCounts::fixed(1), capacity, false)
 }
 
 /// An AKS pool; `prefix` is `default_node_pool.` for the pool inside a cluster.
