@@ -105,7 +105,9 @@ impl Root {
     fn run(&self, command: &str, extra: &[&str]) -> Run {
         let mut args = vec![command, self.dir.as_str(), "--color", "never"];
         args.extend_from_slice(extra);
-        if command == "check" {
+        // The date of the run: waivers expire against it, and an EKS cluster's rate depends
+        // on it.
+        if matches!(command, "check" | "cost" | "diff") {
             args.extend_from_slice(&["--today", TODAY]);
         }
         run_in(Path::new(CRATE_DIR), &args)

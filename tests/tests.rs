@@ -23,6 +23,7 @@ mod computed_facts;
 mod diff_base_export;
 mod distribution;
 mod double_counting;
+mod eks_support;
 mod evaluation_budget;
 mod github_reviews;
 mod governance;

@@ -17,7 +17,11 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
             super::settings::sources_used(&prepared.loaded, None, args.input.usage_file.as_deref())
         );
     }
-    let inventory = match pipeline::analyze(&prepared, &args.input, var_order) {
+    let today = match super::check::today(args.input.today.as_deref()) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let inventory = match pipeline::analyze(&prepared, &args.input, var_order, today) {
         Ok(i) => i,
         Err(code) => return code,
     };

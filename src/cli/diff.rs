@@ -49,7 +49,7 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
         return Err(exit::ERROR);
     }
     let mut prepared = pipeline::prepare(&args.input)?;
-    let today = today(args.rules.today.as_deref())?;
+    let today = today(args.input.today.as_deref())?;
     let base_source = match prepared.plans.is_empty() {
         true => Some(base_source(args)?),
         false => None,

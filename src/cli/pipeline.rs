@@ -17,7 +17,7 @@ use crate::load::kubernetes;
 use crate::load::source::PathNamer;
 use crate::load::terraform::plan::{self, PlanSide, Sniffed};
 use crate::load::terraform::{self, TerraformOptions, VarArg};
-use crate::model::{Inventory, Note};
+use crate::model::{Date, Inventory, Note};
 use crate::price;
 
 /// The configuration and where paths are resolved from.
@@ -126,8 +126,14 @@ pub fn shown_paths(p: &Prepared) -> String {
     shown.join(", ")
 }
 
-/// Reads, evaluates, classifies and prices everything under the paths.
-pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<Inventory, u8> {
+/// Reads, evaluates, classifies and prices everything under the paths; prices are for
+/// `today` (the run's date: `--today`, else today in UTC).
+pub fn analyze(
+    p: &Prepared,
+    args: &InputArgs,
+    var_order: &[VarArg],
+    today: Date,
+) -> Result<Inventory, u8> {
     let max_file_size = args.max_file_size.unwrap_or(p.loaded.config.max_file_size);
     let unreadable = terraform::unreadable_var_files(var_order, &p.namer, max_file_size);
     if !unreadable.is_empty() {
@@ -206,6 +212,7 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
         &p.loaded,
         args.usage_file.as_deref(),
         &p.config_namer,
+        today,
         &mut inventory,
     );
     price::attribution::inherit_node_types(&mut inventory.resources);

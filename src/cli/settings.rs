@@ -139,6 +139,7 @@ pub fn pricing_settings(
     loaded: &LoadedConfig,
     usage_file: Option<&Path>,
     namer: &PathNamer,
+    today: Date,
     inventory: &mut Inventory,
 ) -> PricingSettings {
     let pricing = &loaded.config.pricing;
@@ -193,6 +194,7 @@ pub fn pricing_settings(
         overlay: installed_overlay(namer, loaded.config.max_file_size, inventory),
         usage,
         default_gpu: loaded.config.kubernetes.default_gpu.clone(),
+        today: Some(today),
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::usage::Usage;
-use crate::model::{CostComponent, Usd};
+use crate::model::{CostComponent, Date, Usd};
 
 /// Where a catalog price is asked for: the region, with the settings that decide whether
 /// another region's price may stand in for it (`[pricing] region_fallback`).
@@ -52,6 +52,10 @@ pub struct PricingSettings {
     /// `[pricing] region_fallback`: a region without catalog prices is priced at the
     /// provider's reference region, as an assumption; otherwise the price is unknown.
     pub region_fallback: bool,
+    /// The date prices are for (`--today`, else today in UTC): it decides whether an EKS
+    /// cluster's version is past standard support. `None`: not known, and such a cluster is
+    /// priced at the standard rate as an assumption.
+    pub today: Option<Date>,
 }
 
 impl PricingSettings {
