@@ -51,6 +51,7 @@ mod registry_aks;
 mod registry_eks;
 mod registry_gke;
 mod sensitive_values;
+mod sustained_use;
 mod terraform_functions;
 mod terraform_oracle;
 mod terraform_real;

@@ -195,6 +195,7 @@ pub fn pricing_settings(
         usage,
         default_gpu: loaded.config.kubernetes.default_gpu.clone(),
         today: Some(today),
+        sustained_use_discounts: pricing.sustained_use_discounts,
     }
 }
 

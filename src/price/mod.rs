@@ -28,6 +28,7 @@ use rayon::prelude::*;
 
 use crate::model::{CostComponent, CostEstimate, Resource};
 
+pub use self::compute::sustained_use_percent;
 pub use self::free::no_charge;
 pub use self::settings::{Discount, PriceOverride, PricingSettings};
 pub use self::usage::{Usage, UsageValues};

@@ -36,7 +36,7 @@ pub struct Discount {
     pub name: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PricingSettings {
     /// Prices from `[[pricing.overrides]]`: they win over everything else.
     pub overrides: Vec<PriceOverride>,
@@ -56,6 +56,26 @@ pub struct PricingSettings {
     /// cluster's version is past standard support. `None`: not known, and such a cluster is
     /// priced at the standard rate as an assumption.
     pub today: Option<Date>,
+    /// `[pricing] sustained_use_discounts` (on by default): a Google machine of an eligible
+    /// series billed the whole month on demand at its catalog list price gets Google's
+    /// full-month sustained-use discount.
+    pub sustained_use_discounts: bool,
+}
+
+impl Default for PricingSettings {
+    fn default() -> Self {
+        PricingSettings {
+            overrides: Vec::new(),
+            overlay: Vec::new(),
+            discounts: Vec::new(),
+            spot_factors: BTreeMap::new(),
+            usage: Usage::default(),
+            default_gpu: None,
+            region_fallback: false,
+            today: None,
+            sustained_use_discounts: true,
+        }
+    }
 }
 
 impl PricingSettings {
