@@ -205,11 +205,7 @@ fn the_switch_turns_it_off() {
 fn fewer_hours_from_the_usage_file_get_none() {
     let tf = format!("{PROVIDER}{}", instance("dev", "n1-standard-16", ""));
     let usage = "version: 1\nresources:\n  google_compute_instance.dev:\n    monthly_hours: 200\n";
-    let report = cost(&[
-        ("main.tf", &tf),
-        ("aicost-policy.toml", ""),
-        ("aicost-usage.yml", usage),
-    ]);
+    let report = cost(&[("main.tf", &tf), ("aicost-usage.yml", usage)]);
     // 200 h x $0.76 = $152.00, + $0.40: part of the month earns less than the full-month
     // rate, and no sustained-use discount is applied.
     assert_eq!(baseline(&report, "google_compute_instance.dev"), "152.40");

@@ -55,6 +55,7 @@ mod sustained_use;
 mod terraform_functions;
 mod terraform_oracle;
 mod terraform_real;
+mod usage_file;
 mod user_mistakes;
 mod waiver_dates;
 mod waivers_strict;

@@ -192,7 +192,8 @@ pub struct InputArgs {
     pub var_files: Vec<PathBuf>,
 
     /// Usage values for what is billed by use (hours, stored GB, tokens) [default:
-    /// `usage_file` in the configuration, else aicost-usage.yml next to it]
+    /// `usage_file` in the configuration, else aicost-usage.yml next to it, else the nearest
+    /// aicost-usage.yml from the first path up to the repository root]
     #[arg(long, value_name = "FILE")]
     pub usage_file: Option<PathBuf>,
 

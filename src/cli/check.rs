@@ -101,10 +101,12 @@ pub(super) fn text_options(
 pub(super) fn used(prepared: &pipeline::Prepared, input: &InputArgs, rules: &RuleArgs) -> String {
     let builtin = prepared.loaded.config.builtin_policies && !rules.no_builtin_policies;
     let dirs = policy_dirs(&prepared.loaded, &rules.policy_dirs);
+    let (start, root) = prepared.scan_start();
     sources_used(
         &prepared.loaded,
         Some((builtin, &dirs)),
         input.usage_file.as_deref(),
+        (&start, root),
     )
 }
 

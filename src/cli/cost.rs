@@ -12,9 +12,15 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
         Err(code) => return code,
     };
     if args.input.verbose {
+        let (start, root) = prepared.scan_start();
         eprint!(
             "{}",
-            super::settings::sources_used(&prepared.loaded, None, args.input.usage_file.as_deref())
+            super::settings::sources_used(
+                &prepared.loaded,
+                None,
+                args.input.usage_file.as_deref(),
+                (&start, root),
+            )
         );
     }
     let today = match super::check::today(args.input.today.as_deref()) {

@@ -240,7 +240,8 @@ fn selection(args: &DiffArgs, prepared: &Prepared, top: &Path) -> git_tree::Sele
         .iter()
         .filter_map(|p| relative(p, &top))
         .collect();
-    let usage = usage_file_path(loaded, args.input.usage_file.as_deref());
+    let (start, root) = prepared.scan_start();
+    let usage = usage_file_path(loaded, args.input.usage_file.as_deref(), (&start, root));
     selection
         .files
         .extend(usage.iter().filter_map(|p| relative(p, &top)));

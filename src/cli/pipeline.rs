@@ -39,6 +39,20 @@ pub struct Prepared {
     pub plan_side: PlanSide,
 }
 
+impl Prepared {
+    /// Where files beside the scanned ones are looked for (the usage file): the first path
+    /// (or plan) made absolute, and the repository root, which the search does not go above.
+    pub fn scan_start(&self) -> (PathBuf, &Path) {
+        let first = self
+            .paths
+            .first()
+            .or(self.plans.first())
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        (first.canonicalize().unwrap_or(first), self.namer.root())
+    }
+}
+
 /// Finds the repository root and reads the configuration.
 pub fn prepare(args: &InputArgs) -> Result<Prepared, u8> {
     let color = use_color(args.color);
@@ -208,15 +222,17 @@ pub fn analyze(
         kubernetes::set_daemonset_nodes(&mut inventory.resources, nodes);
     }
     classifier.assign(&mut inventory.resources);
+    let (start, root) = p.scan_start();
     let pricing = pricing_settings(
         &p.loaded,
-        args.usage_file.as_deref(),
+        (args.usage_file.as_deref(), (&start, root)),
         &p.config_namer,
         today,
         &mut inventory,
     );
     price::attribution::inherit_node_types(&mut inventory.resources);
-    price::estimate_all(&mut inventory.resources, &pricing);
+    let unused = price::estimate_all(&mut inventory.resources, &pricing);
+    inventory.errors.extend(unused);
     price::attribution::attribute(&mut inventory.resources);
     inventory.sort();
     Ok(inventory)

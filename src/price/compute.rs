@@ -92,11 +92,11 @@ pub(super) fn components(
     }
     let provider = catalog_provider(&r.provider.name);
     let region = pricing_region(r, assumptions);
-    let hours = usage.monthly_hours.unwrap_or(HOURS_PER_MONTH);
+    let hours = usage.monthly_hours().unwrap_or(HOURS_PER_MONTH);
     if r.resource_type == "aws_sagemaker_endpoint_configuration" {
         return Some(sagemaker_variants(r, s, &region, hours));
     }
-    if usage.monthly_hours.is_some() {
+    if usage.monthly_hours().is_some() {
         notes.push(super::usage::hours_note(hours));
     }
     // The defaults the compute facts rest on (GKE's three zones for a regional pool).

@@ -413,21 +413,21 @@ fn cognitive_deployment(
             format!("Input tokens ({model})"),
             "1M tokens",
             per_million("input"),
-            millions(usage.monthly_input_tokens),
+            millions(usage.monthly_input_tokens()),
         ),
         usage_component(
             format!("Output tokens ({model})"),
             "1M tokens",
             per_million("output"),
-            millions(usage.monthly_output_tokens),
+            millions(usage.monthly_output_tokens()),
         ),
     ];
-    if usage.monthly_cached_input_tokens.is_some() {
+    if usage.monthly_cached_input_tokens().is_some() {
         out.push(usage_component(
             format!("Cached input tokens ({model})"),
             "1M tokens",
             per_million("cached input"),
-            millions(usage.monthly_cached_input_tokens),
+            millions(usage.monthly_cached_input_tokens()),
         ));
     }
     out
@@ -504,11 +504,7 @@ resource "google_container_cluster" "zonal" {{
     }
 
     fn usage_tokens(input: &str, output: &str) -> UsageValues {
-        UsageValues {
-            monthly_input_tokens: Some(d(input)),
-            monthly_output_tokens: Some(d(output)),
-            ..UsageValues::default()
-        }
+        UsageValues::with_tokens(d(input), d(output))
     }
 
     fn deployment(version: &str, sku: &str) -> Resource {

@@ -301,7 +301,7 @@ fn object_storage(
         format!("Storage ({class})"),
         "GB-months",
         price,
-        usage.storage_gb,
+        usage.storage_gb(),
     )
 }
 
