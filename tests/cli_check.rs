@@ -382,7 +382,7 @@ fn eks_root_fails_with_every_expected_finding() {
             // rounded to cents once; the two buckets depend on usage and add nothing, and
             // the SageMaker endpoint in us-west-2 has no price.
             "monthly_cost": {
-                "baseline": "83065.10", "ceiling": "560198.58", "priced": 7, "incomplete": 1, "unknown": 1,
+                "baseline": "83430.10", "ceiling": "560563.58", "priced": 7, "incomplete": 1, "unknown": 1,
             },
         })
     );
@@ -502,7 +502,7 @@ fn cost(address: &str, baseline: &str, ceiling: &str) -> (String, String, String
 
 /// Each amount worked out from the catalog: 730 hours a month; us-east-1 EC2 prices
 /// (`catalog/aws_ec2_ondemand.csv`), the AWS spot factor 0.4 (`spot_factors.csv`), EBS gp2
-/// $0.10 and gp3 $0.08 per GB-month, EKS $0.10 an hour; SageMaker is listed for us-east-1
+/// $0.10 and gp3 $0.08 per GB-month, EKS $0.60 an hour (extended support); SageMaker is listed for us-east-1
 /// only, so the endpoint in us-west-2 has no price.
 #[test]
 fn eks_resources_are_priced_from_the_catalog() {
@@ -512,7 +512,9 @@ fn eks_resources_are_priced_from_the_catalog() {
         vec![
             // desired 0 (written), max 20: 14,600 h x $10.49264 = $153,192.544.
             cost("aws_autoscaling_group.batch", "0.00", "153192.54"),
-            cost("aws_eks_cluster.main", "73.00", "73.00"),
+            // Kubernetes 1.31 left extended support on 2026-11-26 (catalog/eks_versions.csv):
+            // on TODAY AWS has upgraded it to 1.32, in extended support: 0.60 x 730 = 438.00.
+            cost("aws_eks_cluster.main", "438.00", "438.00"),
             // Spot, priced as the first type: g5.2xlarge $1.212 x 0.4 = $0.4848 an hour;
             // 1 node: 730 h = $353.904 + 20 GB gp2 = $2.00; 8 nodes: $2,831.232 + $16.00.
             cost("aws_eks_node_group.inference", "355.90", "2847.23"),
@@ -724,9 +726,10 @@ AIC-TAG-001 [high, unknown]
   help: resolve the value (give the variable a default, or pass it with --var or --var-file) to
         get a definite answer; --unknown fail counts this as a failure
 
+assumed: aws_eks_cluster.main ($438.00/month): Kubernetes 1.31's extended support ended on 2026-11-26: by 2026-11-28 AWS has upgraded the cluster to 1.32, in extended support
 assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
 
-  10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)
+  10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,430.10/month (ceiling at least $560,563.58)
 "##;
 
 #[test]
@@ -878,7 +881,7 @@ fn fail_severity_critical_passes_a_run_with_only_high_and_medium_failures() {
 #[test]
 fn the_summary_counts_failed_findings_and_policies_and_says_why_they_do_not_fail() {
     const SUMMARY: &str =
-        "\n  10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)\n";
+        "\n  10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,430.10/month (ceiling at least $560,563.58)\n";
     let plain = eks().text(&[]);
     assert_eq!(plain.code, 1);
     assert!(plain.stdout.ends_with(SUMMARY), "{}", plain.stdout);
@@ -947,9 +950,10 @@ fn check_and_skip_check_select_policies_by_glob_and_compact_drops_snippets() {
 {D}/workstation.tf:3:3: AIC-GPU-001 [high, unknown] cannot decide AIC-GPU-001 for aws_instance.workstation: environment is unknown (environment is unknown: var.extra_tags has no default)
     help: resolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure
 
+assumed: aws_eks_cluster.main ($438.00/month): Kubernetes 1.31's extended support ended on 2026-11-26: by 2026-11-28 AWS has upgraded the cluster to 1.32, in extended support
 assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
 
-  10 resources, 2 policies, 3 failed findings (2 policies), 1 unknown, at least $83,065.10/month (ceiling at least $560,198.58)
+  10 resources, 2 policies, 3 failed findings (2 policies), 1 unknown, at least $83,430.10/month (ceiling at least $560,563.58)
 "#;
     assert_eq!(run.stdout, expected.replace("{D}", &eks.dir));
     // The long names are the same flags.
@@ -993,7 +997,7 @@ fn quiet_shows_only_failures_and_the_summary() {
     assert_eq!(findings.len(), 10, "{}", run.stdout);
     assert!(!run.stdout.contains("unknown]"), "{}", run.stdout);
     assert!(run.stdout.ends_with(
-        "\n\n  10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)\n"
+        "\n\n  10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,430.10/month (ceiling at least $560,563.58)\n"
     ), "{}", run.stdout);
     let full = eks().text(&["--compact"]);
     assert!(full.stdout.contains("unknown]"), "{}", full.stdout);

@@ -105,7 +105,9 @@ impl Root {
     fn run(&self, command: &str, extra: &[&str]) -> Run {
         let mut args = vec![command, self.dir.as_str(), "--color", "never"];
         args.extend_from_slice(extra);
-        if command == "check" {
+        // The date of the run: waivers expire against it, and an EKS cluster's rate depends
+        // on it.
+        if matches!(command, "check" | "cost" | "diff") {
             args.extend_from_slice(&["--today", TODAY]);
         }
         run_in(Path::new(CRATE_DIR), &args)
@@ -464,21 +466,22 @@ fn gke_per_zone_node_counts_are_multiplied_by_the_zones() {
     assert_eq!(
         components(&report, "google_container_node_pool.cpu"),
         vec![
-            // min 1 per zone x 3 node_locations: 2,190 h x $0.3885 = $850.815.
+            // min 1 per zone x 3 node_locations, with n2's full-month sustained-use
+            // discount of 20%: $0.3885 x 0.80 = $0.3108; 2,190 h = $680.652.
             line(
                 "Instance usage (on-demand, n2-standard-8)",
-                "0.3885",
+                "0.3108",
                 "2190",
-                "850.82"
+                "680.65"
             ),
-            // 3 x 50 GB pd-ssd.
+            // 3 x 50 GB pd-ssd (disks get no sustained-use discount).
             line("Node boot disk (pd-ssd)", "0.17", "150", "25.50"),
         ]
     );
-    // max 2 x 3 zones: 4,380 h = $1,701.63 + 300 GB = $51.00.
+    // max 2 x 3 zones: 4,380 h = $1,361.304 + 300 GB = $51.00.
     assert_eq!(
         monthly(&report, "google_container_node_pool.cpu"),
-        amounts("876.32", "1752.63")
+        amounts("706.15", "1412.30")
     );
 }
 
@@ -488,27 +491,28 @@ fn gke_total_node_counts_are_not_multiplied_by_the_zones() {
     assert_eq!(
         components(&report, "google_container_node_pool.t4"),
         vec![
-            // total_min_node_count 2 across both zones: 1,460 h.
+            // total_min_node_count 2 across both zones: 1,460 h, with n1's full-month
+            // sustained-use discount of 30%: $0.19 x 0.70 = $0.133.
             line(
                 "Instance usage (on-demand, n1-standard-4)",
-                "0.19",
+                "0.133",
                 "1460",
-                "277.40"
+                "194.18"
             ),
-            // An n1 machine bills its T4 separately.
+            // An n1 machine bills its T4 separately, with the same 30%: $0.35 x 0.70.
             line(
                 "GPU usage (on-demand, nvidia-tesla-t4)",
-                "0.35",
+                "0.245",
                 "1460",
-                "511.00"
+                "357.70"
             ),
             line("Node boot disk (pd-balanced)", "0.10", "200", "20.00"),
         ]
     );
-    // total_max_node_count 10: 7,300 h x ($0.19 + $0.35) = $3,942.00 + 1,000 GB = $100.00.
+    // total_max_node_count 10: 7,300 h x ($0.133 + $0.245) = $2,759.40 + 1,000 GB = $100.00.
     assert_eq!(
         monthly(&report, "google_container_node_pool.t4"),
-        amounts("808.40", "4042.00")
+        amounts("571.88", "2859.40")
     );
 }
 
@@ -542,11 +546,12 @@ fn gke_totals_include_the_cluster_fee() {
         monthly(&report, "google_container_cluster.serving"),
         amounts("73.00", "73.00")
     );
-    // 73 + 876.315 + 808.40 + 621.30 = 2,379.015; 73 + 1,752.63 + 4,042 + 621.30 = 6,488.93.
+    // 73 + 706.152 + 571.88 + 621.30 = 1,972.332; 73 + 1,412.304 + 2,859.40 + 621.30 =
+    // 4,966.004.
     assert_eq!(
         totals(&report),
         &json!({
-            "baseline": "2379.02", "ceiling": "6488.93",
+            "baseline": "1972.33", "ceiling": "4966.00",
             "priced": 4, "incomplete": 0, "unknown": 0, "depends_on_usage": 0,
         })
     );
@@ -816,16 +821,18 @@ fn a_discount_applies_to_every_amount_of_the_provider_it_names() {
         "aws_instance.app",
         "12.5% enterprise agreement discount applied"
     ));
-    // Google is at list: 730 h x $0.3885 = $283.605 + the image's 10 GB pd-standard $0.40.
+    // Google is not discounted by the AWS agreement, only by its own full-month
+    // sustained-use discount (n2, 20%): 730 h x $0.3885 x 0.80 = $226.884, + the image's
+    // 10 GB pd-standard $0.40.
     assert_eq!(
         monthly(&report, "google_compute_instance.api"),
-        amounts("284.01", "284.01")
+        amounts("227.28", "227.28")
     );
-    // 122.64 + 389.0495 + 284.005 = 795.6945; 122.64 + 778.099 + 284.005 = 1,184.744.
+    // 122.64 + 389.0495 + 227.284 = 738.9735; 122.64 + 778.099 + 227.284 = 1,128.023.
     assert_eq!(
         totals(&report),
         &json!({
-            "baseline": "795.69", "ceiling": "1184.74",
+            "baseline": "738.97", "ceiling": "1128.02",
             "priced": 3, "incomplete": 0, "unknown": 0, "depends_on_usage": 0,
         })
     );
@@ -877,8 +884,9 @@ fn group_by_provider_subtotals_each_provider() {
             {
                 "key": "google",
                 "resources": ["google_compute_instance.api"],
+                // n2 sustained-use discount: 730 x 0.3885 x 0.80 + 0.40 = 227.284.
                 "monthly_cost": {
-                    "baseline": "284.01", "ceiling": "284.01",
+                    "baseline": "227.28", "ceiling": "227.28",
                     "priced": 1, "incomplete": 0, "unknown": 0, "depends_on_usage": 0,
                 },
             },

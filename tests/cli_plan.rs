@@ -21,6 +21,9 @@ use common::run::{aicost, Run};
 use serde_json::{json, Value};
 
 const TODAY: &str = "2026-11-28";
+
+/// What pricing the plans' EKS cluster (Kubernetes 1.31) on TODAY assumes.
+const EKS_1_31: &str = "Kubernetes 1.31's extended support ended on 2026-11-26: by 2026-11-28 AWS has upgraded the cluster to 1.32, in extended support";
 const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
 
 fn testdata(rel: &str) -> PathBuf {
@@ -111,8 +114,9 @@ fn the_eks_gpu_cluster_plan_is_priced_and_checked_with_its_tags_all() {
     assert_eq!(
         resources(&report),
         vec![
-            // 0.10 x 730
-            row("aws_eks_cluster.cluster", f, 832, "73.00", "73.00"),
+            // Kubernetes 1.31, past extended support on TODAY: upgraded by AWS to 1.32, in
+            // extended support: 0.60 x 730
+            row("aws_eks_cluster.cluster", f, 832, "438.00", "438.00"),
             // 3 x 0.2016 x 730 + 3 x 20 GB x 0.10; ceiling 6 nodes
             row(
                 "aws_eks_node_group.system_pool[\"core\"]",
@@ -152,7 +156,7 @@ fn the_eks_gpu_cluster_plan_is_priced_and_checked_with_its_tags_all() {
     );
     assert_eq!(
         report["summary"]["monthly_cost"],
-        json!({"baseline": "86028.58", "ceiling": "188865.75", "priced": 7, "incomplete": 0, "unknown": 0})
+        json!({"baseline": "86393.58", "ceiling": "189230.75", "priced": 7, "incomplete": 0, "unknown": 0})
     );
     // tags_all carries the provider's default_tags (team, cost-center): only env is missing.
     let missing_env = |r: &str, line| {
@@ -329,7 +333,11 @@ fn a_remote_module_is_located_where_terraform_init_installed_it() {
             );
     std::fs::write(root.join("plan.json"), plan).unwrap();
 
-    let run = aicost(root, &["cost", "plan.json", "--format", "json"], &[]);
+    let run = aicost(
+        root,
+        &["cost", "plan.json", "--today", TODAY, "--format", "json"],
+        &[],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let report = json_of(&run);
     let places: Vec<(String, String, u64)> = resources(&report)
@@ -366,7 +374,15 @@ fn the_plans_own_directory_gives_the_locations() {
     .unwrap();
     let run = aicost(
         dir.path(),
-        &["cost", "--plan", "plan.json", "--format", "json"],
+        &[
+            "cost",
+            "--plan",
+            "plan.json",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
         &[],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -417,7 +433,9 @@ fn diff_plan_reports_the_resize_from_the_plans_own_before_and_after() {
         report["base"],
         json!({"ref": null, "commit": null, "path": null, "plan": "resize.json"})
     );
-    // p5.48xlarge: 2 -> 4 nodes (55.04 x 730 each, + 20 GB gp2 x 0.10), max 4 -> 6.
+    // p5.48xlarge: 2 -> 4 nodes (55.04 x 730 each, + 20 GB gp2 x 0.10), max 4 -> 6. The
+    // cluster's Kubernetes 1.31 is past extended support on TODAY: AWS has upgraded it to
+    // 1.32, in extended support, 0.60 x 730 = 438.00.
     assert_eq!(
         report["resources"],
         json!([
@@ -425,8 +443,10 @@ fn diff_plan_reports_the_resize_from_the_plans_own_before_and_after() {
                 "change": "unchanged", "address": "aws_eks_cluster.cluster", "root": ".",
                 "type": "aws_eks_cluster", "file": "resize.json", "line": 268,
                 "base_file": null, "base_line": null,
-                "before": {"baseline": "73.00", "ceiling": "73.00", "complete": true},
-                "after": {"baseline": "73.00", "ceiling": "73.00", "complete": true},
+                "before": {"baseline": "438.00", "ceiling": "438.00", "complete": true,
+                    "assumptions": [EKS_1_31]},
+                "after": {"baseline": "438.00", "ceiling": "438.00", "complete": true,
+                    "assumptions": [EKS_1_31]},
                 "delta": {"baseline": "0.00", "ceiling": "0.00"}
             },
             {
@@ -441,11 +461,11 @@ fn diff_plan_reports_the_resize_from_the_plans_own_before_and_after() {
     );
     assert_eq!(
         report["summary"]["before"],
-        json!({"baseline": "80435.40", "ceiling": "160797.80"})
+        json!({"baseline": "80800.40", "ceiling": "161162.80"})
     );
     assert_eq!(
         report["summary"]["after"],
-        json!({"baseline": "160797.80", "ceiling": "241160.20"})
+        json!({"baseline": "161162.80", "ceiling": "241525.20"})
     );
 
     let text = aicost(
@@ -464,11 +484,12 @@ fn diff_plan_reports_the_resize_from_the_plans_own_before_and_after() {
     assert_eq!(text.code, 0);
     assert_eq!(
         text.stdout,
+        format!("assumed: aws_eks_cluster.cluster ($438.00/month): {EKS_1_31}\n\n") +
         "Cost changes:\n\
          ~ aws_eks_node_group.gpu (resize.json:313)\n    \
          +$80,362.40/month ($80,362.40 → $160,724.80), ceiling $160,724.80 → $241,087.20\n\
          \n  before: the prior state recorded in resize.json\n  \
-         monthly cost $80,435.40 → $160,797.80 (+$80,362.40, +99.9%), ceiling $160,797.80 → $241,160.20 (+$80,362.40)\n  \
+         monthly cost $80,800.40 → $161,162.80 (+$80,362.40, +99.5%), ceiling $161,162.80 → $241,525.20 (+$80,362.40)\n  \
          1 changed, 0 added, 0 removed, 1 unchanged, 0 new failures (3 existing), 0 new unknowns (0 existing)\n"
     );
 }
@@ -575,7 +596,8 @@ fn a_targeted_plan_keeps_the_resources_it_does_not_change() {
     assert_eq!(
         changes,
         [
-            ("aws_eks_cluster.cluster", "unchanged", "73.00", "73.00"),
+            // Kubernetes 1.31 past extended support: 1.32's extended rate, 0.60 x 730.
+            ("aws_eks_cluster.cluster", "unchanged", "438.00", "438.00"),
             // p5.48xlarge 2 -> 4 nodes: 55.04 x 730 = 40,179.20 each, + 20 GB gp2 at $0.10.
             ("aws_eks_node_group.gpu", "changed", "80362.40", "160724.80"),
         ]
@@ -583,7 +605,15 @@ fn a_targeted_plan_keeps_the_resources_it_does_not_change() {
     // A refresh-only plan changes nothing: its resources are the prior state's.
     let run = aicost(
         dir.path(),
-        &["cost", "--plan", "refresh_only.json", "--format", "json"],
+        &[
+            "cost",
+            "--plan",
+            "refresh_only.json",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
         &[],
     );
     assert_eq!(run.code, 0);
@@ -591,7 +621,7 @@ fn a_targeted_plan_keeps_the_resources_it_does_not_change() {
     assert_eq!(
         report["summary"],
         json!({"resources": 2, "monthly_cost": {
-            "baseline": "80435.40", "ceiling": "160797.80",
+            "baseline": "80800.40", "ceiling": "161162.80",
             "priced": 2, "incomplete": 0, "unknown": 0, "depends_on_usage": 0
         }})
     );
@@ -651,7 +681,7 @@ fn the_pull_request_comment_of_a_plan_is_the_diff_markdown() {
     );
     assert_eq!(diff.code, 0);
     assert!(diff.stdout.starts_with(
-        "### 💰 aicost-policy: +$80,362 / month (+100%)\n\nBefore is the prior state recorded in `resize.json`. Monthly cost **$80,435.40 → $160,797.80**;"
+        "### 💰 aicost-policy: +$80,362 / month (+100%)\n\nBefore is the prior state recorded in `resize.json`. Monthly cost **$80,800.40 → $161,162.80**;"
     ), "{}", diff.stdout);
     // Findings present before the change are the prior state's, not a branch's.
     assert_eq!(

@@ -7,7 +7,8 @@
 //! GB-month. A month is 730 hours.
 //! - `aws_eks_node_group.gpu`: 2 nodes × 730 × 10.49264 = 15,319.2544, plus 2 × 20 GB ×
 //!   0.10 = 4 → $15,323.25; at its max of 4 nodes 30,638.5088 + 8 → $30,646.51.
-//! - `aws_eks_cluster.ml`: 0.10 × 730 = $73.00.
+//! - `aws_eks_cluster.ml`: Kubernetes 1.35, in standard support on [`TODAY`] (until
+//!   2027-03-27, `catalog/eks_versions.csv`): 0.10 × 730 = $73.00.
 //! - each vLLM Deployment: 2 pods, each all 4 GPUs of a g6e.12xlarge, so a whole node:
 //!   2 × 730 × 10.49264 = $15,319.25 (fixed replicas: ceiling the same).
 
@@ -21,9 +22,14 @@ use serde_json::{json, Value};
 
 const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
 const EKS_POOL: &str = "testdata/double/eks/infra:aws_eks_node_group.gpu";
+/// The date every run is for: an EKS cluster's rate depends on it.
+const TODAY: &str = "2026-11-28";
 
+/// `aicost-policy ARGS --today TODAY` in the crate's directory.
 fn run(args: &[&str]) -> common::run::Run {
-    common::run::aicost(Path::new(CRATE_DIR), args, &[])
+    let mut all = args.to_vec();
+    all.extend(["--today", TODAY]);
+    common::run::aicost(Path::new(CRATE_DIR), &all, &[])
 }
 
 fn json_of(args: &[&str]) -> Value {
@@ -254,14 +260,7 @@ fn adding_pods_to_a_node_group_of_the_scan_does_not_move_the_diff_total() {
     let r = common::run::aicost(
         &repo.path(),
         &[
-            "diff",
-            ".",
-            "--base",
-            "HEAD",
-            "--today",
-            "2026-11-28",
-            "--color",
-            "never",
+            "diff", ".", "--base", "HEAD", "--today", TODAY, "--color", "never",
         ],
         &[],
     );

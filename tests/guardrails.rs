@@ -290,7 +290,15 @@ fn guardrails_apply_to_a_plan_s_change() {
     .unwrap();
     let run = aicost(
         dir.path(),
-        &["diff", "--plan", "resize.json", "--format", "json"],
+        &[
+            "diff",
+            "--plan",
+            "resize.json",
+            "--today",
+            "2026-11-28",
+            "--format",
+            "json",
+        ],
         &[],
     );
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
@@ -303,7 +311,7 @@ fn guardrails_apply_to_a_plan_s_change() {
     assert_eq!(
         change,
         vec![
-            ("AIC-CHANGE-001".to_string(), "the change raises the monthly cost by $80,362.40 (99.91% of the base), more than the guardrail of $100.00 a month; largest: aws_eks_node_group.gpu (+$80,362.40)".to_string()),
+            ("AIC-CHANGE-001".to_string(), "the change raises the monthly cost by $80,362.40 (99.46% of the base), more than the guardrail of $100.00 a month; largest: aws_eks_node_group.gpu (+$80,362.40)".to_string()),
             ("AIC-CHANGE-002".to_string(), "the change adds 16 accelerators at maximum scale, more than the guardrail of 1; largest: aws_eks_node_group.gpu (+16)".to_string()),
         ]
     );

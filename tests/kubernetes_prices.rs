@@ -14,7 +14,7 @@ use aicost_policy::model::{
     Capacity, CostEstimate, Fact, LlmRoute, Location, Map, PodGroup, ProviderRef, Resource,
     SourceFormat, Tags, UnitCounts, Unknown, Workload, WorkloadDetail,
 };
-use aicost_policy::price::{estimate, Discount, PricingSettings, UsageValues};
+use aicost_policy::price::{estimate, Discount, PricingSettings, Usage};
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
@@ -439,13 +439,12 @@ fn the_hourly_rate_of_a_gpu_job_billed_by_use_is_after_discounts_and_scales_to_i
 
     // With monthly_hours in the usage file it is priced, and complete: 2 x 21.957642 x 100.
     s.discounts.clear();
-    s.usage.by_address.insert(
-        r.address.clone(),
-        UsageValues {
-            monthly_hours: Some(d("100")),
-            ..UsageValues::default()
-        },
-    );
+    let key = serde_json::to_string(&r.address).unwrap();
+    s.usage = Usage::parse(
+        &format!("version: 1\nresources:\n  {key}:\n    monthly_hours: 100\n"),
+        "aicost-usage.yml",
+    )
+    .unwrap();
     let e = price(&r, &s);
     assert!(e.complete);
     assert!(e.missing.is_empty());

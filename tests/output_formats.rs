@@ -155,7 +155,7 @@ const EKS_GITHUB: &str = r#"::error file=testdata/terraform/eks_gpu_training/bat
 ::error file=testdata/terraform/eks_gpu_training/serving.tf,line=36,endLine=39,col=1,title=AIC-TAG-001%3A aws_s3_bucket.checkpoints_replica::aws_s3_bucket.checkpoints_replica is missing required tags: cost-center%0Aadd the tags to the resource, or set them once for every resource of a provider with provider "aws" { default_tags { tags = { ... } } } (AWS) or provider "google" { default_labels = { ... } } (Google); to accept the gap, waive AIC-TAG-001 for this resource
 ::warning file=testdata/terraform/eks_gpu_training/workstation.tf,line=3,endLine=3,col=3,title=AIC-GPU-001%3A aws_instance.workstation::cannot decide AIC-GPU-001 for aws_instance.workstation: environment is unknown (depends on environment: var.extra_tags has no default)%0Aresolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure
 ::warning file=testdata/terraform/eks_gpu_training/workstation.tf,line=11,endLine=11,col=3,title=AIC-TAG-001%3A aws_instance.workstation::cannot decide AIC-TAG-001 for aws_instance.workstation: tags is unknown (depends on tags: var.extra_tags has no default)%0Aresolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure
-10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,065.10/month (ceiling at least $560,198.58)
+10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,430.10/month (ceiling at least $560,563.58)
 "#;
 
 /// Suppressed findings are not annotated; input errors are, with their own title.

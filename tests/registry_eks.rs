@@ -14,7 +14,7 @@
 //! `catalog/spot_factors.csv`; EKS node disks not set are 20 GB of gp2 at $0.10/GB-month):
 //! m6i.large $0.096/h, m6i.xlarge $0.192/h, t3.medium $0.0416/h, g5.xlarge $1.006/h,
 //! g5.2xlarge $1.212/h, g5.12xlarge $5.672/h, g6.xlarge $0.8048/h, g6e.xlarge $1.861/h,
-//! EKS control plane $0.10/h.
+//! EKS control plane $0.10/h ($0.60/h in extended support: Kubernetes 1.31 on TODAY).
 
 // Test code: a failed expectation should stop the test loudly.
 #![allow(
@@ -178,10 +178,11 @@ fn v20_groups_and_submodule_pools_become_resources_at_their_entries() {
 #[test]
 fn v20_costs_follow_the_defaults_the_overrides_and_the_tfvars_pools() {
     let (_, report) = check_json("v20_platform", &[]);
-    // Control plane: 730 h x $0.10.
+    // Control plane: Kubernetes 1.31's extended support ended on 2026-11-26, so on TODAY
+    // AWS has upgraded it to 1.32, in extended support: 730 h x $0.60 = $438.00.
     assert_eq!(
         monthly(&report, "module.eks.cluster"),
-        amounts("73.00", "73.00")
+        amounts("438.00", "438.00")
     );
     // m6i.large from the defaults; desired 2: 2 x 730 x $0.096 = $140.16 + 2 x 20 GB x
     // $0.10 = $4.00; max 4: $280.32 + $8.00.
@@ -220,10 +221,10 @@ fn v20_costs_follow_the_defaults_the_overrides_and_the_tfvars_pools() {
         monthly(&report, "module.gpu_pool[\"l4\"].node_group"),
         amounts("0.00", "1195.01")
     );
-    // 73.00 + 144.16 + 736.38; ceilings 73.00 + 288.32 + 2,209.14 + 1,455.616 + 1,195.008.
+    // 438.00 + 144.16 + 736.38; ceilings 438.00 + 288.32 + 2,209.14 + 1,455.616 + 1,195.008.
     assert_eq!(
         report["summary"]["monthly_cost"],
-        json!({"baseline": "953.54", "ceiling": "5221.08", "priced": 5, "incomplete": 0, "unknown": 0})
+        json!({"baseline": "1318.54", "ceiling": "5586.08", "priced": 5, "incomplete": 0, "unknown": 0})
     );
 }
 

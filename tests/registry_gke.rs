@@ -17,6 +17,10 @@
 //! | nvidia-tesla-t4, spot | $0.35/h, $0.11/h | gcp_gpus |
 //! | nvidia-tesla-v100 spot | $0.74/h | gcp_gpus |
 //! | GKE cluster management | $0.10/h | kubernetes |
+//!
+//! On-demand N1 machines and the GPUs attached to them run the whole month and get
+//! Google's full-month sustained-use discount of 30% (docs/pricing.md); spot, e2 and g2
+//! machines get none.
 //! | PD standard, balanced | $0.04, $0.10 per GB-month | storage |
 
 // Test code: a failed expectation should stop the test loudly.
@@ -196,14 +200,16 @@ fn regional_serving_pools_are_resources_under_the_module_with_costs_per_zone() {
             // 12 nodes: 8,760 h x ($0.08 + $0.11) = $1,664.40 + 2,400 GB pd-balanced x
             // $0.10 = $240.00.
             pool("t4-batch", [44, 54], json!("dev"), ["0.00", "1904.40"]),
-            // n1-standard-4 + 2 T4: initial_node_count defaults to 1 per zone (3 nodes),
-            // total_max_count 6: 2,190 h x $0.19 = $416.10 + 4,380 GPU-h x $0.35 =
-            // $1,533.00 + 300 GB x $0.04 = $12.00; at 6 nodes twice that.
+            // n1-standard-4 + 2 T4, on demand the whole month: n1's sustained-use discount
+            // of 30% on both, $0.19 x 0.70 = $0.133 and $0.35 x 0.70 = $0.245.
+            // initial_node_count defaults to 1 per zone (3 nodes), total_max_count 6:
+            // 2,190 h x $0.133 = $291.27 + 4,380 GPU-h x $0.245 = $1,073.10 + 300 GB x
+            // $0.04 = $12.00; at 6 nodes twice that.
             pool(
                 "t4-interactive",
                 [62, 70],
                 json!("dev"),
-                ["1961.10", "3922.20"]
+                ["1376.37", "2752.74"]
             ),
         ]
     );
@@ -212,19 +218,19 @@ fn regional_serving_pools_are_resources_under_the_module_with_costs_per_zone() {
         vec![
             json!([
                 "Instance usage (on-demand, n1-standard-4)",
-                "0.19",
+                "0.133",
                 "2190",
-                "416.10",
+                "291.27",
                 "4380",
-                "832.20"
+                "582.54"
             ]),
             json!([
                 "GPU usage (on-demand, nvidia-tesla-t4)",
-                "0.35",
+                "0.245",
                 "4380",
-                "1533.00",
+                "1073.10",
                 "8760",
-                "3066.00"
+                "2146.20"
             ]),
             json!([
                 "Node boot disk (pd-standard)",
@@ -236,11 +242,11 @@ fn regional_serving_pools_are_resources_under_the_module_with_costs_per_zone() {
             ]),
         ]
     );
-    // $73 + $2,673.20 + $305.5038 + $0 + $1,961.10 = $5,012.8038; ceilings $73 + $2,673.20 +
-    // $916.5114 + $1,904.40 + $3,922.20 = $9,489.3114.
+    // $73 + $2,673.20 + $305.5038 + $0 + $1,376.37 = $4,428.0738; ceilings $73 + $2,673.20 +
+    // $916.5114 + $1,904.40 + $2,752.74 = $8,319.8514.
     assert_eq!(
         report["summary"]["monthly_cost"],
-        json!({"baseline": "5012.80", "ceiling": "9489.31", "priced": 5, "incomplete": 0, "unknown": 0})
+        json!({"baseline": "4428.07", "ceiling": "8319.85", "priced": 5, "incomplete": 0, "unknown": 0})
     );
 }
 
@@ -314,7 +320,7 @@ fn regional_serving_text_report_ends_with_the_totals_and_is_the_same_every_run()
     assert_eq!(
         first.stdout.lines().last(),
         Some(
-            "  5 resources, 18 policies, 4 failed findings (2 policies), 0 unknown, $5,012.80/month (ceiling $9,489.31)"
+            "  5 resources, 18 policies, 4 failed findings (2 policies), 0 unknown, $4,428.07/month (ceiling $8,319.85)"
         )
     );
 }
@@ -352,9 +358,10 @@ fn zonal_training_pools_come_from_tfvars_through_a_for_expression() {
                 ["73.00", "73.00"]
             ]),
             // On-demand (its own spot = false wins over the defaults) n1-standard-8 + 1 T4,
-            // 1 node in each of the 2 zones: 1,460 h x ($0.38 + $0.35) = $1,065.80 +
+            // 1 node in each of the 2 zones, both with n1's 30% sustained-use discount:
+            // 1,460 h x ($0.38 x 0.70 + $0.35 x 0.70) = 1,460 x $0.511 = $746.06 +
             // 2 x 200 GB x $0.04 = $16.00.
-            pool("t4-eval", ["1081.80", "1081.80"]),
+            pool("t4-eval", ["762.06", "762.06"]),
             // Spot n1-standard-8 + 4 V100, min 0 / max 10 per zone x 2 zones: 20 nodes x
             // 730 h x ($0.08 + 4 x $0.74) = $44,384.00 + 20 x 200 GB x $0.04 = $160.00.
             pool("v100-train", ["0.00", "44544.00"]),
@@ -373,9 +380,10 @@ fn zonal_training_pools_come_from_tfvars_through_a_for_expression() {
                 "730",
                 "73.00"
             ]),
+            // $0.38 x 0.70 (n1 sustained-use discount).
             json!([
                 "Default node pool (on-demand, n1-standard-8)",
-                "0.38",
+                "0.266",
                 "0",
                 "0.00",
                 "0",

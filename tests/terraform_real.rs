@@ -595,9 +595,9 @@ fn a_regional_cluster_without_node_locations_runs_in_three_zones() {
     assert_eq!(pool["monthly_cost"]["baseline"], "2022.90");
     let cluster = resource(&report, "google_container_cluster.with_default_pool");
     // Management $0.10 x 730 = $73.00; the default pool: 1 node per zone x 3 zones of
-    // n1-standard-4, 3 x 730 h x $0.19 = $416.10; three 50 GB pd-standard disks:
-    // 150 x $0.04 = $6.00.
-    assert_eq!(cluster["monthly_cost"]["baseline"], "495.10");
+    // n1-standard-4 with n1's full-month sustained-use discount of 30%, 3 x 730 h x $0.19
+    // x 0.70 = $291.27; three 50 GB pd-standard disks: 150 x $0.04 = $6.00.
+    assert_eq!(cluster["monthly_cost"]["baseline"], "370.27");
     assert_eq!(
         cluster["monthly_cost"]["assumptions"],
         json!(["the default pool is regional (us-central1) and node_locations is not set: GKE's default of 3 zones is assumed, and node counts are per zone; set node_locations to the zones the default pool runs in"])

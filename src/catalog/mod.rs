@@ -8,6 +8,7 @@
 
 mod compute;
 mod ec2_labels;
+mod eks;
 mod kubernetes;
 mod regions;
 mod sizes;
@@ -25,6 +26,7 @@ pub use compute::{
 pub use ec2_labels::{
     accelerator_manufacturer, ec2_accelerated, ec2_label, Label, MODELLED_LABELS,
 };
+pub use eks::{eks_calendar, eks_release, eks_releases, kubernetes_minor, EksRelease};
 pub use kubernetes::{
     control_plane_price, gpu_hour_rate, gpu_hour_rate_range, gpu_hour_spot_rate, gpu_rate_models,
     kubernetes_unit_rates, UnitRates,
@@ -228,6 +230,7 @@ fn row_counts() -> Vec<(&'static TableInfo, table::Counts)> {
     out.push((&a.machines.info, a.machines.counts()));
     out.push((&a.gpu_types.info, a.gpu_types.counts()));
     out.extend(regions::row_counts());
+    out.push(eks::row_count());
     out
 }
 
@@ -238,7 +241,7 @@ mod tests {
     #[test]
     fn every_catalog_row_parses_and_every_table_has_metadata() {
         let counts = row_counts();
-        assert_eq!(counts.len(), 16);
+        assert_eq!(counts.len(), 17);
         for (info, c) in counts {
             assert!(c.data_rows > 0, "{} has no rows", info.name);
             assert_eq!(c.data_rows, c.parsed, "{}: {c:?}", info.name);

@@ -192,7 +192,8 @@ pub struct InputArgs {
     pub var_files: Vec<PathBuf>,
 
     /// Usage values for what is billed by use (hours, stored GB, tokens) [default:
-    /// `usage_file` in the configuration, else aicost-usage.yml next to it]
+    /// `usage_file` in the configuration, else aicost-usage.yml next to it, else the nearest
+    /// aicost-usage.yml from the first path up to the repository root]
     #[arg(long, value_name = "FILE")]
     pub usage_file: Option<PathBuf>,
 
@@ -212,6 +213,12 @@ pub struct InputArgs {
     /// checked: render charts with `helm template` to check them
     #[arg(long, value_enum, value_name = "AS", default_value_t = TemplatesAs::Error)]
     pub unrendered_templates: TemplatesAs,
+
+    /// The date of the run: waivers expire against it, and an EKS cluster whose version is
+    /// past standard support on it is priced at the extended-support rate [default: today,
+    /// in UTC]; fix it for output that does not change from day to day
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 
     /// When to use colour in text output (NO_COLOR is honoured)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -248,7 +255,7 @@ pub struct CheckArgs {
     pub gate: GateArgs,
 }
 
-/// Which policies run, and the date waivers are checked against.
+/// Which policies run.
 #[derive(Clone, Debug, Args)]
 pub struct RuleArgs {
     /// Directory of extra .cedar policies, validated against the schema (repeatable)
@@ -278,11 +285,6 @@ pub struct RuleArgs {
         value_delimiter = ','
     )]
     pub skip_policies: Vec<String>,
-
-    /// The date waivers are checked against, and so which have expired [default: today,
-    /// in UTC]; fix it for output that does not change from day to day
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
 }
 
 /// What makes the run fail.

@@ -24,7 +24,7 @@ fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -
     }
     let mut prepared = pipeline::prepare(&args.input)?;
     let color = prepared.color;
-    let today = today(args.rules.today.as_deref())?;
+    let today = today(args.input.today.as_deref())?;
     // Kept to the end of the run: the revision's files are in its temporary directory.
     let revision = match &args.config_from {
         Some(reference) => Some(rules::from_revision(args, &mut prepared, reference)?),
@@ -101,10 +101,12 @@ pub(super) fn text_options(
 pub(super) fn used(prepared: &pipeline::Prepared, input: &InputArgs, rules: &RuleArgs) -> String {
     let builtin = prepared.loaded.config.builtin_policies && !rules.no_builtin_policies;
     let dirs = policy_dirs(&prepared.loaded, &rules.policy_dirs);
+    let (start, root) = prepared.scan_start();
     sources_used(
         &prepared.loaded,
         Some((builtin, &dirs)),
         input.usage_file.as_deref(),
+        (&start, root),
     )
 }
 
@@ -159,7 +161,7 @@ pub(super) fn analyze(
     policies: &Policies,
     today: Date,
 ) -> Result<Report, u8> {
-    let mut inventory = pipeline::analyze(prepared, input, var_order)?;
+    let mut inventory = pipeline::analyze(prepared, input, var_order, today)?;
     let mut settings = policy_settings(&prepared.loaded, &prepared.config_namer, today);
     let mut errors = inventory.errors;
     errors.extend(policies.unknown_waiver_ids(&inventory.resources, &settings));

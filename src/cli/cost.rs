@@ -12,12 +12,22 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
         Err(code) => return code,
     };
     if args.input.verbose {
+        let (start, root) = prepared.scan_start();
         eprint!(
             "{}",
-            super::settings::sources_used(&prepared.loaded, None, args.input.usage_file.as_deref())
+            super::settings::sources_used(
+                &prepared.loaded,
+                None,
+                args.input.usage_file.as_deref(),
+                (&start, root),
+            )
         );
     }
-    let inventory = match pipeline::analyze(&prepared, &args.input, var_order) {
+    let today = match super::check::today(args.input.today.as_deref()) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let inventory = match pipeline::analyze(&prepared, &args.input, var_order, today) {
         Ok(i) => i,
         Err(code) => return code,
     };

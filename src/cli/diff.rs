@@ -49,7 +49,7 @@ pub fn compare(args: &DiffArgs, var_order: &[VarArg]) -> Result<Compared, u8> {
         return Err(exit::ERROR);
     }
     let mut prepared = pipeline::prepare(&args.input)?;
-    let today = today(args.rules.today.as_deref())?;
+    let today = today(args.input.today.as_deref())?;
     let base_source = match prepared.plans.is_empty() {
         true => Some(base_source(args)?),
         false => None,
@@ -240,7 +240,8 @@ fn selection(args: &DiffArgs, prepared: &Prepared, top: &Path) -> git_tree::Sele
         .iter()
         .filter_map(|p| relative(p, &top))
         .collect();
-    let usage = usage_file_path(loaded, args.input.usage_file.as_deref());
+    let (start, root) = prepared.scan_start();
+    let usage = usage_file_path(loaded, args.input.usage_file.as_deref(), (&start, root));
     selection
         .files
         .extend(usage.iter().filter_map(|p| relative(p, &top)));

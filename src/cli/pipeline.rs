@@ -17,7 +17,7 @@ use crate::load::kubernetes;
 use crate::load::source::PathNamer;
 use crate::load::terraform::plan::{self, PlanSide, Sniffed};
 use crate::load::terraform::{self, TerraformOptions, VarArg};
-use crate::model::{Inventory, Note};
+use crate::model::{Date, Inventory, Note};
 use crate::price;
 
 /// The configuration and where paths are resolved from.
@@ -37,6 +37,20 @@ pub struct Prepared {
     /// Which side of the plans to read: the planned state, or the prior state for the base
     /// of `diff --plan`.
     pub plan_side: PlanSide,
+}
+
+impl Prepared {
+    /// Where files beside the scanned ones are looked for (the usage file): the first path
+    /// (or plan) made absolute, and the repository root, which the search does not go above.
+    pub fn scan_start(&self) -> (PathBuf, &Path) {
+        let first = self
+            .paths
+            .first()
+            .or(self.plans.first())
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        (first.canonicalize().unwrap_or(first), self.namer.root())
+    }
 }
 
 /// Finds the repository root and reads the configuration.
@@ -126,8 +140,14 @@ pub fn shown_paths(p: &Prepared) -> String {
     shown.join(", ")
 }
 
-/// Reads, evaluates, classifies and prices everything under the paths.
-pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<Inventory, u8> {
+/// Reads, evaluates, classifies and prices everything under the paths; prices are for
+/// `today` (the run's date: `--today`, else today in UTC).
+pub fn analyze(
+    p: &Prepared,
+    args: &InputArgs,
+    var_order: &[VarArg],
+    today: Date,
+) -> Result<Inventory, u8> {
     let max_file_size = args.max_file_size.unwrap_or(p.loaded.config.max_file_size);
     let unreadable = terraform::unreadable_var_files(var_order, &p.namer, max_file_size);
     if !unreadable.is_empty() {
@@ -202,14 +222,17 @@ pub fn analyze(p: &Prepared, args: &InputArgs, var_order: &[VarArg]) -> Result<I
         kubernetes::set_daemonset_nodes(&mut inventory.resources, nodes);
     }
     classifier.assign(&mut inventory.resources);
+    let (start, root) = p.scan_start();
     let pricing = pricing_settings(
         &p.loaded,
-        args.usage_file.as_deref(),
+        (args.usage_file.as_deref(), (&start, root)),
         &p.config_namer,
+        today,
         &mut inventory,
     );
     price::attribution::inherit_node_types(&mut inventory.resources);
-    price::estimate_all(&mut inventory.resources, &pricing);
+    let unused = price::estimate_all(&mut inventory.resources, &pricing);
+    inventory.errors.extend(unused);
     price::attribution::attribute(&mut inventory.resources);
     inventory.sort();
     Ok(inventory)

@@ -357,7 +357,16 @@ fn catalog_matches(provider: &'static str, item: &str, region: Option<&str>) -> 
         lines,
         notes,
     };
-    if let Ok((price, notes)) = machine_price(provider, item, asked) {
+    if let Ok((price, mut notes)) = machine_price(provider, item, asked) {
+        if let Some((percent, series)) =
+            crate::price::sustained_use_percent(item).filter(|_| provider == "google")
+        {
+            let net = price.usd * (Decimal::ONE_HUNDRED - percent) / Decimal::ONE_HUNDRED;
+            notes.push(format!(
+                "a whole month on demand gets Google's sustained-use discount of {percent}% ({series}): {} $/h in estimates, unless [pricing] sustained_use_discounts = false",
+                net.normalize()
+            ));
+        }
         let mut lines = vec![Line::from_price("on-demand", &price, notes)];
         let mut match_notes = Vec::new();
         match spot_price(provider, item, asked) {

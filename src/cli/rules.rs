@@ -244,7 +244,12 @@ pub(super) fn rules_from(
     let mut input = given_input.clone();
     let mut rules = given_rules.clone();
     // The usage file describes the change: it stays the checked tree's.
-    input.usage_file = usage_file_path(&prepared.loaded, given_input.usage_file.as_deref());
+    let (start, root) = prepared.scan_start();
+    input.usage_file = usage_file_path(
+        &prepared.loaded,
+        given_input.usage_file.as_deref(),
+        (&start, root),
+    );
     let head_root = prepared.namer.root().to_path_buf();
     rules.policy_dirs = given_rules
         .policy_dirs

@@ -131,18 +131,22 @@ pub fn config_entry_locations(
         .collect()
 }
 
-/// Price settings from `[pricing]`, and the usage file: `--usage-file`, else `usage_file` in
-/// the configuration, else `aicost-usage.yml` next to the configuration when it exists. A
-/// usage file that cannot be read is an input error; pricing goes on without it. The same for
-/// the installed price overlay (`.aicost-policy/prices.csv` at the repository root).
+/// Where a run scans from: the first scanned path, absolute, and the repository root.
+pub type ScanStart<'a> = (&'a Path, &'a Path);
+
+/// Price settings from `[pricing]`, and the usage file ([`usage_file_path`]; `usage` is
+/// `--usage-file` and where the scan starts). A usage file that cannot be read is an input
+/// error; pricing goes on without it. The same for the installed price overlay
+/// (`.aicost-policy/prices.csv` at the repository root).
 pub fn pricing_settings(
     loaded: &LoadedConfig,
-    usage_file: Option<&Path>,
+    (usage_file, scan): (Option<&Path>, ScanStart<'_>),
     namer: &PathNamer,
+    today: Date,
     inventory: &mut Inventory,
 ) -> PricingSettings {
     let pricing = &loaded.config.pricing;
-    let usage = match usage_file_path(loaded, usage_file) {
+    let usage = match usage_file_path(loaded, usage_file, scan) {
         None => Usage::default(),
         Some(path) => {
             let abs = path.canonicalize().unwrap_or_else(|_| path.clone());
@@ -193,20 +197,50 @@ pub fn pricing_settings(
         overlay: installed_overlay(namer, loaded.config.max_file_size, inventory),
         usage,
         default_gpu: loaded.config.kubernetes.default_gpu.clone(),
+        today: Some(today),
+        sustained_use_discounts: pricing.sustained_use_discounts,
     }
 }
 
 /// The usage file: `--usage-file`, else `usage_file` in the configuration, else
-/// `aicost-usage.yml` next to the configuration when it exists.
-pub fn usage_file_path(loaded: &LoadedConfig, usage_file: Option<&Path>) -> Option<PathBuf> {
+/// `aicost-usage.yml` next to the configuration when it exists, else the nearest
+/// `aicost-usage.yml` from the first scanned path up to the repository root (as the
+/// configuration is found), so one beside the scanned root needs no configuration.
+pub fn usage_file_path(
+    loaded: &LoadedConfig,
+    usage_file: Option<&Path>,
+    (start, root): ScanStart<'_>,
+) -> Option<PathBuf> {
     let base = loaded.base_dir().map(Path::to_path_buf);
     match (usage_file, &loaded.config.pricing.usage_file) {
         (Some(p), _) => Some(p.to_path_buf()),
         (None, Some(p)) => Some(base.unwrap_or_default().join(p)),
         (None, None) => base
             .map(|b| b.join(usage::FILE_NAME))
-            .filter(|p| p.is_file()),
+            .filter(|p| p.is_file())
+            .or_else(|| nearest_usage_file(start, root)),
     }
+}
+
+/// The nearest `aicost-usage.yml` from `start` (a directory, or a file's directory) up to
+/// `root`.
+fn nearest_usage_file(start: &Path, root: &Path) -> Option<PathBuf> {
+    let mut dir = if start.is_file() {
+        start.parent()
+    } else {
+        Some(start)
+    };
+    while let Some(d) = dir {
+        let candidate = d.join(usage::FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if d == root {
+            break;
+        }
+        dir = d.parent();
+    }
+    None
 }
 
 /// The prices of the installed overlay, when `.aicost-policy/prices.csv` exists at the
@@ -253,6 +287,7 @@ pub fn sources_used(
     loaded: &LoadedConfig,
     policies: Option<(bool, &[PathBuf])>,
     usage_file: Option<&Path>,
+    scan: ScanStart<'_>,
 ) -> String {
     // Relative to the working directory when under it, as the user gave the paths.
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -275,7 +310,7 @@ pub fn sources_used(
         }
         out.push_str(&format!("note: policies: {}\n", parts.join(", ")));
     }
-    match usage_file_path(loaded, usage_file) {
+    match usage_file_path(loaded, usage_file, scan) {
         Some(p) => out.push_str(&format!("note: usage file: {}\n", shown(&p))),
         None => out.push_str("note: usage file: none\n"),
     }

@@ -47,6 +47,7 @@ const KNOWN_KEYS: &[&str] = &[
     "spot_factors",
     "region_fallback",
     "extra_regions",
+    "sustained_use_discounts",
     "overrides",
     "discounts",
     "provider",

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer};
 
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PricingConfig {
     /// The usage file, relative to this file [default: `aicost-usage.yml` next to it, when
@@ -31,6 +31,24 @@ pub struct PricingConfig {
     /// regions only when the plan is applied). Such a region has no catalog prices.
     #[serde(default)]
     pub extra_regions: Vec<String>,
+    /// Google's sustained-use discount for machines billed the whole month on demand at
+    /// catalog prices (30% N1, M1, M2 and GPUs on N1; 20% N2, N2D, C2) [default: true].
+    #[serde(default = "super::yes")]
+    pub sustained_use_discounts: bool,
+}
+
+impl Default for PricingConfig {
+    fn default() -> Self {
+        PricingConfig {
+            usage_file: None,
+            spot_factors: BTreeMap::new(),
+            overrides: Vec::new(),
+            discounts: Vec::new(),
+            region_fallback: false,
+            extra_regions: Vec::new(),
+            sustained_use_discounts: true,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

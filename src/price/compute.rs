@@ -92,11 +92,11 @@ pub(super) fn components(
     }
     let provider = catalog_provider(&r.provider.name);
     let region = pricing_region(r, assumptions);
-    let hours = usage.monthly_hours.unwrap_or(HOURS_PER_MONTH);
+    let hours = usage.monthly_hours().unwrap_or(HOURS_PER_MONTH);
     if r.resource_type == "aws_sagemaker_endpoint_configuration" {
         return Some(sagemaker_variants(r, s, &region, hours));
     }
-    if usage.monthly_hours.is_some() {
+    if usage.monthly_hours().is_some() {
         notes.push(super::usage::hours_note(hours));
     }
     // The defaults the compute facts rest on (GKE's three zones for a regional pool).
@@ -120,10 +120,15 @@ pub(super) fn components(
         .instance_type
         .known()
         .map_or("unknown type", String::as_str);
+    let discount = sustained_use(provider, &c.instance_type, &c.capacity, hours, (&region, s));
     let mut out = vec![component(
         format!("Instance usage ({capacity_word}, {type_word})"),
         "hours",
-        machine_price(provider, &c.instance_type, &c.capacity, &region, s),
+        with_sustained_use(
+            machine_price(provider, &c.instance_type, &c.capacity, &region, s),
+            discount,
+            "",
+        ),
         Ok(hours),
         &units,
     )];
@@ -296,13 +301,24 @@ pub(super) fn gke_default_pool(
         .known()
         .map_or("unknown type", String::as_str)
         .to_string();
+    let discount = sustained_use(
+        "google",
+        &machine_type,
+        &capacity,
+        HOURS_PER_MONTH,
+        (&region, s),
+    );
     let mut out = vec![component(
         format!(
             "Default node pool ({}, {type_word})",
             capacity.known().map_or("", |c| c.as_str())
         ),
         "hours",
-        machine_price("google", &machine_type, &capacity, &region, s),
+        with_sustained_use(
+            machine_price("google", &machine_type, &capacity, &region, s),
+            discount,
+            "",
+        ),
         Ok(HOURS_PER_MONTH),
         &units,
     )];
@@ -422,6 +438,91 @@ fn unknown_machine(provider: &str, machine_type: &str, reason: String) -> String
     }
 }
 
+/// Google's sustained-use discount at its full-month rate, per machine series: the
+/// percentage off the vCPUs and memory of a machine that runs the whole month (Compute
+/// Engine documentation, "Sustained use discounts"). 30% for N1 (and GPUs attached to it:
+/// each quarter of the month is billed at 100%, 80%, 60% and 40% of the base price), M1,
+/// M2 and the f1-micro and g1-small shared-core types; 20% for N2, N2D and C2. Other series
+/// (E2, A2, A3, G2, C2D, C3, N4, T2D, ...) get none. `custom-*` machine types are N1.
+const SUSTAINED_USE: [(&str, Decimal); 9] = [
+    ("n1", Decimal::from_parts(30, 0, 0, false, 0)),
+    ("m1", Decimal::from_parts(30, 0, 0, false, 0)),
+    ("m2", Decimal::from_parts(30, 0, 0, false, 0)),
+    ("f1", Decimal::from_parts(30, 0, 0, false, 0)),
+    ("g1", Decimal::from_parts(30, 0, 0, false, 0)),
+    ("n2", Decimal::from_parts(20, 0, 0, false, 0)),
+    ("n2d", Decimal::from_parts(20, 0, 0, false, 0)),
+    ("c2", Decimal::from_parts(20, 0, 0, false, 0)),
+    ("custom", Decimal::from_parts(30, 0, 0, false, 0)),
+];
+
+/// The full-month sustained-use discount of a GCE machine type's series, as (percent,
+/// series): `n1-standard-16` → (30, "n1"), `n2d-standard-8` → (20, "n2d").
+pub fn sustained_use_percent(machine_type: &str) -> Option<(Decimal, &'static str)> {
+    let series = machine_type.trim().split('-').next()?.to_ascii_lowercase();
+    SUSTAINED_USE
+        .iter()
+        .find(|(s, _)| *s == series)
+        .map(|(s, p)| (*p, if *s == "custom" { "n1" } else { s }))
+}
+
+/// The sustained-use discount a machine gets, as (percent, series): a Google machine of an
+/// eligible series, on demand, billed the whole month (730 hours, not fewer hours from the
+/// usage file), at its catalog list price (a configured or overlay price is taken as the
+/// net price), unless `[pricing] sustained_use_discounts = false`.
+pub(super) fn sustained_use(
+    provider: &str,
+    machine_type: &Fact<String>,
+    capacity: &Fact<Capacity>,
+    hours: Decimal,
+    (region, s): In<'_>,
+) -> Option<(Decimal, &'static str)> {
+    let Fact::Known(machine_type) = machine_type else {
+        return None;
+    };
+    let eligible = provider == "google"
+        && whole_month_on_demand(capacity, hours, s)
+        && s.override_for(
+            provider,
+            machine_type,
+            (!region.is_empty()).then_some(region),
+        )
+        .is_none();
+    eligible
+        .then(|| sustained_use_percent(machine_type))
+        .flatten()
+}
+
+/// Billed the whole month on demand, with sustained-use discounts on.
+fn whole_month_on_demand(capacity: &Fact<Capacity>, hours: Decimal, s: &PricingSettings) -> bool {
+    s.sustained_use_discounts
+        && hours == HOURS_PER_MONTH
+        && matches!(capacity, Fact::Known(Capacity::OnDemand))
+}
+
+/// `price` less the sustained-use discount, noted on the line (`what` names what it is on
+/// besides the machine: "GPUs on ").
+pub(super) fn with_sustained_use(
+    price: PriceResult,
+    discount: Option<(Decimal, &str)>,
+    what: &str,
+) -> PriceResult {
+    let Some((percent, series)) = discount else {
+        return price;
+    };
+    price.and_then(|mut rate| {
+        let factor = (Decimal::ONE_HUNDRED - percent) / Decimal::ONE_HUNDRED;
+        rate.usd = rate
+            .usd
+            .checked_mul(factor)
+            .ok_or_else(|| "the discounted price is too large to compute".to_string())?;
+        rate.notes.push(format!(
+            "sustained-use discount {percent}% ({what}{series}, full month)"
+        ));
+        Ok(rate)
+    })
+}
+
 /// GPUs a GCE machine bills separately (n1 with `guest_accelerator`); a2, a3 and g2
 /// machine types include theirs.
 fn attached_gpus(
@@ -463,6 +564,11 @@ fn attached_gpus(
             .map_err(unknown_price)
             .and_then(|(p, notes)| catalog_rate(&p, region, notes, s))
     };
+    // GPUs attached to an N1 machine get the N1 rate (GPU prices are catalog prices only).
+    let discount = machine_type
+        .and_then(sustained_use_percent)
+        .filter(|(_, series)| *series == "n1" && whole_month_on_demand(capacity, hours, s));
+    let price = with_sustained_use(price, discount, "GPUs on ");
     let per_unit = match count {
         Some(n) => hours
             .checked_mul(n)
@@ -474,4 +580,73 @@ fn attached_gpus(
         if spot { "spot" } else { "on-demand" }
     );
     vec![component(name, "GPU-hours", price, per_unit, units)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn sustained_use_rates_follow_the_machine_series() {
+        let percent = |t: &str| sustained_use_percent(t).map(|(p, s)| (p.to_string(), s));
+        let p = |n: &str, s: &'static str| Some((n.to_string(), s));
+        assert_eq!(percent("n1-standard-16"), p("30", "n1"));
+        assert_eq!(percent("custom-4-15360"), p("30", "n1"));
+        assert_eq!(percent("m1-ultramem-40"), p("30", "m1"));
+        assert_eq!(percent("m2-ultramem-208"), p("30", "m2"));
+        assert_eq!(percent("f1-micro"), p("30", "f1"));
+        assert_eq!(percent("g1-small"), p("30", "g1"));
+        assert_eq!(percent("n2-standard-8"), p("20", "n2"));
+        assert_eq!(percent("N2D-standard-8"), p("20", "n2d"));
+        assert_eq!(percent("c2-standard-8"), p("20", "c2"));
+        for none in [
+            "e2-standard-8",
+            "a2-highgpu-1g",
+            "a3-highgpu-8g",
+            "g2-standard-8",
+            "c2d-standard-8",
+            "c3-standard-8",
+            "n4-standard-8",
+            "t2d-standard-8",
+        ] {
+            assert_eq!(percent(none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn only_whole_month_on_demand_catalog_prices_are_discounted() {
+        let s = PricingSettings::default();
+        let n1 = Fact::Known("n1-standard-16".to_string());
+        let on_demand = Fact::Known(Capacity::OnDemand);
+        let hours = HOURS_PER_MONTH;
+        assert!(sustained_use("google", &n1, &on_demand, hours, ("us-central1", &s)).is_some());
+        assert!(sustained_use("aws", &n1, &on_demand, hours, ("us-east-1", &s)).is_none());
+        let spot = Fact::Known(Capacity::Spot);
+        assert!(sustained_use("google", &n1, &spot, hours, ("us-central1", &s)).is_none());
+        let part = Decimal::from_str("729").unwrap();
+        assert!(sustained_use("google", &n1, &on_demand, part, ("us-central1", &s)).is_none());
+        let off = PricingSettings {
+            sustained_use_discounts: false,
+            ..PricingSettings::default()
+        };
+        assert!(sustained_use("google", &n1, &on_demand, hours, ("us-central1", &off)).is_none());
+        let overridden = PricingSettings {
+            overrides: vec![crate::price::PriceOverride {
+                provider: "google".into(),
+                item: "n1-standard-16".into(),
+                region: None,
+                usd_per_hour: Decimal::ONE,
+            }],
+            ..PricingSettings::default()
+        };
+        assert!(sustained_use(
+            "google",
+            &n1,
+            &on_demand,
+            hours,
+            ("us-central1", &overridden)
+        )
+        .is_none());
+    }
 }

@@ -63,7 +63,7 @@ fn pod_hours(
     usage: &UsageValues,
     notes: &mut Vec<String>,
 ) -> Option<Decimal> {
-    if let Some(h) = usage.monthly_hours {
+    if let Some(h) = usage.monthly_hours() {
         notes.push(super::usage::hours_note(h));
         return Some(h);
     }
@@ -197,10 +197,7 @@ fn pods(
     }
     let Some(run) = pod_hours(w, p, usage, notes) else {
         // Priced per pod-hour, with the hours left to the usage file.
-        let per_hour = UsageValues {
-            monthly_hours: Some(Decimal::ONE),
-            ..UsageValues::default()
-        };
+        let per_hour = UsageValues::with_hours(Decimal::ONE);
         let mut ignored = Required {
             provider: required.provider,
             region: required.region,
@@ -574,13 +571,13 @@ fn llm_route(route: &LlmRoute, usage: &UsageValues, notes: &mut Vec<String>) -> 
             format!("Input tokens ({model})"),
             "1M tokens",
             price(true),
-            millions(usage.monthly_input_tokens),
+            millions(usage.monthly_input_tokens()),
         ),
         usage_component(
             format!("Output tokens ({model})"),
             "1M tokens",
             price(false),
-            millions(usage.monthly_output_tokens),
+            millions(usage.monthly_output_tokens()),
         ),
     ]
 }

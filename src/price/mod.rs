@@ -29,29 +29,47 @@ pub mod usage;
 
 use rayon::prelude::*;
 
-use crate::model::{CostComponent, CostEstimate, Resource};
+use crate::model::{CostComponent, CostEstimate, InputError, Resource};
 
+pub use self::compute::sustained_use_percent;
 pub use self::free::no_charge;
 pub use self::settings::{Discount, PriceOverride, PricingSettings};
 pub use self::usage::{Usage, UsageValues};
 
-/// Estimates every resource's monthly cost in place.
-pub fn estimate_all(resources: &mut [Resource], settings: &PricingSettings) {
-    resources
+/// Estimates every resource's monthly cost in place. Returns an input error for every value
+/// of the usage file that resources of the scan were given and none of their estimates
+/// reads: a usage value changes the estimate or is rejected.
+pub fn estimate_all(resources: &mut [Resource], settings: &PricingSettings) -> Vec<InputError> {
+    let usages: Vec<UsageValues> = resources
         .par_iter_mut()
-        .for_each(|r| r.cost = estimate(r, settings));
+        .map(|r| {
+            let usage = settings.usage.for_resource(&r.resource_type, &r.address);
+            r.cost = estimate_with(r, settings, &usage);
+            usage
+        })
+        .collect();
+    settings.usage.unused(resources, &usages)
 }
 
 /// The estimate of one resource; `None` for types that are not priced.
 pub fn estimate(r: &Resource, settings: &PricingSettings) -> Option<CostEstimate> {
     let usage = settings.usage.for_resource(&r.resource_type, &r.address);
+    estimate_with(r, settings, &usage)
+}
+
+/// The estimate of one resource with its usage values (which it marks read).
+fn estimate_with(
+    r: &Resource,
+    settings: &PricingSettings,
+    usage: &UsageValues,
+) -> Option<CostEstimate> {
     let mut components: Vec<CostComponent> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let mut priced = false;
     // Workloads are priced as pods (a named node type is their share of it, not a machine).
     if r.workload.is_some() {
         let mut missing = Vec::new();
-        let mut c = kubernetes::components(r, settings, &usage, &mut notes, &mut missing)?;
+        let mut c = kubernetes::components(r, settings, usage, &mut notes, &mut missing)?;
         settings.apply_discounts(&r.provider.name, &mut c, &mut notes);
         let mut estimate = CostEstimate::from_components(c, notes);
         if let Some(crate::model::WorkloadDetail::Pods(p)) = r.workload.as_ref().map(|w| &w.detail)
@@ -68,15 +86,15 @@ pub fn estimate(r: &Resource, settings: &PricingSettings) -> Option<CostEstimate
     }
     // What the amounts rest on that the input does not say, shown beside them.
     let mut assumptions: Vec<String> = Vec::new();
-    if let Some(c) = compute::components(r, settings, &usage, &mut notes, &mut assumptions) {
+    if let Some(c) = compute::components(r, settings, usage, &mut notes, &mut assumptions) {
         components.extend(c);
         priced = true;
     }
-    if let Some(c) = storage::components(r, settings, &usage, &mut notes, &mut assumptions) {
+    if let Some(c) = storage::components(r, settings, usage, &mut notes, &mut assumptions) {
         components.extend(c);
         priced = true;
     }
-    if let Some(c) = services::components(r, settings, &usage, &mut notes, &mut assumptions) {
+    if let Some(c) = services::components(r, settings, usage, &mut notes, &mut assumptions) {
         components.extend(c);
         priced = true;
     }

@@ -9,7 +9,7 @@ use super::line::{component, usage_component, PriceResult, Rate, Units};
 use super::settings::PricingSettings;
 use super::usage::UsageValues;
 use crate::catalog;
-use crate::load::terraform::convert::to_number;
+use crate::load::terraform::convert::{to_number, to_string};
 use crate::load::terraform::facts::arg;
 use crate::model::{CostComponent, Resource, Value, HOURS_PER_MONTH};
 
@@ -21,12 +21,7 @@ pub(super) fn components(
     assumptions: &mut Vec<String>,
 ) -> Option<Vec<CostComponent>> {
     match r.resource_type.as_str() {
-        "aws_eks_cluster" => Some(vec![control_plane(
-            s,
-            "aws",
-            "EKS control plane",
-            "standard",
-        )]),
+        "aws_eks_cluster" => Some(vec![eks_control_plane(r, s)]),
         "google_container_cluster" => {
             notes.push("Google credits one zonal or Autopilot cluster per billing account; the credit is not applied".to_string());
             let mut out = vec![control_plane(
@@ -69,6 +64,223 @@ fn control_plane(s: &PricingSettings, provider: &str, name: &str, tier: &str) ->
         Ok(HOURS_PER_MONTH),
         &Units::one(),
     )
+}
+
+/// The EKS control plane: the standard rate, or the extended-support rate when the
+/// cluster's `version` is past the end of its standard support on the date prices are for
+/// (`catalog/eks_versions.csv`), unless `upgrade_policy.support_type = "STANDARD"` has AWS
+/// upgrade it instead.
+fn eks_control_plane(r: &Resource, s: &PricingSettings) -> CostComponent {
+    let tier = eks_tier(r, s.today);
+    let (name, variant) = if tier.extended {
+        ("EKS control plane (extended support)", "extended")
+    } else {
+        ("EKS control plane", "standard")
+    };
+    let price: PriceResult = catalog::control_plane_price("aws", variant)
+        .map_err(unknown_price)
+        .and_then(|p| catalog_rate(&p, "", Vec::new(), s))
+        .map(|mut rate| {
+            rate.notes.splice(0..0, tier.notes);
+            rate.assumptions.extend(tier.assumptions);
+            rate
+        });
+    let mut c = component(
+        name.to_string(),
+        "hours",
+        price,
+        Ok(HOURS_PER_MONTH),
+        &Units::one(),
+    );
+    if let Some(m) = tier.missing {
+        c.missing.get_or_insert(m);
+    }
+    c
+}
+
+/// Which EKS rate a cluster pays, and why.
+#[derive(Debug, Default, PartialEq)]
+struct EksTier {
+    extended: bool,
+    notes: Vec<String>,
+    assumptions: Vec<String>,
+    /// Set when the rate depends on what the input does not say: the standard rate is the
+    /// lower bound, and the estimate is incomplete.
+    missing: Option<String>,
+}
+
+/// `upgrade_policy.support_type`: whether the cluster may enter extended support (AWS's
+/// default, `EXTENDED`) or is upgraded at the end of standard support (`STANDARD`).
+enum SupportType {
+    Extended,
+    Standard,
+    Unknown(String),
+}
+
+const EKS_EXTENDED_HINT: &str =
+    "the lower bound: a version past standard support pays the extended-support rate";
+
+fn eks_tier(r: &Resource, today: Option<crate::model::Date>) -> EksTier {
+    let support = match arg(&r.attributes, "upgrade_policy.support_type") {
+        Some(Value::String(t)) if t.trim().eq_ignore_ascii_case("standard") => {
+            SupportType::Standard
+        }
+        Some(Value::Unknown(u)) => SupportType::Unknown(u.origin.to_string()),
+        _ => SupportType::Extended,
+    };
+    let standard_policy = "upgrade_policy.support_type = \"STANDARD\": AWS upgrades the cluster at the end of standard support, so it never pays extended support";
+    let version = match arg(&r.attributes, "version") {
+        None => {
+            return EksTier {
+                notes: vec![
+                    "version is not set: EKS creates the cluster at its default version, in standard support"
+                        .to_string(),
+                ],
+                ..EksTier::default()
+            }
+        }
+        Some(Value::Unknown(u)) => Err(format!("version is unknown: {}", u.origin)),
+        Some(v) => match to_string(v) {
+            Ok(Some(text)) => match catalog::kubernetes_minor(&text) {
+                Some(_) => Ok(text),
+                None => Err(format!(
+                    "version {text:?} is not a Kubernetes minor version such as \"1.33\""
+                )),
+            },
+            _ => Err("version is not a string".to_string()),
+        },
+    };
+    if let SupportType::Standard = support {
+        if version.is_err() || today.is_none() {
+            return EksTier {
+                notes: vec![standard_policy.to_string()],
+                ..EksTier::default()
+            };
+        }
+    }
+    let version = match version {
+        Ok(v) => v,
+        Err(why) => {
+            return EksTier {
+                missing: Some(format!(
+                    "{why}; priced at the standard rate, {EKS_EXTENDED_HINT}"
+                )),
+                ..EksTier::default()
+            }
+        }
+    };
+    let Some(today) = today else {
+        return EksTier {
+            assumptions: vec![format!(
+                "the date prices are for is not known: Kubernetes {version} is priced at the standard rate"
+            )],
+            ..EksTier::default()
+        };
+    };
+    let calendar = catalog::eks_calendar();
+    let source = format!("{}, as of {}", calendar.name, calendar.as_of);
+    let releases = catalog::eks_releases();
+    let (Some(oldest), Some(newest)) = (releases.first(), releases.last()) else {
+        return EksTier {
+            missing: Some(format!(
+                "the catalog has no EKS version calendar; priced at the standard rate, {EKS_EXTENDED_HINT}"
+            )),
+            ..EksTier::default()
+        };
+    };
+    let minor = catalog::kubernetes_minor(&version);
+    let release = catalog::eks_release(&version);
+    // Out of support: past its extended support, or older than every version listed.
+    let out_of_support = match release {
+        Some(rel) if today >= rel.end_of_extended => Some(format!(
+            "Kubernetes {version}'s extended support ended on {}",
+            rel.end_of_extended
+        )),
+        Some(_) => None,
+        None if minor < Some(oldest.minor) => Some(format!(
+            "Kubernetes {version} is older than the EKS calendar ({} to {}), out of support",
+            oldest.version, newest.version
+        )),
+        None if minor > Some(newest.minor) => {
+            return EksTier {
+                notes: vec![format!(
+                    "Kubernetes {version} is newer than the EKS calendar (up to {}; {source}): priced at the standard rate",
+                    newest.version
+                )],
+                ..EksTier::default()
+            }
+        }
+        None => {
+            return EksTier {
+                missing: Some(format!(
+                    "Kubernetes {version} is not in the EKS calendar; priced at the standard rate, {EKS_EXTENDED_HINT}"
+                )),
+                ..EksTier::default()
+            }
+        }
+    };
+    if let Some(why) = out_of_support {
+        // AWS upgrades such a cluster to the oldest version still supported, and refuses to
+        // create one: priced at that version's rate on the date.
+        let target = releases.iter().find(|r| today < r.end_of_extended);
+        let (extended, target_text) = match (&support, target) {
+            (SupportType::Standard, _) => (false, "a version in standard support".to_string()),
+            (_, Some(t)) if today < t.end_of_standard => {
+                (false, format!("{}, in standard support", t.version))
+            }
+            (_, Some(t)) => (true, format!("{}, in extended support", t.version)),
+            (_, None) => (true, "a version the calendar does not list".to_string()),
+        };
+        let mut tier = EksTier {
+            extended,
+            notes: vec![format!("EKS version calendar: {source}")],
+            assumptions: vec![format!(
+                "{why}: by {today} AWS has upgraded the cluster to {target_text}"
+            )],
+            ..EksTier::default()
+        };
+        if let (true, SupportType::Unknown(origin)) = (extended, &support) {
+            tier.extended = false;
+            tier.missing = Some(format!(
+                "upgrade_policy.support_type is unknown: {origin}; priced at the standard rate, {EKS_EXTENDED_HINT}"
+            ));
+        }
+        return tier;
+    }
+    let Some(rel) = release else {
+        return EksTier::default();
+    };
+    if today < rel.end_of_standard {
+        return EksTier {
+            notes: vec![format!(
+                "Kubernetes {version}: standard support until {} ({source})",
+                rel.end_of_standard
+            )],
+            ..EksTier::default()
+        };
+    }
+    let left = format!(
+        "Kubernetes {version} left standard support on {}, extended support until {} ({source})",
+        rel.end_of_standard, rel.end_of_extended
+    );
+    match support {
+        SupportType::Standard => EksTier {
+            notes: vec![format!("{left}; {standard_policy}")],
+            ..EksTier::default()
+        },
+        SupportType::Unknown(origin) => EksTier {
+            notes: vec![left],
+            missing: Some(format!(
+                "upgrade_policy.support_type is unknown: {origin}; priced at the standard rate, {EKS_EXTENDED_HINT}"
+            )),
+            ..EksTier::default()
+        },
+        SupportType::Extended => EksTier {
+            extended: true,
+            notes: vec![format!("{left}: priced at the extended-support rate on {today}")],
+            ..EksTier::default()
+        },
+    }
 }
 
 /// Bedrock provisioned throughput: model units × hours, at the price the configuration
@@ -201,21 +413,21 @@ fn cognitive_deployment(
             format!("Input tokens ({model})"),
             "1M tokens",
             per_million("input"),
-            millions(usage.monthly_input_tokens),
+            millions(usage.monthly_input_tokens()),
         ),
         usage_component(
             format!("Output tokens ({model})"),
             "1M tokens",
             per_million("output"),
-            millions(usage.monthly_output_tokens),
+            millions(usage.monthly_output_tokens()),
         ),
     ];
-    if usage.monthly_cached_input_tokens.is_some() {
+    if usage.monthly_cached_input_tokens().is_some() {
         out.push(usage_component(
             format!("Cached input tokens ({model})"),
             "1M tokens",
             per_million("cached input"),
-            millions(usage.monthly_cached_input_tokens),
+            millions(usage.monthly_cached_input_tokens()),
         ));
     }
     out
@@ -292,11 +504,7 @@ resource "google_container_cluster" "zonal" {{
     }
 
     fn usage_tokens(input: &str, output: &str) -> UsageValues {
-        UsageValues {
-            monthly_input_tokens: Some(d(input)),
-            monthly_output_tokens: Some(d(output)),
-            ..UsageValues::default()
-        }
+        UsageValues::with_tokens(d(input), d(output))
     }
 
     fn deployment(version: &str, sku: &str) -> Resource {
@@ -377,6 +585,37 @@ resource "aws_bedrock_provisioned_model_throughput" "claude" {
         assert_eq!(c.missing, None);
         // 2 model units x 730 h x $63.
         assert_eq!(c.monthly.map(|m| m.0), Some(d("91980")));
+    }
+
+    #[test]
+    fn without_a_date_an_eks_cluster_is_priced_at_the_standard_rate_as_an_assumption() {
+        let r = only(
+            r#"
+resource "aws_eks_cluster" "c" {
+  name     = "c"
+  role_arn = "arn"
+  version  = "1.31"
+  vpc_config {
+    subnet_ids = []
+  }
+}
+"#,
+        );
+        let c = eks_control_plane(&r, &PricingSettings::default());
+        // 0.10 x 730
+        assert_eq!(c.monthly.map(|m| m.0), Some(d("73")));
+        assert_eq!(
+            c.assumptions,
+            ["the date prices are for is not known: Kubernetes 1.31 is priced at the standard rate"]
+        );
+        let dated = PricingSettings {
+            today: crate::model::Date::parse("2026-01-15").ok(),
+            ..PricingSettings::default()
+        };
+        // 1.31 left standard support on 2025-11-26: 0.60 x 730.
+        let c = eks_control_plane(&r, &dated);
+        assert_eq!(c.monthly.map(|m| m.0), Some(d("438")));
+        assert_eq!(c.name, "EKS control plane (extended support)");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::usage::Usage;
-use crate::model::{CostComponent, Usd};
+use crate::model::{CostComponent, Date, Usd};
 
 /// Where a catalog price is asked for: the region, with the settings that decide whether
 /// another region's price may stand in for it (`[pricing] region_fallback`).
@@ -36,7 +36,7 @@ pub struct Discount {
     pub name: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PricingSettings {
     /// Prices from `[[pricing.overrides]]`: they win over everything else.
     pub overrides: Vec<PriceOverride>,
@@ -52,6 +52,30 @@ pub struct PricingSettings {
     /// `[pricing] region_fallback`: a region without catalog prices is priced at the
     /// provider's reference region, as an assumption; otherwise the price is unknown.
     pub region_fallback: bool,
+    /// The date prices are for (`--today`, else today in UTC): it decides whether an EKS
+    /// cluster's version is past standard support. `None`: not known, and such a cluster is
+    /// priced at the standard rate as an assumption.
+    pub today: Option<Date>,
+    /// `[pricing] sustained_use_discounts` (on by default): a Google machine of an eligible
+    /// series billed the whole month on demand at its catalog list price gets Google's
+    /// full-month sustained-use discount.
+    pub sustained_use_discounts: bool,
+}
+
+impl Default for PricingSettings {
+    fn default() -> Self {
+        PricingSettings {
+            overrides: Vec::new(),
+            overlay: Vec::new(),
+            discounts: Vec::new(),
+            spot_factors: BTreeMap::new(),
+            usage: Usage::default(),
+            default_gpu: None,
+            region_fallback: false,
+            today: None,
+            sustained_use_discounts: true,
+        }
+    }
 }
 
 impl PricingSettings {

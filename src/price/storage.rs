@@ -348,7 +348,7 @@ fn object_storage(
         format!("Storage ({class})"),
         "GB-months",
         price,
-        usage.storage_gb,
+        usage.storage_gb(),
     )
 }
 

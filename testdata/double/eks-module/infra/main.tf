@@ -7,7 +7,7 @@ module "eks" {
   version = "~> 20.31"
 
   cluster_name    = "inference"
-  cluster_version = "1.31"
+  cluster_version = "1.35"
 
   vpc_id     = "vpc-0a1b2c3d"
   subnet_ids = ["subnet-0a1b", "subnet-0c2d"]

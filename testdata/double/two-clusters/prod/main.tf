@@ -12,7 +12,7 @@ provider "aws" {
 resource "aws_eks_cluster" "ml" {
   name     = "ml-prod"
   role_arn = "arn:aws:iam::123456789012:role/ml-prod-cluster"
-  version  = "1.31"
+  version  = "1.35"
 
   vpc_config {
     subnet_ids = ["subnet-0a1b2c3d", "subnet-4e5f6a7b"]

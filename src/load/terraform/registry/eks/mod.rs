@@ -174,6 +174,12 @@ fn cluster(
         attributes.insert("version", v.clone());
         locations.insert("version".to_string(), call.location(input, &[]));
     }
+    // `{ support_type = "STANDARD" }` keeps the cluster out of extended support (v20
+    // `cluster_upgrade_policy`, v21 `upgrade_policy`).
+    if let Some((input, v)) = first_input(call, &["upgrade_policy", "cluster_upgrade_policy"]) {
+        attributes.insert("upgrade_policy", v.clone());
+        locations.insert("upgrade_policy".to_string(), call.location(input, &[]));
+    }
     let cluster_tags = call.input("cluster_tags").cloned().unwrap_or(Value::Null);
     let own = string_map(&[("terraform-aws-modules", Value::string("eks"))]);
     match merge(vec![own, common.tags.clone(), cluster_tags]) {
