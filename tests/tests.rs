@@ -44,6 +44,7 @@ mod output_formats;
 mod plan_reader_props;
 mod policy_engine;
 mod pricing_cli;
+mod pricing_import;
 mod readme_examples;
 mod regions;
 mod registry_aks;

@@ -15,6 +15,7 @@ pub mod attribution;
 pub mod budget;
 mod compute;
 mod free;
+pub mod import;
 mod kubernetes;
 mod line;
 mod nodepool;
