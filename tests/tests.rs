@@ -47,6 +47,7 @@ mod policy_engine;
 mod price_coverage;
 mod price_options;
 mod pricing_cli;
+mod pricing_import;
 mod readme_examples;
 mod regions;
 mod registry_aks;

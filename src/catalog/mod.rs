@@ -32,9 +32,9 @@ pub use kubernetes::{
     kubernetes_unit_rates, UnitRates,
 };
 pub use regions::{
-    aws_region, aws_region_names, aws_regions_as_of, azure_normal_form, azure_region,
-    azure_region_names, azure_regions_as_of, gcp_region, gcp_region_names, gcp_regions_as_of,
-    AwsRegion, NamedRegion,
+    aws_region, aws_region_for_location, aws_region_names, aws_regions_as_of, azure_normal_form,
+    azure_region, azure_region_names, azure_regions_as_of, gcp_region, gcp_region_names,
+    gcp_regions_as_of, AwsRegion, NamedRegion,
 };
 pub use sizes::{machine_size, MachineSize};
 pub use storage::{azure_disk_price, storage_price, volume_extras, VolumeExtras};

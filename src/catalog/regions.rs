@@ -46,6 +46,20 @@ pub fn aws_region(name: &str) -> Option<&'static AwsRegion> {
     aws().items.iter().find(|r| r.region == name)
 }
 
+/// The AWS region whose description is `location`, as the AWS Price List names regions in
+/// its `Location` column (`US East (N. Virginia)`); the Price List's older `EU (Ireland)` is
+/// the SDK's `Europe (Ireland)`. `None` for a name neither writes.
+pub fn aws_region_for_location(location: &str) -> Option<&'static str> {
+    let europe = location
+        .strip_prefix("EU (")
+        .map(|rest| format!("Europe ({rest}"));
+    aws()
+        .items
+        .iter()
+        .find(|r| r.description == location || europe.as_deref() == Some(r.description.as_str()))
+        .map(|r| r.region.as_str())
+}
+
 /// Every AWS region name, sorted.
 pub fn aws_region_names() -> impl Iterator<Item = &'static str> {
     aws().items.iter().map(|r| r.region.as_str())

@@ -49,7 +49,8 @@ pub enum Command {
     Comment(CommentCommand),
     /// Write a commented aicost-policy.toml with the defaults
     Init(InitArgs),
-    /// Show catalog prices and their sources, or install a price overlay
+    /// Show catalog prices and their sources, install a price overlay, or write one from the
+    /// price files the clouds publish
     #[command(subcommand)]
     Pricing(PricingCommand),
 }
@@ -86,6 +87,69 @@ pub enum PricingCommand {
     /// Install a price overlay (a CSV in the catalog's format) from a URL or a file
     #[command(after_help = OVERLAY_FORMAT)]
     Update(PricingUpdateArgs),
+    /// Write a price overlay from the price files the clouds publish (AWS Price List, Azure
+    /// Retail Prices API, Cloud Billing Catalog API); reads files only, never the network
+    #[command(after_help = IMPORT_HELP)]
+    Import(PricingImportArgs),
+}
+
+const IMPORT_HELP: &str = "\
+What is taken (every row, product, item or SKU read is taken or counted as skipped, with the
+reason, on standard error):
+  AWS    on-demand USD per hour of EC2 Linux, shared tenancy, no pre-installed software,
+         CapacityStatus Used (CSV or JSON), and SageMaker ml.* real-time hosting (JSON)
+  Azure  Virtual Machines, Consumption, 1 Hour, USD, primary meter region; not Spot, Low
+         Priority or Windows
+  Google on-demand GPUs billed apart from the machine type (T4, P4, V100, P100, K80), per
+         region; machine types are not derived from per-vCPU and per-GiB SKUs
+
+Exit codes:
+  0  the overlay was written
+  2  usage error, or input that is not the format, is malformed, gives two prices for one
+     item in one region, or yields no price; nothing is written";
+
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("inputs")
+        .required(true)
+        .multiple(true)
+        .args(["aws_price_list", "azure_retail_prices", "gcp_billing_catalog"])
+))]
+pub struct PricingImportArgs {
+    /// AWS Price List bulk files of the AmazonEC2 offer (CSV or JSON) or the AmazonSageMaker
+    /// offer (JSON), for one region or all; repeat the flag or list several files
+    #[arg(long, value_name = "FILE", num_args = 1.., action = clap::ArgAction::Append)]
+    pub aws_price_list: Vec<PathBuf>,
+
+    /// Azure Retail Prices API pages (JSON), one file per page; repeat the flag or list
+    /// several files
+    #[arg(long, value_name = "FILE", num_args = 1.., action = clap::ArgAction::Append)]
+    pub azure_retail_prices: Vec<PathBuf>,
+
+    /// Cloud Billing Catalog API SKU lists of Compute Engine (JSON), one file per page;
+    /// requires --as-of
+    #[arg(long, value_name = "FILE", num_args = 1.., action = clap::ArgAction::Append)]
+    pub gcp_billing_catalog: Vec<PathBuf>,
+
+    /// The date of the prices, for the overlay's as_of [default: the earliest date the files
+    /// give: the AWS publication date, the latest Azure effectiveStartDate of the prices
+    /// taken; the Cloud Billing Catalog gives none]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+
+    /// The overlay's license line [default: "terms of use of the publisher (AWS Price
+    /// List)", naming the publishers of the inputs]
+    #[arg(long, value_name = "TEXT")]
+    pub license: Option<String>,
+
+    /// Write the overlay to this file (replaced atomically) [default: standard output]
+    #[arg(long, value_name = "FILE", conflicts_with = "install")]
+    pub output: Option<PathBuf>,
+
+    /// Install the overlay at .aicost-policy/prices.csv at the repository root, where check
+    /// and cost read it (as `pricing update` does)
+    #[arg(long)]
+    pub install: bool,
 }
 
 const OVERLAY_FORMAT: &str = "\

@@ -1,7 +1,9 @@
 //! `aicost-policy pricing show` (what the catalog and the installed overlay say an item
-//! costs, with the unit, region and source row) and `aicost-policy pricing update` (fetch or
+//! costs, with the unit, region and source row), `aicost-policy pricing update` (fetch or
 //! read a price overlay, validate it completely, and install it atomically in the
-//! repository). `update` is the only command that may use the network.
+//! repository) and `aicost-policy pricing import` (write an overlay from the price files the
+//! clouds publish, read by `price::import`). `update` is the only command that may use the
+//! network.
 
 use std::collections::HashSet;
 use std::fs;
@@ -13,14 +15,17 @@ use std::time::Duration;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use super::args::{PricingCommand, PricingFormat, PricingShowArgs, PricingUpdateArgs};
+use super::args::{
+    PricingCommand, PricingFormat, PricingImportArgs, PricingShowArgs, PricingUpdateArgs,
+};
 use super::exit;
 use crate::catalog::{
     attached_gpu_price, azure_disk_price, control_plane_price, machine_price, spot_price,
     storage_price, tables, token_prices, volume_extras, Price, Provider, TableInfo,
 };
 use crate::load::source::{open_regular, read_source, OpenError, PathNamer};
-use crate::model::InputError;
+use crate::model::{Date, InputError};
+use crate::price::import::{self, FileReport, Format, Prices};
 use crate::price::overlay::{self, Overlay, INSTALLED_PATH, PROVIDERS};
 
 /// The largest overlay `update` accepts, from a file or a URL.
@@ -59,6 +64,7 @@ pub fn run(command: &PricingCommand) -> u8 {
     match command {
         PricingCommand::Show(args) => show(args),
         PricingCommand::Update(args) => update(args),
+        PricingCommand::Import(args) => import_files(args),
     }
 }
 
@@ -792,22 +798,26 @@ fn update(args: &PricingUpdateArgs) -> u8 {
     }
 }
 
+/// Where the overlay is installed by default, and that path as shown: relative to the
+/// current directory when it is under it.
+fn installed_target() -> Result<(PathBuf, String), Failure> {
+    let cwd = std::env::current_dir().ok();
+    let root = repository_root()?;
+    let target = overlay::installed_path(&root);
+    let shown = cwd
+        .as_ref()
+        .and_then(|c| c.canonicalize().ok())
+        .and_then(|c| target.strip_prefix(c).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| target.clone());
+    let shown = shown.display().to_string();
+    Ok((target, shown))
+}
+
 /// Reads or fetches the overlay, validates it, and installs it; returns what to print.
 fn install_overlay(args: &PricingUpdateArgs) -> Result<String, Vec<Failure>> {
-    let cwd = std::env::current_dir().ok();
     let (target, shown_target) = match &args.to {
         Some(to) => (to.clone(), to.display().to_string()),
-        None => {
-            let root = repository_root().map_err(|f| vec![f])?;
-            let target = overlay::installed_path(&root);
-            let shown = cwd
-                .as_ref()
-                .and_then(|c| c.canonicalize().ok())
-                .and_then(|c| target.strip_prefix(c).ok().map(Path::to_path_buf))
-                .unwrap_or_else(|| target.clone());
-            let shown = shown.display().to_string();
-            (target, shown)
-        }
+        None => installed_target().map_err(|f| vec![f])?,
     };
     if target.is_dir() {
         return Err(vec![Failure::new(
@@ -903,6 +913,296 @@ fn too_large(name: &str) -> Failure {
         ),
         "an overlay lists only the prices that differ from the catalog; check that the source is the right file",
     )
+}
+
+// ---------------------------------------------------------------------------------------
+// pricing import
+// ---------------------------------------------------------------------------------------
+
+/// Where `import` writes the overlay.
+enum Destination {
+    Stdout,
+    File(PathBuf, String),
+    Installed(PathBuf, String),
+}
+
+fn import_files(args: &PricingImportArgs) -> u8 {
+    let mut err = std::io::stderr();
+    match import_overlay(args) {
+        Ok(lines) => {
+            let _ = err.write_all(lines.as_bytes());
+            exit::CLEAN
+        }
+        Err((lines, failure)) => {
+            let _ = err.write_all(lines.as_bytes());
+            failure.print();
+            exit::ERROR
+        }
+    }
+}
+
+/// Reads the inputs, writes the overlay; returns what to print on standard error, or that
+/// and the error (the summaries of the files read before it, when useful).
+fn import_overlay(args: &PricingImportArgs) -> Result<String, (String, Failure)> {
+    let alone = |f: Failure| (String::new(), f);
+    let as_of =
+        match args.as_of.as_deref().map(str::trim) {
+            Some(text) => match Date::parse(text) {
+                Ok(_) => Some(text.to_string()),
+                Err(e) => return Err(alone(Failure::new(
+                    format!("--as-of `{text}` is not a date: {}", e.reason()),
+                    "write the date the prices are of as YYYY-MM-DD, such as --as-of 2026-11-01",
+                ))),
+            },
+            None => None,
+        };
+    if args.license.as_deref().is_some_and(|l| l.trim().is_empty()) {
+        return Err(alone(Failure::new(
+            "--license is empty",
+            "name the terms the prices are published under, or leave --license out for the default",
+        )));
+    }
+    if !args.gcp_billing_catalog.is_empty() && as_of.is_none() {
+        return Err(alone(Failure::new(
+            "--gcp-billing-catalog needs --as-of: the Cloud Billing Catalog API gives no date for its prices",
+            "pass the day the SKU lists were downloaded, such as --as-of 2026-11-01",
+        )));
+    }
+    let destination = if args.install {
+        let (target, shown) = installed_target().map_err(alone)?;
+        Destination::Installed(target, shown)
+    } else if let Some(path) = &args.output {
+        Destination::File(path.clone(), path.display().to_string())
+    } else {
+        Destination::Stdout
+    };
+    if let Destination::File(target, shown) | Destination::Installed(target, shown) = &destination {
+        if target.is_dir() {
+            return Err(alone(Failure::new(
+                format!("{shown} is a directory"),
+                format!("name the file to write, such as {shown}/prices.csv"),
+            )));
+        }
+    }
+    let inputs = args
+        .aws_price_list
+        .iter()
+        .map(|p| (Format::AwsPriceList, p))
+        .chain(
+            args.azure_retail_prices
+                .iter()
+                .map(|p| (Format::AzureRetailPrices, p)),
+        )
+        .chain(
+            args.gcp_billing_catalog
+                .iter()
+                .map(|p| (Format::GcpBillingCatalog, p)),
+        );
+    let mut prices = Prices::default();
+    let mut reports: Vec<(Format, &Path, FileReport)> = Vec::new();
+    for (format, path) in inputs {
+        let name = path.display().to_string();
+        let file = open_regular(path).map_err(|e| {
+            alone(Failure::new(
+                format!("cannot read {name}: {e}"),
+                "check the path; nothing was written",
+            ))
+        })?;
+        let reader = std::io::BufReader::with_capacity(256 * 1024, file);
+        let report = import::read(format, reader, &name, &mut prices).map_err(|e| {
+            alone(Failure::new(
+                format!("{}: {}", e.place, e.message),
+                format!("{}; nothing was written", e.help),
+            ))
+        })?;
+        reports.push((format, path.as_path(), report));
+    }
+    let summary: String = reports
+        .iter()
+        .map(|(_, _, r)| format!("{}\n", r.summary()))
+        .collect();
+    if prices.is_empty() {
+        return Err((
+            summary,
+            Failure::new(
+                "no price was taken from the inputs; nothing was written",
+                "the lines above count what was skipped and why; check that the files are of the right offer, service and currency",
+            ),
+        ));
+    }
+    let as_of = match as_of {
+        Some(date) => date,
+        None => match dates_of(&reports) {
+            Ok(date) => date,
+            Err(f) => return Err((summary, f)),
+        },
+    };
+    let mut formats: Vec<Format> = Vec::new();
+    for (format, _, _) in &reports {
+        if !formats.contains(format) {
+            formats.push(*format);
+        }
+    }
+    let source = source_of(&reports);
+    let license = args.license.as_deref().map(str::trim).map_or_else(
+        || {
+            let publishers: Vec<&str> = formats.iter().map(|f| f.publisher()).collect();
+            format!(
+                "terms of use of the publisher{} ({})",
+                if publishers.len() == 1 { "" } else { "s" },
+                publishers.join(", ")
+            )
+        },
+        str::to_string,
+    );
+    let derivation = formats
+        .iter()
+        .map(|f| f.derivation())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let count = prices.len();
+    let text = overlay::render(
+        &source,
+        &as_of,
+        &license,
+        &[("derivation", &derivation)],
+        &prices.into_overrides(),
+    );
+    // The overlay is checked as `pricing update`, `check` and `cost` check it.
+    if let Err(errors) = overlay::parse(&text, &Arc::from("the imported overlay")) {
+        let first = errors
+            .first()
+            .map_or_else(String::new, |e| e.message.clone());
+        return Err((
+            summary,
+            Failure::new(
+                format!("the overlay written from the inputs does not pass the overlay check: {first}"),
+                "this is a bug in aicost-policy; please report it with the input files; nothing was written",
+            ),
+        ));
+    }
+    if u64::try_from(text.len()).unwrap_or(u64::MAX) > MAX_BYTES {
+        return Err((
+            summary,
+            Failure::new(
+                format!(
+                    "the overlay would be {} MiB, over the {} MiB that pricing update, check and cost read; nothing was written",
+                    text.len() / (1024 * 1024),
+                    MAX_BYTES / (1024 * 1024)
+                ),
+                "import the regions you use: pass the regional price files instead of the all-regions file",
+            ),
+        ));
+    }
+    let what = format!(
+        "{} {} (as_of {as_of})",
+        import::count(u64::try_from(count).unwrap_or(u64::MAX)),
+        if count == 1 { "price" } else { "prices" }
+    );
+    let done = match &destination {
+        Destination::Stdout => {
+            let written = std::io::stdout().write_all(text.as_bytes());
+            if let Err(e) = written {
+                return Err((
+                    summary,
+                    Failure::new(
+                        format!("cannot write the overlay: {e}"),
+                        "check that standard output is writable, or pass --output FILE",
+                    ),
+                ));
+            }
+            format!("wrote {what} to standard output\n")
+        }
+        Destination::File(target, shown) => {
+            write_atomically(target, text.as_bytes()).map_err(|f| (summary.clone(), f))?;
+            format!("wrote {what} to {shown}\n")
+        }
+        Destination::Installed(target, shown) => {
+            let replaced = target.is_file();
+            write_atomically(target, text.as_bytes()).map_err(|f| (summary.clone(), f))?;
+            format!(
+                "installed {what} at {shown}{}\ncheck and cost read it from {INSTALLED_PATH}; commit it so every machine and CI price the same\n",
+                if replaced { ", replacing the previous overlay" } else { "" }
+            )
+        }
+    };
+    Ok(format!("{summary}{done}"))
+}
+
+/// The overlay's `# source:`: the files by format (their names without directories, the
+/// first and last of more than five), then how they were read: `AWS Price List CSV, offer
+/// AmazonEC2, version 20250912225308: ec2.csv; ...; imported by aicost-policy pricing import`.
+fn source_of(reports: &[(Format, &Path, FileReport)]) -> String {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (_, path, r) in reports {
+        let kind = if r.details.is_empty() {
+            r.format.clone()
+        } else {
+            format!("{}, {}", r.format, r.details)
+        };
+        let base = path
+            .file_name()
+            .map_or_else(|| r.name.clone(), |n| n.to_string_lossy().into_owned());
+        match groups.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, names)) => names.push(base),
+            None => groups.push((kind, vec![base])),
+        }
+    }
+    let mut parts: Vec<String> = groups
+        .into_iter()
+        .map(|(kind, names)| {
+            let listed = match names.as_slice() {
+                [first, .., last] if names.len() > 5 => {
+                    format!("{first} ... {last} ({} files)", names.len())
+                }
+                _ => names.join(", "),
+            };
+            format!("{kind}: {listed}")
+        })
+        .collect();
+    parts.push("imported by aicost-policy pricing import".to_string());
+    parts.join("; ")
+}
+
+/// The overlay's `as_of` from the files when `--as-of` is not given: the earliest of the
+/// AWS publication dates and of the latest Azure `effectiveStartDate` (the pages of one
+/// query are one snapshot, so their latest date counts for all of them).
+fn dates_of(reports: &[(Format, &Path, FileReport)]) -> Result<String, Failure> {
+    let no_date = |message: String| {
+        Failure::new(
+            message,
+            "pass the date the prices are of with --as-of YYYY-MM-DD, such as the day the files were downloaded; nothing was written",
+        )
+    };
+    let mut dates = Vec::new();
+    let mut azure = None;
+    let mut azure_pages = 0;
+    for (format, _, r) in reports {
+        if *format == Format::AzureRetailPrices {
+            azure_pages += 1;
+            azure = azure.max(r.date.clone());
+            continue;
+        }
+        match &r.date {
+            Some(date) => dates.push(date.clone()),
+            None => return Err(no_date(format!("{} gives no date for its prices", r.name))),
+        }
+    }
+    if azure_pages > 0 {
+        match azure {
+            Some(date) => dates.push(date),
+            None => {
+                return Err(no_date(
+                    "no Azure item taken has an effectiveStartDate, so the Azure pages give no date for their prices"
+                        .to_string(),
+                ))
+            }
+        }
+    }
+    dates
+        .into_iter()
+        .min()
+        .ok_or_else(|| no_date("the input gives no date for its prices".to_string()))
 }
 
 /// Whether a URL may be fetched: HTTPS, or plain HTTP to a loopback address.

@@ -161,23 +161,14 @@ pub(super) fn machine_price(
         Fact::Known(c) => *c,
         Fact::Unknown(u) => return Err(format!("capacity_type is unknown: {}", u.origin)),
     };
-    let region_opt = (!region.is_empty()).then_some(region);
-    if let Some((price, from)) = s.override_for(provider, instance_type, region_opt) {
-        let mut notes = vec![format!("{instance_type} priced from {from}")];
-        let price = match capacity {
-            Capacity::Spot => match s.spot_factors.get(provider) {
-                Some(f) => {
-                    notes.push(format!(
-                        "spot priced at {} × the configured price",
-                        f.normalize()
-                    ));
-                    price.checked_mul(*f).unwrap_or(price)
-                }
-                None => price,
-            },
-            _ => price,
-        };
-        return Ok(Rate::new(price, notes));
+    if let Some(rate) = configured_rate(
+        provider,
+        instance_type,
+        capacity == Capacity::Spot,
+        region,
+        s,
+    ) {
+        return Ok(rate);
     }
     match capacity {
         Capacity::Spot => match s.spot_factors.get(provider) {
@@ -217,6 +208,32 @@ pub(super) fn machine_price(
             Ok(rate)
         }
     }
+}
+
+/// The hourly price of `item` from `[[pricing.overrides]]` or the installed overlay, when
+/// either has one: the same for spot capacity, unless `[pricing] spot_factors` has a factor
+/// for the provider.
+fn configured_rate(
+    provider: &str,
+    item: &str,
+    spot: bool,
+    region: &str,
+    s: &PricingSettings,
+) -> Option<Rate> {
+    let region_opt = (!region.is_empty()).then_some(region);
+    let (price, from) = s.override_for(provider, item, region_opt)?;
+    let mut notes = vec![format!("{item} priced from {from}")];
+    let price = match s.spot_factors.get(provider) {
+        Some(f) if spot => {
+            notes.push(format!(
+                "spot priced at {} × the configured price",
+                f.normalize()
+            ));
+            price.checked_mul(*f).unwrap_or(price)
+        }
+        _ => price,
+    };
+    Some(Rate::new(price, notes))
 }
 
 /// The default node pool of a GKE cluster, which exists unless `remove_default_node_pool`
@@ -559,6 +576,8 @@ fn attached_gpus(
     let spot = matches!(capacity, Fact::Known(Capacity::Spot));
     let price = if gpu_type.is_empty() {
         Err("guest_accelerator.type is unknown".to_string())
+    } else if let Some(rate) = configured_rate("google", gpu_type, spot, region, s) {
+        Ok(rate)
     } else {
         catalog::attached_gpu_price("google", gpu_type, region, spot)
             .map_err(unknown_price)

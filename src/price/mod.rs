@@ -17,6 +17,7 @@ pub mod attribution;
 pub mod budget;
 mod compute;
 mod free;
+pub mod import;
 mod kubernetes;
 mod line;
 mod nodepool;

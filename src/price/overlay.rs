@@ -337,8 +337,61 @@ fn parse_row(
     })
 }
 
-/// A plain non-negative decimal: digits, optionally a dot and more digits.
-fn parse_price(text: &str) -> Option<Decimal> {
+/// The text of an overlay with these metadata and prices, one row per price in the order
+/// given: what [`parse`] reads back. Metadata values are written on one line (line breaks
+/// and other control characters become spaces); `extra` adds more `# key: value` lines
+/// after the three required ones (`derivation`). Prices are written without trailing zeros
+/// (`0.0960000000` → `0.096`); fields that need it are quoted.
+pub fn render(
+    source: &str,
+    as_of: &str,
+    license: &str,
+    extra: &[(&str, &str)],
+    prices: &[PriceOverride],
+) -> String {
+    let one_line = |v: &str| -> String {
+        v.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+            .trim()
+            .to_string()
+    };
+    let mut out = String::new();
+    for (key, value) in [("source", source), ("as_of", as_of), ("license", license)]
+        .into_iter()
+        .chain(extra.iter().copied())
+    {
+        out.push_str(&format!("# {key}: {}\n", one_line(value)));
+    }
+    out.push_str(&HEADER.join(","));
+    out.push('\n');
+    for p in prices {
+        let fields = [
+            p.provider.as_str(),
+            p.region.as_deref().unwrap_or(""),
+            p.item.as_str(),
+            &p.usd_per_hour.normalize().to_string(),
+        ]
+        .map(quoted);
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// A CSV field as [`split_line`] reads it back: quoted when it holds a comma, a quote or
+/// starts or ends with a space.
+fn quoted(field: &str) -> String {
+    if field.contains([',', '"']) || field.trim() != field {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+/// A plain non-negative decimal: digits, optionally a dot and more digits; the form the
+/// overlay, the catalog and the AWS Price List write prices in.
+pub fn parse_price(text: &str) -> Option<Decimal> {
     let (whole, fraction) = match text.split_once('.') {
         Some((w, f)) => (w, Some(f)),
         None => (text, None),
@@ -456,6 +509,42 @@ mod tests {
         ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn render_is_read_back() {
+        let prices = vec![
+            PriceOverride {
+                provider: "aws".into(),
+                item: "p5.48xlarge".into(),
+                region: Some("us-east-1".into()),
+                usd_per_hour: Decimal::from_str("55.0400000000").unwrap(),
+            },
+            PriceOverride {
+                provider: "azurerm".into(),
+                item: "odd,\"item".into(),
+                region: None,
+                usd_per_hour: Decimal::from_str("3").unwrap(),
+            },
+        ];
+        let text = render(
+            "a\nsource",
+            "2026-11-01",
+            "terms",
+            &[("derivation", "how")],
+            &prices,
+        );
+        assert_eq!(
+            text,
+            "# source: a source\n# as_of: 2026-11-01\n# license: terms\n# derivation: how\nprovider,region,item,usd_per_hour\naws,us-east-1,p5.48xlarge,55.04\nazurerm,,\"odd,\"\"item\",3\n"
+        );
+        let o = parse(&text, &name()).unwrap();
+        assert_eq!(o.source, "a source");
+        assert_eq!(
+            o.prices()[0].usd_per_hour,
+            Decimal::from_str("55.04").unwrap()
+        );
+        assert_eq!(o.prices()[1].item, "odd,\"item");
     }
 
     #[test]
