@@ -574,19 +574,23 @@ fn attached_gpus(
         _ => None,
     });
     let spot = matches!(capacity, Fact::Known(Capacity::Spot));
-    let price = if gpu_type.is_empty() {
-        Err("guest_accelerator.type is unknown".to_string())
+    // A configured (override or overlay) price is net: no sustained-use discount on it.
+    let (price, list_price) = if gpu_type.is_empty() {
+        (Err("guest_accelerator.type is unknown".to_string()), false)
     } else if let Some(rate) = configured_rate("google", gpu_type, spot, region, s) {
-        Ok(rate)
+        (Ok(rate), false)
     } else {
-        catalog::attached_gpu_price("google", gpu_type, region, spot)
+        let price = catalog::attached_gpu_price("google", gpu_type, region, spot)
             .map_err(unknown_price)
-            .and_then(|(p, notes)| catalog_rate(&p, region, notes, s))
+            .and_then(|(p, notes)| catalog_rate(&p, region, notes, s));
+        (price, true)
     };
-    // GPUs attached to an N1 machine get the N1 rate (GPU prices are catalog prices only).
+    // GPUs attached to an N1 machine get the N1 rate, off their catalog list price.
     let discount = machine_type
         .and_then(sustained_use_percent)
-        .filter(|(_, series)| *series == "n1" && whole_month_on_demand(capacity, hours, s));
+        .filter(|(_, series)| {
+            list_price && *series == "n1" && whole_month_on_demand(capacity, hours, s)
+        });
     let price = with_sustained_use(price, discount, "GPUs on ");
     let per_unit = match count {
         Some(n) => hours
