@@ -1,7 +1,8 @@
 //! Resources priced from the catalog since issue 15, point 9: Google persistent disks
 //! (zonal and regional), local SSDs of instances and GKE node pools, the legacy
 //! `azurerm_virtual_machine` with its managed disks, and Azure ML compute instances in
-//! their workspace's region. `testdata/terraform/price-coverage/`.
+//! their workspace's region (`testdata/terraform/price-coverage/`); Azure OpenAI token prices
+//! by deployment type and data zone (`testdata/terraform/azure-openai-zones/`).
 
 #![allow(
     clippy::panic,
@@ -133,6 +134,56 @@ fn disks_local_ssds_and_azure_vms_are_priced_from_the_catalog() {
                 "google_container_node_pool.ssd_nodes",
                 "us-central1",
                 "779.03",
+                true,
+                &[],
+                &[],
+                &[]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn azure_openai_tokens_are_priced_by_deployment_type_and_data_zone() {
+    // 10M input, 2M output and 4M cached input tokens a month (aicost-usage.yml next to
+    // the files), gpt-4o 2024-08-06.
+    assert_eq!(
+        estimates("testdata/terraform/azure-openai-zones", &[]),
+        vec![
+            Estimate::new(
+                "azurerm_cognitive_deployment.batch",
+                "swedencentral",
+                "0.00",
+                false,
+                &["price unknown: GlobalBatch deployments are billed at batch token rates, which the token price table does not have"],
+                &[],
+                &[]
+            ),
+            // The EU data zone (swedencentral): 10 x $2.75 + 2 x $11 + 4 x $1.375 = $55.00,
+            // not the global rate.
+            Estimate::new(
+                "azurerm_cognitive_deployment.data_zone",
+                "swedencentral",
+                "55.00",
+                true,
+                &[],
+                &[],
+                &[]
+            ),
+            Estimate::new(
+                "azurerm_cognitive_deployment.data_zone_uk",
+                "uksouth",
+                "0.00",
+                false,
+                &["price unknown: uksouth is in neither the EU nor the US data zone, so a DataZoneStandard deployment has no token price"],
+                &[],
+                &[]
+            ),
+            // Global: 10 x $2.50 + 2 x $10 + 4 x $1.25 = $50.00.
+            Estimate::new(
+                "azurerm_cognitive_deployment.global",
+                "swedencentral",
+                "50.00",
                 true,
                 &[],
                 &[],

@@ -11,7 +11,7 @@ use super::usage::UsageValues;
 use crate::catalog;
 use crate::load::terraform::convert::{to_number, to_string};
 use crate::load::terraform::facts::arg;
-use crate::model::{CostComponent, Resource, Value, HOURS_PER_MONTH};
+use crate::model::{CostComponent, Fact, Resource, Value, HOURS_PER_MONTH};
 
 pub(super) fn components(
     r: &Resource,
@@ -352,7 +352,8 @@ fn cognitive_deployment(
         Some(Value::String(n)) => n.clone(),
         _ => "Standard".to_string(),
     };
-    if sku.starts_with("Provisioned") {
+    // ProvisionedManaged, GlobalProvisionedManaged, DataZoneProvisionedManaged.
+    if sku.contains("Provisioned") {
         let capacity = match arg(&r.attributes, "sku.capacity") {
             Some(Value::Unknown(u)) => Err(format!("sku.capacity is unknown: {}", u.origin)),
             Some(v) => to_number(v)
@@ -384,12 +385,22 @@ fn cognitive_deployment(
             &Units::one(),
         )];
     }
-    let prices = token_price_ids(&model, version.as_deref(), &sku)
-        .iter()
-        .find_map(|id| catalog::token_prices(id));
+    // Token prices are not regional, except that a data zone follows the region.
+    let region = match &r.region {
+        Some(Fact::Known(region)) => region.as_str(),
+        _ => "",
+    };
+    let prices = token_price_ids(&model, version.as_deref(), &sku, region).map(|ids| {
+        ids.iter()
+            .find_map(|id| catalog::token_prices(id))
+            .ok_or_else(|| {
+                format!("price unknown: the model `{model}` is not in the token price table")
+            })
+    });
+    let prices = prices.and_then(|p| p);
     let per_million = |which: &str| -> PriceResult {
         match &prices {
-            Some(p) => {
+            Ok(p) => {
                 let price = match which {
                     "input" => Some(&p.input),
                     "output" => Some(&p.output),
@@ -401,9 +412,7 @@ fn cognitive_deployment(
                         catalog_rate(pr, "", vec![format!("token prices of {}", p.model)], s)
                     })
             }
-            None => Err(format!(
-                "price unknown: the model `{model}` is not in the token price table"
-            )),
+            Err(e) => Err(e.clone()),
         }
     };
     let millions =
@@ -434,24 +443,85 @@ fn cognitive_deployment(
 }
 
 /// The token price table ids to try for an Azure OpenAI deployment, most specific first:
-/// the deployment type's own rows for the model version (`azure/global-standard/...` for
-/// GlobalStandard), then the version's regional (Standard) row, then the model's; prices
-/// differ between versions (`gpt-4o` 2024-05-13 costs twice what 2024-08-06 does).
-fn token_price_ids(model: &str, version: Option<&str>, sku: &str) -> Vec<String> {
+/// the deployment type's own rows for the model version, then the model's. Prices differ
+/// between versions (`gpt-4o` 2024-05-13 costs twice what 2024-08-06 does) and between
+/// deployment types: GlobalStandard (`azure/global-standard/`, `azure/global/`, else the
+/// regional rows), DataZoneStandard (`azure/eu/` or `azure/us/` by the account's region,
+/// about 10% above global, with no fallback to another type's price) and Standard
+/// (regional, `azure/`). Batch deployments have no rows: their price is unknown.
+fn token_price_ids(
+    model: &str,
+    version: Option<&str>,
+    sku: &str,
+    region: &str,
+) -> Result<Vec<String>, String> {
     let mut names = Vec::new();
     if let Some(v) = version {
         names.push(format!("{model}-{v}"));
     }
     names.push(model.to_string());
+    let with =
+        |prefix: &str| -> Vec<String> { names.iter().map(|n| format!("{prefix}/{n}")).collect() };
+    if sku.contains("Batch") {
+        return Err(format!(
+            "price unknown: {sku} deployments are billed at batch token rates, which the token price table does not have"
+        ));
+    }
+    if sku.eq_ignore_ascii_case("DataZoneStandard") {
+        let zone = data_zone(region).ok_or_else(|| {
+            if region.is_empty() {
+                "price unknown: a DataZoneStandard deployment is priced by its data zone (EU or US), and the account's region is unknown".to_string()
+            } else {
+                format!("price unknown: {region} is in neither the EU nor the US data zone, so a DataZoneStandard deployment has no token price")
+            }
+        })?;
+        return Ok(with(&format!("azure/{zone}")));
+    }
     let mut ids = Vec::new();
     if sku.eq_ignore_ascii_case("GlobalStandard") {
         for prefix in ["azure/global-standard", "azure/global"] {
-            ids.extend(names.iter().map(|n| format!("{prefix}/{n}")));
+            ids.extend(with(prefix));
         }
     }
-    ids.extend(names.iter().map(|n| format!("azure/{n}")));
+    ids.extend(with("azure"));
     ids.push(model.to_string());
-    ids
+    Ok(ids)
+}
+
+/// The Azure OpenAI data zone of a region: `eu` for the regions in EU member states, `us`
+/// for the United States regions.
+fn data_zone(region: &str) -> Option<&'static str> {
+    const EU: &[&str] = &[
+        "francecentral",
+        "francesouth",
+        "germanynorth",
+        "germanywestcentral",
+        "italynorth",
+        "northeurope",
+        "polandcentral",
+        "spaincentral",
+        "swedencentral",
+        "swedensouth",
+        "westeurope",
+    ];
+    const US: &[&str] = &[
+        "centralus",
+        "eastus",
+        "eastus2",
+        "northcentralus",
+        "southcentralus",
+        "westcentralus",
+        "westus",
+        "westus2",
+        "westus3",
+    ];
+    if EU.contains(&region) {
+        Some("eu")
+    } else if US.contains(&region) {
+        Some("us")
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

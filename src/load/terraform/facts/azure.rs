@@ -35,6 +35,10 @@ pub fn region(
             "machine_learning_workspace_id",
             "the compute instance runs in its workspace's region, and the workspace is not in this configuration",
         ),
+        "azurerm_cognitive_deployment" => (
+            "cognitive_account_id",
+            "the deployment is in its account's region, and the account is not in this configuration",
+        ),
         _ => return None,
     };
     let parent = arg(&r.attributes, parent_id)
