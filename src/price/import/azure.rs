@@ -14,10 +14,8 @@
 //! exact decimal it writes. The file's date is the latest `effectiveStartDate` of the prices
 //! taken.
 
-use std::fmt;
 use std::io::BufRead;
 
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -197,56 +195,16 @@ impl State<'_> {
     }
 }
 
-struct Page<'a, 'p>(&'a mut State<'p>);
-
-impl<'de> DeserializeSeed<'de> for Page<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+impl json::ListReader for State<'_> {
+    type Element = Item;
+    const KEY: &'static str = "Items";
+    const OBJECT: &'static str = "an Azure Retail Prices page, a JSON object with `Items`";
+    const LIST: &'static str = "`Items`, a list of price items";
+    fn found(&mut self) {
+        self.has_items = true;
     }
-}
-
-impl<'de> Visitor<'de> for Page<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an Azure Retail Prices page, a JSON object with `Items`")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "Items" {
-                self.0.has_items = true;
-                map.next_value_seed(Items(&mut *self.0))?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-struct Items<'a, 'p>(&'a mut State<'p>);
-
-impl<'de> DeserializeSeed<'de> for Items<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Items<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("`Items`, a list of price items")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0;
-        while let Some(item) = seq.next_element::<Item>()? {
-            self.0.item(index, item)?;
-            index += 1;
-        }
-        Ok(())
+    fn element<E: serde::de::Error>(&mut self, index: u64, element: Item) -> Result<(), E> {
+        self.item(index, element)
     }
 }
 
@@ -267,7 +225,7 @@ pub fn read(
         error: None,
     };
     let position = st.position.clone();
-    if let Err(e) = json::parse(reader, &position, Page(&mut st)) {
+    if let Err(e) = json::parse(reader, &position, json::ListObject(&mut st)) {
         let pending = st.error.take();
         return Err(json::located(e, name, WHAT, pending));
     }

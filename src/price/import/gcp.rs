@@ -16,11 +16,9 @@
 //! their machine types are priced whole. The price is `units + nanos / 10^9`, exactly. The
 //! catalog API gives no publication date, so `--as-of` is required.
 
-use std::fmt;
 use std::io::BufRead;
 
 use rust_decimal::Decimal;
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::json::{self, stop, Position};
@@ -308,56 +306,16 @@ impl State<'_> {
     }
 }
 
-struct Page<'a, 'p>(&'a mut State<'p>);
-
-impl<'de> DeserializeSeed<'de> for Page<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+impl json::ListReader for State<'_> {
+    type Element = Sku;
+    const KEY: &'static str = "skus";
+    const OBJECT: &'static str = "a Cloud Billing Catalog SKU list, a JSON object with `skus`";
+    const LIST: &'static str = "`skus`, a list of SKUs";
+    fn found(&mut self) {
+        self.has_skus = true;
     }
-}
-
-impl<'de> Visitor<'de> for Page<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a Cloud Billing Catalog SKU list, a JSON object with `skus`")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "skus" {
-                self.0.has_skus = true;
-                map.next_value_seed(Skus(&mut *self.0))?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-struct Skus<'a, 'p>(&'a mut State<'p>);
-
-impl<'de> DeserializeSeed<'de> for Skus<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Skus<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("`skus`, a list of SKUs")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0;
-        while let Some(sku) = seq.next_element::<Sku>()? {
-            self.0.sku(index, sku)?;
-            index += 1;
-        }
-        Ok(())
+    fn element<E: serde::de::Error>(&mut self, index: u64, element: Sku) -> Result<(), E> {
+        self.sku(index, element)
     }
 }
 
@@ -377,7 +335,7 @@ pub fn read(
         error: None,
     };
     let position = st.position.clone();
-    if let Err(e) = json::parse(reader, &position, Page(&mut st)) {
+    if let Err(e) = json::parse(reader, &position, json::ListObject(&mut st)) {
         let pending = st.error.take();
         return Err(json::located(e, name, WHAT, pending));
     }

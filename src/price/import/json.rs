@@ -10,7 +10,9 @@ use std::io::{BufRead, Read};
 use std::rc::Rc;
 
 use rust_decimal::Decimal;
-use serde::de::DeserializeSeed;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::ImportError;
@@ -144,6 +146,77 @@ pub fn exact_number(raw: &RawValue) -> Option<Decimal> {
         None => number.parse::<Decimal>().ok()?,
     };
     (!text.starts_with('-') || value.is_zero()).then_some(value)
+}
+
+/// A reader of the one list that matters in a JSON object (Azure's `Items`, Google's
+/// `skus`), given its elements one at a time; every other key is skipped unread.
+pub trait ListReader {
+    type Element: serde::de::DeserializeOwned;
+    /// The key of the list.
+    const KEY: &'static str;
+    /// What the object is, for a syntax error (`an Azure Retail Prices page, ...`).
+    const OBJECT: &'static str;
+    /// What the list is.
+    const LIST: &'static str;
+    /// The list is present.
+    fn found(&mut self);
+    /// The element at `index`; an error stops the parse.
+    fn element<E: serde::de::Error>(&mut self, index: u64, element: Self::Element)
+        -> Result<(), E>;
+}
+
+/// The seed that reads an object with a [`ListReader`]'s list.
+pub struct ListObject<'a, R>(pub &'a mut R);
+
+impl<'de, R: ListReader> DeserializeSeed<'de> for ListObject<'_, R> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, R: ListReader> Visitor<'de> for ListObject<'_, R> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(R::OBJECT)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == R::KEY {
+                self.0.found();
+                map.next_value_seed(ListElements(&mut *self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct ListElements<'a, R>(&'a mut R);
+
+impl<'de, R: ListReader> DeserializeSeed<'de> for ListElements<'_, R> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, R: ListReader> Visitor<'de> for ListElements<'_, R> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(R::LIST)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while let Some(element) = seq.next_element::<R::Element>()? {
+            self.0.element(index, element)?;
+            index += 1;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
