@@ -41,6 +41,7 @@ mod kubernetes_prices;
 mod kustomize;
 mod loader_robustness;
 mod markdown_injection;
+mod opentofu;
 mod output_formats;
 mod plan_reader_props;
 mod policy_engine;

@@ -33,9 +33,34 @@ pub struct Discovered {
     pub notes: Vec<Note>,
 }
 
-/// Whether a file name is Terraform configuration (not a variables file).
+/// Whether a file name is Terraform or OpenTofu configuration (not a variables file).
 pub fn is_terraform_file(name: &str) -> bool {
-    name.ends_with(".tf") || name.ends_with(".tf.json")
+    [".tf", ".tf.json", ".tofu", ".tofu.json"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// The `.tf` name an OpenTofu file (`x.tofu`, `x.tofu.json`) takes the place of.
+fn shadowed_name(name: &str) -> Option<String> {
+    if let Some(stem) = name.strip_suffix(".tofu.json") {
+        return Some(format!("{stem}.tf.json"));
+    }
+    name.strip_suffix(".tofu").map(|stem| format!("{stem}.tf"))
+}
+
+/// Drops from one directory's files each `x.tf` (`x.tf.json`) next to an `x.tofu`
+/// (`x.tofu.json`): OpenTofu reads only the `.tofu` one. Returns the dropped files.
+pub fn drop_shadowed_by_tofu(files: &mut Vec<PathBuf>) -> Vec<PathBuf> {
+    let name = |p: &PathBuf| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    let shadowed: BTreeSet<String> = files
+        .iter()
+        .filter_map(|p| shadowed_name(&name(p)?))
+        .collect();
+    let (dropped, kept) = std::mem::take(files)
+        .into_iter()
+        .partition(|p| name(p).is_some_and(|n| shadowed.contains(&n)));
+    *files = kept;
+    dropped
 }
 
 /// Whether a file name is YAML (Kubernetes manifests, AI serving configs), including a
@@ -286,12 +311,58 @@ fn walk(
     for files in found.terraform_modules.values_mut() {
         files.sort();
         files.dedup();
+        for dropped in drop_shadowed_by_tofu(files) {
+            found.notes.push(Note {
+                location: None,
+                message: format!(
+                    "`{}` is not read: an OpenTofu `.tofu` file of the same name takes its place",
+                    namer.name(&dropped)
+                ),
+            });
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tofu_file_takes_the_place_of_the_tf_file_of_the_same_name() {
+        let mut files: Vec<PathBuf> = [
+            "m/a.tf",
+            "m/a.tofu",
+            "m/b.tf",
+            "m/c.tf.json",
+            "m/c.tofu.json",
+            "m/d.tofu",
+            "m/e.tofu.json",
+            "m/e.tf",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let dropped = drop_shadowed_by_tofu(&mut files);
+        assert_eq!(
+            dropped,
+            vec![PathBuf::from("m/a.tf"), PathBuf::from("m/c.tf.json")]
+        );
+        let kept: Vec<&str> = files.iter().filter_map(|p| p.to_str()).collect();
+        // e.tofu.json stands for e.tf.json, not e.tf.
+        assert_eq!(
+            kept,
+            vec![
+                "m/a.tofu",
+                "m/b.tf",
+                "m/c.tofu.json",
+                "m/d.tofu",
+                "m/e.tofu.json",
+                "m/e.tf"
+            ]
+        );
+        assert!(is_terraform_file("x.tofu") && is_terraform_file("x.tofu.json"));
+        assert!(!is_terraform_file("x.tofuvars") && !is_terraform_file("x.tfvars"));
+    }
 
     fn names(found: &Discovered, namer: &PathNamer) -> Vec<String> {
         found

@@ -41,7 +41,7 @@ use self::config::ModuleConfig;
 use self::files::FileReader;
 use self::instance::{EvaluatedResource, Instance, ModuleSource, RootContext};
 pub use self::variables::CliVariable;
-use crate::discover::is_terraform_file;
+use crate::discover::{drop_shadowed_by_tofu, is_terraform_file};
 use crate::load::source::{read_source, PathNamer, SourceFile};
 use crate::model::{InputError, Inventory, Location, Suppression};
 
@@ -102,6 +102,7 @@ fn load_module_dir(dir: &Path, reader: &FileReader<'_>) -> Option<Arc<ModuleConf
         return None;
     }
     files.sort();
+    drop_shadowed_by_tofu(&mut files);
     Some(Arc::new(parse_module(dir.to_path_buf(), &files, reader)))
 }
 

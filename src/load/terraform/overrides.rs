@@ -1,4 +1,4 @@
-//! Override files: `override.tf`, `*_override.tf` (and `.tf.json`). Terraform reads a
+//! Override files: `override.tf`, `*_override.tf` (and `.tf.json`, `.tofu`, `.tofu.json`). Terraform reads a
 //! module's other files first, then merges each override file into them in name order
 //! (developer.hashicorp.com/terraform/language/files/override):
 //!
@@ -24,9 +24,9 @@ use crate::model::{InputError, Location};
 /// Whether Terraform reads the file as an override file.
 pub fn is_override_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    let stem = name
-        .strip_suffix(".tf.json")
-        .or_else(|| name.strip_suffix(".tf"));
+    let stem = [".tf.json", ".tf", ".tofu.json", ".tofu"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext));
     stem.is_some_and(|s| s == "override" || s.ends_with("_override"))
 }
 
@@ -335,6 +335,8 @@ mod tests {
             "override.tf.json",
             "gpu_override.tf",
             "envs/prod/x_override.tf.json",
+            "override.tofu",
+            "gpu_override.tofu.json",
         ] {
             assert!(is_override_file(name), "{name}");
         }
