@@ -75,6 +75,7 @@ pub(super) fn catalog_rate(
         usd: price.usd,
         notes,
         assumptions,
+        net: false,
     })
 }
 
@@ -120,7 +121,7 @@ pub(super) fn components(
         .instance_type
         .known()
         .map_or("unknown type", String::as_str);
-    let discount = sustained_use(provider, &c.instance_type, &c.capacity, hours, (&region, s));
+    let discount = sustained_use(provider, &c.instance_type, &c.capacity, hours, s);
     let mut out = vec![component(
         format!("Instance usage ({capacity_word}, {type_word})"),
         "hours",
@@ -233,7 +234,10 @@ fn configured_rate(
         }
         _ => price,
     };
-    Some(Rate::new(price, notes))
+    Some(Rate {
+        net: true,
+        ..Rate::new(price, notes)
+    })
 }
 
 /// The default node pool of a GKE cluster, which exists unless `remove_default_node_pool`
@@ -318,13 +322,7 @@ pub(super) fn gke_default_pool(
         .known()
         .map_or("unknown type", String::as_str)
         .to_string();
-    let discount = sustained_use(
-        "google",
-        &machine_type,
-        &capacity,
-        HOURS_PER_MONTH,
-        (&region, s),
-    );
+    let discount = sustained_use("google", &machine_type, &capacity, HOURS_PER_MONTH, s);
     let mut out = vec![component(
         format!(
             "Default node pool ({}, {type_word})",
@@ -485,27 +483,19 @@ pub fn sustained_use_percent(machine_type: &str) -> Option<(Decimal, &'static st
 
 /// The sustained-use discount a machine gets, as (percent, series): a Google machine of an
 /// eligible series, on demand, billed the whole month (730 hours, not fewer hours from the
-/// usage file), at its catalog list price (a configured or overlay price is taken as the
-/// net price), unless `[pricing] sustained_use_discounts = false`.
+/// usage file), unless `[pricing] sustained_use_discounts = false`. Only its catalog list
+/// price is discounted ([`with_sustained_use`] leaves a configured, net price alone).
 pub(super) fn sustained_use(
     provider: &str,
     machine_type: &Fact<String>,
     capacity: &Fact<Capacity>,
     hours: Decimal,
-    (region, s): In<'_>,
+    s: &PricingSettings,
 ) -> Option<(Decimal, &'static str)> {
     let Fact::Known(machine_type) = machine_type else {
         return None;
     };
-    let eligible = provider == "google"
-        && whole_month_on_demand(capacity, hours, s)
-        && s.override_for(
-            provider,
-            machine_type,
-            (!region.is_empty()).then_some(region),
-        )
-        .is_none();
-    eligible
+    (provider == "google" && whole_month_on_demand(capacity, hours, s))
         .then(|| sustained_use_percent(machine_type))
         .flatten()
 }
@@ -518,7 +508,7 @@ fn whole_month_on_demand(capacity: &Fact<Capacity>, hours: Decimal, s: &PricingS
 }
 
 /// `price` less the sustained-use discount, noted on the line (`what` names what it is on
-/// besides the machine: "GPUs on ").
+/// besides the machine: "GPUs on "). A configured price is net and stays as it is.
 pub(super) fn with_sustained_use(
     price: PriceResult,
     discount: Option<(Decimal, &str)>,
@@ -528,6 +518,9 @@ pub(super) fn with_sustained_use(
         return price;
     };
     price.and_then(|mut rate| {
+        if rate.net {
+            return Ok(rate);
+        }
         let factor = (Decimal::ONE_HUNDRED - percent) / Decimal::ONE_HUNDRED;
         rate.usd = rate
             .usd
@@ -574,23 +567,19 @@ fn attached_gpus(
         _ => None,
     });
     let spot = matches!(capacity, Fact::Known(Capacity::Spot));
-    // A configured (override or overlay) price is net: no sustained-use discount on it.
-    let (price, list_price) = if gpu_type.is_empty() {
-        (Err("guest_accelerator.type is unknown".to_string()), false)
+    let price = if gpu_type.is_empty() {
+        Err("guest_accelerator.type is unknown".to_string())
     } else if let Some(rate) = configured_rate("google", gpu_type, spot, region, s) {
-        (Ok(rate), false)
+        Ok(rate)
     } else {
-        let price = catalog::attached_gpu_price("google", gpu_type, region, spot)
+        catalog::attached_gpu_price("google", gpu_type, region, spot)
             .map_err(unknown_price)
-            .and_then(|(p, notes)| catalog_rate(&p, region, notes, s));
-        (price, true)
+            .and_then(|(p, notes)| catalog_rate(&p, region, notes, s))
     };
     // GPUs attached to an N1 machine get the N1 rate, off their catalog list price.
     let discount = machine_type
         .and_then(sustained_use_percent)
-        .filter(|(_, series)| {
-            list_price && *series == "n1" && whole_month_on_demand(capacity, hours, s)
-        });
+        .filter(|(_, series)| *series == "n1" && whole_month_on_demand(capacity, hours, s));
     let price = with_sustained_use(price, discount, "GPUs on ");
     let per_unit = match count {
         Some(n) => hours
@@ -643,33 +632,26 @@ mod tests {
         let n1 = Fact::Known("n1-standard-16".to_string());
         let on_demand = Fact::Known(Capacity::OnDemand);
         let hours = HOURS_PER_MONTH;
-        assert!(sustained_use("google", &n1, &on_demand, hours, ("us-central1", &s)).is_some());
-        assert!(sustained_use("aws", &n1, &on_demand, hours, ("us-east-1", &s)).is_none());
+        assert!(sustained_use("google", &n1, &on_demand, hours, &s).is_some());
+        assert!(sustained_use("aws", &n1, &on_demand, hours, &s).is_none());
         let spot = Fact::Known(Capacity::Spot);
-        assert!(sustained_use("google", &n1, &spot, hours, ("us-central1", &s)).is_none());
+        assert!(sustained_use("google", &n1, &spot, hours, &s).is_none());
         let part = Decimal::from_str("729").unwrap();
-        assert!(sustained_use("google", &n1, &on_demand, part, ("us-central1", &s)).is_none());
+        assert!(sustained_use("google", &n1, &on_demand, part, &s).is_none());
         let off = PricingSettings {
             sustained_use_discounts: false,
             ..PricingSettings::default()
         };
-        assert!(sustained_use("google", &n1, &on_demand, hours, ("us-central1", &off)).is_none());
-        let overridden = PricingSettings {
-            overrides: vec![crate::price::PriceOverride {
-                provider: "google".into(),
-                item: "n1-standard-16".into(),
-                region: None,
-                usd_per_hour: Decimal::ONE,
-            }],
-            ..PricingSettings::default()
+        assert!(sustained_use("google", &n1, &on_demand, hours, &off).is_none());
+        // A configured price is net: the discount leaves it as it is.
+        let discount = sustained_use("google", &n1, &on_demand, hours, &s);
+        let list = with_sustained_use(Ok(Rate::plain(Decimal::ONE)), discount, "");
+        assert_eq!(list.map(|r| r.usd), Ok(Decimal::from_str("0.7").unwrap()));
+        let configured = Rate {
+            net: true,
+            ..Rate::plain(Decimal::ONE)
         };
-        assert!(sustained_use(
-            "google",
-            &n1,
-            &on_demand,
-            hours,
-            ("us-central1", &overridden)
-        )
-        .is_none());
+        let kept = with_sustained_use(Ok(configured.clone()), discount, "");
+        assert_eq!(kept, Ok(configured));
     }
 }

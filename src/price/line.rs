@@ -16,6 +16,9 @@ pub(super) struct Rate {
     pub usd: Decimal,
     pub notes: Vec<String>,
     pub assumptions: Vec<String>,
+    /// A price the user configured (`[[pricing.overrides]]` or the installed overlay): taken
+    /// as net, so list-price discounts such as Google's sustained use do not apply to it.
+    pub net: bool,
 }
 
 impl Rate {
@@ -24,6 +27,7 @@ impl Rate {
             usd,
             notes,
             assumptions: Vec::new(),
+            net: false,
         }
     }
 

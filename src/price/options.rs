@@ -5,9 +5,8 @@
 //! price. Each option found (or unknown, since it could be set) makes the estimate
 //! incomplete with a sentence naming it; options billed only by use are notes.
 
-use crate::load::terraform::convert::to_string;
-use crate::load::terraform::facts::arg;
-use crate::model::{Map, Resource, Value};
+use crate::load::terraform::facts::{arg, string_in};
+use crate::model::{Fact, Map, Resource, Value};
 
 /// What the options of `r` leave out of its estimate (`missing`) and what they may add by
 /// use (`notes`).
@@ -92,12 +91,9 @@ const EBS_OPTIMIZED_FEE: &[&str] = &["c1", "c3", "g2", "i2", "m1", "m2", "m3", "
 
 /// A string argument: `None` when absent, `Err` with the reason when unknown.
 fn text(a: &Map, path: &str) -> Option<Result<String, String>> {
-    arg(a, path).map(|v| match v {
-        Value::Unknown(u) => Err(u.origin.to_string()),
-        other => match to_string(other) {
-            Ok(Some(s)) => Ok(s),
-            _ => Err(format!("{path} is not a string")),
-        },
+    string_in(a, path).map(|f| match f {
+        Fact::Known(s) => Ok(s),
+        Fact::Unknown(u) => Err(u.origin.to_string()),
     })
 }
 

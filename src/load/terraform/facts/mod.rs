@@ -189,7 +189,13 @@ pub fn blocks<'a>(attrs: &'a Map, name: &str) -> Vec<&'a Value> {
 
 /// An argument as a string fact; `None` when absent.
 pub fn string_arg(r: &EvaluatedResource, path: &str) -> Option<Fact<String>> {
-    arg(&r.attributes, path).map(|v| match v {
+    string_in(&r.attributes, path)
+}
+
+/// An argument of `attrs` (by dotted path, as [`arg`] reads it) as a string fact; `None`
+/// when absent.
+pub fn string_in(attrs: &Map, path: &str) -> Option<Fact<String>> {
+    arg(attrs, path).map(|v| match v {
         Value::Unknown(u) => Fact::Unknown(u.clone()),
         other => match super::convert::to_string(other) {
             Ok(Some(s)) => Fact::Known(s),
