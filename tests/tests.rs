@@ -9,6 +9,7 @@ mod common;
 mod action_scripts;
 mod approvals;
 mod assumptions;
+mod baselines;
 mod catalog_prices;
 mod cli_check;
 mod cli_comment;

@@ -11,8 +11,8 @@ use crate::model::Severity;
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  no policy failed (findings below --fail-severity, unknowns with --unknown warn, and
-     suppressed findings do not fail the run)
+  0  no policy failed (findings below --fail-severity, unknowns with --unknown warn,
+     suppressed findings and baselined findings do not fail the run)
   1  at least one policy failed
   2  usage error, invalid configuration or policy, a policy that could not be evaluated,
      or input that could not be checked (the rest is still checked and reported)";
@@ -53,6 +53,52 @@ pub enum Command {
     /// price files the clouds publish
     #[command(subcommand)]
     Pricing(PricingCommand),
+    /// Record the findings a repository has today, so `check --baseline` fails only on new
+    /// ones while the recorded ones are fixed
+    #[command(subcommand, after_help = BASELINE_HELP)]
+    Baseline(BaselineCommand),
+}
+
+const BASELINE_HELP: &str = "\
+A baseline entry is keyed by policy id, resource address and a fingerprint of the finding's
+status and message and the resource's values (type, arguments, tags, region, environment).
+A finding whose resource changes comes back; moving a block or renaming its file does not.
+Sensitive values are left out of the fingerprint. See docs/baselines.md.";
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Write every failing and unknown finding of the paths to a baseline file (exit 0, or
+    /// 2 when input could not be checked: its findings are then missing from the file)
+    Create(BaselineCreateArgs),
+    /// Remove the entries of a baseline file that no finding matches any more (fixed, or
+    /// changed), and record the new file name of a renamed file; never adds a finding
+    Update(BaselineUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineCreateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// Where to write the baseline (an existing file is replaced)
+    #[arg(long, short, value_name = "FILE", default_value = crate::policy::baseline::DEFAULT_FILE)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineUpdateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+
+    /// The baseline file to prune, rewritten in place
+    #[arg(long, value_name = "FILE", default_value = crate::policy::baseline::DEFAULT_FILE)]
+    pub baseline: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -311,6 +357,14 @@ pub struct CheckArgs {
     /// named in a warning. Cannot be combined with --config
     #[arg(long, value_name = "REV")]
     pub config_from: Option<String>,
+
+    /// Report the failures and unknowns this baseline file records (`aicost-policy baseline
+    /// create`) as `baselined`, not failing, while they are unchanged; a finding whose
+    /// resource changed fails again. With --config-from the file is read from that revision,
+    /// so a pull request cannot add its own findings to the baseline it is checked by.
+    /// --verbose lists entries that match nothing any more (`baseline update` removes them)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
     #[command(flatten)]
     pub outputs: OutputArgs,

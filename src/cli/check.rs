@@ -4,7 +4,7 @@
 use super::args::{CheckArgs, Format, GateArgs, InputArgs, OutputArgs, RuleArgs, UnknownMode};
 use super::output::OutputTarget;
 use super::settings::{config_entry_locations, policy_dirs, policy_settings, sources_used};
-use super::{exit, output, pipeline, print_diagnostic, rules, select};
+use super::{baseline, exit, output, pipeline, print_diagnostic, rules, select};
 use crate::load::terraform::VarArg;
 use crate::model::{Date, Severity, Status};
 use crate::policy::{LoadOptions, Policies};
@@ -42,6 +42,20 @@ fn run_check(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -
         eprint!("{}", used(&prepared, input, rules));
     }
     let mut report = analyze(&prepared, input, var_order, &policies, today)?;
+    if let Some(given) = &args.baseline {
+        let path = match &revision {
+            Some(r) => {
+                let (path, edited) = r.baseline(given, prepared.namer.root());
+                report.warnings.extend(edited);
+                path
+            }
+            None => Some(given.clone()),
+        };
+        if let Some(path) = path {
+            let recorded = baseline::read(&path)?;
+            baseline::apply(&mut report, &recorded, given, args.input.verbose);
+        }
+    }
     if let Some(r) = revision {
         report.warnings.extend(r.warnings);
     }
@@ -264,7 +278,7 @@ pub(super) fn gate_exit_code(
             Status::Error => return exit::ERROR,
             Status::Fail | Status::PendingApproval => true,
             Status::Unknown => gate.unknown == UnknownMode::Fail,
-            Status::Suppressed | Status::Approved => false,
+            Status::Suppressed | Status::Approved | Status::Baselined => false,
         };
         failing |= counts && fails && severity.is_some_and(|s| s >= threshold);
     }

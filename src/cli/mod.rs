@@ -3,6 +3,7 @@
 
 mod approvals;
 mod args;
+mod baseline;
 mod check;
 mod comment;
 mod cost;
@@ -79,6 +80,14 @@ pub fn run() -> ExitCode {
         ),
         Command::Init(args) => init::run(&args),
         Command::Pricing(command) => pricing::run(&command),
+        Command::Baseline(command) => {
+            let var_order = matches
+                .subcommand_matches("baseline")
+                .and_then(|m| m.subcommand())
+                .map(|(_, sub)| args::var_order(sub))
+                .unwrap_or_default();
+            baseline::run(&command, &var_order)
+        }
     };
     let _ = std::io::stdout().flush();
     ExitCode::from(code)

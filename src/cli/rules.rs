@@ -137,6 +137,35 @@ pub(super) struct Revision {
 }
 
 impl Revision {
+    /// Where the revision has the baseline `given` (a path of the working tree), with a
+    /// warning when the working tree's differs; `None` when the revision has none, so
+    /// nothing is baselined. A baseline outside the repository is read as given.
+    pub fn baseline(&self, given: &Path, head_root: &Path) -> (Option<PathBuf>, Vec<InputError>) {
+        let Some(there) = on_tree(given, head_root, &self.tree.root) else {
+            return (Some(given.to_path_buf()), Vec::new());
+        };
+        let name = relative(given, head_root).unwrap_or_default();
+        let text = |p: &Path| {
+            read_source(p, Arc::from(""), DEFAULT_MAX_FILE_SIZE)
+                .ok()
+                .map(|f| f.text.clone())
+        };
+        let mut warnings = Vec::new();
+        if text(given) != text(&there) {
+            let against = self.tree.name();
+            let message = if there.exists() {
+                format!("the working tree edits {name}, the baseline of this check: the baseline applied is that of {against} (--config-from), and the edits apply once they are merged there")
+            } else {
+                format!("{against} has no {name}: no finding is baselined (--config-from), and the working tree's baseline applies once it is merged there")
+            };
+            warnings.push(
+                InputError::new(Location::file_start(Arc::from(name.as_str())), message)
+                    .with_help("review it as a change to the gate: a change that adds its own findings to the baseline does not pass them"),
+            );
+        }
+        (there.exists().then_some(there), warnings)
+    }
+
     /// What `--verbose` says about where the rules came from.
     pub fn note(&self) -> String {
         let commit = self.tree.side.commit.as_deref().unwrap_or_default();
@@ -159,7 +188,18 @@ pub(super) fn from_revision(
         .input
         .max_file_size
         .unwrap_or(prepared.loaded.config.max_file_size);
-    let select = |top: &Path| rule_selection(prepared, &args.rules.policy_dirs, max_file_size, top);
+    let select = |top: &Path| {
+        let mut selection = rule_selection(prepared, &args.rules.policy_dirs, max_file_size, top);
+        // The baseline is part of the gate: the revision's is applied.
+        if let Some(name) = args
+            .baseline
+            .as_deref()
+            .and_then(|b| relative(b, &canonical(top)))
+        {
+            selection.files.push(name);
+        }
+        selection
+    };
     let tree = open_git(reference, &head_root, select, revision_error)?;
     let (input, rules, warnings) = rules_from(
         &args.input,

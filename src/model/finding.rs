@@ -53,6 +53,9 @@ pub enum Status {
     PendingApproval,
     /// A change's failure that enough valid approvals cleared.
     Approved,
+    /// A failure or unknown recorded in the baseline (`check --baseline`), unchanged since:
+    /// shown and counted, never failing.
+    Baselined,
 }
 
 impl Status {
@@ -64,6 +67,7 @@ impl Status {
             Status::Error => "error",
             Status::PendingApproval => "pending_approval",
             Status::Approved => "approved",
+            Status::Baselined => "baselined",
         }
     }
 
@@ -76,6 +80,7 @@ impl Status {
             Status::Error,
             Status::PendingApproval,
             Status::Approved,
+            Status::Baselined,
         ]
         .into_iter()
         .find(|status| status.as_str() == s)

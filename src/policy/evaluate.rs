@@ -284,7 +284,11 @@ impl Run<'_> {
         };
         let suppression = match status {
             Status::Fail | Status::Unknown => self.waiver(r, &rule.id),
-            Status::Suppressed | Status::Error | Status::PendingApproval | Status::Approved => None,
+            Status::Suppressed
+            | Status::Error
+            | Status::PendingApproval
+            | Status::Approved
+            | Status::Baselined => None,
         };
         Some(Finding {
             policy_id: rule.id.clone(),

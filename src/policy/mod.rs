@@ -14,6 +14,7 @@
 
 mod annotations;
 mod approval;
+pub mod baseline;
 mod budgets;
 mod change;
 mod computed;

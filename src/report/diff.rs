@@ -298,7 +298,8 @@ pub fn build(diff: &Diff, base: Side, head: Side, links: Option<Links>) -> DiffR
             (Status::Fail, Origin::Existing) => &mut finding_counts.existing_failed,
             (Status::Unknown, Origin::New) => &mut finding_counts.new_unknown,
             (Status::Unknown, Origin::Existing) => &mut finding_counts.existing_unknown,
-            (Status::Suppressed, _) => &mut finding_counts.suppressed,
+            // `diff` applies no baseline: it shows what the change adds.
+            (Status::Suppressed | Status::Baselined, _) => &mut finding_counts.suppressed,
             (Status::Error, _) => &mut finding_counts.errors,
             (Status::PendingApproval, _) => &mut finding_counts.pending_approval,
             (Status::Approved, _) => &mut finding_counts.approved,

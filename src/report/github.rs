@@ -19,7 +19,10 @@ pub fn render(report: &Report) -> String {
         out.push_str(&input_command("warning", "aicost-policy: input warning", w));
     }
     for f in &report.findings {
-        if !matches!(f.status, Status::Suppressed | Status::Approved) {
+        if !matches!(
+            f.status,
+            Status::Suppressed | Status::Approved | Status::Baselined
+        ) {
             out.push_str(&finding_command(f));
         }
     }
@@ -31,13 +34,15 @@ pub fn render(report: &Report) -> String {
 /// `error`, `warning` or `notice`: how loudly GitHub shows a finding.
 fn level(f: &Finding) -> &'static str {
     match f.status {
-        Status::Fail | Status::Suppressed | Status::PendingApproval | Status::Approved => {
-            match f.severity {
-                Severity::Critical | Severity::High | Severity::Medium => "error",
-                Severity::Low => "warning",
-                Severity::Info => "notice",
-            }
-        }
+        Status::Fail
+        | Status::Suppressed
+        | Status::PendingApproval
+        | Status::Approved
+        | Status::Baselined => match f.severity {
+            Severity::Critical | Severity::High | Severity::Medium => "error",
+            Severity::Low => "warning",
+            Severity::Info => "notice",
+        },
         Status::Unknown => "warning",
         Status::Error => "error",
     }

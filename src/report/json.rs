@@ -38,6 +38,7 @@ pub fn write_to(report: &Report, w: &mut dyn Write) -> std::io::Result<()> {
         "notices": summary.notices,
         "unknown": summary.unknown,
         "suppressed": summary.suppressed,
+        "baselined": summary.baselined,
         "errors": summary.policy_errors,
         "passed": summary.passed,
         "input_errors": summary.input_errors,

@@ -189,6 +189,10 @@ fn finding_case(f: &Finding) -> Case {
             kind: "pending approval".to_string(),
             details,
         },
+        Status::Baselined => Outcome::Skipped {
+            message: "baselined: recorded in the baseline, unchanged since".to_string(),
+            details: None,
+        },
         Status::Approved => Outcome::Skipped {
             message: shown(&format!(
                 "approved: {}",

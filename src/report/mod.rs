@@ -58,6 +58,8 @@ pub struct Summary {
     pub notices: usize,
     pub unknown: usize,
     pub suppressed: usize,
+    /// Findings the baseline holds (`check --baseline`).
+    pub baselined: usize,
     /// Policy evaluations that failed with an error.
     pub policy_errors: usize,
     pub passed: usize,
@@ -121,6 +123,7 @@ impl Report {
             notices: self.findings.iter().filter(|f| f.is_notice()).count(),
             unknown: count(Status::Unknown),
             suppressed: count(Status::Suppressed),
+            baselined: count(Status::Baselined),
             policy_errors: count(Status::Error),
             passed: self.passed,
             input_errors: self.errors.len(),

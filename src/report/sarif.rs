@@ -93,9 +93,11 @@ fn rule(r: &Rule) -> Json {
 fn result(report: &Report, f: &Finding) -> Json {
     // SARIF: a result whose kind is not `fail` has level `none`.
     let (kind, level) = match f.status {
-        Status::Fail | Status::Suppressed | Status::PendingApproval | Status::Approved => {
-            ("fail", severity_level(f.severity))
-        }
+        Status::Fail
+        | Status::Suppressed
+        | Status::PendingApproval
+        | Status::Approved
+        | Status::Baselined => ("fail", severity_level(f.severity)),
         Status::Unknown => ("review", "none"),
         Status::Error => ("fail", "error"),
     };
@@ -160,6 +162,19 @@ fn result(report: &Report, f: &Finding) -> Json {
             suppression.insert("properties".into(), Json::Object(properties));
         }
         out.insert("suppressions".into(), json!([Json::Object(suppression)]));
+    }
+    if f.status == Status::Baselined {
+        // The baseline accepts the finding from outside the source, as long as it is
+        // unchanged; SARIF's own word for that is `unchanged`.
+        out.insert("baselineState".into(), json!("unchanged"));
+        out.insert(
+            "suppressions".into(),
+            json!([{
+                "kind": "external",
+                "status": "accepted",
+                "justification": "recorded in the baseline, unchanged since",
+            }]),
+        );
     }
     if f.status == Status::Approved {
         // An approval accepts the finding the way a waiver does, from outside the source.

@@ -210,7 +210,8 @@ pub fn render_body(report: &Report, options: TextOptions) -> String {
         if f.status == Status::Unknown && (!options.show_unknown || options.quiet) {
             continue;
         }
-        if f.status == Status::Suppressed && (!options.verbose || options.quiet) {
+        let hidden = matches!(f.status, Status::Suppressed | Status::Baselined);
+        if hidden && (!options.verbose || options.quiet) {
             continue;
         }
         let resource = by_address
@@ -397,6 +398,7 @@ fn finding_block(
         Status::Error => (miette::Severity::Error, Some("error")),
         Status::PendingApproval => (severity_of(f.severity), Some("pending approval")),
         Status::Approved => (miette::Severity::Advice, Some("approved")),
+        Status::Baselined => (miette::Severity::Advice, Some("baselined")),
     };
     let code = match status_word {
         Some(word) => format!("{} [{}, {word}]", f.policy_id, f.severity.as_str()),
@@ -607,6 +609,9 @@ fn summary_parts(report: &Report, show_unknown: bool) -> Vec<String> {
     parts.push(unknown);
     if s.suppressed > 0 {
         parts.push(format!("{} suppressed", s.suppressed));
+    }
+    if s.baselined > 0 {
+        parts.push(format!("{} baselined", s.baselined));
     }
     if s.policy_errors > 0 {
         parts.push(plural(s.policy_errors, "policy error", "policy errors"));

@@ -291,8 +291,13 @@ pub fn render_check(report: &Report, context: &Context) -> String {
     } else {
         String::new()
     };
+    let baselined = if summary.baselined > 0 {
+        format!(", {} baselined", summary.baselined)
+    } else {
+        String::new()
+    };
     header.push_str(&format!(
-        "{}, {}; {}: {}{notices}, {} unknown, {} suppressed.\n",
+        "{}, {}; {}: {}{notices}, {} unknown, {} suppressed{baselined}.\n",
         plural(summary.resources, "resource", "resources"),
         totals.amounts(" / month"),
         plural(summary.policies, "policy", "policies"),
