@@ -377,6 +377,7 @@ fn eks_root_fails_with_every_expected_finding() {
             "resources": 10, "files": 7, "policies": 18, "failed": 10,
             "notices": 0, "unknown": 3,
             "suppressed": 0, "errors": 0, "passed": 107, "input_errors": 0, "warnings": 0,
+            "baselined": 0,
             "modules_not_loaded": 0,
             // The sums of the resources' exact amounts (see eks_resources_are_priced_...),
             // rounded to cents once; the two buckets depend on usage and add nothing, and

@@ -200,6 +200,7 @@ fn the_platform_repository_fails_with_every_expected_finding() {
             "resources": 10, "files": 10, "policies": 18, "failed": 10,
             "notices": 0, "unknown": 1,
             "suppressed": 1, "errors": 0, "passed": 108, "input_errors": 0, "warnings": 0,
+            "baselined": 0,
             "modules_not_loaded": 0,
             "monthly_cost": {"baseline": "35508.41", "ceiling": "365213.27", "priced": 9, "incomplete": 1, "unknown": 1}
         })

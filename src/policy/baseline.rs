@@ -155,8 +155,8 @@ impl Baseline {
         let mut used = vec![false; self.entries.len()];
         let mut taken = vec![false; now.len()];
         for same_file in [true, false] {
-            for (k, (_, e)) in now.iter().enumerate() {
-                if taken[k] {
+            for ((_, e), taken) in now.iter().zip(taken.iter_mut()) {
+                if *taken {
                     continue;
                 }
                 let candidates = index
@@ -166,13 +166,15 @@ impl Baseline {
                         e.fingerprint.as_str(),
                     ))
                     .map_or(&[][..], Vec::as_slice);
+                let free = |i: usize| used.get(i) == Some(&false);
+                let in_file = |i: usize| self.entries.get(i).is_some_and(|x| x.file == e.file);
                 let chosen = candidates
                     .iter()
                     .copied()
-                    .find(|i| !used[*i] && (!same_file || self.entries[*i].file == e.file));
-                if let Some(i) = chosen {
-                    used[i] = true;
-                    taken[k] = true;
+                    .find(|i| free(*i) && (!same_file || in_file(*i)));
+                if let Some(slot) = chosen.and_then(|i| used.get_mut(i)) {
+                    *slot = true;
+                    *taken = true;
                 }
             }
         }
@@ -185,7 +187,9 @@ impl Baseline {
             }
         }
         for n in matched {
-            report.findings[n].status = Status::Baselined;
+            if let Some(f) = report.findings.get_mut(n) {
+                f.status = Status::Baselined;
+            }
         }
         kept.sort();
         let stale = self
