@@ -10,6 +10,7 @@ mod diff;
 mod init;
 mod output;
 mod pipeline;
+mod policy_test;
 mod pricing;
 mod rules;
 mod select;
@@ -78,6 +79,7 @@ pub fn run() -> ExitCode {
             |sub, targets| comment::run(&args, &args::var_order(sub), targets),
         ),
         Command::Init(args) => init::run(&args),
+        Command::Test(args) => policy_test::run(&args),
         Command::Pricing(command) => pricing::run(&command),
     };
     let _ = std::io::stdout().flush();
