@@ -130,7 +130,17 @@ fn directories(args: &TestArgs) -> Result<Vec<PathBuf>, u8> {
         print_diagnostic(miette::Report::new(*e), false);
         exit::ERROR
     })?;
-    let dirs = policy_dirs(&loaded, &[]);
+    // Shown relative to the current directory, as a DIR would be given.
+    let cwd = std::env::current_dir()
+        .and_then(|c| c.canonicalize())
+        .unwrap_or_default();
+    let dirs: Vec<PathBuf> = policy_dirs(&loaded, &[])
+        .into_iter()
+        .map(|d| match d.strip_prefix(&cwd) {
+            Ok(relative) if !relative.as_os_str().is_empty() => relative.to_path_buf(),
+            _ => d,
+        })
+        .collect();
     if dirs.is_empty() {
         eprintln!("error: no policy directory to test\n  help: give DIR (a directory of .cedar policies with their cases in DIR/tests/), or list it in policy_dirs in aicost-policy.toml");
         return Err(exit::ERROR);
@@ -175,9 +185,8 @@ fn test_dir(dir: &Path, today: Date, results: &mut Results) -> Result<(), ()> {
         match cases::parse(&text, &shown) {
             Ok(cases) => {
                 for case in cases {
-                    results
-                        .lines
-                        .extend(judge(&case, &absolute, &policies, today));
+                    let lines = judge(&case, (dir, &absolute), &policies, today);
+                    results.lines.extend(lines);
                 }
             }
             Err(e) => results.file_errors.push(e),
@@ -225,7 +234,13 @@ fn shown_path(path: &Path) -> String {
 }
 
 /// Runs a case and judges each of its expectations.
-fn judge(case: &cases::Case, dir: &Path, policies: &Policies, today: Date) -> Vec<Line> {
+/// `dirs` is the directory as given (for messages) and as an absolute path.
+fn judge(
+    case: &cases::Case,
+    (shown, dir): (&Path, &Path),
+    policies: &Policies,
+    today: Date,
+) -> Vec<Line> {
     // An error of the whole case is at the case's name; one of an expectation at its line.
     let line = |e: &cases::Expectation, verdict: Verdict, at_case: bool| Line {
         policy: e.policy.clone(),
@@ -242,7 +257,7 @@ fn judge(case: &cases::Case, dir: &Path, policies: &Policies, today: Date) -> Ve
             let hint = crate::suggest::closest(id, ids.iter().copied())
                 .map(|c| format!("; did you mean {c}?"))
                 .unwrap_or_default();
-            format!("no policy {id} in {}{hint}", shown_path(dir))
+            format!("no policy {id} in {}{hint}", shown_path(shown))
         })
     };
     let problem = case.problem.clone().or_else(|| {
