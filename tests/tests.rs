@@ -46,6 +46,7 @@ mod opentofu;
 mod output_formats;
 mod plan_reader_props;
 mod policy_engine;
+mod policy_tests;
 mod price_coverage;
 mod price_options;
 mod pricing_cli;

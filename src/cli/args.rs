@@ -49,6 +49,11 @@ pub enum Command {
     Comment(CommentCommand),
     /// Write a commented aicost-policy.toml with the defaults
     Init(InitArgs),
+    /// Run the test cases of policy directories: each case's files go through the same
+    /// pipeline as `check`, and each policy's outcome is compared with the case's
+    /// expectation; then which policies no case covers or no case makes fire
+    #[command(after_help = TEST_HELP)]
+    Test(TestArgs),
     /// Show catalog prices and their sources, install a price overlay, or write one from the
     /// price files the clouds publish
     #[command(subcommand)]
@@ -99,6 +104,61 @@ pub struct BaselineUpdateArgs {
     /// The baseline file to prune, rewritten in place
     #[arg(long, value_name = "FILE", default_value = crate::policy::baseline::DEFAULT_FILE)]
     pub baseline: PathBuf,
+}
+
+const TEST_HELP: &str = "\
+Case files are YAML files in a tests/ directory beside the policies (DIR/tests/*.yaml); see
+\"Testing policies\" in docs/policies.md for their format.
+
+Exit codes:
+  0  every expectation of every case was met (and, with --require-coverage, every policy
+     has a case that makes it fire)
+  1  at least one expectation was not met, or coverage is incomplete with --require-coverage
+  2  usage error, a policy that does not load, a malformed case file or a case that could
+     not be run (the other cases still run and are reported)";
+
+/// `aicost-policy test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Policy directories to test: their .cedar files are the policies, the YAML files in
+    /// their tests/ subdirectory the cases [default: policy_dirs of the configuration]
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+
+    /// Configuration file naming the policy directories when no DIR is given [default: the
+    /// nearest aicost-policy.toml from the current directory up to the repository root].
+    /// Cases never use it: each case brings its own configuration
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Output format: `text` (one line per expectation, a summary and the coverage) or
+    /// `junit` (one test suite per policy, one test case per case that expects an outcome
+    /// of it)
+    #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+    pub format: TestFormat,
+
+    /// Write the report to this file instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The date the cases run on (waiver expiry, EKS support dates), unless a case sets
+    /// its own `today` [default: today, in UTC]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+
+    /// Exit 1 when a policy has no case, or no case in which it fails, is unknown or is
+    /// waived (a policy that never fires)
+    #[arg(long)]
+    pub require_coverage: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// PASS or FAIL per expectation, with the expected and actual outcome, then a summary
+    /// and the coverage
+    Text,
+    /// JUnit XML for CI test views
+    Junit,
 }
 
 #[derive(Debug, Subcommand)]

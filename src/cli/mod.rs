@@ -11,6 +11,7 @@ mod diff;
 mod init;
 mod output;
 mod pipeline;
+mod policy_test;
 mod pricing;
 mod rules;
 mod select;
@@ -79,6 +80,7 @@ pub fn run() -> ExitCode {
             |sub, targets| comment::run(&args, &args::var_order(sub), targets),
         ),
         Command::Init(args) => init::run(&args),
+        Command::Test(args) => policy_test::run(&args),
         Command::Pricing(command) => pricing::run(&command),
         Command::Baseline(command) => {
             let var_order = matches

@@ -322,7 +322,7 @@ fn allowed(c: char) -> bool {
 
 /// An attribute value between double quotes. Line breaks and tabs are written as character
 /// references, because a parser turns literal ones into spaces.
-fn attribute(s: &str) -> String {
+pub(crate) fn attribute(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -343,7 +343,7 @@ fn attribute(s: &str) -> String {
 
 /// Element text. A carriage return is a character reference, because a parser turns a
 /// literal one into a line feed.
-fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
