@@ -19,6 +19,7 @@ mod cli_gpu_kinds;
 mod cli_kubernetes;
 mod cli_plan;
 mod comment_github;
+mod comment_gitlab;
 mod computed_facts;
 mod diff_base_export;
 mod distribution;

@@ -136,6 +136,7 @@ pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
 pub(crate) enum Method {
     Get,
     Post,
+    Put,
     Patch,
     Delete,
 }
@@ -157,6 +158,7 @@ pub(crate) fn method_name(method: Method) -> &'static str {
     match method {
         Method::Get => "GET",
         Method::Post => "POST",
+        Method::Put => "PUT",
         Method::Patch => "PATCH",
         Method::Delete => "DELETE",
     }

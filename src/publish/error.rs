@@ -168,9 +168,19 @@ pub enum PublishError {
     #[error("invalid pull request target: {reason}")]
     #[diagnostic(
         code(aicost_policy::publish::invalid_target),
-        help("the repository is OWNER/NAME as on github.com, the pull request a number from 1")
+        help("{}", host.target_help())
     )]
-    InvalidTarget { reason: String },
+    InvalidTarget { host: Host, reason: String },
+
+    /// The host cannot do what was asked (hide a comment on GitLab), or cannot with this
+    /// token (tell whose a GitLab CI job token is).
+    #[error("{what}")]
+    #[diagnostic(code(aicost_policy::publish::unsupported), help("{advice}"))]
+    Unsupported {
+        host: Host,
+        what: String,
+        advice: String,
+    },
 
     /// A team of `[approvals.groups]` is not `@org/team-slug`.
     #[error("invalid team {team:?}: {reason}")]

@@ -54,6 +54,7 @@ pub(crate) fn check_target(target: &GitHubTarget) -> Result<(), PublishError> {
         let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
         if name.is_empty() || name == "." || name == ".." || !name.chars().all(allowed) {
             return Err(PublishError::InvalidTarget {
+                host: Host::GitHub,
                 reason: format!(
                     "the {what} {name:?} is not a GitHub name (letters, digits, `.`, `_`, `-`)"
                 ),
@@ -62,6 +63,7 @@ pub(crate) fn check_target(target: &GitHubTarget) -> Result<(), PublishError> {
     }
     if target.pull_request == 0 {
         return Err(PublishError::InvalidTarget {
+            host: Host::GitHub,
             reason: "the pull request number is 0; numbers start at 1".to_string(),
         });
     }

@@ -98,6 +98,21 @@ impl Host {
         }
     }
 
+    pub(crate) fn target_help(self) -> &'static str {
+        match self {
+            Host::GitHub => {
+                "the repository is OWNER/NAME as on github.com, the pull request a number from 1"
+            }
+            Host::GitLab => {
+                "the project is its numeric id (CI_PROJECT_ID) or its path group/project, the \
+                 merge request its IID, a number from 1 (CI_MERGE_REQUEST_IID)"
+            }
+            Host::AzureDevOps => {
+                "the project and repository are names or ids, the pull request a number from 1"
+            }
+        }
+    }
+
     pub(crate) fn url_help(self) -> &'static str {
         match self {
             Host::GitHub => {

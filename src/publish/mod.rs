@@ -10,7 +10,9 @@
 mod common;
 mod error;
 mod github;
+mod gitlab;
 mod host;
+mod http;
 mod link;
 mod marker;
 mod retry;
@@ -19,6 +21,7 @@ mod reviews;
 use std::time::Duration;
 
 pub use error::{PublishError, MAX_BODY_CHARS};
+pub use gitlab::{check_username, post_gitlab_note, GitLabTarget, GitLabToken};
 pub use host::Host;
 pub use marker::{check_tag, is_ours, marker, MAX_TAG_LEN};
 pub use retry::RetryPolicy;

@@ -306,6 +306,7 @@ impl Client {
         let response = match req.method {
             Method::Get => self.octo._get(path).await,
             Method::Post => self.octo._post(path, req.json).await,
+            Method::Put => self.octo._put(path, req.json).await,
             Method::Patch => self.octo._patch(path, req.json).await,
             Method::Delete => self.octo._delete(path, None::<&()>).await,
         }
