@@ -12,6 +12,7 @@ mod assumptions;
 mod catalog_prices;
 mod cli_check;
 mod cli_comment;
+mod cli_comment_gitlab;
 mod cli_cost;
 mod cli_cost_report;
 mod cli_diff;
