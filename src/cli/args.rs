@@ -167,7 +167,20 @@ pub enum CommentCommand {
     /// Server with --github-api-url)
     #[command(after_help = COMMENT_EXIT_CODES)]
     Github(CommentGithubArgs),
+    /// Post or update the note on a GitLab merge request (REST API v4; gitlab.com or a
+    /// self-managed instance)
+    #[command(after_help = COMMENT_GITLAB_EXIT_CODES)]
+    Gitlab(CommentGitlabArgs),
 }
+
+const COMMENT_GITLAB_EXIT_CODES: &str = "\
+Exit codes:
+  0  no failing finding that counts (see --fail-on), and the note was posted
+  1  at least one such policy failure (the note is posted first)
+  2  usage error, invalid input, the token was refused (401), GitLab refused the note for
+     another reason, or --deadline passed
+  3  the note was not posted because the token may not write to the merge request;
+     reports were written";
 
 const DIFF_EXIT_CODES: &str = "\
 Exit codes:
@@ -628,6 +641,61 @@ pub struct CommentGithubArgs {
     pub request_timeout: Duration,
 
     /// Print the comment that would be posted and post nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CommentGitlabArgs {
+    #[command(flatten)]
+    pub diff: DiffArgs,
+
+    /// Post a report written earlier by `diff --format json` instead of analysing
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["base", "base_path", "paths", "plans"])]
+    pub report: Option<PathBuf>,
+
+    /// The merge request IID [default: $CI_MERGE_REQUEST_IID]
+    #[arg(long, value_name = "IID")]
+    pub mr: Option<u64>,
+
+    /// The project: its numeric id or its path group/project [default: $CI_PROJECT_ID]
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+
+    /// The GitLab REST API URL, https://HOST/api/v4 for a self-managed instance
+    /// [default: $CI_API_V4_URL, else https://gitlab.com/api/v4]
+    #[arg(long, value_name = "URL")]
+    pub gitlab_api_url: Option<String>,
+
+    /// Identifies our note, so separate runs (e.g. per environment) keep separate notes;
+    /// matched exactly (letters, digits, `.`, `_`, `-`)
+    #[arg(long, value_name = "TAG", default_value = "default")]
+    pub tag: String,
+
+    /// What to do with an earlier note: `update` it in place (or create one), always post a
+    /// `new` one, or `delete-and-new` (GitLab cannot hide notes: hide-and-new is refused)
+    #[arg(long, value_enum, default_value_t = BehaviorArg::Update)]
+    pub behavior: BehaviorArg,
+
+    /// The environment variable holding a personal, project or group access token, sent as
+    /// PRIVATE-TOKEN (never printed); when it is unset, CI_JOB_TOKEN is sent as JOB-TOKEN
+    #[arg(long, value_name = "NAME", default_value = "GITLAB_TOKEN")]
+    pub token_env: String,
+
+    /// Whose notes are ours (only those are updated or deleted): a GitLab username; needed
+    /// with the CI job token [default: the token's own user, asked of GitLab]
+    #[arg(long, value_name = "USERNAME")]
+    pub comment_author: Option<String>,
+
+    /// Give up posting after this long in all (requests, retries, waits): 90s, 10m
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub deadline: Duration,
+
+    /// Give up one HTTP request (answer included) after this long; it may be tried again
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+
+    /// Print the note that would be posted and post nothing
     #[arg(long)]
     pub dry_run: bool,
 }

@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use super::args::{BehaviorArg, CommentGithubArgs, FailOn, Format};
+use std::time::Duration;
+
+use super::args::{BehaviorArg, CommentGithubArgs, DiffArgs, FailOn, Format};
 use super::check::gate_exit_code;
 use super::diff::{compare, write_reports};
 use super::output::OutputTarget;
@@ -12,7 +14,7 @@ use super::{exit, output};
 use crate::load::source::{read_source, DEFAULT_MAX_FILE_SIZE};
 use crate::load::terraform::VarArg;
 use crate::model::{Severity, Status};
-use crate::publish::{self, Behavior, GitHubTarget, Limits, Posted, PublishError};
+use crate::publish::{self, Behavior, GitHubTarget, Host, Limits, Posted, PublishError};
 use crate::report::diff::{self as diff_report, DiffReport};
 use crate::report::escape::controls;
 use crate::report::markdown;
@@ -29,107 +31,173 @@ fn run_comment(
     targets: &[OutputTarget],
 ) -> Result<u8, u8> {
     // Everything that can be wrong with the command line is found before any analysis.
-    if let Err(e) = publish::check_tag(&args.tag) {
-        return usage(&format!("{e}{}", help(&e)));
-    }
     if let Some(Err(e)) = args.comment_author.as_deref().map(publish::check_author) {
         return usage(&format!("{e}{}", help(&e)));
     }
-    let destination = if args.dry_run {
-        None
-    } else {
-        Some(destination(args)?)
+    let post = Posting {
+        host: Host::GitHub,
+        diff: &args.diff,
+        report: args.report.as_deref(),
+        tag: &args.tag,
+        dry_run: args.dry_run,
+        options: options(
+            args.behavior,
+            args.deadline,
+            args.request_timeout,
+            args.comment_author.clone(),
+        ),
     };
-    let (report, code) = match &args.report {
-        Some(path) => {
-            let limit = args
-                .diff
-                .input
-                .max_file_size
-                .unwrap_or(DEFAULT_MAX_FILE_SIZE);
-            let report = read_report(path, limit)?;
-            write_saved(args, &report, targets)?;
-            let code = saved_exit_code(&report, args);
-            (report, code)
-        }
-        None => {
-            let compared = compare(&args.diff, var_order)?;
-            write_reports(&args.diff, &compared, targets)?;
-            (compared.report, compared.code)
-        }
-    };
-    let marker_room = publish::marker(&args.tag).chars().count() + 1;
-    let body = markdown::render_diff(&report, markdown::COMMENT_LIMIT - marker_room);
-    let Some((target, token)) = destination else {
-        output::write(&body, None)?;
-        return Ok(code);
-    };
-    let behavior = match args.behavior {
+    post.run(
+        var_order,
+        targets,
+        || destination(args),
+        |(target, token), body, options| {
+            publish::post_comment(&target, &token, &args.tag, body, options)
+        },
+        |e| {
+            format!(
+                "error: the pull-request comment was not posted: {e}\n  help: check the token in {} (--token-env names the variable): it may be expired, revoked or mistyped, or meant for another GitHub host (--github-api-url)",
+                args.token_env
+            )
+        },
+    )
+}
+
+/// How to post, as the command line says: the behaviour, the bounds, whose comments are ours.
+pub(super) fn options(
+    behavior: BehaviorArg,
+    deadline: Duration,
+    request_timeout: Duration,
+    author: Option<String>,
+) -> publish::Options {
+    let behavior = match behavior {
         BehaviorArg::Update => Behavior::Update,
         BehaviorArg::New => Behavior::New,
         BehaviorArg::DeleteAndNew => Behavior::DeleteAndNew,
         BehaviorArg::HideAndNew => Behavior::HideAndNew,
     };
-    let options = publish::Options {
+    publish::Options {
         behavior,
         retry: publish::RetryPolicy::default(),
         limits: Limits {
-            request_timeout: args.request_timeout,
-            deadline: args.deadline,
+            request_timeout,
+            deadline,
             ..Limits::default()
         },
-        author: args.comment_author.clone(),
-    };
-    let posted = publish::post_comment(&target, &token, &args.tag, &body, &options);
-    match posted {
-        Ok(Posted::Created {
-            url,
-            hidden,
-            deleted,
-        }) => {
-            let mut done = String::new();
-            if hidden > 0 {
-                done.push_str(&format!(" (hid {hidden} earlier)"));
-            }
-            if deleted > 0 {
-                done.push_str(&format!(" (deleted {deleted} earlier)"));
-            }
-            eprintln!("posted the cost comment{done}: {url}");
-        }
-        Ok(Posted::Updated { url }) => eprintln!("updated the cost comment: {url}"),
-        Ok(Posted::Unchanged { url }) => {
-            eprintln!("the cost comment is already up to date: {url}")
-        }
-        Err(e @ PublishError::NoPermission { .. }) => {
-            eprintln!(
-                "warning: the pull-request comment was not posted: {}{}",
-                controls(&e.to_string()),
-                help(&e)
-            );
-            return Ok(if code == exit::CLEAN {
-                exit::NOT_POSTED
-            } else {
-                code
-            });
-        }
-        Err(e @ PublishError::Unauthorized { .. }) => {
-            // Not the read-only token of exit 3: a broken credential must fail the job.
-            eprintln!(
-                "error: the pull-request comment was not posted: {e}\n  help: check the token in {} (--token-env names the variable): it may be expired, revoked or mistyped, or meant for another GitHub host (--github-api-url)",
-                args.token_env
-            );
-            return Err(exit::ERROR);
-        }
-        Err(e) => {
-            eprintln!(
-                "error: the pull-request comment was not posted: {}{}",
-                controls(&e.to_string()),
-                help(&e)
-            );
-            return Err(exit::ERROR);
-        }
+        author,
     }
-    Ok(code)
+}
+
+/// What every `comment` command does the same way: analyse (or read the saved report),
+/// write the reports, render the Markdown to fit the host's limit, post it, and say what
+/// was done.
+pub(super) struct Posting<'a> {
+    pub host: Host,
+    pub diff: &'a DiffArgs,
+    pub report: Option<&'a Path>,
+    pub tag: &'a str,
+    pub dry_run: bool,
+    pub options: publish::Options,
+}
+
+impl Posting<'_> {
+    /// `destination` reads where to post (before any analysis); `send` posts; `refused`
+    /// words a 401.
+    pub(super) fn run<D>(
+        &self,
+        var_order: &[VarArg],
+        targets: &[OutputTarget],
+        destination: impl FnOnce() -> Result<D, u8>,
+        send: impl FnOnce(D, &str, &publish::Options) -> Result<Posted, PublishError>,
+        refused: impl FnOnce(&PublishError) -> String,
+    ) -> Result<u8, u8> {
+        if let Err(e) = publish::check_tag(self.tag) {
+            return usage(&format!("{e}{}", help(&e)));
+        }
+        let destination = if self.dry_run {
+            None
+        } else {
+            Some(destination()?)
+        };
+        let (report, code) = match self.report {
+            Some(path) => {
+                let limit = self
+                    .diff
+                    .input
+                    .max_file_size
+                    .unwrap_or(DEFAULT_MAX_FILE_SIZE);
+                let report = read_report(path, limit)?;
+                write_saved(self.diff, &report, targets)?;
+                let code = saved_exit_code(&report, self.diff);
+                (report, code)
+            }
+            None => {
+                let compared = compare(self.diff, var_order)?;
+                write_reports(self.diff, &compared, targets)?;
+                (compared.report, compared.code)
+            }
+        };
+        let marker_room = publish::marker(self.tag).chars().count() + 1;
+        let limit = self.host.body_limit();
+        let body = markdown::render_diff_within(&report, limit - marker_room, limit);
+        let Some(destination) = destination else {
+            output::write(&body, None)?;
+            return Ok(code);
+        };
+        let thing = if self.host == Host::GitLab {
+            "merge-request note"
+        } else {
+            "pull-request comment"
+        };
+        match send(destination, &body, &self.options) {
+            Ok(Posted::Created {
+                url,
+                hidden,
+                deleted,
+            }) => {
+                let mut done = String::new();
+                if hidden > 0 {
+                    done.push_str(&format!(" (hid {hidden} earlier)"));
+                }
+                if deleted > 0 {
+                    done.push_str(&format!(" (deleted {deleted} earlier)"));
+                }
+                eprintln!("posted the cost comment{done}: {}", controls(&url));
+            }
+            Ok(Posted::Updated { url }) => {
+                eprintln!("updated the cost comment: {}", controls(&url))
+            }
+            Ok(Posted::Unchanged { url }) => {
+                eprintln!("the cost comment is already up to date: {}", controls(&url))
+            }
+            Err(e @ PublishError::NoPermission { .. }) => {
+                eprintln!(
+                    "warning: the {thing} was not posted: {}{}",
+                    controls(&e.to_string()),
+                    help(&e)
+                );
+                return Ok(if code == exit::CLEAN {
+                    exit::NOT_POSTED
+                } else {
+                    code
+                });
+            }
+            Err(e @ PublishError::Unauthorized { .. }) => {
+                // Not the read-only token of exit 3: a broken credential must fail the job.
+                eprintln!("{}", escape_lines(&refused(&e)));
+                return Err(exit::ERROR);
+            }
+            Err(e) => {
+                eprintln!(
+                    "error: the {thing} was not posted: {}{}",
+                    controls(&e.to_string()),
+                    help(&e)
+                );
+                return Err(exit::ERROR);
+            }
+        }
+        Ok(code)
+    }
 }
 
 /// Repository, pull request, API URL and token, from the flags or GitHub Actions.
@@ -195,13 +263,13 @@ fn escape_lines(text: &str) -> String {
 }
 
 /// `\n  help: …` from the error's diagnostic, when it has one.
-fn help(e: &PublishError) -> String {
+pub(super) fn help(e: &PublishError) -> String {
     miette::Diagnostic::help(e)
         .map(|h| format!("\n  help: {h}"))
         .unwrap_or_default()
 }
 
-fn usage<T>(message: &str) -> Result<T, u8> {
+pub(super) fn usage<T>(message: &str) -> Result<T, u8> {
     // `--repo` and GITHUB_REPOSITORY are echoed in messages.
     eprintln!("error: {}", escape_lines(message));
     Err(exit::ERROR)
@@ -254,12 +322,8 @@ fn read_report(path: &Path, limit: u64) -> Result<DiffReport, u8> {
 }
 
 /// With `--report`, only what the saved report holds can be written again.
-fn write_saved(
-    args: &CommentGithubArgs,
-    report: &DiffReport,
-    targets: &[OutputTarget],
-) -> Result<(), u8> {
-    if args.diff.outputs.formats.is_empty() {
+fn write_saved(diff: &DiffArgs, report: &DiffReport, targets: &[OutputTarget]) -> Result<(), u8> {
+    if diff.outputs.formats.is_empty() {
         return Ok(());
     }
     if let Some(t) = targets
@@ -267,7 +331,7 @@ fn write_saved(
         .find(|t| !matches!(t.format, Format::Json | Format::Markdown))
     {
         return usage(&format!(
-            "--format {} needs the analysis; with --report only json and markdown can be written\n  help: run comment github with --base instead of --report",
+            "--format {} needs the analysis; with --report only json and markdown can be written\n  help: run the comment command with --base instead of --report",
             t.format.name()
         ));
     }
@@ -279,10 +343,10 @@ fn write_saved(
 
 /// The exit code a saved report calls for, under this run's --fail-on, --fail-severity,
 /// --unknown and --soft-fail, decided as for a fresh analysis.
-fn saved_exit_code(report: &DiffReport, args: &CommentGithubArgs) -> u8 {
+fn saved_exit_code(report: &DiffReport, diff: &DiffArgs) -> u8 {
     let findings = report.findings.iter().filter_map(|f| {
-        let counts = args.diff.fail_on == FailOn::All || f.change.as_deref() == Some("new");
+        let counts = diff.fail_on == FailOn::All || f.change.as_deref() == Some("new");
         Status::parse(&f.status).map(|status| (status, Severity::parse(&f.severity), counts))
     });
-    gate_exit_code(&args.diff.gate, !report.errors.is_empty(), findings)
+    gate_exit_code(&diff.gate, !report.errors.is_empty(), findings)
 }

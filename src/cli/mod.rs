@@ -6,6 +6,7 @@ mod args;
 mod baseline;
 mod check;
 mod comment;
+mod comment_gitlab;
 mod cost;
 mod diff;
 mod init;
@@ -78,6 +79,12 @@ pub fn run() -> ExitCode {
                 .subcommand_matches("comment")
                 .and_then(|m| m.subcommand_matches("github")),
             |sub, targets| comment::run(&args, &args::var_order(sub), targets),
+        ),
+        Command::Comment(args::CommentCommand::Gitlab(args)) => with_targets(
+            matches
+                .subcommand_matches("comment")
+                .and_then(|m| m.subcommand_matches("gitlab")),
+            |sub, targets| comment_gitlab::run(&args, &args::var_order(sub), targets),
         ),
         Command::Init(args) => init::run(&args),
         Command::Test(args) => policy_test::run(&args),

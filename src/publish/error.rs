@@ -1,46 +1,45 @@
-//! What can go wrong posting a comment. Messages carry GitHub's own `message` and the HTTP
+//! What can go wrong posting a comment. Messages carry the host's own `message` and the HTTP
 //! status, and say what we were doing; they never carry the token.
 
 use miette::Diagnostic;
 
-/// The most characters GitHub accepts in a comment body.
+use super::Host;
+
+/// The most characters GitHub accepts in a comment body ([`Host::body_limit`] for others).
 pub const MAX_BODY_CHARS: usize = 65_536;
 
 /// Why a comment could not be posted.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum PublishError {
     /// The token may not do this: a 403, or a 404 that is about access.
-    #[error("GitHub refused to {action} (HTTP {status}): {message}")]
+    #[error("{host} refused to {action} (HTTP {status}): {message}")]
     #[diagnostic(
         code(aicost_policy::publish::no_permission),
-        help(
-            "the token needs write access to pull requests: in GitHub Actions give the job \
-             `permissions: pull-requests: write`. A pull request from a fork always gets a \
-             read-only GITHUB_TOKEN (GitHub answers \"Resource not accessible by integration\"); \
-             post the comment from a `workflow_run` workflow instead"
-        )
+        help("{}", host.permission_help())
     )]
     NoPermission {
+        host: Host,
         action: String,
         status: u16,
         message: String,
     },
 
-    /// 401: GitHub does not accept the token at all (wrong, expired or revoked). Not a
+    /// 401: the host does not accept the token at all (wrong, expired or revoked). Not a
     /// read-only token: this is a broken credential, and an error.
     #[error("the token was refused (401) when trying to {action}: {message}")]
     #[diagnostic(
         code(aicost_policy::publish::unauthorized),
-        help(
-            "check GITHUB_TOKEN / --token-env: the token may be expired, revoked or mistyped, \
-             or meant for another GitHub host (--github-api-url)"
-        )
+        help("{}", host.token_help())
     )]
-    Unauthorized { action: String, message: String },
+    Unauthorized {
+        host: Host,
+        action: String,
+        message: String,
+    },
 
-    /// The body is over GitHub's limit.
+    /// The body is over the host's limit.
     #[error(
-        "the comment is too long for GitHub: {chars} characters, the limit is {limit}{}",
+        "the comment is too long for {host}: {chars} characters, the limit is {limit}{}",
         detail(message)
     )]
     #[diagnostic(
@@ -48,27 +47,30 @@ pub enum PublishError {
         help("shorten the report, e.g. show failures only or fewer resources")
     )]
     BodyTooLong {
+        host: Host,
         chars: usize,
         limit: usize,
-        /// GitHub's words when it refused the body (empty when we refused it first).
+        /// The host's words when it refused the body (empty when we refused it first).
         message: String,
     },
 
     /// 404: the repository, pull request or comment does not exist, or the token cannot see it.
-    #[error("GitHub found nothing to {action} (HTTP 404): {message}")]
+    #[error("{host} found nothing to {action} (HTTP 404): {message}")]
     #[diagnostic(
         code(aicost_policy::publish::not_found),
-        help(
-            "check the repository (owner/name) and the pull request number; a private \
-             repository also answers 404 to a token that may not read it"
-        )
+        help("{}", host.not_found_help())
     )]
-    NotFound { action: String, message: String },
+    NotFound {
+        host: Host,
+        action: String,
+        message: String,
+    },
 
-    /// Any other refusal or failure reported by GitHub.
-    #[error("GitHub failed to {action} (HTTP {status}): {message}")]
+    /// Any other refusal or failure reported by the host.
+    #[error("{host} failed to {action} (HTTP {status}): {message}")]
     #[diagnostic(code(aicost_policy::publish::api))]
     Api {
+        host: Host,
         action: String,
         status: u16,
         message: String,
@@ -87,6 +89,7 @@ pub enum PublishError {
         )
     )]
     TooManyPages {
+        host: Host,
         name: String,
         pages: usize,
         per_page: usize,
@@ -94,14 +97,14 @@ pub enum PublishError {
 
     /// The whole run took longer than its deadline.
     #[error(
-        "gave up after {after} (--deadline): GitHub had not finished answering; the comment may \
+        "gave up after {after} (--deadline): {host} had not finished answering; the comment may \
          be missing or out of date"
     )]
     #[diagnostic(
         code(aicost_policy::publish::deadline),
-        help("GitHub may be slow or unavailable: run the job again, or give a longer --deadline")
+        help("{host} may be slow or unavailable: run the job again, or give a longer --deadline")
     )]
-    Deadline { after: String },
+    Deadline { host: Host, after: String },
 
     /// Neither GitHub's REST nor its GraphQL API said who the token belongs to, so our
     /// comments cannot be told from others'.
@@ -116,24 +119,25 @@ pub enum PublishError {
     )]
     UnknownAuthor { message: String },
 
-    /// `--comment-author` is not a GitHub login.
+    /// `--comment-author` is not a login of the host.
     #[error("invalid comment author {login:?}: {reason}")]
     #[diagnostic(
         code(aicost_policy::publish::invalid_author),
-        help(
-            "give a GitHub login (letters, digits and `-`, at most 39), with `[bot]` after an \
-             app's name: e.g. octocat or github-actions[bot]"
-        )
+        help("{}", host.author_help())
     )]
-    InvalidAuthor { login: String, reason: String },
+    InvalidAuthor {
+        host: Host,
+        login: String,
+        reason: String,
+    },
 
-    /// No answer from GitHub: connection, TLS or timeout.
-    #[error("could not reach GitHub: {message}")]
+    /// No answer from the host: connection, TLS or timeout.
+    #[error("could not reach {host}: {message}")]
     #[diagnostic(
         code(aicost_policy::publish::network),
-        help("check the network and the GitHub API url")
+        help("check the network and the {host} API url")
     )]
-    Network { message: String },
+    Network { host: Host, message: String },
 
     /// The comment tag is not 1 to 64 of `A-Z a-z 0-9 . _ -`.
     #[error("invalid comment tag {tag:?}: {reason}")]
@@ -144,31 +148,39 @@ pub enum PublishError {
     InvalidTag { tag: String, reason: String },
 
     /// The API url is not an http(s) URL we can use.
-    #[error("invalid GitHub API url {url:?}: {reason}")]
-    #[diagnostic(
-        code(aicost_policy::publish::invalid_url),
-        help(
-            "give the REST API root: https://api.github.com, or https://HOST/api/v3 for GitHub \
-             Enterprise Server"
-        )
-    )]
-    InvalidUrl { url: String, reason: String },
+    #[error("invalid {host} API url {url:?}: {reason}")]
+    #[diagnostic(code(aicost_policy::publish::invalid_url), help("{}", host.url_help()))]
+    InvalidUrl {
+        host: Host,
+        url: String,
+        reason: String,
+    },
 
     /// The token is empty or cannot be sent in a header. The token itself is never shown.
-    #[error("invalid GitHub token: {reason}")]
+    #[error("invalid {host} token: {reason}")]
     #[diagnostic(
         code(aicost_policy::publish::invalid_token),
-        help("pass the token exactly as GitHub issued it, e.g. the job's GITHUB_TOKEN")
+        help("pass the token exactly as {host} issued it")
     )]
-    InvalidToken { reason: String },
+    InvalidToken { host: Host, reason: String },
 
     /// The owner, repository or pull request number cannot be part of an API path.
     #[error("invalid pull request target: {reason}")]
     #[diagnostic(
         code(aicost_policy::publish::invalid_target),
-        help("the repository is OWNER/NAME as on github.com, the pull request a number from 1")
+        help("{}", host.target_help())
     )]
-    InvalidTarget { reason: String },
+    InvalidTarget { host: Host, reason: String },
+
+    /// The host cannot do what was asked (hide a comment on GitLab), or cannot with this
+    /// token (tell whose a GitLab CI job token is).
+    #[error("{what}")]
+    #[diagnostic(code(aicost_policy::publish::unsupported), help("{advice}"))]
+    Unsupported {
+        host: Host,
+        what: String,
+        advice: String,
+    },
 
     /// A team of `[approvals.groups]` is not `@org/team-slug`.
     #[error("invalid team {team:?}: {reason}")]

@@ -8,8 +8,6 @@
 
 mod client;
 mod identity;
-mod link;
-mod retry;
 mod reviews;
 
 use std::collections::BTreeSet;
@@ -17,15 +15,14 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub(crate) use client::{check_token, ApiUrl, Client};
+pub(crate) use client::{ApiUrl, Client};
 use client::{Method, Reply, Request};
 pub(crate) use identity::check_login;
 use identity::{Author, User};
-pub use retry::RetryPolicy;
 pub(crate) use reviews::{approvals_input, check_team};
 
 use super::marker::is_ours;
-use super::{Behavior, GitHubTarget, Posted, PublishError};
+use super::{Behavior, GitHubTarget, Host, Posted, PublishError};
 
 /// Comments (reviews, team members) asked for per page, GitHub's maximum.
 const PER_PAGE: usize = 100;
@@ -57,6 +54,7 @@ pub(crate) fn check_target(target: &GitHubTarget) -> Result<(), PublishError> {
         let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
         if name.is_empty() || name == "." || name == ".." || !name.chars().all(allowed) {
             return Err(PublishError::InvalidTarget {
+                host: Host::GitHub,
                 reason: format!(
                     "the {what} {name:?} is not a GitHub name (letters, digits, `.`, `_`, `-`)"
                 ),
@@ -65,6 +63,7 @@ pub(crate) fn check_target(target: &GitHubTarget) -> Result<(), PublishError> {
     }
     if target.pull_request == 0 {
         return Err(PublishError::InvalidTarget {
+            host: Host::GitHub,
             reason: "the pull request number is 0; numbers start at 1".to_string(),
         });
     }
@@ -155,6 +154,7 @@ impl PullRequest<'_> {
         loop {
             if seen.len() >= max_pages || !seen.insert(path.clone()) {
                 return Err(PublishError::TooManyPages {
+                    host: Host::GitHub,
                     name: self.name(),
                     pages: seen.len(),
                     per_page: PER_PAGE,
@@ -267,6 +267,7 @@ impl PullRequest<'_> {
         let action = format!("hide comment {} on {}", comment.id, self.name());
         if comment.node_id.is_empty() {
             return Err(PublishError::Api {
+                host: Host::GitHub,
                 action,
                 status: 200,
                 message: "the REST answer gave the comment no node_id".to_string(),
@@ -283,6 +284,7 @@ impl PullRequest<'_> {
             Ok(())
         } else {
             Err(PublishError::Api {
+                host: Host::GitHub,
                 action,
                 status: 200,
                 message: format!("GitHub did not confirm the comment is hidden: {data}"),
@@ -313,6 +315,7 @@ fn with_body<'a>(method: Method, path: String, json: &'a Value, action: &'a str)
 
 fn parse<T: for<'de> Deserialize<'de>>(reply: &Reply, action: &str) -> Result<T, PublishError> {
     serde_json::from_str(&reply.body).map_err(|e| PublishError::Api {
+        host: Host::GitHub,
         action: action.to_string(),
         status: reply.status,
         message: format!("unexpected answer ({e})"),

@@ -7,16 +7,24 @@
 //! (`github.rs`); the network is used nowhere else in the pipeline. Every request, every
 //! answer and the whole run are bounded ([`Limits`]).
 
+mod common;
 mod error;
 mod github;
+mod gitlab;
+mod host;
+mod http;
+mod link;
 mod marker;
+mod retry;
 mod reviews;
 
 use std::time::Duration;
 
 pub use error::{PublishError, MAX_BODY_CHARS};
-pub use github::RetryPolicy;
+pub use gitlab::{check_username, post_gitlab_note, GitLabTarget, GitLabToken};
+pub use host::Host;
 pub use marker::{check_tag, is_ours, marker, MAX_TAG_LEN};
+pub use retry::RetryPolicy;
 pub use reviews::fetch_approvals_input;
 
 /// Checks a `--comment-author` login: a GitHub login, or an app's `slug[bot]`.
@@ -173,19 +181,21 @@ pub fn post_comment(
     }
     let full = format!("{}\n{body}", marker(tag));
     let chars = full.chars().count();
-    if chars > MAX_BODY_CHARS {
+    if chars > Host::GitHub.body_limit() {
         return Err(PublishError::BodyTooLong {
+            host: Host::GitHub,
             chars,
-            limit: MAX_BODY_CHARS,
+            limit: Host::GitHub.body_limit(),
             message: String::new(),
         });
     }
     let url = github::ApiUrl::parse(&target.api_url)?;
     github::check_target(target)?;
-    github::check_token(token)?;
+    common::check_token(token, Host::GitHub)?;
     on_own_thread(
         options.limits.deadline,
         || PublishError::Deadline {
+            host: Host::GitHub,
             after: duration_text(options.limits.deadline),
         },
         "the HTTP client stopped unexpectedly; the comment may or may not have been posted",
@@ -216,12 +226,14 @@ where
                 .enable_all()
                 .build()
                 .map_err(|e| PublishError::Network {
+                    host: Host::GitHub,
                     message: format!("cannot start the HTTP runtime: {e}"),
                 })?;
             runtime.block_on(async { Ok(tokio::time::timeout(deadline, make()).await.ok()) })
         });
         worker.join().unwrap_or_else(|_| {
             Err(PublishError::Network {
+                host: Host::GitHub,
                 message: stopped.to_string(),
             })
         })

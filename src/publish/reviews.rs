@@ -26,7 +26,7 @@ pub fn fetch_approvals_input(
 ) -> Result<ApprovalsInput, PublishError> {
     let url = github::ApiUrl::parse(&target.api_url)?;
     github::check_target(target)?;
-    github::check_token(token)?;
+    super::common::check_token(token, super::Host::GitHub)?;
     let teams = teams
         .iter()
         .map(|team| github::check_team(team))

@@ -13,31 +13,12 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use octocrab::Octocrab;
 use serde_json::{json, Value};
 
-use super::retry::{RateHeaders, RetryPolicy};
-use crate::publish::error::MAX_BODY_CHARS;
-use crate::publish::{duration_text, Limits, PublishError};
-
-/// A request method we use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Method {
-    Get,
-    Post,
-    Patch,
-    Delete,
-}
-
-/// One request: `path` is path and query, prefix included; `action` says in words what it
-/// does, for error messages ("update comment 7 on octo/app#5").
-pub(crate) struct Request<'a> {
-    pub method: Method,
-    pub path: String,
-    pub json: Option<&'a Value>,
-    pub action: &'a str,
-    /// Whether sending it twice does no harm. A request that timed out may have been done
-    /// all the same, so only these are tried again after a timeout (a second new comment
-    /// would be a duplicate).
-    pub idempotent: bool,
-}
+use crate::publish::common::{
+    api_message, check_token, count_tries, error_chain, method_name, refusal, scrub, size_text,
+};
+pub(crate) use crate::publish::common::{Method, Request};
+use crate::publish::retry::{RateHeaders, RetryPolicy};
+use crate::publish::{duration_text, Host, Limits, PublishError};
 
 /// A successful (2xx) answer.
 #[derive(Debug)]
@@ -80,6 +61,7 @@ impl ApiUrl {
     pub(crate) fn parse(url: &str) -> Result<ApiUrl, PublishError> {
         // The url is shown without the credentials it may carry (which are refused).
         let invalid = |reason: &str| PublishError::InvalidUrl {
+            host: Host::GitHub,
             url: crate::redact::url(url),
             reason: reason.to_string(),
         };
@@ -121,23 +103,6 @@ impl ApiUrl {
     }
 }
 
-/// Checks the token can go in an `Authorization` header (octocrab would panic otherwise) and
-/// trims the line break a token read from a file often ends with.
-pub(crate) fn check_token(token: &str) -> Result<&str, PublishError> {
-    let token = token.trim();
-    if token.is_empty() {
-        return Err(PublishError::InvalidToken {
-            reason: "it is empty".to_string(),
-        });
-    }
-    if !token.chars().all(|c| c.is_ascii_graphic()) {
-        return Err(PublishError::InvalidToken {
-            reason: "it contains a space, a control character or a non-ASCII character".to_string(),
-        });
-    }
-    Ok(token)
-}
-
 /// An authenticated GitHub client with a retry policy and bounds on each request.
 pub(crate) struct Client {
     octo: Octocrab,
@@ -155,7 +120,7 @@ impl Client {
         retry: &RetryPolicy,
         limits: &Limits,
     ) -> Result<Client, PublishError> {
-        let token = check_token(token)?.to_string();
+        let token = check_token(token, Host::GitHub)?.to_string();
         // Our own timeout bounds each try as a whole; octocrab's bound each read and write
         // (a server sending a byte a minute never trips those).
         let timeout = limits.request_timeout;
@@ -166,11 +131,13 @@ impl Client {
             .set_write_timeout(Some(timeout))
             .base_uri(url.origin.as_str())
             .map_err(|_| PublishError::InvalidUrl {
+                host: Host::GitHub,
                 url: url.origin.clone(),
                 reason: "octocrab cannot parse it".to_string(),
             })?
             .build()
             .map_err(|e| PublishError::Network {
+                host: Host::GitHub,
                 message: format!("cannot set up the HTTP client: {}", error_chain(&e)),
             })?;
         Ok(Client {
@@ -204,7 +171,10 @@ impl Client {
                 Ok(raw) if (200..300).contains(&raw.status) => {
                     return Ok(Reply {
                         status: raw.status,
-                        next: raw.link.as_deref().and_then(super::link::next_page),
+                        next: raw
+                            .link
+                            .as_deref()
+                            .and_then(crate::publish::link::next_page),
                         body: raw.body,
                     });
                 }
@@ -220,6 +190,7 @@ impl Client {
                 }
                 Err(Failed::TooLarge { status }) => {
                     return Err(PublishError::Api {
+                        host: Host::GitHub,
                         action: req.action.to_string(),
                         status,
                         message: format!(
@@ -230,6 +201,7 @@ impl Client {
                 }
                 Err(Failed::TimedOut) if !req.idempotent => {
                     return Err(PublishError::Network {
+                        host: Host::GitHub,
                         message: format!(
                             "could not {} ({} {}{}): no complete answer within {} \
                              (--request-timeout); it may have been done all the same, so it \
@@ -252,6 +224,7 @@ impl Client {
                         ),
                     };
                     return Err(PublishError::Network {
+                        host: Host::GitHub,
                         message: self.scrub(format!(
                             "could not {} ({} {}{}) after {}: {message}",
                             req.action,
@@ -286,6 +259,7 @@ impl Client {
         };
         let reply = self.send(&req).await?;
         let value: Value = serde_json::from_str(&reply.body).map_err(|e| PublishError::Api {
+            host: Host::GitHub,
             action: action.to_string(),
             status: reply.status,
             message: format!("the GraphQL answer is not JSON ({e})"),
@@ -295,7 +269,7 @@ impl Client {
             .and_then(Value::as_array)
             .filter(|errors| !errors.is_empty());
         if let Some(errors) = errors {
-            let message = self.scrub(github_message(&reply.body));
+            let message = self.scrub(api_message(&reply.body));
             let has_type = |wanted: &str| {
                 errors
                     .iter()
@@ -303,17 +277,20 @@ impl Client {
             };
             return Err(if has_type("FORBIDDEN") || about_access(&message) {
                 PublishError::NoPermission {
+                    host: Host::GitHub,
                     action: action.to_string(),
                     status: reply.status,
                     message,
                 }
             } else if has_type("NOT_FOUND") {
                 PublishError::NotFound {
+                    host: Host::GitHub,
                     action: action.to_string(),
                     message,
                 }
             } else {
                 PublishError::Api {
+                    host: Host::GitHub,
                     action: action.to_string(),
                     status: reply.status,
                     message,
@@ -329,6 +306,7 @@ impl Client {
         let response = match req.method {
             Method::Get => self.octo._get(path).await,
             Method::Post => self.octo._post(path, req.json).await,
+            Method::Put => self.octo._put(path, req.json).await,
             Method::Patch => self.octo._patch(path, req.json).await,
             Method::Delete => self.octo._delete(path, None::<&()>).await,
         }
@@ -365,78 +343,20 @@ impl Client {
 
     /// The error for a final non-2xx answer; `gave_up_after` is set when it was retryable.
     fn failure(&self, req: &Request<'_>, raw: &Raw, gave_up_after: Option<u32>) -> PublishError {
-        let mut message = self.scrub(github_message(&raw.body));
-        if let Some(tries) = gave_up_after {
-            message.push_str(&format!(" (gave up after {})", count_tries(tries)));
-        }
-        let action = req.action.to_string();
-        let status = raw.status;
-        match status {
-            401 => PublishError::Unauthorized { action, message },
-            403 if gave_up_after.is_none() => PublishError::NoPermission {
-                action,
-                status,
-                message,
-            },
-            404 if about_access(&message) => PublishError::NoPermission {
-                action,
-                status,
-                message,
-            },
-            404 => PublishError::NotFound { action, message },
-            422 if message.to_ascii_lowercase().contains("too long") => PublishError::BodyTooLong {
-                chars: req
-                    .json
-                    .and_then(|j| j.get("body"))
-                    .and_then(Value::as_str)
-                    .map_or(0, |b| b.chars().count()),
-                limit: MAX_BODY_CHARS,
-                message,
-            },
-            _ => PublishError::Api {
-                action,
-                status,
-                message,
-            },
-        }
+        let message = self.scrub(api_message(&raw.body));
+        let access = about_access(&message);
+        refusal(
+            Host::GitHub,
+            req,
+            raw.status,
+            message,
+            gave_up_after,
+            access,
+        )
     }
 
     fn scrub(&self, text: String) -> String {
-        // A token shorter than this is not a real one, and blanking it would garble words.
-        if self.token.len() >= 8 && text.contains(&self.token) {
-            text.replace(&self.token, "[token]")
-        } else {
-            text
-        }
-    }
-}
-
-/// `10 MiB`, `512 bytes`.
-fn size_text(bytes: usize) -> String {
-    const MIB: usize = 1024 * 1024;
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        format!("{} MiB", bytes / MIB)
-    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
-        format!("{} KiB", bytes / 1024)
-    } else {
-        format!("{bytes} bytes")
-    }
-}
-
-fn count_tries(tries: u32) -> String {
-    if tries == 1 {
-        "1 try".to_string()
-    } else {
-        format!("{tries} tries")
-    }
-}
-
-fn method_name(method: Method) -> &'static str {
-    match method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-        Method::Patch => "PATCH",
-        Method::Delete => "DELETE",
+        scrub(text, &self.token)
     }
 }
 
@@ -445,59 +365,6 @@ fn about_access(message: &str) -> bool {
     message
         .to_ascii_lowercase()
         .contains("not accessible by integration")
-}
-
-/// GitHub's `message` and the `message` of each entry of `errors`, joined; else the start of
-/// the body; else a note that there was none.
-pub(crate) fn github_message(body: &str) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    if let Ok(value) = serde_json::from_str::<Value>(body) {
-        if let Some(m) = value.get("message").and_then(Value::as_str) {
-            parts.push(m.to_string());
-        }
-        for error in value
-            .get("errors")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(m) = error.get("message").and_then(Value::as_str) {
-                parts.push(m.to_string());
-            } else if let Some(code) = error.get("code").and_then(Value::as_str) {
-                let field = error
-                    .get("field")
-                    .and_then(Value::as_str)
-                    .unwrap_or("request");
-                parts.push(format!("{field}: {code}"));
-            }
-        }
-    }
-    if !parts.is_empty() {
-        return parts.join("; ");
-    }
-    let text: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.is_empty() {
-        "no message".to_string()
-    } else if text.chars().count() > 200 {
-        format!("{}...", text.chars().take(200).collect::<String>())
-    } else {
-        text
-    }
-}
-
-/// An error and its causes, each once: "Service Error: client error (Connect): tcp connect
-/// error: Connection refused (os error 111)".
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut current = Some(error);
-    while let Some(e) = current {
-        let text = e.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        current = e.source();
-    }
-    parts.join(": ")
 }
 
 #[cfg(test)]
@@ -554,37 +421,5 @@ mod tests {
             reason("https://u:p@h/"),
             "credentials in the url are not allowed; pass the token on its own"
         );
-    }
-
-    #[test]
-    fn tokens() {
-        assert_eq!(check_token(" ghp_abc\n").unwrap(), "ghp_abc");
-        for bad in ["", "  \n", "a b", "a\u{0}b", "tökén"] {
-            assert!(
-                matches!(check_token(bad), Err(PublishError::InvalidToken { .. })),
-                "{bad:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn github_messages() {
-        assert_eq!(
-            github_message(
-                r#"{"message":"Validation Failed","errors":[{"resource":"IssueComment","code":"custom","field":"body","message":"body is too long (maximum is 65536 characters)"}]}"#
-            ),
-            "Validation Failed; body is too long (maximum is 65536 characters)"
-        );
-        assert_eq!(
-            github_message(
-                r#"{"message":"Validation Failed","errors":[{"field":"body","code":"missing_field"}]}"#
-            ),
-            "Validation Failed; body: missing_field"
-        );
-        assert_eq!(
-            github_message("<html>\n  Bad gateway\n</html>"),
-            "<html> Bad gateway </html>"
-        );
-        assert_eq!(github_message(""), "no message");
     }
 }

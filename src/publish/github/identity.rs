@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::client::{Client, Method, Request};
-use crate::publish::PublishError;
+use crate::publish::{Host, PublishError};
 
 /// The longest GitHub login (39) and `[bot]`.
 const MAX_LOGIN_LEN: usize = 44;
@@ -70,6 +70,7 @@ pub(crate) fn check_login(login: &str) -> Result<(), PublishError> {
         return Ok(());
     };
     Err(PublishError::InvalidAuthor {
+        host: Host::GitHub,
         login: login.to_string(),
         reason,
     })

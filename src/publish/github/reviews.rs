@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::client::{Client, Reply};
 use super::{get, parse, PER_PAGE};
 use crate::model::{review_page, ApprovalsInput, Review};
-use crate::publish::{GitHubTarget, PublishError};
+use crate::publish::{GitHubTarget, Host, PublishError};
 
 /// A team written `@org/slug`, checked so both parts can be path segments.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +91,7 @@ async fn reviews(client: &Client, target: &GitHubTarget) -> Result<Vec<Review>, 
     let what = format!("the reviews of {name}");
     let read = every_page(client, first, &action, &what, |reply| {
         let page = review_page(&reply.body).map_err(|e| PublishError::Api {
+            host: Host::GitHub,
             action: action.clone(),
             status: reply.status,
             message: format!("unexpected answer ({e})"),
@@ -103,6 +104,7 @@ async fn reviews(client: &Client, target: &GitHubTarget) -> Result<Vec<Review>, 
         Ok(()) => Ok(reviews),
         // The general refusal's help is about writing comments; reading needs less.
         Err(PublishError::NoPermission {
+            host: Host::GitHub,
             action,
             status,
             message,
@@ -139,7 +141,10 @@ async fn members(client: &Client, team: &Team<'_>) -> Result<Vec<String>, Publis
     match read {
         Ok(()) => Ok(logins.into_iter().collect()),
         Err(PublishError::NoPermission {
-            status, message, ..
+            host: Host::GitHub,
+            status,
+            message,
+            ..
         }) => Err(unreadable(status, message)),
         Err(PublishError::NotFound { message, .. }) => Err(unreadable(404, message)),
         Err(e) => Err(e),

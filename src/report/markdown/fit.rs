@@ -1,4 +1,4 @@
-//! Fitting the comment into GitHub's limit: sections of items that can be cut from the end,
+//! Fitting the comment into the host's limit: sections of items that can be cut from the end,
 //! each leaving a note that says how many are not shown.
 
 use rust_decimal::Decimal;
@@ -16,6 +16,8 @@ pub(super) struct Section {
     /// Keep the heading when every item is cut (a count worth seeing); else the section
     /// shrinks to its note.
     head_when_empty: bool,
+    /// The host's limit, as the "not shown" note states it.
+    shown_limit: usize,
 }
 
 impl Section {
@@ -33,6 +35,7 @@ impl Section {
             kept,
             noun,
             head_when_empty: false,
+            shown_limit: COMMENT_LIMIT,
         }
     }
 
@@ -58,7 +61,7 @@ impl Section {
         format!(
             "\n_… {hidden} more {} not shown: the comment is limited to {} characters. The full list is in the job output (`aicost-policy diff`)._\n",
             self.noun,
-            thousands(COMMENT_LIMIT)
+            thousands(self.shown_limit)
         )
     }
 
@@ -93,7 +96,21 @@ impl Section {
 
 /// Joins the sections, cutting items from sections in `cut_order` (indices, least
 /// important first) until the text fits in `limit` characters.
-pub(super) fn assemble(mut sections: Vec<Section>, cut_order: &[usize], limit: usize) -> String {
+pub(super) fn assemble(sections: Vec<Section>, cut_order: &[usize], limit: usize) -> String {
+    assemble_within(sections, cut_order, limit, COMMENT_LIMIT)
+}
+
+/// [`assemble`], the "not shown" notes naming `shown_limit` (the host's limit; `limit`
+/// leaves room for the marker line).
+pub(super) fn assemble_within(
+    mut sections: Vec<Section>,
+    cut_order: &[usize],
+    limit: usize,
+    shown_limit: usize,
+) -> String {
+    for section in &mut sections {
+        section.shown_limit = shown_limit;
+    }
     let mut total: usize = sections.iter().map(Section::chars).sum();
     for index in cut_order {
         if total <= limit {
@@ -183,6 +200,21 @@ mod tests {
             102 - shown
         )));
         assert!(out.ends_with("</d>\n"), "{out}");
+    }
+
+    #[test]
+    fn the_note_states_the_hosts_limit() {
+        let rows = Section::new(String::new(), items(100), String::new(), "rows");
+        let out = assemble_within(vec![rows], &[0], 400, 1_000_000);
+        assert!(out.chars().count() <= 400);
+        let shown = out.lines().filter(|l| l.starts_with("- item")).count();
+        assert!(
+            out.ends_with(&format!(
+                "_… {} more rows not shown: the comment is limited to 1,000,000 characters. The full list is in the job output (`aicost-policy diff`)._\n",
+                100 - shown
+            )),
+            "{out}"
+        );
     }
 
     #[test]

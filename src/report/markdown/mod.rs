@@ -11,7 +11,7 @@ mod waived;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use escape::{code, code_cell, text};
-use fit::{assemble, Section};
+use fit::{assemble, assemble_within, Section};
 
 use super::diff::{self, BudgetEntry, DiffReport, ErrorEntry, FindingEntry, Links, ResourceDelta};
 use super::{plural, Report};
@@ -54,6 +54,12 @@ pub fn blob_links(server: Option<&str>, repository: &str, commit: &str) -> Links
 
 /// The pull-request comment for a diff, at most `limit` characters.
 pub fn render_diff(report: &DiffReport, limit: usize) -> String {
+    render_diff_within(report, limit, COMMENT_LIMIT)
+}
+
+/// [`render_diff`] for a host whose limit is `host_limit` (GitLab's 1,000,000, say): what
+/// the "not shown" notes state; `limit` is the room left after the marker line.
+pub fn render_diff_within(report: &DiffReport, limit: usize, host_limit: usize) -> String {
     let s = &report.summary;
     // A saved report (`comment github --report`) may come from the pull request's own job.
     let links = report
@@ -270,7 +276,12 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
         resolved_section,       // 13
         footer,                 // 14
     ];
-    assemble(sections, &[12, 13, 11, 10, 8, 2, 6, 7, 4, 3, 1], limit)
+    assemble_within(
+        sections,
+        &[12, 13, 11, 10, 8, 2, 6, 7, 4, 3, 1],
+        limit,
+        host_limit,
+    )
 }
 
 /// The Markdown report of `check`: totals, failures, unknowns, budgets.
