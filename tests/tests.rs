@@ -29,6 +29,7 @@ mod double_counting;
 mod eks_support;
 mod evaluation_budget;
 mod github_reviews;
+mod gitlab_codequality;
 mod governance;
 mod guardrails;
 mod hostile_output;

@@ -804,6 +804,9 @@ pub enum Format {
     Sarif,
     /// JUnit XML: one test suite per policy, one test case per resource it failed or passed
     Junit,
+    /// GitLab Code Quality JSON (`artifacts:reports:codequality`): open findings and input
+    /// errors in the merge request's widget and diff
+    GitlabCodequality,
 }
 
 impl Format {
@@ -815,6 +818,7 @@ impl Format {
             Format::Github => "github",
             Format::Sarif => "sarif",
             Format::Junit => "junit",
+            Format::GitlabCodequality => "gitlab-codequality",
         }
     }
 }

@@ -305,6 +305,7 @@ pub fn write_reports(
         Format::Github => github::render(&shown),
         Format::Sarif => sarif::render(&compared.diff.head),
         Format::Junit => junit::render(&shown),
+        Format::GitlabCodequality => crate::report::codequality::render(&compared.diff.head),
     });
     output::append_step_summary(|| {
         markdown::render_diff(&compared.report, markdown::COMMENT_LIMIT)
