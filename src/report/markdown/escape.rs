@@ -8,7 +8,8 @@
 //! mention or an autolink. Prose goes through [`text`]: Markdown's inline punctuation is
 //! backslash-escaped, and a zero-width space follows the `@`, `#` and `:` that could start a
 //! GitHub mention, reference, e-mail autolink, URL or emoji, which GitHub finds in the
-//! rendered text, after escapes are gone. Line breaks and tabs become spaces and other control
+//! rendered text, after escapes are gone, and the `!`, `~`, `%` and `&` of GitLab's (and
+//! Azure DevOps') references to merge requests, labels, milestones and epics. Line breaks and tabs become spaces and other control
 //! characters are written as escapes, so nothing from the input can start a block of its own.
 
 /// After `@`, `#`, `:` (and inside `www.`, `GH-`): invisible, and no GitHub pattern matches
@@ -78,11 +79,24 @@ pub(super) fn text(s: &str) -> String {
             {
                 out.push('_');
             }
+            // GitLab's references to labels (`~bug`, `~"a b"`) and epics (`&12`), found
+            // like GitHub's in the rendered text: escaped, and broken after.
+            '~' | '&' if next.is_some_and(|n| n.is_alphanumeric() || n == '"') => {
+                out.push('\\');
+                out.push(c);
+                out.push(BREAK);
+            }
             // Emphasis, strikethrough, code, links and images, HTML and entities, table
             // cells, and the escape itself.
             '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '&' | '|' => {
                 out.push('\\');
                 out.push(c);
+            }
+            // Merge and pull requests (`!12`: GitLab, Azure DevOps) and GitLab milestones
+            // (`%v1`, `%"Q3 release"`).
+            '!' | '%' if next.is_some_and(|n| n.is_alphanumeric() || n == '"') => {
+                out.push(c);
+                out.push(BREAK);
             }
             // Math: `$…$` needs a closing `$` not followed by a digit; amounts like
             // `$1,200.00` stay as they are.
@@ -171,7 +185,12 @@ mod tests {
         );
         assert_eq!(
             text("[x](https://e.com) ![i](y) *b* _i_ ~s~ `c` <b> &amp; a|b \\"),
-            "\\[x\\](https:\u{200B}//e.com) !\\[i\\](y) \\*b\\* \\_i\\_ \\~s\\~ \\`c\\` \\<b\\> \\&amp; a\\|b \\\\"
+            "\\[x\\](https:\u{200B}//e.com) !\\[i\\](y) \\*b\\* \\_i\\_ \\~\u{200B}s\\~ \\`c\\` \\<b\\> \\&\u{200B}amp; a\\|b \\\\"
+        );
+        // GitLab (and Azure DevOps) references: merge requests, labels, milestones, epics.
+        assert_eq!(
+            text("!12 ~bug ~\"a b\" %v1 %\"Q3\" &7 100% ! ~ &"),
+            "!\u{200B}12 \\~\u{200B}bug \\~\u{200B}\"a b\" %\u{200B}v1 %\u{200B}\"Q3\" \\&\u{200B}7 100% ! \\~ \\&"
         );
         assert_eq!(
             text("@user @org/team #1 GH-2"),
