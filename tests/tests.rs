@@ -11,6 +11,7 @@ mod approvals;
 mod assumptions;
 mod baselines;
 mod catalog_prices;
+mod checkstyle;
 mod cli_check;
 mod cli_comment;
 mod cli_comment_gitlab;

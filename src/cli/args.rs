@@ -807,6 +807,9 @@ pub enum Format {
     /// GitLab Code Quality JSON (`artifacts:reports:codequality`): open findings and input
     /// errors in the merge request's widget and diff
     GitlabCodequality,
+    /// Checkstyle XML, read by many CI plugins and editors: open findings and input errors
+    /// by file
+    Checkstyle,
 }
 
 impl Format {
@@ -819,6 +822,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Junit => "junit",
             Format::GitlabCodequality => "gitlab-codequality",
+            Format::Checkstyle => "checkstyle",
         }
     }
 }

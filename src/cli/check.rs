@@ -9,7 +9,7 @@ use crate::load::terraform::VarArg;
 use crate::model::{Date, Severity, Status};
 use crate::policy::{LoadOptions, Policies};
 use crate::price;
-use crate::report::{codequality, github, json, junit, markdown, sarif, text, Report};
+use crate::report::{checkstyle, codequality, github, json, junit, markdown, sarif, text, Report};
 
 pub fn run(args: &CheckArgs, var_order: &[VarArg], targets: &[OutputTarget]) -> u8 {
     match run_check(args, var_order, targets) {
@@ -245,6 +245,7 @@ pub(super) fn render(
         Format::Sarif => sarif::render(report),
         Format::Junit => junit::render(report),
         Format::GitlabCodequality => codequality::render(report),
+        Format::Checkstyle => checkstyle::render(report),
     }
 }
 

@@ -306,6 +306,7 @@ pub fn write_reports(
         Format::Sarif => sarif::render(&compared.diff.head),
         Format::Junit => junit::render(&shown),
         Format::GitlabCodequality => crate::report::codequality::render(&compared.diff.head),
+        Format::Checkstyle => crate::report::checkstyle::render(&shown),
     });
     output::append_step_summary(|| {
         markdown::render_diff(&compared.report, markdown::COMMENT_LIMIT)

@@ -1,6 +1,7 @@
 //! The report stage: everything a run found, in one sorted [`Report`], and one renderer per
 //! output format. Renderers are pure functions from a report to text.
 
+pub mod checkstyle;
 pub mod codequality;
 pub mod cost;
 pub mod diff;
