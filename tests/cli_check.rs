@@ -728,6 +728,7 @@ AIC-TAG-001 [high, unknown]
         get a definite answer; --unknown fail counts this as a failure
 
 assumed: aws_eks_cluster.main ($438.00/month): Kubernetes 1.31's extended support ended on 2026-11-26: by 2026-11-28 AWS has upgraded the cluster to 1.32, in extended support
+assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): spot price estimated as the on-demand price x 0.4, the documented aws spot factor (spot_factors.csv); no spot price is listed for g5.2xlarge
 assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
 
   10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,430.10/month (ceiling at least $560,563.58)
@@ -952,6 +953,7 @@ fn check_and_skip_check_select_policies_by_glob_and_compact_drops_snippets() {
     help: resolve the value (give the variable a default, or pass it with --var or --var-file) to get a definite answer; --unknown fail counts this as a failure
 
 assumed: aws_eks_cluster.main ($438.00/month): Kubernetes 1.31's extended support ended on 2026-11-26: by 2026-11-28 AWS has upgraded the cluster to 1.32, in extended support
+assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): spot price estimated as the on-demand price x 0.4, the documented aws spot factor (spot_factors.csv); no spot price is listed for g5.2xlarge
 assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
 
   10 resources, 2 policies, 3 failed findings (2 policies), 1 unknown, at least $83,430.10/month (ceiling at least $560,563.58)

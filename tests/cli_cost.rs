@@ -433,6 +433,7 @@ aws_ebs_volume.scratch             aws_ebs_volume         1          $0.08 per G
 aws_eks_cluster.main               aws_eks_cluster        1          $0.10 per hour          $73.00     $73.00
 aws_eks_node_group.general         aws_eks_node_group     3 (max 6)  $0.192 per hour        $435.48    $870.96
 aws_eks_node_group.inference_spot  aws_eks_node_group     2 (max 4)  $0.4024 per hour       $591.50  $1,183.01
+    assumed: spot price estimated as the on-demand price x 0.4, the documented aws spot factor (spot_factors.csv); no spot price is listed for g5.xlarge
 aws_instance.build                 aws_instance           1          $0.192 per hour        $158.16    $158.16
 aws_instance.web[0]                aws_instance           1          $0.0416 per hour        $30.37     $30.37
 aws_instance.web[1]                aws_instance           1          $0.0416 per hour        $30.37     $30.37

@@ -137,6 +137,7 @@ InferenceService/chat-dev/chat-llama/predictor  InferenceService  1 (max 3)   $0
 StatefulSet/search/text-embeddings              StatefulSet       2           $0.11 per GPU-hour          $190.45      $190.45
 RayCluster/research/finetune/head               RayCluster        1           $0.031611 per vCPU-hour     $141.79      $141.79
 RayCluster/research/finetune/worker:h100        RayCluster        1 (max 2)   $22.016 per pod-hour     $16,071.68   $32,143.36
+    assumed: spot price estimated as the on-demand price x 0.4, the documented aws spot factor (spot_factors.csv); no spot price is listed for p5.48xlarge
     assumed: p5.48xlarge priced at its us-east-1 rate: a manifest does not name its region
 
   9 priced resources: at least $35,508.41 a month (ceiling at least $365,213.27); 1 with cost unknown; 0 not priced

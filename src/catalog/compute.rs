@@ -324,13 +324,13 @@ fn sagemaker_price(
         fallback,
     ) {
         Ok(f) => {
-            let mut notes = Vec::new();
+            let mut price = f.price(f.row.usd, HOUR);
             if ec2_type.starts_with("p4d.") || ec2_type.starts_with("p5.") {
-                notes.push(format!(
+                price.estimate = Some(format!(
                     "{machine_type} is listed at its price before the June 2025 P4/P5 price cuts; likely higher than today's"
                 ));
             }
-            return Ok((f.price(f.row.usd, HOUR), notes));
+            return Ok((price, Vec::new()));
         }
         Err(e) => e,
     };
@@ -342,12 +342,11 @@ fn sagemaker_price(
         .checked_mul(SAGEMAKER_EC2_MULTIPLIER)
         .ok_or_else(|| format!("the SageMaker price of {machine_type} overflows"))?
         .normalize();
-    Ok((
-        f.price(usd, HOUR),
-        vec![format!(
-            "{machine_type} is not in the SageMaker price table; estimated as the EC2 {ec2_type} price x {SAGEMAKER_EC2_MULTIPLIER}, the SageMaker/EC2 ratio observed for g5 and g4dn"
-        )],
-    ))
+    let mut price = f.price(usd, HOUR);
+    price.estimate = Some(format!(
+        "{machine_type} is not in the SageMaker price table; estimated as the EC2 {ec2_type} price x {SAGEMAKER_EC2_MULTIPLIER}, the SageMaker/EC2 ratio observed for g5 and g4dn"
+    ));
+    Ok((price, Vec::new()))
 }
 
 /// Spot/preemptible hourly price: a listed price where the catalog has one (GCE), else the
@@ -378,7 +377,7 @@ pub fn spot_price(
             return Ok((f.price(spot, HOUR), notes));
         }
     }
-    let (on_demand, mut notes) = machine_price(provider, machine_type, region)?;
+    let (on_demand, notes) = machine_price(provider, machine_type, region)?;
     let fam = family(p, machine_type);
     let factor = spot_factor(p, &fam).ok_or_else(|| {
         not_in(
@@ -392,11 +391,18 @@ pub fn spot_price(
         .checked_mul(factor)
         .ok_or_else(|| format!("the spot price of {machine_type} overflows"))?
         .normalize();
-    notes.push(format!(
+    let estimate = format!(
         "spot price estimated as the on-demand price x {factor}, the documented {} spot factor (spot_factors.csv); no spot price is listed for {machine_type}",
         p.key()
-    ));
-    Ok((Price { usd, ..on_demand }, notes))
+    );
+    Ok((
+        Price {
+            usd,
+            estimate: Some(estimate),
+            ..on_demand
+        },
+        notes,
+    ))
 }
 
 /// A GPU billed separately when attached (GCE `guest_accelerator.type` names such as
@@ -497,13 +503,14 @@ mod tests {
 
     #[test]
     fn sagemaker_listed_stale_and_estimated() {
-        let (p, notes) = machine_price("aws", "ml.p5.48xlarge", "us-east-1").unwrap();
+        let (p, _) = machine_price("aws", "ml.p5.48xlarge", "us-east-1").unwrap();
         assert_eq!(p.usd, d("113.068"));
-        assert!(notes[0].contains("June 2025"), "{notes:?}");
+        assert!(p.estimate.as_deref().is_some_and(|e| e.contains("June 2025")), "{p:?}");
         let (p, notes) = machine_price("aws", "ml.g6e.xlarge", "us-east-1").unwrap();
         assert_eq!(p.usd, d("2.6054"));
         assert_eq!(p.table.name, "aws_ec2_ondemand");
-        assert!(notes[0].contains("x 1.40"), "{notes:?}");
+        assert!(p.estimate.as_deref().is_some_and(|e| e.contains("x 1.40")), "{p:?}");
+        assert_eq!(notes, Vec::<String>::new());
         let err = machine_price("aws", "ml.zz9.huge", "us-east-1").unwrap_err();
         assert_eq!(
             err,
@@ -517,9 +524,9 @@ mod tests {
         let (p, _) = spot_price("google", "n1-standard-8", "us-central1").unwrap();
         assert_eq!(p.usd, d("0.08"));
         // c3d rows list no spot price: the c3d family ratio applies.
-        let (p, notes) = spot_price("google", "c3d-standard-4", "us-central1").unwrap();
+        let (p, _) = spot_price("google", "c3d-standard-4", "us-central1").unwrap();
         assert_eq!(p.usd, d("0.1816") * d("0.400034"));
-        assert!(notes.iter().any(|n| n.contains("0.400034")), "{notes:?}");
+        assert!(p.estimate.as_deref().is_some_and(|e| e.contains("0.400034")), "{p:?}");
         assert_eq!(family(Provider::Google, "a3-highgpu-8g"), "a3");
         assert_eq!(family(Provider::Aws, "p6-b200.48xlarge"), "p6-b200");
     }
@@ -574,8 +581,8 @@ mod tests {
         assert_eq!((p.usd, p.exact_region), (d("3.673"), true));
         let (p, _) = machine_price("azurerm", "Standard_D4s_v5", "moon-1").unwrap();
         assert_eq!((p.region.as_str(), p.exact_region), ("eastus", false));
-        let (p, notes) = spot_price("azurerm", "Standard_D4s_v5", "eastus").unwrap();
+        let (p, _) = spot_price("azurerm", "Standard_D4s_v5", "eastus").unwrap();
         assert_eq!(p.usd, d("0.0384"));
-        assert!(notes[0].contains("x 0.20"), "{notes:?}");
+        assert!(p.estimate.as_deref().is_some_and(|e| e.contains("x 0.20")), "{p:?}");
     }
 }

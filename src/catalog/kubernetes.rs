@@ -84,6 +84,7 @@ fn global(usd: Decimal, unit: &'static str) -> Price {
         region: GLOBAL.to_string(),
         exact_region: true,
         table: &kubernetes().info,
+        estimate: None,
     }
 }
 

@@ -226,6 +226,7 @@ pub fn azure_disk_price(
             region: listed_region.to_string(),
             exact_region: exact,
             table: &disks.info,
+            estimate: None,
         },
         tier.name.clone(),
     ))

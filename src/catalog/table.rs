@@ -30,6 +30,9 @@ pub struct Price {
     /// False when estimated from another region (fallback).
     pub exact_region: bool,
     pub table: &'static TableInfo,
+    /// How the price was estimated when no row lists it (a spot factor, a SageMaker/EC2
+    /// ratio): a guess, which estimates show as an assumption.
+    pub estimate: Option<String>,
 }
 
 pub(crate) const HOUR: &str = "hour";
@@ -219,6 +222,7 @@ impl<T> Found<T> {
             region: self.region.to_string(),
             exact_region: self.exact,
             table: self.info,
+            estimate: None,
         }
     }
 }

@@ -91,6 +91,7 @@ pub fn token_prices(model: &str) -> Option<TokenPrices> {
         region: GLOBAL.to_string(),
         exact_region: true,
         table: &t.info,
+        estimate: None,
     };
     Some(TokenPrices {
         model: id.clone(),

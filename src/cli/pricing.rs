@@ -183,7 +183,8 @@ struct Line {
 }
 
 impl Line {
-    fn from_price(label: impl Into<String>, price: &Price, notes: Vec<String>) -> Line {
+    fn from_price(label: impl Into<String>, price: &Price, mut notes: Vec<String>) -> Line {
+        notes.extend(price.estimate.iter().cloned());
         Line {
             label: label.into(),
             usd: price.usd,

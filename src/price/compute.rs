@@ -49,7 +49,7 @@ pub(super) fn catalog_rate(
     mut notes: Vec<String>,
     s: &PricingSettings,
 ) -> PriceResult {
-    let mut assumptions = Vec::new();
+    let mut assumptions: Vec<String> = price.estimate.iter().cloned().collect();
     if !price.exact_region {
         let table = price.table.name;
         let listed = format!("${}/{}", Usd(price.usd).exact_string(), price.unit);
