@@ -8,7 +8,9 @@
 //! mention or an autolink. Prose goes through [`text`]: Markdown's inline punctuation is
 //! backslash-escaped, and a zero-width space follows the `@`, `#` and `:` that could start a
 //! GitHub mention, reference, e-mail autolink, URL or emoji, which GitHub finds in the
-//! rendered text, after escapes are gone. Line breaks and tabs become spaces and other control
+//! rendered text, after escapes are gone, and the `!` before digits that Azure DevOps and
+//! GitLab link to a pull (merge) request. The same text is safe on Azure DevOps, whose
+//! mentions (`@<id>`) and work item links (`#12`) start with the same characters. Line breaks and tabs become spaces and other control
 //! characters are written as escapes, so nothing from the input can start a block of its own.
 
 /// After `@`, `#`, `:` (and inside `www.`, `GH-`): invisible, and no GitHub pattern matches
@@ -96,6 +98,11 @@ pub(super) fn text(s: &str) -> String {
                 out.push('-');
             }
             '#' if next.is_some_and(|n| n.is_alphanumeric()) => {
+                out.push(c);
+                out.push(BREAK);
+            }
+            // `!12` links pull request 12 on Azure DevOps (and merge request 12 on GitLab).
+            '!' if next.is_some_and(|n| n.is_ascii_digit()) => {
                 out.push(c);
                 out.push(BREAK);
             }
@@ -187,6 +194,8 @@ mod tests {
         );
         assert_eq!(text("tags: team\nx"), "tags: team x");
         assert_eq!(text("# 1 @ : "), "# 1 @ : ");
+        // Azure DevOps and GitLab link `!12` to a pull (merge) request.
+        assert_eq!(text("see !12, not! 3 !x"), "see !\u{200B}12, not! 3 !x");
         // Found by the property test: comrak links `a@.a` as an e-mail address.
         assert_eq!(text("a@.a"), "a@\u{200B}.a");
     }
