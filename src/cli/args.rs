@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
+pub use super::args_comment::{CommentAzureArgs, COMMENT_AZURE_EXIT_CODES};
 use crate::load::terraform::VarArg;
 use crate::model::Severity;
 
@@ -171,6 +172,10 @@ pub enum CommentCommand {
     /// self-managed instance)
     #[command(after_help = COMMENT_GITLAB_EXIT_CODES)]
     Gitlab(CommentGitlabArgs),
+    /// Post or update the comment thread on an Azure DevOps pull request (Azure Repos;
+    /// Azure DevOps Services or Server)
+    #[command(name = "azure-devops", after_help = COMMENT_AZURE_EXIT_CODES)]
+    AzureDevops(Box<CommentAzureArgs>),
 }
 
 const COMMENT_GITLAB_EXIT_CODES: &str = "\
@@ -632,13 +637,8 @@ pub struct CommentGithubArgs {
     #[arg(long, value_name = "LOGIN")]
     pub comment_author: Option<String>,
 
-    /// Give up posting after this long in all (requests, retries, waits): 90s, 10m
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
-    pub deadline: Duration,
-
-    /// Give up one HTTP request (answer included) after this long; it may be tried again
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
-    pub request_timeout: Duration,
+    #[command(flatten)]
+    pub bounds: Bounds,
 
     /// Print the comment that would be posted and post nothing
     #[arg(long)]
@@ -687,6 +687,17 @@ pub struct CommentGitlabArgs {
     #[arg(long, value_name = "USERNAME")]
     pub comment_author: Option<String>,
 
+    #[command(flatten)]
+    pub bounds: Bounds,
+
+    /// Print the note that would be posted and post nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// How long posting may take (`comment` commands).
+#[derive(Debug, Args)]
+pub struct Bounds {
     /// Give up posting after this long in all (requests, retries, waits): 90s, 10m
     #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
     pub deadline: Duration,
@@ -694,10 +705,6 @@ pub struct CommentGitlabArgs {
     /// Give up one HTTP request (answer included) after this long; it may be tried again
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     pub request_timeout: Duration,
-
-    /// Print the note that would be posted and post nothing
-    #[arg(long)]
-    pub dry_run: bool,
 }
 
 /// `250ms`, `90s`, `10m`, or a number of seconds; more than zero, at most a day.

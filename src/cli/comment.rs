@@ -4,9 +4,7 @@
 
 use std::path::Path;
 
-use std::time::Duration;
-
-use super::args::{BehaviorArg, CommentGithubArgs, DiffArgs, FailOn, Format};
+use super::args::{BehaviorArg, Bounds, CommentGithubArgs, DiffArgs, FailOn, Format};
 use super::check::gate_exit_code;
 use super::diff::{compare, write_reports};
 use super::output::OutputTarget;
@@ -40,12 +38,7 @@ fn run_comment(
         report: args.report.as_deref(),
         tag: &args.tag,
         dry_run: args.dry_run,
-        options: options(
-            args.behavior,
-            args.deadline,
-            args.request_timeout,
-            args.comment_author.clone(),
-        ),
+        options: options(args.behavior, &args.bounds, args.comment_author.clone()),
     };
     post.run(
         var_order,
@@ -66,8 +59,7 @@ fn run_comment(
 /// How to post, as the command line says: the behaviour, the bounds, whose comments are ours.
 pub(super) fn options(
     behavior: BehaviorArg,
-    deadline: Duration,
-    request_timeout: Duration,
+    bounds: &Bounds,
     author: Option<String>,
 ) -> publish::Options {
     let behavior = match behavior {
@@ -80,8 +72,8 @@ pub(super) fn options(
         behavior,
         retry: publish::RetryPolicy::default(),
         limits: Limits {
-            request_timeout,
-            deadline,
+            request_timeout: bounds.request_timeout,
+            deadline: bounds.deadline,
             ..Limits::default()
         },
         author,

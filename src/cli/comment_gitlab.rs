@@ -30,12 +30,7 @@ fn run_note(
         report: args.report.as_deref(),
         tag: &args.tag,
         dry_run: args.dry_run,
-        options: options(
-            args.behavior,
-            args.deadline,
-            args.request_timeout,
-            args.comment_author.clone(),
-        ),
+        options: options(args.behavior, &args.bounds, args.comment_author.clone()),
     };
     post.run(
         var_order,

@@ -3,9 +3,11 @@
 
 mod approvals;
 mod args;
+mod args_comment;
 mod baseline;
 mod check;
 mod comment;
+mod comment_azure;
 mod comment_gitlab;
 mod cost;
 mod diff;
@@ -85,6 +87,12 @@ pub fn run() -> ExitCode {
                 .subcommand_matches("comment")
                 .and_then(|m| m.subcommand_matches("gitlab")),
             |sub, targets| comment_gitlab::run(&args, &args::var_order(sub), targets),
+        ),
+        Command::Comment(args::CommentCommand::AzureDevops(args)) => with_targets(
+            matches
+                .subcommand_matches("comment")
+                .and_then(|m| m.subcommand_matches("azure-devops")),
+            |sub, targets| comment_azure::run(&args, &args::var_order(sub), targets),
         ),
         Command::Init(args) => init::run(&args),
         Command::Test(args) => policy_test::run(&args),

@@ -154,6 +154,36 @@ pub(crate) struct Request<'a> {
     pub idempotent: bool,
 }
 
+impl<'a> Request<'a> {
+    /// A GET: reading twice does no harm.
+    pub(crate) fn get(path: String, action: &'a str) -> Request<'a> {
+        Request {
+            method: Method::Get,
+            path,
+            json: None,
+            action,
+            idempotent: true,
+        }
+    }
+}
+
+/// The comment as posted: the marker line for `tag`, a line break, then `body`; refused
+/// before any request when the tag is not one we write or the whole is over the host's limit.
+pub(crate) fn marked_body(tag: &str, body: &str, host: Host) -> Result<String, PublishError> {
+    super::marker::check_tag(tag)?;
+    let full = format!("{}\n{body}", super::marker::marker(tag));
+    let chars = full.chars().count();
+    if chars > host.body_limit() {
+        return Err(PublishError::BodyTooLong {
+            host,
+            chars,
+            limit: host.body_limit(),
+            message: String::new(),
+        });
+    }
+    Ok(full)
+}
+
 pub(crate) fn method_name(method: Method) -> &'static str {
     match method {
         Method::Get => "GET",

@@ -78,8 +78,9 @@ pub enum PublishError {
 
     /// The pull request has more pages of comments than we read.
     #[error(
-        "stopped listing the comments of {name} after {pages} pages ({per_page} comments a page): \
-         there are more, or the pages link back to each other"
+        "stopped listing the comments of {name} after {pages} pages{}: there are more, or the \
+         pages link back to each other",
+        page_size(*per_page)
     )]
     #[diagnostic(
         code(aicost_policy::publish::too_many_pages),
@@ -92,6 +93,7 @@ pub enum PublishError {
         host: Host,
         name: String,
         pages: usize,
+        /// Comments asked for per page; 0 where the host sets the page size itself.
         per_page: usize,
     },
 
@@ -263,5 +265,14 @@ fn detail(message: &str) -> String {
         String::new()
     } else {
         format!(" ({message})")
+    }
+}
+
+/// ` (100 comments a page)`, or nothing when the host chose the page size.
+fn page_size(per_page: usize) -> String {
+    if per_page == 0 {
+        String::new()
+    } else {
+        format!(" ({per_page} comments a page)")
     }
 }

@@ -10,9 +10,9 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::common::{check_token, Method, Request};
-use super::http::{Http, Reply, Root};
-use super::marker::{self, is_ours};
+use super::common::{check_token, marked_body, Method, Request};
+use super::http::{on_own_thread, Http, Reply, Root};
+use super::marker::is_ours;
 use super::{Behavior, Host, Options, Posted, PublishError};
 
 const HOST: Host = Host::GitLab;
@@ -128,7 +128,7 @@ pub fn post_gitlab_note(
     body: &str,
     options: &Options,
 ) -> Result<Posted, PublishError> {
-    marker::check_tag(tag)?;
+    let full = marked_body(tag, body, HOST)?;
     if let Some(author) = &options.author {
         check_username(author)?;
     }
@@ -137,16 +137,6 @@ pub fn post_gitlab_note(
             host: HOST,
             what: "GitLab cannot hide a merge request note (hide-and-new)".to_string(),
             advice: "use --behavior update, new or delete-and-new".to_string(),
-        });
-    }
-    let full = format!("{}\n{body}", marker::marker(tag));
-    let chars = full.chars().count();
-    if chars > HOST.body_limit() {
-        return Err(PublishError::BodyTooLong {
-            host: HOST,
-            chars,
-            limit: HOST.body_limit(),
-            message: String::new(),
         });
     }
     let root = Root::parse(&target.api_url, HOST)?;
@@ -177,33 +167,23 @@ pub fn post_gitlab_note(
         GitLabToken::Private => "PRIVATE-TOKEN",
         GitLabToken::Job => "JOB-TOKEN",
     };
-    std::thread::scope(|scope| {
-        let worker = scope.spawn(|| {
-            let http = Http::new(
-                HOST,
-                root,
-                (header, token.to_string()),
-                token,
-                "x-next-page",
-                &options.retry,
-                &options.limits,
-            )?;
-            let mr = MergeRequestNotes {
-                http: &http,
-                project,
-                target,
-                author,
-            };
-            mr.publish(tag, &full, options.behavior)
-        });
-        worker.join().unwrap_or_else(|_| {
-            Err(PublishError::Network {
-                host: HOST,
-                message: "the HTTP client stopped unexpectedly; the note may or may not have \
-                          been posted"
-                    .to_string(),
-            })
-        })
+    on_own_thread(HOST, "note", || {
+        let http = Http::new(
+            HOST,
+            root,
+            (header, token.to_string()),
+            token,
+            "x-next-page",
+            &options.retry,
+            &options.limits,
+        )?;
+        let mr = MergeRequestNotes {
+            http: &http,
+            project,
+            target,
+            author,
+        };
+        mr.publish(tag, &full, options.behavior)
     })
 }
 
@@ -230,7 +210,7 @@ impl MergeRequestNotes<'_> {
         // The merge request's page, for the note's link; a wrong project or IID stops here,
         // before anything is written.
         let action = format!("read merge request {}", self.name());
-        let reply = self.http.send(&get(self.mr_path(""), &action))?;
+        let reply = self.http.send(&Request::get(self.mr_path(""), &action))?;
         let web_url = parse::<MergeRequest>(&reply, &action)?.web_url;
         let link = |id: u64| format!("{web_url}#note_{id}");
         match behavior {
@@ -248,7 +228,9 @@ impl MergeRequestNotes<'_> {
             Behavior::DeleteAndNew => {
                 let mut deleted = 0;
                 for note in self.ours(tag)? {
-                    if self.delete(note.id)? {
+                    let action = format!("delete note {} on {}", note.id, self.name());
+                    let path = self.mr_path(&format!("/notes/{}", note.id));
+                    if self.http.delete(path, &action)? {
                         deleted += 1;
                     }
                 }
@@ -271,39 +253,27 @@ impl MergeRequestNotes<'_> {
         let first = self.mr_path(&format!(
             "/notes?sort=asc&order_by=created_at&per_page={PER_PAGE}"
         ));
-        let max_pages = self.http.limits().max_pages;
-        let mut seen = std::collections::BTreeSet::new();
-        let mut path = first.clone();
         let mut ours = Vec::new();
-        loop {
-            if seen.len() >= max_pages || !seen.insert(path.clone()) {
-                return Err(PublishError::TooManyPages {
-                    host: HOST,
-                    name: self.name(),
-                    pages: seen.len(),
-                    per_page: PER_PAGE,
-                });
-            }
-            let reply = self.http.send(&get(path, &action))?;
-            let page: Vec<Note> = parse(&reply, &action)?;
-            ours.extend(page.into_iter().filter(|n| {
-                !n.system
-                    && n.body.as_deref().is_some_and(|b| is_ours(b, tag))
-                    && n.author.as_ref().is_some_and(|u| author.wrote(u))
-            }));
-            // The Link header where GitLab gives one, else its page number header.
-            let next = reply.next_link.or_else(|| {
+        // The Link header where GitLab gives one, else its page number header.
+        let next = |reply: &Reply, first: &str| {
+            reply.next_link.clone().or_else(|| {
                 reply
                     .next_header
                     .as_deref()
                     .and_then(|n| n.trim().parse::<u64>().ok())
                     .map(|n| format!("{first}&page={n}"))
-            });
-            match next {
-                Some(next) => path = next,
-                None => break,
-            }
-        }
+            })
+        };
+        self.http
+            .pages(&first, &action, (&self.name(), PER_PAGE), next, |reply| {
+                let page: Vec<Note> = parse(reply, &action)?;
+                ours.extend(page.into_iter().filter(|n| {
+                    !n.system
+                        && n.body.as_deref().is_some_and(|b| is_ours(b, tag))
+                        && n.author.as_ref().is_some_and(|u| author.wrote(u))
+                }));
+                Ok(())
+            })?;
         // GitLab writes times as `2026-01-02T09:00:00.000Z`: text order is time order.
         ours.sort_by(|a, b| (&a.created_at, a.id).cmp(&(&b.created_at, b.id)));
         Ok(ours)
@@ -311,7 +281,9 @@ impl MergeRequestNotes<'_> {
 
     fn whoami(&self) -> Result<Author, PublishError> {
         let action = "find out whose token this is";
-        let reply = self.http.send(&get(self.http.path("/user"), action))?;
+        let reply = self
+            .http
+            .send(&Request::get(self.http.path("/user"), action))?;
         Ok(Author::Id(parse::<User>(&reply, action)?.id))
     }
 
@@ -358,42 +330,10 @@ impl MergeRequestNotes<'_> {
         self.http.send(&req)?;
         Ok(Posted::Updated { url: link(id) })
     }
-
-    /// Deletes a note; `false` when it was already gone (another run deleted it first).
-    fn delete(&self, id: u64) -> Result<bool, PublishError> {
-        let action = format!("delete note {id} on {}", self.name());
-        let req = Request {
-            method: Method::Delete,
-            path: self.mr_path(&format!("/notes/{id}")),
-            json: None,
-            action: &action,
-            idempotent: true,
-        };
-        match self.http.send(&req) {
-            Ok(_) => Ok(true),
-            Err(PublishError::NotFound { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-}
-
-fn get(path: String, action: &str) -> Request<'_> {
-    Request {
-        method: Method::Get,
-        path,
-        json: None,
-        action,
-        idempotent: true,
-    }
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(reply: &Reply, action: &str) -> Result<T, PublishError> {
-    serde_json::from_str(&reply.body).map_err(|e| PublishError::Api {
-        host: HOST,
-        action: action.to_string(),
-        status: reply.status,
-        message: format!("unexpected answer ({e})"),
-    })
+    reply.json(HOST, action)
 }
 
 #[cfg(test)]

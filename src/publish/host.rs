@@ -94,7 +94,10 @@ impl Host {
                 "give a GitLab username (letters, digits, `_`, `-`, `.`), e.g. project_42_bot_1a2b \
                  for a project access token's bot user"
             }
-            Host::AzureDevOps => "give the unique name of the identity that posts the comment",
+            Host::AzureDevOps => {
+                "give the id (a GUID) of the identity that posts the comment, e.g. the build \
+                 service's: it is the author id of a comment it wrote"
+            }
         }
     }
 

@@ -27,6 +27,43 @@ pub(crate) struct Reply {
     pub next_header: Option<String>,
 }
 
+impl Reply {
+    /// The answer's JSON as `T`; anything else is an error saying what we were doing.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        host: Host,
+        action: &str,
+    ) -> Result<T, PublishError> {
+        serde_json::from_str(&self.body).map_err(|e| PublishError::Api {
+            host,
+            action: action.to_string(),
+            status: self.status,
+            message: format!("unexpected answer ({e})"),
+        })
+    }
+}
+
+/// Runs `work` (blocking requests) on a thread of its own, so the caller may be anywhere,
+/// an async runtime included. `what` names what may or may not have been posted should the
+/// thread die.
+pub(crate) fn on_own_thread<T: Send>(
+    host: Host,
+    what: &str,
+    work: impl FnOnce() -> Result<T, PublishError> + Send,
+) -> Result<T, PublishError> {
+    std::thread::scope(|scope| {
+        scope.spawn(work).join().unwrap_or_else(|_| {
+            Err(PublishError::Network {
+                host,
+                message: format!(
+                    "the HTTP client stopped unexpectedly; the {what} may or may not have been \
+                     posted"
+                ),
+            })
+        })
+    })
+}
+
 /// An API root checked for use: scheme and authority, and the path before every request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Root {
@@ -122,8 +159,52 @@ impl Http {
         })
     }
 
-    pub(crate) fn limits(&self) -> &Limits {
-        &self.limits
+    /// Reads the pages of a list from `first`, handing each answer to `take`; `next` gives
+    /// the following page's path and query from an answer and the first path. Stops with
+    /// [`PublishError::TooManyPages`] past `max_pages` or when a page comes round again.
+    /// `name` is the pull request's, `per_page` the page size asked for (0: the host's).
+    pub(crate) fn pages(
+        &self,
+        first: &str,
+        action: &str,
+        (name, per_page): (&str, usize),
+        next: impl Fn(&Reply, &str) -> Option<String>,
+        mut take: impl FnMut(&Reply) -> Result<(), PublishError>,
+    ) -> Result<(), PublishError> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut path = first.to_string();
+        loop {
+            if seen.len() >= self.limits.max_pages || !seen.insert(path.clone()) {
+                return Err(PublishError::TooManyPages {
+                    host: self.host,
+                    name: name.to_string(),
+                    pages: seen.len(),
+                    per_page,
+                });
+            }
+            let reply = self.send(&Request::get(path, action))?;
+            take(&reply)?;
+            match next(&reply, first) {
+                Some(following) => path = following,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Sends a DELETE; `false` when the thing was already gone (another run deleted it).
+    pub(crate) fn delete(&self, path: String, action: &str) -> Result<bool, PublishError> {
+        let req = Request {
+            method: super::common::Method::Delete,
+            path,
+            json: None,
+            action,
+            idempotent: true,
+        };
+        match self.send(&req) {
+            Ok(_) => Ok(true),
+            Err(PublishError::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// A path with the API root's path in front.

@@ -3,10 +3,12 @@
 //! The comment's first line is a hidden marker naming a tag ([`marker`]), so later runs find
 //! their own comment again ([`is_ours`]) and update it, replace it or hide it, while
 //! comments of other tags, other tools and other people are left alone: a comment is ours
-//! only when the token's own account wrote it. GitHub is the only host so far
-//! (`github.rs`); the network is used nowhere else in the pipeline. Every request, every
+//! only when the token's own account wrote it. The hosts: GitHub (`github.rs`), GitLab
+//! (`gitlab.rs`) and Azure DevOps (`azure.rs`); the network is used nowhere else in the
+//! pipeline. Every request, every
 //! answer and the whole run are bounded ([`Limits`]).
 
+mod azure;
 mod common;
 mod error;
 mod github;
@@ -20,6 +22,7 @@ mod reviews;
 
 use std::time::Duration;
 
+pub use azure::{check_identity, post_azure_thread, AzureTarget, AzureToken};
 pub use error::{PublishError, MAX_BODY_CHARS};
 pub use gitlab::{check_username, post_gitlab_note, GitLabTarget, GitLabToken};
 pub use host::Host;

@@ -9,7 +9,9 @@
 //! backslash-escaped, and a zero-width space follows the `@`, `#` and `:` that could start a
 //! GitHub mention, reference, e-mail autolink, URL or emoji, which GitHub finds in the
 //! rendered text, after escapes are gone, and the `!`, `~`, `%` and `&` of GitLab's (and
-//! Azure DevOps') references to merge requests, labels, milestones and epics. Line breaks and tabs become spaces and other control
+//! Azure DevOps') references to merge requests, labels, milestones and epics. The same text
+//! is safe on Azure DevOps, whose mentions (`@<id>`) and work item links (`#12`) start with
+//! the same characters. Line breaks and tabs become spaces and other control
 //! characters are written as escapes, so nothing from the input can start a block of its own.
 
 /// After `@`, `#`, `:` (and inside `www.`, `GH-`): invisible, and no GitHub pattern matches
@@ -206,6 +208,8 @@ mod tests {
         );
         assert_eq!(text("tags: team\nx"), "tags: team x");
         assert_eq!(text("# 1 @ : "), "# 1 @ : ");
+        // Azure DevOps and GitLab link `!12` to a pull (merge) request.
+        assert_eq!(text("see !12, not! 3 !x"), "see !\u{200B}12, not! 3 !\u{200B}x");
         // Found by the property test: comrak links `a@.a` as an e-mail address.
         assert_eq!(text("a@.a"), "a@\u{200B}.a");
     }
