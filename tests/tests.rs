@@ -40,6 +40,7 @@ mod inline_waivers;
 mod input_limits;
 mod input_warnings;
 mod json_numbers;
+mod json_schema;
 mod karpenter_ceilings;
 mod kubernetes_gpu_kinds;
 mod kubernetes_kinds;
