@@ -94,7 +94,10 @@ fn sagemaker_listed_and_estimated() {
     assert_eq!(p.usd, d("2.242080") * d("1.40"));
     assert!(p.exact_region);
     assert!(notes.is_empty(), "{notes:?}");
-    assert!(p.estimate.as_deref().is_some_and(|e| e.contains("x 1.40")), "{p:?}");
+    assert!(
+        p.estimate.as_deref().is_some_and(|e| e.contains("x 1.40")),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -138,7 +141,10 @@ fn spot_prices() {
     // AWS: on-demand x the documented factor 0.4 (from the SkyPilot samples).
     let (p, _) = spot_price("aws", "g5.xlarge", "us-east-1").unwrap();
     assert_eq!(p.usd, d("0.4024"));
-    assert!(p.estimate.as_deref().is_some_and(|e| e.contains("x 0.4")), "{p:?}");
+    assert!(
+        p.estimate.as_deref().is_some_and(|e| e.contains("x 0.4")),
+        "{p:?}"
+    );
     // Azure: on-demand x 0.20.
     let (p, _) = spot_price("azurerm", "Standard_NC24ads_A100_v4", "eastus").unwrap();
     assert_eq!(p.usd, d("0.7346"));

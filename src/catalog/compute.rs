@@ -505,11 +505,19 @@ mod tests {
     fn sagemaker_listed_stale_and_estimated() {
         let (p, _) = machine_price("aws", "ml.p5.48xlarge", "us-east-1").unwrap();
         assert_eq!(p.usd, d("113.068"));
-        assert!(p.estimate.as_deref().is_some_and(|e| e.contains("June 2025")), "{p:?}");
+        assert!(
+            p.estimate
+                .as_deref()
+                .is_some_and(|e| e.contains("June 2025")),
+            "{p:?}"
+        );
         let (p, notes) = machine_price("aws", "ml.g6e.xlarge", "us-east-1").unwrap();
         assert_eq!(p.usd, d("2.6054"));
         assert_eq!(p.table.name, "aws_ec2_ondemand");
-        assert!(p.estimate.as_deref().is_some_and(|e| e.contains("x 1.40")), "{p:?}");
+        assert!(
+            p.estimate.as_deref().is_some_and(|e| e.contains("x 1.40")),
+            "{p:?}"
+        );
         assert_eq!(notes, Vec::<String>::new());
         let err = machine_price("aws", "ml.zz9.huge", "us-east-1").unwrap_err();
         assert_eq!(
@@ -526,7 +534,12 @@ mod tests {
         // c3d rows list no spot price: the c3d family ratio applies.
         let (p, _) = spot_price("google", "c3d-standard-4", "us-central1").unwrap();
         assert_eq!(p.usd, d("0.1816") * d("0.400034"));
-        assert!(p.estimate.as_deref().is_some_and(|e| e.contains("0.400034")), "{p:?}");
+        assert!(
+            p.estimate
+                .as_deref()
+                .is_some_and(|e| e.contains("0.400034")),
+            "{p:?}"
+        );
         assert_eq!(family(Provider::Google, "a3-highgpu-8g"), "a3");
         assert_eq!(family(Provider::Aws, "p6-b200.48xlarge"), "p6-b200");
     }
@@ -583,6 +596,9 @@ mod tests {
         assert_eq!((p.region.as_str(), p.exact_region), ("eastus", false));
         let (p, _) = spot_price("azurerm", "Standard_D4s_v5", "eastus").unwrap();
         assert_eq!(p.usd, d("0.0384"));
-        assert!(p.estimate.as_deref().is_some_and(|e| e.contains("x 0.20")), "{p:?}");
+        assert!(
+            p.estimate.as_deref().is_some_and(|e| e.contains("x 0.20")),
+            "{p:?}"
+        );
     }
 }

@@ -209,7 +209,10 @@ mod tests {
         assert_eq!(text("tags: team\nx"), "tags: team x");
         assert_eq!(text("# 1 @ : "), "# 1 @ : ");
         // Azure DevOps and GitLab link `!12` to a pull (merge) request.
-        assert_eq!(text("see !12, not! 3 !x"), "see !\u{200B}12, not! 3 !\u{200B}x");
+        assert_eq!(
+            text("see !12, not! 3 !x"),
+            "see !\u{200B}12, not! 3 !\u{200B}x"
+        );
         // Found by the property test: comrak links `a@.a` as an e-mail address.
         assert_eq!(text("a@.a"), "a@\u{200B}.a");
     }
