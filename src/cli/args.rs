@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
-pub use super::args_comment::{CommentAzureArgs, COMMENT_AZURE_EXIT_CODES};
+pub use super::args_comment::{
+    CommentAzureArgs, CommentBitbucketArgs, COMMENT_AZURE_EXIT_CODES, COMMENT_BITBUCKET_EXIT_CODES,
+};
 use crate::load::terraform::VarArg;
 use crate::model::Severity;
 
@@ -176,6 +178,9 @@ pub enum CommentCommand {
     /// Azure DevOps Services or Server)
     #[command(name = "azure-devops", after_help = COMMENT_AZURE_EXIT_CODES)]
     AzureDevops(Box<CommentAzureArgs>),
+    /// Post or update the comment on a Bitbucket Cloud pull request (REST API 2.0)
+    #[command(after_help = COMMENT_BITBUCKET_EXIT_CODES)]
+    Bitbucket(Box<CommentBitbucketArgs>),
 }
 
 const COMMENT_GITLAB_EXIT_CODES: &str = "\

@@ -8,6 +8,7 @@ mod baseline;
 mod check;
 mod comment;
 mod comment_azure;
+mod comment_bitbucket;
 mod comment_gitlab;
 mod cost;
 mod diff;
@@ -93,6 +94,12 @@ pub fn run() -> ExitCode {
                 .subcommand_matches("comment")
                 .and_then(|m| m.subcommand_matches("azure-devops")),
             |sub, targets| comment_azure::run(&args, &args::var_order(sub), targets),
+        ),
+        Command::Comment(args::CommentCommand::Bitbucket(args)) => with_targets(
+            matches
+                .subcommand_matches("comment")
+                .and_then(|m| m.subcommand_matches("bitbucket")),
+            |sub, targets| comment_bitbucket::run(&args, &args::var_order(sub), targets),
         ),
         Command::Init(args) => init::run(&args),
         Command::Test(args) => policy_test::run(&args),

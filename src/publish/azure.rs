@@ -14,7 +14,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::common::{check_token, marked_body, Method, Request};
+use super::common::{check_token, is_guid, marked_body, Method, Request};
 use super::http::{on_own_thread, Http, Reply, Root};
 use super::marker::is_ours;
 use super::{Behavior, Host, Options, Posted, PublishError};
@@ -123,12 +123,7 @@ struct Ours {
 
 /// Checks a `--comment-author` identity id: a GUID, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
 pub fn check_identity(id: &str) -> Result<(), PublishError> {
-    let groups: Vec<&str> = id.split('-').collect();
-    let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
-    let hex = groups
-        .iter()
-        .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()));
-    if lengths == [8, 4, 4, 4, 12] && hex {
+    if is_guid(id) {
         return Ok(());
     }
     Err(PublishError::InvalidAuthor {

@@ -95,6 +95,23 @@ pub(crate) fn api_message(body: &str) -> String {
                 parts.push(format!("{field}: {code}"));
             }
         }
+        // Bitbucket: {"type": "error", "error": {"message": …, "detail": …}}.
+        if let Some(Value::Object(error)) = value.get("error") {
+            for key in ["message", "detail"] {
+                if let Some(m) = error.get(key).and_then(Value::as_str) {
+                    parts.push(m.to_string());
+                }
+            }
+            if let Some(Value::Object(fields)) = error.get("fields") {
+                for (field, messages) in fields {
+                    for m in messages.as_array().into_iter().flatten() {
+                        if let Some(m) = m.as_str() {
+                            parts.push(format!("{field}: {m}"));
+                        }
+                    }
+                }
+            }
+        }
         if parts.is_empty() {
             for key in ["error", "error_description"] {
                 if let Some(m) = value.get(key).and_then(Value::as_str) {
@@ -184,6 +201,16 @@ pub(crate) fn marked_body(tag: &str, body: &str, host: Host) -> Result<String, P
     Ok(full)
 }
 
+/// Whether `id` is a GUID, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hexadecimal digits.
+pub(crate) fn is_guid(id: &str) -> bool {
+    let groups: Vec<&str> = id.split('-').collect();
+    let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+    lengths == [8, 4, 4, 4, 12]
+        && groups
+            .iter()
+            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 pub(crate) fn method_name(method: Method) -> &'static str {
     match method {
         Method::Get => "GET",
@@ -209,7 +236,10 @@ pub(crate) fn refusal(
         message.push_str(&format!(" (gave up after {})", count_tries(tries)));
     }
     let action = req.action.to_string();
-    let too_long = message.to_ascii_lowercase().contains("too long");
+    let lower = message.to_ascii_lowercase();
+    // Bitbucket: "Please enter a non-empty value less than 32768 characters".
+    let too_long =
+        lower.contains("too long") || (lower.contains("less than") && lower.contains("characters"));
     match status {
         401 => PublishError::Unauthorized {
             host,
@@ -233,13 +263,16 @@ pub(crate) fn refusal(
             action,
             message,
         },
-        // GitHub answers 422, GitLab 400, Azure DevOps 400 to a body over the limit.
+        // GitHub answers 422, GitLab, Azure DevOps and Bitbucket 400 to a body over the limit.
         400 | 413 | 422 if too_long => PublishError::BodyTooLong {
             host,
             chars: req
                 .json
-                .and_then(|j| j.get("body").or_else(|| j.get("content")))
-                .and_then(Value::as_str)
+                .and_then(|j| {
+                    ["/body", "/content", "/content/raw"]
+                        .iter()
+                        .find_map(|p| j.pointer(p).and_then(Value::as_str))
+                })
                 .map_or(0, |b| b.chars().count()),
             limit: host.body_limit(),
             message,
@@ -305,6 +338,22 @@ mod tests {
         assert_eq!(
             api_message(r#"{"error":"insufficient_scope","error_description":"needs api"}"#),
             "insufficient_scope; needs api"
+        );
+    }
+
+    #[test]
+    fn bitbucket_messages() {
+        assert_eq!(
+            api_message(
+                r#"{"type":"error","error":{"message":"Bad request","fields":{"content.raw":["x"]},"detail":"Please enter a non-empty value less than 32768 characters"}}"#
+            ),
+            "Bad request; Please enter a non-empty value less than 32768 characters; content.raw: x"
+        );
+        assert_eq!(
+            api_message(
+                r#"{"type":"error","error":{"message":"Token is invalid or not supported for this endpoint."}}"#
+            ),
+            "Token is invalid or not supported for this endpoint."
         );
     }
 }

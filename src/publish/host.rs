@@ -9,6 +9,7 @@ pub enum Host {
     GitHub,
     GitLab,
     AzureDevOps,
+    Bitbucket,
 }
 
 impl Host {
@@ -17,6 +18,7 @@ impl Host {
             Host::GitHub => "GitHub",
             Host::GitLab => "GitLab",
             Host::AzureDevOps => "Azure DevOps",
+            Host::Bitbucket => "Bitbucket",
         }
     }
 
@@ -26,6 +28,9 @@ impl Host {
             Host::GitHub => 65_536,
             Host::GitLab => 1_000_000,
             Host::AzureDevOps => 150_000,
+            // Not documented: Bitbucket Cloud answers a longer comment with "Please enter a
+            // non-empty value less than 32768 characters".
+            Host::Bitbucket => 32_767,
         }
     }
 
@@ -46,6 +51,10 @@ impl Host {
                 "the build identity needs \"Contribute to pull requests\" on the repository, and \
                  the job must map SYSTEM_ACCESSTOKEN into its environment"
             }
+            Host::Bitbucket => {
+                "the access token needs the `pullrequest:write` scope (Pull requests: Write) on \
+                 the repository; a token of another repository or workspace may not write here"
+            }
         }
     }
 
@@ -62,6 +71,10 @@ impl Host {
             Host::AzureDevOps => {
                 "check SYSTEM_ACCESSTOKEN / --token-env: map it into the step's environment \
                  (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken))"
+            }
+            Host::Bitbucket => {
+                "check BITBUCKET_TOKEN / --token-env: the repository or workspace access token may \
+                 be expired, revoked or mistyped; it is sent as `Authorization: Bearer`"
             }
         }
     }
@@ -81,6 +94,12 @@ impl Host {
                 "check the organization URL, the project, the repository id and the pull \
                  request id"
             }
+            Host::Bitbucket => {
+                "check the workspace (--workspace, BITBUCKET_WORKSPACE), the repository slug \
+                 (--repo-slug, BITBUCKET_REPO_SLUG) and the pull request id (--pr, \
+                 BITBUCKET_PR_ID); a private repository also answers 404 to a token that may not \
+                 read it"
+            }
         }
     }
 
@@ -98,6 +117,11 @@ impl Host {
                 "give the id (a GUID) of the identity that posts the comment, e.g. the build \
                  service's: it is the author id of a comment it wrote"
             }
+            Host::Bitbucket => {
+                "give the UUID of the account that posts, {xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx} \
+                 (braces optional): an access token's bot user is the `user.uuid` of a comment it \
+                 wrote"
+            }
         }
     }
 
@@ -112,6 +136,10 @@ impl Host {
             }
             Host::AzureDevOps => {
                 "the project and repository are names or ids, the pull request a number from 1"
+            }
+            Host::Bitbucket => {
+                "the workspace and repository are their slugs (letters, digits, `.`, `_`, `-`), \
+                 the pull request a number from 1"
             }
         }
     }
@@ -129,6 +157,9 @@ impl Host {
             Host::AzureDevOps => {
                 "give the collection URL: https://dev.azure.com/ORG/ (Azure Pipelines sets \
                  SYSTEM_COLLECTIONURI)"
+            }
+            Host::Bitbucket => {
+                "give the REST API origin, https://api.bitbucket.org (the /2.0 paths are added)"
             }
         }
     }

@@ -4,11 +4,13 @@
 //! their own comment again ([`is_ours`]) and update it, replace it or hide it, while
 //! comments of other tags, other tools and other people are left alone: a comment is ours
 //! only when the token's own account wrote it. The hosts: GitHub (`github.rs`), GitLab
-//! (`gitlab.rs`) and Azure DevOps (`azure.rs`); the network is used nowhere else in the
+//! (`gitlab.rs`), Azure DevOps (`azure.rs`) and Bitbucket Cloud (`bitbucket.rs`); the
+//! network is used nowhere else in the
 //! pipeline. Every request, every
 //! answer and the whole run are bounded ([`Limits`]).
 
 mod azure;
+mod bitbucket;
 mod common;
 mod error;
 mod github;
@@ -23,6 +25,7 @@ mod reviews;
 use std::time::Duration;
 
 pub use azure::{check_identity, post_azure_thread, AzureTarget, AzureToken};
+pub use bitbucket::{check_account_uuid, post_bitbucket_comment, BitbucketTarget};
 pub use error::{PublishError, MAX_BODY_CHARS};
 pub use gitlab::{check_username, post_gitlab_note, GitLabTarget, GitLabToken};
 pub use host::Host;
