@@ -221,7 +221,7 @@ pub fn post_azure_thread(
             root,
             ("authorization", credentials),
             token,
-            "x-ms-continuationtoken",
+            Some("x-ms-continuationtoken"),
             &options.retry,
             &options.limits,
         )?;

@@ -189,7 +189,7 @@ pub fn post_bitbucket_comment(
             ("authorization", format!("Bearer {token}")),
             token,
             // Bitbucket names the next page in the answer's body, not in a header.
-            "x-aicost-unused",
+            None,
             &options.retry,
             &options.limits,
         )?;

@@ -173,7 +173,7 @@ pub fn post_gitlab_note(
             root,
             (header, token.to_string()),
             token,
-            "x-next-page",
+            Some("x-next-page"),
             &options.retry,
             &options.limits,
         )?;

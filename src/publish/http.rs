@@ -115,8 +115,9 @@ pub(crate) struct Http {
     auth: (&'static str, String),
     /// The token alone, to blank out of any message.
     token: String,
-    /// Response headers read as the next page's marker.
-    next: &'static str,
+    /// The response header read as the next page's marker, for hosts that page by header
+    /// (GitLab's `x-next-page`, Azure's `x-ms-continuationtoken`).
+    next: Option<&'static str>,
     retry: RetryPolicy,
     limits: Limits,
     deadline: Instant,
@@ -130,7 +131,7 @@ impl Http {
         root: Root,
         auth: (&'static str, String),
         token: &str,
-        next: &'static str,
+        next: Option<&'static str>,
         retry: &RetryPolicy,
         limits: &Limits,
     ) -> Result<Http, PublishError> {
@@ -359,7 +360,7 @@ impl Http {
             reset: header("ratelimit-reset"),
         };
         let next_link = header("link").as_deref().and_then(super::link::next_page);
-        let next_header = header(self.next).filter(|v| !v.trim().is_empty());
+        let next_header = self.next.and_then(header).filter(|v| !v.trim().is_empty());
         let cap = self.limits.max_response_bytes;
         let mut bytes = Vec::new();
         response
