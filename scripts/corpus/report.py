@@ -98,6 +98,8 @@ def summarise(directory, code, elapsed, report, stderr):
         "exit": code,
         "seconds": elapsed,
         "resources": summary["resources"],
+        # Passes are counted in the summary, not listed as findings.
+        "passed": summary.get("passed", 0),
         "statuses": dict(sorted(statuses.items())),
         "errors": len(report["errors"]),
         "errors_by_kind": dict(sorted(by_kind.items())),
@@ -141,7 +143,7 @@ def print_markdown(rows, limit):
         k = row["errors_by_kind"]
         print(
             f"| {row['name']} | {row['exit']} | {row['resources']} | {s.get('fail', 0)} | {s.get('unknown', 0)} "
-            f"| {s.get('pass', 0)} | {row['errors']} ({k.get('terraform', 0)} / {k.get('yaml', 0)}) "
+            f"| {row['passed']} | {row['errors']} ({k.get('terraform', 0)} / {k.get('yaml', 0)}) "
             f"| {row['gpu']} | {row['gpu_priced']} | {row['gpu_unknown']} | {row['seconds']:.2f} s |"
         )
     print()
