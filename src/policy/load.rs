@@ -400,6 +400,7 @@ pub(crate) fn compile(
         environments,
         uids,
         warnings,
+        savings: crate::model::SavingKind::ALL.to_vec(),
     })
 }
 
