@@ -240,8 +240,7 @@ pub fn analyze(
             production: &p.loaded.config.environment.production,
             min_monthly_saving: savings.min_monthly_saving,
         };
-        inventory.suggestions =
-            price::savings::suggest(&inventory.resources, &pricing, &options);
+        inventory.suggestions = price::savings::suggest(&inventory.resources, &pricing, &options);
     }
     inventory.sort();
     Ok(inventory)

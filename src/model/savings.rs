@@ -45,8 +45,12 @@ impl SavingKind {
     pub fn title(self) -> &'static str {
         match self {
             SavingKind::Spot => "Could save: spot capacity outside production",
-            SavingKind::ScaleToZero => "Could save: scale idle inference to zero outside production",
-            SavingKind::CheaperInstance => "Could save: a cheaper instance type with the same accelerators",
+            SavingKind::ScaleToZero => {
+                "Could save: scale idle inference to zero outside production"
+            }
+            SavingKind::CheaperInstance => {
+                "Could save: a cheaper instance type with the same accelerators"
+            }
         }
     }
 }

@@ -30,15 +30,23 @@ pub fn findings(
         .filter(|s| policies.savings().contains(&s.kind))
     {
         let id = s.kind.id();
-        let suppression = by_key
-            .get(&(s.root.as_ref(), s.address.as_str()))
-            .and_then(|r| {
-                r.waivers
-                    .iter()
-                    .find(|(w, waiver)| w == id && settings.waiver_active(waiver.expires))
-                    .map(|(_, w)| w.clone())
-            })
-            .or_else(|| settings.config_waiver(id, &s.root, &s.address));
+        let resource = by_key.get(&(s.root.as_ref(), s.address.as_str()));
+        let waiver = |policy: &str| {
+            resource
+                .and_then(|r| {
+                    r.waivers
+                        .iter()
+                        .find(|(w, waiver)| w == policy && settings.waiver_active(waiver.expires))
+                        .map(|(_, w)| w.clone())
+                })
+                .or_else(|| settings.config_waiver(policy, &s.root, &s.address))
+        };
+        // A waiver of the policy that flags the same situation (staying on-demand, keeping
+        // a replica warm) gives its reason: the advice is not given at all.
+        if related(s.kind).is_some_and(|policy| waiver(policy).is_some()) {
+            continue;
+        }
+        let suppression = waiver(id);
         if suppression.is_none() {
             open.push(s.clone());
         }
@@ -62,6 +70,17 @@ pub fn findings(
         });
     }
     (out, open)
+}
+
+/// The policy that flags the situation the advice prices: `AIC-GPU-003` (an on-demand
+/// accelerator pool outside production) and `AIC-K8S-003` (inference that does not scale
+/// to zero). Its waivers cover the advice too.
+pub fn related(kind: SavingKind) -> Option<&'static str> {
+    match kind {
+        SavingKind::Spot => Some("AIC-GPU-003"),
+        SavingKind::ScaleToZero => Some("AIC-K8S-003"),
+        SavingKind::CheaperInstance => None,
+    }
 }
 
 /// `aws_eks_node_group.train in environment dev could save $1,234.00/month on spot

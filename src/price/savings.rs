@@ -12,8 +12,7 @@ use rust_decimal::Decimal;
 
 use super::PricingSettings;
 use crate::model::{
-    Capacity, CostEstimate, Fact, Resource, SavingKind, Sensitive, Suggestion, Usd,
-    WorkloadDetail,
+    Capacity, CostEstimate, Fact, Resource, SavingKind, Sensitive, Suggestion, Usd, WorkloadDetail,
 };
 
 /// Which resources get advice and how much it must save. Spot and scale to zero are
@@ -65,18 +64,24 @@ pub fn for_resource(
         if saving <= Decimal::ZERO || saving < options.min_monthly_saving {
             return;
         }
-        let fact = match kind {
-            SavingKind::Spot => "capacity_type",
-            SavingKind::ScaleToZero => "scale_to_zero",
-            SavingKind::CheaperInstance => "instance_type",
+        // Where the change is made: the facts AIC-GPU-003 and AIC-K8S-003 point at, tried in
+        // the same order, else the block.
+        let facts: &[&str] = match kind {
+            SavingKind::Spot => &["capacity_type", "instance_type"],
+            SavingKind::ScaleToZero => &["scale_to_zero"],
+            SavingKind::CheaperInstance => &["instance_type"],
         };
+        let location = facts
+            .iter()
+            .find_map(|f| r.fact_locations.get(*f))
+            .unwrap_or(&r.location);
         out.push(Suggestion {
             kind,
             root: r.root.clone(),
             address: r.address.clone(),
             resource_type: r.resource_type.clone(),
             environment: environment.map(str::to_string),
-            location: r.fact_location(fact).clone(),
+            location: location.clone(),
             current: current.baseline,
             suggested: suggested.baseline,
             saving: Usd(saving),
@@ -174,7 +179,9 @@ fn spot_help(r: &Resource) -> String {
         }
         _ => "spot capacity",
     };
-    format!("run it on spot capacity ({how}); spot capacity can be reclaimed, so checkpoint long jobs")
+    format!(
+        "run it on spot capacity ({how}); spot capacity can be reclaimed, so checkpoint long jobs"
+    )
 }
 
 /// Inference that can scale to zero and keeps replicas: the same with none when idle.
@@ -237,12 +244,136 @@ fn cheapest_equivalent(r: &Resource, settings: &PricingSettings) -> Option<(Stri
         let Some(estimate) = super::estimate(&changed, settings).filter(priced) else {
             continue;
         };
-        let better = best.as_ref().is_none_or(|(b, n, _)| {
-            (estimate.baseline, name) < (*b, n.as_str())
-        });
+        let better = best
+            .as_ref()
+            .is_none_or(|(b, n, _)| (estimate.baseline, name) < (*b, n.as_str()));
         if better {
             best = Some((estimate.baseline, name.to_string(), changed));
         }
     }
     best.map(|(_, name, changed)| (name, changed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::terraform::facts::resources_of;
+    use std::str::FromStr;
+
+    fn usd(s: &str) -> Usd {
+        Usd(Decimal::from_str(s).unwrap())
+    }
+
+    /// The one resource of `hcl`, in `environment`, priced.
+    fn priced(hcl: &str, environment: &str) -> Resource {
+        let mut all = resources_of(hcl);
+        assert_eq!(all.len(), 1, "{all:?}");
+        let mut r = all.remove(0);
+        r.environment = Some(Fact::Known(environment.to_string()));
+        r.cost = super::super::estimate(&r, &PricingSettings::default());
+        r
+    }
+
+    fn advice(r: &Resource, min: &str) -> Vec<(SavingKind, Usd, Usd, Usd, String)> {
+        let production = ["prod".to_string()];
+        let options = Options {
+            production: &production,
+            min_monthly_saving: Decimal::from_str(min).unwrap(),
+        };
+        for_resource(r, &PricingSettings::default(), &options)
+            .into_iter()
+            .map(|s| (s.kind, s.current, s.suggested, s.saving, s.change))
+            .collect()
+    }
+
+    fn node_group(instance: &str, capacity: &str) -> String {
+        format!(
+            r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+resource "aws_eks_node_group" "gpu" {{
+  cluster_name    = "ml"
+  node_group_name = "gpu"
+  node_role_arn   = "arn:aws:iam::123456789012:role/node"
+  subnet_ids      = ["subnet-1"]
+  instance_types  = ["{instance}"]
+  capacity_type   = "{capacity}"
+  scaling_config {{
+    desired_size = 1
+    min_size     = 1
+    max_size     = 3
+  }}
+}}
+"#
+        )
+    }
+
+    #[test]
+    fn an_on_demand_gpu_pool_outside_production_is_advised_spot() {
+        // g5.xlarge $1.006/hour (aws_ec2_ondemand.csv) x 730 = $734.38, plus the 20 GB gp2
+        // root volume at $0.10 = $2.00: $736.38. Spot: 1.006 x 0.4 (spot_factors.csv
+        // aws,*) = 0.4024 x 730 = $293.752 + $2.00 = $295.752. Saving $440.628.
+        let dev = priced(&node_group("g5.xlarge", "ON_DEMAND"), "dev");
+        assert_eq!(
+            advice(&dev, "0"),
+            [(
+                SavingKind::Spot,
+                usd("736.38"),
+                usd("295.752"),
+                usd("440.628"),
+                "spot capacity".to_string()
+            )]
+        );
+        // Below the minimum, in production, or already on spot: none.
+        assert_eq!(advice(&dev, "440.63"), []);
+        assert_eq!(
+            advice(&priced(&node_group("g5.xlarge", "ON_DEMAND"), "prod"), "0"),
+            []
+        );
+        assert_eq!(
+            advice(&priced(&node_group("g5.xlarge", "SPOT"), "dev"), "0"),
+            []
+        );
+        // A node group without accelerators: none.
+        assert_eq!(
+            advice(&priced(&node_group("m5.xlarge", "ON_DEMAND"), "dev"), "0"),
+            []
+        );
+    }
+
+    #[test]
+    fn an_environment_that_is_not_known_gets_no_spot_advice() {
+        let mut r = priced(&node_group("g5.xlarge", "ON_DEMAND"), "dev");
+        r.environment = None;
+        assert_eq!(advice(&r, "0"), []);
+    }
+
+    #[test]
+    fn a_cheaper_type_needs_the_same_accelerators_vcpus_and_memory() {
+        // trn1n.32xlarge $24.78 → trn1.32xlarge $21.50 (same 16 Trainium of 32 GB, 128 vCPUs,
+        // 512 GiB): (24.78 - 21.50) x 730 = $2,394.40, on spot too: (24.78 - 21.50) x 0.4
+        // x 730 = $957.76. In production only the cheaper type.
+        let prod = priced(&node_group("trn1n.32xlarge", "SPOT"), "prod");
+        assert_eq!(
+            advice(&prod, "0"),
+            [(
+                SavingKind::CheaperInstance,
+                usd("7237.76"),
+                usd("6280.00"),
+                usd("957.76"),
+                "trn1.32xlarge".to_string()
+            )]
+        );
+        // p3.2xlarge (1 V100): the other V100 types carry 4 or 8.
+        assert_eq!(
+            advice(&priced(&node_group("p3.2xlarge", "SPOT"), "prod"), "0"),
+            []
+        );
+        // g5.2xlarge (1 A10G, 8 vCPUs): g5.xlarge is cheaper but smaller; no advice.
+        assert_eq!(
+            advice(&priced(&node_group("g5.2xlarge", "SPOT"), "prod"), "0"),
+            []
+        );
+    }
 }
