@@ -6,6 +6,7 @@
 
 mod escape;
 mod fit;
+mod savings;
 mod waived;
 
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -13,9 +14,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use escape::{code, code_cell, text};
 use fit::{assemble, Section};
 
-use super::diff::{
-    self, BudgetEntry, DiffReport, ErrorEntry, FindingEntry, Links, ResourceDelta, SavingEntry,
-};
+use super::diff::{self, BudgetEntry, DiffReport, ErrorEntry, FindingEntry, Links, ResourceDelta};
 use super::{plural, Report};
 use crate::model::{Status, Usd};
 
@@ -258,22 +257,22 @@ pub fn render_diff(report: &DiffReport, limit: usize) -> String {
     );
     // Approvals right after the failures they clear; notices after the budgets.
     let sections = vec![
-        Section::fixed(header),             // 0
-        top_section,                        // 1
-        assumptions,                        // 2
-        failures,                           // 3
-        approvals,                          // 4
-        Section::fixed(clean),              // 5
-        unknowns,                           // 6
-        errors,                             // 7
-        warnings,                           // 8
-        budgets,                            // 9
-        could_save(&report.savings, links), // 10
-        notices,                            // 11
-        rest_section,                       // 12
-        existing_section,                   // 13
-        resolved_section,                   // 14
-        footer,                             // 15
+        Section::fixed(header),                      // 0
+        top_section,                                 // 1
+        assumptions,                                 // 2
+        failures,                                    // 3
+        approvals,                                   // 4
+        Section::fixed(clean),                       // 5
+        unknowns,                                    // 6
+        errors,                                      // 7
+        warnings,                                    // 8
+        budgets,                                     // 9
+        savings::could_save(&report.savings, links), // 10
+        notices,                                     // 11
+        rest_section,                                // 12
+        existing_section,                            // 13
+        resolved_section,                            // 14
+        footer,                                      // 15
     ];
     assemble(sections, &[13, 14, 12, 11, 10, 8, 2, 6, 7, 4, 3, 1], limit)
 }
@@ -391,62 +390,6 @@ pub fn render_check(report: &Report, context: &Context) -> String {
         Section::fixed(footer(&diff::catalog_as_of(), env!("CARGO_PKG_VERSION"))),
     ];
     assemble(sections, &[8, 7, 5, 2, 3, 4, 1], COMMENT_LIMIT)
-}
-
-/// How many pieces of savings advice the comment lists.
-const TOP_SAVINGS: usize = 5;
-
-/// "Could save": the largest savings advice on what the change adds or changes, with the
-/// total of every resource's largest saving (two pieces of advice for one resource do
-/// not add up).
-fn could_save(savings: &[SavingEntry], links: Option<&Links>) -> Section {
-    let mut best: std::collections::BTreeMap<(&str, &str), Decimal> =
-        std::collections::BTreeMap::new();
-    for s in savings {
-        let slot = best
-            .entry((s.root.as_str(), s.resource.as_str()))
-            .or_insert(Decimal::ZERO);
-        *slot = (*slot).max(s.saving);
-    }
-    let total = best
-        .values()
-        .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(*v));
-    let items: Vec<String> = savings
-        .iter()
-        .take(TOP_SAVINGS)
-        .map(|s| {
-            format!(
-                "- {} at {}: {} ({}) saves **{}**/month ({} → {})\n",
-                code(&s.resource),
-                place(&s.file, s.line, links),
-                text(&s.change),
-                text(&s.policy_id),
-                Usd(s.saving),
-                Usd(s.monthly),
-                Usd(s.suggested)
-            )
-        })
-        .collect();
-    let more = savings.len().saturating_sub(TOP_SAVINGS);
-    let head = match total {
-        Some(t) => format!(
-            "\n#### 💡 Could save up to {}/month\n\n_Advice on what this change adds or changes; each resource's largest saving counts once in the total._\n\n",
-            Usd(t)
-        ),
-        None => "\n#### 💡 Could save\n\n".to_string(),
-    };
-    let tail = if more > 0 {
-        format!(
-            "\n_{} more in the notices of `aicost-policy check`._\n",
-            plural(more, "suggestion", "suggestions")
-        )
-    } else {
-        String::new()
-    };
-    if items.is_empty() {
-        return Section::fixed(String::new());
-    }
-    Section::new(head, items, tail, "suggestions")
 }
 
 fn list_section(items: Vec<String>, head: impl Fn(usize) -> String, noun: &'static str) -> Section {
