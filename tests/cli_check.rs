@@ -300,6 +300,14 @@ fn eks_findings() -> Vec<Value> {
             "main.tf:27",
             "aws_eks_node_group.train is an accelerator pool in non-production environment dev on on-demand capacity (10 x p5.48xlarge)",
         ),
+        // Savings advice (a notice): 2 x 730 h x $55.04 + 2 x 20 GB x $0.10 = $80,362.40 on
+        // demand; on spot at the AWS factor 0.4, 2 x 730 h x $22.016 + $4.00 = $32,147.36.
+        eks.fail(
+            "AIC-SAVE-001",
+            "aws_eks_node_group.train",
+            "main.tf:27",
+            "aws_eks_node_group.train in environment dev could save $48,215.04/month on spot capacity ($80,362.40/month → $32,147.36/month)",
+        ),
         // terraform.tfvars raises max_size from the default 4 to 10: 10 x 730 h x $55.04
         // (p5.48xlarge) = $401,792.00, plus 10 x 20 GB of the default gp2 node disk x $0.10 =
         // $20.00.
@@ -375,7 +383,8 @@ fn eks_root_fails_with_every_expected_finding() {
             // 12 resource policies x 10 resources = 10 failed + 3 unknown + 107 passed (the
             // budget and change policies are not asked of resources).
             "resources": 10, "files": 7, "policies": 18, "failed": 10,
-            "notices": 0, "unknown": 3,
+            // The spot advice on the dev training pool.
+            "notices": 1, "unknown": 3,
             "suppressed": 0, "errors": 0, "passed": 107, "input_errors": 0, "warnings": 0,
             "baselined": 0,
             "modules_not_loaded": 0,
@@ -727,11 +736,25 @@ AIC-TAG-001 [high, unknown]
   help: resolve the value (give the variable a default, or pass it with --var or --var-file) to
         get a definite answer; --unknown fail counts this as a failure
 
+AIC-SAVE-001 [info]
+
+  ☞ aws_eks_node_group.train in environment dev could save $48,215.04/month on spot capacity
+  │ ($80,362.40/month → $32,147.36/month)
+    ╭─[testdata/terraform/eks_gpu_training/main.tf:27:3]
+ 26 │   instance_types  = ["p5.48xlarge"]
+ 27 │   capacity_type   = "ON_DEMAND"
+    ·   ──────────────┬──────────────
+    ·                 ╰── 2 × p5.48xlarge (up to 10), 8 × H100 each, on-demand, $80,362.40/month (ceiling $401,812.00)
+ 28 │   ami_type        = "AL2_x86_64_GPU"
+    ╰────
+  help: run it on spot capacity (capacity_type = "SPOT"); spot capacity can be reclaimed, so
+        checkpoint long jobs; or waive AIC-SAVE-001 for this resource
+
 assumed: aws_eks_cluster.main ($438.00/month): Kubernetes 1.31's extended support ended on 2026-11-26: by 2026-11-28 AWS has upgraded the cluster to 1.32, in extended support
 assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): spot price estimated as the on-demand price x 0.4, the documented aws spot factor (spot_factors.csv); no spot price is listed for g5.2xlarge
 assumed: aws_eks_node_group.inference ($355.90/month (ceiling $2,847.23)): priced as g5.2xlarge, the first of 2 allowed instance types
 
-  10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,430.10/month (ceiling at least $560,563.58)
+  10 resources, 18 policies, 10 failed findings (6 policies), 1 notice, 3 unknown, at least $83,430.10/month (ceiling at least $560,563.58)
 "##;
 
 #[test]
@@ -883,7 +906,7 @@ fn fail_severity_critical_passes_a_run_with_only_high_and_medium_failures() {
 #[test]
 fn the_summary_counts_failed_findings_and_policies_and_says_why_they_do_not_fail() {
     const SUMMARY: &str =
-        "\n  10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,430.10/month (ceiling at least $560,563.58)\n";
+        "\n  10 resources, 18 policies, 10 failed findings (6 policies), 1 notice, 3 unknown, at least $83,430.10/month (ceiling at least $560,563.58)\n";
     let plain = eks().text(&[]);
     assert_eq!(plain.code, 1);
     assert!(plain.stdout.ends_with(SUMMARY), "{}", plain.stdout);
@@ -982,7 +1005,7 @@ fn a_policy_id_that_matches_nothing_is_an_error_with_a_suggestion() {
          error: --skip-policy `NOPE-*` matches no policy\n  help: policy ids are case-sensitive; the loaded policies are \
          `AIC-BUDGET-001`, `AIC-BUDGET-002`, `AIC-CHANGE-001`, `AIC-CHANGE-002`, `AIC-CHANGE-003`, `AIC-COST-001`, `AIC-COST-002`, `AIC-GOV-001`, `AIC-GPU-001`, `AIC-GPU-002`, \
          `AIC-GPU-003`, `AIC-K8S-001`, `AIC-K8S-002`, `AIC-K8S-003`, `AIC-K8S-004`, `AIC-K8S-005`, \
-         `AIC-K8S-006`, `AIC-TAG-001`\n"
+         `AIC-K8S-006`, `AIC-SAVE-001`, `AIC-SAVE-002`, `AIC-SAVE-003`, `AIC-TAG-001`\n"
     );
 }
 
@@ -996,11 +1019,12 @@ fn quiet_shows_only_failures_and_the_summary() {
         .lines()
         .filter(|l| l.starts_with(&eks().dir))
         .collect();
-    // The ten failures of eks_findings, none of its three unknowns.
-    assert_eq!(findings.len(), 10, "{}", run.stdout);
+    // The ten failures of eks_findings and its notice (the spot advice), none of its
+    // three unknowns.
+    assert_eq!(findings.len(), 11, "{}", run.stdout);
     assert!(!run.stdout.contains("unknown]"), "{}", run.stdout);
     assert!(run.stdout.ends_with(
-        "\n\n  10 resources, 18 policies, 10 failed findings (6 policies), 3 unknown, at least $83,430.10/month (ceiling at least $560,563.58)\n"
+        "\n\n  10 resources, 18 policies, 10 failed findings (6 policies), 1 notice, 3 unknown, at least $83,430.10/month (ceiling at least $560,563.58)\n"
     ), "{}", run.stdout);
     let full = eks().text(&["--compact"]);
     assert!(full.stdout.contains("unknown]"), "{}", full.stdout);
@@ -1233,6 +1257,15 @@ fn azure_root_fails_on_a100_outside_production_and_untagged_nics() {
                 "azurerm_kubernetes_cluster_node_pool.t4",
                 "aks.tf:38",
                 "azurerm_kubernetes_cluster_node_pool.t4 is an accelerator pool in non-production environment staging on on-demand capacity (4 x Standard_NC8as_T4_v3)",
+            ),
+            // Its spot advice, at the same line: 2 nodes
+            // x 730 h x $0.752 = $1,097.92 on demand; spot at the Azure factor 0.20,
+            // 2 x 730 h x $0.1504 = $219.584.
+            az.fail(
+                "AIC-SAVE-001",
+                "azurerm_kubernetes_cluster_node_pool.t4",
+                "aks.tf:38",
+                "azurerm_kubernetes_cluster_node_pool.t4 in environment staging could save $878.34/month on spot capacity ($1,097.92/month → $219.58/month)",
             ),
             az.fail(
                 "AIC-GPU-001",
@@ -1906,12 +1939,13 @@ fn init_writes_a_config_that_check_accepts_and_that_means_the_defaults() {
         findings_of(&parse_report(&with_starter)),
         findings_of(&parse_report(&without))
     );
-    // As many as eks_findings(): 10 failures (two of them AIC-COST-002) and 3 unknowns.
+    // As many as eks_findings(): 10 failures (two of them AIC-COST-002), 1 notice (the
+    // spot advice) and 3 unknowns.
     assert_eq!(
         findings_of(&parse_report(&without)).len(),
         eks_findings().len()
     );
-    assert_eq!(eks_findings().len(), 13);
+    assert_eq!(eks_findings().len(), 14);
 }
 
 #[test]

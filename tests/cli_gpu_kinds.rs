@@ -392,7 +392,29 @@ fn a_gpu_job_billed_by_use_reads_its_hours_from_the_usage_file() {
             ),
         ]
     );
-    assert_eq!(report["findings"], Value::Array(Vec::new()));
+    // Nothing fails; both jobs get spot advice (notices), priced from the same usage:
+    // embed-backfill on spot, 1,920 vCPU-h x $0.006655 + 7,680 GiB-h x $0.000892 (the spot
+    // unit rates of kubernetes.csv) + 240 GPU-h x the L4 spot rate = $73.17 against $227.64;
+    // the a10g workers' share of a spot g5.2xlarge, 80 h x $1.212 x 0.4 = $38.784 against
+    // $96.96.
+    let advice: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["policy_id"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        advice,
+        [
+            ("AIC-SAVE-001", "Job/research/embed-backfill in environment dev could save $154.47/month on spot capacity ($227.64/month → $73.17/month)"),
+            ("AIC-SAVE-001", "RayJob/research/tune-sweep/worker:a10g in environment dev could save $58.18/month on spot capacity ($96.96/month → $38.78/month)"),
+        ]
+    );
 }
 
 #[test]

@@ -153,6 +153,13 @@ fn the_platform_repository_fails_with_every_expected_finding() {
                 "InferenceService/chat-dev/chat-llama/predictor",
                 "serving/chat-dev.yaml:15"
             ),
+            // The same situation priced (a notice): what the idle replica costs a month.
+            f(
+                "AIC-SAVE-002",
+                "fail",
+                "InferenceService/chat-dev/chat-llama/predictor",
+                "serving/chat-dev.yaml:15"
+            ),
             f(
                 "AIC-K8S-001",
                 "fail",
@@ -196,9 +203,9 @@ fn the_platform_repository_fails_with_every_expected_finding() {
         report["summary"],
         json!({
             // 12 resource policies x 10 resources = 10 failed + 1 unknown + 1 suppressed + 108
-            // passed.
+            // passed; the notice is the savings advice on chat-dev (AIC-SAVE-002).
             "resources": 10, "files": 10, "policies": 18, "failed": 10,
-            "notices": 0, "unknown": 1,
+            "notices": 1, "unknown": 1,
             "suppressed": 1, "errors": 0, "passed": 108, "input_errors": 0, "warnings": 0,
             "baselined": 0,
             "modules_not_loaded": 0,
@@ -315,7 +322,7 @@ fn the_text_report_describes_pods_not_nodes() {
         r.stdout
     );
     assert!(r.stdout.ends_with(
-        "\n  10 resources, 18 policies, 10 failed findings (9 policies), 1 unknown, 1 suppressed, at least $35,508.41/month (ceiling at least $365,213.27)\n"
+        "\n  10 resources, 18 policies, 10 failed findings (9 policies), 1 notice, 1 unknown, 1 suppressed, at least $35,508.41/month (ceiling at least $365,213.27)\n"
     ));
 }
 

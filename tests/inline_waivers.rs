@@ -76,6 +76,15 @@ fn waiver_comments_suppress_the_findings_they_name() {
                 36,
                 null
             ]),
+            // With no waiver in force, the spot advice is given too (a waiver of AIC-GPU-003
+            // in force, as on `bench`, leaves it out).
+            json!([
+                "AIC-SAVE-001",
+                "fail",
+                "aws_eks_node_group.expired",
+                36,
+                null
+            ]),
             // Above the `inference = {` entry of the module's node group map.
             json!([
                 "AIC-GPU-003",

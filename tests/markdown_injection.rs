@@ -382,6 +382,7 @@ fn report(names: &[String], messages: &[String], blob_url: &str) -> DiffReport {
                 help: Some(message.clone()),
             })
             .collect(),
+        savings: Vec::new(),
         summary: DiffSummary {
             before: money(0),
             after: money(0),

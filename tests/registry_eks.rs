@@ -262,6 +262,18 @@ fn v20_on_demand_gpu_pools_in_dev_fail_at_the_line_that_decides_them() {
                 "module.eks.eks_managed_node_groups[\"gpu\"] is an accelerator pool in \
                  non-production environment dev on on-demand capacity (3 x g5.xlarge)"
             ]),
+            // Its spot advice (a notice): 1 x 730 h x $1.006 (g5.xlarge) + 20 GB x $0.10 =
+            // $736.38 on demand; spot at the AWS factor 0.4, 730 h x $0.4024 + $2.00 =
+            // $295.752. The l4 pool runs no node at its baseline (min 0): nothing to save
+            // there.
+            json!([
+                "AIC-SAVE-001",
+                "fail",
+                "module.eks.eks_managed_node_groups[\"gpu\"]",
+                format!("{main}:32"),
+                "module.eks.eks_managed_node_groups[\"gpu\"] in environment dev could save \
+                 $440.63/month on spot capacity ($736.38/month → $295.75/month)"
+            ]),
             json!([
                 "AIC-GPU-003",
                 "fail",

@@ -298,8 +298,13 @@ fn regional_serving_findings_point_at_the_pool_entries_in_the_module_call() {
             json!(["AIC-GPU-001", "fail", t4, 46, format!("{t4} uses n1-standard-8 (family n1), which is not allowed in environment dev; allowed families: {DEV_FAMILIES}")]),
             // No spot or preemptible written: the finding points at the machine type.
             json!(["AIC-GPU-003", "fail", l4, 57, format!("{l4} is an accelerator pool in non-production environment dev on on-demand capacity (4 x g2-standard-8)")]),
+            // Spot advice (notices) at the same entries: 4 nodes x
+            // 730 h x $0.91 (g2-standard-8, GPUs included) + 400 GB x $0.04 = $2,673.20;
+            // at the listed spot price $0.27, $788.40 + $16.00 = $804.40.
+            json!(["AIC-SAVE-001", "fail", l4, 57, format!("{l4} in environment dev could save $1,868.80/month on spot capacity ($2,673.20/month → $804.40/month)")]),
             json!(["AIC-GPU-001", "fail", t4i, 64, format!("{t4i} uses n1-standard-4 (family n1), which is not allowed in environment dev; allowed families: {DEV_FAMILIES}")]),
             json!(["AIC-GPU-003", "fail", t4i, 64, format!("{t4i} is an accelerator pool in non-production environment dev on on-demand capacity (6 x n1-standard-4)")]),
+            json!(["AIC-SAVE-001", "fail", t4i, 64, format!("{t4i} in environment dev could save $794.97/month on spot capacity ($1,376.37/month → $581.40/month)")]),
             // The system pool sets only `team`, but its VMs carry the cluster's labels too:
             // no missing tags.
         ]
@@ -320,7 +325,7 @@ fn regional_serving_text_report_ends_with_the_totals_and_is_the_same_every_run()
     assert_eq!(
         first.stdout.lines().last(),
         Some(
-            "  5 resources, 18 policies, 4 failed findings (2 policies), 0 unknown, $4,428.07/month (ceiling $8,319.85)"
+            "  5 resources, 18 policies, 4 failed findings (2 policies), 2 notices, 0 unknown, $4,428.07/month (ceiling $8,319.85)"
         )
     );
 }

@@ -65,6 +65,7 @@ mod regions;
 mod registry_aks;
 mod registry_eks;
 mod registry_gke;
+mod savings;
 mod sensitive_values;
 mod sustained_use;
 mod terraform_functions;

@@ -175,7 +175,7 @@ fn a_waiver_naming_no_policy_is_an_input_error_with_the_likely_id() {
         `AIC-BUDGET-002`, `AIC-CHANGE-001`, `AIC-CHANGE-002`, `AIC-CHANGE-003`, \
         `AIC-COST-001`, `AIC-COST-002`, `AIC-GOV-001`, `AIC-GPU-001`, `AIC-GPU-002`, \
         `AIC-GPU-003`, `AIC-K8S-001`, `AIC-K8S-002`, `AIC-K8S-003`, `AIC-K8S-004`, \
-        `AIC-K8S-005`, `AIC-K8S-006`, `AIC-TAG-001`";
+        `AIC-K8S-005`, `AIC-K8S-006`, `AIC-SAVE-001`, `AIC-SAVE-002`, `AIC-SAVE-003`, `AIC-TAG-001`";
     assert_eq!(
         report["errors"],
         json!([

@@ -78,6 +78,8 @@ fn inline_waivers_are_input_errors_when_the_configuration_does_not_allow_them() 
         vec![
             json!(["AIC-K8S-004", "fail", "Deployment/perf/loadgen", 13, null]),
             json!(["AIC-GPU-003", "fail", "aws_eks_node_group.bench", 21, null]),
+            // No waiver of AIC-GPU-003 in force on `bench`: its spot advice is given.
+            json!(["AIC-SAVE-001", "fail", "aws_eks_node_group.bench", 21, null]),
             json!([
                 "AIC-GPU-003",
                 "suppressed",
@@ -156,6 +158,13 @@ fn waivers_without_expiry_or_owner_or_expiring_too_late_are_input_errors() {
                 null
             ]),
             json!([
+                "AIC-SAVE-001",
+                "fail",
+                "aws_eks_node_group.no_expiry",
+                20,
+                null
+            ]),
+            json!([
                 "AIC-GPU-003",
                 "fail",
                 "aws_eks_node_group.far_expiry",
@@ -163,7 +172,21 @@ fn waivers_without_expiry_or_owner_or_expiring_too_late_are_input_errors() {
                 null
             ]),
             json!([
+                "AIC-SAVE-001",
+                "fail",
+                "aws_eks_node_group.far_expiry",
+                35,
+                null
+            ]),
+            json!([
                 "AIC-GPU-003",
+                "fail",
+                "aws_eks_node_group.no_owner",
+                50,
+                null
+            ]),
+            json!([
+                "AIC-SAVE-001",
                 "fail",
                 "aws_eks_node_group.no_owner",
                 50,
@@ -282,7 +305,21 @@ fn an_expired_waiver_is_its_own_finding_where_it_would_have_applied() {
                 null
             ]),
             json!([
+                "AIC-SAVE-001",
+                "fail",
+                "aws_eks_node_group.inline_expired",
+                20,
+                null
+            ]),
+            json!([
                 "AIC-GPU-003",
+                "fail",
+                "aws_eks_node_group.config_expired",
+                35,
+                null
+            ]),
+            json!([
+                "AIC-SAVE-001",
                 "fail",
                 "aws_eks_node_group.config_expired",
                 35,

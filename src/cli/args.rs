@@ -518,6 +518,13 @@ pub struct CostArgs {
     #[arg(long, value_enum, default_value_t = CostFormat::Text)]
     pub format: CostFormat,
 
+    /// After the table, list savings advice: spot capacity and scale to zero outside
+    /// production, a cheaper instance type with the same accelerators; each with its
+    /// monthly saving (`[savings]` in the configuration; text format only: `check --format
+    /// json` has the same advice as AIC-SAVE-* findings)
+    #[arg(long)]
+    pub suggest: bool,
+
     /// Write the report to this file instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -187,6 +187,21 @@ pub(super) fn analyze(
         rules.push(crate::policy::expired_rule());
     }
     evaluation.findings.extend(expired);
+    let severity = prepared.loaded.config.savings.severity.severity();
+    let (advice, suggestions) = crate::policy::savings::findings(
+        policies,
+        &inventory.suggestions,
+        &inventory.resources,
+        &settings,
+        severity,
+    );
+    rules.extend(
+        crate::policy::savings::rules(policies, severity)
+            .into_iter()
+            .filter(|rule| advice.iter().any(|f| f.policy_id == rule.id)),
+    );
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    evaluation.findings.extend(advice);
     let locations = config_entry_locations(&prepared.loaded, &prepared.config_namer, "[[budget]]");
     let budgets = match price::budget::project(
         &inventory.resources,
@@ -223,6 +238,7 @@ pub(super) fn analyze(
         passed: evaluation.passes,
         budgets,
         rules,
+        suggestions,
     };
     // Prices, policies and budgets have used the sensitive values; no report shows them.
     crate::redact::report(&mut report);

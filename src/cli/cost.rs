@@ -31,6 +31,7 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
         Ok(i) => i,
         Err(code) => return code,
     };
+    let suggestions = inventory.suggestions;
     let mut report = Report {
         resources: inventory.resources,
         errors: inventory.errors,
@@ -74,7 +75,11 @@ pub fn run(args: &CostArgs, var_order: &[VarArg]) -> u8 {
                 }
                 print_diagnostic(miette::Report::new(warning), prepared.color);
             }
-            render_text(&report, grouping.as_ref())
+            let mut text = render_text(&report, grouping.as_ref());
+            if args.suggest {
+                text.push_str(&crate::report::savings::render_text(&suggestions));
+            }
+            text
         }
         CostFormat::Json => render_json(&report, grouping.as_ref()),
     };

@@ -234,6 +234,14 @@ pub fn analyze(
     let unused = price::estimate_all(&mut inventory.resources, &pricing);
     inventory.errors.extend(unused);
     price::attribution::attribute(&mut inventory.resources);
+    let savings = &p.loaded.config.savings;
+    if savings.enabled {
+        let options = price::savings::Options {
+            production: &p.loaded.config.environment.production,
+            min_monthly_saving: savings.min_monthly_saving,
+        };
+        inventory.suggestions = price::savings::suggest(&inventory.resources, &pricing, &options);
+    }
     inventory.sort();
     Ok(inventory)
 }

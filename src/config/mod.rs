@@ -73,6 +73,61 @@ pub struct Config {
     /// Who can approve a change's failures.
     #[serde(default)]
     pub approvals: ApprovalsConfig,
+    /// Savings advice (AIC-SAVE-*).
+    #[serde(default)]
+    pub savings: SavingsConfig,
+}
+
+/// `[savings]`: advisory findings with the monthly saving of a cheaper way to run a
+/// resource (docs/pricing.md, "Savings advice").
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SavingsConfig {
+    /// Whether advice is given at all.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Advice saving less than this many US dollars a month is not given.
+    #[serde(default, deserialize_with = "pricing::decimal")]
+    pub min_monthly_saving: rust_decimal::Decimal,
+    /// The severity of the findings: `info` (a notice, never failing unless
+    /// `--fail-severity info`), or higher to make advice fail a run.
+    #[serde(default)]
+    pub severity: SavingsSeverity,
+}
+
+impl Default for SavingsConfig {
+    fn default() -> Self {
+        SavingsConfig {
+            enabled: true,
+            min_monthly_saving: rust_decimal::Decimal::ZERO,
+            severity: SavingsSeverity::Info,
+        }
+    }
+}
+
+/// A severity as `[savings] severity` writes it.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SavingsSeverity {
+    #[default]
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl SavingsSeverity {
+    pub fn severity(self) -> crate::model::Severity {
+        use crate::model::Severity;
+        match self {
+            SavingsSeverity::Info => Severity::Info,
+            SavingsSeverity::Low => Severity::Low,
+            SavingsSeverity::Medium => Severity::Medium,
+            SavingsSeverity::High => Severity::High,
+            SavingsSeverity::Critical => Severity::Critical,
+        }
+    }
 }
 
 /// How tag keys are compared.
@@ -329,6 +384,7 @@ impl Default for Config {
             tags: TagsConfig::default(),
             budget: Vec::new(),
             guardrails: GuardrailsConfig::default(),
+            savings: SavingsConfig::default(),
             approvals: ApprovalsConfig::default(),
         }
     }

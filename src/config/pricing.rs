@@ -320,7 +320,7 @@ pub(super) fn validate_ranges(
 
 /// TOML numbers (and numeric strings) as exact decimals: `0.1` is 0.1, not the nearest
 /// binary fraction.
-fn decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+pub(super) fn decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Number {

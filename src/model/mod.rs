@@ -11,6 +11,7 @@ mod lines;
 mod location;
 mod resource;
 mod reviews;
+mod savings;
 mod value;
 mod workload;
 
@@ -33,6 +34,7 @@ pub use resource::{
 };
 pub(crate) use reviews::review_page;
 pub use reviews::{parse_reviews, ApprovalsInput};
+pub use savings::{SavingKind, Suggestion};
 pub use value::{format_number, set_order, Map, Unknown, Value, SENSITIVE, SENSITIVE_ORIGIN};
 pub use workload::{
     is_custom_label, LlmRoute, NodePoolLimits, NodeRequirement, PodGroup, PoolLabel, Workload,
@@ -106,6 +108,8 @@ pub struct Inventory {
     pub sources: SourceMap,
     /// Number of input files read.
     pub files: usize,
+    /// Savings advice (`[savings]`), largest first; empty when advice is off.
+    pub suggestions: Vec<Suggestion>,
 }
 
 impl Inventory {

@@ -18,6 +18,7 @@ impl Policies {
     /// Checks one policy id, or a pattern with `*` (as `[[waivers]]` accepts), against the
     /// loaded policies. Reusable by any flag or setting that names policies.
     pub fn check_id(&self, given: &str) -> Result<(), UnknownPolicyId> {
+        let known = self.known_ids();
         let matches = |id: &str| {
             if given.contains('*') {
                 super::glob_match(given, id)
@@ -25,7 +26,7 @@ impl Policies {
                 given == id
             }
         };
-        if self.ids().any(matches) {
+        if known.iter().copied().any(matches) {
             return Ok(());
         }
         let what = if given.contains('*') {
@@ -37,15 +38,18 @@ impl Policies {
         let close = if given.contains('*') {
             None
         } else {
-            self.ids()
+            known
+                .iter()
+                .copied()
                 .find(|id| id.eq_ignore_ascii_case(given))
-                .or_else(|| crate::suggest::closest(given, self.ids()))
+                .or_else(|| crate::suggest::closest(given, known.iter().copied()))
         };
         let help = match close {
             Some(id) => format!("did you mean `{id}`?"),
             None => format!(
                 "policy ids are case-sensitive; the loaded policies are {}",
-                self.ids()
+                known
+                    .iter()
                     .map(|id| format!("`{id}`"))
                     .collect::<Vec<_>>()
                     .join(", ")

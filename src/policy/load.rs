@@ -400,6 +400,12 @@ pub(crate) fn compile(
         environments,
         uids,
         warnings,
+        // Savings advice is part of the built-in pack: `--no-builtin-policies` leaves it out.
+        savings: if files.iter().any(|f| f.builtin) {
+            crate::model::SavingKind::ALL.to_vec()
+        } else {
+            Vec::new()
+        },
     })
 }
 

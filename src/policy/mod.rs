@@ -28,6 +28,7 @@ pub use load::policy_files;
 mod message;
 mod nesting;
 mod residual;
+pub mod savings;
 mod schema;
 mod settings;
 mod source;
@@ -38,7 +39,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use cedar_policy::{PolicyId, PolicySet, Schema};
 
-use crate::model::{Finding, Resource, Rule, Severity};
+use crate::model::{Finding, Resource, Rule, SavingKind, Severity};
 
 pub use approval::Reviews;
 pub use computed::{TagPattern, PATTERN_SIZE_LIMIT};
@@ -79,6 +80,9 @@ pub struct Policies {
     environments: BTreeSet<String>,
     uids: entities::Uids,
     warnings: Vec<PolicyLoadError>,
+    /// The savings advice kinds (AIC-SAVE-*) the run gives: computed findings, not Cedar
+    /// policies, selected by `--policy` and `--skip-policy` like them.
+    savings: Vec<SavingKind>,
 }
 
 /// The policy set split by the action a policy's scope allows (a policy without an
@@ -202,6 +206,21 @@ impl Policies {
         self.rules.iter().map(|r| r.id.as_str())
     }
 
+    /// The Cedar policy ids and the savings advice ids, sorted: every id a user can name.
+    pub fn known_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self
+            .ids()
+            .chain(self.savings.iter().map(|k| k.id()))
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// The savings advice kinds `--policy` and `--skip-policy` leave.
+    pub fn savings(&self) -> &[SavingKind] {
+        &self.savings
+    }
+
     /// Every policy's metadata, sorted by id.
     pub fn rules(&self) -> &[PolicyInfo] {
         &self.rules
@@ -242,6 +261,7 @@ impl Policies {
         }
         self.by_action = ByAction::of(&self.set);
         self.rules = kept;
+        self.savings.retain(|k| keep(k.id()));
         self.index = self
             .rules
             .iter()

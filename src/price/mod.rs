@@ -11,7 +11,8 @@
 //! cost nothing by themselves, which reports name as "no charge". `options.rs` names the
 //! options that change a machine's price but have none in the catalog (Windows, dedicated
 //! tenancy), which leave the estimate incomplete. `attribution.rs` then
-//! ties workloads to the node groups and pools of the scan they run on.
+//! ties workloads to the node groups and pools of the scan they run on, and `savings.rs`
+//! prices savings advice (spot, scale to zero, a cheaper equivalent instance type).
 
 pub mod attribution;
 pub mod budget;
@@ -23,6 +24,7 @@ mod line;
 mod nodepool;
 mod options;
 pub mod overlay;
+pub mod savings;
 mod services;
 mod settings;
 mod storage;

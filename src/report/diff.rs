@@ -38,7 +38,60 @@ pub struct DiffReport {
     /// report saved by an older version.
     #[serde(default)]
     pub warnings: Vec<ErrorEntry>,
+    /// Savings advice on the resources the change adds or changes, largest saving first
+    /// (the comment's "Could save"); absent when there is none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub savings: Vec<SavingEntry>,
     pub summary: DiffSummary,
+}
+
+/// One piece of savings advice (an `AIC-SAVE-*` finding) with its amounts, in USD a month
+/// rounded to cents.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavingEntry {
+    pub policy_id: String,
+    /// `spot`, `scale-to-zero` or `cheaper-instance`.
+    pub kind: String,
+    pub resource: String,
+    pub root: String,
+    pub file: String,
+    pub line: u32,
+    /// What to change, in a few words (`spot capacity`, `trn1.32xlarge`).
+    pub change: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub monthly: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub suggested: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub saving: Decimal,
+}
+
+/// The head's savings advice on resources the change adds or changes: a comment is about
+/// its pull request, not about what the base already had.
+fn savings(diff: &Diff) -> Vec<SavingEntry> {
+    let touched: std::collections::HashSet<(&str, &str)> = diff
+        .resources
+        .iter()
+        .filter(|r| matches!(r.change, Change::Added | Change::Changed))
+        .map(|r| (r.root.as_ref(), r.address.as_str()))
+        .collect();
+    diff.head
+        .suggestions
+        .iter()
+        .filter(|s| touched.contains(&(s.root.as_ref(), s.address.as_str())))
+        .map(|s| SavingEntry {
+            policy_id: s.kind.id().to_string(),
+            kind: s.kind.as_str().to_string(),
+            resource: s.address.clone(),
+            root: s.root.to_string(),
+            file: s.location.file.to_string(),
+            line: s.location.line,
+            change: s.change.clone(),
+            monthly: s.current.cents(),
+            suggested: s.suggested.cents(),
+            saving: s.saving.cents(),
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -337,6 +390,7 @@ pub fn build(diff: &Diff, base: Side, head: Side, links: Option<Links>) -> DiffR
         errors: diff.head.errors.iter().map(error_entry).collect(),
         base_errors: diff.base.errors.iter().map(error_entry).collect(),
         warnings: diff.head.warnings.iter().map(error_entry).collect(),
+        savings: savings(diff),
         summary: DiffSummary {
             before: Money {
                 baseline: cents(before.baseline.0),

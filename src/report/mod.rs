@@ -12,6 +12,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod savings;
 mod snippet;
 pub mod text;
 
@@ -44,6 +45,9 @@ pub struct Report {
     pub budgets: Vec<Budget>,
     /// Every policy that was evaluated, sorted by id.
     pub rules: Vec<Rule>,
+    /// Savings advice not waived, largest saving first (each is also an `AIC-SAVE-*`
+    /// finding).
+    pub suggestions: Vec<crate::model::Suggestion>,
 }
 
 /// Counts for the summary line and the JSON `summary` object.

@@ -6,6 +6,7 @@
 
 mod escape;
 mod fit;
+mod savings;
 mod waived;
 
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -159,6 +160,8 @@ pub fn render_diff_within(report: &DiffReport, limit: usize, host_limit: usize) 
         .findings
         .iter()
         .filter(|f| notice(f))
+        // Savings advice is in "Could save", with its amounts, not among the notices.
+        .filter(|f| !f.policy_id.starts_with("AIC-SAVE-"))
         .map(|f| finding_item(f, links))
         .collect();
     let new_failed = pick("fail", "new");
@@ -260,25 +263,26 @@ pub fn render_diff_within(report: &DiffReport, limit: usize, host_limit: usize) 
     );
     // Approvals right after the failures they clear; notices after the budgets.
     let sections = vec![
-        Section::fixed(header), // 0
-        top_section,            // 1
-        assumptions,            // 2
-        failures,               // 3
-        approvals,              // 4
-        Section::fixed(clean),  // 5
-        unknowns,               // 6
-        errors,                 // 7
-        warnings,               // 8
-        budgets,                // 9
-        notices,                // 10
-        rest_section,           // 11
-        existing_section,       // 12
-        resolved_section,       // 13
-        footer,                 // 14
+        Section::fixed(header),                      // 0
+        top_section,                                 // 1
+        assumptions,                                 // 2
+        failures,                                    // 3
+        approvals,                                   // 4
+        Section::fixed(clean),                       // 5
+        unknowns,                                    // 6
+        errors,                                      // 7
+        warnings,                                    // 8
+        budgets,                                     // 9
+        savings::could_save(&report.savings, links), // 10
+        notices,                                     // 11
+        rest_section,                                // 12
+        existing_section,                            // 13
+        resolved_section,                            // 14
+        footer,                                      // 15
     ];
     assemble_within(
         sections,
-        &[12, 13, 11, 10, 8, 2, 6, 7, 4, 3, 1],
+        &[13, 14, 12, 11, 10, 8, 2, 6, 7, 4, 3, 1],
         limit,
         host_limit,
     )
