@@ -293,6 +293,28 @@ fn diff_reports_validate() {
         "{approved}"
     );
     assert_valid(&validator, &approved, "diff with an approval");
+
+    // Savings advice on the resources the change adds, one of them saving all it costs
+    // (scale to zero: suggested 0.00).
+    let savings = json_run(
+        Path::new(CRATE_DIR),
+        &[
+            "diff",
+            "testdata/savings/head",
+            "--base-path",
+            "testdata/savings/base",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+        1,
+    );
+    assert!(
+        values(&savings, "savings", "suggested").contains(&&json!("0.00")),
+        "{savings}"
+    );
+    assert_valid(&validator, &savings, "diff with savings advice");
 }
 
 /// `doc` with the value at the JSON pointer `at` replaced by `with` (or removed, for None).

@@ -87,11 +87,18 @@ fn savings(diff: &Diff) -> Vec<SavingEntry> {
             file: s.location.file.to_string(),
             line: s.location.line,
             change: s.change.clone(),
-            monthly: s.current.cents(),
-            suggested: s.suggested.cents(),
-            saving: s.saving.cents(),
+            monthly: two_places(s.current),
+            suggested: two_places(s.suggested),
+            saving: two_places(s.saving),
         })
         .collect()
+}
+
+/// Cents with both decimals written (`0.00`, not `0`), as every amount of the report.
+fn two_places(amount: crate::model::Usd) -> Decimal {
+    let mut cents = amount.cents();
+    cents.rescale(2);
+    cents
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
