@@ -4,6 +4,8 @@
 mod approvals;
 mod args;
 mod args_comment;
+mod args_policy;
+mod args_pricing;
 mod baseline;
 mod check;
 mod comment;
