@@ -306,7 +306,7 @@ fn eks_findings() -> Vec<Value> {
             "AIC-SAVE-001",
             "aws_eks_node_group.train",
             "main.tf:27",
-            "aws_eks_node_group.train in environment dev could save $48,215.04/month on spot capacity ($80,362.40/month → $32,147.36/month)",
+            "aws_eks_node_group.train in environment dev could save $48,215.04/month on spot capacity ($80,362.40/month → $32,147.36/month); assumed: spot price estimated as the on-demand price x 0.4, the documented aws spot factor (spot_factors.csv); no spot price is listed for p5.48xlarge",
         ),
         // terraform.tfvars raises max_size from the default 4 to 10: 10 x 730 h x $55.04
         // (p5.48xlarge) = $401,792.00, plus 10 x 20 GB of the default gp2 node disk x $0.10 =
@@ -739,7 +739,9 @@ AIC-TAG-001 [high, unknown]
 AIC-SAVE-001 [info]
 
   ☞ aws_eks_node_group.train in environment dev could save $48,215.04/month on spot capacity
-  │ ($80,362.40/month → $32,147.36/month)
+  │ ($80,362.40/month → $32,147.36/month); assumed: spot price estimated as the on-demand price x
+  │ 0.4, the documented aws spot factor (spot_factors.csv); no spot price is listed for
+  │ p5.48xlarge
     ╭─[testdata/terraform/eks_gpu_training/main.tf:27:3]
  26 │   instance_types  = ["p5.48xlarge"]
  27 │   capacity_type   = "ON_DEMAND"
@@ -1265,7 +1267,7 @@ fn azure_root_fails_on_a100_outside_production_and_untagged_nics() {
                 "AIC-SAVE-001",
                 "azurerm_kubernetes_cluster_node_pool.t4",
                 "aks.tf:38",
-                "azurerm_kubernetes_cluster_node_pool.t4 in environment staging could save $878.34/month on spot capacity ($1,097.92/month → $219.58/month)",
+                "azurerm_kubernetes_cluster_node_pool.t4 in environment staging could save $878.34/month on spot capacity ($1,097.92/month → $219.58/month); assumed: spot price estimated as the on-demand price x 0.20, the documented azurerm spot factor (spot_factors.csv); no spot price is listed for Standard_NC8as_T4_v3",
             ),
             az.fail(
                 "AIC-GPU-001",

@@ -412,7 +412,7 @@ fn a_gpu_job_billed_by_use_reads_its_hours_from_the_usage_file() {
         advice,
         [
             ("AIC-SAVE-001", "Job/research/embed-backfill in environment dev could save $154.47/month on spot capacity ($227.64/month → $73.17/month)"),
-            ("AIC-SAVE-001", "RayJob/research/tune-sweep/worker:a10g in environment dev could save $58.18/month on spot capacity ($96.96/month → $38.78/month)"),
+            ("AIC-SAVE-001", "RayJob/research/tune-sweep/worker:a10g in environment dev could save $58.18/month on spot capacity ($96.96/month → $38.78/month); assumed: spot price estimated as the on-demand price x 0.4, the documented aws spot factor (spot_factors.csv); no spot price is listed for g5.2xlarge"),
         ]
     );
 }

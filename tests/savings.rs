@@ -82,7 +82,7 @@ fn check_gives_each_saving_as_a_notice_with_its_amount() {
         owned(&[
             ("AIC-SAVE-001", "info", "fail", "google_container_node_pool.t4 in environment dev could save $468.66/month on spot capacity ($766.06/month → $297.40/month)"),
             ("AIC-SAVE-002", "info", "fail", "InferenceService/dev/chat/predictor in environment dev could save up to $734.38/month by scaling to zero when idle ($734.38/month → $0.00/month)"),
-            ("AIC-SAVE-001", "info", "fail", "aws_eks_node_group.train in environment dev could save $4,968.67/month on spot capacity ($8,285.12/month → $3,316.45/month)"),
+            ("AIC-SAVE-001", "info", "fail", "aws_eks_node_group.train in environment dev could save $4,968.67/month on spot capacity ($8,285.12/month → $3,316.45/month); assumed: spot price estimated as the on-demand price x 0.4, the documented aws spot factor (spot_factors.csv); no spot price is listed for g5.12xlarge"),
             ("AIC-SAVE-003", "info", "fail", "aws_instance.trainium could save $2,394.40/month on trn1.32xlarge, which has the same accelerators and at least the same vCPUs and memory ($18,089.40/month → $15,695.00/month)"),
         ])
     );
@@ -190,6 +190,7 @@ fn cost_suggest_lists_the_advice_after_the_table() {
         "
 SUGGESTION                           KIND              CHANGE                      MONTHLY   SUGGESTED     SAVING
 aws_eks_node_group.train             spot              spot capacity             $8,285.12   $3,316.45  $4,968.67
+    assumed: spot price estimated as the on-demand price x 0.4, the documented aws spot factor (spot_factors.csv); no spot price is listed for g5.12xlarge
 aws_instance.trainium                cheaper-instance  trn1.32xlarge            $18,089.40  $15,695.00  $2,394.40
 InferenceService/dev/chat/predictor  scale-to-zero     scale to zero when idle     $734.38       $0.00    $734.38
 google_container_node_pool.t4        spot              spot capacity               $766.06     $297.40    $468.66

@@ -77,6 +77,9 @@ pub struct Suggestion {
     pub change: String,
     /// How to make the change.
     pub help: String,
+    /// What the suggested amount assumes that the current one does not (a spot price
+    /// estimated from a spot factor): the saving rests on it, so the advice says it.
+    pub assumed: Vec<String>,
 }
 
 impl Suggestion {

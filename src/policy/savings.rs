@@ -102,8 +102,14 @@ pub fn message(s: &Suggestion) -> String {
         SavingKind::ScaleToZero => "up to ",
         SavingKind::Spot | SavingKind::CheaperInstance => "",
     };
+    // A saving that rests on an estimate (a spot price from a spot factor) says so.
+    let assumed = if s.assumed.is_empty() {
+        String::new()
+    } else {
+        format!("; assumed: {}", s.assumed.join("; "))
+    };
     format!(
-        "{}{place} could save {upto}{}/month {how} ({}/month → {}/month)",
+        "{}{place} could save {upto}{}/month {how} ({}/month → {}/month){assumed}",
         s.address, s.saving, s.current, s.suggested
     )
 }

@@ -87,6 +87,12 @@ pub fn for_resource(
             saving: Usd(saving),
             change,
             help,
+            assumed: suggested
+                .assumptions
+                .iter()
+                .filter(|a| !current.assumptions.contains(a))
+                .cloned()
+                .collect(),
         });
     };
     // Spot and scale to zero trade availability for money: outside production only.

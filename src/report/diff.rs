@@ -64,6 +64,10 @@ pub struct SavingEntry {
     pub suggested: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub saving: Decimal,
+    /// What the suggested amount assumes (a spot price from a spot factor); absent when
+    /// nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumed: Vec<String>,
 }
 
 /// The head's savings advice on resources the change adds or changes: a comment is about
@@ -90,6 +94,7 @@ fn savings(diff: &Diff) -> Vec<SavingEntry> {
             monthly: two_places(s.current),
             suggested: two_places(s.suggested),
             saving: two_places(s.saving),
+            assumed: s.assumed.clone(),
         })
         .collect()
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::escape::controls;
 use crate::model::{Suggestion, Usd};
 
 /// The total of the largest saving of each resource; `None` on overflow.
@@ -34,10 +35,11 @@ pub fn render_text(suggestions: &[Suggestion]) -> String {
     let rows: Vec<[String; 6]> = suggestions
         .iter()
         .map(|s| {
+            // Names come from the input: never printed live.
             [
-                s.address.clone(),
+                controls(&s.address).into_owned(),
                 s.kind.as_str().to_string(),
-                s.change.clone(),
+                controls(&s.change).into_owned(),
                 s.current.to_string(),
                 s.suggested.to_string(),
                 s.saving.to_string(),
@@ -69,8 +71,12 @@ pub fn render_text(suggestions: &[Suggestion]) -> String {
     };
     let mut out = String::from("\n");
     out.push_str(&line(head));
-    for row in &rows {
+    for (row, s) in rows.iter().zip(suggestions) {
         out.push_str(&line(row.each_ref().map(String::as_str)));
+        // As the cost table: what the suggested amount assumes, under its row.
+        for a in &s.assumed {
+            out.push_str(&format!("    assumed: {}\n", controls(a)));
+        }
     }
     let resources = {
         let mut r: Vec<(&str, &str)> = suggestions
@@ -93,4 +99,39 @@ pub fn render_text(suggestions: &[Suggestion]) -> String {
         None => out.push_str("\n  the total saving is too large to compute\n"),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::model::{Location, SavingKind};
+
+    #[test]
+    fn names_from_the_input_are_escaped_and_assumptions_follow_their_row() {
+        let s = Suggestion {
+            kind: SavingKind::Spot,
+            root: Arc::from("infra"),
+            address: "aws_eks_node_group.\u{1b}[31mgpu".to_string(),
+            resource_type: "aws_eks_node_group".to_string(),
+            environment: Some("dev".to_string()),
+            location: Location::file_start(Arc::from("infra/main.tf")),
+            current: Usd(Decimal::new(100000, 2)),
+            suggested: Usd(Decimal::new(40000, 2)),
+            saving: Usd(Decimal::new(60000, 2)),
+            change: "spot capacity".to_string(),
+            help: String::new(),
+            assumed: vec!["spot price estimated for g5.\u{7}xlarge".to_string()],
+        };
+        assert_eq!(
+            render_text(&[s]),
+            "\nSUGGESTION                        KIND  CHANGE           MONTHLY  SUGGESTED   SAVING\n\
+             aws_eks_node_group.\\u{1b}[31mgpu  spot  spot capacity  $1,000.00    $400.00  $600.00\n    \
+             assumed: spot price estimated for g5.\\u{7}xlarge\n\
+             \n  could save $600.00 a month on 1 resource (the largest saving of each)\n"
+        );
+    }
 }

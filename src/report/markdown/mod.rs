@@ -533,7 +533,7 @@ fn resource_row(d: &ResourceDelta, links: Option<&Links>) -> String {
 
 /// The footnote marker on an amount that rests on an assumption; the assumptions are
 /// listed under the table.
-const ASSUMED: &str = "†";
+pub(super) const ASSUMED: &str = "†";
 
 /// `- † `address`: what was assumed`, one per assumption of the resources after the change.
 fn assumption_items(resources: &[&ResourceDelta]) -> Vec<String> {

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use super::escape::{code, text};
 use super::fit::Section;
-use super::place;
+use super::{place, ASSUMED};
 use crate::model::Usd;
 use crate::report::diff::{Links, SavingEntry};
 use crate::report::plural;
@@ -32,8 +32,14 @@ pub(super) fn could_save(savings: &[SavingEntry], links: Option<&Links>) -> Sect
         .iter()
         .take(TOP_SAVINGS)
         .map(|s| {
+            // A saving that rests on an estimated price says so, as amounts do.
+            let assumed = if s.assumed.is_empty() {
+                String::new()
+            } else {
+                format!(" {ASSUMED} assumed: {}", text(&s.assumed.join("; ")))
+            };
             format!(
-                "- {} at {}: {} ({}) saves **{}**/month ({} → {})\n",
+                "- {} at {}: {} ({}) saves **{}**/month ({} → {}){assumed}\n",
                 code(&s.resource),
                 place(&s.file, s.line, links),
                 text(&s.change),
