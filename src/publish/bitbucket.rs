@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::common::{check_token, is_guid, marked_body, Method, Request};
+use super::common::{check_token, is_guid, marked_body, Request};
 use super::http::{on_own_thread, Http, Reply, Root};
 use super::marker::is_ours;
 use super::{Behavior, Host, Options, Posted, PublishError};
@@ -327,18 +327,11 @@ impl PullRequestComments<'_> {
     ) -> Result<Posted, PublishError> {
         let action = format!("add a comment to {}", self.name());
         let json = json!({ "content": { "raw": body } });
-        let req = Request {
-            method: Method::Post,
-            path: self.pr_path("/comments"),
-            json: Some(&json),
-            action: &action,
-            // A second POST after a timeout could be a duplicate comment.
-            idempotent: false,
-        };
-        let reply = self.http.send(&req)?;
-        let comment: Comment = parse(&reply, &action)?;
+        let id = self
+            .http
+            .create(self.pr_path("/comments"), &json, &action)?;
         Ok(Posted::Created {
-            url: link(comment.id),
+            url: link(id),
             hidden: 0,
             deleted,
         })
@@ -352,14 +345,8 @@ impl PullRequestComments<'_> {
     ) -> Result<Posted, PublishError> {
         let action = format!("update comment {id} on {}", self.name());
         let json = json!({ "content": { "raw": body } });
-        let req = Request {
-            method: Method::Put,
-            path: self.pr_path(&format!("/comments/{id}")),
-            json: Some(&json),
-            action: &action,
-            idempotent: true,
-        };
-        self.http.send(&req)?;
+        self.http
+            .replace(self.pr_path(&format!("/comments/{id}")), &json, &action)?;
         Ok(Posted::Updated { url: link(id) })
     }
 }

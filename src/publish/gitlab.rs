@@ -10,7 +10,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::common::{check_token, marked_body, Method, Request};
+use super::common::{check_token, marked_body, Request};
 use super::http::{on_own_thread, Http, Reply, Root};
 use super::marker::is_ours;
 use super::{Behavior, Host, Options, Posted, PublishError};
@@ -295,18 +295,9 @@ impl MergeRequestNotes<'_> {
     ) -> Result<Posted, PublishError> {
         let action = format!("add a note to {}", self.name());
         let json = json!({ "body": body });
-        let req = Request {
-            method: Method::Post,
-            path: self.mr_path("/notes"),
-            json: Some(&json),
-            action: &action,
-            // A second POST after a timeout could be a duplicate note.
-            idempotent: false,
-        };
-        let reply = self.http.send(&req)?;
-        let note: Note = parse(&reply, &action)?;
+        let id = self.http.create(self.mr_path("/notes"), &json, &action)?;
         Ok(Posted::Created {
-            url: link(note.id),
+            url: link(id),
             hidden: 0,
             deleted,
         })
@@ -320,14 +311,8 @@ impl MergeRequestNotes<'_> {
     ) -> Result<Posted, PublishError> {
         let action = format!("update note {id} on {}", self.name());
         let json = json!({ "body": body });
-        let req = Request {
-            method: Method::Put,
-            path: self.mr_path(&format!("/notes/{id}")),
-            json: Some(&json),
-            action: &action,
-            idempotent: true,
-        };
-        self.http.send(&req)?;
+        self.http
+            .replace(self.mr_path(&format!("/notes/{id}")), &json, &action)?;
         Ok(Posted::Updated { url: link(id) })
     }
 }

@@ -208,6 +208,46 @@ impl Http {
         }
     }
 
+    /// POSTs `json` and reads the `id` of what it made. Sent once: a second POST after a
+    /// timeout could make a duplicate.
+    pub(crate) fn create(
+        &self,
+        path: String,
+        json: &serde_json::Value,
+        action: &str,
+    ) -> Result<u64, PublishError> {
+        #[derive(serde::Deserialize)]
+        struct Made {
+            id: u64,
+        }
+        let req = Request {
+            method: super::common::Method::Post,
+            path,
+            json: Some(json),
+            action,
+            idempotent: false,
+        };
+        let made: Made = self.send(&req)?.json(self.host, action)?;
+        Ok(made.id)
+    }
+
+    /// PUTs `json` in place of what `path` holds.
+    pub(crate) fn replace(
+        &self,
+        path: String,
+        json: &serde_json::Value,
+        action: &str,
+    ) -> Result<(), PublishError> {
+        let req = Request {
+            method: super::common::Method::Put,
+            path,
+            json: Some(json),
+            action,
+            idempotent: true,
+        };
+        self.send(&req).map(|_| ())
+    }
+
     /// A path with the API root's path in front.
     pub(crate) fn path(&self, rest: &str) -> String {
         format!("{}{rest}", self.root.prefix)
